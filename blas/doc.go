@@ -1,0 +1,28 @@
+// Package blas is the one place in physml that knows which BLAS is linked.
+//
+// Everything above it (nn, seq, ae, decomposition) calls the generic
+// functions of this package — Gemm, Gemv, Syrk, Axpy, Scal, Dot, Nrm2 — on
+// row-major slices of float32 or float64, and never imports a BLAS
+// implementation itself. The functions pick the single-precision (S) or
+// double-precision (D) routine from the element type.
+//
+// # Backends
+//
+// Built with -tags netlib, the package calls OpenBLAS through gonum's cgo
+// wrappers (gonum.org/v1/netlib/blas/netlib) and links -lopenblas itself, so
+// no CGO_LDFLAGS are needed. Built without the tag it uses gonum's pure-Go
+// BLAS (gonum.org/v1/gonum/blas/gonum) and needs no C compiler. In both
+// builds the package installs its implementation into gonum's blas32 and
+// blas64, so gonum/mat code runs on the same backend. Backend reports which
+// one is linked: "openblas" or "gonum".
+//
+// OpenBLAS 0.3.21 misdetects some recent CPUs; set OPENBLAS_CORETYPE=Haswell
+// in the environment when it does.
+//
+// # Layout and aliasing
+//
+// Matrices are row-major with a leading dimension (the stride between rows)
+// of at least the number of columns, exactly as in gonum's blas package.
+// Output slices must not overlap input slices. Shape errors are programmer
+// errors and panic with a message naming the sizes.
+package blas

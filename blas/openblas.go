@@ -1,0 +1,41 @@
+//go:build netlib
+
+package blas
+
+/*
+#cgo LDFLAGS: -lopenblas
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+*/
+import "C"
+
+import (
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/netlib/blas/netlib"
+)
+
+const backendName = "openblas"
+
+var impl implementation = netlib.Implementation{}
+
+func init() {
+	blas32.Use(netlib.Implementation{})
+	blas64.Use(netlib.Implementation{})
+}
+
+// SetThreads sets the number of threads OpenBLAS uses for one call
+// (openblas_set_num_threads). n < 1 is treated as 1.
+//
+// In the pure-Go build gonum's kernels run on up to GOMAXPROCS goroutines, and
+// SetThreads sets runtime.GOMAXPROCS instead.
+func SetThreads(n int) {
+	if n < 1 {
+		n = 1
+	}
+	C.openblas_set_num_threads(C.int(n))
+}
+
+// Threads returns the number of threads the linked BLAS uses: OpenBLAS's
+// openblas_get_num_threads, or GOMAXPROCS in the pure-Go build.
+func Threads() int { return int(C.openblas_get_num_threads()) }

@@ -1,0 +1,47 @@
+package lapack
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkEigSym decomposes a 784×784 covariance-sized symmetric matrix
+// (MNIST has 784 pixels).
+func BenchmarkEigSym(b *testing.B) {
+	const n = 784
+	orig := randSym(rand.New(rand.NewPCG(1, 1)), n, n)
+	a := make([]float64, n*n)
+	values := make([]float64, n)
+	vectors := make([]float64, n*n)
+	for b.Loop() {
+		copy(a, orig)
+		EigSym(n, a, n, values, vectors, n)
+	}
+}
+
+// BenchmarkEigSymTop50 computes the top 50 eigenpairs of a 784×784 matrix.
+func BenchmarkEigSymTop50(b *testing.B) {
+	const n, k = 784, 50
+	orig := randSym(rand.New(rand.NewPCG(1, 1)), n, n)
+	a := make([]float64, n*n)
+	values := make([]float64, k)
+	vectors := make([]float64, n*k)
+	for b.Loop() {
+		copy(a, orig)
+		EigSymTop(n, k, a, n, values, vectors, k)
+	}
+}
+
+// BenchmarkSVD computes the thin SVD of a 10000×784 matrix.
+func BenchmarkSVD(b *testing.B) {
+	const m, n = 10000, 784
+	orig := randMatrix(rand.New(rand.NewPCG(1, 1)), m, n, n)
+	a := make([]float64, m*n)
+	s := make([]float64, n)
+	u := make([]float64, m*n)
+	vt := make([]float64, n*n)
+	for b.Loop() {
+		copy(a, orig)
+		SVD(m, n, a, n, s, u, n, vt, n)
+	}
+}

@@ -1,0 +1,214 @@
+package lapack
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// randSym returns a random symmetric n×n matrix with leading dimension ld.
+func randSym(rng *rand.Rand, n, ld int) []float64 {
+	a := make([]float64, n*ld)
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			v := rng.NormFloat64()
+			a[i*ld+j], a[j*ld+i] = v, v
+		}
+	}
+	return a
+}
+
+func randMatrix(rng *rand.Rand, m, n, ld int) []float64 {
+	a := make([]float64, m*ld)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			a[i*ld+j] = rng.NormFloat64()
+		}
+	}
+	return a
+}
+
+// checkOrthonormalColumns checks VᵀV = I for the m×k matrix v.
+func checkOrthonormalColumns(t *testing.T, what string, m, k int, v []float64, ld int, tol float64) {
+	t.Helper()
+	for p := 0; p < k; p++ {
+		for q := 0; q < k; q++ {
+			var s float64
+			for i := 0; i < m; i++ {
+				s += v[i*ld+p] * v[i*ld+q]
+			}
+			want := 0.0
+			if p == q {
+				want = 1
+			}
+			if math.Abs(s-want) > tol {
+				t.Fatalf("%s: column %d · column %d = %g, want %g", what, p, q, s, want)
+			}
+		}
+	}
+}
+
+// checkSignConvention checks that the first largest-magnitude entry of each
+// column is positive.
+func checkSignConvention(t *testing.T, what string, m, k int, v []float64, ld int) {
+	t.Helper()
+	for j := 0; j < k; j++ {
+		best, bestAbs := 0, -1.0
+		for i := 0; i < m; i++ {
+			if a := math.Abs(v[i*ld+j]); a > bestAbs {
+				best, bestAbs = i, a
+			}
+		}
+		if v[best*ld+j] <= 0 {
+			t.Fatalf("%s: column %d has its largest entry %g negative", what, j, v[best*ld+j])
+		}
+	}
+}
+
+func checkDescending(t *testing.T, what string, x []float64) {
+	t.Helper()
+	for i := 1; i < len(x); i++ {
+		if x[i] > x[i-1] {
+			t.Fatalf("%s: not descending at %d: %g > %g", what, i, x[i], x[i-1])
+		}
+	}
+}
+
+// checkEigenpairs checks A·v_j = λ_j v_j for the k columns of vectors.
+func checkEigenpairs(t *testing.T, what string, n, k int, a []float64, lda int, values, vectors []float64, ldv int, tol float64) {
+	t.Helper()
+	for j := 0; j < k; j++ {
+		for i := 0; i < n; i++ {
+			var av float64
+			for l := 0; l < n; l++ {
+				av += a[i*lda+l] * vectors[l*ldv+j]
+			}
+			if d := math.Abs(av - values[j]*vectors[i*ldv+j]); d > tol {
+				t.Fatalf("%s: (A·V - V·Λ)[%d,%d] = %g", what, i, j, d)
+			}
+		}
+	}
+}
+
+func TestEigSym(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 2, 7, 50} {
+		lda, ldv := n+2, n+1
+		a := randSym(rng, n, lda)
+		orig := append([]float64(nil), a...)
+		values := make([]float64, n)
+		vectors := make([]float64, n*ldv)
+		if !EigSym(n, a, lda, values, vectors, ldv) {
+			t.Fatalf("n=%d: no convergence", n)
+		}
+		what := fmt.Sprintf("EigSym n=%d", n)
+		checkDescending(t, what, values)
+		checkOrthonormalColumns(t, what, n, n, vectors, ldv, 1e-12)
+		checkSignConvention(t, what, n, n, vectors, ldv)
+		checkEigenpairs(t, what, n, n, orig, lda, values, vectors, ldv, 1e-11)
+
+		for _, k := range []int{1, n / 2, n} {
+			if k == 0 {
+				continue
+			}
+			b := append([]float64(nil), orig...)
+			topValues := make([]float64, k)
+			topVectors := make([]float64, n*(k+3))
+			if !EigSymTop(n, k, b, lda, topValues, topVectors, k+3) {
+				t.Fatalf("n=%d k=%d: no convergence", n, k)
+			}
+			what := fmt.Sprintf("EigSymTop n=%d k=%d", n, k)
+			for j := 0; j < k; j++ {
+				if math.Abs(topValues[j]-values[j]) > 1e-11 {
+					t.Fatalf("%s: value %d = %g, EigSym gives %g", what, j, topValues[j], values[j])
+				}
+				for i := 0; i < n; i++ {
+					if d := math.Abs(topVectors[i*(k+3)+j] - vectors[i*ldv+j]); d > 1e-9 {
+						t.Fatalf("%s: vector %d differs from EigSym's by %g at %d", what, j, d, i)
+					}
+				}
+			}
+			checkOrthonormalColumns(t, what, n, k, topVectors, k+3, 1e-12)
+		}
+	}
+}
+
+func TestSVD(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, dims := range [][2]int{{1, 1}, {5, 3}, {3, 5}, {40, 17}, {17, 40}} {
+		m, n := dims[0], dims[1]
+		r := min(m, n)
+		lda, ldu, ldvt := n+1, r+2, n+3
+		a := randMatrix(rng, m, n, lda)
+		orig := append([]float64(nil), a...)
+		s := make([]float64, r)
+		u := make([]float64, m*ldu)
+		vt := make([]float64, r*ldvt)
+		if !SVD(m, n, a, lda, s, u, ldu, vt, ldvt) {
+			t.Fatalf("%d×%d: no convergence", m, n)
+		}
+		what := fmt.Sprintf("SVD %d×%d", m, n)
+		checkDescending(t, what, s)
+		checkOrthonormalColumns(t, what+" U", m, r, u, ldu, 1e-12)
+		// Rows of Vᵀ are orthonormal: check the columns of V = (Vᵀ)ᵀ.
+		v := make([]float64, n*r)
+		for i := 0; i < r; i++ {
+			for j := 0; j < n; j++ {
+				v[j*r+i] = vt[i*ldvt+j]
+			}
+		}
+		checkOrthonormalColumns(t, what+" V", n, r, v, r, 1e-12)
+		checkSignConvention(t, what+" V", n, r, v, r)
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				var usv float64
+				for l := 0; l < r; l++ {
+					usv += u[i*ldu+l] * s[l] * vt[l*ldvt+j]
+				}
+				if d := math.Abs(usv - orig[i*lda+j]); d > 1e-12 {
+					t.Fatalf("%s: (UΣVᵀ - A)[%d,%d] = %g", what, i, j, d)
+				}
+			}
+		}
+	}
+}
+
+func TestQR(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, dims := range [][2]int{{1, 1}, {6, 6}, {30, 7}} {
+		m, n := dims[0], dims[1]
+		lda := n + 2
+		a := randMatrix(rng, m, n, lda)
+		orig := append([]float64(nil), a...)
+		QR(m, n, a, lda)
+		what := fmt.Sprintf("QR %d×%d", m, n)
+		checkOrthonormalColumns(t, what, m, n, a, lda, 1e-12)
+		// A = Q R with R = QᵀA upper triangular: QQᵀA must equal A.
+		for j := 0; j < n; j++ {
+			for i := 0; i < m; i++ {
+				var proj float64
+				for l := 0; l < n; l++ {
+					var qa float64
+					for p := 0; p < m; p++ {
+						qa += a[p*lda+l] * orig[p*lda+j]
+					}
+					proj += a[i*lda+l] * qa
+				}
+				if d := math.Abs(proj - orig[i*lda+j]); d > 1e-12 {
+					t.Fatalf("%s: QQᵀA differs from A by %g at (%d,%d)", what, d, i, j)
+				}
+			}
+		}
+	}
+}
+
+func TestShapeErrorsPanicWithSizes(t *testing.T) {
+	defer func() {
+		want := "lapack: SVD: vt is 2×3 but leading dimension is 2"
+		if r := recover(); r != want {
+			t.Errorf("panic = %v, want %q", r, want)
+		}
+	}()
+	SVD(2, 3, make([]float64, 6), 3, make([]float64, 2), make([]float64, 4), 2, make([]float64, 6), 2)
+}

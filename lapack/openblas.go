@@ -1,0 +1,95 @@
+//go:build netlib
+
+package lapack
+
+/*
+#cgo LDFLAGS: -llapacke -lopenblas
+*/
+import "C"
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/lapack/lapack64"
+	"gonum.org/v1/netlib/lapack/lapacke"
+	"gonum.org/v1/netlib/lapack/netlib"
+)
+
+const backendName = "openblas"
+
+func init() { lapack64.Use(netlib.Implementation{}) }
+
+// eigSym runs the divide-and-conquer driver Dsyevd: eigenvalues ascending in
+// w, eigenvectors in the columns of a.
+func eigSym(n int, a []float64, lda int, w []float64) bool {
+	work := []float64{0}
+	iwork := []int32{0}
+	if !lapacke.Dsyevd('V', 'U', n, a, lda, w, work, -1, iwork, -1) {
+		return false
+	}
+	lwork, liwork := int(work[0]), int(iwork[0])
+	work = make([]float64, lwork)
+	iwork = make([]int32, liwork)
+	return lapacke.Dsyevd('V', 'U', n, a, lda, w, work, lwork, iwork, liwork)
+}
+
+// eigSymTop runs the MRRR driver Dsyevr for eigenvalues n-k+1 … n (1-based,
+// ascending) and stores them in descending order.
+func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
+	w := make([]float64, n)
+	z := make([]float64, n*k)
+	found := []int32{0}
+	isuppz := make([]int32, 2*k)
+	work := []float64{0}
+	iwork := []int32{0}
+	if !lapacke.Dsyevr('V', 'I', 'U', n, a, lda, 0, 0, n-k+1, n, 0, found, w, z, k, isuppz, work, -1, iwork, -1) {
+		return false
+	}
+	lwork, liwork := int(work[0]), int(iwork[0])
+	work = make([]float64, lwork)
+	iwork = make([]int32, liwork)
+	if !lapacke.Dsyevr('V', 'I', 'U', n, a, lda, 0, 0, n-k+1, n, 0, found, w, z, k, isuppz, work, lwork, iwork, liwork) {
+		return false
+	}
+	if int(found[0]) != k {
+		panic(fmt.Sprintf("lapack: Dsyevr found %d eigenvalues, want %d", found[0], k))
+	}
+	for j := 0; j < k; j++ {
+		values[j] = w[k-1-j]
+		for i := 0; i < n; i++ {
+			vectors[i*ldv+j] = z[i*k+k-1-j]
+		}
+	}
+	return true
+}
+
+// svd runs the divide-and-conquer driver Dgesdd for the thin SVD.
+func svd(m, n int, a []float64, lda int, s, u []float64, ldu int, vt []float64, ldvt int) bool {
+	iwork := make([]int32, 8*min(m, n))
+	work := []float64{0}
+	if !lapacke.Dgesdd('S', m, n, a, lda, s, u, ldu, vt, ldvt, work, -1, iwork) {
+		return false
+	}
+	lwork := int(work[0])
+	work = make([]float64, lwork)
+	return lapacke.Dgesdd('S', m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
+}
+
+// qr runs Dgeqrf then Dorgqr.
+func qr(m, n int, a []float64, lda int) {
+	tau := make([]float64, n)
+	work := []float64{0}
+	lapacke.Dgeqrf(m, n, a, lda, tau, work, -1)
+	work = make([]float64, max(int(work[0]), n))
+	if !lapacke.Dgeqrf(m, n, a, lda, tau, work, len(work)) {
+		panic("lapack: Dgeqrf failed")
+	}
+	work[0] = 0
+	lapacke.Dorgqr(m, n, n, a, lda, tau, work[:1], -1)
+	if need := int(work[0]); need > len(work) {
+		work = make([]float64, need)
+	}
+	if !lapacke.Dorgqr(m, n, n, a, lda, tau, work, len(work)) {
+		panic("lapack: Dorgqr failed")
+	}
+}
