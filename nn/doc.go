@@ -1,0 +1,36 @@
+// Package nn is the feed-forward core of physml: row-major matrices, layers
+// with hand-written forward and backward passes, losses, optimizers, a
+// training loop and safetensors model files. It mirrors torch.nn and
+// torch.optim: Dense is nn.Linear (y = x Wᵀ + b, W shaped (out, in)),
+// Sequential names its parameters "0.weight", "0.bias", … as a PyTorch
+// state_dict does, and SGD, Adam, AdamW and RMSprop follow torch.optim's
+// update rules and defaults.
+//
+// # Forward and backward
+//
+// There is no autograd tape. Each Layer computes its output in Forward and,
+// given the gradient of the loss with respect to that output, returns the
+// gradient with respect to its input in Backward, adding (+=) the gradients
+// of its parameters into their Grad slices, as in a network derived by hand.
+// Forward keeps what Backward needs (the input, or the activations).
+//
+// # Memory
+//
+// Layers own their outputs and workspaces and reuse them: the matrix that
+// Forward or Backward returns is valid until the next call of the same
+// method, and a steady-state training step allocates nothing. Copy an output
+// to keep it.
+//
+// # Types
+//
+// Everything is generic over Float (float32 or float64). float32 is the
+// default for training speed, float64 serves gradient checks. Heavy products
+// go through package blas, so the netlib build runs them on OpenBLAS.
+//
+// # Errors
+//
+// Mismatched shapes in a call are programmer errors and panic with a message
+// naming both shapes. Data from files (safetensors) returns an error naming
+// the file, the field and what was expected. Fit stops with an error naming
+// the epoch and batch when the loss becomes NaN or Inf.
+package nn

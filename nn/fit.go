@@ -1,0 +1,330 @@
+package nn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Dataset is a set of samples, one per row of X, with regression or
+// reconstruction targets Y (one row per sample) or class labels.
+type Dataset[T Float] struct {
+	X      *Matrix[T]
+	Y      *Matrix[T]
+	Labels []int
+}
+
+// Len returns the number of samples.
+func (d Dataset[T]) Len() int { return d.X.Rows }
+
+// Subset returns the samples at the given indices, copied.
+func (d Dataset[T]) Subset(indices []int) Dataset[T] {
+	out := Dataset[T]{X: NewMatrix[T](len(indices), d.X.Cols)}
+	if d.Y != nil {
+		out.Y = NewMatrix[T](len(indices), d.Y.Cols)
+	}
+	if d.Labels != nil {
+		out.Labels = make([]int, len(indices))
+	}
+	for i, k := range indices {
+		copy(out.X.Row(i), d.X.Row(k))
+		if d.Y != nil {
+			copy(out.Y.Row(i), d.Y.Row(k))
+		}
+		if d.Labels != nil {
+			out.Labels[i] = d.Labels[k]
+		}
+	}
+	return out
+}
+
+// Split shuffles the samples with seed and returns the last fraction of them
+// as a validation set and the rest as a training set.
+func (d Dataset[T]) Split(fraction float64, seed uint64) (train, validation Dataset[T]) {
+	if fraction <= 0 || fraction >= 1 {
+		panic(fmt.Sprintf("nn: validation fraction %g outside (0, 1)", fraction))
+	}
+	perm := NewRand(seed).Perm(d.Len())
+	nVal := int(math.Round(fraction * float64(d.Len())))
+	return d.Subset(perm[:d.Len()-nVal]), d.Subset(perm[d.Len()-nVal:])
+}
+
+func (d Dataset[T]) check() error {
+	if d.X == nil || d.X.Rows == 0 {
+		return fmt.Errorf("nn: dataset has no samples")
+	}
+	if d.Y == nil && d.Labels == nil {
+		return fmt.Errorf("nn: dataset has neither targets nor labels")
+	}
+	if d.Y != nil && d.Y.Rows != d.X.Rows {
+		return fmt.Errorf("nn: dataset has %d inputs but %d targets", d.X.Rows, d.Y.Rows)
+	}
+	if d.Labels != nil && len(d.Labels) != d.X.Rows {
+		return fmt.Errorf("nn: dataset has %d inputs but %d labels", d.X.Rows, len(d.Labels))
+	}
+	return nil
+}
+
+// FitConfig sets up a training run.
+type FitConfig[T Float] struct {
+	Epochs    int
+	BatchSize int    // default 32
+	Seed      uint64 // shuffling seed
+	NoShuffle bool   // keep the sample order
+
+	// Validation data: a separate set, or a fraction of the training data
+	// split off (seeded) before training.
+	Validation      *Dataset[T]
+	ValidationSplit float64
+
+	Schedule Schedule // learning rate per epoch; nil keeps it constant
+	ClipNorm float64  // clip the global gradient norm to this when > 0
+	// Patience > 0 stops training after that many epochs without a lower
+	// validation loss and restores the parameters of the best epoch.
+	Patience int
+
+	// Corrupt, if set, modifies each input batch in place after it is
+	// gathered and before the forward pass (denoising autoencoders); targets
+	// are not touched.
+	Corrupt func(x *Matrix[T])
+
+	OnBatch func(BatchProgress) // called after each optimizer step
+	OnEpoch func(EpochStats)    // called after each epoch
+}
+
+// BatchProgress reports one training step.
+type BatchProgress struct {
+	Epoch, Batch, Batches int
+	Loss                  float64
+}
+
+// EpochStats is one epoch of a training history. Accuracies are set when
+// the data has class labels; validation fields when there is validation
+// data (NaN otherwise).
+type EpochStats struct {
+	Epoch                       int
+	LR                          float64
+	TrainLoss, TrainAccuracy    float64
+	ValidationLoss, ValAccuracy float64
+	Duration                    time.Duration
+}
+
+// History is the record of a training run.
+type History struct {
+	Epochs    []EpochStats
+	BestEpoch int  // epoch of the lowest validation loss (or last epoch)
+	Stopped   bool // early stopping ended the run
+}
+
+// Fit trains model on data by mini-batch gradient descent: for each epoch
+// (shuffled with Seed unless NoShuffle), each batch runs Forward, the loss,
+// Backward, optional gradient clipping and one optimizer step. It returns the
+// per-epoch history. It stops with an error naming the epoch and batch when
+// the loss is NaN or Inf (before the bad step is applied), and with ctx's
+// error when ctx is cancelled; the history so far is returned either way.
+func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimizer[T], data Dataset[T], cfg FitConfig[T]) (History, error) {
+	var hist History
+	if err := data.check(); err != nil {
+		return hist, err
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 32
+	}
+	validation := cfg.Validation
+	if validation == nil && cfg.ValidationSplit > 0 {
+		var v Dataset[T]
+		data, v = data.Split(cfg.ValidationSplit, cfg.Seed)
+		validation = &v
+	}
+	if validation != nil {
+		if err := validation.check(); err != nil {
+			return hist, fmt.Errorf("validation: %w", err)
+		}
+	}
+	params := opt.Params()
+	initialLR := opt.LR()
+	rng := NewRand(cfg.Seed)
+	order := make([]int, data.Len())
+	for i := range order {
+		order[i] = i
+	}
+	b := newBatcher(data, cfg.BatchSize)
+	batches := (data.Len() + cfg.BatchSize - 1) / cfg.BatchSize
+	best := math.Inf(1)
+	var bestParams [][]T
+	sinceBest := 0
+
+	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+		start := time.Now()
+		if cfg.Schedule != nil {
+			opt.SetLR(cfg.Schedule.LR(epoch, initialLR))
+		}
+		if !cfg.NoShuffle {
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		}
+		var sum float64
+		var correct int
+		for k := 0; k < batches; k++ {
+			if err := ctx.Err(); err != nil {
+				return hist, fmt.Errorf("nn: training stopped at epoch %d, batch %d: %w", epoch+1, k+1, err)
+			}
+			x, target := b.gather(order[k*cfg.BatchSize : min((k+1)*cfg.BatchSize, len(order))])
+			if cfg.Corrupt != nil {
+				cfg.Corrupt(x)
+			}
+			pred := model.Forward(x, true)
+			grad := b.grad.resize(pred.Rows, pred.Cols)
+			l := loss.Evaluate(pred, target, grad)
+			if math.IsNaN(l) || math.IsInf(l, 0) {
+				return hist, fmt.Errorf("nn: loss is %v at epoch %d, batch %d", l, epoch+1, k+1)
+			}
+			if target.Labels != nil {
+				correct += countCorrect(pred, target.Labels)
+			}
+			ZeroGrad(params)
+			model.Backward(grad)
+			if cfg.ClipNorm > 0 {
+				ClipGradNorm(params, cfg.ClipNorm)
+			}
+			opt.Step()
+			sum += l * float64(x.Rows)
+			if cfg.OnBatch != nil {
+				cfg.OnBatch(BatchProgress{Epoch: epoch + 1, Batch: k + 1, Batches: batches, Loss: l})
+			}
+		}
+		stats := EpochStats{Epoch: epoch + 1, LR: opt.LR(), TrainLoss: sum / float64(data.Len()),
+			TrainAccuracy: math.NaN(), ValidationLoss: math.NaN(), ValAccuracy: math.NaN()}
+		if data.Labels != nil {
+			stats.TrainAccuracy = float64(correct) / float64(data.Len())
+		}
+		if validation != nil {
+			stats.ValidationLoss, stats.ValAccuracy = Evaluate(model, loss, *validation, cfg.BatchSize)
+		}
+		stats.Duration = time.Since(start)
+		hist.Epochs = append(hist.Epochs, stats)
+		if cfg.OnEpoch != nil {
+			cfg.OnEpoch(stats)
+		}
+		if validation == nil {
+			hist.BestEpoch = epoch + 1
+			continue
+		}
+		if stats.ValidationLoss < best {
+			best, hist.BestEpoch, sinceBest = stats.ValidationLoss, epoch+1, 0
+			if cfg.Patience > 0 {
+				bestParams = snapshot(params, bestParams)
+			}
+			continue
+		}
+		sinceBest++
+		if cfg.Patience > 0 && sinceBest >= cfg.Patience {
+			for i, p := range params {
+				copy(p.Value, bestParams[i])
+			}
+			hist.Stopped = true
+			break
+		}
+	}
+	return hist, nil
+}
+
+// Evaluate returns the mean loss of model on data in evaluation mode, and
+// the accuracy when data has labels (NaN otherwise).
+func Evaluate[T Float](model Layer[T], loss Loss[T], data Dataset[T], batchSize int) (meanLoss, accuracy float64) {
+	if batchSize <= 0 {
+		batchSize = 256
+	}
+	b := newBatcher(data, batchSize)
+	idx := make([]int, 0, batchSize)
+	var sum float64
+	var correct int
+	for start := 0; start < data.Len(); start += batchSize {
+		idx = idx[:0]
+		for i := start; i < min(start+batchSize, data.Len()); i++ {
+			idx = append(idx, i)
+		}
+		x, target := b.gather(idx)
+		pred := model.Forward(x, false)
+		sum += loss.Evaluate(pred, target, b.grad.resize(pred.Rows, pred.Cols)) * float64(len(idx))
+		if target.Labels != nil {
+			correct += countCorrect(pred, target.Labels)
+		}
+	}
+	accuracy = math.NaN()
+	if data.Labels != nil {
+		accuracy = float64(correct) / float64(data.Len())
+	}
+	return sum / float64(data.Len()), accuracy
+}
+
+// Predict runs model in evaluation mode on the rows of x in batches and
+// returns the outputs in a new matrix.
+func Predict[T Float](model Layer[T], x *Matrix[T], batchSize int) *Matrix[T] {
+	if batchSize <= 0 {
+		batchSize = 256
+	}
+	var out *Matrix[T]
+	for start := 0; start < x.Rows; start += batchSize {
+		y := model.Forward(x.Slice(start, min(start+batchSize, x.Rows)), false)
+		if out == nil {
+			out = NewMatrix[T](x.Rows, y.Cols)
+		}
+		copy(out.Data[start*y.Cols:], y.Data)
+	}
+	if out == nil {
+		out = NewMatrix[T](0, 0)
+	}
+	return out
+}
+
+// batcher gathers mini-batches into reused buffers.
+type batcher[T Float] struct {
+	data       Dataset[T]
+	x, y, grad Matrix[T]
+	labels     []int
+}
+
+func newBatcher[T Float](data Dataset[T], size int) *batcher[T] {
+	b := &batcher[T]{data: data}
+	b.x.resize(size, data.X.Cols)
+	if data.Y != nil {
+		b.y.resize(size, data.Y.Cols)
+	}
+	if data.Labels != nil {
+		b.labels = make([]int, size)
+	}
+	return b
+}
+
+func (b *batcher[T]) gather(indices []int) (*Matrix[T], Target[T]) {
+	n := len(indices)
+	x := b.x.resize(n, b.data.X.Cols)
+	for i, k := range indices {
+		copy(x.Row(i), b.data.X.Row(k))
+	}
+	var t Target[T]
+	if b.data.Y != nil {
+		t.Values = b.y.resize(n, b.data.Y.Cols)
+		for i, k := range indices {
+			copy(t.Values.Row(i), b.data.Y.Row(k))
+		}
+	}
+	if b.data.Labels != nil {
+		t.Labels = b.labels[:n]
+		for i, k := range indices {
+			t.Labels[i] = b.data.Labels[k]
+		}
+	}
+	return x, t
+}
+
+func snapshot[T Float](params []Param[T], dst [][]T) [][]T {
+	if dst == nil {
+		dst = zerosLike(params)
+	}
+	for i, p := range params {
+		copy(dst[i], p.Value)
+	}
+	return dst
+}

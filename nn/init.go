@@ -1,0 +1,57 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// NewRand returns the seeded generator physml uses for initialisation,
+// shuffling and dropout: the same seed gives the same numbers.
+func NewRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+}
+
+// Uniform fills x with values uniform in [-bound, bound).
+func Uniform[T Float](rng *rand.Rand, x []T, bound float64) {
+	for i := range x {
+		x[i] = T((2*rng.Float64() - 1) * bound)
+	}
+}
+
+// Normal fills x with values from N(0, std²).
+func Normal[T Float](rng *rand.Rand, x []T, std float64) {
+	for i := range x {
+		x[i] = T(rng.NormFloat64() * std)
+	}
+}
+
+// KaimingUniformDefault fills a weight of fan-in fanIn as PyTorch's default for
+// nn.Linear and the recurrent layers: kaiming_uniform_ with a = √5, which is
+// uniform in ±1/√fanIn.
+func KaimingUniformDefault[T Float](rng *rand.Rand, w []T, fanIn int) {
+	Uniform(rng, w, 1/math.Sqrt(float64(fanIn)))
+}
+
+// XavierUniform fills a weight as torch.nn.init.xavier_uniform_ (Glorot):
+// uniform in ±gain·√(6/(fanIn+fanOut)).
+func XavierUniform[T Float](rng *rand.Rand, w []T, fanIn, fanOut int, gain float64) {
+	Uniform(rng, w, gain*math.Sqrt(6/float64(fanIn+fanOut)))
+}
+
+// XavierNormal fills a weight as torch.nn.init.xavier_normal_:
+// N(0, gain²·2/(fanIn+fanOut)).
+func XavierNormal[T Float](rng *rand.Rand, w []T, fanIn, fanOut int, gain float64) {
+	Normal(rng, w, gain*math.Sqrt(2/float64(fanIn+fanOut)))
+}
+
+// HeUniform fills a weight as torch.nn.init.kaiming_uniform_ with
+// nonlinearity "relu": uniform in ±√(6/fanIn).
+func HeUniform[T Float](rng *rand.Rand, w []T, fanIn int) {
+	Uniform(rng, w, math.Sqrt(6/float64(fanIn)))
+}
+
+// HeNormal fills a weight as torch.nn.init.kaiming_normal_ with nonlinearity
+// "relu": N(0, 2/fanIn).
+func HeNormal[T Float](rng *rand.Rand, w []T, fanIn int) {
+	Normal(rng, w, math.Sqrt(2/float64(fanIn)))
+}

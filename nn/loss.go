@@ -1,0 +1,123 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Target is what a loss compares predictions with: a matrix of values (MSE,
+// binary cross-entropy) or one class label per row (cross-entropy).
+type Target[T Float] struct {
+	Values *Matrix[T]
+	Labels []int
+}
+
+// Loss is a training objective with mean reduction, as PyTorch's default
+// reduction="mean". Evaluate returns the loss of pred against target and
+// writes ∂loss/∂pred into grad, which has pred's shape.
+type Loss[T Float] interface {
+	Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64
+}
+
+// MSE is the mean squared error over all elements, torch.nn.MSELoss:
+// L = (1/N) Σ (p − y)², ∂L/∂p = 2(p − y)/N.
+type MSE[T Float] struct{}
+
+// Evaluate implements Loss.
+func (MSE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
+	y := valuesOf("MSE", pred, target, grad)
+	n := float64(len(pred.Data))
+	scale := T(2 / n)
+	var sum float64
+	for i, p := range pred.Data {
+		d := p - y.Data[i]
+		sum += float64(d) * float64(d)
+		grad.Data[i] = scale * d
+	}
+	return sum / n
+}
+
+// BCE is the binary cross-entropy on probabilities p ∈ [0, 1],
+// torch.nn.BCELoss: L = −(1/N) Σ [y log p + (1−y) log(1−p)], each log clamped
+// at −100 as PyTorch does, and ∂L/∂p = (p − y) / max(p(1−p), 1e−12) / N as in
+// PyTorch's backward.
+type BCE[T Float] struct{}
+
+// Evaluate implements Loss.
+func (BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
+	y := valuesOf("BCE", pred, target, grad)
+	n := float64(len(pred.Data))
+	var sum float64
+	for i, p := range pred.Data {
+		pf, yf := float64(p), float64(y.Data[i])
+		logP := max(math.Log(pf), -100)
+		log1mP := max(math.Log(1-pf), -100)
+		sum -= yf*logP + (1-yf)*log1mP
+		grad.Data[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) / n)
+	}
+	return sum / n
+}
+
+// BCEWithLogits is the binary cross-entropy on logits x,
+// torch.nn.BCEWithLogitsLoss, computed stably as
+// L = (1/N) Σ [max(x, 0) − x y + log(1 + e^{−|x|})], ∂L/∂x = (σ(x) − y)/N.
+type BCEWithLogits[T Float] struct{}
+
+// Evaluate implements Loss.
+func (BCEWithLogits[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
+	y := valuesOf("BCEWithLogits", pred, target, grad)
+	n := float64(len(pred.Data))
+	var sum float64
+	for i, x := range pred.Data {
+		xf, yf := float64(x), float64(y.Data[i])
+		sum += max(xf, 0) - xf*yf + math.Log1p(math.Exp(-math.Abs(xf)))
+		grad.Data[i] = T((float64(Sigmoid(xf)) - yf) / n)
+	}
+	return sum / n
+}
+
+// CrossEntropy is the cross-entropy of logits against integer class labels,
+// torch.nn.CrossEntropyLoss: with the log-softmax fused,
+// L = −(1/B) Σ_i log softmax(x_i)[label_i], ∂L/∂x_i = (softmax(x_i) − onehot_i)/B.
+type CrossEntropy[T Float] struct{}
+
+// Evaluate implements Loss. It panics if a label is outside [0, classes).
+func (CrossEntropy[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
+	if len(target.Labels) != pred.Rows {
+		panic(fmt.Sprintf("nn: CrossEntropy: %d labels for %d rows of logits", len(target.Labels), pred.Rows))
+	}
+	mustSameShape("CrossEntropy", pred, grad)
+	b := float64(pred.Rows)
+	var sum float64
+	for i := 0; i < pred.Rows; i++ {
+		x, g := pred.Row(i), grad.Row(i)
+		label := target.Labels[i]
+		if label < 0 || label >= pred.Cols {
+			panic(fmt.Sprintf("nn: CrossEntropy: label %d of row %d outside [0, %d)", label, i, pred.Cols))
+		}
+		m := float64(x[0])
+		for _, v := range x {
+			m = max(m, float64(v))
+		}
+		var z float64
+		for _, v := range x {
+			z += math.Exp(float64(v) - m)
+		}
+		logZ := m + math.Log(z)
+		sum += logZ - float64(x[label])
+		for j, v := range x {
+			g[j] = T(math.Exp(float64(v)-logZ) / b)
+		}
+		g[label] -= T(1 / b)
+	}
+	return sum / b
+}
+
+func valuesOf[T Float](name string, pred *Matrix[T], target Target[T], grad *Matrix[T]) *Matrix[T] {
+	if target.Values == nil {
+		panic("nn: " + name + ": target has no values")
+	}
+	mustSameShape(name, pred, target.Values)
+	mustSameShape(name, pred, grad)
+	return target.Values
+}

@@ -1,0 +1,40 @@
+package nn
+
+import "math"
+
+// Schedule gives the learning rate of an epoch (counted from 0) from the
+// initial rate, as torch.optim.lr_scheduler stepped once per epoch.
+type Schedule interface {
+	LR(epoch int, initial float64) float64
+}
+
+// StepDecay multiplies the rate by Gamma every StepSize epochs, StepLR.
+type StepDecay struct {
+	StepSize int
+	Gamma    float64
+}
+
+// LR implements Schedule: initial·Gamma^⌊epoch/StepSize⌋.
+func (s StepDecay) LR(epoch int, initial float64) float64 {
+	return initial * math.Pow(s.Gamma, float64(epoch/max(s.StepSize, 1)))
+}
+
+// ExponentialDecay multiplies the rate by Gamma every epoch, ExponentialLR.
+type ExponentialDecay struct{ Gamma float64 }
+
+// LR implements Schedule: initial·Gammaᵉᵖᵒᶜʰ.
+func (s ExponentialDecay) LR(epoch int, initial float64) float64 {
+	return initial * math.Pow(s.Gamma, float64(epoch))
+}
+
+// CosineAnnealing anneals the rate from its initial value to Min over TMax
+// epochs, CosineAnnealingLR: Min + (initial − Min)(1 + cos(π·epoch/TMax))/2.
+type CosineAnnealing struct {
+	TMax int
+	Min  float64
+}
+
+// LR implements Schedule.
+func (s CosineAnnealing) LR(epoch int, initial float64) float64 {
+	return s.Min + (initial-s.Min)*(1+math.Cos(math.Pi*float64(epoch)/float64(max(s.TMax, 1))))/2
+}
