@@ -142,16 +142,22 @@ func (o *Adam[T]) Step() {
 	shrink := T(1 - o.AdamConfig.LR*o.WeightDecay)
 	for k, p := range o.params {
 		m, v := o.m[k], o.v[k]
-		for i, g := range p.Grad {
-			if o.decoupled {
-				p.Value[i] *= shrink
-			} else {
-				g += wd * p.Value[i]
+		value, grad := p.Value, p.Grad[:len(p.Value)]
+		m, v = m[:len(value)], v[:len(value)]
+		if o.decoupled {
+			for i := range value {
+				value[i] *= shrink
 			}
-			m[i] = b1*m[i] + (1-b1)*g
-			v[i] = b2*v[i] + (1-b2)*g*g
-			denom := T(math.Sqrt(float64(v[i])))*invBc2 + eps
-			p.Value[i] -= stepSize * m[i] / denom
+		}
+		for i, g := range grad {
+			if !o.decoupled {
+				g += wd * value[i]
+			}
+			mi := b1*m[i] + (1-b1)*g
+			vi := b2*v[i] + (1-b2)*g*g
+			m[i], v[i] = mi, vi
+			denom := T(math.Sqrt(float64(vi)))*invBc2 + eps
+			value[i] -= stepSize * mi / denom
 		}
 	}
 }

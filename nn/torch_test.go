@@ -169,9 +169,11 @@ func testOptimizersMatchPyTorch[T Float](t *testing.T) {
 		"sgd_nesterov": func(p []Param[T]) Optimizer[T] {
 			return NewSGD(p, SGDConfig{LR: 0.1, Momentum: 0.9, Nesterov: true})
 		},
-		"adam":    func(p []Param[T]) Optimizer[T] { return NewAdam(p, AdamConfig{LR: 0.01}) },
-		"adamw":   func(p []Param[T]) Optimizer[T] { return NewAdamW(p, AdamConfig{LR: 0.01, WeightDecay: 0.1}) },
-		"rmsprop": func(p []Param[T]) Optimizer[T] { return NewRMSprop(p, RMSpropConfig{LR: 0.01, Momentum: 0.5, Centered: true}) },
+		"adam":  func(p []Param[T]) Optimizer[T] { return NewAdam(p, AdamConfig{LR: 0.01}) },
+		"adamw": func(p []Param[T]) Optimizer[T] { return NewAdamW(p, AdamConfig{LR: 0.01, WeightDecay: 0.1}) },
+		"rmsprop": func(p []Param[T]) Optimizer[T] {
+			return NewRMSprop(p, RMSpropConfig{LR: 0.01, Momentum: 0.5, Centered: true})
+		},
 	}
 	for name, make := range optimizers {
 		m := fixtureMLP[T](t, f)

