@@ -1,0 +1,119 @@
+package seq
+
+import "github.com/physml/physml/nn"
+
+// lstmStep is the fused LSTM update of one sequence at one step. g holds the
+// pre-activations i, f, g, o (H each) and receives their activations; cp is
+// the cell entering the step; c and h receive the new cell and hidden state,
+// tc receives tanh(c') for the backward pass and out receives h'.
+//
+//	c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
+func lstmStep[T Float](g, cp, c, h, tc, out []T) {
+	H := len(h)
+	gi, gf, gg, gout := g[:H], g[H:2*H], g[2*H:3*H], g[3*H:4*H]
+	cp, c, tc, out = cp[:H], c[:H], tc[:H], out[:H]
+	for j := range h {
+		i := nn.Sigmoid(gi[j])
+		f := nn.Sigmoid(gf[j])
+		n := nn.Tanh(gg[j])
+		o := nn.Sigmoid(gout[j])
+		gi[j], gf[j], gg[j], gout[j] = i, f, n, o
+		cNew := f*cp[j] + i*n
+		t := nn.Tanh(cNew)
+		c[j], tc[j] = cNew, t
+		h[j] = o * t
+		out[j] = o * t
+	}
+}
+
+// lstmStepBackward is the backward pass of lstmStep for one sequence. dh is
+// the gradient w.r.t. h' from later steps, dy that from the output; dc holds
+// the gradient w.r.t. c' and receives the one w.r.t. c. dg receives the
+// gradients w.r.t. the pre-activations i, f, g, o.
+func lstmStepBackward[T Float](g, cp, tc, dh, dy, dc, dg []T) {
+	H := len(dh)
+	gi, gf, gg, gout := g[:H], g[H:2*H], g[2*H:3*H], g[3*H:4*H]
+	di, df, dgg, do := dg[:H], dg[H:2*H], dg[2*H:3*H], dg[3*H:4*H]
+	cp, tc, dy, dc = cp[:H], tc[:H], dy[:H], dc[:H]
+	for j := range dh {
+		i, f, n, o, t := gi[j], gf[j], gg[j], gout[j], tc[j]
+		dhj := dh[j] + dy[j]
+		dcj := dc[j] + dhj*o*(1-t*t)
+		do[j] = dhj * t * o * (1 - o)
+		di[j] = dcj * n * i * (1 - i)
+		df[j] = dcj * cp[j] * f * (1 - f)
+		dgg[j] = dcj * i * (1 - n*n)
+		dc[j] = dcj * f
+	}
+}
+
+// gruStep is the fused GRU update: g holds the input-side pre-activations
+// (W_i x + b_i for r, z, n) and receives r, z, n; hw holds W_h h + b_h.
+//
+//	r = σ(x_r + h_r),  z = σ(x_z + h_z),  n = tanh(x_n + r ⊙ h_n)
+//	h' = (1 − z) ⊙ n + z ⊙ h
+func gruStep[T Float](g, hw, hp, h, out []T) {
+	H := len(h)
+	gr, gz, gn := g[:H], g[H:2*H], g[2*H:3*H]
+	hr, hz, hn := hw[:H], hw[H:2*H], hw[2*H:3*H]
+	hp, out = hp[:H], out[:H]
+	for j := range h {
+		r := nn.Sigmoid(gr[j] + hr[j])
+		z := nn.Sigmoid(gz[j] + hz[j])
+		n := nn.Tanh(gn[j] + r*hn[j])
+		gr[j], gz[j], gn[j] = r, z, n
+		hNew := (1-z)*n + z*hp[j]
+		h[j] = hNew
+		out[j] = hNew
+	}
+}
+
+// gruStepBackward is the backward pass of gruStep: dg receives the gradients
+// w.r.t. the input-side pre-activations, dgh those w.r.t. W_h h + b_h, and
+// direct the part of dh that flows straight to h (z ⊙ dh').
+func gruStepBackward[T Float](g, hw, hp, dh, dy, dg, dgh, direct []T) {
+	H := len(dh)
+	gr, gz, gn := g[:H], g[H:2*H], g[2*H:3*H]
+	hn := hw[2*H : 3*H]
+	hp, dy, direct = hp[:H], dy[:H], direct[:H]
+	for j := range dh {
+		r, z, n := gr[j], gz[j], gn[j]
+		dhj := dh[j] + dy[j]
+		dn := dhj * (1 - z) * (1 - n*n)
+		dz := dhj * (hp[j] - n) * z * (1 - z)
+		dr := dn * hn[j] * r * (1 - r)
+		dg[j], dg[H+j], dg[2*H+j] = dr, dz, dn
+		dgh[j], dgh[H+j], dgh[2*H+j] = dr, dz, dn*r
+		direct[j] = dhj * z
+	}
+}
+
+// rnnStep applies tanh (or ReLU) to the pre-activations g, which receive h'.
+func rnnStep[T Float](relu bool, g, h, out []T) {
+	out = out[:len(h)]
+	for j := range h {
+		v := g[j]
+		if relu {
+			v = max(v, 0)
+		} else {
+			v = nn.Tanh(v)
+		}
+		g[j], h[j], out[j] = v, v, v
+	}
+}
+
+// rnnStepBackward writes the gradient w.r.t. the pre-activations into dg.
+func rnnStepBackward[T Float](relu bool, g, dh, dy, dg []T) {
+	dy, dg = dy[:len(dh)], dg[:len(dh)]
+	for j := range dh {
+		d := dh[j] + dy[j]
+		if relu {
+			if g[j] <= 0 {
+				d = 0
+			}
+		} else {
+			d *= 1 - g[j]*g[j]
+		}
+		dg[j] = d
+	}
+}

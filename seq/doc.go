@@ -1,0 +1,49 @@
+// Package seq implements the recurrent layers of the lecture — the Elman RNN,
+// the LSTM and the GRU — with full backpropagation through time, mirroring
+// torch.nn.RNN, torch.nn.LSTM and torch.nn.GRU with batch_first=True.
+//
+// # The LSTM of the lecture
+//
+// With forget gate f, input gate i, input node g, output gate o, cell state c
+// (long-term memory) and hidden state h (short-term memory), one step is
+//
+//	i = σ(W_ii x + b_ii + W_hi h + b_hi)
+//	f = σ(W_if x + b_if + W_hf h + b_hf)
+//	g = tanh(W_ig x + b_ig + W_hg h + b_hg)
+//	o = σ(W_io x + b_io + W_ho h + b_ho)
+//	c' = f ⊙ c + i ⊙ g
+//	h' = o ⊙ tanh(c')
+//
+// The four gates are stacked in PyTorch's order i, f, g, o in weight_ih_l{k}
+// (4H × in), weight_hh_l{k} (4H × H), bias_ih_l{k} and bias_hh_l{k}. The GRU
+// stacks r, z, n with n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) and
+// h' = (1 − z) ⊙ n + z ⊙ h. The RNN is h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+// (or ReLU). The backward direction of a bidirectional layer carries the
+// suffix _reverse. Initialisation is PyTorch's: every weight and bias uniform
+// in ±1/√H.
+//
+// # Layout
+//
+// A batch of sequences is an nn.Matrix with one sequence per row, shape
+// (batch, steps·features) — PyTorch's (batch, steps, features) with
+// batch_first=True, flattened. The output has shape
+// (batch, steps·directions·H). Initial and final states h0, c0, hn, cn are
+// matrices of (layers·directions·batch) rows and H columns, in PyTorch's order
+// (layer·directions + direction, batch).
+//
+// # Variable lengths
+//
+// SetLengths gives each sequence its length. Steps past a sequence's length
+// neither change its state nor receive gradient and their outputs are zero,
+// and its final state is the state at its last valid step — what PyTorch's
+// packed sequences (pack_padded_sequence) give.
+//
+// # Speed
+//
+// Internally the layer works time-major. The input projection X W_ihᵀ of all
+// steps is one GEMM before the time loop; each step is one GEMM for all gates
+// followed by one fused loop for the gate non-linearities and the state
+// update; the weight gradients of all steps are one GEMM each after the
+// backward time loop. Workspaces are owned by the layer and reused, so a
+// training step of the same shape allocates nothing.
+package seq

@@ -1,0 +1,360 @@
+package seq
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/physml/physml/blas"
+	"github.com/physml/physml/nn"
+)
+
+// Float is the element type: float32 or float64.
+type Float = nn.Float
+
+// CellType selects the recurrence of a Recurrent layer.
+type CellType int
+
+// The recurrences of torch.nn.RNN (tanh or ReLU), torch.nn.LSTM and
+// torch.nn.GRU.
+const (
+	RNNTanh CellType = iota
+	RNNReLU
+	LSTMCell
+	GRUCell
+)
+
+// String returns the PyTorch module name of the cell type.
+func (c CellType) String() string {
+	switch c {
+	case RNNTanh:
+		return "RNN"
+	case RNNReLU:
+		return "RNN(relu)"
+	case LSTMCell:
+		return "LSTM"
+	case GRUCell:
+		return "GRU"
+	}
+	return fmt.Sprintf("CellType(%d)", int(c))
+}
+
+// gates returns the number of stacked gates: 1 (RNN), 4 (LSTM) or 3 (GRU).
+func (c CellType) gates() int {
+	switch c {
+	case LSTMCell:
+		return 4
+	case GRUCell:
+		return 3
+	}
+	return 1
+}
+
+// Config describes a recurrent layer, with the arguments of torch.nn.LSTM.
+type Config struct {
+	InputSize  int
+	HiddenSize int
+	NumLayers  int // default 1
+	// Bidirectional adds a second direction that reads the sequence
+	// backwards; outputs of the two directions are concatenated.
+	Bidirectional bool
+	// Dropout is applied to the outputs of every layer but the last, in
+	// training mode only.
+	Dropout float64
+	NoBias  bool // bias=False
+}
+
+// Recurrent is a stack of RNN, LSTM or GRU layers over batch-first
+// sequences. It implements nn.Layer: Forward maps (batch, steps·InputSize)
+// to (batch, steps·directions·HiddenSize).
+type Recurrent[T Float] struct {
+	Cell CellType
+	Config
+
+	layers  [][]*direction[T] // [layer][direction]
+	dropout []*nn.Dropout[T]  // between layers
+	params  []nn.Param[T]
+
+	lengths        []int // per sample; nil means all steps
+	h0, c0         *nn.Matrix[T]
+	dhn, dcn       *nn.Matrix[T]
+	hn, cn         nn.Matrix[T]
+	dh0, dc0       nn.Matrix[T]
+	inputs         []nn.Matrix[T] // time-major input of each layer
+	dIn            []nn.Matrix[T] // time-major gradient w.r.t. each layer's input
+	outs           []nn.Matrix[T] // time-major output of each layer
+	dLastOut       nn.Matrix[T]   // time-major gradient w.r.t. the last output
+	y, dx          nn.Matrix[T]   // batch-first output and input gradient
+	batch, steps   int
+}
+
+// NewLSTM returns a torch.nn.LSTM-compatible layer initialised from rng.
+func NewLSTM[T Float](cfg Config, rng *rand.Rand) *Recurrent[T] {
+	return NewRecurrent[T](LSTMCell, cfg, rng)
+}
+
+// NewGRU returns a torch.nn.GRU-compatible layer initialised from rng.
+func NewGRU[T Float](cfg Config, rng *rand.Rand) *Recurrent[T] {
+	return NewRecurrent[T](GRUCell, cfg, rng)
+}
+
+// NewRNN returns a torch.nn.RNN-compatible layer (tanh, or ReLU when relu is
+// true) initialised from rng.
+func NewRNN[T Float](cfg Config, relu bool, rng *rand.Rand) *Recurrent[T] {
+	if relu {
+		return NewRecurrent[T](RNNReLU, cfg, rng)
+	}
+	return NewRecurrent[T](RNNTanh, cfg, rng)
+}
+
+// NewRecurrent returns a recurrent layer of the given cell type with
+// PyTorch's parameter names, shapes and default initialisation (uniform in
+// ±1/√HiddenSize), drawn from rng in the order of the parameters.
+func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent[T] {
+	if cfg.NumLayers == 0 {
+		cfg.NumLayers = 1
+	}
+	if cfg.InputSize <= 0 || cfg.HiddenSize <= 0 || cfg.NumLayers < 0 {
+		panic(fmt.Sprintf("seq: %v with input size %d, hidden size %d, %d layers", cell, cfg.InputSize, cfg.HiddenSize, cfg.NumLayers))
+	}
+	if cfg.Dropout < 0 || cfg.Dropout >= 1 {
+		panic(fmt.Sprintf("seq: dropout %g outside [0, 1)", cfg.Dropout))
+	}
+	r := &Recurrent[T]{Cell: cell, Config: cfg}
+	dirs := r.directions()
+	gh := cell.gates() * cfg.HiddenSize
+	bound := 1 / math.Sqrt(float64(cfg.HiddenSize))
+	for l := 0; l < cfg.NumLayers; l++ {
+		in := cfg.InputSize
+		if l > 0 {
+			in = dirs * cfg.HiddenSize
+		}
+		var layer []*direction[T]
+		for d := 0; d < dirs; d++ {
+			suffix := fmt.Sprintf("_l%d", l)
+			if d == 1 {
+				suffix += "_reverse"
+			}
+			dir := &direction[T]{cell: cell, in: in, hidden: cfg.HiddenSize, reverse: d == 1, col: d * cfg.HiddenSize, bias: !cfg.NoBias}
+			dir.wih = nn.NewParam[T]("weight_ih"+suffix, gh, in)
+			dir.whh = nn.NewParam[T]("weight_hh"+suffix, gh, cfg.HiddenSize)
+			ps := []nn.Param[T]{dir.wih, dir.whh}
+			if dir.bias {
+				dir.bih = nn.NewParam[T]("bias_ih"+suffix, gh)
+				dir.bhh = nn.NewParam[T]("bias_hh"+suffix, gh)
+				ps = append(ps, dir.bih, dir.bhh)
+			}
+			for _, p := range ps {
+				nn.Uniform(rng, p.Value, bound)
+			}
+			r.params = append(r.params, ps...)
+			layer = append(layer, dir)
+		}
+		r.layers = append(r.layers, layer)
+		if l < cfg.NumLayers-1 {
+			r.dropout = append(r.dropout, nn.NewDropout[T](cfg.Dropout, nn.NewRand(rng.Uint64())))
+		}
+	}
+	r.inputs = make([]nn.Matrix[T], cfg.NumLayers)
+	r.dIn = make([]nn.Matrix[T], cfg.NumLayers)
+	r.outs = make([]nn.Matrix[T], cfg.NumLayers)
+	return r
+}
+
+func (r *Recurrent[T]) directions() int {
+	if r.Bidirectional {
+		return 2
+	}
+	return 1
+}
+
+// OutputSize returns directions·HiddenSize, the features of each output step.
+func (r *Recurrent[T]) OutputSize() int { return r.directions() * r.HiddenSize }
+
+// Params returns the parameters in PyTorch's order: weight_ih_l0,
+// weight_hh_l0, bias_ih_l0, bias_hh_l0, then the _reverse direction, then
+// the next layer.
+func (r *Recurrent[T]) Params() []nn.Param[T] { return r.params }
+
+// String describes the layer as PyTorch prints it.
+func (r *Recurrent[T]) String() string {
+	return fmt.Sprintf("%v(%d, %d, num_layers=%d, bias=%t, batch_first=True, dropout=%g, bidirectional=%t)",
+		r.Cell, r.InputSize, r.HiddenSize, r.NumLayers, !r.NoBias, r.Dropout, r.Bidirectional)
+}
+
+// SetLengths sets the valid length of each sequence of the next Forward
+// (1 ≤ length ≤ steps); nil means every sequence uses all steps. The lengths
+// stay in force until changed.
+func (r *Recurrent[T]) SetLengths(lengths []int) {
+	if lengths == nil {
+		r.lengths = nil
+		return
+	}
+	r.lengths = append(r.lengths[:0], lengths...)
+}
+
+// SetInitialState sets h0 (and c0 for an LSTM; nil otherwise) for the next
+// Forward only, each of shape (layers·directions·batch, HiddenSize). Without
+// it the initial state is zero, as in PyTorch.
+func (r *Recurrent[T]) SetInitialState(h0, c0 *nn.Matrix[T]) {
+	r.h0, r.c0 = h0, c0
+}
+
+// FinalState returns hn and cn (cn nil unless LSTM) of the last Forward, of
+// shape (layers·directions·batch, HiddenSize). They belong to the layer.
+func (r *Recurrent[T]) FinalState() (hn, cn *nn.Matrix[T]) {
+	if r.Cell == LSTMCell {
+		return &r.hn, &r.cn
+	}
+	return &r.hn, nil
+}
+
+// SetFinalStateGrad sets the gradients with respect to hn and cn that the
+// next Backward adds to the gradient coming through the outputs; nil means
+// zero. They apply to one Backward only.
+func (r *Recurrent[T]) SetFinalStateGrad(dhn, dcn *nn.Matrix[T]) {
+	r.dhn, r.dcn = dhn, dcn
+}
+
+// InitialStateGrad returns the gradients with respect to h0 and c0 (nil
+// unless LSTM) from the last Backward.
+func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
+	if r.Cell == LSTMCell {
+		return &r.dh0, &r.dc0
+	}
+	return &r.dh0, nil
+}
+
+// Forward runs the stacked recurrence over x of shape
+// (batch, steps·InputSize) and returns the outputs of the last layer,
+// (batch, steps·directions·HiddenSize), batch-first.
+func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
+	if x.Cols%r.InputSize != 0 || x.Cols == 0 {
+		panic(fmt.Sprintf("seq: %v.Forward: input is %s, want (batch, steps·%d)", r.Cell, x.Shape(), r.InputSize))
+	}
+	b, steps := x.Rows, x.Cols/r.InputSize
+	r.batch, r.steps = b, steps
+	if r.lengths != nil {
+		if len(r.lengths) != b {
+			panic(fmt.Sprintf("seq: %v.Forward: %d lengths for a batch of %d", r.Cell, len(r.lengths), b))
+		}
+		for i, l := range r.lengths {
+			if l < 1 || l > steps {
+				panic(fmt.Sprintf("seq: %v.Forward: length %d of sequence %d outside [1, %d]", r.Cell, l, i, steps))
+			}
+		}
+	}
+	dirs, h := r.directions(), r.HiddenSize
+	rows := r.NumLayers * dirs * b
+	r.checkState("h0", r.h0, rows)
+	if r.Cell == LSTMCell {
+		r.checkState("c0", r.c0, rows)
+	}
+	hn := nn.Workspace(&r.hn, rows, h)
+	cn := nn.Workspace(&r.cn, rows, h)
+
+	in := nn.Workspace(&r.inputs[0], steps*b, r.InputSize)
+	toTimeMajor(in, x, b, steps)
+	for l, layer := range r.layers {
+		out := r.layerOutput(l, steps*b)
+		for d, dir := range layer {
+			k := (l*dirs + d) * b
+			var h0, c0 []T
+			if r.h0 != nil {
+				h0 = r.h0.Data[k*h : (k+b)*h]
+			}
+			if r.c0 != nil {
+				c0 = r.c0.Data[k*h : (k+b)*h]
+			}
+			dir.forward(&r.inputs[l], out, b, steps, r.lengths, h0, c0, hn.Data[k*h:(k+b)*h], cn.Data[k*h:(k+b)*h])
+		}
+		if l < r.NumLayers-1 {
+			dropped := r.dropout[l].Forward(out, train)
+			copy(nn.Workspace(&r.inputs[l+1], steps*b, dirs*h).Data, dropped.Data)
+		}
+	}
+	r.h0, r.c0 = nil, nil
+	y := nn.Workspace(&r.y, b, steps*dirs*h)
+	toBatchFirst(y, r.layerOutput(r.NumLayers-1, steps*b), b, steps)
+	return y
+}
+
+// layerOutput returns the time-major output buffer of layer l.
+func (r *Recurrent[T]) layerOutput(l, rows int) *nn.Matrix[T] {
+	return nn.Workspace(&r.outs[l], rows, r.directions()*r.HiddenSize)
+}
+
+func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows int) {
+	if s != nil && (s.Rows != rows || s.Cols != r.HiddenSize) {
+		panic(fmt.Sprintf("seq: %v: %s is %s, want %d×%d (layers·directions·batch × hidden)", r.Cell, name, s.Shape(), rows, r.HiddenSize))
+	}
+}
+
+// Backward takes the gradient of the loss with respect to the output
+// (batch, steps·directions·HiddenSize), adds the gradients set by
+// SetFinalStateGrad, accumulates all parameter gradients and returns the
+// gradient with respect to the input; InitialStateGrad returns those of the
+// initial states.
+func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
+	b, steps := r.batch, r.steps
+	dirs, h := r.directions(), r.HiddenSize
+	if dy.Rows != b || dy.Cols != steps*dirs*h {
+		panic(fmt.Sprintf("seq: %v.Backward: gradient is %s, want %d×%d", r.Cell, dy.Shape(), b, steps*dirs*h))
+	}
+	rows := r.NumLayers * dirs * b
+	r.checkState("dhn", r.dhn, rows)
+	r.checkState("dcn", r.dcn, rows)
+	dh0 := nn.Workspace(&r.dh0, rows, h)
+	dc0 := nn.Workspace(&r.dc0, rows, h)
+	dOut := nn.Workspace(&r.dLastOut, steps*b, dirs*h)
+	toTimeMajor(dOut, dy, b, steps)
+	for l := r.NumLayers - 1; l >= 0; l-- {
+		dIn := nn.Workspace(&r.dIn[l], steps*b, r.inputs[l].Cols)
+		for d, dir := range r.layers[l] {
+			k := (l*dirs + d) * b
+			var dhn, dcn []T
+			if r.dhn != nil {
+				dhn = r.dhn.Data[k*h : (k+b)*h]
+			}
+			if r.dcn != nil {
+				dcn = r.dcn.Data[k*h : (k+b)*h]
+			}
+			dir.backward(&r.inputs[l], dOut, dIn, d > 0, b, steps, r.lengths, dhn, dcn, dh0.Data[k*h:(k+b)*h], dc0.Data[k*h:(k+b)*h])
+		}
+		if l > 0 {
+			dOut = r.dropout[l-1].Backward(dIn)
+		}
+	}
+	r.dhn, r.dcn = nil, nil
+	dx := nn.Workspace(&r.dx, b, steps*r.InputSize)
+	toBatchFirst(dx, &r.dIn[0], b, steps)
+	return dx
+}
+
+// toTimeMajor copies batch-first x (b, steps·f) into time-major dst
+// (steps·b, f): dst row t·b + i is step t of sequence i.
+func toTimeMajor[T Float](dst, x *nn.Matrix[T], b, steps int) {
+	f := x.Cols / steps
+	for i := 0; i < b; i++ {
+		row := x.Row(i)
+		for t := 0; t < steps; t++ {
+			copy(dst.Data[(t*b+i)*f:(t*b+i+1)*f], row[t*f:(t+1)*f])
+		}
+	}
+}
+
+// toBatchFirst is the inverse of toTimeMajor.
+func toBatchFirst[T Float](dst, x *nn.Matrix[T], b, steps int) {
+	f := x.Cols
+	for i := 0; i < b; i++ {
+		row := dst.Row(i)
+		for t := 0; t < steps; t++ {
+			copy(row[t*f:(t+1)*f], x.Data[(t*b+i)*f:(t*b+i+1)*f])
+		}
+	}
+}
+
+// gemmNT computes c = alpha·a·bᵀ + beta·c for row-major blocks.
+func gemmNT[T Float](m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	blas.Gemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+}
