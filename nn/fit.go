@@ -9,10 +9,21 @@ import (
 
 // Dataset is a set of samples, one per row of X, with regression or
 // reconstruction targets Y (one row per sample) or class labels.
+//
+// For sequence models, X holds one flattened (steps, features) sequence per
+// row and Lengths, if set, the valid length of each; Fit hands the lengths of
+// each batch to a model that implements LengthSetter.
 type Dataset[T Float] struct {
-	X      *Matrix[T]
-	Y      *Matrix[T]
-	Labels []int
+	X       *Matrix[T]
+	Y       *Matrix[T]
+	Labels  []int
+	Lengths []int
+}
+
+// LengthSetter is implemented by sequence models that accept per-sample
+// sequence lengths (seq.Recurrent and its heads).
+type LengthSetter interface {
+	SetLengths(lengths []int)
 }
 
 // Len returns the number of samples.
@@ -27,6 +38,9 @@ func (d Dataset[T]) Subset(indices []int) Dataset[T] {
 	if d.Labels != nil {
 		out.Labels = make([]int, len(indices))
 	}
+	if d.Lengths != nil {
+		out.Lengths = make([]int, len(indices))
+	}
 	for i, k := range indices {
 		copy(out.X.Row(i), d.X.Row(k))
 		if d.Y != nil {
@@ -34,6 +48,9 @@ func (d Dataset[T]) Subset(indices []int) Dataset[T] {
 		}
 		if d.Labels != nil {
 			out.Labels[i] = d.Labels[k]
+		}
+		if d.Lengths != nil {
+			out.Lengths[i] = d.Lengths[k]
 		}
 	}
 	return out
@@ -62,6 +79,9 @@ func (d Dataset[T]) check() error {
 	}
 	if d.Labels != nil && len(d.Labels) != d.X.Rows {
 		return fmt.Errorf("nn: dataset has %d inputs but %d labels", d.X.Rows, len(d.Labels))
+	}
+	if d.Lengths != nil && len(d.Lengths) != d.X.Rows {
+		return fmt.Errorf("nn: dataset has %d inputs but %d lengths", d.X.Rows, len(d.Lengths))
 	}
 	return nil
 }
@@ -149,7 +169,7 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 	for i := range order {
 		order[i] = i
 	}
-	b := newBatcher(data, cfg.BatchSize)
+	b := newBatcher(model, data, cfg.BatchSize)
 	batches := (data.Len() + cfg.BatchSize - 1) / cfg.BatchSize
 	best := math.Inf(1)
 	var bestParams [][]T
@@ -235,7 +255,7 @@ func Evaluate[T Float](model Layer[T], loss Loss[T], data Dataset[T], batchSize 
 	if batchSize <= 0 {
 		batchSize = 256
 	}
-	b := newBatcher(data, batchSize)
+	b := newBatcher(model, data, batchSize)
 	idx := make([]int, 0, batchSize)
 	var sum float64
 	var correct int
@@ -283,16 +303,22 @@ type batcher[T Float] struct {
 	data       Dataset[T]
 	x, y, grad Matrix[T]
 	labels     []int
+	lengths    []int
+	model      LengthSetter // receives the lengths of each batch, if any
 }
 
-func newBatcher[T Float](data Dataset[T], size int) *batcher[T] {
+func newBatcher[T Float](model Layer[T], data Dataset[T], size int) *batcher[T] {
 	b := &batcher[T]{data: data}
+	b.model, _ = model.(LengthSetter)
 	b.x.resize(size, data.X.Cols)
 	if data.Y != nil {
 		b.y.resize(size, data.Y.Cols)
 	}
 	if data.Labels != nil {
 		b.labels = make([]int, size)
+	}
+	if data.Lengths != nil {
+		b.lengths = make([]int, size)
 	}
 	return b
 }
@@ -315,6 +341,13 @@ func (b *batcher[T]) gather(indices []int) (*Matrix[T], Target[T]) {
 		for i, k := range indices {
 			t.Labels[i] = b.data.Labels[k]
 		}
+	}
+	if b.data.Lengths != nil && b.model != nil {
+		lengths := b.lengths[:n]
+		for i, k := range indices {
+			lengths[i] = b.data.Lengths[k]
+		}
+		b.model.SetLengths(lengths)
 	}
 	return x, t
 }

@@ -38,6 +38,9 @@ func trainMLP(t *testing.T, train Dataset[float32], seed uint64) (*Sequential[fl
 }
 
 func TestMLPLearnsMNISTSlice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run; skipped with -short")
+	}
 	train, test := mnistSlice[float32](t, 5000, 2000)
 	model, hist := trainMLP(t, train, 1)
 	for _, e := range hist.Epochs {
@@ -54,6 +57,9 @@ func TestMLPLearnsMNISTSlice(t *testing.T) {
 }
 
 func TestFitIsDeterministicForASeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run; skipped with -short")
+	}
 	if blasBackendIsThreaded() {
 		t.Skip("OpenBLAS may split sums differently between runs; determinism is promised for the pure-Go build")
 	}

@@ -45,7 +45,7 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 		for r := 0; r < steps*b; r++ {
 			row := gates.Data[r*gh : (r+1)*gh]
 			copy(row, d.bih.Value)
-			if d.cell != GRUCell {
+			if d.cell != GRU {
 				blas.Axpy(1, d.bhh.Value, row)
 			}
 		}
@@ -64,10 +64,10 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 	}
 	var cprev, tanc, hw *nn.Matrix[T]
 	switch d.cell {
-	case LSTMCell:
+	case LSTM:
 		cprev = nn.Workspace(&d.cprev, steps*b, H)
 		tanc = nn.Workspace(&d.tanc, steps*b, H)
-	case GRUCell:
+	case GRU:
 		hw = nn.Workspace(&d.hw, steps*b, gh)
 	}
 
@@ -80,7 +80,7 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 		copy(hp, hn)
 		g := gates.Data[t*b*gh : (t+1)*b*gh]
 		switch d.cell {
-		case LSTMCell:
+		case LSTM:
 			cp := cprev.Data[t*b*H : (t+1)*b*H]
 			copy(cp, cn)
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
@@ -93,7 +93,7 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 				}
 				lstmStep(g[i*gh:(i+1)*gh], cp[i*H:(i+1)*H], cn[i*H:(i+1)*H], hn[i*H:(i+1)*H], tc[i*H:(i+1)*H], o)
 			}
-		case GRUCell:
+		case GRU:
 			hwt := hw.Data[t*b*gh : (t+1)*b*gh]
 			hbeta := T(0)
 			if d.bias {
@@ -147,7 +147,7 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 	}
 	dG := nn.Workspace(&d.dG, steps*b, gh)
 	dGh := dG // gradient w.r.t. the hidden-side pre-activations
-	if d.cell == GRUCell {
+	if d.cell == GRU {
 		dGh = nn.Workspace(&d.dGh, steps*b, gh)
 		nn.Workspace(&d.direct, b, H)
 	}
@@ -171,10 +171,10 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 			dy := dOut.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
 			dhi := dh[i*H : (i+1)*H]
 			switch d.cell {
-			case LSTMCell:
+			case LSTM:
 				lstmStepBackward(g[i*gh:(i+1)*gh], d.cprev.Data[(t*b+i)*H:(t*b+i+1)*H], d.tanc.Data[(t*b+i)*H:(t*b+i+1)*H],
 					dhi, dy, dc[i*H:(i+1)*H], dg[i*gh:(i+1)*gh])
-			case GRUCell:
+			case GRU:
 				gruStepBackward(g[i*gh:(i+1)*gh], d.hw.Data[(t*b+i)*gh:(t*b+i+1)*gh], hp[i*H:(i+1)*H],
 					dhi, dy, dg[i*gh:(i+1)*gh], dgh[i*gh:(i+1)*gh], d.direct.Data[i*H:(i+1)*H])
 			default:
@@ -189,7 +189,7 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 			}
 			dhi := dh[i*H : (i+1)*H]
 			copy(dhi, dhPrev.Data[i*H:(i+1)*H])
-			if d.cell == GRUCell {
+			if d.cell == GRU {
 				blas.Axpy(1, d.direct.Data[i*H:(i+1)*H], dhi)
 			}
 		}

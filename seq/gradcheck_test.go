@@ -33,7 +33,7 @@ func (w *withStates) Forward(x *nn.Matrix[float64], train bool) *nn.Matrix[float
 	rows := w.h0.Shape[0]
 	if w.useState {
 		var c0 *nn.Matrix[float64]
-		if w.r.Cell == LSTMCell {
+		if w.r.Cell == LSTM {
 			c0 = nn.MatrixFrom(rows, w.r.HiddenSize, w.c0.Value)
 		}
 		w.r.SetInitialState(nn.MatrixFrom(rows, w.r.HiddenSize, w.h0.Value), c0)
@@ -55,7 +55,7 @@ func (w *withStates) Backward(dout *nn.Matrix[float64]) *nn.Matrix[float64] {
 	dy := nn.MatrixFrom(w.yRows, w.yCols, dout.Data[:ny])
 	dhn := nn.MatrixFrom(w.h0.Shape[0], w.r.HiddenSize, dout.Data[ny:ny+nh])
 	var dcn *nn.Matrix[float64]
-	if w.r.Cell == LSTMCell {
+	if w.r.Cell == LSTM {
 		dcn = nn.MatrixFrom(w.h0.Shape[0], w.r.HiddenSize, dout.Data[ny+nh:])
 	}
 	w.r.SetFinalStateGrad(dhn, dcn)
@@ -76,7 +76,7 @@ func (w *withStates) Params() []nn.Param[float64] {
 	ps := w.r.Params()
 	if w.useState {
 		ps = append(ps, w.h0)
-		if w.r.Cell == LSTMCell {
+		if w.r.Cell == LSTM {
 			ps = append(ps, w.c0)
 		}
 	}
@@ -99,7 +99,7 @@ func TestRecurrentGradientsMatchFiniteDifferences(t *testing.T) {
 		{"variable lengths", Config{InputSize: in, HiddenSize: hidden, NumLayers: 2, Bidirectional: true}, true, []int{4, 1, 2}},
 		{"no bias", Config{InputSize: in, HiddenSize: hidden, NoBias: true}, false, nil},
 	}
-	for _, cell := range []CellType{LSTMCell, GRUCell, RNNTanh, RNNReLU} {
+	for _, cell := range []CellType{LSTM, GRU, RNNTanh, RNNReLU} {
 		for _, v := range variants {
 			t.Run(fmt.Sprintf("%v/%s", cell, v.name), func(t *testing.T) {
 				r := NewRecurrent[float64](cell, v.cfg, nn.NewRand(3))

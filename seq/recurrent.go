@@ -20,8 +20,8 @@ type CellType int
 const (
 	RNNTanh CellType = iota
 	RNNReLU
-	LSTMCell
-	GRUCell
+	LSTM
+	GRU
 )
 
 // String returns the PyTorch module name of the cell type.
@@ -31,9 +31,9 @@ func (c CellType) String() string {
 		return "RNN"
 	case RNNReLU:
 		return "RNN(relu)"
-	case LSTMCell:
+	case LSTM:
 		return "LSTM"
-	case GRUCell:
+	case GRU:
 		return "GRU"
 	}
 	return fmt.Sprintf("CellType(%d)", int(c))
@@ -42,9 +42,9 @@ func (c CellType) String() string {
 // gates returns the number of stacked gates: 1 (RNN), 4 (LSTM) or 3 (GRU).
 func (c CellType) gates() int {
 	switch c {
-	case LSTMCell:
+	case LSTM:
 		return 4
-	case GRUCell:
+	case GRU:
 		return 3
 	}
 	return 1
@@ -75,27 +75,27 @@ type Recurrent[T Float] struct {
 	dropout []*nn.Dropout[T]  // between layers
 	params  []nn.Param[T]
 
-	lengths        []int // per sample; nil means all steps
-	h0, c0         *nn.Matrix[T]
-	dhn, dcn       *nn.Matrix[T]
-	hn, cn         nn.Matrix[T]
-	dh0, dc0       nn.Matrix[T]
-	inputs         []nn.Matrix[T] // time-major input of each layer
-	dIn            []nn.Matrix[T] // time-major gradient w.r.t. each layer's input
-	outs           []nn.Matrix[T] // time-major output of each layer
-	dLastOut       nn.Matrix[T]   // time-major gradient w.r.t. the last output
-	y, dx          nn.Matrix[T]   // batch-first output and input gradient
-	batch, steps   int
+	lengths      []int // per sample; nil means all steps
+	h0, c0       *nn.Matrix[T]
+	dhn, dcn     *nn.Matrix[T]
+	hn, cn       nn.Matrix[T]
+	dh0, dc0     nn.Matrix[T]
+	inputs       []nn.Matrix[T] // time-major input of each layer
+	dIn          []nn.Matrix[T] // time-major gradient w.r.t. each layer's input
+	outs         []nn.Matrix[T] // time-major output of each layer
+	dLastOut     nn.Matrix[T]   // time-major gradient w.r.t. the last output
+	y, dx        nn.Matrix[T]   // batch-first output and input gradient
+	batch, steps int
 }
 
 // NewLSTM returns a torch.nn.LSTM-compatible layer initialised from rng.
 func NewLSTM[T Float](cfg Config, rng *rand.Rand) *Recurrent[T] {
-	return NewRecurrent[T](LSTMCell, cfg, rng)
+	return NewRecurrent[T](LSTM, cfg, rng)
 }
 
 // NewGRU returns a torch.nn.GRU-compatible layer initialised from rng.
 func NewGRU[T Float](cfg Config, rng *rand.Rand) *Recurrent[T] {
-	return NewRecurrent[T](GRUCell, cfg, rng)
+	return NewRecurrent[T](GRU, cfg, rng)
 }
 
 // NewRNN returns a torch.nn.RNN-compatible layer (tanh, or ReLU when relu is
@@ -203,7 +203,7 @@ func (r *Recurrent[T]) SetInitialState(h0, c0 *nn.Matrix[T]) {
 // FinalState returns hn and cn (cn nil unless LSTM) of the last Forward, of
 // shape (layers·directions·batch, HiddenSize). They belong to the layer.
 func (r *Recurrent[T]) FinalState() (hn, cn *nn.Matrix[T]) {
-	if r.Cell == LSTMCell {
+	if r.Cell == LSTM {
 		return &r.hn, &r.cn
 	}
 	return &r.hn, nil
@@ -219,7 +219,7 @@ func (r *Recurrent[T]) SetFinalStateGrad(dhn, dcn *nn.Matrix[T]) {
 // InitialStateGrad returns the gradients with respect to h0 and c0 (nil
 // unless LSTM) from the last Backward.
 func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
-	if r.Cell == LSTMCell {
+	if r.Cell == LSTM {
 		return &r.dh0, &r.dc0
 	}
 	return &r.dh0, nil
@@ -247,7 +247,7 @@ func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	dirs, h := r.directions(), r.HiddenSize
 	rows := r.NumLayers * dirs * b
 	r.checkState("h0", r.h0, rows)
-	if r.Cell == LSTMCell {
+	if r.Cell == LSTM {
 		r.checkState("c0", r.c0, rows)
 	}
 	hn := nn.Workspace(&r.hn, rows, h)

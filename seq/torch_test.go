@@ -118,7 +118,7 @@ func testRecurrentMatchesPyTorch[T Float](t *testing.T) {
 	for name, c := range loadRecurrentFixtures(t) {
 		t.Run(name, func(t *testing.T) {
 			cfg := Config{InputSize: c.Config.InputSize, HiddenSize: c.Config.HiddenSize, NumLayers: c.Config.NumLayers, Bidirectional: c.Config.Bidirectional}
-			cell := map[string]CellType{"LSTM": LSTMCell, "GRU": GRUCell, "RNN": RNNTanh}[c.Config.Cell]
+			cell := map[string]CellType{"LSTM": LSTM, "GRU": GRU, "RNN": RNNTanh}[c.Config.Cell]
 			r := NewRecurrent[T](cell, cfg, nn.NewRand(0))
 			tensors := map[string]nn.Tensor{}
 			for _, p := range r.Params() {

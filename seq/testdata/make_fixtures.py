@@ -66,3 +66,47 @@ for i, c in enumerate(CASES):
 with open("recurrent.json", "w") as f:
     json.dump(out, f)
 print("wrote", ", ".join(out))
+
+
+# A trained-elsewhere model: the lecture's classifier shape (small), saved as
+# safetensors with a PyTorch module's state_dict names, with its logits.
+def write_safetensors(path, tensors):
+    """A plain writer of the safetensors format (the safetensors package is not in Debian 12)."""
+    import struct
+    header, offset, blobs = {}, 0, []
+    for name, t in tensors.items():
+        t = t.detach().contiguous()
+        blob = t.numpy().tobytes()
+        header[name] = {"dtype": {torch.float32: "F32", torch.float64: "F64"}[t.dtype], "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(blob)]}
+        offset += len(blob)
+        blobs.append(blob)
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+class Classifier(torch.nn.Module):
+    def __init__(self, cell):
+        super().__init__()
+        self.cell = cell
+        setattr(self, cell.lower(), getattr(torch.nn, cell)(5, 6, num_layers=2, bidirectional=True, batch_first=True))
+        self.fc = torch.nn.Linear(12, 3)
+
+    def forward(self, x):
+        _, final = getattr(self, self.cell.lower())(x)
+        hn = final[0] if self.cell == "LSTM" else final
+        return self.fc(torch.cat([hn[-2], hn[-1]], dim=1))
+
+
+classifiers = {}
+for cell in ["LSTM", "GRU"]:
+    torch.manual_seed(7)
+    model = Classifier(cell).float()
+    x = torch.randn(4, 7, 5, dtype=torch.float32)
+    write_safetensors(f"torch_{cell.lower()}_classifier.safetensors", model.state_dict())
+    classifiers[cell] = dict(x=x.flatten().tolist(), logits=model(x).detach().flatten().tolist())
+with open("classifiers.json", "w") as f:
+    json.dump(classifiers, f)
+print("wrote torch_lstm_classifier.safetensors, torch_gru_classifier.safetensors, classifiers.json")

@@ -1,0 +1,156 @@
+package seq
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/physml/physml/nn"
+)
+
+// moduleName is the attribute name a PyTorch model would give the layer:
+// "lstm", "gru" or "rnn".
+func moduleName(c CellType) string {
+	switch c {
+	case LSTM:
+		return "lstm"
+	case GRU:
+		return "gru"
+	}
+	return "rnn"
+}
+
+// Classifier is the many-to-one model of the lecture: a recurrent layer reads
+// the sequence and a Dense layer maps its last valid hidden state to class
+// logits. For a bidirectional layer the last states of both directions are
+// concatenated (the forward direction's at the last valid step, the
+// backward direction's at step 0). The lecture's MNIST model is
+// NewClassifier(LSTM, Config{InputSize: 28, HiddenSize: 128}, 10, rng) on
+// images read row by row: 28 steps of 28 pixels.
+//
+// Its parameters are named as in a PyTorch module with attributes lstm (or
+// gru, rnn) and fc: "lstm.weight_ih_l0", …, "fc.weight", "fc.bias".
+type Classifier[T Float] struct {
+	RNN *Recurrent[T]
+	FC  *nn.Dense[T]
+
+	last, dhn, dy nn.Matrix[T]
+}
+
+// NewClassifier returns a recurrent classifier with PyTorch's default
+// initialisation drawn from rng.
+func NewClassifier[T Float](cell CellType, cfg Config, classes int, rng *rand.Rand) *Classifier[T] {
+	r := NewRecurrent[T](cell, cfg, rng)
+	return &Classifier[T]{RNN: r, FC: nn.NewDense[T](r.OutputSize(), classes, rng)}
+}
+
+// SetLengths passes per-sequence lengths to the recurrent layer.
+func (c *Classifier[T]) SetLengths(lengths []int) { c.RNN.SetLengths(lengths) }
+
+// Forward returns the logits (batch, classes) for the sequences in x.
+func (c *Classifier[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
+	c.RNN.Forward(x, train)
+	hn, _ := c.RNN.FinalState()
+	b, h, dirs := x.Rows, c.RNN.HiddenSize, c.RNN.directions()
+	last := nn.Workspace(&c.last, b, dirs*h)
+	top := (c.RNN.NumLayers - 1) * dirs
+	for d := 0; d < dirs; d++ {
+		for i := 0; i < b; i++ {
+			copy(last.Data[i*dirs*h+d*h:i*dirs*h+(d+1)*h], hn.Row((top+d)*b+i))
+		}
+	}
+	return c.FC.Forward(last, train)
+}
+
+// Backward back-propagates the logits' gradient through the Dense layer into
+// the final hidden states and through time.
+func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
+	dlast := c.FC.Backward(dlogits)
+	r := c.RNN
+	b, h, dirs := dlogits.Rows, r.HiddenSize, r.directions()
+	dhn := nn.Workspace(&c.dhn, r.NumLayers*dirs*b, h)
+	clear(dhn.Data)
+	top := (r.NumLayers - 1) * dirs
+	for d := 0; d < dirs; d++ {
+		for i := 0; i < b; i++ {
+			copy(dhn.Row((top+d)*b+i), dlast.Data[i*dirs*h+d*h:i*dirs*h+(d+1)*h])
+		}
+	}
+	r.SetFinalStateGrad(dhn, nil)
+	dy := nn.Workspace(&c.dy, b, r.steps*dirs*h)
+	clear(dy.Data)
+	return r.Backward(dy)
+}
+
+// Params returns the recurrent parameters prefixed "lstm." (or "gru.",
+// "rnn.") and the Dense ones prefixed "fc.".
+func (c *Classifier[T]) Params() []nn.Param[T] {
+	return append(nn.Prefixed(moduleName(c.RNN.Cell), c.RNN.Params()), nn.Prefixed("fc", c.FC.Params())...)
+}
+
+// String describes the model.
+func (c *Classifier[T]) String() string {
+	return fmt.Sprintf("Classifier(%v, fc=%v)", c.RNN, c.FC)
+}
+
+// Regressor is a many-to-many model: a recurrent layer followed by the same
+// Dense layer on every step, for time-series forecasting. It maps
+// (batch, steps·InputSize) to (batch, steps·outputs). Parameter names are
+// "lstm.…" (or "gru.…", "rnn.…") and "fc.weight", "fc.bias". With variable
+// lengths the outputs past a sequence's end are the Dense bias: give them
+// targets equal to the prediction, or mask them in the loss.
+type Regressor[T Float] struct {
+	RNN *Recurrent[T]
+	FC  *nn.Dense[T]
+
+	y, dh nn.Matrix[T]
+}
+
+// NewRegressor returns a many-to-many recurrent model with outputs values per
+// step, initialised from rng.
+func NewRegressor[T Float](cell CellType, cfg Config, outputs int, rng *rand.Rand) *Regressor[T] {
+	r := NewRecurrent[T](cell, cfg, rng)
+	return &Regressor[T]{RNN: r, FC: nn.NewDense[T](r.OutputSize(), outputs, rng)}
+}
+
+// SetLengths passes per-sequence lengths to the recurrent layer.
+func (m *Regressor[T]) SetLengths(lengths []int) { m.RNN.SetLengths(lengths) }
+
+// Forward returns the per-step outputs (batch, steps·outputs).
+func (m *Regressor[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
+	h := m.RNN.Forward(x, train)
+	steps := m.RNN.steps
+	perStep := &nn.Matrix[T]{Rows: h.Rows * steps, Cols: m.RNN.OutputSize(), Data: h.Data}
+	out := m.FC.Forward(perStep, train)
+	m.y = nn.Matrix[T]{Rows: x.Rows, Cols: steps * m.FC.Out, Data: out.Data}
+	return &m.y
+}
+
+// Backward back-propagates through the per-step Dense layer and through time.
+func (m *Regressor[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
+	steps := m.RNN.steps
+	dh := m.FC.Backward(&nn.Matrix[T]{Rows: dy.Rows * steps, Cols: m.FC.Out, Data: dy.Data})
+	m.dh = nn.Matrix[T]{Rows: dy.Rows, Cols: steps * m.RNN.OutputSize(), Data: dh.Data}
+	return m.RNN.Backward(&m.dh)
+}
+
+// Params returns the recurrent and Dense parameters with PyTorch names.
+func (m *Regressor[T]) Params() []nn.Param[T] {
+	return append(nn.Prefixed(moduleName(m.RNN.Cell), m.RNN.Params()), nn.Prefixed("fc", m.FC.Params())...)
+}
+
+// String describes the model.
+func (m *Regressor[T]) String() string {
+	return fmt.Sprintf("Regressor(%v, fc=%v)", m.RNN, m.FC)
+}
+
+// StripPrefix returns params renamed without a leading "prefix.", for
+// loading a bare torch.nn.LSTM state_dict into the layer of a model.
+func StripPrefix[T Float](prefix string, params []nn.Param[T]) []nn.Param[T] {
+	out := make([]nn.Param[T], len(params))
+	for i, p := range params {
+		p.Name = strings.TrimPrefix(p.Name, prefix+".")
+		out[i] = p
+	}
+	return out
+}
