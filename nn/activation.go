@@ -5,18 +5,6 @@ import (
 	"math"
 )
 
-// Sigmoid returns σ(x) = 1/(1+e^{−x}), without overflow for large |x|.
-func Sigmoid[T Float](x T) T {
-	if x >= 0 {
-		return T(1 / (1 + math.Exp(-float64(x))))
-	}
-	e := math.Exp(float64(x))
-	return T(e / (1 + e))
-}
-
-// Tanh returns tanh(x).
-func Tanh[T Float](x T) T { return T(math.Tanh(float64(x))) }
-
 // Activation is an element-wise non-linearity used as a layer. The zero
 // value is not usable; use ReLU, LeakyReLU, SigmoidLayer, TanhLayer or
 // Identity.

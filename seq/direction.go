@@ -1,7 +1,10 @@
 package seq
 
 import (
+	"unsafe"
+
 	"github.com/physml/physml/blas"
+	"github.com/physml/physml/internal/kernels"
 	"github.com/physml/physml/nn"
 )
 
@@ -24,6 +27,38 @@ type direction[T Float] struct {
 	dhPrev      nn.Matrix[T] // (b, H)
 	direct      nn.Matrix[T] // GRU: z ⊙ dh', the direct path to h
 	ones        []T
+	valid       []uint8 // per sequence: is the current step within its length
+}
+
+// useKernels reports whether the fused C kernels of the netlib build serve
+// this element type.
+func useKernels[T Float]() bool {
+	var z T
+	return kernels.Available && unsafe.Sizeof(z) == 4
+}
+
+// f32 reinterprets a float32-sized slice; only called when useKernels is true.
+func f32[T Float](s []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+// validAt returns the validity flags of step t, or nil when all sequences
+// are long enough.
+func (d *direction[T]) validAt(lengths []int, b, t int) []uint8 {
+	if lengths == nil {
+		return nil
+	}
+	if cap(d.valid) < b {
+		d.valid = make([]uint8, b)
+	}
+	v := d.valid[:b]
+	for i, l := range lengths {
+		v[i] = 0
+		if t < l {
+			v[i] = 1
+		}
+	}
+	return v
 }
 
 func valid(lengths []int, i, t int) bool { return lengths == nil || t < lengths[i] }
@@ -85,6 +120,10 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 			copy(cp, cn)
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
 			tc := tanc.Data[t*b*H : (t+1)*b*H]
+			if useKernels[T]() {
+				kernels.LSTMStep(b, H, f32(g), f32(cp), f32(cn), f32(hn), f32(tc), f32(out.Data[t*b*ldo+d.col:]), ldo, d.validAt(lengths, b, t))
+				continue
+			}
 			for i := 0; i < b; i++ {
 				o := out.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
 				if !valid(lengths, i, t) {
@@ -103,6 +142,10 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 				}
 			}
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, hbeta, hwt, gh)
+			if useKernels[T]() {
+				kernels.GRUStep(b, H, f32(g), f32(hwt), f32(hp), f32(hn), f32(out.Data[t*b*ldo+d.col:]), ldo, d.validAt(lengths, b, t))
+				continue
+			}
 			for i := 0; i < b; i++ {
 				o := out.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
 				if !valid(lengths, i, t) {
@@ -113,6 +156,10 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 			}
 		default:
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
+			if d.cell == RNNTanh && useKernels[T]() {
+				kernels.RNNTanhStep(b, H, f32(g), f32(hn), f32(out.Data[t*b*ldo+d.col:]), ldo, d.validAt(lengths, b, t))
+				continue
+			}
 			for i := 0; i < b; i++ {
 				o := out.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
 				if !valid(lengths, i, t) {

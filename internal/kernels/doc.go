@@ -1,0 +1,13 @@
+// Package kernels holds the fused element-wise kernels of the recurrent
+// layers compiled as C, for the netlib build, which links C anyway. A
+// recurrent step evaluates a sigmoid or tanh for every gate of every
+// sequence of the batch; Go does not vectorise loops, so in Go these
+// transcendentals cost more than the gate GEMMs. The C kernels are written
+// so that GCC vectorises them (AVX2 and FMA where the CPU has them, chosen at
+// run time with target_clones; SSE2 otherwise) with a polynomial exp of about 1e-7
+// relative error.
+//
+// Available reports whether the kernels are compiled in. In the pure-Go
+// build it is false and the callers (package seq) use their Go loops, which
+// are the readable reference the C kernels are tested against.
+package kernels

@@ -1,0 +1,197 @@
+//go:build netlib && cgo
+
+package kernels
+
+/*
+#cgo CFLAGS: -O3
+// Without this GCC may not if-convert the float comparisons, and the loops
+// stay scalar with branches (measured: 7 ns instead of 0.7 ns a sigmoid).
+#pragma GCC optimize ("no-trapping-math")
+#include <stdint.h>
+#include <string.h>
+
+// DEFINE_KERNELS defines the kernels with a suffix and a target attribute,
+// helpers included, so that each variant inlines its own helpers: once for
+// Haswell (AVX2, FMA) and once for the baseline (SSE2); physml_use_haswell
+// picks one at run time.
+#define DEFINE_KERNELS(S, ATTR) \
+ATTR static inline float exp_##S(float x) { \
+	x = x < 88.7f ? x : 88.7f; \
+	x = x > -87.3f ? x : -87.3f; \
+	float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f; \
+	float r = x - n * 0.693145751953125f - n * 1.428606765330187e-06f; \
+	float p = 1.0f / 5040; \
+	p = p * r + 1.0f / 720; \
+	p = p * r + 1.0f / 120; \
+	p = p * r + 1.0f / 24; \
+	p = p * r + 1.0f / 6; \
+	p = p * r + 0.5f; \
+	p = p * r + 1.0f; \
+	p = p * r + 1.0f; \
+	int32_t k = (int32_t)n; \
+	union { int32_t i; float f; } sc; \
+	sc.i = (k + 127) << 23; \
+	return p * sc.f; \
+} \
+ATTR static inline float sigmoid_##S(float x) { return 1.0f / (1.0f + exp_##S(-x)); } \
+ATTR static inline float tanh_##S(float x) { \
+	float a = x < 0 ? -x : x; \
+	float x2 = x * x; \
+	float p = 62.0f / 2835; \
+	p = p * x2 - 17.0f / 315; \
+	p = p * x2 + 2.0f / 15; \
+	p = p * x2 - 1.0f / 3; \
+	float small = x + x * x2 * p; \
+	float e = exp_##S(-2.0f * a); \
+	float big = (1.0f - e) / (1.0f + e); \
+	big = x < 0 ? -big : big; \
+	return a < 0.2f ? small : big; \
+} \
+ATTR static void lstm_row_##S(int h, float *restrict g, const float *restrict cp, float *restrict c, \
+		float *restrict hn, float *restrict tc, float *restrict out) { \
+	float *gi = g, *gf = g + h, *gg = g + 2 * h, *go = g + 3 * h; \
+	for (int j = 0; j < 2 * h; j++) gi[j] = sigmoid_##S(gi[j]); \
+	for (int j = 0; j < h; j++) gg[j] = tanh_##S(gg[j]); \
+	for (int j = 0; j < h; j++) go[j] = sigmoid_##S(go[j]); \
+	for (int j = 0; j < h; j++) { \
+		float cn = gf[j] * cp[j] + gi[j] * gg[j]; \
+		c[j] = cn; \
+		tc[j] = tanh_##S(cn); \
+	} \
+	for (int j = 0; j < h; j++) { \
+		float v = go[j] * tc[j]; \
+		hn[j] = v; \
+		out[j] = v; \
+	} \
+} \
+ATTR static void gru_row_##S(int h, float *restrict g, const float *restrict hw, const float *restrict hp, \
+		float *restrict hn, float *restrict out) { \
+	for (int j = 0; j < 2 * h; j++) g[j] = sigmoid_##S(g[j] + hw[j]); \
+	float *r = g, *z = g + h, *n = g + 2 * h; \
+	const float *hwn = hw + 2 * h; \
+	for (int j = 0; j < h; j++) n[j] = tanh_##S(n[j] + r[j] * hwn[j]); \
+	for (int j = 0; j < h; j++) { \
+		float v = (1.0f - z[j]) * n[j] + z[j] * hp[j]; \
+		hn[j] = v; \
+		out[j] = v; \
+	} \
+} \
+ATTR static void tanh_row_##S(int h, float *restrict g, float *restrict hn, float *restrict out) { \
+	for (int j = 0; j < h; j++) { \
+		float v = tanh_##S(g[j]); \
+		g[j] = v; \
+		hn[j] = v; \
+		out[j] = v; \
+	} \
+}
+
+DEFINE_KERNELS(base, )
+#if defined(__x86_64__) && defined(__GNUC__)
+DEFINE_KERNELS(haswell, __attribute__((target("avx2,fma"))))
+static int physml_use_haswell(void) {
+	static int use = -1;
+	if (use < 0) {
+		__builtin_cpu_init();
+		use = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	}
+	return use;
+}
+#define PICK(name) (physml_use_haswell() ? name##_haswell : name##_base)
+#else
+#define PICK(name) name##_base
+#endif
+
+void physml_lstm_step(int b, int h, float *g, const float *cp, float *c, float *hn, float *tc, float *out, int ldo, const uint8_t *valid) {
+	void (*row)(int, float *, const float *, float *, float *, float *, float *) = PICK(lstm_row);
+	for (int i = 0; i < b; i++) {
+		if (valid && !valid[i]) {
+			memset(out + (long)i * ldo, 0, sizeof(float) * h);
+			continue;
+		}
+		row(h, g + (long)i * 4 * h, cp + (long)i * h, c + (long)i * h, hn + (long)i * h, tc + (long)i * h, out + (long)i * ldo);
+	}
+}
+
+void physml_gru_step(int b, int h, float *g, const float *hw, const float *hp, float *hn, float *out, int ldo, const uint8_t *valid) {
+	void (*row)(int, float *, const float *, const float *, float *, float *) = PICK(gru_row);
+	for (int i = 0; i < b; i++) {
+		if (valid && !valid[i]) {
+			memset(out + (long)i * ldo, 0, sizeof(float) * h);
+			continue;
+		}
+		row(h, g + (long)i * 3 * h, hw + (long)i * 3 * h, hp + (long)i * h, hn + (long)i * h, out + (long)i * ldo);
+	}
+}
+
+void physml_rnn_tanh_step(int b, int h, float *g, float *hn, float *out, int ldo, const uint8_t *valid) {
+	void (*row)(int, float *, float *, float *) = PICK(tanh_row);
+	for (int i = 0; i < b; i++) {
+		if (valid && !valid[i]) {
+			memset(out + (long)i * ldo, 0, sizeof(float) * h);
+			continue;
+		}
+		row(h, g + (long)i * h, hn + (long)i * h, out + (long)i * ldo);
+	}
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Available reports whether the C kernels are compiled in (the netlib build).
+const Available = true
+
+func ptr(s []float32) *C.float { return (*C.float)(unsafe.Pointer(unsafe.SliceData(s))) }
+
+func validPtr(valid []uint8) *C.uint8_t {
+	if valid == nil {
+		return nil
+	}
+	return (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(valid)))
+}
+
+func check(name string, b, h, ldo int, valid []uint8, sizes ...[2]int) {
+	if valid != nil && len(valid) < b {
+		panic(fmt.Sprintf("kernels: %s: %d validity flags for batch %d", name, len(valid), b))
+	}
+	if ldo < h {
+		panic(fmt.Sprintf("kernels: %s: output stride %d < hidden %d", name, ldo, h))
+	}
+	for _, s := range sizes {
+		if s[0] < s[1] {
+			panic(fmt.Sprintf("kernels: %s: slice of %d elements, need %d", name, s[0], s[1]))
+		}
+	}
+}
+
+// LSTMStep is the fused LSTM step for a batch of b sequences with hidden
+// size h: g (b×4h) holds the pre-activations i, f, g, o and receives their
+// activations; cp (b×h) is the cell entering the step; c, hn, tc (b×h)
+// receive the new cell, the new hidden state and tanh of the new cell; row i
+// of out (stride ldo) receives h'. Rows with valid[i] == 0 are skipped and
+// their output zeroed; valid nil means all rows.
+func LSTMStep(b, h int, g, cp, c, hn, tc, out []float32, ldo int, valid []uint8) {
+	check("LSTMStep", b, h, ldo, valid, [2]int{len(g), b * 4 * h}, [2]int{len(cp), b * h}, [2]int{len(c), b * h},
+		[2]int{len(hn), b * h}, [2]int{len(tc), b * h}, [2]int{len(out), (b-1)*ldo + h})
+	C.physml_lstm_step(C.int(b), C.int(h), ptr(g), ptr(cp), ptr(c), ptr(hn), ptr(tc), ptr(out), C.int(ldo), validPtr(valid))
+}
+
+// GRUStep is the fused GRU step: g (b×3h) holds the input-side
+// pre-activations and receives r, z, n; hw (b×3h) holds W_hh h + b_hh; hp is
+// the state entering the step, hn receives h' and row i of out (stride ldo)
+// too.
+func GRUStep(b, h int, g, hw, hp, hn, out []float32, ldo int, valid []uint8) {
+	check("GRUStep", b, h, ldo, valid, [2]int{len(g), b * 3 * h}, [2]int{len(hw), b * 3 * h}, [2]int{len(hp), b * h},
+		[2]int{len(hn), b * h}, [2]int{len(out), (b-1)*ldo + h})
+	C.physml_gru_step(C.int(b), C.int(h), ptr(g), ptr(hw), ptr(hp), ptr(hn), ptr(out), C.int(ldo), validPtr(valid))
+}
+
+// RNNTanhStep applies tanh to the pre-activations g (b×h), which receive h',
+// as do hn and the rows of out.
+func RNNTanhStep(b, h int, g, hn, out []float32, ldo int, valid []uint8) {
+	check("RNNTanhStep", b, h, ldo, valid, [2]int{len(g), b * h}, [2]int{len(hn), b * h}, [2]int{len(out), (b-1)*ldo + h})
+	C.physml_rnn_tanh_step(C.int(b), C.int(h), ptr(g), ptr(hn), ptr(out), C.int(ldo), validPtr(valid))
+}

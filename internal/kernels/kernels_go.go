@@ -1,0 +1,23 @@
+//go:build !(netlib && cgo)
+
+package kernels
+
+// Available reports whether the C kernels are compiled in (the netlib
+// build). In this build they are not, and the functions below must not be
+// called.
+const Available = false
+
+// LSTMStep is compiled only in the netlib build.
+func LSTMStep(b, h int, g, cp, c, hn, tc, out []float32, ldo int, valid []uint8) {
+	panic("kernels: LSTMStep needs the netlib build")
+}
+
+// GRUStep is compiled only in the netlib build.
+func GRUStep(b, h int, g, hw, hp, hn, out []float32, ldo int, valid []uint8) {
+	panic("kernels: GRUStep needs the netlib build")
+}
+
+// RNNTanhStep is compiled only in the netlib build.
+func RNNTanhStep(b, h int, g, hn, out []float32, ldo int, valid []uint8) {
+	panic("kernels: RNNTanhStep needs the netlib build")
+}

@@ -1,0 +1,71 @@
+package nn
+
+import (
+	"math"
+	"testing"
+)
+
+// relErr32 is the relative error of got against the float64 reference want,
+// with 1e-30 as the floor (subnormal results are not held to it).
+func relErr32(got float32, want float64) float64 {
+	return math.Abs(float64(got)-want) / max(math.Abs(want), 1e-30)
+}
+
+func TestFastFloat32FunctionsMatchMath(t *testing.T) {
+	var worstExp, worstSig, worstTanh float64
+	for x := -100.0; x <= 88.7; x += 0.00137 {
+		x32 := float32(x)
+		xf := float64(x32)
+		worstExp = max(worstExp, relErr32(Exp32(x32), math.Exp(xf)))
+		if e := relErr32(Sigmoid32(x32), 1/(1+math.Exp(-xf))); e > worstSig {
+			worstSig = e
+			if e > 1e-6 {
+				t.Logf("Sigmoid32(%g) = %g, want %g", x32, Sigmoid32(x32), 1/(1+math.Exp(-xf)))
+			}
+		}
+		worstTanh = max(worstTanh, relErr32(Tanh32(x32), math.Tanh(xf)))
+	}
+	for _, x := range []float32{0, 1e-30, -1e-8, 1e-4, 0.1999, 0.2, -0.2001} {
+		worstTanh = max(worstTanh, relErr32(Tanh32(x), math.Tanh(float64(x))))
+		worstSig = max(worstSig, relErr32(Sigmoid32(x), 1/(1+math.Exp(-float64(x)))))
+	}
+	t.Logf("largest relative errors: Exp32 %.2g, Sigmoid32 %.2g, Tanh32 %.2g", worstExp, worstSig, worstTanh)
+	for name, e := range map[string]float64{"Exp32": worstExp, "Sigmoid32": worstSig, "Tanh32": worstTanh} {
+		if e > 1e-6 {
+			t.Errorf("%s: relative error %.3g > 1e-6", name, e)
+		}
+	}
+	if !math.IsInf(float64(Exp32(89)), 1) || Exp32(-104) != 0 || Sigmoid32(-200) != 0 || Sigmoid32(200) != 1 {
+		t.Error("Exp32/Sigmoid32 limits wrong")
+	}
+	if math.IsNaN(float64(Tanh32(float32(math.Inf(1))))) || Tanh32(float32(math.Inf(-1))) != -1 {
+		t.Error("Tanh32(±Inf) should be ±1")
+	}
+}
+
+func BenchmarkSigmoid(b *testing.B) {
+	x := make([]float32, 4096)
+	y := make([]float32, len(x))
+	Uniform(NewRand(1), x, 8)
+	b.Run("Sigmoid32", func(b *testing.B) {
+		for b.Loop() {
+			for i, v := range x {
+				y[i] = Sigmoid32(v)
+			}
+		}
+	})
+	b.Run("Tanh32", func(b *testing.B) {
+		for b.Loop() {
+			for i, v := range x {
+				y[i] = Tanh32(v)
+			}
+		}
+	})
+	b.Run("math.Exp", func(b *testing.B) {
+		for b.Loop() {
+			for i, v := range x {
+				y[i] = float32(1 / (1 + math.Exp(-float64(v))))
+			}
+		}
+	})
+}
