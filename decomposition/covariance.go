@@ -1,0 +1,204 @@
+package decomposition
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/blas"
+)
+
+// rowMajor copies a into a new row-major slice after checking that every
+// entry is finite; what names the argument in errors.
+func rowMajor(what string, a mat.Matrix) (data []float64, n, p int, err error) {
+	n, p = a.Dims()
+	data = make([]float64, n*p)
+	if d, ok := a.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for i := 0; i < n; i++ {
+			copy(data[i*p:(i+1)*p], raw.Data[i*raw.Stride:i*raw.Stride+p])
+		}
+	} else {
+		for i := 0; i < n; i++ {
+			for j := 0; j < p; j++ {
+				data[i*p+j] = a.At(i, j)
+			}
+		}
+	}
+	for k, v := range data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, 0, 0, fmt.Errorf("decomposition: %s has %v at row %d, column %d", what, v, k/p, k%p)
+		}
+	}
+	return data, n, p, nil
+}
+
+// center subtracts the column means from the n×p row-major data in place and
+// returns the means.
+func center(data []float64, n, p int) []float64 {
+	mean := make([]float64, p)
+	for i := 0; i < n; i++ {
+		blas.Axpy(1, data[i*p:(i+1)*p], mean)
+	}
+	blas.Scal(1/float64(n), mean)
+	for i := 0; i < n; i++ {
+		blas.Axpy(-1, mean, data[i*p:(i+1)*p])
+	}
+	return mean
+}
+
+// view is read-only row-major access to a mat.Matrix: the storage of a
+// *mat.Dense itself, or a copy of any other matrix.
+type view struct {
+	data     []float64
+	stride   int
+	n, p     int
+	what     string
+	borrowed bool // data belongs to the caller
+}
+
+// viewOf returns a view of a after checking that every entry is finite.
+func viewOf(what string, a mat.Matrix) (view, error) {
+	if d, ok := a.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		v := view{data: raw.Data, stride: raw.Stride, n: raw.Rows, p: raw.Cols, what: what, borrowed: true}
+		if v.p == 0 {
+			v.stride = 1
+		}
+		for i := 0; i < v.n; i++ {
+			for j, x := range v.row(i) {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return view{}, fmt.Errorf("decomposition: %s has %v at row %d, column %d", what, x, i, j)
+				}
+			}
+		}
+		return v, nil
+	}
+	data, n, p, err := rowMajor(what, a)
+	return view{data: data, stride: max(p, 1), n: n, p: p, what: what}, err
+}
+
+func (v view) row(i int) []float64 { return v.data[i*v.stride : i*v.stride+v.p] }
+
+// mean returns the column means.
+func (v view) mean() []float64 {
+	mean := make([]float64, v.p)
+	for i := 0; i < v.n; i++ {
+		blas.Axpy(1, v.row(i), mean)
+	}
+	blas.Scal(1/float64(v.n), mean)
+	return mean
+}
+
+// blockRows is the number of rows centred at a time by comoment: large
+// enough for an efficient Dsyrk, small enough to stay in cache and to avoid
+// allocating a centred copy of the whole data.
+const blockRows = 2048
+
+// comoment returns X_cᵀX_c (p×p, full) for the centred rows x − mean,
+// accumulated by Dsyrk over blocks of centred rows.
+func (v view) comoment(mean []float64) []float64 {
+	p := v.p
+	c := make([]float64, p*p)
+	block := make([]float64, min(blockRows, v.n)*p)
+	for from := 0; from < v.n; from += blockRows {
+		rows := min(blockRows, v.n-from)
+		for i := 0; i < rows; i++ {
+			r := block[i*p : (i+1)*p]
+			copy(r, v.row(from+i))
+			blas.Axpy(-1, mean, r)
+		}
+		blas.Syrk(blas.Upper, blas.Trans, p, rows, 1, block, max(p, 1), 1, c, max(p, 1))
+	}
+	blas.Symmetrize(blas.Upper, p, c, p)
+	return c
+}
+
+// centered returns a new row-major copy of the centred data.
+func (v view) centered(mean []float64) []float64 {
+	out := make([]float64, v.n*v.p)
+	for i := 0; i < v.n; i++ {
+		r := out[i*v.p : (i+1)*v.p]
+		copy(r, v.row(i))
+		blas.Axpy(-1, mean, r)
+	}
+	return out
+}
+
+// Covariance returns the p×p sample covariance matrix of the rows of X,
+// C = X_cᵀX_c/(n − ddof) with X_c the column-centred data: ddof 0 gives the
+// lecture's 1/n, ddof 1 NumPy's np.cov(X, rowvar=False). It is one Dsyrk of
+// the centred data.
+func Covariance(X mat.Matrix, ddof int) (*mat.SymDense, error) {
+	v, err := viewOf("X", X)
+	if err != nil {
+		return nil, err
+	}
+	if ddof < 0 || v.n-ddof < 1 {
+		return nil, fmt.Errorf("decomposition: covariance of %d samples with ddof %d: need n − ddof ≥ 1 and ddof ≥ 0", v.n, ddof)
+	}
+	c := v.comoment(v.mean())
+	blas.Scal(1/float64(v.n-ddof), c)
+	return mat.NewSymDense(v.p, c), nil
+}
+
+// Correlation returns the p×p Pearson correlation matrix of the columns of
+// X, as pandas' DataFrame.corr(): the covariance divided by the product of
+// the standard deviations, with an exact 1 on the diagonal. A constant
+// column has no correlation and is an error naming it.
+func Correlation(X mat.Matrix) (*mat.SymDense, error) {
+	cov, err := Covariance(X, 1)
+	if err != nil {
+		return nil, err
+	}
+	p := cov.SymmetricDim()
+	std := make([]float64, p)
+	for j := range std {
+		std[j] = math.Sqrt(cov.At(j, j))
+		if std[j] == 0 {
+			return nil, fmt.Errorf("decomposition: column %d is constant: its correlation is undefined", j)
+		}
+	}
+	raw := cov.RawSymmetric()
+	for i := 0; i < p; i++ {
+		for j := i; j < p; j++ {
+			v := raw.Data[i*raw.Stride+j] / (std[i] * std[j])
+			if i == j {
+				v = 1
+			}
+			v = max(-1, min(1, v))
+			raw.Data[i*raw.Stride+j] = v
+			raw.Data[j*raw.Stride+i] = v
+		}
+	}
+	return cov, nil
+}
+
+// Standardize returns X with each column centred and divided by its standard
+// deviation (ddof 0, as sklearn.preprocessing.StandardScaler), so that PCA of
+// the result is PCA of the correlation matrix. A constant column is an error.
+func Standardize(X mat.Matrix) (*mat.Dense, error) {
+	data, n, p, err := rowMajor("X", X)
+	if err != nil {
+		return nil, err
+	}
+	if n < 2 {
+		return nil, fmt.Errorf("decomposition: standardising %d samples: need at least 2", n)
+	}
+	center(data, n, p)
+	for j := 0; j < p; j++ {
+		var ss float64
+		for i := 0; i < n; i++ {
+			ss += data[i*p+j] * data[i*p+j]
+		}
+		sd := math.Sqrt(ss / float64(n))
+		if sd == 0 {
+			return nil, fmt.Errorf("decomposition: column %d is constant: it cannot be standardised", j)
+		}
+		for i := 0; i < n; i++ {
+			data[i*p+j] /= sd
+		}
+	}
+	return mat.NewDense(n, p, data), nil
+}

@@ -1,0 +1,150 @@
+package decomposition
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+func fixtureMatrix(t *testing.T, name string) *mat.Dense {
+	ds := loadPCAFixture(t).Datasets[name]
+	return mat.NewDense(ds.Shape[0], ds.Shape[1], ds.X)
+}
+
+func maxAbsDiff(a, b []float64) float64 {
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
+
+func TestIncrementalPCAEqualsBatch(t *testing.T) {
+	X := fixtureMatrix(t, "digits")
+	n, _ := X.Dims()
+	batch := PCA{NComponents: 10, Solver: CovarianceEigen}
+	if err := batch.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	// 10 chunks of unequal size.
+	var inc IncrementalPCA
+	inc.Options.NComponents = 10
+	for c := 0; c < 10; c++ {
+		from, to := c*n/10, (c+1)*n/10
+		if err := inc.PartialFit(X.Slice(from, to, 0, 64)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two shards fitted apart and merged.
+	var a, b IncrementalPCA
+	a.Options.NComponents = 10
+	if err := a.PartialFit(X.Slice(0, 700, 0, 64)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.PartialFit(X.Slice(700, n, 0, 64)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Merge(&b); err != nil {
+		t.Fatal(err)
+	}
+	for name, ip := range map[string]*IncrementalPCA{"10 chunks": &inc, "2 merged shards": &a} {
+		got, err := ip.PCA()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dv := maxRelDiff(got.ExplainedVariance, batch.ExplainedVariance)
+		dc := maxAbsDiff(got.Components.RawMatrix().Data, batch.Components.RawMatrix().Data)
+		dm := maxAbsDiff(got.Mean, batch.Mean)
+		t.Logf("%s: largest deviation from the batch fit: variance %.2g (relative), components %.2g, mean %.2g", name, dv, dc, dm)
+		if dv > 1e-12 || dc > 1e-10 || dm > 1e-12 || got.NSamples != n {
+			t.Errorf("%s differs from the batch PCA: variance %.3g, components %.3g, mean %.3g, n %d", name, dv, dc, dm, got.NSamples)
+		}
+	}
+	if err := inc.PartialFit(mat.NewDense(2, 3, nil)); err == nil || !strings.Contains(err.Error(), "3 columns") {
+		t.Errorf("chunk with other columns: %v", err)
+	}
+}
+
+func TestPCABadInput(t *testing.T) {
+	X := fixtureMatrix(t, "random")
+	nan := mat.DenseCopyOf(X)
+	nan.Set(3, 7, math.NaN())
+	inf := mat.DenseCopyOf(X)
+	inf.Set(0, 0, math.Inf(-1))
+	cases := map[string]struct {
+		pca  PCA
+		X    mat.Matrix
+		want string
+	}{
+		"NaN":             {PCA{}, nan, "row 3, column 7"},
+		"Inf":             {PCA{}, inf, "-Inf"},
+		"one sample":      {PCA{}, X.Slice(0, 1, 0, 40), "at least 2"},
+		"k too large":     {PCA{NComponents: 41}, X, "41 components"},
+		"fraction >= 1":   {PCA{VarianceFraction: 1.5}, X, "fraction"},
+		"fraction + k":    {PCA{VarianceFraction: 0.5, NComponents: 2}, X, "not both"},
+		"randomized frac": {PCA{VarianceFraction: 0.5, Solver: RandomizedSVD}, X, "full spectrum"},
+	}
+	for name, c := range cases {
+		err := c.pca.Fit(c.X)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", name, err, c.want)
+		}
+	}
+	var pca PCA
+	if _, err := pca.Transform(X); err == nil {
+		t.Error("Transform before Fit: no error")
+	}
+	pca.NComponents = 3
+	if err := pca.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pca.Transform(mat.NewDense(2, 39, nil)); err == nil || !strings.Contains(err.Error(), "39 columns") {
+		t.Errorf("Transform with other columns: %v", err)
+	}
+	if _, err := pca.InverseTransform(mat.NewDense(2, 4, nil)); err == nil {
+		t.Error("InverseTransform with 4 columns for 3 components: no error")
+	}
+	constant := mat.NewDense(3, 2, []float64{1, 5, 2, 5, 3, 5})
+	if _, err := Correlation(constant); err == nil || !strings.Contains(err.Error(), "column 1 is constant") {
+		t.Errorf("Correlation with a constant column: %v", err)
+	}
+	if _, err := Covariance(mat.NewDense(1, 2, nil), 1); err == nil {
+		t.Error("covariance of one sample with ddof 1: no error")
+	}
+}
+
+func TestPrincipalAngles(t *testing.T) {
+	// The xy-plane and a plane tilted by 0.3 rad about the x axis.
+	a := mat.NewDense(2, 3, []float64{1, 0, 0, 0, 1, 0})
+	b := mat.NewDense(2, 3, []float64{2, 0, 0, 0, math.Cos(0.3), math.Sin(0.3)}) // rows need not be unit
+	got, err := PrincipalAngles(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got[0]) > 1e-8 || math.Abs(got[1]-0.3) > 1e-12 {
+		t.Errorf("angles %v, want [0 0.3]", got)
+	}
+	// A PCA subspace against a rotated basis of itself: all angles zero.
+	X := fixtureMatrix(t, "random")
+	pca := PCA{NComponents: 5}
+	if err := pca.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	mix := mat.NewDense(5, 5, []float64{1, 2, 0, 0, 1, 0, 1, 0, 3, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 2, 0, 1})
+	var rotated mat.Dense
+	rotated.Mul(mix, pca.Components)
+	got, err = PrincipalAngles(pca.Components, &rotated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range got {
+		if g > 1e-7 {
+			t.Errorf("angle %g between a subspace and itself", g)
+		}
+	}
+	if _, err := PrincipalAngles(a, mat.NewDense(2, 4, nil)); err == nil {
+		t.Error("spaces of different dimension: no error")
+	}
+}

@@ -1,0 +1,478 @@
+package decomposition
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/blas"
+	"github.com/physml/physml/lapack"
+)
+
+// Solver selects how PCA finds the components.
+type Solver int
+
+const (
+	// Auto picks CovarianceEigen when n ≥ p (the covariance is the smaller
+	// matrix, and it is the fastest when n ≫ p) and FullSVD otherwise.
+	Auto Solver = iota
+	// CovarianceEigen forms C = X_cᵀX_c/(n−1) with Dsyrk and takes its
+	// eigen-decomposition (all pairs with Dsyevd, or the top k with Dsyevr):
+	// the lecture's derivation.
+	CovarianceEigen
+	// FullSVD takes the thin SVD of the centred data (Dgesdd), as
+	// scikit-learn's svd_solver="full".
+	FullSVD
+	// RandomizedSVD is the randomized range finder of Halko, Martinsson and
+	// Tropp with oversampling and power iterations, seeded, as
+	// scikit-learn's svd_solver="randomized".
+	RandomizedSVD
+)
+
+// String names the solver as the command's --solver flag does.
+func (s Solver) String() string {
+	switch s {
+	case Auto:
+		return "auto"
+	case CovarianceEigen:
+		return "covariance"
+	case FullSVD:
+		return "svd"
+	case RandomizedSVD:
+		return "randomized"
+	}
+	return fmt.Sprintf("Solver(%d)", int(s))
+}
+
+// ParseSolver parses "auto", "covariance", "svd" or "randomized".
+func ParseSolver(s string) (Solver, error) {
+	for _, v := range []Solver{Auto, CovarianceEigen, FullSVD, RandomizedSVD} {
+		if v.String() == s {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("solver %q: want auto, covariance, svd or randomized", s)
+}
+
+// PCA is principal component analysis with scikit-learn's model
+// (sklearn.decomposition.PCA). Set the options, call Fit, then read the
+// fitted fields or call Transform.
+type PCA struct {
+	// NComponents is the number of components to keep; 0 keeps
+	// min(n, p) unless VarianceFraction is set.
+	NComponents int
+	// VarianceFraction in (0, 1) keeps the smallest number of components
+	// whose cumulative explained-variance ratio exceeds it, as
+	// n_components=0.95 does in scikit-learn. It needs the whole spectrum,
+	// so it uses CovarianceEigen or FullSVD.
+	VarianceFraction float64
+	// Whiten scales the transformed data to unit variance per component.
+	Whiten bool
+	Solver Solver
+	// Randomized solver settings: Oversamples extra random vectors (default
+	// 10), PowerIterations (default as scikit-learn: 7 when k < 0.1·min(n,p),
+	// else 4) and the Seed of the Gaussian test matrix.
+	Oversamples, PowerIterations int
+	Seed                         uint64
+
+	// Fitted model.
+	Components             *mat.Dense // k×p, unit rows, by decreasing variance
+	ExplainedVariance      []float64  // variance along each component (ddof 1)
+	ExplainedVarianceRatio []float64  // ExplainedVariance / total variance
+	SingularValues         []float64  // singular values of the centred data
+	Mean                   []float64  // per-feature mean of the training data
+	NoiseVariance          float64    // mean variance of the discarded directions (probabilistic PCA)
+	NSamples, NFeatures    int
+	UsedSolver             Solver // the solver Fit ran (Auto resolved)
+}
+
+// Fit computes the principal components of X (rows are samples).
+func (pca *PCA) Fit(X mat.Matrix) error {
+	v, err := viewOf("X", X)
+	if err != nil {
+		return err
+	}
+	if v.n < 2 {
+		return fmt.Errorf("decomposition: PCA of %d samples: need at least 2", v.n)
+	}
+	return pca.fit(v, v.mean(), nil)
+}
+
+// fit fits the data of v with column means mean. When comom, the co-moment
+// X_cᵀX_c, is given (IncrementalPCA), v holds only the dimensions.
+func (pca *PCA) fit(v view, mean, comom []float64) error {
+	n, p := v.n, v.p
+	if n < 2 {
+		return fmt.Errorf("decomposition: PCA of %d samples: need at least 2", n)
+	}
+	r := min(n, p)
+	k := pca.NComponents
+	if pca.VarianceFraction != 0 {
+		if pca.VarianceFraction <= 0 || pca.VarianceFraction >= 1 {
+			return fmt.Errorf("decomposition: variance fraction %g outside (0, 1)", pca.VarianceFraction)
+		}
+		if pca.NComponents != 0 {
+			return errors.New("decomposition: set either NComponents or VarianceFraction, not both")
+		}
+	}
+	if k < 0 || k > r {
+		return fmt.Errorf("decomposition: %d components requested but min(n_samples = %d, n_features = %d) = %d", k, n, p, r)
+	}
+	full := k == 0 // the whole spectrum is needed
+	if full {
+		k = r
+	}
+	solver := pca.Solver
+	if comom != nil {
+		solver = CovarianceEigen
+	}
+	if solver == Auto {
+		solver = FullSVD
+		if n >= p {
+			solver = CovarianceEigen
+		}
+	}
+	if solver == RandomizedSVD && pca.VarianceFraction != 0 {
+		return errors.New("decomposition: a variance fraction needs the full spectrum: use the covariance or svd solver")
+	}
+
+	// total variance: the trace of the covariance (ddof 1)
+	var values []float64 // variances along the components, decreasing
+	var vt []float64     // components, row-major
+	var total float64
+	switch solver {
+	case CovarianceEigen:
+		if comom == nil {
+			comom = v.comoment(mean)
+		}
+		for j := 0; j < p; j++ {
+			total += comom[j*p+j]
+		}
+		total /= float64(n - 1)
+		kk := k
+		if full || pca.VarianceFraction != 0 {
+			kk = p
+		}
+		values = make([]float64, kk)
+		vecs := make([]float64, p*kk)
+		var ok bool
+		if kk == p {
+			ok = lapack.EigSym(p, comom, p, values, vecs, p)
+		} else {
+			ok = lapack.EigSymTop(p, kk, comom, p, values, vecs, kk)
+		}
+		if !ok {
+			return errors.New("decomposition: symmetric eigensolver did not converge")
+		}
+		vt = make([]float64, kk*p)
+		for j := 0; j < kk; j++ {
+			values[j] = max(values[j], 0) / float64(n-1)
+			for i := 0; i < p; i++ {
+				vt[j*p+i] = vecs[i*kk+j]
+			}
+		}
+		if kk > r { // rank ≤ n−1 < p: drop the zero tail
+			values, vt = values[:r], vt[:r*p]
+		}
+	case FullSVD:
+		data := v.centered(mean)
+		total = sumSquares(data) / float64(n-1)
+		s := make([]float64, r)
+		u := make([]float64, n*r)
+		vt = make([]float64, r*p)
+		if !lapack.SVD(n, p, data, p, s, u, r, vt, p) {
+			return errors.New("decomposition: SVD did not converge")
+		}
+		values = make([]float64, r)
+		for j, v := range s {
+			values[j] = v * v / float64(n-1)
+		}
+	case RandomizedSVD:
+		for i := 0; i < n; i++ {
+			r := v.row(i)
+			for j, x := range r {
+				d := x - mean[j]
+				total += d * d
+			}
+		}
+		total /= float64(n - 1)
+		var s []float64
+		s, vt = pca.randomized(v, mean, k)
+		values = make([]float64, k)
+		for j, v := range s {
+			values[j] = v * v / float64(n-1)
+		}
+	default:
+		return fmt.Errorf("decomposition: unknown solver %v", solver)
+	}
+
+	if pca.VarianceFraction != 0 {
+		var cum float64
+		k = 0
+		for k < len(values) {
+			cum += values[k] / total
+			k++
+			if cum > pca.VarianceFraction {
+				break
+			}
+		}
+	}
+	pca.NSamples, pca.NFeatures, pca.UsedSolver = n, p, solver
+	pca.Mean = mean
+	pca.ExplainedVariance = slices.Clone(values[:k])
+	pca.ExplainedVarianceRatio = make([]float64, k)
+	pca.SingularValues = make([]float64, k)
+	var kept float64
+	for j, v := range pca.ExplainedVariance {
+		pca.ExplainedVarianceRatio[j] = v / total
+		pca.SingularValues[j] = math.Sqrt(v * float64(n-1))
+		kept += v
+	}
+	pca.NoiseVariance = 0
+	if k < r {
+		pca.NoiseVariance = max(total-kept, 0) / float64(r-k)
+	}
+	pca.Components = mat.NewDense(k, p, slices.Clone(vt[:k*p]))
+	return nil
+}
+
+func sumSquares(x []float64) float64 {
+	nrm := blas.Nrm2(x)
+	return nrm * nrm
+}
+
+// randomized returns the top k singular values and right singular vectors
+// (k×p, row-major) of the centred data X − 1μᵀ by the randomized range
+// finder, without forming the centred matrix: every product with it is a
+// product with X corrected by a rank-one term.
+func (pca *PCA) randomized(v view, mean []float64, k int) (s, vt []float64) {
+	n, p, x, ldx := v.n, v.p, v.data, v.stride
+	over := pca.Oversamples
+	if over <= 0 {
+		over = 10
+	}
+	l := min(k+over, min(n, p))
+	iters := pca.PowerIterations
+	if iters <= 0 {
+		iters = 4
+		if float64(k) < 0.1*float64(min(n, p)) {
+			iters = 7
+		}
+	}
+	rng := newGaussian(pca.Seed)
+	z := make([]float64, p*l) // Ω, then Z = X_cᵀ Q
+	for i := range z {
+		z[i] = rng.NormFloat64()
+	}
+	y := make([]float64, n*l)
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	muZ := make([]float64, l)
+	// y = X_c z = X z − 1 (μᵀz)
+	mulCentered := func() {
+		blas.Gemm(blas.NoTrans, blas.NoTrans, n, l, p, 1, x, ldx, z, l, 0, y, l)
+		blas.Gemv(blas.Trans, p, l, 1, z, l, mean, 1, 0, muZ, 1)
+		blas.Gemm(blas.NoTrans, blas.NoTrans, n, l, 1, -1, ones, 1, muZ, l, 1, y, l)
+	}
+	sumY := make([]float64, l)
+	// z = X_cᵀ y = Xᵀy − μ (1ᵀy)
+	mulCenteredT := func() {
+		blas.Gemm(blas.Trans, blas.NoTrans, p, l, n, 1, x, ldx, y, l, 0, z, l)
+		blas.Gemv(blas.Trans, n, l, 1, y, l, ones, 1, 0, sumY, 1)
+		blas.Gemm(blas.NoTrans, blas.NoTrans, p, l, 1, -1, mean, 1, sumY, l, 1, z, l)
+	}
+	mulCentered()
+	lapack.QR(n, l, y, l)
+	for it := 0; it < iters; it++ {
+		mulCenteredT()
+		lapack.QR(p, l, z, l)
+		mulCentered()
+		lapack.QR(n, l, y, l)
+	}
+	// B = Qᵀ X_c = (X_cᵀ Q)ᵀ is l×p; its SVD gives the singular values and Vᵀ.
+	mulCenteredT()
+	b := make([]float64, l*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j < l; j++ {
+			b[j*p+i] = z[i*l+j]
+		}
+	}
+	s = make([]float64, l)
+	u := make([]float64, l*l)
+	vt = make([]float64, l*p)
+	lapack.SVD(l, p, b, p, s, u, l, vt, p)
+	return s[:k], vt[:k*p]
+}
+
+// checkFitted returns an error unless Fit has run and X has p columns.
+func (pca *PCA) checkFitted(what string, cols int) error {
+	if pca.Components == nil {
+		return errors.New("decomposition: PCA is not fitted")
+	}
+	if cols != pca.NFeatures {
+		return fmt.Errorf("decomposition: %s has %d columns, the PCA was fitted on %d", what, cols, pca.NFeatures)
+	}
+	return nil
+}
+
+// Transform projects X onto the components: (X − μ) Vᵀ, divided by
+// √ExplainedVariance per component when Whiten is set. The result is n×k.
+func (pca *PCA) Transform(X mat.Matrix) (*mat.Dense, error) {
+	_, cols := X.Dims()
+	if err := pca.checkFitted("X", cols); err != nil {
+		return nil, err
+	}
+	v, err := viewOf("X", X)
+	if err != nil {
+		return nil, err
+	}
+	n, p := v.n, v.p
+	k, _ := pca.Components.Dims()
+	comp := pca.Components.RawMatrix()
+	// (X − 1μᵀ)Vᵀ = XVᵀ − 1(Vμ)ᵀ
+	out := make([]float64, n*k)
+	vmu := make([]float64, k)
+	blas.Gemv(blas.NoTrans, k, p, 1, comp.Data, comp.Stride, pca.Mean, 1, 0, vmu, 1)
+	for i := 0; i < n; i++ {
+		copy(out[i*k:(i+1)*k], vmu)
+	}
+	if n > 0 {
+		blas.Gemm(blas.NoTrans, blas.Trans, n, k, p, 1, v.data, v.stride, comp.Data, comp.Stride, -1, out, k)
+	}
+	if pca.Whiten {
+		for j := 0; j < k; j++ {
+			inv := 1 / math.Sqrt(pca.ExplainedVariance[j])
+			for i := 0; i < n; i++ {
+				out[i*k+j] *= inv
+			}
+		}
+	}
+	return mat.NewDense(n, k, out), nil
+}
+
+// FitTransform fits the model and returns the transformed training data.
+func (pca *PCA) FitTransform(X mat.Matrix) (*mat.Dense, error) {
+	if err := pca.Fit(X); err != nil {
+		return nil, err
+	}
+	return pca.Transform(X)
+}
+
+// InverseTransform maps scores Z (n×k) back to data space: Z V + μ (with
+// the whitening undone first when Whiten is set).
+func (pca *PCA) InverseTransform(Z mat.Matrix) (*mat.Dense, error) {
+	if pca.Components == nil {
+		return nil, errors.New("decomposition: PCA is not fitted")
+	}
+	k, p := pca.Components.Dims()
+	z, n, cols, err := rowMajor("Z", Z)
+	if err != nil {
+		return nil, err
+	}
+	if cols != k {
+		return nil, fmt.Errorf("decomposition: scores have %d columns, the PCA has %d components", cols, k)
+	}
+	if pca.Whiten {
+		for j := 0; j < k; j++ {
+			s := math.Sqrt(pca.ExplainedVariance[j])
+			for i := 0; i < n; i++ {
+				z[i*k+j] *= s
+			}
+		}
+	}
+	out := make([]float64, n*p)
+	for i := 0; i < n; i++ {
+		copy(out[i*p:(i+1)*p], pca.Mean)
+	}
+	comp := pca.Components.RawMatrix()
+	blas.Gemm(blas.NoTrans, blas.NoTrans, n, p, k, 1, z, k, comp.Data, comp.Stride, 1, out, p)
+	return mat.NewDense(n, p, out), nil
+}
+
+// Covariance returns the covariance of the probabilistic PCA model,
+// Vᵀ diag(λ − σ²) V + σ² I, as scikit-learn's get_covariance.
+func (pca *PCA) Covariance() (*mat.SymDense, error) {
+	if pca.Components == nil {
+		return nil, errors.New("decomposition: PCA is not fitted")
+	}
+	k, p := pca.Components.Dims()
+	scaled := mat.DenseCopyOf(pca.Components)
+	for j := 0; j < k; j++ {
+		ev := pca.ExplainedVariance[j]
+		scale := max(ev-pca.NoiseVariance, 0)
+		if pca.Whiten {
+			scale *= ev // scikit-learn scales the components by √λ when whitening
+		}
+		row := scaled.RawRowView(j)
+		blas.Scal(math.Sqrt(scale), row)
+	}
+	c := make([]float64, p*p)
+	raw := scaled.RawMatrix()
+	blas.Syrk(blas.Upper, blas.Trans, p, k, 1, raw.Data, raw.Stride, 0, c, p)
+	blas.Symmetrize(blas.Upper, p, c, p)
+	for j := 0; j < p; j++ {
+		c[j*p+j] += pca.NoiseVariance
+	}
+	return mat.NewSymDense(p, c), nil
+}
+
+// ScoreSamples returns the log-likelihood of each row of X under the
+// probabilistic PCA model N(μ, Covariance()), as scikit-learn's
+// score_samples.
+func (pca *PCA) ScoreSamples(X mat.Matrix) ([]float64, error) {
+	_, cols := X.Dims()
+	if err := pca.checkFitted("X", cols); err != nil {
+		return nil, err
+	}
+	cov, err := pca.Covariance()
+	if err != nil {
+		return nil, err
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(cov) {
+		return nil, errors.New("decomposition: the model covariance is singular (no noise variance): the likelihood is undefined")
+	}
+	logDet := chol.LogDet()
+	data, n, p, err := rowMajor("X", X)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < n; i++ {
+		blas.Axpy(-1, pca.Mean, data[i*p:(i+1)*p])
+	}
+	// Solve C Y = X_cᵀ for all samples at once.
+	xc := mat.NewDense(n, p, data)
+	var y mat.Dense
+	if err := chol.SolveTo(&y, xc.T()); err != nil {
+		return nil, fmt.Errorf("decomposition: %v", err)
+	}
+	out := make([]float64, n)
+	c := -0.5 * (float64(p)*math.Log(2*math.Pi) + logDet)
+	for i := 0; i < n; i++ {
+		var q float64
+		for j := 0; j < p; j++ {
+			q += data[i*p+j] * y.At(j, i)
+		}
+		out[i] = c - 0.5*q
+	}
+	return out, nil
+}
+
+// Score returns the mean log-likelihood of the rows of X, as scikit-learn's
+// score.
+func (pca *PCA) Score(X mat.Matrix) (float64, error) {
+	ll, err := pca.ScoreSamples(X)
+	if err != nil {
+		return 0, err
+	}
+	var s float64
+	for _, v := range ll {
+		s += v
+	}
+	return s / float64(len(ll)), nil
+}
