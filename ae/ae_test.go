@@ -1,0 +1,186 @@
+package ae
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/physml/physml/nn"
+)
+
+func TestAutoencoderGradients(t *testing.T) {
+	x := nn.NewMatrix[float64](4, 6)
+	nn.Uniform(nn.NewRand(1), x.Data, 1)
+	for name, cfg := range map[string]Config{
+		"plain":      {Layers: []int{6, 4, 2}, Hidden: Tanh, Output: Sigmoid, Loss: BCELoss},
+		"tied":       {Layers: []int{6, 4, 2}, Hidden: Tanh, Output: Identity, TiedWeights: true},
+		"leaky code": {Layers: []int{6, 3}, Hidden: LeakyReLU, Code: LeakyReLU, Output: Tanh},
+	} {
+		a, err := New[float64](cfg, nn.NewRand(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := nn.GradientCheck(a, x, nn.GradCheckOptions{}); res.MaxRelError > 1e-6 {
+			t.Errorf("%s: gradient differs by %.3g at %s", name, res.MaxRelError, res.Where)
+		}
+	}
+}
+
+// TestSparsityPenaltyGradient checks the L1 penalty's gradient: the
+// objective is Σ w⊙x̃ + λ·Σ|h|/batch.
+func TestSparsityPenaltyGradient(t *testing.T) {
+	a, err := New[float64](Config{Layers: []int{5, 3}, Hidden: Tanh, Code: Tanh, Output: Identity, Sparsity: 0.7}, nn.NewRand(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := nn.NewMatrix[float64](3, 5)
+	nn.Uniform(nn.NewRand(4), x.Data, 1)
+	w := nn.NewMatrix[float64](3, 5)
+	nn.Uniform(nn.NewRand(5), w.Data, 1)
+	objective := func() float64 {
+		y := a.Forward(x, true)
+		s := a.Penalty()
+		for i, v := range y.Data {
+			s += w.Data[i] * v
+		}
+		return s
+	}
+	nn.ZeroGrad(a.Params())
+	objective()
+	a.Backward(w)
+	const eps = 1e-6
+	worst := 0.0
+	for _, p := range a.Params() {
+		analytic := append([]float64(nil), p.Grad...)
+		for i := range p.Value {
+			old := p.Value[i]
+			p.Value[i] = old + eps
+			plus := objective()
+			p.Value[i] = old - eps
+			minus := objective()
+			p.Value[i] = old
+			num := (plus - minus) / (2 * eps)
+			worst = max(worst, math.Abs(num-analytic[i])/max(math.Abs(num)+math.Abs(analytic[i]), 1e-3))
+		}
+	}
+	if worst > 1e-6 {
+		t.Errorf("sparse autoencoder gradient differs by %.3g", worst)
+	}
+	if a.Penalty() <= 0 {
+		t.Error("penalty not computed")
+	}
+}
+
+func TestBadConfigurationsAreRefused(t *testing.T) {
+	cases := map[string]Config{
+		"bce with tanh":  {Layers: []int{4, 2}, Output: Tanh, Loss: BCELoss},
+		"one layer size": {Layers: []int{4}},
+		"zero size":      {Layers: []int{4, 0}},
+		"negative l1":    {Layers: []int{4, 2}, Sparsity: -1},
+	}
+	for name, cfg := range cases {
+		if _, err := New[float32](cfg, nn.NewRand(1)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	_, err := New[float32](Config{Layers: []int{4, 2}, Output: ReLU, Loss: BCELoss}, nn.NewRand(1))
+	if err == nil || !strings.Contains(err.Error(), "sigmoid") {
+		t.Errorf("error %v should point to the sigmoid output", err)
+	}
+}
+
+// recorder is an identity layer that remembers its inputs.
+type recorder struct {
+	seen [][]float64
+	nn.Activation[float64]
+}
+
+func (r *recorder) Forward(x *nn.Matrix[float64], train bool) *nn.Matrix[float64] {
+	r.seen = append(r.seen, append([]float64(nil), x.Data...))
+	return r.Activation.Forward(x, train)
+}
+
+// targetCheck is MSE that fails the test if a target differs from clean data.
+type targetCheck struct {
+	t     *testing.T
+	clean map[float64]bool
+}
+
+func (c targetCheck) Evaluate(pred *nn.Matrix[float64], target nn.Target[float64], grad *nn.Matrix[float64]) float64 {
+	for _, v := range target.Values.Data {
+		if !c.clean[v] {
+			c.t.Fatalf("target value %g is not from the clean data", v)
+		}
+	}
+	return nn.MSE[float64]{}.Evaluate(pred, target, grad)
+}
+
+func TestDenoisingCorruptsInputsOnlyAndAfresh(t *testing.T) {
+	x := nn.NewMatrix[float64](8, 3)
+	clean := map[float64]bool{}
+	for i := range x.Data {
+		x.Data[i] = float64(i + 1)
+		clean[x.Data[i]] = true
+	}
+	orig := append([]float64(nil), x.Data...)
+	for name, corrupt := range map[string]func(*nn.Matrix[float64]){
+		"gaussian": GaussianNoise[float64](0.5, 1),
+		"masking":  MaskingNoise[float64](0.5, 1),
+	} {
+		rec := &recorder{Activation: *nn.Identity[float64]()}
+		lin := nn.NewSequential[float64](rec, nn.NewDense[float64](3, 3, nn.NewRand(1)))
+		opt := nn.NewSGD(lin.Params(), nn.SGDConfig{LR: 1e-3})
+		_, err := nn.Fit(context.Background(), nn.Layer[float64](lin), targetCheck{t, clean}, opt, nn.Dataset[float64]{X: x, Y: x},
+			nn.FitConfig[float64]{Epochs: 2, BatchSize: 8, NoShuffle: true, Corrupt: corrupt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.seen) != 2 {
+			t.Fatalf("%s: %d batches seen", name, len(rec.seen))
+		}
+		changed, differ := 0, 0
+		for i := range orig {
+			if rec.seen[0][i] != orig[i] {
+				changed++
+			}
+			if rec.seen[0][i] != rec.seen[1][i] {
+				differ++
+			}
+		}
+		if changed < len(orig)/4 || differ < len(orig)/4 {
+			t.Errorf("%s: noise changed %d inputs, %d differ between batches", name, changed, differ)
+		}
+		for i, v := range x.Data {
+			if v != orig[i] {
+				t.Fatalf("%s: the dataset itself was corrupted", name)
+			}
+		}
+	}
+}
+
+func TestQuantileAndROC(t *testing.T) {
+	v := []float64{5, 1, 4, 2, 3}
+	if q := Quantile(v, 0.5); q != 3 {
+		t.Errorf("median %g", q)
+	}
+	if q := Quantile(v, 0.9); math.Abs(q-4.6) > 1e-12 { // numpy.quantile([1..5], 0.9) = 4.6
+		t.Errorf("0.9-quantile %g, want 4.6", q)
+	}
+	scores := []float64{0.1, 0.4, 0.35, 0.8}
+	labels := []bool{false, false, true, true}
+	if auc := ROCAUC(scores, labels); math.Abs(auc-0.75) > 1e-12 { // sklearn roc_auc_score gives 0.75
+		t.Errorf("AUC %g, want 0.75", auc)
+	}
+	if auc := ROCAUC([]float64{1, 1, 1, 1}, labels); auc != 0.5 {
+		t.Errorf("AUC of ties %g, want 0.5", auc)
+	}
+	_, _, _, ap := PrecisionRecall(scores, labels)
+	if math.Abs(ap-(0.5*1+0.5*2.0/3)) > 1e-12 { // sklearn average_precision_score gives 0.8333
+		t.Errorf("average precision %g, want 0.8333", ap)
+	}
+	d := Detector{Threshold: 0.5}
+	if got := d.Predict([]float64{0.4, 0.6}); got[0] || !got[1] {
+		t.Errorf("Predict %v", got)
+	}
+}
