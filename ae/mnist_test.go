@@ -1,0 +1,136 @@
+package ae
+
+import (
+	"context"
+	"testing"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+)
+
+func mnistImages(t *testing.T) (train, test *dataset.Images) {
+	t.Helper()
+	dir, err := dataset.MNISTDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test, err = dataset.LoadMNIST(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return train, test
+}
+
+func pixels(im *dataset.Images) *nn.Matrix[float32] {
+	return nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[float32](im.Pixels, dataset.Unit))
+}
+
+func testMSE(a *Autoencoder[float32], x *nn.Matrix[float32]) float64 {
+	rec := a.Reconstruct(x)
+	var s float64
+	for i, v := range rec.Data {
+		d := float64(v - x.Data[i])
+		s += d * d
+	}
+	return s / float64(len(x.Data))
+}
+
+// TestLectureAutoencoderOnMNISTSlice trains 784-256-64-256-784 (ReLU,
+// sigmoid output, BCE, Adam 1e-3, batch 128) on 10000 images.
+func TestLectureAutoencoderOnMNISTSlice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run; skipped with -short")
+	}
+	train, test := mnistImages(t)
+	x, xt := pixels(train.Slice(0, 10000)), pixels(test.Slice(0, 2000))
+	a, err := New[float32](Config{Layers: []int{784, 256, 64}, Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: BCELoss}, nn.NewRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 1e-3})
+	var mse []float64
+	_, err = nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
+		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 1, OnEpoch: func(e nn.EpochStats) {
+			mse = append(mse, testMSE(a, xt))
+			t.Logf("epoch %d: train BCE %.4f, test reconstruction MSE %.4f", e.Epoch, e.TrainLoss, mse[len(mse)-1])
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := mse[len(mse)-1]; last > 0.03 || last >= mse[0] {
+		t.Errorf("test MSE after 5 epochs %.4f (first %.4f), want below 0.03 and falling", last, mse[0])
+	}
+}
+
+// TestLinearAutoencoderSpansPCASubspace trains the linear autoencoder with
+// k = 16 on 10000 images and compares it with PCA.
+func TestLinearAutoencoderSpansPCASubspace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run; skipped with -short")
+	}
+	train, _ := mnistImages(t)
+	x := pixels(train.Slice(0, 10000))
+	a := NewLinear[float32](784, 16, 1)
+	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 5e-3})
+	res, err := CompareLinearWithPCA(context.Background(), a, x, opt, nn.FitConfig[float32]{Epochs: 60, BatchSize: 128, Seed: 1,
+		Schedule: nn.CosineAnnealing{TMax: 60, Min: 1e-6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	largest := res.Angles[len(res.Angles)-1]
+	t.Logf("linear AE k=16: largest principal angle %.4f rad, reconstruction MSE %.5f vs PCA %.5f (%.2f%% above)",
+		largest, res.AutoencoderMSE, res.PCAMSE, 100*(res.AutoencoderMSE/res.PCAMSE-1))
+	if largest > 0.05 {
+		t.Errorf("largest principal angle %.4f rad, want below 0.05", largest)
+	}
+	if res.AutoencoderMSE > 1.02*res.PCAMSE {
+		t.Errorf("autoencoder MSE %.5f more than 2%% above PCA's %.5f", res.AutoencoderMSE, res.PCAMSE)
+	}
+}
+
+// TestAnomalyDetectionFindsNines trains on digits 0–8 and scores a held-out
+// set that contains 9s.
+func TestAnomalyDetectionFindsNines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run; skipped with -short")
+	}
+	train, test := mnistImages(t)
+	var normal []byte
+	for i := 0; i < 10000; i++ {
+		if train.Labels[i] != 9 {
+			normal = append(normal, train.Image(i)...)
+		}
+	}
+	x := nn.MatrixFrom(len(normal)/784, 784, dataset.Floats[float32](normal, dataset.Unit))
+	a, err := New[float32](Config{Layers: []int{784, 128, 32}, Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: BCELoss}, nn.NewRand(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 1e-3})
+	if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
+		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	held := test.Slice(0, 3000)
+	scores := a.ReconstructionErrors(pixels(held))
+	labels := make([]bool, held.Len())
+	for i, l := range held.Labels {
+		labels[i] = l == 9
+	}
+	auc := ROCAUC(scores, labels)
+	det := NewDetector(a.ReconstructionErrors(x), 0.95)
+	flags := det.Predict(scores)
+	var caught, nines int
+	for i, f := range flags {
+		if labels[i] {
+			nines++
+			if f {
+				caught++
+			}
+		}
+	}
+	t.Logf("anomaly detection of 9s: ROC AUC %.3f; threshold at the 95%% quantile flags %d of %d nines", auc, caught, nines)
+	if auc < 0.6 {
+		t.Errorf("ROC AUC %.3f, want above 0.6", auc)
+	}
+}
