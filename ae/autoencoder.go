@@ -50,7 +50,6 @@ func ParseActivation(s string) (Activation, error) {
 	return 0, fmt.Errorf("activation %q: want identity, relu, leakyrelu, sigmoid or tanh", s)
 }
 
-
 func newActivation[T Float](a Activation) nn.Layer[T] {
 	switch a {
 	case ReLU:
@@ -225,7 +224,9 @@ func (a *Autoencoder[T]) Params() []nn.Param[T] {
 }
 
 // Encode returns the codes of the rows of x, in a new matrix.
-func (a *Autoencoder[T]) Encode(x *nn.Matrix[T]) *nn.Matrix[T] { return nn.Predict[T](a.Encoder, x, 512) }
+func (a *Autoencoder[T]) Encode(x *nn.Matrix[T]) *nn.Matrix[T] {
+	return nn.Predict[T](a.Encoder, x, 512)
+}
 
 // Decode returns the reconstructions of the codes, in a new matrix.
 func (a *Autoencoder[T]) Decode(code *nn.Matrix[T]) *nn.Matrix[T] {

@@ -28,6 +28,12 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"lstm", "train the lecture's MNIST row-by-row LSTM classifier", runLSTM},
+		{"autoencoder", "train the lecture's MNIST autoencoder and picture its reconstructions", runAutoencoder},
+		{"pca", "principal component analysis of MNIST or of a .csv/.npy file", runPCA},
+		{"linear-ae", "train a linear autoencoder and compare it with PCA", runLinearAE},
+		{"covariance", "the lecture's covariance and correlation example", runCovariance},
+		{"eval", "evaluate a saved model on the MNIST test set", runEval},
 		{"version", "print the module version, Go version, BLAS/LAPACK backend and threads", runVersion},
 	}
 }

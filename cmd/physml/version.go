@@ -26,3 +26,8 @@ func runVersion(args []string, stdout, _ io.Writer) error {
 	fmt.Fprintf(stdout, "threads %d\n", blas.Threads())
 	return nil
 }
+
+// backendLine names the BLAS backend and its threads, for run headers.
+func backendLine() string {
+	return fmt.Sprintf("%s with %d threads", blas.Backend(), blas.Threads())
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+)
+
+func mustDecodePNG(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if b := img.Bounds(); b.Dx() < 50 || b.Dy() < 20 {
+		t.Errorf("%s is only %v", path, b)
+	}
+}
+
+func runOK(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errOut := runCommand(args...)
+	if code != 0 {
+		t.Fatalf("physml %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+func TestLSTMCommandAndEval(t *testing.T) {
+	dir := t.TempDir()
+	out := runOK(t, "lstm", "--epochs", "1", "--train-limit", "400", "--test-limit", "200", "--hidden", "16", "--out", dir)
+	if !strings.Contains(out, "test accuracy") {
+		t.Errorf("output lacks the test accuracy:\n%s", out)
+	}
+	mustDecodePNG(t, filepath.Join(dir, "lstm_curves.png"))
+	tensors, meta, err := nn.ReadSafetensors(filepath.Join(dir, "lstm.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["physml.cell"] != "lstm" || tensors["lstm.weight_ih_l0"].Shape[0] != 64 {
+		t.Errorf("model file: metadata %v, weight_ih shape %v", meta, tensors["lstm.weight_ih_l0"].Shape)
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "confusion.csv"))
+	if err != nil || strings.Count(string(csv), "\n") != 11 {
+		t.Errorf("confusion.csv: %v\n%s", err, csv)
+	}
+	ev := runOK(t, "eval", "--model", filepath.Join(dir, "lstm.safetensors"), "--test-limit", "200")
+	if !strings.Contains(ev, "test accuracy") {
+		t.Errorf("eval output: %s", ev)
+	}
+	gru := runOK(t, "lstm", "--cell", "gru", "--bidirectional", "--layers", "2", "--dropout", "0.1", "--epochs", "1",
+		"--train-limit", "200", "--test-limit", "100", "--hidden", "8", "--schedule", "cosine", "--float64", "--out", dir)
+	if !strings.Contains(gru, "GRU(28, 8, num_layers=2") {
+		t.Errorf("GRU run: %s", gru)
+	}
+}
+
+func TestAutoencoderCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := runOK(t, "autoencoder", "--epochs", "1", "--train-limit", "500", "--test-limit", "100", "--layers", "32", "--code", "8",
+		"--denoise", "gauss:0.2", "--out", dir)
+	if !strings.Contains(out, "test reconstruction MSE") {
+		t.Errorf("output: %s", out)
+	}
+	mustDecodePNG(t, filepath.Join(dir, "reconstructions.png"))
+	mustDecodePNG(t, filepath.Join(dir, "autoencoder_loss.png"))
+	if err := nn.LoadSafetensors(filepath.Join(dir, "autoencoder.safetensors"), mustAE(t).Params()); err != nil {
+		t.Error(err)
+	}
+	ev := runOK(t, "eval", "--model", filepath.Join(dir, "autoencoder.safetensors"), "--test-limit", "100")
+	if !strings.Contains(ev, "reconstruction MSE") {
+		t.Errorf("eval: %s", ev)
+	}
+	runOK(t, "autoencoder", "--epochs", "1", "--train-limit", "200", "--test-limit", "50", "--layers", "16", "--code", "4",
+		"--loss", "mse", "--output", "tanh", "--tied", "--out", dir)
+}
+
+func TestPCACommand(t *testing.T) {
+	dir := t.TempDir()
+	out := runOK(t, "pca", "--limit", "500", "--components", "5", "--out", dir)
+	if !strings.Contains(out, "explain") {
+		t.Errorf("output: %s", out)
+	}
+	comp, err := dataset.ReadNpy(filepath.Join(dir, "components.npy"))
+	if err != nil || comp.Shape[0] != 5 || comp.Shape[1] != 784 {
+		t.Fatalf("components.npy: %v %v", comp, err)
+	}
+	scores, err := dataset.ReadNpy(filepath.Join(dir, "scores.npy"))
+	if err != nil || scores.Shape[0] != 500 || scores.Shape[1] != 5 {
+		t.Fatalf("scores.npy: shape %v %v", scores.Shape, err)
+	}
+	mustDecodePNG(t, filepath.Join(dir, "scree.png"))
+	mustDecodePNG(t, filepath.Join(dir, "scatter.png"))
+
+	csvPath := filepath.Join(t.TempDir(), "data.csv")
+	os.WriteFile(csvPath, []byte("a,b,c,label\n1,2,3,0\n2,4.1,5,1\n3,6.3,8,1\n4,7.9,9,0\n"), 0o644)
+	out = runOK(t, "pca", "--input", csvPath, "--label-column", "label", "--components", "0.9", "--correlation", "--out", dir)
+	if !strings.Contains(out, "4 samples × 3 features") {
+		t.Errorf("csv output: %s", out)
+	}
+}
+
+func TestLectureCommands(t *testing.T) {
+	out := runOK(t, "covariance", "-n", "200")
+	for _, want := range []string{"1/(n-0)", "1/(n-1)", "correlation", "eigenvalues"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("covariance output lacks %q:\n%s", want, out)
+		}
+	}
+	out = runOK(t, "linear-ae", "--limit", "300", "--epochs", "2", "-k", "4", "--out", t.TempDir())
+	if !strings.Contains(out, "principal angles") {
+		t.Errorf("linear-ae output: %s", out)
+	}
+}
+
+func TestBadFlagsAndFilesFailCleanly(t *testing.T) {
+	base := t.TempDir()
+	corrupt := filepath.Join(base, "bad.npy")
+	os.WriteFile(corrupt, []byte("\x93NUMPY\x01\x00\x10\x00{'descr': '<f8'"), 0o644)
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"lstm", "--cell", "tcn"}, 2, "--cell"},
+		{[]string{"lstm", "--dropout", "1.5"}, 2, "--dropout"},
+		{[]string{"lstm", "--epochs", "x"}, 2, "epochs"},
+		{[]string{"autoencoder", "--loss", "bce", "--output", "tanh"}, 2, "sigmoid"},
+		{[]string{"autoencoder", "--denoise", "salt:1"}, 2, "--denoise"},
+		{[]string{"pca", "--components", "-3"}, 2, "--components"},
+		{[]string{"pca", "--solver", "qr"}, 2, "--solver"},
+		{[]string{"pca", "--input", corrupt}, 1, "bad.npy"},
+		{[]string{"pca", "--input", filepath.Join(base, "missing.csv")}, 1, "missing.csv"},
+		{[]string{"lstm", "--data", filepath.Join(base, "nowhere")}, 1, "nowhere"},
+		{[]string{"eval", "--model", corrupt}, 1, "bad.npy"},
+	}
+	for _, c := range cases {
+		out := filepath.Join(base, "out-"+c.args[0]+"-"+strings.TrimLeft(c.args[1], "-"))
+		args := append(append([]string(nil), c.args...), "--out", out)
+		if c.args[0] == "eval" {
+			args = c.args
+		}
+		code, _, errOut := runCommand(args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d (%s)", c.args, code, c.code, errOut)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: want one error line mentioning %q, got %q", c.args, c.want, errOut)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%v: created %s although it failed", c.args, out)
+		}
+	}
+}
+
+func mustAE(t *testing.T) nn.Layer[float32] {
+	t.Helper()
+	cfg, err := (&aeOptions{layers: "32", code: 8, hiddenAct: "relu", outputAct: "sigmoid", loss: "bce", epochs: 1, batch: 1, lr: 1}).config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := newAE(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/ae"
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/lapack"
+	"github.com/physml/physml/nn"
+)
+
+const covarianceSummary = `The lecture's covariance example: x ~ N(0, 1), y = 4 + 3x + ε with ε ~ N(0, 1).
+Prints the 2×2 covariance matrix with 1/n and 1/(n-1), the correlation
+matrix and its eigenvalues, and the principal axes.`
+
+func runCovariance(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("covariance", covarianceSummary, stdout)
+	n := fs.Int("n", 1000, "number of samples")
+	seed := fs.Uint64("seed", 1, "seed of the samples")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *n < 2 {
+		return usageError{fmt.Errorf("-n %d: need at least 2 samples", *n)}
+	}
+	rng := rand.New(rand.NewPCG(*seed, 7))
+	X := mat.NewDense(*n, 2, nil)
+	for i := 0; i < *n; i++ {
+		x := rng.NormFloat64()
+		X.Set(i, 0, x)
+		X.Set(i, 1, 4+3*x+rng.NormFloat64())
+	}
+	fmt.Fprintf(stdout, "x ~ N(0,1), y = 4 + 3x + ε, %d samples (population: var x = 1, cov = 3, var y = 10, ρ = 3/√10 = 0.9487)\n\n", *n)
+	for _, ddof := range []int{0, 1} {
+		c, err := decomposition.Covariance(X, ddof)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "covariance, 1/(n-%d):\n%.4f\n\n", ddof, mat.Formatted(c))
+	}
+	r, err := decomposition.Correlation(X)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "correlation:\n%.4f\n\n", mat.Formatted(r))
+	values := make([]float64, 2)
+	vectors := make([]float64, 4)
+	a := mat.DenseCopyOf(r).RawMatrix().Data
+	if !lapack.EigSym(2, a, 2, values, vectors, 2) {
+		return errors.New("eigensolver did not converge")
+	}
+	fmt.Fprintf(stdout, "eigenvalues of the correlation matrix: %.4f (both positive: positive definite)\n", values)
+	pca := decomposition.PCA{NComponents: 2}
+	if err := pca.Fit(X); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "principal axes (rows):\n%.4f\nexplained variance ratio %.4f\n", mat.Formatted(pca.Components), pca.ExplainedVarianceRatio)
+	return nil
+}
+
+const linearAESummary = `Train a linear autoencoder 784-k-784 (identity activations, MSE) on MNIST
+images and compare it with PCA: the principal angles between the decoder's
+subspace and the top-k principal subspace, and both reconstruction errors.`
+
+func runLinearAE(args []string, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlagSet("linear-ae", linearAESummary, stdout)
+	c.register(fs)
+	k := fs.Int("k", 16, "code size (number of components)")
+	epochs := fs.Int("epochs", 60, "training epochs")
+	lr := fs.Float64("lr", 5e-3, "Adam learning rate (cosine-annealed)")
+	batch := fs.Int("batch", 128, "batch size")
+	n := fs.Int("limit", 10000, "training images used")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *k <= 0 || *k >= dataset.MNISTPixels || *epochs <= 0 || *lr <= 0 || *batch <= 0 || *n < 2 {
+		return usageError{fmt.Errorf("-k in [1, 783], --epochs, --lr, --batch positive and --limit ≥ 2 required")}
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	train, _, err := c.mnist()
+	if err != nil {
+		return err
+	}
+	train = limit(train, *n)
+	ctx, cancel, err := c.start()
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	x := nn.MatrixFrom(train.Len(), dataset.MNISTPixels, dataset.Floats[float32](train.Pixels, dataset.Unit))
+	a := ae.NewLinear[float32](dataset.MNISTPixels, *k, c.seed)
+	prog := newProgress(stderr, *epochs)
+	start := time.Now()
+	res, err := ae.CompareLinearWithPCA(ctx, a, x, nn.Optimizer[float32](nn.NewAdam(a.Params(), nn.AdamConfig{LR: *lr})), nn.FitConfig[float32]{
+		Epochs: *epochs, BatchSize: *batch, Seed: c.seed, Schedule: nn.CosineAnnealing{TMax: *epochs, Min: 1e-6},
+		OnBatch: prog.batch, OnEpoch: func(nn.EpochStats) { prog.done() }})
+	prog.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "linear autoencoder 784-%d-784 on %d images, %d epochs (%v)\n", *k, train.Len(), *epochs, time.Since(start).Round(10*time.Millisecond))
+	fmt.Fprintf(stdout, "principal angles to the PCA subspace (rad): %.4f\n", res.Angles)
+	fmt.Fprintf(stdout, "%-22s %s\n%-22s %.6f\n%-22s %.6f\n", "reconstruction MSE", "", "  linear autoencoder", res.AutoencoderMSE, "  PCA (k components)", res.PCAMSE)
+	fmt.Fprintf(stdout, "the autoencoder's error is %.2f %% above PCA's; largest angle %.4f rad\n", 100*(res.AutoencoderMSE/res.PCAMSE-1), res.Angles[len(res.Angles)-1])
+	return nil
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
+)
+
+// lstmOptions are the flags of "physml lstm"; the defaults are the
+// lecture's settings.
+type lstmOptions struct {
+	common
+	cell          string
+	hidden        int
+	layers        int
+	bidirectional bool
+	dropout       float64
+	epochs        int
+	batch         int
+	lr            float64
+	schedule      string
+	validation    float64
+	clip          float64
+	patience      int
+	trainLimit    int
+	testLimit     int
+}
+
+const lstmSummary = `Train the lecture's MNIST classifier: a recurrent network reads each image row
+by row (28 steps of 28 pixels) and a Dense layer maps its last hidden state to
+the 10 classes. Defaults: LSTM(128), Dense(10), Adam 1e-3, batch 64, 10 epochs,
+20 % validation split. Writes lstm.safetensors, lstm_curves.png and
+confusion.csv into --out.`
+
+func runLSTM(args []string, stdout, stderr io.Writer) error {
+	var o lstmOptions
+	fs := newFlagSet("lstm", lstmSummary, stdout)
+	o.common.register(fs)
+	fs.StringVar(&o.cell, "cell", "lstm", "recurrent cell: lstm, gru or rnn")
+	fs.IntVar(&o.hidden, "hidden", 128, "hidden size")
+	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
+	fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the rows in both directions")
+	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between stacked layers")
+	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
+	fs.IntVar(&o.batch, "batch", 64, "batch size")
+	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
+	fs.StringVar(&o.schedule, "schedule", "none", "learning-rate schedule: none, step, exp or cosine")
+	fs.Float64Var(&o.validation, "validation", 0.2, "fraction of the training images held out for validation")
+	fs.Float64Var(&o.clip, "clip", 0, "clip the gradient norm to this (0: no clipping)")
+	fs.IntVar(&o.patience, "patience", 0, "stop after this many epochs without a better validation loss (0: never)")
+	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000)")
+	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	if o.float64 {
+		return trainClassifier[float64](o, stdout, stderr)
+	}
+	return trainClassifier[float32](o, stdout, stderr)
+}
+
+func (o *lstmOptions) check() error {
+	if err := o.common.check(); err != nil {
+		return err
+	}
+	if _, err := parseCell(o.cell); err != nil {
+		return usageError{err}
+	}
+	switch {
+	case o.hidden <= 0 || o.layers <= 0:
+		return usageError{fmt.Errorf("--hidden %d and --layers %d must be positive", o.hidden, o.layers)}
+	case o.dropout < 0 || o.dropout >= 1:
+		return usageError{fmt.Errorf("--dropout %g: want a value in [0, 1)", o.dropout)}
+	case o.epochs <= 0 || o.batch <= 0:
+		return usageError{fmt.Errorf("--epochs %d and --batch %d must be positive", o.epochs, o.batch)}
+	case o.lr <= 0:
+		return usageError{fmt.Errorf("--lr %g must be positive", o.lr)}
+	case o.validation < 0 || o.validation >= 1:
+		return usageError{fmt.Errorf("--validation %g: want a fraction in [0, 1)", o.validation)}
+	}
+	if _, err := parseSchedule(o.schedule, o.epochs); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+func parseCell(s string) (seq.CellType, error) {
+	switch s {
+	case "lstm":
+		return seq.LSTM, nil
+	case "gru":
+		return seq.GRU, nil
+	case "rnn":
+		return seq.RNNTanh, nil
+	}
+	return 0, fmt.Errorf("--cell %q: want lstm, gru or rnn", s)
+}
+
+// classifierMetadata describes the model in the safetensors file, so that
+// "physml eval" can rebuild it.
+func (o *lstmOptions) metadata(dtype string) map[string]string {
+	return map[string]string{
+		"physml.model": "classifier", "physml.cell": o.cell, "physml.hidden": strconv.Itoa(o.hidden),
+		"physml.layers": strconv.Itoa(o.layers), "physml.bidirectional": strconv.FormatBool(o.bidirectional),
+		"physml.normalization": dataset.Standardize.String(), "physml.dtype": dtype,
+	}
+}
+
+// mnistSequences converts images to (batch, 28·28) sequences, standardised.
+func mnistSequences[T nn.Float](im *dataset.Images) nn.Dataset[T] {
+	return nn.Dataset[T]{X: nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[T](im.Pixels, dataset.Standardize)), Labels: im.Labels}
+}
+
+func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
+	train, test, err := o.mnist()
+	if err != nil {
+		return err
+	}
+	train, test = limit(train, o.trainLimit), limit(test, o.testLimit)
+	ctx, cancel, err := o.start()
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	cell, _ := parseCell(o.cell)
+	schedule, _ := parseSchedule(o.schedule, o.epochs)
+	model := seq.NewClassifier[T](cell, seq.Config{InputSize: dataset.MNISTCols, HiddenSize: o.hidden, NumLayers: o.layers,
+		Bidirectional: o.bidirectional, Dropout: o.dropout}, 10, nn.NewRand(o.seed))
+	opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})
+	dtype := fmt.Sprintf("%T", T(0))
+	fmt.Fprintf(stdout, "%v, Dense(%d→10); %d parameters, %s, backend %s\n", model.RNN, model.RNN.OutputSize(), nn.CountParams(model.Params()), dtype, backendLine())
+	fmt.Fprintf(stdout, "training on %d images (%.0f %% held out for validation), testing on %d\n", train.Len(), 100*o.validation, test.Len())
+
+	prog := newProgress(stderr, o.epochs)
+	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation,
+		Schedule: schedule, ClipNorm: o.clip, Patience: o.patience, OnBatch: prog.batch,
+		OnEpoch: func(e nn.EpochStats) {
+			prog.done()
+			fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  train acc %.4f  val loss %.4f  val acc %.4f  lr %.2g  %v\n",
+				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
+		}}
+	data := mnistSequences[T](train)
+	start := time.Now()
+	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), nn.CrossEntropy[T]{}, nn.Optimizer[T](opt), data, cfg)
+	prog.done()
+	if fitErr != nil && !errors.Is(fitErr, ctx.Err()) {
+		return fitErr
+	}
+	if fitErr != nil {
+		fmt.Fprintf(stdout, "interrupted: %v; saving the model as it is\n", fitErr)
+	}
+	trainTime := time.Since(start)
+
+	testData := mnistSequences[T](test)
+	inferStart := time.Now()
+	logits := nn.Predict[T](model, testData.X, 1000)
+	inferTime := time.Since(inferStart)
+	predicted := nn.Argmax(logits)
+	acc := nn.Accuracy(logits, test.Labels)
+	fmt.Fprintf(stdout, "test accuracy %.4f (%d images); training %v, inference %.0f images/s\n",
+		acc, test.Len(), trainTime.Round(10*time.Millisecond), float64(test.Len())/inferTime.Seconds())
+
+	if err := nn.SaveSafetensors(o.path("lstm.safetensors"), model.Params(), o.metadata(dtype)); err != nil {
+		return err
+	}
+	if len(hist.Epochs) > 0 {
+		if err := historyCurves(o.path("lstm_curves.png"), fmt.Sprintf("%v on MNIST rows", model.RNN.Cell), hist); err != nil {
+			return err
+		}
+	}
+	cm := nn.ConfusionMatrix(predicted, test.Labels, 10)
+	if err := writeAtomic(o.path("confusion.csv"), []byte(confusionCSV(cm))); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, confusionTable(cm))
+	fmt.Fprintf(stdout, "wrote %s, %s and %s\n", o.path("lstm.safetensors"), o.path("lstm_curves.png"), o.path("confusion.csv"))
+	return fitErr
+}
+
+func confusionCSV(cm [][]int) string {
+	var b strings.Builder
+	b.WriteString("true\\predicted")
+	for j := range cm {
+		fmt.Fprintf(&b, ",%d", j)
+	}
+	b.WriteString("\n")
+	for i, row := range cm {
+		fmt.Fprintf(&b, "%d", i)
+		for _, v := range row {
+			fmt.Fprintf(&b, ",%d", v)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func confusionTable(cm [][]int) string {
+	var b strings.Builder
+	b.WriteString("confusion matrix (rows: true digit, columns: predicted)\n     ")
+	for j := range cm {
+		fmt.Fprintf(&b, "%6d", j)
+	}
+	b.WriteString("\n")
+	for i, row := range cm {
+		fmt.Fprintf(&b, "%5d", i)
+		for _, v := range row {
+			fmt.Fprintf(&b, "%6d", v)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/decomposition"
+)
+
+type pcaOptions struct {
+	common
+	input       string
+	labelColumn string
+	components  string
+	solver      string
+	correlation bool
+	whiten      bool
+	limit       int
+}
+
+const pcaSummary = `Principal component analysis of MNIST's training images (pixels/255), or of
+--input (.csv with numeric columns, or .npy/.npz with a 2-D array; rows are
+samples). Prints the explained-variance table and writes components.npy,
+scores.npy, scree.png and, when there are labels, scatter.png into --out.`
+
+func runPCA(args []string, stdout, _ io.Writer) error {
+	var o pcaOptions
+	fs := newFlagSet("pca", pcaSummary, stdout)
+	o.common.register(fs)
+	fs.StringVar(&o.input, "input", "", "data file (.csv, .npy or .npz); default MNIST")
+	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for the scatter plot")
+	fs.StringVar(&o.components, "components", "50", "number of components, or a variance fraction in (0, 1)")
+	fs.StringVar(&o.solver, "solver", "auto", "auto, covariance, svd or randomized")
+	fs.BoolVar(&o.correlation, "correlation", false, "standardise the columns first (PCA of the correlation matrix)")
+	fs.BoolVar(&o.whiten, "whiten", false, "scale the scores to unit variance")
+	fs.IntVar(&o.limit, "limit", 0, "use only the first N samples (0: all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	pca, err := o.model()
+	if err != nil {
+		return usageError{err}
+	}
+	if err := o.common.check(); err != nil {
+		return err
+	}
+	X, labels, err := o.load()
+	if err != nil {
+		return err
+	}
+	if o.correlation {
+		if X, err = decomposition.Standardize(X); err != nil {
+			return err
+		}
+	}
+	_, cancel, err := o.start()
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	n, p := X.Dims()
+	start := time.Now()
+	scores, err := pca.FitTransform(X)
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	k, _ := pca.Components.Dims()
+	fmt.Fprintf(stdout, "PCA of %d samples × %d features: %d components, solver %v, %v (backend %s)\n", n, p, k, pca.UsedSolver, elapsed.Round(time.Millisecond), backendLine())
+	fmt.Fprintln(stdout, "component  explained variance  ratio     cumulative")
+	var cum float64
+	for j := 0; j < k; j++ {
+		cum += pca.ExplainedVarianceRatio[j]
+		if j < 20 || j == k-1 {
+			fmt.Fprintf(stdout, "%9d  %18.6g  %.6f  %.6f\n", j+1, pca.ExplainedVariance[j], pca.ExplainedVarianceRatio[j], cum)
+		} else if j == 20 {
+			fmt.Fprintln(stdout, "      ...")
+		}
+	}
+	fmt.Fprintf(stdout, "the %d components explain %.4f of the variance; noise variance %.6g\n", k, cum, pca.NoiseVariance)
+
+	comp, err := dataset.EncodeNpy([]int{k, p}, pca.Components.RawMatrix().Data)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(o.path("components.npy"), comp); err != nil {
+		return err
+	}
+	sc, err := dataset.EncodeNpy([]int{n, k}, scores.RawMatrix().Data)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(o.path("scores.npy"), sc); err != nil {
+		return err
+	}
+	if err := saveScree(o.path("scree.png"), pca.ExplainedVarianceRatio); err != nil {
+		return err
+	}
+	written := []string{o.path("components.npy"), o.path("scores.npy"), o.path("scree.png")}
+	if labels != nil && k >= 2 {
+		pts := make([][2]float64, n)
+		for i := range pts {
+			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
+		}
+		if err := saveScatter(o.path("scatter.png"), pts, labels); err != nil {
+			return err
+		}
+		written = append(written, o.path("scatter.png"))
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
+	return nil
+}
+
+func (o *pcaOptions) model() (*decomposition.PCA, error) {
+	pca := &decomposition.PCA{Whiten: o.whiten, Seed: o.seed}
+	var err error
+	if pca.Solver, err = decomposition.ParseSolver(o.solver); err != nil {
+		return nil, fmt.Errorf("--solver: %v", err)
+	}
+	if k, err := strconv.Atoi(o.components); err == nil && k > 0 {
+		pca.NComponents = k
+	} else if f, err := strconv.ParseFloat(o.components, 64); err == nil && f > 0 && f < 1 {
+		pca.VarianceFraction = f
+	} else {
+		return nil, fmt.Errorf("--components %q: want a positive count or a fraction in (0, 1)", o.components)
+	}
+	if o.limit < 0 {
+		return nil, fmt.Errorf("--limit %d must not be negative", o.limit)
+	}
+	return pca, nil
+}
+
+// load reads --input, or MNIST's training images.
+func (o *pcaOptions) load() (*mat.Dense, []int, error) {
+	if o.input == "" {
+		train, _, err := o.mnist()
+		if err != nil {
+			return nil, nil, err
+		}
+		train = limit(train, o.limit)
+		return mat.NewDense(train.Len(), dataset.MNISTPixels, dataset.Floats[float64](train.Pixels, dataset.Unit)), train.Labels, nil
+	}
+	switch strings.ToLower(filepath.Ext(o.input)) {
+	case ".csv":
+		t, err := dataset.ReadCSV(o.input, dataset.CSVOptions{LabelColumn: o.labelColumn})
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := t.Rows
+		if o.limit > 0 {
+			rows = min(rows, o.limit)
+		}
+		var labels []int
+		if t.Labels != nil {
+			labels = t.Labels[:rows]
+		}
+		return mat.NewDense(rows, len(t.Columns), t.Data[:rows*len(t.Columns)]), labels, nil
+	case ".npy":
+		a, err := dataset.ReadNpy(o.input)
+		if err != nil {
+			return nil, nil, err
+		}
+		return o.matrixOf(a, o.input)
+	case ".npz":
+		arrays, err := dataset.ReadNpz(o.input)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(arrays) != 1 {
+			return nil, nil, fmt.Errorf("%s: holds %d arrays; PCA needs exactly one", o.input, len(arrays))
+		}
+		for name, a := range arrays {
+			return o.matrixOf(a, o.input+":"+name)
+		}
+	}
+	return nil, nil, fmt.Errorf("--input %s: want a .csv, .npy or .npz file", o.input)
+}
+
+func (o *pcaOptions) matrixOf(a *dataset.Array, name string) (*mat.Dense, []int, error) {
+	if len(a.Shape) != 2 || a.Shape[0] == 0 || a.Shape[1] == 0 {
+		return nil, nil, fmt.Errorf("%s: array of shape %v; PCA needs a 2-D array (samples × features)", name, a.Shape)
+	}
+	rows := a.Shape[0]
+	if o.limit > 0 {
+		rows = min(rows, o.limit)
+	}
+	return mat.NewDense(rows, a.Shape[1], a.Data[:rows*a.Shape[1]]), nil, nil
+}
