@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/physml/physml/nn"
 )
 
@@ -21,6 +23,7 @@ type recurrentCase struct {
 		Lengths                          []int
 	}
 	Params       map[string][]float64
+	Shapes       map[string][]int
 	X, H0, C0    []float64
 	Out, Hn, Cn  []float64
 	WOut, WH, WC []float64
@@ -41,6 +44,7 @@ func (c *recurrentCase) UnmarshalJSON(b []byte) error {
 			Lengths       []int  `json:"lengths"`
 		} `json:"config"`
 		Params map[string][]float64 `json:"params"`
+		Shapes map[string][]int     `json:"shapes"`
 		X      []float64            `json:"x"`
 		H0     []float64            `json:"h0"`
 		C0     []float64            `json:"c0"`
@@ -61,6 +65,7 @@ func (c *recurrentCase) UnmarshalJSON(b []byte) error {
 	c.Config.Cell, c.Config.InputSize, c.Config.HiddenSize = raw.Config.Cell, raw.Config.InputSize, raw.Config.HiddenSize
 	c.Config.NumLayers, c.Config.Bidirectional = raw.Config.NumLayers, raw.Config.Bidirectional
 	c.Config.Batch, c.Config.Steps, c.Config.Lengths = raw.Config.Batch, raw.Config.Steps, raw.Config.Lengths
+	c.Shapes = raw.Shapes
 	c.Params, c.X, c.H0, c.C0, c.Out, c.Hn, c.Cn = raw.Params, raw.X, raw.H0, raw.C0, raw.Out, raw.Hn, raw.Cn
 	c.WOut, c.WH, c.WC, c.Grads, c.Dx, c.Dh0, c.Dc0 = raw.WOut, raw.WH, raw.WC, raw.Grads, raw.Dx, raw.Dh0, raw.Dc0
 	return nil
@@ -120,6 +125,13 @@ func testRecurrentMatchesPyTorch[T Float](t *testing.T) {
 			cfg := Config{InputSize: c.Config.InputSize, HiddenSize: c.Config.HiddenSize, NumLayers: c.Config.NumLayers, Bidirectional: c.Config.Bidirectional}
 			cell := map[string]CellType{"LSTM": LSTM, "GRU": GRU, "RNN": RNNTanh}[c.Config.Cell]
 			r := NewRecurrent[T](cell, cfg, nn.NewRand(0))
+			shapes := map[string][]int{}
+			for _, p := range r.Params() {
+				shapes[p.Name] = p.Shape
+			}
+			if diff := cmp.Diff(c.Shapes, shapes); diff != "" {
+				t.Fatalf("parameter names and shapes differ from PyTorch's (-torch +physml):\n%s", diff)
+			}
 			tensors := map[string]nn.Tensor{}
 			for _, p := range r.Params() {
 				tensors[p.Name] = nn.Tensor{Shape: p.Shape, Data: c.Params[p.Name]}

@@ -56,6 +56,7 @@ for i, c in enumerate(CASES):
     out[c["name"]] = dict(
         config=c,
         params={k: flat(v) for k, v in module.named_parameters()},
+        shapes={k: list(v.shape) for k, v in module.named_parameters()},
         x=flat(x), h0=flat(h0), c0=flat(c0),
         out=flat(y), hn=flat(hn), cn=flat(cn),
         w_out=flat(w_out), w_h=flat(w_h), w_c=flat(w_c),
