@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the Docker image and runs physml inside it: "physml version" must
+# name the openblas backend, a short pca and a one-epoch lstm must succeed,
+# and the runtime stage must hold no compiler and no -dev package.
+#
+# With a Docker engine it uses "docker build". Without one (this project's
+# machines have only the docker client) it builds the same Dockerfile with
+# Debian's buildah (chroot isolation, vfs storage) and makes the two base
+# images itself from a debootstrap of the configured Debian mirror:
+# docker.io/library/debian:bookworm-slim and, with this machine's Go
+# toolchain added, docker.io/library/golang:1.26-bookworm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+image=physml:test
+start=$(date +%s)
+
+if docker info >/dev/null 2>&1; then
+	docker build -t "$image" .
+	run() { docker run --rm -e OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}" "$image" "$@"; }
+	shell() { docker run --rm --entrypoint sh "$image" -c "$1"; }
+	size=$(docker image inspect "$image" --format '{{.Size}}')
+else
+	export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
+	if ! command -v buildah >/dev/null || ! command -v debootstrap >/dev/null; then
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah debootstrap >/dev/null
+	fi
+	bh() { buildah --storage-driver vfs "$@"; }
+	if ! bh inspect --type image docker.io/library/debian:bookworm-slim >/dev/null 2>&1; then
+		mirror=$(grep -rhoE '^(deb|URIs:)[^#]*https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null \
+			| grep -oE 'https?://[^ ]+' | grep -v security | head -1)
+		root=$(mktemp -d)
+		echo "docker-test: debootstrap bookworm from ${mirror}"
+		debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
+		rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
+		ctr=$(bh from scratch)
+		mnt=$(bh mount "$ctr")
+		cp -a "$root"/. "$mnt"/
+		bh umount "$ctr"
+		bh config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd bash "$ctr"
+		bh commit --rm "$ctr" docker.io/library/debian:bookworm-slim >/dev/null
+		rm -rf "$root"
+	fi
+	if ! bh inspect --type image docker.io/library/golang:1.26-bookworm >/dev/null 2>&1; then
+		goroot=$(go env GOROOT)
+		ctr=$(bh from docker.io/library/debian:bookworm-slim)
+		mnt=$(bh mount "$ctr")
+		mkdir -p "$mnt"/usr/local
+		cp -a "$goroot" "$mnt"/usr/local/go
+		bh umount "$ctr"
+		bh run "$ctr" -- sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates git >/dev/null && rm -rf /var/lib/apt/lists/*'
+		bh config --env PATH=/usr/local/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			--env GOPATH=/go --env GOPROXY="$(go env GOPROXY)" --env GOSUMDB="$(go env GOSUMDB)" "$ctr"
+		bh commit --rm "$ctr" docker.io/library/golang:1.26-bookworm >/dev/null
+	fi
+	bh bud --layers -t "$image" . >/tmp/physml-docker-build.log 2>&1 || { tail -40 /tmp/physml-docker-build.log; exit 1; }
+	ctr=$(bh from "$image")
+	trap 'bh rm "$ctr" >/dev/null 2>&1 || true' EXIT
+	run() { bh run --env OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}" --env PHYSML_DATA=/usr/share/physml/mnist --workingdir /tmp "$ctr" -- physml "$@"; }
+	shell() { bh run "$ctr" -- sh -c "$1"; }
+	size=$(bh inspect --type image --format '{{.Size}}' "$image" 2>/dev/null || echo unknown)
+fi
+
+version=$(run version)
+echo "$version"
+grep -q "blas    openblas" <<<"$version" || { echo "docker-test: image is not linked with OpenBLAS"; exit 1; }
+run pca --limit 2000 --components 10 --out /tmp/out | tail -2
+run lstm --epochs 1 --train-limit 2000 --test-limit 500 --hidden 32 --out /tmp/out | grep -E "test accuracy"
+if shell 'command -v gcc || command -v cc || ls /usr/include/cblas.h 2>/dev/null || dpkg -l | grep -E "^ii +[^ ]+-dev[: ]"'; then
+	echo "docker-test: the runtime stage holds a compiler or -dev packages"; exit 1
+fi
+echo "docker-test: image size ${size} bytes; passed in $(( $(date +%s) - start )) s"

@@ -1,0 +1,77 @@
+package seq
+
+import (
+	"math"
+	"testing"
+
+	"github.com/physml/physml/internal/kernels"
+	"github.com/physml/physml/nn"
+)
+
+// TestFusedKernelsMatchGoReference compares the C kernels of the netlib
+// build with the Go step functions they replace, on pre-activations from
+// −30 to 30 and with a sequence past its length.
+func TestFusedKernelsMatchGoReference(t *testing.T) {
+	if !kernels.Available {
+		t.Skip("the C kernels exist in the netlib build only")
+	}
+	const b, h = 5, 37 // odd sizes exercise the vector remainders
+	rng := nn.NewRand(1)
+	random := func(n int, scale float64) []float32 {
+		s := make([]float32, n)
+		nn.Uniform(rng, s, scale)
+		return s
+	}
+	valid := []uint8{1, 1, 0, 1, 1}
+	worst := 0.0
+	compare := func(what string, got, want []float32) {
+		for i := range want {
+			d := math.Abs(float64(got[i]-want[i])) / max(math.Abs(float64(want[i])), 1e-3)
+			if d > 1e-5 || math.IsNaN(float64(got[i])) {
+				t.Fatalf("%s[%d] = %g, Go reference %g", what, i, got[i], want[i])
+			}
+			worst = max(worst, d)
+		}
+	}
+	// LSTM
+	g := random(b*4*h, 30)
+	cp := random(b*h, 2)
+	gGo := append([]float32(nil), g...)
+	c, hn, tc, out := make([]float32, b*h), make([]float32, b*h), make([]float32, b*h), make([]float32, b*h)
+	cGo, hGo, tcGo, outGo := make([]float32, b*h), make([]float32, b*h), make([]float32, b*h), make([]float32, b*h)
+	kernels.LSTMStep(b, h, g, cp, c, hn, tc, out, h, valid)
+	for i := 0; i < b; i++ {
+		if valid[i] == 0 {
+			continue
+		}
+		lstmStep(gGo[i*4*h:(i+1)*4*h], cp[i*h:(i+1)*h], cGo[i*h:(i+1)*h], hGo[i*h:(i+1)*h], tcGo[i*h:(i+1)*h], outGo[i*h:(i+1)*h])
+	}
+	compare("LSTM gates", g[:2*4*h], gGo[:2*4*h])
+	compare("LSTM cell", c, cGo)
+	compare("LSTM hidden", hn, hGo)
+	compare("LSTM output", out, outGo)
+	// GRU
+	g = random(b*3*h, 30)
+	gGo = append([]float32(nil), g...)
+	hw := random(b*3*h, 5)
+	hp := random(b*h, 1)
+	hn, out, hGo, outGo = make([]float32, b*h), make([]float32, b*h), make([]float32, b*h), make([]float32, b*h)
+	kernels.GRUStep(b, h, g, hw, hp, hn, out, h, valid)
+	for i := 0; i < b; i++ {
+		if valid[i] != 0 {
+			gruStep(gGo[i*3*h:(i+1)*3*h], hw[i*3*h:(i+1)*3*h], hp[i*h:(i+1)*h], hGo[i*h:(i+1)*h], outGo[i*h:(i+1)*h])
+		}
+	}
+	compare("GRU hidden", hn, hGo)
+	compare("GRU output", out, outGo)
+	// RNN
+	g = random(b*h, 30)
+	gGo = append([]float32(nil), g...)
+	hn, out, hGo, outGo = make([]float32, b*h), make([]float32, b*h), make([]float32, b*h), make([]float32, b*h)
+	kernels.RNNTanhStep(b, h, g, hn, out, h, nil)
+	for i := 0; i < b; i++ {
+		rnnStep(false, gGo[i*h:(i+1)*h], hGo[i*h:(i+1)*h], outGo[i*h:(i+1)*h])
+	}
+	compare("RNN hidden", hn, hGo)
+	t.Logf("largest relative difference between the C kernels and Go: %.2g", worst)
+}
