@@ -96,3 +96,39 @@ func Tanh[T Float](x T) T {
 	}
 	return T(math.Tanh(float64(x)))
 }
+
+// Log32 returns the natural logarithm of x in float32, with relative error
+// below 1e-7 away from x = 1 and absolute error below 1e-7 near it: x = 2ᵉm
+// with m ∈ [√½, √2), and log m = 2 atanh((m−1)/(m+1)) by its series. It
+// returns −Inf for 0, NaN for negative x or NaN, and +Inf for +Inf.
+func Log32(x float32) float32 {
+	if !(x > 0) || x > math.MaxFloat32 {
+		if x == 0 {
+			return float32(math.Inf(-1))
+		}
+		if x > math.MaxFloat32 {
+			return x
+		}
+		return float32(math.NaN())
+	}
+	bits := math.Float32bits(x)
+	e := int32(bits>>23) - 127
+	if bits>>23 == 0 { // subnormal: scale into the normal range
+		x *= 1 << 23
+		bits = math.Float32bits(x)
+		e = int32(bits>>23) - 127 - 23
+	}
+	m := math.Float32frombits(bits&0x007fffff | 0x3f800000) // m ∈ [1, 2)
+	if m > 1.4142135 {
+		m *= 0.5
+		e++
+	}
+	s := (m - 1) / (m + 1)
+	s2 := s * s
+	p := float32(2.0 / 9)
+	p = p*s2 + 2.0/7
+	p = p*s2 + 2.0/5
+	p = p*s2 + 2.0/3
+	p = p*s2 + 2
+	return float32(e)*ln2Hi + (s*p + float32(e)*ln2Lo)
+}

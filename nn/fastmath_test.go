@@ -25,6 +25,25 @@ func TestFastFloat32FunctionsMatchMath(t *testing.T) {
 		}
 		worstTanh = max(worstTanh, relErr32(Tanh32(x32), math.Tanh(xf)))
 	}
+	var worstLog float64
+	for x := 1e-40; x < 1e38; x *= 1.0137 {
+		x32 := float32(x)
+		want := math.Log(float64(x32))
+		e := math.Abs(float64(Log32(x32))-want) / max(math.Abs(want), 1)
+		worstLog = max(worstLog, e)
+	}
+	for x := 0.9; x < 1.1; x += 1e-5 {
+		x32 := float32(x)
+		want := math.Log(float64(x32))
+		worstLog = max(worstLog, math.Abs(float64(Log32(x32))-want)/max(math.Abs(want), 1e-7))
+	}
+	t.Logf("Log32: largest relative error %.2g", worstLog)
+	if worstLog > 1e-6 {
+		t.Errorf("Log32: relative error %.3g > 1e-6", worstLog)
+	}
+	if !math.IsInf(float64(Log32(0)), -1) || !math.IsNaN(float64(Log32(-1))) {
+		t.Error("Log32(0) or Log32(-1) wrong")
+	}
 	for _, x := range []float32{0, 1e-30, -1e-8, 1e-4, 0.1999, 0.2, -0.2001} {
 		worstTanh = max(worstTanh, relErr32(Tanh32(x), math.Tanh(float64(x))))
 		worstSig = max(worstSig, relErr32(Sigmoid32(x), 1/(1+math.Exp(-float64(x)))))

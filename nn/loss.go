@@ -48,6 +48,18 @@ func (BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float
 	y := valuesOf("BCE", pred, target, grad)
 	n := float64(len(pred.Data))
 	var sum float64
+	if is32[T]() {
+		// float32 fast path: the logs in float32 (Log32), the sum in float64.
+		inv := float32(1 / n)
+		for i, p := range pred.Data {
+			pf, yf := float32(p), float32(y.Data[i])
+			logP := max(Log32(pf), -100)
+			log1mP := max(Log32(1-pf), -100)
+			sum -= float64(yf*logP + (1-yf)*log1mP)
+			grad.Data[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) * inv)
+		}
+		return sum / n
+	}
 	for i, p := range pred.Data {
 		pf, yf := float64(p), float64(y.Data[i])
 		logP := max(math.Log(pf), -100)
