@@ -33,3 +33,8 @@ func SetThreads(n int) {
 // Threads returns the number of threads the linked BLAS uses: OpenBLAS's
 // openblas_get_num_threads in the netlib build, GOMAXPROCS in this one.
 func Threads() int { return runtime.GOMAXPROCS(0) }
+
+// RunSingleThreaded runs fn. With OpenBLAS (the netlib build) it limits
+// OpenBLAS to one thread while fn runs, so that fn can call BLAS from several
+// goroutines at once; gonum's kernels need no such limit.
+func RunSingleThreaded(fn func()) { fn() }

@@ -39,3 +39,17 @@ func SetThreads(n int) {
 // Threads returns the number of threads the linked BLAS uses: OpenBLAS's
 // openblas_get_num_threads, or GOMAXPROCS in the pure-Go build.
 func Threads() int { return int(C.openblas_get_num_threads()) }
+
+// RunSingleThreaded runs fn with OpenBLAS limited to one thread and restores
+// the thread count afterwards, so that fn can call BLAS from several
+// goroutines at once without oversubscribing the cores. In the pure-Go build
+// it just runs fn. Concurrent BLAS calls outside fn also run single-threaded
+// while it runs.
+func RunSingleThreaded(fn func()) {
+	n := Threads()
+	if n > 1 {
+		SetThreads(1)
+		defer SetThreads(n)
+	}
+	fn()
+}

@@ -1,6 +1,7 @@
 package seq
 
 import (
+	"sync"
 	"unsafe"
 
 	"github.com/physml/physml/blas"
@@ -27,6 +28,7 @@ type direction[T Float] struct {
 	dhPrev      nn.Matrix[T] // (b, H)
 	direct      nn.Matrix[T] // GRU: z ⊙ dh', the direct path to h
 	ones        []T
+	bias2       []T     // b_ih + b_hh, the bias of the input projection
 	valid       []uint8 // per sequence: is the current step within its length
 }
 
@@ -42,51 +44,44 @@ func f32[T Float](s []T) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
-// validAt returns the validity flags of step t, or nil when all sequences
-// are long enough.
-func (d *direction[T]) validAt(lengths []int, b, t int) []uint8 {
-	if lengths == nil {
-		return nil
+// valid2 reports whether step t of sequence i is within its length.
+func valid2(lengths []int, i, t int) bool { return lengths == nil || t < lengths[i] }
+
+// chunk is a block of sequences [b0, b0+size) of the batch. Workspaces are
+// chunk-major and time-major inside a chunk: row steps·b0 + t·size + i holds
+// step t of sequence b0 + i, so that each chunk's rows are contiguous and
+// the chunks can run their time loops concurrently.
+type chunk struct{ b0, size int }
+
+// rows returns the rows [steps·b0, steps·(b0+size)) of a workspace of width w.
+func rows[T Float](data []T, c chunk, steps, w int) []T {
+	return data[steps*c.b0*w : steps*(c.b0+c.size)*w]
+}
+
+// forward runs the recurrence over the input x (steps·b rows in chunk
+// layout, in columns), writing h of each valid step into columns
+// [col, col+H) of out and the final state into hn, cn (b×H, batch order).
+// h0 and c0 may be nil (zero).
+func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, chunks []chunk, lengths []int, h0, c0, hn, cn []T) {
+	H := d.hidden
+	gh := d.cell.gates() * H
+	gates := nn.Workspace(&d.gates, steps*b, gh)
+	nn.Workspace(&d.hprev, steps*b, H)
+	switch d.cell {
+	case LSTM:
+		nn.Workspace(&d.cprev, steps*b, H)
+		nn.Workspace(&d.tanc, steps*b, H)
+	case GRU:
+		nn.Workspace(&d.hw, steps*b, gh)
 	}
 	if cap(d.valid) < b {
 		d.valid = make([]uint8, b)
 	}
-	v := d.valid[:b]
-	for i, l := range lengths {
-		v[i] = 0
-		if t < l {
-			v[i] = 1
-		}
-	}
-	return v
-}
 
-func valid(lengths []int, i, t int) bool { return lengths == nil || t < lengths[i] }
-
-// forward runs the recurrence over the time-major input x (steps·b, in),
-// writing h of each valid step into columns [col, col+H) of out and the
-// final state into hn, cn. h0 and c0 may be nil (zero).
-func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int, h0, c0, hn, cn []T) {
-	H := d.hidden
-	gh := d.cell.gates() * H
-	ldo := out.Cols
-	gates := nn.Workspace(&d.gates, steps*b, gh)
-	hprev := nn.Workspace(&d.hprev, steps*b, H)
-
-	// Input projection of all steps in one GEMM: gates = X W_ihᵀ + b_ih (+ b_hh).
-	beta := T(0)
+	var bias []T
 	if d.bias {
-		beta = 1
-		for r := 0; r < steps*b; r++ {
-			row := gates.Data[r*gh : (r+1)*gh]
-			copy(row, d.bih.Value)
-			if d.cell != GRU {
-				blas.Axpy(1, d.bhh.Value, row)
-			}
-		}
+		bias = d.inputBias()
 	}
-	gemmNT(steps*b, gh, d.in, x.Data, d.in, d.wih.Value, d.in, beta, gates.Data, gh)
-
 	if h0 != nil {
 		copy(hn, h0)
 	} else {
@@ -97,43 +92,101 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 	} else {
 		clear(cn)
 	}
-	var cprev, tanc, hw *nn.Matrix[T]
+	parallel(chunks, func(c chunk) {
+		var l []int
+		if lengths != nil {
+			l = lengths[c.b0 : c.b0+c.size]
+		}
+		// Input projection of all steps of the chunk in one GEMM:
+		// gates = X W_ihᵀ + b_ih (+ b_hh).
+		n := steps * c.size
+		g := rows(gates.Data, c, steps, gh)
+		beta := T(0)
+		if bias != nil {
+			beta = 1
+			for r := 0; r < n; r++ {
+				copy(g[r*gh:(r+1)*gh], bias)
+			}
+		}
+		gemmNT(n, gh, d.in, rows(x.Data, c, steps, d.in), d.in, d.wih.Value, d.in, beta, g, gh)
+		d.forwardChunk(c, steps, l, out, hn[c.b0*H:(c.b0+c.size)*H], cn[c.b0*H:(c.b0+c.size)*H])
+	})
+}
+
+// inputBias returns b_ih (+ b_hh except for the GRU, whose b_hn stays inside
+// the reset gate), computed once per call.
+func (d *direction[T]) inputBias() []T {
+	if cap(d.bias2) < len(d.bih.Value) {
+		d.bias2 = make([]T, len(d.bih.Value))
+	}
+	bias := d.bias2[:len(d.bih.Value)]
+	copy(bias, d.bih.Value)
+	if d.cell != GRU {
+		for i, v := range d.bhh.Value {
+			bias[i] += v
+		}
+	}
+	return bias
+}
+
+// forwardChunk runs the time loop for one chunk of b sequences: one GEMM for
+// all gates per step, then one fused loop (a C kernel in the netlib build).
+func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.Matrix[T], hn, cn []T) {
+	b, H := c.size, d.hidden
+	gh := d.cell.gates() * H
+	ldo := outM.Cols
+	gates := rows(d.gates.Data, c, steps, gh)
+	hprev := rows(d.hprev.Data, c, steps, H)
+	out := rows(outM.Data, c, steps, ldo)
+	var cprev, tanc, hw []T
 	switch d.cell {
 	case LSTM:
-		cprev = nn.Workspace(&d.cprev, steps*b, H)
-		tanc = nn.Workspace(&d.tanc, steps*b, H)
+		cprev, tanc = rows(d.cprev.Data, c, steps, H), rows(d.tanc.Data, c, steps, H)
 	case GRU:
-		hw = nn.Workspace(&d.hw, steps*b, gh)
+		hw = rows(d.hw.Data, c, steps, gh)
 	}
-
+	valid := d.valid[c.b0 : c.b0+c.size]
+	validAt := func(t int) []uint8 {
+		if lengths == nil {
+			return nil
+		}
+		for i, l := range lengths {
+			valid[i] = 0
+			if t < l {
+				valid[i] = 1
+			}
+		}
+		return valid
+	}
 	for s := 0; s < steps; s++ {
 		t := s
 		if d.reverse {
 			t = steps - 1 - s
 		}
-		hp := hprev.Data[t*b*H : (t+1)*b*H]
+		hp := hprev[t*b*H : (t+1)*b*H]
 		copy(hp, hn)
-		g := gates.Data[t*b*gh : (t+1)*b*gh]
+		g := gates[t*b*gh : (t+1)*b*gh]
+		o := out[t*b*ldo+d.col:]
 		switch d.cell {
 		case LSTM:
-			cp := cprev.Data[t*b*H : (t+1)*b*H]
+			cp := cprev[t*b*H : (t+1)*b*H]
 			copy(cp, cn)
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
-			tc := tanc.Data[t*b*H : (t+1)*b*H]
+			tc := tanc[t*b*H : (t+1)*b*H]
 			if useKernels[T]() {
-				kernels.LSTMStep(b, H, f32(g), f32(cp), f32(cn), f32(hn), f32(tc), f32(out.Data[t*b*ldo+d.col:]), ldo, d.validAt(lengths, b, t))
+				kernels.LSTMStep(b, H, f32(g), f32(cp), f32(cn), f32(hn), f32(tc), f32(o), ldo, validAt(t))
 				continue
 			}
 			for i := 0; i < b; i++ {
-				o := out.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
-				if !valid(lengths, i, t) {
-					clear(o)
+				oi := o[i*ldo : i*ldo+H]
+				if !valid2(lengths, i, t) {
+					clear(oi)
 					continue
 				}
-				lstmStep(g[i*gh:(i+1)*gh], cp[i*H:(i+1)*H], cn[i*H:(i+1)*H], hn[i*H:(i+1)*H], tc[i*H:(i+1)*H], o)
+				lstmStep(g[i*gh:(i+1)*gh], cp[i*H:(i+1)*H], cn[i*H:(i+1)*H], hn[i*H:(i+1)*H], tc[i*H:(i+1)*H], oi)
 			}
 		case GRU:
-			hwt := hw.Data[t*b*gh : (t+1)*b*gh]
+			hwt := hw[t*b*gh : (t+1)*b*gh]
 			hbeta := T(0)
 			if d.bias {
 				hbeta = 1
@@ -143,30 +196,30 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 			}
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, hbeta, hwt, gh)
 			if useKernels[T]() {
-				kernels.GRUStep(b, H, f32(g), f32(hwt), f32(hp), f32(hn), f32(out.Data[t*b*ldo+d.col:]), ldo, d.validAt(lengths, b, t))
+				kernels.GRUStep(b, H, f32(g), f32(hwt), f32(hp), f32(hn), f32(o), ldo, validAt(t))
 				continue
 			}
 			for i := 0; i < b; i++ {
-				o := out.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
-				if !valid(lengths, i, t) {
-					clear(o)
+				oi := o[i*ldo : i*ldo+H]
+				if !valid2(lengths, i, t) {
+					clear(oi)
 					continue
 				}
-				gruStep(g[i*gh:(i+1)*gh], hwt[i*gh:(i+1)*gh], hp[i*H:(i+1)*H], hn[i*H:(i+1)*H], o)
+				gruStep(g[i*gh:(i+1)*gh], hwt[i*gh:(i+1)*gh], hp[i*H:(i+1)*H], hn[i*H:(i+1)*H], oi)
 			}
 		default:
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
 			if d.cell == RNNTanh && useKernels[T]() {
-				kernels.RNNTanhStep(b, H, f32(g), f32(hn), f32(out.Data[t*b*ldo+d.col:]), ldo, d.validAt(lengths, b, t))
+				kernels.RNNTanhStep(b, H, f32(g), f32(hn), f32(o), ldo, validAt(t))
 				continue
 			}
 			for i := 0; i < b; i++ {
-				o := out.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
-				if !valid(lengths, i, t) {
-					clear(o)
+				oi := o[i*ldo : i*ldo+H]
+				if !valid2(lengths, i, t) {
+					clear(oi)
 					continue
 				}
-				rnnStep(d.cell == RNNReLU, g[i*gh:(i+1)*gh], hn[i*H:(i+1)*H], o)
+				rnnStep(d.cell == RNNReLU, g[i*gh:(i+1)*gh], hn[i*H:(i+1)*H], oi)
 			}
 		}
 	}
@@ -177,10 +230,9 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, lengths []int
 // dhn and dcn those with respect to the final state (nil: zero). It
 // accumulates the parameter gradients, writes (or, if accumulate, adds) the
 // input gradient into dIn and the initial-state gradients into dh0, dc0.
-func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, steps int, lengths []int, dhn, dcn, dh0, dc0 []T) {
+func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, steps int, chunks []chunk, lengths []int, dhn, dcn, dh0, dc0 []T) {
 	H := d.hidden
 	gh := d.cell.gates() * H
-	ldo := dOut.Cols
 	dh, dc := dh0, dc0 // running gradients w.r.t. the state, ending as dh0, dc0
 	if dhn != nil {
 		copy(dh, dhn)
@@ -198,67 +250,134 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 		dGh = nn.Workspace(&d.dGh, steps*b, gh)
 		nn.Workspace(&d.direct, b, H)
 	}
-	dhPrev := nn.Workspace(&d.dhPrev, b, H)
+	nn.Workspace(&d.dhPrev, b, H)
+	beta := T(0)
+	if accumulate {
+		beta = 1
+	}
+	parallel(chunks, func(c chunk) {
+		var l []int
+		if lengths != nil {
+			l = lengths[c.b0 : c.b0+c.size]
+		}
+		d.backwardChunk(c, steps, l, dOut, dh[c.b0*H:(c.b0+c.size)*H], dc[c.b0*H:(c.b0+c.size)*H])
+		// Input gradient of the chunk's steps in one GEMM: dX = dG W_ih.
+		blas.Gemm(blas.NoTrans, blas.NoTrans, steps*c.size, d.in, gh, 1, rows(dG.Data, c, steps, gh), gh, d.wih.Value, d.in,
+			beta, rows(dIn.Data, c, steps, d.in), d.in)
+	})
 
+	// Weight gradients of all steps, one GEMM each, split by gate rows
+	// across the workers: dW_ih += dGᵀ X, dW_hh += dG_hᵀ H_prev.
+	n := steps * b
+	if d.bias && len(d.ones) < n {
+		d.ones = make([]T, n)
+		for i := range d.ones {
+			d.ones[i] = 1
+		}
+	}
+	parallel(splitRange(gh, len(chunks)), func(r chunk) {
+		g0, m := r.b0, r.size
+		blas.Gemm(blas.Trans, blas.NoTrans, m, d.in, n, 1, dG.Data[g0:], gh, x.Data, d.in, 1, d.wih.Grad[g0*d.in:], d.in)
+		blas.Gemm(blas.Trans, blas.NoTrans, m, H, n, 1, dGh.Data[g0:], gh, d.hprev.Data, H, 1, d.whh.Grad[g0*H:], H)
+		if d.bias {
+			blas.Gemv(blas.Trans, n, m, 1, dG.Data[g0:], gh, d.ones, 1, 1, d.bih.Grad[g0:g0+m], 1)
+			blas.Gemv(blas.Trans, n, m, 1, dGh.Data[g0:], gh, d.ones, 1, 1, d.bhh.Grad[g0:g0+m], 1)
+		}
+	})
+}
+
+// splitRange divides [0, n) into k nearly equal blocks.
+func splitRange(n, k int) []chunk {
+	k = max(1, min(k, n))
+	out := make([]chunk, k)
+	for i := range out {
+		out[i] = chunk{i * n / k, (i+1)*n/k - i*n/k}
+	}
+	return out
+}
+
+// backwardChunk runs the backward time loop for one chunk; dh and dc are the
+// chunk's running state gradients.
+func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *nn.Matrix[T], dh, dc []T) {
+	b, H := c.size, d.hidden
+	gh := d.cell.gates() * H
+	ldo := dOutM.Cols
+	gates := rows(d.gates.Data, c, steps, gh)
+	hprev := rows(d.hprev.Data, c, steps, H)
+	dOut := rows(dOutM.Data, c, steps, ldo)
+	dG := rows(d.dG.Data, c, steps, gh)
+	dGh := dG
+	var cprev, tanc, hw, direct []T
+	switch d.cell {
+	case LSTM:
+		cprev, tanc = rows(d.cprev.Data, c, steps, H), rows(d.tanc.Data, c, steps, H)
+	case GRU:
+		dGh = rows(d.dGh.Data, c, steps, gh)
+		hw = rows(d.hw.Data, c, steps, gh)
+		direct = d.direct.Data[c.b0*H : (c.b0+c.size)*H]
+	}
+	dhPrev := d.dhPrev.Data[c.b0*H : (c.b0+c.size)*H]
 	for s := steps - 1; s >= 0; s-- {
 		t := s
 		if d.reverse {
 			t = steps - 1 - s
 		}
-		g := d.gates.Data[t*b*gh : (t+1)*b*gh]
-		dg := dG.Data[t*b*gh : (t+1)*b*gh]
-		dgh := dGh.Data[t*b*gh : (t+1)*b*gh]
-		hp := d.hprev.Data[t*b*H : (t+1)*b*H]
+		g := gates[t*b*gh : (t+1)*b*gh]
+		dg := dG[t*b*gh : (t+1)*b*gh]
+		dgh := dGh[t*b*gh : (t+1)*b*gh]
+		hp := hprev[t*b*H : (t+1)*b*H]
 		for i := 0; i < b; i++ {
-			if !valid(lengths, i, t) {
+			if !valid2(lengths, i, t) {
 				clear(dg[i*gh : (i+1)*gh])
 				clear(dgh[i*gh : (i+1)*gh])
 				continue
 			}
-			dy := dOut.Data[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
+			dy := dOut[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
 			dhi := dh[i*H : (i+1)*H]
 			switch d.cell {
 			case LSTM:
-				lstmStepBackward(g[i*gh:(i+1)*gh], d.cprev.Data[(t*b+i)*H:(t*b+i+1)*H], d.tanc.Data[(t*b+i)*H:(t*b+i+1)*H],
+				lstmStepBackward(g[i*gh:(i+1)*gh], cprev[(t*b+i)*H:(t*b+i+1)*H], tanc[(t*b+i)*H:(t*b+i+1)*H],
 					dhi, dy, dc[i*H:(i+1)*H], dg[i*gh:(i+1)*gh])
 			case GRU:
-				gruStepBackward(g[i*gh:(i+1)*gh], d.hw.Data[(t*b+i)*gh:(t*b+i+1)*gh], hp[i*H:(i+1)*H],
-					dhi, dy, dg[i*gh:(i+1)*gh], dgh[i*gh:(i+1)*gh], d.direct.Data[i*H:(i+1)*H])
+				gruStepBackward(g[i*gh:(i+1)*gh], hw[(t*b+i)*gh:(t*b+i+1)*gh], hp[i*H:(i+1)*H],
+					dhi, dy, dg[i*gh:(i+1)*gh], dgh[i*gh:(i+1)*gh], direct[i*H:(i+1)*H])
 			default:
 				rnnStepBackward(d.cell == RNNReLU, g[i*gh:(i+1)*gh], dhi, dy, dg[i*gh:(i+1)*gh])
 			}
 		}
-		// dh_prev = dG_h W_hh for the whole batch, one GEMM.
-		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev.Data, H)
+		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
+		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev, H)
 		for i := 0; i < b; i++ {
-			if !valid(lengths, i, t) {
+			if !valid2(lengths, i, t) {
 				continue // the state passed through this step unchanged
 			}
 			dhi := dh[i*H : (i+1)*H]
-			copy(dhi, dhPrev.Data[i*H:(i+1)*H])
+			copy(dhi, dhPrev[i*H:(i+1)*H])
 			if d.cell == GRU {
-				blas.Axpy(1, d.direct.Data[i*H:(i+1)*H], dhi)
+				for j, v := range direct[i*H : (i+1)*H] {
+					dhi[j] += v
+				}
 			}
 		}
 	}
+}
 
-	// Weight gradients of all steps, one GEMM each.
-	n := steps * b
-	blas.Gemm(blas.Trans, blas.NoTrans, gh, d.in, n, 1, dG.Data, gh, x.Data, d.in, 1, d.wih.Grad, d.in)
-	blas.Gemm(blas.Trans, blas.NoTrans, gh, H, n, 1, dGh.Data, gh, d.hprev.Data, H, 1, d.whh.Grad, H)
-	if d.bias {
-		if len(d.ones) < n {
-			d.ones = make([]T, n)
-			for i := range d.ones {
-				d.ones[i] = 1
-			}
-		}
-		blas.Gemv(blas.Trans, n, gh, 1, dG.Data, gh, d.ones, 1, 1, d.bih.Grad, 1)
-		blas.Gemv(blas.Trans, n, gh, 1, dGh.Data, gh, d.ones, 1, 1, d.bhh.Grad, 1)
+// parallel runs fn for every chunk, the first on the calling goroutine and
+// the others concurrently. The layer holds OpenBLAS to one thread for the
+// whole pass (see Recurrent.Forward), so the workers do not oversubscribe.
+func parallel(chunks []chunk, fn func(chunk)) {
+	if len(chunks) == 1 {
+		fn(chunks[0])
+		return
 	}
-	beta := T(0)
-	if accumulate {
-		beta = 1
+	var wg sync.WaitGroup
+	for _, c := range chunks[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(c)
+		}()
 	}
-	blas.Gemm(blas.NoTrans, blas.NoTrans, n, d.in, gh, 1, dG.Data, gh, d.wih.Value, d.in, beta, dIn.Data, d.in)
+	fn(chunks[0])
+	wg.Wait()
 }

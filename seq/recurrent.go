@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/nn"
@@ -62,6 +63,10 @@ type Config struct {
 	// training mode only.
 	Dropout float64
 	NoBias  bool // bias=False
+	// Parallelism is the number of blocks of the batch whose time loops run
+	// concurrently (each with single-threaded BLAS); 0 chooses
+	// min(GOMAXPROCS, batch/16).
+	Parallelism int
 }
 
 // Recurrent is a stack of RNN, LSTM or GRU layers over batch-first
@@ -86,6 +91,7 @@ type Recurrent[T Float] struct {
 	dLastOut     nn.Matrix[T]   // time-major gradient w.r.t. the last output
 	y, dx        nn.Matrix[T]   // batch-first output and input gradient
 	batch, steps int
+	chunks       []chunk
 }
 
 // NewLSTM returns a torch.nn.LSTM-compatible layer initialised from rng.
@@ -228,12 +234,28 @@ func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
 // Forward runs the stacked recurrence over x of shape
 // (batch, steps·InputSize) and returns the outputs of the last layer,
 // (batch, steps·directions·HiddenSize), batch-first.
-func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
+func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) (y *nn.Matrix[T]) {
+	r.run(x.Rows, func() { y = r.forward(x, train) })
+	return y
+}
+
+// run runs a pass with OpenBLAS held to one thread when the batch is split
+// into concurrent blocks: the blocks are the parallelism.
+func (r *Recurrent[T]) run(batch int, fn func()) {
+	if len(r.split(batch)) > 1 {
+		blas.RunSingleThreaded(fn)
+		return
+	}
+	fn()
+}
+
+func (r *Recurrent[T]) forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	if x.Cols%r.InputSize != 0 || x.Cols == 0 {
 		panic(fmt.Sprintf("seq: %v.Forward: input is %s, want (batch, steps·%d)", r.Cell, x.Shape(), r.InputSize))
 	}
 	b, steps := x.Rows, x.Cols/r.InputSize
 	r.batch, r.steps = b, steps
+	r.chunks = r.split(b)
 	if r.lengths != nil {
 		if len(r.lengths) != b {
 			panic(fmt.Sprintf("seq: %v.Forward: %d lengths for a batch of %d", r.Cell, len(r.lengths), b))
@@ -254,7 +276,7 @@ func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	cn := nn.Workspace(&r.cn, rows, h)
 
 	in := nn.Workspace(&r.inputs[0], steps*b, r.InputSize)
-	toTimeMajor(in, x, b, steps)
+	toTimeMajor(in, x, r.chunks, steps)
 	for l, layer := range r.layers {
 		out := r.layerOutput(l, steps*b)
 		for d, dir := range layer {
@@ -266,7 +288,7 @@ func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 			if r.c0 != nil {
 				c0 = r.c0.Data[k*h : (k+b)*h]
 			}
-			dir.forward(&r.inputs[l], out, b, steps, r.lengths, h0, c0, hn.Data[k*h:(k+b)*h], cn.Data[k*h:(k+b)*h])
+			dir.forward(&r.inputs[l], out, b, steps, r.chunks, r.lengths, h0, c0, hn.Data[k*h:(k+b)*h], cn.Data[k*h:(k+b)*h])
 		}
 		if l < r.NumLayers-1 {
 			dropped := r.dropout[l].Forward(out, train)
@@ -275,7 +297,7 @@ func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	}
 	r.h0, r.c0 = nil, nil
 	y := nn.Workspace(&r.y, b, steps*dirs*h)
-	toBatchFirst(y, r.layerOutput(r.NumLayers-1, steps*b), b, steps)
+	toBatchFirst(y, r.layerOutput(r.NumLayers-1, steps*b), r.chunks, steps)
 	return y
 }
 
@@ -295,7 +317,12 @@ func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows int) {
 // SetFinalStateGrad, accumulates all parameter gradients and returns the
 // gradient with respect to the input; InitialStateGrad returns those of the
 // initial states.
-func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
+func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) (dx *nn.Matrix[T]) {
+	r.run(r.batch, func() { dx = r.backward(dy) })
+	return dx
+}
+
+func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	b, steps := r.batch, r.steps
 	dirs, h := r.directions(), r.HiddenSize
 	if dy.Rows != b || dy.Cols != steps*dirs*h {
@@ -307,7 +334,7 @@ func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dh0 := nn.Workspace(&r.dh0, rows, h)
 	dc0 := nn.Workspace(&r.dc0, rows, h)
 	dOut := nn.Workspace(&r.dLastOut, steps*b, dirs*h)
-	toTimeMajor(dOut, dy, b, steps)
+	toTimeMajor(dOut, dy, r.chunks, steps)
 	for l := r.NumLayers - 1; l >= 0; l-- {
 		dIn := nn.Workspace(&r.dIn[l], steps*b, r.inputs[l].Cols)
 		for d, dir := range r.layers[l] {
@@ -319,7 +346,7 @@ func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			if r.dcn != nil {
 				dcn = r.dcn.Data[k*h : (k+b)*h]
 			}
-			dir.backward(&r.inputs[l], dOut, dIn, d > 0, b, steps, r.lengths, dhn, dcn, dh0.Data[k*h:(k+b)*h], dc0.Data[k*h:(k+b)*h])
+			dir.backward(&r.inputs[l], dOut, dIn, d > 0, b, steps, r.chunks, r.lengths, dhn, dcn, dh0.Data[k*h:(k+b)*h], dc0.Data[k*h:(k+b)*h])
 		}
 		if l > 0 {
 			dOut = r.dropout[l-1].Backward(dIn)
@@ -327,29 +354,55 @@ func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	}
 	r.dhn, r.dcn = nil, nil
 	dx := nn.Workspace(&r.dx, b, steps*r.InputSize)
-	toBatchFirst(dx, &r.dIn[0], b, steps)
+	toBatchFirst(dx, &r.dIn[0], r.chunks, steps)
 	return dx
 }
 
-// toTimeMajor copies batch-first x (b, steps·f) into time-major dst
-// (steps·b, f): dst row t·b + i is step t of sequence i.
-func toTimeMajor[T Float](dst, x *nn.Matrix[T], b, steps int) {
+// split divides a batch of b sequences into the blocks whose time loops run
+// concurrently.
+func (r *Recurrent[T]) split(b int) []chunk {
+	n := r.Parallelism
+	if n <= 0 {
+		n = min(runtime.GOMAXPROCS(0), b/16)
+	}
+	n = max(1, min(n, b))
+	if len(r.chunks) == n && r.chunks[n-1].b0+r.chunks[n-1].size == b {
+		return r.chunks
+	}
+	chunks := make([]chunk, n)
+	for k := range chunks {
+		b0, b1 := k*b/n, (k+1)*b/n
+		chunks[k] = chunk{b0, b1 - b0}
+	}
+	return chunks
+}
+
+// toTimeMajor copies batch-first x (b, steps·f) into dst in the chunk
+// layout (steps·b, f): row steps·b0 + t·size + i is step t of sequence
+// b0 + i of the chunk starting at b0.
+func toTimeMajor[T Float](dst, x *nn.Matrix[T], chunks []chunk, steps int) {
 	f := x.Cols / steps
-	for i := 0; i < b; i++ {
-		row := x.Row(i)
-		for t := 0; t < steps; t++ {
-			copy(dst.Data[(t*b+i)*f:(t*b+i+1)*f], row[t*f:(t+1)*f])
+	for _, c := range chunks {
+		for i := 0; i < c.size; i++ {
+			row := x.Row(c.b0 + i)
+			for t := 0; t < steps; t++ {
+				r := steps*c.b0 + t*c.size + i
+				copy(dst.Data[r*f:(r+1)*f], row[t*f:(t+1)*f])
+			}
 		}
 	}
 }
 
 // toBatchFirst is the inverse of toTimeMajor.
-func toBatchFirst[T Float](dst, x *nn.Matrix[T], b, steps int) {
+func toBatchFirst[T Float](dst, x *nn.Matrix[T], chunks []chunk, steps int) {
 	f := x.Cols
-	for i := 0; i < b; i++ {
-		row := dst.Row(i)
-		for t := 0; t < steps; t++ {
-			copy(row[t*f:(t+1)*f], x.Data[(t*b+i)*f:(t*b+i+1)*f])
+	for _, c := range chunks {
+		for i := 0; i < c.size; i++ {
+			row := dst.Row(c.b0 + i)
+			for t := 0; t < steps; t++ {
+				r := steps*c.b0 + t*c.size + i
+				copy(row[t*f:(t+1)*f], x.Data[r*f:(r+1)*f])
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package seq
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -121,8 +122,19 @@ func compare[T Float](t *testing.T, what string, got []T, want []float64) {
 
 func testRecurrentMatchesPyTorch[T Float](t *testing.T) {
 	for name, c := range loadRecurrentFixtures(t) {
-		t.Run(name, func(t *testing.T) {
-			cfg := Config{InputSize: c.Config.InputSize, HiddenSize: c.Config.HiddenSize, NumLayers: c.Config.NumLayers, Bidirectional: c.Config.Bidirectional}
+		for _, par := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/parallelism%d", name, par), func(t *testing.T) { checkAgainstPyTorch[T](t, c, par) })
+		}
+	}
+}
+
+// checkAgainstPyTorch runs one fixture case with the batch split into par
+// concurrent blocks.
+func checkAgainstPyTorch[T Float](t *testing.T, c *recurrentCase, par int) {
+	{
+		{
+			cfg := Config{InputSize: c.Config.InputSize, HiddenSize: c.Config.HiddenSize, NumLayers: c.Config.NumLayers,
+				Bidirectional: c.Config.Bidirectional, Parallelism: par}
 			cell := map[string]CellType{"LSTM": LSTM, "GRU": GRU, "RNN": RNNTanh}[c.Config.Cell]
 			r := NewRecurrent[T](cell, cfg, nn.NewRand(0))
 			shapes := map[string][]int{}
@@ -175,7 +187,7 @@ func testRecurrentMatchesPyTorch[T Float](t *testing.T) {
 			if c.Dc0 != nil {
 				compare(t, "c0 gradient", dc0.Data, c.Dc0)
 			}
-		})
+		}
 	}
 }
 
