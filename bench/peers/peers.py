@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""PyTorch and scikit-learn peers of physml's benchmarks, for bench/compare.sh.
+
+Usage: /usr/bin/python3 peers.py MNIST_DIR > peers.json
+MNIST_DIR holds the four IDX files (gzipped), as the GoMNIST module ships them.
+Runs, with torch at 1 thread (OpenBLAS keeps its own thread count, set by
+OPENBLAS_NUM_THREADS): one training epoch of the lecture's LSTM classifier over
+the 60000 training images and its test accuracy and inference rate, one epoch
+of the lecture's autoencoder, and PCA(50) of the training images with
+scikit-learn (full and randomized) and with NumPy (XᵀX + eigh). Prints JSON.
+"""
+import gzip
+import json
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+
+def idx(path):
+    with gzip.open(path) as f:
+        data = f.read()
+    nd = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(nd)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
+
+
+def load(d):
+    return (idx(os.path.join(d, "train-images-idx3-ubyte.gz")), idx(os.path.join(d, "train-labels-idx1-ubyte.gz")),
+            idx(os.path.join(d, "t10k-images-idx3-ubyte.gz")), idx(os.path.join(d, "t10k-labels-idx1-ubyte.gz")))
+
+
+def main():
+    d = sys.argv[1]
+    xtr, ytr, xte, yte = load(d)
+    out = {"machine": platform.processor() or platform.machine(), "python": platform.python_version(),
+           "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}
+    try:
+        import torch
+        torch.set_num_threads(1)
+        torch.manual_seed(0)
+        out["torch"] = torch.__version__
+        x = torch.tensor((xtr / 255.0 - 0.1307) / 0.3081, dtype=torch.float32)
+        y = torch.tensor(ytr, dtype=torch.long)
+        xt = torch.tensor((xte / 255.0 - 0.1307) / 0.3081, dtype=torch.float32)
+
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = torch.nn.LSTM(28, 128, batch_first=True)
+                self.fc = torch.nn.Linear(128, 10)
+
+            def forward(self, x):
+                _, (h, _) = self.lstm(x)
+                return self.fc(h[-1])
+
+        net = Net()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        perm = torch.randperm(60000)
+        t0 = time.perf_counter()
+        for i in range(0, 60000, 64):
+            idxs = perm[i:i + 64]
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(net(x[idxs]), y[idxs])
+            loss.backward()
+            opt.step()
+        out["lstm_epoch_s"] = time.perf_counter() - t0
+        with torch.no_grad():
+            t0 = time.perf_counter()
+            pred = torch.cat([net(xt[i:i + 1000]).argmax(1) for i in range(0, 10000, 1000)])
+            out["lstm_inference_images_per_s"] = 10000 / (time.perf_counter() - t0)
+        out["lstm_test_accuracy_1_epoch"] = float((pred.numpy() == yte).mean())
+
+        xa = torch.tensor(xtr.reshape(60000, 784) / 255.0, dtype=torch.float32)
+        xat = torch.tensor(xte.reshape(10000, 784) / 255.0, dtype=torch.float32)
+        enc = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 64), torch.nn.ReLU())
+        dec = torch.nn.Sequential(torch.nn.Linear(64, 256), torch.nn.ReLU(), torch.nn.Linear(256, 784), torch.nn.Sigmoid())
+        model = torch.nn.Sequential(enc, dec)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        perm = torch.randperm(60000)
+        t0 = time.perf_counter()
+        for i in range(0, 60000, 128):
+            b = xa[perm[i:i + 128]]
+            opt.zero_grad()
+            torch.nn.functional.binary_cross_entropy(model(b), b).backward()
+            opt.step()
+        out["ae_epoch_s"] = time.perf_counter() - t0
+        with torch.no_grad():
+            out["ae_test_mse_1_epoch"] = float(((model(xat) - xat) ** 2).mean())
+    except ImportError:
+        out["torch"] = None
+
+    X = xtr.reshape(60000, 784) / 255.0
+    try:
+        import sklearn
+        from sklearn.decomposition import PCA
+        out["sklearn"] = sklearn.__version__
+        for solver in ["full", "randomized"]:
+            t0 = time.perf_counter()
+            p = PCA(50, svd_solver=solver, random_state=0).fit(X)
+            out[f"pca_{solver}_s"] = time.perf_counter() - t0
+            out[f"pca_{solver}_ratio50"] = float(p.explained_variance_ratio_.sum())
+    except ImportError:
+        out["sklearn"] = None
+    out["numpy"] = np.__version__
+    t0 = time.perf_counter()
+    xc = X - X.mean(axis=0)
+    c = xc.T @ xc / (len(X) - 1)
+    t1 = time.perf_counter()
+    w, v = np.linalg.eigh(c)
+    t2 = time.perf_counter()
+    out["numpy_cov_s"] = t1 - t0
+    out["numpy_cov_eigh_s"] = t2 - t0
+    out["numpy_ratio50"] = float(w[::-1][:50].sum() / w.sum())
+    json.dump(out, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+// Command report turns the outputs of bench/compare.sh into bench/RESULTS.md:
+// medians of the Go benchmarks in the pure-Go and OpenBLAS builds with the
+// speed-up per row, the peers (PyTorch, scikit-learn, NumPy) measured in the
+// same run, and the whole-command timings.
+//
+// Usage: go run ./bench/report -gonum G.txt -netlib N.txt -peers P.json -commands C.txt -info I.txt > bench/RESULTS.md
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// results maps a benchmark name (without the -N suffix) and a unit to the
+// values of its runs.
+type results map[string]map[string][]float64
+
+func parseBench(path string) (results, []string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	res := results{}
+	var order []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+			continue
+		}
+		name := fields[0]
+		if i := strings.LastIndex(name, "-"); i > 0 {
+			name = name[:i]
+		}
+		if res[name] == nil {
+			res[name] = map[string][]float64{}
+			order = append(order, name)
+		}
+		for i := 2; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				continue
+			}
+			res[name][fields[i+1]] = append(res[name][fields[i+1]], v)
+		}
+	}
+	return res, order, sc.Err()
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func (r results) get(name, unit string) (float64, bool) {
+	v, ok := r[name][unit]
+	if !ok || len(v) == 0 {
+		return 0, false
+	}
+	return median(v), true
+}
+
+func seconds(ns float64) string {
+	switch {
+	case ns >= 1e9:
+		return fmt.Sprintf("%.2f s", ns/1e9)
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.1f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}
+
+func main() {
+	gonumPath := flag.String("gonum", "", "go test -bench output of the pure-Go build")
+	netlibPath := flag.String("netlib", "", "go test -bench output of the netlib build")
+	peersPath := flag.String("peers", "", "JSON from bench/peers/peers.py (optional)")
+	commandsPath := flag.String("commands", "", "whole-command timings, one 'build command seconds' per line (optional)")
+	infoPath := flag.String("info", "", "text describing the machine and settings (optional)")
+	flag.Parse()
+	gonum, order, err := parseBench(*gonumPath)
+	check(err)
+	netlib, _, err := parseBench(*netlibPath)
+	check(err)
+	peers := map[string]any{}
+	if *peersPath != "" {
+		if data, err := os.ReadFile(*peersPath); err == nil {
+			json.Unmarshal(data, &peers)
+		}
+	}
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	fmt.Fprintln(w, "# physml benchmark results")
+	fmt.Fprintln(w, "\nWritten by `bench/compare.sh`; every number below comes from that one run.")
+	if *infoPath != "" {
+		if info, err := os.ReadFile(*infoPath); err == nil {
+			fmt.Fprintf(w, "\n```\n%s```\n", info)
+		}
+	}
+	headline(w, netlib, peers)
+	commands(w, *commandsPath)
+	fmt.Fprintln(w, "\n## Every benchmark, pure Go against OpenBLAS (medians)")
+	fmt.Fprintln(w, "\n| benchmark | pure Go | OpenBLAS | OpenBLAS speed-up | allocs/op (Go / OpenBLAS) | other metrics (OpenBLAS) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	for _, name := range order {
+		g, gok := gonum.get(name, "ns/op")
+		n, nok := netlib.get(name, "ns/op")
+		if !gok || !nok {
+			continue
+		}
+		ga, _ := gonum.get(name, "allocs/op")
+		na, _ := netlib.get(name, "allocs/op")
+		var extra []string
+		var units []string
+		for unit := range netlib[name] {
+			if unit != "ns/op" && unit != "B/op" && unit != "allocs/op" {
+				units = append(units, unit)
+			}
+		}
+		sort.Strings(units)
+		for _, unit := range units {
+			v, _ := netlib.get(name, unit)
+			extra = append(extra, fmt.Sprintf("%.4g %s", v, unit))
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %.2f× | %.0f / %.0f | %s |\n", strings.TrimPrefix(name, "Benchmark"), seconds(g), seconds(n), g/n, ga, na, strings.Join(extra, ", "))
+	}
+}
+
+func num(m map[string]any, key string) (float64, bool) {
+	v, ok := m[key].(float64)
+	return v, ok
+}
+
+func headline(w io.Writer, netlib results, peers map[string]any) {
+	fmt.Fprintln(w, "\n## physml (float32, OpenBLAS build) against its peers")
+	fmt.Fprintln(w, "\nRatio = physml time / peer time (below 1: physml is faster); for rates, peer / physml.")
+	fmt.Fprintln(w, "\n| workload | physml | peer | peer's figure | ratio |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	row := func(workload string, ours float64, oursOK bool, peer, key string, rate bool, format string) {
+		theirs, ok := num(peers, key)
+		if !oursOK {
+			return
+		}
+		if !ok {
+			fmt.Fprintf(w, "| %s | "+format+" | %s | not measured | |\n", workload, ours, peer)
+			return
+		}
+		ratio := ours / theirs
+		if rate {
+			ratio = theirs / ours
+		}
+		fmt.Fprintf(w, "| %s | "+format+" | %s | "+format+" | %.2f |\n", workload, ours, peer, theirs, ratio)
+	}
+	epoch, ok := netlib.get("BenchmarkLSTMTrainStep", "s/epoch")
+	row("MNIST LSTM(128) training epoch, 60000 images, batch 64 (s)", epoch, ok, "PyTorch", "lstm_epoch_s", false, "%.2f")
+	inf, ok := netlib.get("BenchmarkLSTMInference", "images/s")
+	row("MNIST LSTM inference (images/s)", inf, ok, "PyTorch", "lstm_inference_images_per_s", true, "%.0f")
+	aeEpoch, ok := netlib.get("BenchmarkAutoencoderEpoch", "s/60k-epoch")
+	row("MNIST autoencoder epoch, 60000 images, batch 128 (s)", aeEpoch, ok, "PyTorch", "ae_epoch_s", false, "%.2f")
+	cov, ok := netlib.get("BenchmarkPCA/covariance", "ns/op")
+	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "NumPy XᵀX + eigh", "numpy_cov_eigh_s", false, "%.2f")
+	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "scikit-learn full", "pca_full_s", false, "%.2f")
+	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "scikit-learn randomized", "pca_randomized_s", false, "%.2f")
+	rnd, ok := netlib.get("BenchmarkPCA/randomized", "ns/op")
+	row("PCA(50) of 60000×784, randomized solver (s)", rnd/1e9, ok, "scikit-learn randomized", "pca_randomized_s", false, "%.2f")
+	covOnly, ok := netlib.get("BenchmarkPCA/covariance-only", "ns/op")
+	row("covariance matrix of 60000×784 (s)", covOnly/1e9, ok, "NumPy XᵀX", "numpy_cov_s", false, "%.2f")
+	if r, ok := netlib.get("BenchmarkPCA/covariance", "ratio50"); ok {
+		fmt.Fprintf(w, "\nExplained-variance ratio of the top 50 components: physml %.6f", r)
+		if s, ok := num(peers, "pca_full_ratio50"); ok {
+			fmt.Fprintf(w, ", scikit-learn %.6f", s)
+		}
+		fmt.Fprintln(w, ".")
+	}
+	var versions []string
+	for _, k := range []string{"torch", "sklearn", "numpy", "python", "openblas_threads"} {
+		if v, ok := peers[k]; ok && v != nil {
+			versions = append(versions, fmt.Sprintf("%s %v", k, v))
+		}
+	}
+	if len(versions) > 0 {
+		fmt.Fprintf(w, "\nPeers: %s; torch at 1 thread (torch.set_num_threads(1)), OpenBLAS at the same thread count as physml.", strings.Join(versions, ", "))
+		if a, ok := num(peers, "lstm_test_accuracy_1_epoch"); ok {
+			fmt.Fprintf(w, " PyTorch's test accuracy after its epoch: %.4f.", a)
+		}
+		if m, ok := num(peers, "ae_test_mse_1_epoch"); ok {
+			fmt.Fprintf(w, " Its autoencoder's test MSE after one epoch: %.4f.", m)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func commands(w io.Writer, path string) {
+	if path == "" {
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	fmt.Fprintln(w, "\n## Whole commands (wall time, one run each)")
+	fmt.Fprintln(w, "\n| command | pure Go | OpenBLAS |")
+	fmt.Fprintln(w, "|---|---|---|")
+	times := map[string]map[string]string{}
+	var order []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		build, rest, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		i := strings.LastIndex(rest, " ")
+		cmd, secs := rest[:i], rest[i+1:]
+		if times[cmd] == nil {
+			times[cmd] = map[string]string{}
+			order = append(order, cmd)
+		}
+		times[cmd][build] = secs + " s"
+	}
+	for _, cmd := range order {
+		fmt.Fprintf(w, "| `%s` | %s | %s |\n", cmd, times[cmd]["gonum"], times[cmd]["netlib"])
+	}
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+}
