@@ -27,11 +27,14 @@ else
 	fi
 	bh() { buildah --storage-driver vfs "$@"; }
 	if ! bh inspect --type image docker.io/library/debian:bookworm-slim >/dev/null 2>&1; then
-		mirror=$(grep -rhoE '^(deb|URIs:)[^#]*https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null \
-			| grep -oE 'https?://[^ ]+' | grep -v security | head -1)
+		# the Debian mirror apt uses (only active source files; not the security archive)
+		files=$(ls /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+		mirror=$(cat $files /dev/null | grep -E '^(deb |URIs:)' | grep -oE 'https?://[^ ]+' | grep -v security | grep -m1 debian || true)
+		mirror=${mirror:-http://deb.debian.org/debian}
 		root=$(mktemp -d)
 		echo "docker-test: debootstrap bookworm from ${mirror}"
-		debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
+		debootstrap --variant=minbase bookworm "$root" "$mirror" >/tmp/physml-debootstrap.log 2>&1 \
+			|| { tail -20 /tmp/physml-debootstrap.log; exit 1; }
 		rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
 		ctr=$(bh from scratch)
 		mnt=$(bh mount "$ctr")

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/physml/physml/internal/kernels"
 )
 
 // Activation is an element-wise non-linearity used as a layer. The zero
@@ -61,10 +63,18 @@ func (a *Activation[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 			y.Data[i] = v
 		}
 	case sigmoidKind:
+		if is32[T]() && kernels.Available {
+			kernels.Sigmoid(f32(x.Data), f32(y.Data))
+			break
+		}
 		for i, v := range x.Data {
 			y.Data[i] = Sigmoid(v)
 		}
 	case tanhKind:
+		if is32[T]() && kernels.Available {
+			kernels.Tanh(f32(x.Data), f32(y.Data))
+			break
+		}
 		for i, v := range x.Data {
 			y.Data[i] = Tanh(v)
 		}

@@ -91,7 +91,7 @@ func TestLossGradientsMatchFiniteDifferences(t *testing.T) {
 		target Target[float64]
 	}{
 		{"MSE", MSE[float64]{}, pred, Target[float64]{Values: targets}},
-		{"BCE", BCE[float64]{}, probs, Target[float64]{Values: targets}},
+		{"BCE", &BCE[float64]{}, probs, Target[float64]{Values: targets}},
 		{"BCEWithLogits", BCEWithLogits[float64]{}, pred, Target[float64]{Values: targets}},
 		{"CrossEntropy", CrossEntropy[float64]{}, pred, Target[float64]{Labels: []int{0, 2, 1, 2}}},
 	}

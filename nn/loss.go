@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/physml/physml/internal/kernels"
 )
 
 // Target is what a loss compares predictions with: a matrix of values (MSE,
@@ -41,13 +43,21 @@ func (MSE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float
 // torch.nn.BCELoss: L = −(1/N) Σ [y log p + (1−y) log(1−p)], each log clamped
 // at −100 as PyTorch does, and ∂L/∂p = (p − y) / max(p(1−p), 1e−12) / N as in
 // PyTorch's backward.
-type BCE[T Float] struct{}
+type BCE[T Float] struct {
+	scratch []float32 // per-element losses of the C kernel
+}
 
 // Evaluate implements Loss.
-func (BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
+func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
 	y := valuesOf("BCE", pred, target, grad)
 	n := float64(len(pred.Data))
 	var sum float64
+	if is32[T]() && kernels.Available {
+		if cap(l.scratch) < len(pred.Data) {
+			l.scratch = make([]float32, len(pred.Data))
+		}
+		return kernels.BCE(f32(pred.Data), f32(y.Data), f32(grad.Data), l.scratch[:len(pred.Data)], float32(1/n)) / n
+	}
 	if is32[T]() {
 		// float32 fast path: the logs in float32 (Log32), the sum in float64.
 		inv := float32(1 / n)

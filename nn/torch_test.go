@@ -123,7 +123,7 @@ func testMLPMatchesPyTorch[T Float](t *testing.T) {
 		head   Layer[T]
 	}{
 		"mse":           {MSE[T]{}, Target[T]{Values: y}, nil},
-		"bce":           {BCE[T]{}, Target[T]{Values: y}, SigmoidLayer[T]()},
+		"bce":           {&BCE[T]{}, Target[T]{Values: y}, SigmoidLayer[T]()},
 		"bce_logits":    {BCEWithLogits[T]{}, Target[T]{Values: y}, nil},
 		"cross_entropy": {CrossEntropy[T]{}, Target[T]{Labels: f.Labels}, nil},
 	}

@@ -110,11 +110,57 @@ ATTR static void adam_##S(long n, float *restrict p, const float *restrict g, fl
 	} \
 }
 
+// Element-wise layers and the binary cross-entropy. log by x = 2^e m,
+// m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m-1)/(m+1)); subnormal x are
+// scaled by 2^23 first; the result is clamped at -100 as PyTorch's BCE does
+// (so log 0 gives -100).
+#define DEFINE_ELEMENTWISE(S, ATTR) \
+ATTR static inline float log_##S(float x) { \
+	int32_t sub = x < 1.17549435e-38f; \
+	union { float f; int32_t i; } u; \
+	u.f = sub ? x * 8388608.0f : x; \
+	int32_t e = ((u.i >> 23) & 0xff) - 127 - (sub ? 23 : 0); \
+	u.i = (u.i & 0x007fffff) | 0x3f800000; \
+	float m = u.f; \
+	int big = m > 1.41421356f; \
+	m = big ? m * 0.5f : m; \
+	e += big; \
+	float s = (m - 1.0f) / (m + 1.0f), s2 = s * s; \
+	float p = 2.0f / 9; \
+	p = p * s2 + 2.0f / 7; \
+	p = p * s2 + 2.0f / 5; \
+	p = p * s2 + 2.0f / 3; \
+	p = p * s2 + 2.0f; \
+	float r = (float)e * 0.693145751953125f + (s * p + (float)e * 1.428606765330187e-06f); \
+	return r > -100.0f ? r : -100.0f; \
+} \
+ATTR static void sigmoid_vec_##S(long n, const float *restrict x, float *restrict y) { \
+	for (long i = 0; i < n; i++) y[i] = sigmoid_##S(x[i]); \
+} \
+ATTR static void tanh_vec_##S(long n, const float *restrict x, float *restrict y) { \
+	for (long i = 0; i < n; i++) y[i] = tanh_##S(x[i]); \
+} \
+ATTR static double bce_##S(long n, const float *restrict p, const float *restrict y, float *restrict grad, \
+		float *restrict loss, float invn) { \
+	for (long i = 0; i < n; i++) { \
+		float pf = p[i], yf = y[i], q = 1.0f - pf; \
+		loss[i] = -(yf * log_##S(pf) + (1.0f - yf) * log_##S(q)); \
+		float d = pf * q; \
+		d = d > 1e-12f ? d : 1e-12f; \
+		grad[i] = (pf - yf) / d * invn; \
+	} \
+	double sum = 0; \
+	for (long i = 0; i < n; i++) sum += loss[i]; \
+	return sum; \
+}
+
 DEFINE_KERNELS(base, )
 DEFINE_ADAM(base, )
+DEFINE_ELEMENTWISE(base, )
 #if defined(__x86_64__) && defined(__GNUC__)
 DEFINE_KERNELS(haswell, __attribute__((target("avx2,fma"))))
 DEFINE_ADAM(haswell, __attribute__((target("avx2,fma"))))
+DEFINE_ELEMENTWISE(haswell, __attribute__((target("avx2,fma"))))
 static int physml_use_haswell(void) {
 	static int use = -1;
 	if (use < 0) {
@@ -152,6 +198,12 @@ void physml_gru_step(int b, int h, float *g, const float *hw, const float *hp, f
 
 void physml_adam(long n, float *p, const float *g, float *m, float *v, float b1, float b2, float step, float invbc2, float eps, float wd, float shrink, int decoupled) {
 	PICK(adam)(n, p, g, m, v, b1, b2, step, invbc2, eps, wd, shrink, decoupled);
+}
+
+void physml_sigmoid(long n, const float *x, float *y) { PICK(sigmoid_vec)(n, x, y); }
+void physml_tanh(long n, const float *x, float *y) { PICK(tanh_vec)(n, x, y); }
+double physml_bce(long n, const float *p, const float *y, float *grad, float *loss, float invn) {
+	return PICK(bce)(n, p, y, grad, loss, invn);
 }
 
 void physml_rnn_tanh_step(int b, int h, float *g, float *hn, float *out, int ldo, const uint8_t *valid) {
@@ -238,6 +290,41 @@ func AdamStep(p, g, m, v []float32, b1, b2, step, invBC2, eps, wd, shrink float3
 	}
 	C.physml_adam(C.long(n), ptr(p), ptr(g), ptr(m), ptr(v), C.float(b1), C.float(b2), C.float(step), C.float(invBC2),
 		C.float(eps), C.float(wd), C.float(shrink), d)
+}
+
+// Sigmoid sets y = σ(x) element-wise (len(y) ≥ len(x)).
+func Sigmoid(x, y []float32) {
+	if len(y) < len(x) {
+		panic(fmt.Sprintf("kernels: Sigmoid: %d outputs for %d inputs", len(y), len(x)))
+	}
+	if len(x) > 0 {
+		C.physml_sigmoid(C.long(len(x)), ptr(x), ptr(y))
+	}
+}
+
+// Tanh sets y = tanh(x) element-wise (len(y) ≥ len(x)).
+func Tanh(x, y []float32) {
+	if len(y) < len(x) {
+		panic(fmt.Sprintf("kernels: Tanh: %d outputs for %d inputs", len(y), len(x)))
+	}
+	if len(x) > 0 {
+		C.physml_tanh(C.long(len(x)), ptr(x), ptr(y))
+	}
+}
+
+// BCE computes the binary cross-entropy terms −[y log p + (1−y) log(1−p)]
+// (logs clamped at −100) into scratch and returns their sum, and writes the
+// gradient (p − y)/max(p(1−p), 1e−12)·scale into grad. All slices have the
+// length of p.
+func BCE(p, y, grad, scratch []float32, scale float32) float64 {
+	n := len(p)
+	if len(y) < n || len(grad) < n || len(scratch) < n {
+		panic(fmt.Sprintf("kernels: BCE: %d predictions, %d targets, %d gradients, %d scratch", n, len(y), len(grad), len(scratch)))
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(C.physml_bce(C.long(n), ptr(p), ptr(y), ptr(grad), ptr(scratch), C.float(scale)))
 }
 
 // RNNTanhStep applies tanh to the pre-activations g (b×h), which receive h',

@@ -26,3 +26,14 @@ func RNNTanhStep(b, h int, g, hn, out []float32, ldo int, valid []uint8) {
 func AdamStep(p, g, m, v []float32, b1, b2, step, invBC2, eps, wd, shrink float32, decoupled bool) {
 	panic("kernels: AdamStep needs the netlib build")
 }
+
+// Sigmoid is compiled only in the netlib build.
+func Sigmoid(x, y []float32) { panic("kernels: Sigmoid needs the netlib build") }
+
+// Tanh is compiled only in the netlib build.
+func Tanh(x, y []float32) { panic("kernels: Tanh needs the netlib build") }
+
+// BCE is compiled only in the netlib build.
+func BCE(p, y, grad, scratch []float32, scale float32) float64 {
+	panic("kernels: BCE needs the netlib build")
+}
