@@ -36,4 +36,8 @@ if [ -x ci/fuzz.sh ]; then
 	step short fuzzing
 	bash ci/fuzz.sh
 fi
+if [ "${PHYSML_SKIP_DOCKER:-0}" != 1 ]; then
+	step Docker image: build and run physml inside it
+	bash ci/docker-test.sh 2>&1 | grep -v -E '^(Copying|Getting|Writing|Storing) '
+fi
 echo "== ci/test.sh: all passed"
