@@ -14,7 +14,7 @@ type Activation[T Float] struct {
 	kind  activationKind
 	slope T // LeakyReLU's negative slope
 
-	x, y, dx Matrix[T]
+	y, dx Matrix[T]
 }
 
 type activationKind int
@@ -31,8 +31,12 @@ const (
 func ReLU[T Float]() *Activation[T] { return &Activation[T]{kind: reluKind} }
 
 // LeakyReLU returns the layer x for x > 0 and slope·x otherwise,
-// torch.nn.LeakyReLU (PyTorch's default slope is 0.01).
+// torch.nn.LeakyReLU (PyTorch's default slope is 0.01). The slope must not be
+// negative.
 func LeakyReLU[T Float](slope T) *Activation[T] {
+	if slope < 0 {
+		panic(fmt.Sprintf("nn: LeakyReLU slope %v is negative", slope))
+	}
 	return &Activation[T]{kind: leakyReLUKind, slope: slope}
 }
 
@@ -79,9 +83,6 @@ func (a *Activation[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 			y.Data[i] = Tanh(v)
 		}
 	}
-	if a.kind == reluKind || a.kind == leakyReLUKind {
-		copy(a.x.resize(x.Rows, x.Cols).Data, x.Data) // the sign of x decides the derivative
-	}
 	return y
 }
 
@@ -92,16 +93,16 @@ func (a *Activation[T]) Backward(dy *Matrix[T]) *Matrix[T] {
 	switch a.kind {
 	case identityKind:
 		copy(dx.Data, dy.Data)
-	case reluKind:
+	case reluKind: // y > 0 exactly where x > 0
 		for i, g := range dy.Data {
-			if a.x.Data[i] <= 0 {
+			if a.y.Data[i] <= 0 {
 				g = 0
 			}
 			dx.Data[i] = g
 		}
-	case leakyReLUKind:
+	case leakyReLUKind: // with a positive slope, y > 0 exactly where x > 0
 		for i, g := range dy.Data {
-			if a.x.Data[i] <= 0 {
+			if a.y.Data[i] <= 0 {
 				g *= a.slope
 			}
 			dx.Data[i] = g

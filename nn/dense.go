@@ -18,6 +18,7 @@ type Dense[T Float] struct {
 	x      *Matrix[T] // last input, kept for Backward
 	y, dx  Matrix[T]
 	noBias bool
+	ones   []T // for the bias gradient, Σ_rows dy = dyᵀ 1
 }
 
 // NewDense returns a Dense layer in→out with PyTorch's default initialisation
@@ -63,9 +64,13 @@ func (d *Dense[T]) Backward(dy *Matrix[T]) *Matrix[T] {
 	}
 	blas.Gemm(blas.Trans, blas.NoTrans, d.Out, d.In, dy.Rows, 1, dy.Data, d.Out, d.x.Data, d.In, 1, d.Weight.Grad, d.In)
 	if !d.noBias {
-		for i := 0; i < dy.Rows; i++ {
-			blas.Axpy(1, dy.Row(i), d.Bias.Grad)
+		if len(d.ones) < dy.Rows {
+			d.ones = make([]T, dy.Rows)
+			for i := range d.ones {
+				d.ones[i] = 1
+			}
 		}
+		blas.Gemv(blas.Trans, dy.Rows, d.Out, 1, dy.Data, d.Out, d.ones, 1, 1, d.Bias.Grad, 1)
 	}
 	dx := d.dx.resize(dy.Rows, d.In)
 	blas.Gemm(blas.NoTrans, blas.NoTrans, dy.Rows, d.In, d.Out, 1, dy.Data, d.Out, d.Weight.Value, d.In, 0, dx.Data, d.In)

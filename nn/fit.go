@@ -170,6 +170,7 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 		order[i] = i
 	}
 	b := newBatcher(model, data, cfg.BatchSize)
+	b.copyTargets = cfg.Corrupt != nil
 	batches := (data.Len() + cfg.BatchSize - 1) / cfg.BatchSize
 	best := math.Inf(1)
 	var bestParams [][]T
@@ -305,6 +306,9 @@ type batcher[T Float] struct {
 	labels     []int
 	lengths    []int
 	model      LengthSetter // receives the lengths of each batch, if any
+	// copyTargets keeps separate target rows when Y is X, because Corrupt
+	// modifies the gathered inputs.
+	copyTargets bool
 }
 
 func newBatcher[T Float](model Layer[T], data Dataset[T], size int) *batcher[T] {
@@ -330,7 +334,16 @@ func (b *batcher[T]) gather(indices []int) (*Matrix[T], Target[T]) {
 		copy(x.Row(i), b.data.X.Row(k))
 	}
 	var t Target[T]
-	if b.data.Y != nil {
+	switch {
+	case b.data.Y == b.data.X && b.data.Y != nil:
+		// Reconstruction: the targets are the inputs. Share the gathered
+		// batch unless the inputs get corrupted (denoising).
+		t.Values = x
+		if b.copyTargets {
+			t.Values = b.y.resize(n, b.data.Y.Cols)
+			copy(t.Values.Data, x.Data)
+		}
+	case b.data.Y != nil:
 		t.Values = b.y.resize(n, b.data.Y.Cols)
 		for i, k := range indices {
 			copy(t.Values.Row(i), b.data.Y.Row(k))
