@@ -39,7 +39,7 @@ func BenchmarkPCAMNIST(b *testing.B) {
 					ratio += r
 				}
 			}
-			b.ReportMetric(ratio, "ratio50")
+			b.ReportMetric(ratio*1e6, "ppm-ratio50") // the ratio in millionths: the benchmark output keeps 6 digits
 		})
 	}
 }

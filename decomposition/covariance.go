@@ -66,20 +66,35 @@ func viewOf(what string, a mat.Matrix) (view, error) {
 		if v.p == 0 {
 			v.stride = 1
 		}
-		for i := 0; i < v.n; i++ {
-			for j, x := range v.row(i) {
-				if math.IsNaN(x) || math.IsInf(x, 0) {
-					return view{}, fmt.Errorf("decomposition: %s has %v at row %d, column %d", what, x, i, j)
-				}
-			}
-		}
-		return v, nil
+		return v, v.checkFinite()
 	}
 	data, n, p, err := rowMajor(what, a)
 	return view{data: data, stride: max(p, 1), n: n, p: p, what: what}, err
 }
 
 func (v view) row(i int) []float64 { return v.data[i*v.stride : i*v.stride+v.p] }
+
+// checkFinite returns an error naming the first NaN or Inf. It sums each
+// row, which is NaN exactly when the row holds a NaN or infinities, and
+// looks at the entries only then: one fast pass over the data.
+func (v view) checkFinite() error {
+	for i := 0; i < v.n; i++ {
+		r := v.row(i)
+		var s float64
+		for _, x := range r {
+			s += x * 0 // NaN for NaN and ±Inf, 0 otherwise
+		}
+		if s == 0 {
+			continue
+		}
+		for j, x := range r {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("decomposition: %s has %v at row %d, column %d", v.what, x, i, j)
+			}
+		}
+	}
+	return nil
+}
 
 // mean returns the column means.
 func (v view) mean() []float64 {

@@ -181,7 +181,8 @@ func headline(w io.Writer, netlib results, peers map[string]any) {
 	row("PCA(50) of 60000×784, randomized solver (s)", rnd/1e9, ok, "scikit-learn randomized", "pca_randomized_s", false, "%.2f")
 	covOnly, ok := netlib.get("BenchmarkPCA/covariance-only", "ns/op")
 	row("covariance matrix of 60000×784 (s)", covOnly/1e9, ok, "NumPy XᵀX", "numpy_cov_s", false, "%.2f")
-	if r, ok := netlib.get("BenchmarkPCA/covariance", "ratio50"); ok {
+	if r, ok := netlib.get("BenchmarkPCA/covariance", "ppm-ratio50"); ok {
+		r /= 1e6
 		fmt.Fprintf(w, "\nExplained-variance ratio of the top 50 components: physml %.6f", r)
 		if s, ok := num(peers, "pca_full_ratio50"); ok {
 			fmt.Fprintf(w, ", scikit-learn %.6f", s)
