@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -247,4 +248,34 @@ func ReadNpz(path string) (map[string]*Array, error) {
 		out[strings.TrimSuffix(f.Name, ".npy")] = a
 	}
 	return out, nil
+}
+
+// EncodeNpz encodes named float64 arrays as an .npz file (a zip of .npy
+// files, as numpy.savez writes and numpy.load reads).
+func EncodeNpz(arrays map[string]*Array) ([]byte, error) {
+	names := make([]string, 0, len(arrays))
+	for name := range arrays {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range names {
+		a := arrays[name]
+		data, err := EncodeNpy(a.Shape, a.Data)
+		if err != nil {
+			return nil, fmt.Errorf("array %s: %w", name, err)
+		}
+		w, err := zw.Create(name + ".npy")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

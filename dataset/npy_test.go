@@ -152,3 +152,22 @@ func TestReadCSV(t *testing.T) {
 		}
 	}
 }
+
+func TestNpzRoundTrip(t *testing.T) {
+	in := map[string]*Array{"x": {Shape: []int{2, 2}, Data: []float64{1, 2, 3, 4}}, "y": {Shape: []int{3}, Data: []float64{-1, 0, 1}}}
+	data, err := EncodeNpz(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/a.npz"
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadNpz(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, a := range in {
+		sameValues(t, name, out[name].Data, a.Data)
+	}
+}
