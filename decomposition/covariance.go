@@ -58,7 +58,9 @@ type view struct {
 	borrowed bool // data belongs to the caller
 }
 
-// viewOf returns a view of a after checking that every entry is finite.
+// viewOf returns a view of a. A *mat.Dense is used in place and its entries
+// are checked for NaN and Inf by meanChecked (or checkFinite); other matrices
+// are copied and checked here.
 func viewOf(what string, a mat.Matrix) (view, error) {
 	if d, ok := a.(*mat.Dense); ok {
 		raw := d.RawMatrix()
@@ -66,7 +68,7 @@ func viewOf(what string, a mat.Matrix) (view, error) {
 		if v.p == 0 {
 			v.stride = 1
 		}
-		return v, v.checkFinite()
+		return v, nil // checked by meanChecked or checkFinite, in the pass that needs the data anyway
 	}
 	data, n, p, err := rowMajor(what, a)
 	return view{data: data, stride: max(p, 1), n: n, p: p, what: what}, err
@@ -104,6 +106,22 @@ func (v view) mean() []float64 {
 	}
 	blas.Scal(1/float64(v.n), mean)
 	return mean
+}
+
+// meanChecked returns the column means, or an error naming the first NaN or
+// Inf of the data: a non-finite entry makes its column's mean non-finite, so
+// only then is the data searched.
+func (v view) meanChecked() ([]float64, error) {
+	mean := v.mean()
+	for _, m := range mean {
+		if math.IsNaN(m) || math.IsInf(m, 0) {
+			if err := v.checkFinite(); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("decomposition: %s: column sums overflow (values near the float64 limit)", v.what)
+		}
+	}
+	return mean, nil
 }
 
 // blockRows is the number of rows centred at a time by comoment: large
@@ -153,7 +171,11 @@ func Covariance(X mat.Matrix, ddof int) (*mat.SymDense, error) {
 	if ddof < 0 || v.n-ddof < 1 {
 		return nil, fmt.Errorf("decomposition: covariance of %d samples with ddof %d: need n − ddof ≥ 1 and ddof ≥ 0", v.n, ddof)
 	}
-	c := v.comoment(v.mean())
+	mean, err := v.meanChecked()
+	if err != nil {
+		return nil, err
+	}
+	c := v.comoment(mean)
 	blas.Scal(1/float64(v.n-ddof), c)
 	return mat.NewSymDense(v.p, c), nil
 }

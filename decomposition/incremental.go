@@ -45,7 +45,10 @@ func (ip *IncrementalPCA) PartialFit(X mat.Matrix) error {
 	if ip.p != 0 && v.p != ip.p {
 		return fmt.Errorf("decomposition: chunk has %d columns, earlier chunks had %d", v.p, ip.p)
 	}
-	mean := v.mean()
+	mean, err := v.meanChecked()
+	if err != nil {
+		return err
+	}
 	return ip.merge(v.n, v.p, mean, v.comoment(mean))
 }
 

@@ -148,3 +148,30 @@ func TestPrincipalAngles(t *testing.T) {
 		t.Error("spaces of different dimension: no error")
 	}
 }
+
+func TestNonFiniteDataIsFoundInEveryEntryPoint(t *testing.T) {
+	X := mat.NewDense(4, 3, []float64{1, 2, 3, 4, 5, 6, 7, math.Inf(1), 9, 1, 1, 2})
+	var pca PCA
+	if err := pca.Fit(X); err == nil || !strings.Contains(err.Error(), "row 2, column 1") {
+		t.Errorf("Fit: %v", err)
+	}
+	if _, err := Covariance(X, 1); err == nil || !strings.Contains(err.Error(), "+Inf") {
+		t.Errorf("Covariance: %v", err)
+	}
+	var ip IncrementalPCA
+	if err := ip.PartialFit(X); err == nil {
+		t.Error("PartialFit accepted +Inf")
+	}
+	good := mat.NewDense(4, 3, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 1, 2})
+	pca.NComponents = 2
+	if err := pca.Fit(good); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pca.Transform(X); err == nil {
+		t.Error("Transform accepted +Inf")
+	}
+	huge := mat.NewDense(2, 1, []float64{math.MaxFloat64, math.MaxFloat64})
+	if err := pca.Fit(huge); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("overflowing sums: %v", err)
+	}
+}

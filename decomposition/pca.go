@@ -98,7 +98,11 @@ func (pca *PCA) Fit(X mat.Matrix) error {
 	if v.n < 2 {
 		return fmt.Errorf("decomposition: PCA of %d samples: need at least 2", v.n)
 	}
-	return pca.fit(v, v.mean(), nil)
+	mean, err := v.meanChecked()
+	if err != nil {
+		return err
+	}
+	return pca.fit(v, mean, nil)
 }
 
 // fit fits the data of v with column means mean. When comom, the co-moment
@@ -328,6 +332,9 @@ func (pca *PCA) Transform(X mat.Matrix) (*mat.Dense, error) {
 		return nil, err
 	}
 	v, err := viewOf("X", X)
+	if err == nil {
+		err = v.checkFinite()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,8 @@ func saveCurves(path, title, ylabel string, series map[string][]float64, order [
 		p.Add(line, points)
 		p.Legend.Add(name, line)
 	}
+	// Losses fall towards 0 and accuracies rise towards 1: the middle is free.
+	p.Legend.YOffs = 1.2 * vg.Inch
 	return savePlot(path, p)
 }
 
