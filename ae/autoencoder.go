@@ -276,6 +276,8 @@ type penalized[T Float] struct {
 	ae   *Autoencoder[T]
 }
 
+// Evaluate adds the sparsity penalty of the last Forward to the base loss;
+// the penalty's gradient is added in Autoencoder.Backward.
 func (p penalized[T]) Evaluate(pred *nn.Matrix[T], target nn.Target[T], grad *nn.Matrix[T]) float64 {
 	return p.base.Evaluate(pred, target, grad) + p.ae.Penalty()
 }
@@ -311,6 +313,7 @@ func newTied[T Float](enc *nn.Dense[T], rng *rand.Rand) *tied[T] {
 	return t
 }
 
+// Forward computes y = x W + b.
 func (t *tied[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	if x.Cols != t.enc.Out {
 		panic(fmt.Sprintf("ae: tied decoder layer %d→%d: input is %s", t.enc.Out, t.enc.In, x.Shape()))
@@ -324,6 +327,7 @@ func (t *tied[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	return y
 }
 
+// Backward adds xᵀdy to the encoder's weight gradient and returns dy Wᵀ.
 func (t *tied[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	in, out := t.enc.In, t.enc.Out
 	// dW (out×in) += xᵀ dy
@@ -336,6 +340,8 @@ func (t *tied[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	return dx
 }
 
+// Params returns the decoder's own bias; the weight belongs to the encoder.
 func (t *tied[T]) Params() []nn.Param[T] { return []nn.Param[T]{t.bias} }
 
+// String names the layer.
 func (t *tied[T]) String() string { return fmt.Sprintf("TiedLinear(%d→%d)", t.enc.Out, t.enc.In) }
