@@ -30,6 +30,7 @@ type direction[T Float] struct {
 	ones        []T
 	bias2       []T     // b_ih + b_hh, the bias of the input projection
 	valid       []uint8 // per sequence: is the current step within its length
+	validB      []uint8 // the same for the backward pass
 }
 
 // useKernels reports whether the fused C kernels of the netlib build serve
@@ -251,6 +252,9 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 		nn.Workspace(&d.direct, b, H)
 	}
 	nn.Workspace(&d.dhPrev, b, H)
+	if cap(d.validB) < b {
+		d.validB = make([]uint8, b)
+	}
 	beta := T(0)
 	if accumulate {
 		beta = 1
@@ -326,24 +330,11 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		dg := dG[t*b*gh : (t+1)*b*gh]
 		dgh := dGh[t*b*gh : (t+1)*b*gh]
 		hp := hprev[t*b*H : (t+1)*b*H]
-		for i := 0; i < b; i++ {
-			if !valid2(lengths, i, t) {
-				clear(dg[i*gh : (i+1)*gh])
-				clear(dgh[i*gh : (i+1)*gh])
-				continue
-			}
-			dy := dOut[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
-			dhi := dh[i*H : (i+1)*H]
-			switch d.cell {
-			case LSTM:
-				lstmStepBackward(g[i*gh:(i+1)*gh], cprev[(t*b+i)*H:(t*b+i+1)*H], tanc[(t*b+i)*H:(t*b+i+1)*H],
-					dhi, dy, dc[i*H:(i+1)*H], dg[i*gh:(i+1)*gh])
-			case GRU:
-				gruStepBackward(g[i*gh:(i+1)*gh], hw[(t*b+i)*gh:(t*b+i+1)*gh], hp[i*H:(i+1)*H],
-					dhi, dy, dg[i*gh:(i+1)*gh], dgh[i*gh:(i+1)*gh], direct[i*H:(i+1)*H])
-			default:
-				rnnStepBackward(d.cell == RNNReLU, g[i*gh:(i+1)*gh], dhi, dy, dg[i*gh:(i+1)*gh])
-			}
+		if d.cell == LSTM && useKernels[T]() {
+			kernels.LSTMStepBackward(b, H, f32(g), f32(cprev[t*b*H:(t+1)*b*H]), f32(tanc[t*b*H:(t+1)*b*H]), f32(dh),
+				f32(dOut[t*b*ldo+d.col:]), ldo, f32(dc), f32(dg), d.validBack(lengths, c, t))
+		} else {
+			d.backwardRows(b, t, gh, lengths, g, dg, dgh, hp, cprev, tanc, hw, direct, dOut, ldo, dh, dc)
 		}
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
 		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev, H)
@@ -360,6 +351,47 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 			}
 		}
 	}
+}
+
+// backwardRows is the Go backward gate loop of one step for a chunk of b
+// sequences (all cells; the netlib build uses a C kernel for the LSTM).
+func (d *direction[T]) backwardRows(b, t, gh int, lengths []int, g, dg, dgh, hp, cprev, tanc, hw, direct, dOut []T, ldo int, dh, dc []T) {
+	H := d.hidden
+	for i := 0; i < b; i++ {
+		if !valid2(lengths, i, t) {
+			clear(dg[i*gh : (i+1)*gh])
+			clear(dgh[i*gh : (i+1)*gh])
+			continue
+		}
+		dy := dOut[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
+		dhi := dh[i*H : (i+1)*H]
+		switch d.cell {
+		case LSTM:
+			lstmStepBackward(g[i*gh:(i+1)*gh], cprev[(t*b+i)*H:(t*b+i+1)*H], tanc[(t*b+i)*H:(t*b+i+1)*H],
+				dhi, dy, dc[i*H:(i+1)*H], dg[i*gh:(i+1)*gh])
+		case GRU:
+			gruStepBackward(g[i*gh:(i+1)*gh], hw[(t*b+i)*gh:(t*b+i+1)*gh], hp[i*H:(i+1)*H],
+				dhi, dy, dg[i*gh:(i+1)*gh], dgh[i*gh:(i+1)*gh], direct[i*H:(i+1)*H])
+		default:
+			rnnStepBackward(d.cell == RNNReLU, g[i*gh:(i+1)*gh], dhi, dy, dg[i*gh:(i+1)*gh])
+		}
+	}
+}
+
+// validBack returns the validity flags of step t for chunk c, or nil when
+// every sequence is long enough.
+func (d *direction[T]) validBack(lengths []int, c chunk, t int) []uint8 {
+	if lengths == nil {
+		return nil
+	}
+	v := d.validB[c.b0 : c.b0+c.size]
+	for i, l := range lengths {
+		v[i] = 0
+		if t < l {
+			v[i] = 1
+		}
+	}
+	return v
 }
 
 // parallel runs fn for every chunk, the first on the calling goroutine and

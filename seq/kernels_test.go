@@ -24,10 +24,13 @@ func TestFusedKernelsMatchGoReference(t *testing.T) {
 	}
 	valid := []uint8{1, 1, 0, 1, 1}
 	worst := 0.0
+	// Values to 1e-5 relative; gradients to 1e-4, since products such as
+	// dc·i·(1−i) lose digits when the C kernel fuses multiply-adds (FMA).
+	tol := 1e-5
 	compare := func(what string, got, want []float32) {
 		for i := range want {
 			d := math.Abs(float64(got[i]-want[i])) / max(math.Abs(float64(want[i])), 1e-3)
-			if d > 1e-5 || math.IsNaN(float64(got[i])) {
+			if d > tol || math.IsNaN(float64(got[i])) {
 				t.Fatalf("%s[%d] = %g, Go reference %g", what, i, got[i], want[i])
 			}
 			worst = max(worst, d)
@@ -50,6 +53,23 @@ func TestFusedKernelsMatchGoReference(t *testing.T) {
 	compare("LSTM cell", c, cGo)
 	compare("LSTM hidden", hn, hGo)
 	compare("LSTM output", out, outGo)
+	// LSTM backward, on the activations and cells of the forward pass above
+	dh, dy := random(b*h, 1), random(b*h, 1)
+	dc := random(b*h, 1)
+	dcGo := append([]float32(nil), dc...)
+	dg, dgGo := make([]float32, b*4*h), make([]float32, b*4*h)
+	kernels.LSTMStepBackward(b, h, g, cp, tc, dh, dy, h, dc, dg, valid)
+	for i := 0; i < b; i++ {
+		if valid[i] == 0 {
+			continue
+		}
+		lstmStepBackward(g[i*4*h:(i+1)*4*h], cp[i*h:(i+1)*h], tc[i*h:(i+1)*h], dh[i*h:(i+1)*h], dy[i*h:(i+1)*h],
+			dcGo[i*h:(i+1)*h], dgGo[i*4*h:(i+1)*4*h])
+	}
+	tol = 1e-4
+	compare("LSTM gate gradients", dg, dgGo)
+	compare("LSTM cell gradient", dc, dcGo)
+	tol = 1e-5
 	// GRU
 	g = random(b*3*h, 30)
 	gGo = append([]float32(nil), g...)

@@ -84,6 +84,21 @@ ATTR static void tanh_row_##S(int h, float *restrict g, float *restrict hn, floa
 		hn[j] = v; \
 		out[j] = v; \
 	} \
+} \
+ATTR static void lstm_back_row_##S(int h, const float *restrict g, const float *restrict cp, const float *restrict tc, \
+		const float *restrict dh, const float *restrict dy, float *restrict dc, float *restrict dg) { \
+	const float *gi = g, *gf = g + h, *gg = g + 2 * h, *go = g + 3 * h; \
+	float *di = dg, *df = dg + h, *dgg = dg + 2 * h, *dout = dg + 3 * h; \
+	for (int j = 0; j < h; j++) { \
+		float i = gi[j], f = gf[j], n = gg[j], o = go[j], t = tc[j]; \
+		float dhj = dh[j] + dy[j]; \
+		float dcj = dc[j] + dhj * o * (1.0f - t * t); \
+		dout[j] = dhj * t * o * (1.0f - o); \
+		di[j] = dcj * n * i * (1.0f - i); \
+		df[j] = dcj * cp[j] * f * (1.0f - f); \
+		dgg[j] = dcj * i * (1.0f - n * n); \
+		dc[j] = dcj * f; \
+	} \
 }
 
 // Adam (and AdamW with decoupled != 0) over n parameters, as torch.optim:
@@ -200,6 +215,19 @@ void physml_adam(long n, float *p, const float *g, float *m, float *v, float b1,
 	PICK(adam)(n, p, g, m, v, b1, b2, step, invbc2, eps, wd, shrink, decoupled);
 }
 
+void physml_lstm_backward(int b, int h, const float *g, const float *cp, const float *tc, const float *dh,
+		const float *dy, int ldy, float *dc, float *dg, const uint8_t *valid) {
+	void (*row)(int, const float *, const float *, const float *, const float *, const float *, float *, float *) = PICK(lstm_back_row);
+	for (int i = 0; i < b; i++) {
+		if (valid && !valid[i]) {
+			memset(dg + (long)i * 4 * h, 0, sizeof(float) * 4 * h);
+			continue;
+		}
+		row(h, g + (long)i * 4 * h, cp + (long)i * h, tc + (long)i * h, dh + (long)i * h, dy + (long)i * ldy,
+			dc + (long)i * h, dg + (long)i * 4 * h);
+	}
+}
+
 void physml_sigmoid(long n, const float *x, float *y) { PICK(sigmoid_vec)(n, x, y); }
 void physml_tanh(long n, const float *x, float *y) { PICK(tanh_vec)(n, x, y); }
 double physml_bce(long n, const float *p, const float *y, float *grad, float *loss, float invn) {
@@ -270,6 +298,18 @@ func GRUStep(b, h int, g, hw, hp, hn, out []float32, ldo int, valid []uint8) {
 	check("GRUStep", b, h, ldo, valid, [2]int{len(g), b * 3 * h}, [2]int{len(hw), b * 3 * h}, [2]int{len(hp), b * h},
 		[2]int{len(hn), b * h}, [2]int{len(out), (b-1)*ldo + h})
 	C.physml_gru_step(C.int(b), C.int(h), ptr(g), ptr(hw), ptr(hp), ptr(hn), ptr(out), C.int(ldo), validPtr(valid))
+}
+
+// LSTMStepBackward is the backward pass of LSTMStep for a batch: g holds the
+// gate activations i, f, g, o (b×4h), cp the cell entering the step, tc
+// tanh of the new cell, dh the gradient w.r.t. h' from later steps, row i of
+// dy (stride ldy) the one from the output; dc holds the gradient w.r.t. c'
+// and receives the one w.r.t. c; dg receives the gradients w.r.t. the four
+// pre-activations. Rows with valid[i] == 0 get dg = 0 and keep dc.
+func LSTMStepBackward(b, h int, g, cp, tc, dh, dy []float32, ldy int, dc, dg []float32, valid []uint8) {
+	check("LSTMStepBackward", b, h, ldy, valid, [2]int{len(g), b * 4 * h}, [2]int{len(cp), b * h}, [2]int{len(tc), b * h},
+		[2]int{len(dh), b * h}, [2]int{len(dy), (b-1)*ldy + h}, [2]int{len(dc), b * h}, [2]int{len(dg), b * 4 * h})
+	C.physml_lstm_backward(C.int(b), C.int(h), ptr(g), ptr(cp), ptr(tc), ptr(dh), ptr(dy), C.int(ldy), ptr(dc), ptr(dg), validPtr(valid))
 }
 
 // AdamStep applies one Adam (or, with decoupled, AdamW) update to the

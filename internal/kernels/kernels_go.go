@@ -37,3 +37,8 @@ func Tanh(x, y []float32) { panic("kernels: Tanh needs the netlib build") }
 func BCE(p, y, grad, scratch []float32, scale float32) float64 {
 	panic("kernels: BCE needs the netlib build")
 }
+
+// LSTMStepBackward is compiled only in the netlib build.
+func LSTMStepBackward(b, h int, g, cp, tc, dh, dy []float32, ldy int, dc, dg []float32, valid []uint8) {
+	panic("kernels: LSTMStepBackward needs the netlib build")
+}
