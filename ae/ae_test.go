@@ -21,6 +21,11 @@ func TestAutoencoderGradients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		a.Forward(x, true)
+		if dx := a.Backward(nn.NewMatrix[float64](x.Rows, x.Cols)); dx != nil {
+			t.Errorf("%s: the input gradient is computed by default", name)
+		}
+		a.InputGradient(true)
 		if res := nn.GradientCheck(a, x, nn.GradCheckOptions{}); res.MaxRelError > 1e-6 {
 			t.Errorf("%s: gradient differs by %.3g at %s", name, res.MaxRelError, res.Where)
 		}

@@ -175,7 +175,18 @@ func New[T Float](cfg Config, rng *rand.Rand) (*Autoencoder[T], error) {
 		}
 		dec.Layers = append(dec.Layers, newActivation[T](act))
 	}
+	// Nothing needs the gradient with respect to the data: skip it (as
+	// PyTorch does for inputs without requires_grad). InputGradient turns it
+	// back on.
+	dense[0].SkipInputGrad = true
 	return &Autoencoder[T]{Config: cfg, Encoder: enc, Decoder: dec}, nil
+}
+
+// InputGradient sets whether Backward computes the gradient with respect to
+// the input (off by default: training does not need it; gradient checks and
+// input-saliency maps do).
+func (a *Autoencoder[T]) InputGradient(on bool) {
+	a.Encoder.Layers[0].(*nn.Dense[T]).SkipInputGrad = !on
 }
 
 // Forward encodes and decodes the batch x (batch, Layers[0]).
@@ -193,7 +204,8 @@ func (a *Autoencoder[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 }
 
 // Backward back-propagates the reconstruction gradient, adds the gradient
-// of the sparsity penalty at the code, and returns the input gradient.
+// of the sparsity penalty at the code, and returns the input gradient (nil
+// unless InputGradient(true) was set).
 func (a *Autoencoder[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dcode := a.Decoder.Backward(dy)
 	if a.Sparsity > 0 {

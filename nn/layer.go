@@ -86,9 +86,10 @@ func (s *Sequential[T]) Forward(x *Matrix[T], train bool) *Matrix[T] {
 	return x
 }
 
-// Backward runs the layers' backward passes in reverse order.
+// Backward runs the layers' backward passes in reverse order. It returns nil
+// when the first layer skips its input gradient (Dense.SkipInputGrad).
 func (s *Sequential[T]) Backward(dy *Matrix[T]) *Matrix[T] {
-	for i := len(s.Layers) - 1; i >= 0; i-- {
+	for i := len(s.Layers) - 1; i >= 0 && dy != nil; i-- {
 		dy = s.Layers[i].Backward(dy)
 	}
 	return dy
