@@ -230,7 +230,8 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 // respect to the layer output (columns [col, col+H) are this direction's),
 // dhn and dcn those with respect to the final state (nil: zero). It
 // accumulates the parameter gradients, writes (or, if accumulate, adds) the
-// input gradient into dIn and the initial-state gradients into dh0, dc0.
+// input gradient into dIn (skipped when dIn is nil) and the initial-state
+// gradients into dh0, dc0.
 func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, steps int, chunks []chunk, lengths []int, dhn, dcn, dh0, dc0 []T) {
 	H := d.hidden
 	gh := d.cell.gates() * H
@@ -266,6 +267,9 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 		}
 		d.backwardChunk(c, steps, l, dOut, dh[c.b0*H:(c.b0+c.size)*H], dc[c.b0*H:(c.b0+c.size)*H])
 		// Input gradient of the chunk's steps in one GEMM: dX = dG W_ih.
+		if dIn == nil {
+			return // not wanted (the first layer of a model whose data needs no gradient)
+		}
 		blas.Gemm(blas.NoTrans, blas.NoTrans, steps*c.size, d.in, gh, 1, rows(dG.Data, c, steps, gh), gh, d.wih.Value, d.in,
 			beta, rows(dIn.Data, c, steps, d.in), d.in)
 	})

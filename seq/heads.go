@@ -41,8 +41,13 @@ type Classifier[T Float] struct {
 // initialisation drawn from rng.
 func NewClassifier[T Float](cell CellType, cfg Config, classes int, rng *rand.Rand) *Classifier[T] {
 	r := NewRecurrent[T](cell, cfg, rng)
+	r.SkipInputGrad = true // the images need no gradient; see InputGradient
 	return &Classifier[T]{RNN: r, FC: nn.NewDense[T](r.OutputSize(), classes, rng)}
 }
+
+// InputGradient sets whether Backward computes the gradient with respect to
+// the input sequences (off by default: training does not need it).
+func (c *Classifier[T]) InputGradient(on bool) { c.RNN.SkipInputGrad = !on }
 
 // SetLengths passes per-sequence lengths to the recurrent layer.
 func (c *Classifier[T]) SetLengths(lengths []int) { c.RNN.SetLengths(lengths) }
@@ -63,7 +68,8 @@ func (c *Classifier[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 }
 
 // Backward back-propagates the logits' gradient through the Dense layer into
-// the final hidden states and through time.
+// the final hidden states and through time. It returns the input gradient
+// only after InputGradient(true).
 func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
 	dlast := c.FC.Backward(dlogits)
 	r := c.RNN
@@ -110,8 +116,13 @@ type Regressor[T Float] struct {
 // step, initialised from rng.
 func NewRegressor[T Float](cell CellType, cfg Config, outputs int, rng *rand.Rand) *Regressor[T] {
 	r := NewRecurrent[T](cell, cfg, rng)
+	r.SkipInputGrad = true // the series need no gradient; see InputGradient
 	return &Regressor[T]{RNN: r, FC: nn.NewDense[T](r.OutputSize(), outputs, rng)}
 }
+
+// InputGradient sets whether Backward computes the gradient with respect to
+// the input sequences (off by default: training does not need it).
+func (m *Regressor[T]) InputGradient(on bool) { m.RNN.SkipInputGrad = !on }
 
 // SetLengths passes per-sequence lengths to the recurrent layer.
 func (m *Regressor[T]) SetLengths(lengths []int) { m.RNN.SetLengths(lengths) }
@@ -127,6 +138,7 @@ func (m *Regressor[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 }
 
 // Backward back-propagates through the per-step Dense layer and through time.
+// It returns the input gradient only after InputGradient(true).
 func (m *Regressor[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	steps := m.RNN.steps
 	dh := m.FC.Backward(&nn.Matrix[T]{Rows: dy.Rows * steps, Cols: m.FC.Out, Data: dy.Data})

@@ -18,10 +18,16 @@ func TestHeadsGradientsMatchFiniteDifferences(t *testing.T) {
 	for _, cell := range []CellType{LSTM, GRU} {
 		c := NewClassifier[float64](cell, cfg, 3, nn.NewRand(2))
 		c.SetLengths([]int{5, 2, 3})
+		c.Forward(x, true)
+		if dx := c.Backward(nn.NewMatrix[float64](3, 3)); dx != nil {
+			t.Errorf("%v classifier computes the input gradient by default", cell)
+		}
+		c.InputGradient(true)
 		if res := nn.GradientCheck(c, x, nn.GradCheckOptions{}); res.MaxRelError > 1e-6 {
 			t.Errorf("%v classifier: gradient differs by %.3g at %s", cell, res.MaxRelError, res.Where)
 		}
 		r := NewRegressor[float64](cell, cfg, 2, nn.NewRand(2))
+		r.InputGradient(true)
 		if res := nn.GradientCheck(r, x, nn.GradCheckOptions{}); res.MaxRelError > 1e-6 {
 			t.Errorf("%v regressor: gradient differs by %.3g at %s", cell, res.MaxRelError, res.Where)
 		}

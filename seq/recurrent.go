@@ -75,6 +75,11 @@ type Config struct {
 type Recurrent[T Float] struct {
 	Cell CellType
 	Config
+	// SkipInputGrad makes Backward skip the gradient with respect to the
+	// input sequence and return nil: for a model's first layer, whose data
+	// needs no gradient (PyTorch skips it likewise). The initial-state and
+	// parameter gradients are still computed.
+	SkipInputGrad bool
 
 	layers  [][]*direction[T] // [layer][direction]
 	dropout []*nn.Dropout[T]  // between layers
@@ -336,7 +341,10 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dOut := nn.Workspace(&r.dLastOut, steps*b, dirs*h)
 	toTimeMajor(dOut, dy, r.chunks, steps)
 	for l := r.NumLayers - 1; l >= 0; l-- {
-		dIn := nn.Workspace(&r.dIn[l], steps*b, r.inputs[l].Cols)
+		var dIn *nn.Matrix[T]
+		if l > 0 || !r.SkipInputGrad {
+			dIn = nn.Workspace(&r.dIn[l], steps*b, r.inputs[l].Cols)
+		}
 		for d, dir := range r.layers[l] {
 			k := (l*dirs + d) * b
 			var dhn, dcn []T
@@ -353,6 +361,9 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		}
 	}
 	r.dhn, r.dcn = nil, nil
+	if r.SkipInputGrad {
+		return nil
+	}
 	dx := nn.Workspace(&r.dx, b, steps*r.InputSize)
 	toBatchFirst(dx, &r.dIn[0], r.chunks, steps)
 	return dx
