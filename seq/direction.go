@@ -30,7 +30,6 @@ type direction[T Float] struct {
 	ones        []T
 	bias2       []T     // b_ih + b_hh, the bias of the input projection
 	valid       []uint8 // per sequence: is the current step within its length
-	validB      []uint8 // the same for the backward pass
 }
 
 // useKernels reports whether the fused C kernels of the netlib build serve
@@ -45,8 +44,44 @@ func f32[T Float](s []T) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
-// valid2 reports whether step t of sequence i is within its length.
-func valid2(lengths []int, i, t int) bool { return lengths == nil || t < lengths[i] }
+// withinLength reports whether step t of sequence i is within its length.
+func withinLength(lengths []int, i, t int) bool { return lengths == nil || t < lengths[i] }
+
+// validFlags returns, for the sequences of chunk c (with lengths, the
+// chunk's own), whether step t is within their length — the form the C
+// kernels take — or nil when every sequence uses all steps.
+func (d *direction[T]) validFlags(c chunk, lengths []int, t int) []uint8 {
+	if lengths == nil {
+		return nil
+	}
+	v := d.valid[c.b0 : c.b0+c.size]
+	for i, l := range lengths {
+		v[i] = 0
+		if t < l {
+			v[i] = 1
+		}
+	}
+	return v
+}
+
+// stepViews are the rows of the forward pass's workspaces that belong to
+// one chunk (nil for the buffers the cell type does not use).
+type stepViews[T Float] struct {
+	gates, hprev, cprev, tanc, hw []T
+}
+
+func (d *direction[T]) views(c chunk, steps int) stepViews[T] {
+	H := d.hidden
+	gh := d.cell.gates() * H
+	v := stepViews[T]{gates: rows(d.gates.Data, c, steps, gh), hprev: rows(d.hprev.Data, c, steps, H)}
+	switch d.cell {
+	case LSTM:
+		v.cprev, v.tanc = rows(d.cprev.Data, c, steps, H), rows(d.tanc.Data, c, steps, H)
+	case GRU:
+		v.hw = rows(d.hw.Data, c, steps, gh)
+	}
+	return v
+}
 
 // chunk is a block of sequences [b0, b0+size) of the batch. Workspaces are
 // chunk-major and time-major inside a chunk: row steps·b0 + t·size + i holds
@@ -114,20 +149,27 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, chunks []chun
 	})
 }
 
-// inputBias returns b_ih (+ b_hh except for the GRU, whose b_hn stays inside
-// the reset gate), computed once per call.
+// inputBias returns the bias of the input projection, computed once per
+// pass into a reused buffer.
 func (d *direction[T]) inputBias() []T {
-	if cap(d.bias2) < len(d.bih.Value) {
-		d.bias2 = make([]T, len(d.bih.Value))
+	d.bias2 = projectionBias(d.cell, d.bih.Value, d.bhh.Value, d.bias2)
+	return d.bias2
+}
+
+// projectionBias returns b_ih + b_hh in dst (reused when large enough) —
+// b_ih alone for the GRU, whose b_hn stays inside the reset gate.
+func projectionBias[T Float](cell CellType, bih, bhh, dst []T) []T {
+	if cap(dst) < len(bih) {
+		dst = make([]T, len(bih))
 	}
-	bias := d.bias2[:len(d.bih.Value)]
-	copy(bias, d.bih.Value)
-	if d.cell != GRU {
-		for i, v := range d.bhh.Value {
-			bias[i] += v
+	dst = dst[:len(bih)]
+	copy(dst, bih)
+	if cell != GRU {
+		for i, v := range bhh {
+			dst[i] += v
 		}
 	}
-	return bias
+	return dst
 }
 
 // forwardChunk runs the time loop for one chunk of b sequences: one GEMM for
@@ -136,29 +178,9 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 	b, H := c.size, d.hidden
 	gh := d.cell.gates() * H
 	ldo := outM.Cols
-	gates := rows(d.gates.Data, c, steps, gh)
-	hprev := rows(d.hprev.Data, c, steps, H)
+	v := d.views(c, steps)
+	gates, hprev, cprev, tanc, hw := v.gates, v.hprev, v.cprev, v.tanc, v.hw
 	out := rows(outM.Data, c, steps, ldo)
-	var cprev, tanc, hw []T
-	switch d.cell {
-	case LSTM:
-		cprev, tanc = rows(d.cprev.Data, c, steps, H), rows(d.tanc.Data, c, steps, H)
-	case GRU:
-		hw = rows(d.hw.Data, c, steps, gh)
-	}
-	valid := d.valid[c.b0 : c.b0+c.size]
-	validAt := func(t int) []uint8 {
-		if lengths == nil {
-			return nil
-		}
-		for i, l := range lengths {
-			valid[i] = 0
-			if t < l {
-				valid[i] = 1
-			}
-		}
-		return valid
-	}
 	for s := 0; s < steps; s++ {
 		t := s
 		if d.reverse {
@@ -175,12 +197,12 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
 			tc := tanc[t*b*H : (t+1)*b*H]
 			if useKernels[T]() {
-				kernels.LSTMStep(b, H, f32(g), f32(cp), f32(cn), f32(hn), f32(tc), f32(o), ldo, validAt(t))
+				kernels.LSTMStep(b, H, f32(g), f32(cp), f32(cn), f32(hn), f32(tc), f32(o), ldo, d.validFlags(c, lengths, t))
 				continue
 			}
 			for i := 0; i < b; i++ {
 				oi := o[i*ldo : i*ldo+H]
-				if !valid2(lengths, i, t) {
+				if !withinLength(lengths, i, t) {
 					clear(oi)
 					continue
 				}
@@ -197,12 +219,12 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 			}
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, hbeta, hwt, gh)
 			if useKernels[T]() {
-				kernels.GRUStep(b, H, f32(g), f32(hwt), f32(hp), f32(hn), f32(o), ldo, validAt(t))
+				kernels.GRUStep(b, H, f32(g), f32(hwt), f32(hp), f32(hn), f32(o), ldo, d.validFlags(c, lengths, t))
 				continue
 			}
 			for i := 0; i < b; i++ {
 				oi := o[i*ldo : i*ldo+H]
-				if !valid2(lengths, i, t) {
+				if !withinLength(lengths, i, t) {
 					clear(oi)
 					continue
 				}
@@ -211,12 +233,12 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 		default:
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
 			if d.cell == RNNTanh && useKernels[T]() {
-				kernels.RNNTanhStep(b, H, f32(g), f32(hn), f32(o), ldo, validAt(t))
+				kernels.RNNTanhStep(b, H, f32(g), f32(hn), f32(o), ldo, d.validFlags(c, lengths, t))
 				continue
 			}
 			for i := 0; i < b; i++ {
 				oi := o[i*ldo : i*ldo+H]
-				if !valid2(lengths, i, t) {
+				if !withinLength(lengths, i, t) {
 					clear(oi)
 					continue
 				}
@@ -253,9 +275,6 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 		nn.Workspace(&d.direct, b, H)
 	}
 	nn.Workspace(&d.dhPrev, b, H)
-	if cap(d.validB) < b {
-		d.validB = make([]uint8, b)
-	}
 	beta := T(0)
 	if accumulate {
 		beta = 1
@@ -310,18 +329,14 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 	b, H := c.size, d.hidden
 	gh := d.cell.gates() * H
 	ldo := dOutM.Cols
-	gates := rows(d.gates.Data, c, steps, gh)
-	hprev := rows(d.hprev.Data, c, steps, H)
+	v := d.views(c, steps)
+	gates, hprev, cprev, tanc, hw := v.gates, v.hprev, v.cprev, v.tanc, v.hw
 	dOut := rows(dOutM.Data, c, steps, ldo)
 	dG := rows(d.dG.Data, c, steps, gh)
 	dGh := dG
-	var cprev, tanc, hw, direct []T
-	switch d.cell {
-	case LSTM:
-		cprev, tanc = rows(d.cprev.Data, c, steps, H), rows(d.tanc.Data, c, steps, H)
-	case GRU:
+	var direct []T
+	if d.cell == GRU {
 		dGh = rows(d.dGh.Data, c, steps, gh)
-		hw = rows(d.hw.Data, c, steps, gh)
 		direct = d.direct.Data[c.b0*H : (c.b0+c.size)*H]
 	}
 	dhPrev := d.dhPrev.Data[c.b0*H : (c.b0+c.size)*H]
@@ -336,14 +351,14 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		hp := hprev[t*b*H : (t+1)*b*H]
 		if d.cell == LSTM && useKernels[T]() {
 			kernels.LSTMStepBackward(b, H, f32(g), f32(cprev[t*b*H:(t+1)*b*H]), f32(tanc[t*b*H:(t+1)*b*H]), f32(dh),
-				f32(dOut[t*b*ldo+d.col:]), ldo, f32(dc), f32(dg), d.validBack(lengths, c, t))
+				f32(dOut[t*b*ldo+d.col:]), ldo, f32(dc), f32(dg), d.validFlags(c, lengths, t))
 		} else {
 			d.backwardRows(b, t, gh, lengths, g, dg, dgh, hp, cprev, tanc, hw, direct, dOut, ldo, dh, dc)
 		}
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
 		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev, H)
 		for i := 0; i < b; i++ {
-			if !valid2(lengths, i, t) {
+			if !withinLength(lengths, i, t) {
 				continue // the state passed through this step unchanged
 			}
 			dhi := dh[i*H : (i+1)*H]
@@ -362,7 +377,7 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 func (d *direction[T]) backwardRows(b, t, gh int, lengths []int, g, dg, dgh, hp, cprev, tanc, hw, direct, dOut []T, ldo int, dh, dc []T) {
 	H := d.hidden
 	for i := 0; i < b; i++ {
-		if !valid2(lengths, i, t) {
+		if !withinLength(lengths, i, t) {
 			clear(dg[i*gh : (i+1)*gh])
 			clear(dgh[i*gh : (i+1)*gh])
 			continue
@@ -380,22 +395,6 @@ func (d *direction[T]) backwardRows(b, t, gh int, lengths []int, g, dg, dgh, hp,
 			rnnStepBackward(d.cell == RNNReLU, g[i*gh:(i+1)*gh], dhi, dy, dg[i*gh:(i+1)*gh])
 		}
 	}
-}
-
-// validBack returns the validity flags of step t for chunk c, or nil when
-// every sequence is long enough.
-func (d *direction[T]) validBack(lengths []int, c chunk, t int) []uint8 {
-	if lengths == nil {
-		return nil
-	}
-	v := d.validB[c.b0 : c.b0+c.size]
-	for i, l := range lengths {
-		v[i] = 0
-		if t < l {
-			v[i] = 1
-		}
-	}
-	return v
 }
 
 // parallel runs fn for every chunk, the first on the calling goroutine and

@@ -58,13 +58,28 @@ func (c *Classifier[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	hn, _ := c.RNN.FinalState()
 	b, h, dirs := x.Rows, c.RNN.HiddenSize, c.RNN.directions()
 	last := nn.Workspace(&c.last, b, dirs*h)
-	top := (c.RNN.NumLayers - 1) * dirs
+	copyTopStates(c.RNN, b, hn, last, true)
+	return c.FC.Forward(last, train)
+}
+
+// copyTopStates copies between the final states of r's top layer — rows
+// (top·dirs + d)·b + i of states, (layers·dirs·b, H) — and features
+// (b, dirs·H), whose row i concatenates the directions of sequence i:
+// states to features when toFeatures is set, back otherwise.
+func copyTopStates[T Float](r *Recurrent[T], b int, states, features *nn.Matrix[T], toFeatures bool) {
+	h, dirs := r.HiddenSize, r.directions()
+	top := (r.NumLayers - 1) * dirs
 	for d := 0; d < dirs; d++ {
 		for i := 0; i < b; i++ {
-			copy(last.Data[i*dirs*h+d*h:i*dirs*h+(d+1)*h], hn.Row((top+d)*b+i))
+			state := states.Row((top+d)*b + i)
+			feature := features.Row(i)[d*h : (d+1)*h]
+			if toFeatures {
+				copy(feature, state)
+			} else {
+				copy(state, feature)
+			}
 		}
 	}
-	return c.FC.Forward(last, train)
 }
 
 // Backward back-propagates the logits' gradient through the Dense layer into
@@ -76,12 +91,7 @@ func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
 	b, h, dirs := dlogits.Rows, r.HiddenSize, r.directions()
 	dhn := nn.Workspace(&c.dhn, r.NumLayers*dirs*b, h)
 	clear(dhn.Data)
-	top := (r.NumLayers - 1) * dirs
-	for d := 0; d < dirs; d++ {
-		for i := 0; i < b; i++ {
-			copy(dhn.Row((top+d)*b+i), dlast.Data[i*dirs*h+d*h:i*dirs*h+(d+1)*h])
-		}
-	}
+	copyTopStates(r, b, dhn, dlast, false)
 	r.SetFinalStateGrad(dhn, nil)
 	dy := nn.Workspace(&c.dy, b, r.steps*dirs*h)
 	clear(dy.Data)

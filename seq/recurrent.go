@@ -240,14 +240,15 @@ func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
 // (batch, steps·InputSize) and returns the outputs of the last layer,
 // (batch, steps·directions·HiddenSize), batch-first.
 func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) (y *nn.Matrix[T]) {
-	r.run(x.Rows, func() { y = r.forward(x, train) })
+	r.chunks = r.split(x.Rows)
+	r.run(func() { y = r.forward(x, train) })
 	return y
 }
 
 // run runs a pass with OpenBLAS held to one thread when the batch is split
 // into concurrent blocks: the blocks are the parallelism.
-func (r *Recurrent[T]) run(batch int, fn func()) {
-	if len(r.split(batch)) > 1 {
+func (r *Recurrent[T]) run(fn func()) {
+	if len(r.chunks) > 1 {
 		blas.RunSingleThreaded(fn)
 		return
 	}
@@ -260,7 +261,6 @@ func (r *Recurrent[T]) forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	}
 	b, steps := x.Rows, x.Cols/r.InputSize
 	r.batch, r.steps = b, steps
-	r.chunks = r.split(b)
 	if r.lengths != nil {
 		if len(r.lengths) != b {
 			panic(fmt.Sprintf("seq: %v.Forward: %d lengths for a batch of %d", r.Cell, len(r.lengths), b))
@@ -323,7 +323,7 @@ func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows int) {
 // gradient with respect to the input; InitialStateGrad returns those of the
 // initial states.
 func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) (dx *nn.Matrix[T]) {
-	r.run(r.batch, func() { dx = r.backward(dy) })
+	r.run(func() { dx = r.backward(dy) })
 	return dx
 }
 

@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/physml/physml/blas"
 	"github.com/physml/physml/nn"
 )
 
@@ -16,12 +15,13 @@ import (
 // through Recurrent, whose StepCell method returns a StepCell sharing the
 // trained parameters.
 type StepCell[T Float] struct {
-	Cell                       CellType
-	InputSize, HiddenSize      int
-	WeightIH, WeightHH         nn.Param[T]
-	BiasIH, BiasHH             nn.Param[T]
-	bias                       bool
-	gates, hw, scratch, cState nn.Matrix[T]
+	Cell                  CellType
+	InputSize, HiddenSize int
+	WeightIH, WeightHH    nn.Param[T]
+	BiasIH, BiasHH        nn.Param[T]
+	bias                  bool
+	gates, hw, scratch    nn.Matrix[T]
+	bias2                 []T // b_ih + b_hh
 }
 
 // NewLSTMCell returns a torch.nn.LSTMCell-compatible cell initialised from
@@ -75,11 +75,9 @@ func (c *StepCell[T]) Step(x, h, cell *nn.Matrix[T]) {
 	beta := T(0)
 	if c.bias {
 		beta = 1
+		c.bias2 = projectionBias(c.Cell, c.BiasIH.Value, c.BiasHH.Value, c.bias2)
 		for i := 0; i < b; i++ {
-			copy(g.Row(i), c.BiasIH.Value)
-			if c.Cell != GRU {
-				blas.Axpy(1, c.BiasHH.Value, g.Row(i))
-			}
+			copy(g.Row(i), c.bias2)
 		}
 	}
 	gemmNT(b, gh, c.InputSize, x.Data, c.InputSize, c.WeightIH.Value, c.InputSize, beta, g.Data, gh)
