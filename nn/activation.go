@@ -67,16 +67,16 @@ func (a *Activation[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 			y.Data[i] = v
 		}
 	case sigmoidKind:
-		if is32[T]() && kernels.Available {
-			kernels.Sigmoid(f32(x.Data), f32(y.Data))
+		if kernels.For32[T]() {
+			kernels.Sigmoid(kernels.Float32s(x.Data), kernels.Float32s(y.Data))
 			break
 		}
 		for i, v := range x.Data {
 			y.Data[i] = Sigmoid(v)
 		}
 	case tanhKind:
-		if is32[T]() && kernels.Available {
-			kernels.Tanh(f32(x.Data), f32(y.Data))
+		if kernels.For32[T]() {
+			kernels.Tanh(kernels.Float32s(x.Data), kernels.Float32s(y.Data))
 			break
 		}
 		for i, v := range x.Data {

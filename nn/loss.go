@@ -52,11 +52,11 @@ func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) fl
 	y := valuesOf("BCE", pred, target, grad)
 	n := float64(len(pred.Data))
 	var sum float64
-	if is32[T]() && kernels.Available {
+	if kernels.For32[T]() {
 		if cap(l.scratch) < len(pred.Data) {
 			l.scratch = make([]float32, len(pred.Data))
 		}
-		return kernels.BCE(f32(pred.Data), f32(y.Data), f32(grad.Data), l.scratch[:len(pred.Data)], float32(1/n)) / n
+		return kernels.BCE(kernels.Float32s(pred.Data), kernels.Float32s(y.Data), kernels.Float32s(grad.Data), l.scratch[:len(pred.Data)], float32(1/n)) / n
 	}
 	if is32[T]() {
 		// float32 fast path: the logs in float32 (Log32), the sum in float64.

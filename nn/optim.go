@@ -2,15 +2,9 @@ package nn
 
 import (
 	"math"
-	"unsafe"
 
 	"github.com/physml/physml/internal/kernels"
 )
-
-// f32 reinterprets a float32-sized slice; only called when is32[T] holds.
-func f32[T Float](s []T) []float32 {
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
-}
 
 // Optimizer updates parameters from their accumulated gradients, as a
 // torch.optim optimizer: Step applies one update, LR and SetLR read and set
@@ -148,9 +142,9 @@ func (o *Adam[T]) Step() {
 	eps, invBc2 := T(o.Eps), T(1/bc2Sqrt)
 	wd := T(o.WeightDecay)
 	shrink := T(1 - o.AdamConfig.LR*o.WeightDecay)
-	if is32[T]() && kernels.Available {
+	if kernels.For32[T]() {
 		for k, p := range o.params {
-			kernels.AdamStep(f32(p.Value), f32(p.Grad), f32(o.m[k]), f32(o.v[k]), float32(b1), float32(b2), float32(stepSize),
+			kernels.AdamStep(kernels.Float32s(p.Value), kernels.Float32s(p.Grad), kernels.Float32s(o.m[k]), kernels.Float32s(o.v[k]), float32(b1), float32(b2), float32(stepSize),
 				float32(invBc2), float32(eps), float32(wd), float32(shrink), o.decoupled)
 		}
 		return

@@ -2,7 +2,6 @@ package seq
 
 import (
 	"sync"
-	"unsafe"
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/kernels"
@@ -30,18 +29,6 @@ type direction[T Float] struct {
 	ones        []T
 	bias2       []T     // b_ih + b_hh, the bias of the input projection
 	valid       []uint8 // per sequence: is the current step within its length
-}
-
-// useKernels reports whether the fused C kernels of the netlib build serve
-// this element type.
-func useKernels[T Float]() bool {
-	var z T
-	return kernels.Available && unsafe.Sizeof(z) == 4
-}
-
-// f32 reinterprets a float32-sized slice; only called when useKernels is true.
-func f32[T Float](s []T) []float32 {
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
 // withinLength reports whether step t of sequence i is within its length.
@@ -196,8 +183,8 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 			copy(cp, cn)
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
 			tc := tanc[t*b*H : (t+1)*b*H]
-			if useKernels[T]() {
-				kernels.LSTMStep(b, H, f32(g), f32(cp), f32(cn), f32(hn), f32(tc), f32(o), ldo, d.validFlags(c, lengths, t))
+			if kernels.For32[T]() {
+				kernels.LSTMStep(b, H, kernels.Float32s(g), kernels.Float32s(cp), kernels.Float32s(cn), kernels.Float32s(hn), kernels.Float32s(tc), kernels.Float32s(o), ldo, d.validFlags(c, lengths, t))
 				continue
 			}
 			for i := 0; i < b; i++ {
@@ -218,8 +205,8 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 				}
 			}
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, hbeta, hwt, gh)
-			if useKernels[T]() {
-				kernels.GRUStep(b, H, f32(g), f32(hwt), f32(hp), f32(hn), f32(o), ldo, d.validFlags(c, lengths, t))
+			if kernels.For32[T]() {
+				kernels.GRUStep(b, H, kernels.Float32s(g), kernels.Float32s(hwt), kernels.Float32s(hp), kernels.Float32s(hn), kernels.Float32s(o), ldo, d.validFlags(c, lengths, t))
 				continue
 			}
 			for i := 0; i < b; i++ {
@@ -232,8 +219,8 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 			}
 		default:
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
-			if d.cell == RNNTanh && useKernels[T]() {
-				kernels.RNNTanhStep(b, H, f32(g), f32(hn), f32(o), ldo, d.validFlags(c, lengths, t))
+			if d.cell == RNNTanh && kernels.For32[T]() {
+				kernels.RNNTanhStep(b, H, kernels.Float32s(g), kernels.Float32s(hn), kernels.Float32s(o), ldo, d.validFlags(c, lengths, t))
 				continue
 			}
 			for i := 0; i < b; i++ {
@@ -349,9 +336,9 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		dg := dG[t*b*gh : (t+1)*b*gh]
 		dgh := dGh[t*b*gh : (t+1)*b*gh]
 		hp := hprev[t*b*H : (t+1)*b*H]
-		if d.cell == LSTM && useKernels[T]() {
-			kernels.LSTMStepBackward(b, H, f32(g), f32(cprev[t*b*H:(t+1)*b*H]), f32(tanc[t*b*H:(t+1)*b*H]), f32(dh),
-				f32(dOut[t*b*ldo+d.col:]), ldo, f32(dc), f32(dg), d.validFlags(c, lengths, t))
+		if d.cell == LSTM && kernels.For32[T]() {
+			kernels.LSTMStepBackward(b, H, kernels.Float32s(g), kernels.Float32s(cprev[t*b*H:(t+1)*b*H]), kernels.Float32s(tanc[t*b*H:(t+1)*b*H]), kernels.Float32s(dh),
+				kernels.Float32s(dOut[t*b*ldo+d.col:]), ldo, kernels.Float32s(dc), kernels.Float32s(dg), d.validFlags(c, lengths, t))
 		} else {
 			d.backwardRows(b, t, gh, lengths, g, dg, dgh, hp, cprev, tanc, hw, direct, dOut, ldo, dh, dc)
 		}
