@@ -270,6 +270,22 @@ func (a *Autoencoder[T]) ReconstructionErrors(x *nn.Matrix[T]) []float64 {
 	return errs
 }
 
+// ReconstructionMSE returns the mean squared error between the rows of x and
+// their reconstructions, over all elements: the figure the lecture reports.
+func (a *Autoencoder[T]) ReconstructionMSE(x *nn.Matrix[T]) float64 {
+	return meanSquaredDiff(a.Reconstruct(x).Data, x.Data)
+}
+
+// meanSquaredDiff returns the mean of (a_i − b_i)², accumulated in float64.
+func meanSquaredDiff[T Float](a, b []T) float64 {
+	var s float64
+	for i := range a {
+		d := float64(a[i]) - float64(b[i])
+		s += d * d
+	}
+	return s / float64(len(a))
+}
+
 // TrainingLoss returns the loss to train with: the reconstruction loss of
 // the configuration plus the sparsity penalty of the last Forward.
 func (a *Autoencoder[T]) TrainingLoss() nn.Loss[T] {

@@ -60,8 +60,7 @@ func CompareLinearWithPCA[T Float](ctx context.Context, a *Autoencoder[T], x *nn
 		return res, err
 	}
 	res.PCAMSE = meanSquaredDiff(back.RawMatrix().Data, x64.Data)
-	rec := nn.Convert[float64](a.Reconstruct(x))
-	res.AutoencoderMSE = meanSquaredDiff(rec.Data, x64.Data)
+	res.AutoencoderMSE = a.ReconstructionMSE(x)
 
 	// The decoder weight is (p, k): its columns span the learned subspace.
 	w := a.Decoder.Layers[0].Params()[0]
@@ -73,13 +72,4 @@ func CompareLinearWithPCA[T Float](ctx context.Context, a *Autoencoder[T], x *nn
 	}
 	res.Angles, err = decomposition.PrincipalAngles(basis, pca.Components)
 	return res, err
-}
-
-func meanSquaredDiff(a, b []float64) float64 {
-	var s float64
-	for i := range a {
-		d := a[i] - b[i]
-		s += d * d
-	}
-	return s / float64(len(a))
 }

@@ -26,16 +26,6 @@ func pixels(im *dataset.Images) *nn.Matrix[float32] {
 	return nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[float32](im.Pixels, dataset.Unit))
 }
 
-func testMSE(a *Autoencoder[float32], x *nn.Matrix[float32]) float64 {
-	rec := a.Reconstruct(x)
-	var s float64
-	for i, v := range rec.Data {
-		d := float64(v - x.Data[i])
-		s += d * d
-	}
-	return s / float64(len(x.Data))
-}
-
 // TestLectureAutoencoderOnMNISTSlice trains 784-256-64-256-784 (ReLU,
 // sigmoid output, BCE, Adam 1e-3, batch 128) on 10000 images.
 func TestLectureAutoencoderOnMNISTSlice(t *testing.T) {
@@ -52,7 +42,7 @@ func TestLectureAutoencoderOnMNISTSlice(t *testing.T) {
 	var mse []float64
 	_, err = nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
 		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 1, OnEpoch: func(e nn.EpochStats) {
-			mse = append(mse, testMSE(a, xt))
+			mse = append(mse, a.ReconstructionMSE(xt))
 			t.Logf("epoch %d: train BCE %.4f, test reconstruction MSE %.4f", e.Epoch, e.TrainLoss, mse[len(mse)-1])
 		}})
 	if err != nil {

@@ -121,11 +121,10 @@ func normalizationFor(out ae.Activation) dataset.Normalization {
 }
 
 func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.Writer) error {
-	train, test, err := o.mnist()
+	train, test, err := o.mnist(o.trainLimit, o.testLimit)
 	if err != nil {
 		return err
 	}
-	train, test = limit(train, o.trainLimit), limit(test, o.testLimit)
 	ctx, cancel, err := o.start()
 	if err != nil {
 		return err
@@ -147,20 +146,11 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 	dtype := fmt.Sprintf("%T", T(0))
 	fmt.Fprintf(stdout, "%v; %d parameters, %s, inputs %v, backend %s\n", model, nn.CountParams(model.Params()), dtype, norm, backendLine())
 	prog := newProgress(stderr, o.epochs)
-	mse := func() float64 {
-		rec := model.Reconstruct(xt)
-		var s float64
-		for i, v := range rec.Data {
-			d := float64(v - xt.Data[i])
-			s += d * d
-		}
-		return s / float64(len(rec.Data))
-	}
 	var testMSE []float64
 	fitCfg.OnBatch = prog.batch
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
 		prog.done()
-		testMSE = append(testMSE, mse())
+		testMSE = append(testMSE, model.ReconstructionMSE(xt))
 		fmt.Fprintf(stdout, "epoch %2d  train %v %.4f  test reconstruction MSE %.4f  %v\n", e.Epoch, cfg.Loss, e.TrainLoss, testMSE[len(testMSE)-1], e.Duration.Round(10*time.Millisecond))
 	}
 	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), model.TrainingLoss(), nn.Optimizer[T](nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})),

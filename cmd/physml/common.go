@@ -65,14 +65,19 @@ func (c *common) start() (context.Context, context.CancelFunc, error) {
 
 func (c *common) path(name string) string { return filepath.Join(c.out, name) }
 
-func (c *common) mnist() (train, test *dataset.Images, err error) {
+// mnist loads MNIST from --data (or where MNISTDir finds it) and keeps the
+// first trainLimit training and testLimit test images (all when 0).
+func (c *common) mnist(trainLimit, testLimit int) (train, test *dataset.Images, err error) {
 	dir := c.data
 	if dir == "" {
 		if dir, err = dataset.MNISTDir(); err != nil {
 			return nil, nil, err
 		}
 	}
-	return dataset.LoadMNIST(dir)
+	if train, test, err = dataset.LoadMNIST(dir); err != nil {
+		return nil, nil, err
+	}
+	return limit(train, trainLimit), limit(test, testLimit), nil
 }
 
 // limit returns the first n images (all when n is 0 or too large).

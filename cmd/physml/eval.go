@@ -32,11 +32,10 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, test, err := c.mnist()
+	_, test, err := c.mnist(0, *testLimit)
 	if err != nil {
 		return err
 	}
-	test = limit(test, *testLimit)
 	switch meta["physml.model"] {
 	case "classifier":
 		return evalClassifier(*model, tensors, meta, test, stdout)
@@ -103,12 +102,6 @@ func evalAutoencoder(path string, tensors map[string]nn.Tensor, meta map[string]
 	}
 	norm := normalizationFor(cfg.Output)
 	xt := nn.MatrixFrom(test.Len(), dataset.MNISTPixels, dataset.Floats[float32](test.Pixels, norm))
-	rec := m.Reconstruct(xt)
-	var s float64
-	for i, v := range rec.Data {
-		d := float64(v - xt.Data[i])
-		s += d * d
-	}
-	fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %d images\n", path, strings.ReplaceAll(meta["physml.layers"], ",", "-"), s/float64(len(rec.Data)), test.Len())
+	fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %d images\n", path, strings.ReplaceAll(meta["physml.layers"], ",", "-"), m.ReconstructionMSE(xt), test.Len())
 	return nil
 }

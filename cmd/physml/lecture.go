@@ -87,11 +87,10 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 	if err := c.check(); err != nil {
 		return err
 	}
-	train, _, err := c.mnist()
+	train, _, err := c.mnist(*n, 0)
 	if err != nil {
 		return err
 	}
-	train = limit(train, *n)
 	ctx, cancel, err := c.start()
 	if err != nil {
 		return err

@@ -122,11 +122,10 @@ func mnistSequences[T nn.Float](im *dataset.Images) nn.Dataset[T] {
 }
 
 func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
-	train, test, err := o.mnist()
+	train, test, err := o.mnist(o.trainLimit, o.testLimit)
 	if err != nil {
 		return err
 	}
-	train, test = limit(train, o.trainLimit), limit(test, o.testLimit)
 	ctx, cancel, err := o.start()
 	if err != nil {
 		return err
@@ -187,34 +186,25 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	return fitErr
 }
 
-func confusionCSV(cm [][]int) string {
-	var b strings.Builder
-	b.WriteString("true\\predicted")
-	for j := range cm {
-		fmt.Fprintf(&b, ",%d", j)
-	}
-	b.WriteString("\n")
-	for i, row := range cm {
-		fmt.Fprintf(&b, "%d", i)
-		for _, v := range row {
-			fmt.Fprintf(&b, ",%d", v)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
-}
+func confusionCSV(cm [][]int) string { return formatConfusion(cm, "true\\predicted", "%d", ",%d") }
 
 func confusionTable(cm [][]int) string {
+	return "confusion matrix (rows: true digit, columns: predicted)\n" + formatConfusion(cm, "     ", "%5d", "%6d")
+}
+
+// formatConfusion writes a header of predicted classes after corner, then a
+// row per true class: its label in the first format, the counts in cell.
+func formatConfusion(cm [][]int, corner, first, cell string) string {
 	var b strings.Builder
-	b.WriteString("confusion matrix (rows: true digit, columns: predicted)\n     ")
+	b.WriteString(corner)
 	for j := range cm {
-		fmt.Fprintf(&b, "%6d", j)
+		fmt.Fprintf(&b, cell, j)
 	}
 	b.WriteString("\n")
 	for i, row := range cm {
-		fmt.Fprintf(&b, "%5d", i)
+		fmt.Fprintf(&b, first, i)
 		for _, v := range row {
-			fmt.Fprintf(&b, "%6d", v)
+			fmt.Fprintf(&b, cell, v)
 		}
 		b.WriteString("\n")
 	}

@@ -140,11 +140,10 @@ func (o *pcaOptions) model() (*decomposition.PCA, error) {
 // load reads --input, or MNIST's training images.
 func (o *pcaOptions) load() (*mat.Dense, []int, error) {
 	if o.input == "" {
-		train, _, err := o.mnist()
+		train, _, err := o.mnist(o.limit, 0)
 		if err != nil {
 			return nil, nil, err
 		}
-		train = limit(train, o.limit)
 		return mat.NewDense(train.Len(), dataset.MNISTPixels, dataset.Floats[float64](train.Pixels, dataset.Unit)), train.Labels, nil
 	}
 	switch strings.ToLower(filepath.Ext(o.input)) {
