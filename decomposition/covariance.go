@@ -51,11 +51,10 @@ func center(data []float64, n, p int) []float64 {
 // view is read-only row-major access to a mat.Matrix: the storage of a
 // *mat.Dense itself, or a copy of any other matrix.
 type view struct {
-	data     []float64
-	stride   int
-	n, p     int
-	what     string
-	borrowed bool // data belongs to the caller
+	data   []float64
+	stride int
+	n, p   int
+	what   string
 }
 
 // viewOf returns a view of a. A *mat.Dense is used in place and its entries
@@ -64,7 +63,7 @@ type view struct {
 func viewOf(what string, a mat.Matrix) (view, error) {
 	if d, ok := a.(*mat.Dense); ok {
 		raw := d.RawMatrix()
-		v := view{data: raw.Data, stride: raw.Stride, n: raw.Rows, p: raw.Cols, what: what, borrowed: true}
+		v := view{data: raw.Data, stride: raw.Stride, n: raw.Rows, p: raw.Cols, what: what}
 		if v.p == 0 {
 			v.stride = 1
 		}
@@ -138,9 +137,7 @@ func (v view) comoment(mean []float64) []float64 {
 	for from := 0; from < v.n; from += blockRows {
 		rows := min(blockRows, v.n-from)
 		for i := 0; i < rows; i++ {
-			r := block[i*p : (i+1)*p]
-			copy(r, v.row(from+i))
-			blas.Axpy(-1, mean, r)
+			v.centerRow(block[i*p:(i+1)*p], from+i, mean)
 		}
 		blas.Syrk(blas.Upper, blas.Trans, p, rows, 1, block, max(p, 1), 1, c, max(p, 1))
 	}
@@ -152,11 +149,15 @@ func (v view) comoment(mean []float64) []float64 {
 func (v view) centered(mean []float64) []float64 {
 	out := make([]float64, v.n*v.p)
 	for i := 0; i < v.n; i++ {
-		r := out[i*v.p : (i+1)*v.p]
-		copy(r, v.row(i))
-		blas.Axpy(-1, mean, r)
+		v.centerRow(out[i*v.p:(i+1)*v.p], i, mean)
 	}
 	return out
+}
+
+// centerRow writes row i minus mean into dst.
+func (v view) centerRow(dst []float64, i int, mean []float64) {
+	copy(dst, v.row(i))
+	blas.Axpy(-1, mean, dst)
 }
 
 // Covariance returns the p×p sample covariance matrix of the rows of X,
