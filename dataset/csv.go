@@ -138,11 +138,3 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	}
 	return t, nil
 }
-
-// Split shuffles n sample indices with seed and returns the first
-// (1 − fraction)·n as training and the rest as validation indices.
-func Split(n int, fraction float64, seed uint64) (train, validation []int) {
-	perm := permutation(n, seed)
-	nVal := int(math.Round(fraction * float64(n)))
-	return perm[:n-nVal], perm[n-nVal:]
-}

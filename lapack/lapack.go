@@ -83,7 +83,7 @@ func SVD(m, n int, a []float64, lda int, s, u []float64, ldu int, vt []float64, 
 	// Sign convention on the rows of Vᵀ, i.e. the columns of V = (Vᵀ)ᵀ.
 	for i := 0; i < r; i++ {
 		row := vt[i*ldvt : i*ldvt+n]
-		if row[argMaxAbs(row)] < 0 {
+		if row[argMaxAbs(row, n, 1)] < 0 {
 			for j := range row {
 				row[j] = -row[j]
 			}
@@ -113,13 +113,7 @@ func QR(m, n int, a []float64, lda int) {
 // m×k row-major matrix v positive.
 func flipColumns(m, k int, v []float64, ldv int) {
 	for j := 0; j < k; j++ {
-		best, bestAbs := 0, -1.0
-		for i := 0; i < m; i++ {
-			if a := math.Abs(v[i*ldv+j]); a > bestAbs {
-				best, bestAbs = i, a
-			}
-		}
-		if v[best*ldv+j] < 0 {
+		if v[argMaxAbs(v[j:], m, ldv)*ldv+j] < 0 {
 			for i := 0; i < m; i++ {
 				v[i*ldv+j] = -v[i*ldv+j]
 			}
@@ -127,11 +121,11 @@ func flipColumns(m, k int, v []float64, ldv int) {
 	}
 }
 
-// argMaxAbs returns the index of the first largest |x[i]|.
-func argMaxAbs(x []float64) int {
+// argMaxAbs returns the index i < n of the first largest |x[i·inc]|.
+func argMaxAbs(x []float64, n, inc int) int {
 	best, bestAbs := 0, -1.0
-	for i, v := range x {
-		if a := math.Abs(v); a > bestAbs {
+	for i := 0; i < n; i++ {
+		if a := math.Abs(x[i*inc]); a > bestAbs {
 			best, bestAbs = i, a
 		}
 	}

@@ -34,7 +34,7 @@ type Classifier[T Float] struct {
 	RNN *Recurrent[T]
 	FC  *nn.Dense[T]
 
-	last, dhn, dy nn.Matrix[T]
+	last, dhn nn.Matrix[T]
 }
 
 // NewClassifier returns a recurrent classifier with PyTorch's default
@@ -93,9 +93,8 @@ func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
 	clear(dhn.Data)
 	copyTopStates(r, b, dhn, dlast, false)
 	r.SetFinalStateGrad(dhn, nil)
-	dy := nn.Workspace(&c.dy, b, r.steps*dirs*h)
-	clear(dy.Data)
-	return r.Backward(dy)
+	return r.Backward(nil) // the outputs of the other steps feed nothing
+
 }
 
 // Params returns the recurrent parameters prefixed "lstm." (or "gru.",

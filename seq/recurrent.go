@@ -322,6 +322,9 @@ func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows int) {
 // SetFinalStateGrad, accumulates all parameter gradients and returns the
 // gradient with respect to the input; InitialStateGrad returns those of the
 // initial states.
+//
+// dy may be nil when only the final states receive gradient (a
+// many-to-one head): the outputs then count as having zero gradient.
 func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) (dx *nn.Matrix[T]) {
 	r.run(func() { dx = r.backward(dy) })
 	return dx
@@ -330,7 +333,7 @@ func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) (dx *nn.Matrix[T]) {
 func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	b, steps := r.batch, r.steps
 	dirs, h := r.directions(), r.HiddenSize
-	if dy.Rows != b || dy.Cols != steps*dirs*h {
+	if dy != nil && (dy.Rows != b || dy.Cols != steps*dirs*h) {
 		panic(fmt.Sprintf("seq: %v.Backward: gradient is %s, want %d×%d", r.Cell, dy.Shape(), b, steps*dirs*h))
 	}
 	rows := r.NumLayers * dirs * b
@@ -339,7 +342,11 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dh0 := nn.Workspace(&r.dh0, rows, h)
 	dc0 := nn.Workspace(&r.dc0, rows, h)
 	dOut := nn.Workspace(&r.dLastOut, steps*b, dirs*h)
-	toTimeMajor(dOut, dy, r.chunks, steps)
+	if dy == nil {
+		clear(dOut.Data)
+	} else {
+		toTimeMajor(dOut, dy, r.chunks, steps)
+	}
 	for l := r.NumLayers - 1; l >= 0; l-- {
 		var dIn *nn.Matrix[T]
 		if l > 0 || !r.SkipInputGrad {

@@ -137,16 +137,13 @@ func (p *progress) done() {
 	}
 }
 
-// writeAtomic writes data to path through a temporary file and a rename.
-func writeAtomic(path string, data []byte) error { return nn.WriteFileAtomic(path, data) }
-
 // render writes an image produced by fn into path atomically.
 func render(path string, fn func(w io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := fn(&buf); err != nil {
 		return fmt.Errorf("rendering %s: %w", path, err)
 	}
-	return writeAtomic(path, buf.Bytes())
+	return nn.WriteFileAtomic(path, buf.Bytes())
 }
 
 // parseInts parses "256,64".

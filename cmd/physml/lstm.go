@@ -178,7 +178,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 		}
 	}
 	cm := nn.ConfusionMatrix(predicted, test.Labels, 10)
-	if err := writeAtomic(o.path("confusion.csv"), []byte(confusionCSV(cm))); err != nil {
+	if err := nn.WriteFileAtomic(o.path("confusion.csv"), []byte(confusionCSV(cm))); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, confusionTable(cm))

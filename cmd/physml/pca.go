@@ -12,6 +12,7 @@ import (
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/nn"
 )
 
 type pcaOptions struct {
@@ -90,14 +91,14 @@ func runPCA(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(o.path("components.npy"), comp); err != nil {
+	if err := nn.WriteFileAtomic(o.path("components.npy"), comp); err != nil {
 		return err
 	}
 	sc, err := dataset.EncodeNpy([]int{n, k}, scores.RawMatrix().Data)
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(o.path("scores.npy"), sc); err != nil {
+	if err := nn.WriteFileAtomic(o.path("scores.npy"), sc); err != nil {
 		return err
 	}
 	if err := saveScree(o.path("scree.png"), pca.ExplainedVarianceRatio); err != nil {
