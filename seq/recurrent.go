@@ -387,12 +387,7 @@ func (r *Recurrent[T]) split(b int) []chunk {
 	if len(r.chunks) == n && r.chunks[n-1].b0+r.chunks[n-1].size == b {
 		return r.chunks
 	}
-	chunks := make([]chunk, n)
-	for k := range chunks {
-		b0, b1 := k*b/n, (k+1)*b/n
-		chunks[k] = chunk{b0, b1 - b0}
-	}
-	return chunks
+	return splitRange(b, n)
 }
 
 // toTimeMajor copies batch-first x (b, steps·f) into dst in the chunk
