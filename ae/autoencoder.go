@@ -122,7 +122,7 @@ func (c Config) Validate() error {
 	if c.Loss == BCELoss && c.Output != Sigmoid {
 		return fmt.Errorf("ae: binary cross-entropy needs outputs in [0, 1]: use the sigmoid output activation, not %v", c.Output)
 	}
-	if c.Sparsity < 0 {
+	if !(c.Sparsity >= 0) || math.IsInf(c.Sparsity, 0) {
 		return fmt.Errorf("ae: sparsity weight %g is negative", c.Sparsity)
 	}
 	return nil

@@ -127,28 +127,46 @@ func escapeModulePath(p string) string {
 
 // LoadMNIST reads the MNIST training (60000) and test (10000) sets from dir
 // (see MNISTDir), accepting the files gzipped (name.gz) or not.
-func LoadMNIST(dir string) (train, test *Images, err error) {
-	train, err = loadMNISTSet(dir, "train")
+func LoadMNIST(dir string) (train, test *Images, err error) { return LoadMNISTLimits(dir, 0, 0) }
+
+// LoadMNISTLimits reads the first trainLimit training and testLimit test
+// images (all when 0) and stops reading the files there. The images must be
+// 28×28 and there must be at least one in each set.
+func LoadMNISTLimits(dir string, trainLimit, testLimit int) (train, test *Images, err error) {
+	if trainLimit < 0 || testLimit < 0 {
+		return nil, nil, fmt.Errorf("dataset: MNIST limits %d and %d must not be negative", trainLimit, testLimit)
+	}
+	train, err = loadMNISTSet(dir, "train", trainLimit)
 	if err != nil {
 		return nil, nil, err
 	}
-	test, err = loadMNISTSet(dir, "t10k")
+	test, err = loadMNISTSet(dir, "t10k", testLimit)
 	if err != nil {
 		return nil, nil, err
 	}
 	return train, test, nil
 }
 
-func loadMNISTSet(dir, prefix string) (*Images, error) {
-	images, err := readIDXEither(filepath.Join(dir, prefix+"-images-idx3-ubyte"))
+func loadMNISTSet(dir, prefix string, limit int) (*Images, error) {
+	images, err := readIDXEither(filepath.Join(dir, prefix+"-images-idx3-ubyte"), limit)
 	if err != nil {
 		return nil, err
 	}
-	labels, err := readIDXEither(filepath.Join(dir, prefix+"-labels-idx1-ubyte"))
+	labels, err := readIDXEither(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), limit)
 	if err != nil {
 		return nil, err
 	}
-	return NewImages(images.idx, labels.idx, images.path, labels.path)
+	im, err := NewImages(images.idx, labels.idx, images.path, labels.path)
+	if err != nil {
+		return nil, err
+	}
+	if im.Rows != MNISTRows || im.Cols != MNISTCols {
+		return nil, fmt.Errorf("%s: images of %d×%d pixels; MNIST images are %d×%d", images.path, im.Rows, im.Cols, MNISTRows, MNISTCols)
+	}
+	if im.Len() == 0 {
+		return nil, fmt.Errorf("%s: no images", images.path)
+	}
+	return im, nil
 }
 
 type namedIDX struct {
@@ -156,10 +174,11 @@ type namedIDX struct {
 	path string
 }
 
-// readIDXEither reads path.gz or path, whichever exists.
-func readIDXEither(path string) (namedIDX, error) {
+// readIDXEither reads the first limit records (all when 0) of path.gz or
+// path, whichever exists.
+func readIDXEither(path string, limit int) (namedIDX, error) {
 	for _, p := range []string{path + ".gz", path} {
-		idx, err := ReadIDXFile(p)
+		idx, err := ReadIDXFileLimits(p, Limits{Rows: limit})
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}

@@ -2,17 +2,19 @@ package dataset
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/physml/physml/internal/fileio"
 )
 
 // Array is a numeric array read from or written to NumPy's .npy format:
@@ -25,87 +27,122 @@ type Array struct {
 // maxNpyHeader bounds the header of a .npy file.
 const maxNpyHeader = 1 << 20
 
-var (
-	npyDescr   = regexp.MustCompile(`'descr'\s*:\s*'([^']*)'`)
-	npyFortran = regexp.MustCompile(`'fortran_order'\s*:\s*(True|False)`)
-	npyShape   = regexp.MustCompile(`'shape'\s*:\s*\(([^)]*)\)`)
-)
-
 // ParseNpy decodes a .npy file held in data: version 1, 2 or 3 headers;
 // little- or big-endian float32/float64, signed and unsigned integers of 1 to
 // 8 bytes and booleans; C or Fortran order (returned in C order). The
 // element count the header claims is checked against the data before
 // anything is allocated.
 func ParseNpy(data []byte) (*Array, error) {
-	if len(data) < 10 || string(data[:6]) != "\x93NUMPY" {
+	return DecodeNpy(bytes.NewReader(data), int64(len(data)), Limits{})
+}
+
+// DecodeNpy reads a .npy stream from r as ParseNpy does, taking only the
+// first lim.Rows rows when lim.Rows is positive. size is the number of
+// bytes r holds, or −1 when unknown (a compressed member): with a known size
+// the claimed shape is checked against it before allocating; without, the
+// values are read in chunks, so memory grows only with the data that is
+// really there. The claimed size is always checked against lim.MaxBytes.
+func DecodeNpy(r io.Reader, size int64, lim Limits) (*Array, error) {
+	var pre [12]byte
+	if _, err := io.ReadFull(r, pre[:10]); err != nil || string(pre[:6]) != "\x93NUMPY" {
 		return nil, errors.New("not a .npy file: magic string \\x93NUMPY missing")
 	}
-	major := data[6]
+	major := pre[6]
 	var hlen, start int
 	switch major {
 	case 1:
-		hlen, start = int(binary.LittleEndian.Uint16(data[8:10])), 10
+		hlen, start = int(binary.LittleEndian.Uint16(pre[8:10])), 10
 	case 2, 3:
-		if len(data) < 12 {
+		if _, err := io.ReadFull(r, pre[10:12]); err != nil {
 			return nil, errors.New("header length: file too short")
 		}
-		hlen, start = int(binary.LittleEndian.Uint32(data[8:12])), 12
+		hlen, start = int(binary.LittleEndian.Uint32(pre[8:12])), 12
 	default:
-		return nil, fmt.Errorf("format version %d.%d: want 1, 2 or 3", major, data[7])
+		return nil, fmt.Errorf("format version %d.%d: want 1, 2 or 3", major, pre[7])
 	}
-	if hlen > maxNpyHeader || start+hlen > len(data) {
-		return nil, fmt.Errorf("header length %d exceeds the file (%d bytes)", hlen, len(data))
+	if hlen > maxNpyHeader || (size >= 0 && int64(start+hlen) > size) {
+		return nil, fmt.Errorf("header length %d exceeds the file (%d bytes)", hlen, size)
 	}
-	header := string(data[start : start+hlen])
-	body := data[start+hlen:]
-	m := npyDescr.FindStringSubmatch(header)
-	if m == nil {
-		return nil, fmt.Errorf("header %q has no 'descr'", strings.TrimSpace(header))
+	hbuf := make([]byte, hlen)
+	if _, err := io.ReadFull(r, hbuf); err != nil {
+		return nil, fmt.Errorf("header truncated: want %d bytes", hlen)
 	}
-	descr := m[1]
-	fortran := false
-	if f := npyFortran.FindStringSubmatch(header); f != nil {
-		fortran = f[1] == "True"
+	h, err := parseNpyHeader(string(hbuf))
+	if err != nil {
+		return nil, fmt.Errorf("header %q: %v", strings.TrimSpace(string(hbuf)), err)
 	}
-	s := npyShape.FindStringSubmatch(header)
-	if s == nil {
-		return nil, fmt.Errorf("header %q has no 'shape'", strings.TrimSpace(header))
-	}
-	var shape []int
-	count := int64(1)
-	for _, part := range strings.Split(s[1], ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		d, err := strconv.Atoi(strings.TrimSuffix(part, "L"))
-		if err != nil || d < 0 {
-			return nil, fmt.Errorf("shape (%s): bad dimension %q", s[1], part)
-		}
-		if d > 0 && count > int64(len(body))/int64(d) {
-			return nil, fmt.Errorf("shape (%s) claims more elements than the %d data bytes hold", s[1], len(body))
-		}
-		count *= int64(d)
-		shape = append(shape, d)
-	}
-	decode, size, err := npyDecoder(descr)
+	decode, esize, err := npyDecoder(h.descr)
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(body)) < count*int64(size) {
-		return nil, fmt.Errorf("data truncated: shape %v of %s needs %d bytes, file has %d", shape, descr, count*int64(size), len(body))
+	body := int64(-1)
+	if size >= 0 {
+		body = size - int64(start+hlen)
 	}
-	values := make([]float64, count)
-	for i := range values {
-		values[i] = decode(body[i*size:])
+	count, err := elementCount(h.shape, body, int64(esize))
+	if err != nil {
+		return nil, err
 	}
-	if fortran && len(shape) > 1 {
+	shape := h.shape
+	want := count // elements to read
+	if lim.Rows > 0 && len(shape) > 0 && lim.Rows < shape[0] && (!h.fortran || len(shape) == 1) {
+		want = count / int64(shape[0]) * int64(lim.Rows)
+		shape = append([]int{lim.Rows}, shape[1:]...)
+	}
+	if err := lim.checkBytes(fmt.Sprintf("shape %v", shape), want*8); err != nil {
+		return nil, err
+	}
+	values, err := readValues(r, want, esize, decode, body >= 0)
+	if err != nil {
+		return nil, fmt.Errorf("data of shape %v (%s): %v", shape, h.descr, err)
+	}
+	if h.fortran && len(shape) > 1 {
 		values = fortranToC(values, shape)
+		if n := lim.rows(shape[0]); n < shape[0] {
+			values = values[:int64(n)*(count/int64(shape[0]))]
+			shape = append([]int{n}, shape[1:]...)
+		}
 	}
-	if shape == nil {
-		shape = []int{}
+	return &Array{Shape: slices.Clone(shape), Data: values}, nil
+}
+
+// elementCount multiplies the dimensions without overflow, checking them
+// against the body's size in bytes when it is known (body ≥ 0).
+func elementCount(shape []int, body, esize int64) (int64, error) {
+	count := int64(1)
+	for _, d := range shape {
+		if d > 0 && count > (1<<62)/int64(d)/esize {
+			return 0, fmt.Errorf("shape %v: too many elements", shape)
+		}
+		count *= int64(d)
 	}
-	return &Array{Shape: shape, Data: values}, nil
+	if body >= 0 && body < count*esize {
+		return 0, fmt.Errorf("data truncated: shape %v needs %d bytes, file has %d", shape, count*esize, body)
+	}
+	return count, nil
+}
+
+// readValues decodes count elements of esize bytes from r. When the data's
+// presence is not known in advance, the slice grows with what is read.
+func readValues(r io.Reader, count int64, esize int, decode func([]byte) float64, known bool) ([]float64, error) {
+	const chunk = 1 << 16 // elements per read
+	capacity := count
+	if !known {
+		capacity = min(count, chunk)
+	}
+	values := make([]float64, 0, capacity)
+	buf := make([]byte, int(min(count, chunk))*esize)
+	for int64(len(values)) < count {
+		n := int(min(count-int64(len(values)), chunk))
+		b := buf[:n*esize]
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, fmt.Errorf("truncated after %d of %d elements", len(values), count)
+		}
+		for i := 0; i < n; i++ {
+			values = append(values, decode(b[i*esize:]))
+		}
+	}
+	return values, nil
 }
 
 // npyDecoder returns a decoder for one element of the NumPy dtype descr.
@@ -175,12 +212,17 @@ func fortranToC(values []float64, shape []int) []float64 {
 }
 
 // ReadNpy reads a .npy file; errors name the file.
-func ReadNpy(path string) (*Array, error) {
-	data, err := os.ReadFile(path)
+func ReadNpy(path string) (*Array, error) { return ReadNpyLimits(path, Limits{}) }
+
+// ReadNpyLimits reads a .npy file within lim: only its first lim.Rows rows
+// when that is positive. Only regular files are read.
+func ReadNpyLimits(path string, lim Limits) (*Array, error) {
+	f, size, err := fileio.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	a, err := ParseNpy(data)
+	defer f.Close()
+	a, err := DecodeNpy(bufio.NewReaderSize(f, 1<<16), size, lim)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -190,11 +232,14 @@ func ReadNpy(path string) (*Array, error) {
 // EncodeNpy encodes a float64 array in .npy format version 1.0 ('<f8', C
 // order), which numpy.load reads.
 func EncodeNpy(shape []int, data []float64) ([]byte, error) {
-	n := 1
+	// Refuse what DecodeNpy would refuse: negative or overflowing shapes.
 	for _, d := range shape {
-		n *= d
+		if d < 0 {
+			return nil, fmt.Errorf("dataset: shape %v has a negative dimension", shape)
+		}
 	}
-	if n != len(data) {
+	n, err := elementCount(shape, -1, 8)
+	if err != nil || n != int64(len(data)) {
 		return nil, fmt.Errorf("dataset: shape %v for %d values", shape, len(data))
 	}
 	dims := make([]string, len(shape))
@@ -221,33 +266,55 @@ func EncodeNpy(shape []int, data []float64) ([]byte, error) {
 
 // ReadNpz reads the arrays of a .npz file (a zip of .npy files, as
 // numpy.savez writes), keyed by name without ".npy".
-func ReadNpz(path string) (map[string]*Array, error) {
-	zr, err := zip.OpenReader(path)
+func ReadNpz(path string) (map[string]*Array, error) { return ReadNpzLimits(path, Limits{}) }
+
+// ReadNpzLimits reads a .npz file within lim: each member is decompressed
+// as a stream, only its first lim.Rows rows are read, and no member may
+// expand beyond lim.MaxBytes, whatever its zip header claims.
+func ReadNpzLimits(path string, lim Limits) (map[string]*Array, error) {
+	f, size, err := fileio.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out, err := DecodeNpz(f, size, lim)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	defer zr.Close()
+	return out, nil
+}
+
+// DecodeNpz reads the arrays of a .npz archive of size bytes from r, as
+// ReadNpzLimits does. Two members of the same name are an error.
+func DecodeNpz(r io.ReaderAt, size int64, lim Limits) (map[string]*Array, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("not a .npz (zip) archive: %v", err)
+	}
 	out := map[string]*Array{}
 	for _, f := range zr.File {
-		if f.UncompressedSize64 > 1<<34 {
-			return nil, fmt.Errorf("%s: member %s claims %d bytes", path, f.Name, f.UncompressedSize64)
+		name := strings.TrimSuffix(f.Name, ".npy")
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("member %s appears twice", f.Name)
 		}
-		rc, err := f.Open()
+		a, err := decodeMember(f, lim)
 		if err != nil {
-			return nil, fmt.Errorf("%s: member %s: %w", path, f.Name, err)
+			return nil, fmt.Errorf("member %s: %w", f.Name, err)
 		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: member %s: %w", path, f.Name, err)
-		}
-		a, err := ParseNpy(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: member %s: %w", path, f.Name, err)
-		}
-		out[strings.TrimSuffix(f.Name, ".npy")] = a
+		out[name] = a
 	}
 	return out, nil
+}
+
+func decodeMember(f *zip.File, lim Limits) (*Array, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	// The sizes in the zip headers are claims: read as a stream of unknown
+	// length, never more than the bound allows.
+	return DecodeNpy(bufio.NewReaderSize(io.LimitReader(rc, lim.maxBytes()), 1<<16), -1, lim)
 }
 
 // EncodeNpz encodes named float64 arrays as an .npz file (a zip of .npy

@@ -212,7 +212,7 @@ type Dropout[T Float] struct {
 // NewDropout returns a dropout layer with drop probability p in [0, 1),
 // drawing its masks from rng (see NewRand).
 func NewDropout[T Float](p float64, rng interface{ Float64() float64 }) *Dropout[T] {
-	if p < 0 || p >= 1 {
+	if !(p >= 0 && p < 1) { // also refuses NaN
 		panic(fmt.Sprintf("nn: dropout probability %g outside [0, 1)", p))
 	}
 	return &Dropout[T]{P: p, rng: rng}

@@ -44,6 +44,7 @@ func NewDenseNoBias[T Float](in, out int, rng *rand.Rand) *Dense[T] {
 
 // Forward computes y = x Wᵀ + b. x is (batch, In), y is (batch, Out).
 func (d *Dense[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
+	mustMatrix("Dense.Forward", x)
 	if x.Cols != d.In {
 		panic(fmt.Sprintf("nn: Dense(%d→%d).Forward: input is %s, want %d columns", d.In, d.Out, x.Shape(), d.In))
 	}
@@ -65,6 +66,7 @@ func (d *Dense[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 // Backward accumulates dW += dyᵀ x and db += Σ_rows dy, and returns dx = dy W
 // (nil with SkipInputGrad).
 func (d *Dense[T]) Backward(dy *Matrix[T]) *Matrix[T] {
+	mustMatrix("Dense.Backward", dy)
 	if d.x == nil || dy.Rows != d.x.Rows || dy.Cols != d.Out {
 		panic(fmt.Sprintf("nn: Dense(%d→%d).Backward: gradient is %s, want %d×%d", d.In, d.Out, dy.Shape(), d.y.Rows, d.Out))
 	}

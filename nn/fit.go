@@ -113,6 +113,48 @@ type FitConfig[T Float] struct {
 	OnEpoch func(EpochStats)    // called after each epoch
 }
 
+// check refuses settings that cannot train: no epochs, a negative batch
+// size, NaN or out-of-range fractions, norms, patience or learning rate.
+func (cfg FitConfig[T]) check(lr float64) error {
+	switch {
+	case cfg.Epochs <= 0:
+		return fmt.Errorf("nn: %d epochs: want at least one", cfg.Epochs)
+	case cfg.BatchSize < 0:
+		return fmt.Errorf("nn: batch size %d is negative", cfg.BatchSize)
+	case !(cfg.ValidationSplit >= 0 && cfg.ValidationSplit < 1):
+		return fmt.Errorf("nn: validation split %g outside [0, 1)", cfg.ValidationSplit)
+	case cfg.ValidationSplit > 0 && cfg.Validation != nil:
+		return fmt.Errorf("nn: both a validation set and a validation split of %g", cfg.ValidationSplit)
+	case !(cfg.ClipNorm >= 0) || math.IsInf(cfg.ClipNorm, 0):
+		return fmt.Errorf("nn: gradient clipping norm %g: want 0 (none) or a positive finite value", cfg.ClipNorm)
+	case cfg.Patience < 0:
+		return fmt.Errorf("nn: patience %d is negative", cfg.Patience)
+	case !(lr >= 0) || math.IsInf(lr, 0):
+		return fmt.Errorf("nn: learning rate %g: want a finite value ≥ 0", lr)
+	}
+	return nil
+}
+
+// checkLabels returns an error naming the first label of the training or
+// validation data outside [0, classes).
+func checkLabels[T Float](train Dataset[T], validation *Dataset[T], classes int) error {
+	sets := []struct {
+		name string
+		d    *Dataset[T]
+	}{{"training", &train}, {"validation", validation}}
+	for _, s := range sets {
+		if s.d == nil {
+			continue
+		}
+		for i, l := range s.d.Labels {
+			if l < 0 || l >= classes {
+				return fmt.Errorf("nn: %s label %d of sample %d outside [0, %d): the model has %d outputs", s.name, l, i, classes, classes)
+			}
+		}
+	}
+	return nil
+}
+
 // BatchProgress reports one training step.
 type BatchProgress struct {
 	Epoch, Batch, Batches int
@@ -148,7 +190,10 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 	if err := data.check(); err != nil {
 		return hist, err
 	}
-	if cfg.BatchSize <= 0 {
+	if err := cfg.check(opt.LR()); err != nil {
+		return hist, err
+	}
+	if cfg.BatchSize == 0 {
 		cfg.BatchSize = 32
 	}
 	validation := cfg.Validation
@@ -156,12 +201,16 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 		var v Dataset[T]
 		data, v = data.Split(cfg.ValidationSplit, cfg.Seed)
 		validation = &v
+		if data.Len() == 0 || v.Len() == 0 {
+			return hist, fmt.Errorf("nn: a validation split of %g leaves %d training and %d validation samples; both need at least one", cfg.ValidationSplit, data.Len(), v.Len())
+		}
 	}
 	if validation != nil {
 		if err := validation.check(); err != nil {
 			return hist, fmt.Errorf("validation: %w", err)
 		}
 	}
+	labelsChecked := false
 	params := opt.Params()
 	initialLR := opt.LR()
 	rng := NewRand(cfg.Seed)
@@ -195,6 +244,13 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 				cfg.Corrupt(x)
 			}
 			pred := model.Forward(x, true)
+			if !labelsChecked {
+				// The number of classes is known from the first output.
+				if err := checkLabels(data, validation, pred.Cols); err != nil {
+					return hist, err
+				}
+				labelsChecked = true
+			}
 			grad := b.grad.resize(pred.Rows, pred.Cols)
 			l := loss.Evaluate(pred, target, grad)
 			if math.IsNaN(l) || math.IsInf(l, 0) {
@@ -282,6 +338,7 @@ func Evaluate[T Float](model Layer[T], loss Loss[T], data Dataset[T], batchSize 
 // Predict runs model in evaluation mode on the rows of x in batches and
 // returns the outputs in a new matrix.
 func Predict[T Float](model Layer[T], x *Matrix[T], batchSize int) *Matrix[T] {
+	mustMatrix("Predict", x)
 	if batchSize <= 0 {
 		batchSize = 256
 	}

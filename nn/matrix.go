@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -20,20 +21,36 @@ type Matrix[T Float] struct {
 	Data       []T
 }
 
-// NewMatrix returns a zeroed rows×cols matrix.
+// NewMatrix returns a zeroed rows×cols matrix. It panics if a dimension is
+// negative or rows·cols overflows int.
 func NewMatrix[T Float](rows, cols int) *Matrix[T] {
-	if rows < 0 || cols < 0 {
-		panic(fmt.Sprintf("nn: negative matrix dimension %d×%d", rows, cols))
-	}
-	return &Matrix[T]{Rows: rows, Cols: cols, Data: make([]T, rows*cols)}
+	return &Matrix[T]{Rows: rows, Cols: cols, Data: make([]T, elements(rows, cols))}
 }
 
 // MatrixFrom wraps data as a rows×cols matrix without copying.
 func MatrixFrom[T Float](rows, cols int, data []T) *Matrix[T] {
-	if rows < 0 || cols < 0 || len(data) != rows*cols {
+	if n := elements(rows, cols); len(data) != n {
 		panic(fmt.Sprintf("nn: %d elements for a %d×%d matrix", len(data), rows, cols))
 	}
 	return &Matrix[T]{Rows: rows, Cols: cols, Data: data}
+}
+
+// elements returns rows·cols, panicking on negative or overflowing sizes.
+func elements(rows, cols int) int {
+	if rows < 0 || cols < 0 {
+		panic(fmt.Sprintf("nn: negative matrix dimension %d×%d", rows, cols))
+	}
+	if cols > 0 && rows > math.MaxInt/cols {
+		panic(fmt.Sprintf("nn: a %d×%d matrix has more elements than an int can count", rows, cols))
+	}
+	return rows * cols
+}
+
+// mustMatrix panics with a message naming op when m is nil.
+func mustMatrix[T Float](op string, m *Matrix[T]) {
+	if m == nil {
+		panic("nn: " + op + ": nil matrix")
+	}
 }
 
 // At returns element (i, j).
@@ -110,6 +127,8 @@ func Convert[To, From Float](m *Matrix[From]) *Matrix[To] {
 
 // mustSameShape panics unless a and b have the same shape.
 func mustSameShape[T Float](op string, a, b *Matrix[T]) {
+	mustMatrix(op, a)
+	mustMatrix(op, b)
 	if a.Rows != b.Rows || a.Cols != b.Cols {
 		panic(fmt.Sprintf("nn: %s: shape mismatch %s and %s", op, a.Shape(), b.Shape()))
 	}

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"unsafe"
+
+	"github.com/physml/physml/internal/fileio"
 )
 
 // Tensor is one array of a safetensors file, converted to float64.
@@ -124,9 +126,15 @@ func ParseSafetensors(data []byte) (map[string]Tensor, map[string]string, error)
 	return tensors, metadata, nil
 }
 
-// ReadSafetensors reads all tensors of the file at path.
+// MaxSafetensorsBytes bounds the size of a safetensors file that
+// ReadSafetensors reads (default 4 GiB; its values take up to twice that in
+// memory as float64). Raise it for larger models.
+var MaxSafetensorsBytes int64 = 4 << 30
+
+// ReadSafetensors reads all tensors of the file at path, which must be a
+// regular file of at most MaxSafetensorsBytes.
 func ReadSafetensors(path string) (map[string]Tensor, map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(path, MaxSafetensorsBytes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -152,8 +160,18 @@ func EncodeSafetensors[T Float](params []Param[T], metadata map[string]string) (
 	}
 	var offset int64
 	for _, p := range params {
-		if _, dup := header[p.Name]; dup || p.Name == "" {
-			return nil, fmt.Errorf("safetensors: parameter name %q empty or repeated", p.Name)
+		if _, dup := header[p.Name]; dup || p.Name == "" || p.Name == "__metadata__" {
+			return nil, fmt.Errorf("safetensors: parameter name %q empty, reserved or repeated", p.Name)
+		}
+		count := int64(1)
+		for _, d := range p.Shape {
+			if d < 0 || (d > 0 && count > math.MaxInt32*int64(1<<20)/int64(d)) {
+				return nil, fmt.Errorf("safetensors: parameter %q has shape %v", p.Name, p.Shape)
+			}
+			count *= int64(d)
+		}
+		if count != int64(len(p.Value)) {
+			return nil, fmt.Errorf("safetensors: parameter %q has shape %v but %d values", p.Name, p.Shape, len(p.Value))
 		}
 		n := int64(len(p.Value) * size)
 		header[p.Name] = tensorHeader{DType: dtype, Shape: p.Shape, DataOffsets: [2]int64{offset, offset + n}}
@@ -162,6 +180,9 @@ func EncodeSafetensors[T Float](params []Param[T], metadata map[string]string) (
 	h, err := json.Marshal(header)
 	if err != nil {
 		return nil, err
+	}
+	if len(h) > maxHeaderBytes {
+		return nil, fmt.Errorf("safetensors: header of %d bytes, more than readers accept (%d)", len(h), maxHeaderBytes)
 	}
 	for len(h)%8 != 0 { // the format pads the header with spaces to 8 bytes
 		h = append(h, ' ')

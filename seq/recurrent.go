@@ -128,7 +128,7 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 	if cfg.InputSize <= 0 || cfg.HiddenSize <= 0 || cfg.NumLayers < 0 {
 		panic(fmt.Sprintf("seq: %v with input size %d, hidden size %d, %d layers", cell, cfg.InputSize, cfg.HiddenSize, cfg.NumLayers))
 	}
-	if cfg.Dropout < 0 || cfg.Dropout >= 1 {
+	if !(cfg.Dropout >= 0 && cfg.Dropout < 1) { // also refuses NaN
 		panic(fmt.Sprintf("seq: dropout %g outside [0, 1)", cfg.Dropout))
 	}
 	r := &Recurrent[T]{Cell: cell, Config: cfg}

@@ -1,0 +1,51 @@
+// Package fileio opens the files physml reads from users: regular files only,
+// so that a path to /dev/zero, a FIFO or a directory is refused at once
+// instead of being read until memory runs out.
+package fileio
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Open opens path for reading and returns the file and its size. It refuses
+// anything but a regular file (after following symbolic links).
+func Open(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: not a regular file (%v); physml reads only regular files", path, st.Mode().Type())
+	}
+	return f, st.Size(), nil
+}
+
+// ReadFile reads the regular file at path whole, refusing files larger than
+// max bytes before reading them.
+func ReadFile(path string, max int64) ([]byte, error) {
+	f, size, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size > max {
+		return nil, fmt.Errorf("%s: %d bytes, more than the limit of %d", path, size, max)
+	}
+	// The size may change while we read: never read more than it said + 1.
+	data, err := io.ReadAll(io.LimitReader(f, size+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(data)) != size {
+		return nil, fmt.Errorf("%s: changed size while being read (%d bytes, then %d)", path, size, len(data))
+	}
+	return data, nil
+}
