@@ -115,7 +115,7 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 	r := min(n, p)
 	k := pca.NComponents
 	if pca.VarianceFraction != 0 {
-		if pca.VarianceFraction <= 0 || pca.VarianceFraction >= 1 {
+		if !(pca.VarianceFraction > 0 && pca.VarianceFraction < 1) { // NaN too
 			return fmt.Errorf("decomposition: variance fraction %g outside (0, 1)", pca.VarianceFraction)
 		}
 		if pca.NComponents != 0 {
@@ -156,6 +156,9 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 			total += comom[j*p+j]
 		}
 		total /= float64(n - 1)
+		if err := checkTotal(total); err != nil {
+			return err
+		}
 		kk := k
 		if full || pca.VarianceFraction != 0 {
 			kk = p
@@ -184,6 +187,9 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 	case FullSVD:
 		data := v.centered(mean)
 		total = sumSquares(data) / float64(n-1)
+		if err := checkTotal(total); err != nil {
+			return err
+		}
 		s := make([]float64, r)
 		u := make([]float64, n*r)
 		vt = make([]float64, r*p)
@@ -203,8 +209,14 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 			}
 		}
 		total /= float64(n - 1)
+		if err := checkTotal(total); err != nil {
+			return err
+		}
 		var s []float64
-		s, vt = pca.randomized(v, mean, k)
+		var ok bool
+		if s, vt, ok = pca.randomized(v, mean, k); !ok {
+			return errors.New("decomposition: randomized SVD: the SVD of the projected data did not converge")
+		}
 		values = make([]float64, k)
 		for j, v := range s {
 			values[j] = v * v / float64(n-1)
@@ -235,12 +247,68 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 		pca.SingularValues[j] = math.Sqrt(v * float64(n-1))
 		kept += v
 	}
-	pca.NoiseVariance = 0
-	if k < r {
-		pca.NoiseVariance = max(total-kept, 0) / float64(r-k)
+	if pca.Whiten {
+		for j, v := range pca.ExplainedVariance {
+			if !(v > total*1e-14) {
+				return fmt.Errorf("decomposition: whitening: component %d has variance %g (zero up to rounding) and cannot be scaled to unit variance; keep fewer components", j+1, v)
+			}
+		}
 	}
 	pca.Components = mat.NewDense(k, p, slices.Clone(vt[:k*p]))
+	pca.NoiseVariance = 0
+	if k < r {
+		switch {
+		case solver == FullSVD || (comom != nil && v.data == nil && len(values) == r):
+			// The discarded spectrum is there: σ² is its mean, as
+			// scikit-learn computes it.
+			var s float64
+			for _, x := range values[k:r] {
+				s += x
+			}
+			pca.NoiseVariance = s / float64(r-k)
+		case v.data != nil:
+			// The eigenvalues of the covariance matrix carry an absolute
+			// error of ε·λ₁, too much for a small discarded spectrum; the
+			// residual of the data does not lose it.
+			pca.NoiseVariance = v.residual(mean, pca.Components.RawMatrix().Data, k) / float64(n-1) / float64(r-k)
+		default:
+			pca.NoiseVariance = max(total-kept, 0) / float64(r-k)
+		}
+	}
 	return nil
+}
+
+// checkTotal refuses data whose total variance is zero (nothing to
+// decompose) or not finite (the data overflows float64 when squared).
+func checkTotal(total float64) error {
+	if math.IsNaN(total) || math.IsInf(total, 0) {
+		return errors.New("decomposition: the total variance overflows float64 (values too large to square); rescale the data")
+	}
+	if total == 0 {
+		return errors.New("decomposition: the data has zero total variance (every sample is the same): there are no principal components")
+	}
+	return nil
+}
+
+// residual returns ‖X_c − X_c VᵀV‖²_F for the k×p row-major components vt,
+// in blocks of rows, without a centred copy of X.
+func (v view) residual(mean, vt []float64, k int) float64 {
+	p := v.p
+	rows := min(blockRows, v.n)
+	block := make([]float64, rows*p)
+	scores := make([]float64, rows*k)
+	var sum float64
+	for from := 0; from < v.n; from += blockRows {
+		rows := min(blockRows, v.n-from)
+		for i := 0; i < rows; i++ {
+			v.centerRow(block[i*p:(i+1)*p], from+i, mean)
+		}
+		b := block[:rows*p]
+		blas.Gemm(blas.NoTrans, blas.Trans, rows, k, p, 1, b, p, vt, p, 0, scores, k)
+		blas.Gemm(blas.NoTrans, blas.NoTrans, rows, p, k, -1, scores, k, vt, p, 1, b, p)
+		sum += sumSquares(b)
+	}
+	return sum
 }
 
 func sumSquares(x []float64) float64 {
@@ -252,7 +320,7 @@ func sumSquares(x []float64) float64 {
 // (k×p, row-major) of the centred data X − 1μᵀ by the randomized range
 // finder, without forming the centred matrix: every product with it is a
 // product with X corrected by a rank-one term.
-func (pca *PCA) randomized(v view, mean []float64, k int) (s, vt []float64) {
+func (pca *PCA) randomized(v view, mean []float64, k int) (s, vt []float64, ok bool) {
 	n, p, x, ldx := v.n, v.p, v.data, v.stride
 	over := pca.Oversamples
 	if over <= 0 {
@@ -309,8 +377,10 @@ func (pca *PCA) randomized(v view, mean []float64, k int) (s, vt []float64) {
 	s = make([]float64, l)
 	u := make([]float64, l*l)
 	vt = make([]float64, l*p)
-	lapack.SVD(l, p, b, p, s, u, l, vt, p)
-	return s[:k], vt[:k*p]
+	if !lapack.SVD(l, p, b, p, s, u, l, vt, p) {
+		return nil, nil, false
+	}
+	return s[:k], vt[:k*p], true
 }
 
 // checkFitted returns an error unless Fit has run and X has p columns.
