@@ -182,6 +182,19 @@ func New[T Float](cfg Config, rng *rand.Rand) (*Autoencoder[T], error) {
 	return &Autoencoder[T]{Config: cfg, Encoder: enc, Decoder: dec}, nil
 }
 
+// Clone returns an independent copy of a for use on another goroutine (an
+// Autoencoder is not safe for concurrent use: it owns its workspaces): the
+// same parameter values and settings, its own storage.
+func (a *Autoencoder[T]) Clone() *Autoencoder[T] {
+	out, err := New[T](a.Config, nn.NewRand(0))
+	if err != nil {
+		panic("ae: Clone: " + err.Error()) // a's configuration was valid
+	}
+	out.InputGradient(!a.Encoder.Layers[0].(*nn.Dense[T]).SkipInputGrad)
+	nn.CopyParamValues(out.Params(), a.Params())
+	return out
+}
+
 // InputGradient sets whether Backward computes the gradient with respect to
 // the input (off by default: training does not need it; gradient checks and
 // input-saliency maps do).

@@ -15,4 +15,9 @@
 // stay clean. Sparsity: Config.Sparsity adds λ·Σ|h| per sample (averaged over
 // the batch) to the loss; use the loss returned by TrainingLoss so that the
 // reported loss includes it.
+//
+// # Concurrency
+//
+// An Autoencoder owns its workspaces and is not safe for concurrent use, not
+// even for Reconstruct; Clone gives an independent copy per goroutine.
 package ae

@@ -32,5 +32,15 @@
 // Mismatched shapes in a call are programmer errors and panic with a message
 // naming both shapes. Data from files (safetensors) returns an error naming
 // the file, the field and what was expected. Fit stops with an error naming
-// the epoch and batch when the loss becomes NaN or Inf.
+// the epoch and batch when the loss becomes NaN or Inf. Fit also refuses,
+// with an error, settings that cannot train (no epochs, NaN or
+// out-of-range fractions and rates) and class labels outside the model's
+// outputs.
+//
+// # Concurrency
+//
+// Layers own their workspaces (what Forward keeps for Backward, and reused
+// buffers), so a layer or a model is not safe for concurrent use, not even
+// for inference. The models of seq and ae have a Clone method that gives an
+// independent copy per goroutine.
 package nn

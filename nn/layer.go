@@ -18,6 +18,20 @@ type Layer[T Float] interface {
 	Params() []Param[T]
 }
 
+// CopyParamValues copies the values of src into dst, parameter by
+// parameter. It panics unless the two lists have the same names and sizes.
+func CopyParamValues[T Float](dst, src []Param[T]) {
+	if len(dst) != len(src) {
+		panic(fmt.Sprintf("nn: CopyParamValues: %d parameters into %d", len(src), len(dst)))
+	}
+	for i := range dst {
+		if dst[i].Name != src[i].Name || len(dst[i].Value) != len(src[i].Value) {
+			panic(fmt.Sprintf("nn: CopyParamValues: %q (%d values) into %q (%d values)", src[i].Name, len(src[i].Value), dst[i].Name, len(dst[i].Value)))
+		}
+		copy(dst[i].Value, src[i].Value)
+	}
+}
+
 // Param is a named parameter tensor: its values, the gradient accumulated by
 // Backward, and its PyTorch shape (e.g. [out, in] for a Dense weight).
 type Param[T Float] struct {

@@ -46,4 +46,11 @@
 // update; the weight gradients of all steps are one GEMM each after the
 // backward time loop. Workspaces are owned by the layer and reused, so a
 // training step of the same shape allocates nothing.
+//
+// # Concurrency
+//
+// Because a layer owns its workspaces, a model (Recurrent, Classifier,
+// Regressor) is not safe for concurrent use, not even for Forward in
+// evaluation mode. Clone gives an independent copy — its own parameters and
+// workspaces, sharing nothing mutable — for each further goroutine.
 package seq

@@ -97,6 +97,15 @@ func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
 
 }
 
+// Clone returns an independent copy of c for use on another goroutine: the
+// same parameter values and settings, its own storage and workspaces.
+func (c *Classifier[T]) Clone() *Classifier[T] {
+	out := NewClassifier[T](c.RNN.Cell, c.RNN.Config, c.FC.Out, nn.NewRand(0))
+	out.RNN.SkipInputGrad = c.RNN.SkipInputGrad
+	nn.CopyParamValues(out.Params(), c.Params())
+	return out
+}
+
 // Params returns the recurrent parameters prefixed "lstm." (or "gru.",
 // "rnn.") and the Dense ones prefixed "fc.".
 func (c *Classifier[T]) Params() []nn.Param[T] {
@@ -153,6 +162,15 @@ func (m *Regressor[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dh := m.FC.Backward(&nn.Matrix[T]{Rows: dy.Rows * steps, Cols: m.FC.Out, Data: dy.Data})
 	m.dh = nn.Matrix[T]{Rows: dy.Rows, Cols: steps * m.RNN.OutputSize(), Data: dh.Data}
 	return m.RNN.Backward(&m.dh)
+}
+
+// Clone returns an independent copy of m for use on another goroutine: the
+// same parameter values and settings, its own storage and workspaces.
+func (m *Regressor[T]) Clone() *Regressor[T] {
+	out := NewRegressor[T](m.RNN.Cell, m.RNN.Config, m.FC.Out, nn.NewRand(0))
+	out.RNN.SkipInputGrad = m.RNN.SkipInputGrad
+	nn.CopyParamValues(out.Params(), m.Params())
+	return out
 }
 
 // Params returns the recurrent and Dense parameters with PyTorch names.

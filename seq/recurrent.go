@@ -172,6 +172,16 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 	return r
 }
 
+// Clone returns an independent copy of r for use on another goroutine: the
+// same parameter values and settings, its own storage and workspaces (and
+// its own dropout generators).
+func (r *Recurrent[T]) Clone() *Recurrent[T] {
+	out := NewRecurrent[T](r.Cell, r.Config, nn.NewRand(0))
+	out.SkipInputGrad = r.SkipInputGrad
+	nn.CopyParamValues(out.params, r.params)
+	return out
+}
+
 func (r *Recurrent[T]) directions() int {
 	if r.Bidirectional {
 		return 2
