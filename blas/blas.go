@@ -1,6 +1,7 @@
 package blas
 
 import (
+	"runtime"
 	"strconv"
 	"unsafe"
 
@@ -147,6 +148,11 @@ func Nrm2[T Float](x []T) T {
 		return T(impl.Snrm2(len(x), f32(x), 1))
 	}
 	return T(impl.Dnrm2(len(x), f64(x), 1))
+}
+
+// clampThreads bounds a thread count to [1, runtime.NumCPU()].
+func clampThreads(n int) int {
+	return max(1, min(n, runtime.NumCPU()))
 }
 
 func lengthMismatch(fn string, nx, ny int) string {

@@ -22,12 +22,11 @@ func init() {
 // SetThreads sets the parallelism of the linked BLAS. With OpenBLAS (the
 // netlib build) it calls openblas_set_num_threads. gonum's pure-Go kernels
 // run on up to GOMAXPROCS goroutines, so in this build SetThreads sets
-// runtime.GOMAXPROCS. n < 1 is treated as 1.
+// runtime.GOMAXPROCS. n is clamped to [1, runtime.NumCPU()]: more threads
+// than CPUs only slow the kernels down (and a huge GOMAXPROCS starts as many
+// garbage-collector workers).
 func SetThreads(n int) {
-	if n < 1 {
-		n = 1
-	}
-	runtime.GOMAXPROCS(n)
+	runtime.GOMAXPROCS(clampThreads(n))
 }
 
 // Threads returns the number of threads the linked BLAS uses: OpenBLAS's

@@ -25,15 +25,13 @@ func init() {
 }
 
 // SetThreads sets the number of threads OpenBLAS uses for one call
-// (openblas_set_num_threads). n < 1 is treated as 1.
+// (openblas_set_num_threads). n is clamped to [1, runtime.NumCPU()]: more
+// threads than CPUs only slow the kernels down.
 //
 // In the pure-Go build gonum's kernels run on up to GOMAXPROCS goroutines, and
 // SetThreads sets runtime.GOMAXPROCS instead.
 func SetThreads(n int) {
-	if n < 1 {
-		n = 1
-	}
-	C.openblas_set_num_threads(C.int(n))
+	C.openblas_set_num_threads(C.int(clampThreads(n)))
 }
 
 // Threads returns the number of threads the linked BLAS uses: OpenBLAS's

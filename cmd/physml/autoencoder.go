@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -61,8 +62,10 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if err := o.common.check(); err != nil {
-		return err
+	for _, err := range []error{checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit), o.common.check()} {
+		if err != nil {
+			return err
+		}
 	}
 	if o.float64 {
 		return trainAutoencoder[float64](o, cfg, stdout, stderr)
@@ -94,8 +97,11 @@ func (o *aeOptions) config() (ae.Config, error) {
 	if _, _, err := parseNoise(o.denoise); err != nil {
 		return cfg, err
 	}
-	if o.epochs <= 0 || o.batch <= 0 || o.lr <= 0 {
-		return cfg, fmt.Errorf("--epochs, --batch and --lr must be positive")
+	if o.epochs <= 0 || o.batch <= 0 || !(o.lr > 0) || math.IsInf(o.lr, 0) {
+		return cfg, fmt.Errorf("--epochs %d, --batch %d and --lr %g must be positive (and finite)", o.epochs, o.batch, o.lr)
+	}
+	if !(o.sparsity >= 0) || math.IsInf(o.sparsity, 0) {
+		return cfg, fmt.Errorf("--sparsity %g: want 0 (none) or a positive finite weight", o.sparsity)
 	}
 	return cfg, cfg.Validate()
 }
@@ -106,7 +112,7 @@ func parseNoise(s string) (kind string, level float64, err error) {
 	}
 	kind, val, ok := strings.Cut(s, ":")
 	level, perr := strconv.ParseFloat(val, 64)
-	if !ok || perr != nil || (kind != "gauss" && kind != "mask") || level < 0 || (kind == "mask" && level >= 1) {
+	if !ok || perr != nil || (kind != "gauss" && kind != "mask") || !(level >= 0) || math.IsInf(level, 0) || (kind == "mask" && level >= 1) {
 		return "", 0, fmt.Errorf("--denoise %q: want gauss:STD or mask:P with 0 ≤ P < 1", s)
 	}
 	return kind, level, nil
@@ -125,11 +131,8 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := o.start()
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx, stop := o.start(stderr)
+	defer stop()
 	model, err := ae.New[T](cfg, nn.NewRand(o.seed))
 	if err != nil {
 		return err
@@ -156,17 +159,26 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), model.TrainingLoss(), nn.Optimizer[T](nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})),
 		nn.Dataset[T]{X: x, Y: x}, fitCfg)
 	prog.done()
-	if fitErr != nil && !errors.Is(fitErr, ctx.Err()) {
+	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	if fitErr != nil && !interrupted {
 		return fitErr
-	}
-	if fitErr != nil {
-		fmt.Fprintf(stdout, "interrupted: %v; saving the model as it is\n", fitErr)
 	}
 	meta := map[string]string{"physml.model": "autoencoder", "physml.layers": intsString(cfg.Layers), "physml.hidden": cfg.Hidden.String(),
 		"physml.output": cfg.Output.String(), "physml.loss": cfg.Loss.String(), "physml.tied": strconv.FormatBool(cfg.TiedWeights),
 		"physml.normalization": norm.String(), "physml.dtype": dtype}
-	if err := nn.SaveSafetensors(o.path("autoencoder.safetensors"), model.Params(), meta); err != nil {
+	modelFile, err := nn.EncodeSafetensors(model.Params(), meta)
+	if err != nil {
 		return err
+	}
+	files := []outputFile{{"autoencoder.safetensors", modelFile}}
+	if interrupted {
+		// Save first: the pictures would only delay the exit.
+		written, err := o.writeFiles(files)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "interrupted after %d complete epochs; wrote %s\n", len(hist.Epochs), strings.Join(written, ", "))
+		return fitErr
 	}
 	// 8 test digits over their reconstructions, as the lecture shows.
 	n := min(8, test.Len())
@@ -176,23 +188,28 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 		rows[0][i] = toUnit(xt.Row(i), norm)
 		rows[1][i] = toUnit(rec.Row(i), norm)
 	}
-	if err := saveDigitGrid(o.path("reconstructions.png"), rows, 28, 3); err != nil {
+	grid, err := digitGridPNG(rows, dataset.MNISTCols, 3)
+	if err != nil {
 		return err
 	}
-	if len(hist.Epochs) > 0 {
-		series := map[string][]float64{"test MSE": testMSE}
-		for _, e := range hist.Epochs {
-			series["train "+cfg.Loss.String()] = append(series["train "+cfg.Loss.String()], e.TrainLoss)
-		}
-		if err := saveCurves(o.path("autoencoder_loss.png"), "MNIST autoencoder", "loss", series, []string{"train " + cfg.Loss.String(), "test MSE"}); err != nil {
-			return err
-		}
+	files = append(files, outputFile{"reconstructions.png", grid})
+	series := map[string][]float64{"test MSE": testMSE}
+	trainName := "train " + cfg.Loss.String()
+	for _, e := range hist.Epochs {
+		series[trainName] = append(series[trainName], e.TrainLoss)
 	}
-	if len(testMSE) > 0 {
-		fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
+	curves, err := curvesPNG("MNIST autoencoder", "loss", series, []string{trainName, "test MSE"})
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s, %s and %s\n", o.path("autoencoder.safetensors"), o.path("reconstructions.png"), o.path("autoencoder_loss.png"))
-	return fitErr
+	files = append(files, outputFile{"autoencoder_loss.png", curves})
+	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
+	written, err := o.writeFiles(files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
+	return nil
 }
 
 // toUnit maps normalised pixels back to [0, 1] for pictures.

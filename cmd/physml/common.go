@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -22,51 +27,136 @@ import (
 
 // common holds the flags every training or analysis command has.
 type common struct {
-	seed    uint64
-	threads int
-	float64 bool
-	float32 bool
-	out     string
-	data    string
+	seed     uint64
+	threads  int
+	float64  bool
+	float32  bool
+	out      string
+	data     string
+	maxInput int64 // MiB
+	fs       *flag.FlagSet
 }
 
 func (c *common) register(fs *flag.FlagSet) {
+	c.fs = fs
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of initialisation, shuffling, dropout and noise")
-	fs.IntVar(&c.threads, "threads", 0, "BLAS threads (OpenBLAS) or GOMAXPROCS (pure Go); 0 keeps the default")
-	fs.BoolVar(&c.float32, "float32", true, "compute in float32 (the default, as PyTorch)")
+	fs.IntVar(&c.threads, "threads", 0, fmt.Sprintf("BLAS threads (OpenBLAS) or GOMAXPROCS (pure Go), at most the %d CPUs; 0 keeps the default", runtime.NumCPU()))
+	fs.BoolVar(&c.float32, "float32", true, "compute in float32 (the default, as PyTorch); --float32=false is --float64")
 	fs.BoolVar(&c.float64, "float64", false, "compute in float64")
-	fs.StringVar(&c.out, "out", "out", "folder for the files the command writes")
+	fs.StringVar(&c.out, "out", "out", "folder for the files the command writes (made when there is something to write)")
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: $PHYSML_DATA, else the GoMNIST module)")
+	fs.Int64Var(&c.maxInput, "max-input", dataset.MaxBytes>>20, "MiB of memory one input file's values may fill; larger claims are refused before reading")
 }
 
-// check validates the common flags before anything is written.
+// check validates the common flags, and that --out can be written, before
+// anything is loaded or written.
 func (c *common) check() error {
-	if c.threads < 0 {
-		return usageError{fmt.Errorf("--threads %d: want 0 or more", c.threads)}
+	if err := c.checkFlags(); err != nil {
+		return err
 	}
 	if c.out == "" {
 		return usageError{fmt.Errorf("--out must name a folder")}
 	}
+	return checkWritable(c.out)
+}
+
+// checkFlags validates the flags other than --out.
+func (c *common) checkFlags() error {
+	if c.threads < 0 || c.threads > runtime.NumCPU() {
+		return usageError{fmt.Errorf("--threads %d: want 0 (the default) to %d, the number of CPUs", c.threads, runtime.NumCPU())}
+	}
+	if c.maxInput <= 0 || c.maxInput > 1<<30 {
+		return usageError{fmt.Errorf("--max-input %d: want a positive number of MiB", c.maxInput)}
+	}
+	dataset.MaxBytes = c.maxInput << 20
+	set := map[string]bool{}
+	if c.fs != nil {
+		c.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	}
+	switch {
+	case set["float32"] && set["float64"] && c.float32 == c.float64:
+		return usageError{fmt.Errorf("--float32=%v and --float64=%v: choose one precision", c.float32, c.float64)}
+	case set["float32"]:
+		c.float64 = !c.float32
+	case set["float64"]:
+		c.float32 = !c.float64
+	}
 	return nil
 }
 
-// start applies the thread setting, creates the output folder and returns a
-// context cancelled by Ctrl-C.
-func (c *common) start() (context.Context, context.CancelFunc, error) {
+// checkWritable returns an error unless dir is a folder physml can write in,
+// or can be made inside one, without making anything.
+func checkWritable(dir string) error {
+	for p := dir; ; p = filepath.Dir(p) {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) && filepath.Dir(p) != p {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("--out %s: %v", dir, err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("--out %s: %s is not a folder", dir, p)
+		}
+		probe, err := os.CreateTemp(p, ".physml-probe-*")
+		if err != nil {
+			return fmt.Errorf("--out %s: cannot write in %s: %v", dir, p, errors.Unwrap(err))
+		}
+		probe.Close()
+		os.Remove(probe.Name())
+		return nil
+	}
+}
+
+// makeOut creates the output folder, when there is something to write.
+func (c *common) makeOut() error {
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
+}
+
+// start applies the thread setting and returns a context that the first
+// SIGINT or SIGTERM cancels (training stops and saves what it has); a second
+// signal exits at once with code 130. stop releases the signals.
+func (c *common) start(stderr io.Writer) (ctx context.Context, stop func()) {
 	if c.threads > 0 {
 		blas.SetThreads(c.threads)
 	}
-	if err := os.MkdirAll(c.out, 0o755); err != nil {
-		return nil, nil, err
+	return interruptible(stderr)
+}
+
+func interruptible(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sig:
+			fmt.Fprintf(stderr, "physml: %v: stopping (a second signal exits at once)\n", s)
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sig:
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sig)
+		close(done)
+		cancel()
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	return ctx, cancel, nil
 }
 
 func (c *common) path(name string) string { return filepath.Join(c.out, name) }
 
-// mnist loads MNIST from --data (or where MNISTDir finds it) and keeps the
-// first trainLimit training and testLimit test images (all when 0).
+// mnist loads the first trainLimit training and testLimit test images (all
+// when 0) of MNIST from --data (or where MNISTDir finds it), reading no
+// further into the files.
 func (c *common) mnist(trainLimit, testLimit int) (train, test *dataset.Images, err error) {
 	dir := c.data
 	if dir == "" {
@@ -74,18 +164,53 @@ func (c *common) mnist(trainLimit, testLimit int) (train, test *dataset.Images, 
 			return nil, nil, err
 		}
 	}
-	if train, test, err = dataset.LoadMNIST(dir); err != nil {
-		return nil, nil, err
-	}
-	return limit(train, trainLimit), limit(test, testLimit), nil
+	return dataset.LoadMNISTLimits(dir, trainLimit, testLimit)
 }
 
-// limit returns the first n images (all when n is 0 or too large).
-func limit(im *dataset.Images, n int) *dataset.Images {
-	if n <= 0 || n >= im.Len() {
-		return im
+// checkLimit refuses a negative sample limit.
+func checkLimit(name string, n int) error {
+	if n < 0 {
+		return usageError{fmt.Errorf("--%s %d: want 0 (all) or a positive count", name, n)}
 	}
-	return im.Slice(0, n)
+	return nil
+}
+
+// checkPositive refuses values that are not finite and positive (NaN too).
+func checkPositive(name string, v float64) error {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return usageError{fmt.Errorf("--%s %g: want a positive finite value", name, v)}
+	}
+	return nil
+}
+
+// checkFraction refuses values outside [0, hi) (NaN too).
+func checkFraction(name string, v, hi float64) error {
+	if !(v >= 0 && v < hi) {
+		return usageError{fmt.Errorf("--%s %g: want a value in [0, %g)", name, v, hi)}
+	}
+	return nil
+}
+
+// writeFiles writes name → content into --out, making the folder first;
+// nothing is written before every content is ready. It returns the paths.
+func (c *common) writeFiles(files []outputFile) ([]string, error) {
+	if err := c.makeOut(); err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, f := range files {
+		if err := nn.WriteFileAtomic(c.path(f.name), f.data); err != nil {
+			return paths, err
+		}
+		paths = append(paths, c.path(f.name))
+	}
+	return paths, nil
+}
+
+// outputFile is one file a command writes: its name in --out and content.
+type outputFile struct {
+	name string
+	data []byte
 }
 
 // progress reports training progress on w: a bar with rate and ETA on a
@@ -137,13 +262,13 @@ func (p *progress) done() {
 	}
 }
 
-// render writes an image produced by fn into path atomically.
-func render(path string, fn func(w io.Writer) error) error {
+// render returns the bytes fn writes (a PNG), named in errors by name.
+func render(name string, fn func(w io.Writer) error) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := fn(&buf); err != nil {
-		return fmt.Errorf("rendering %s: %w", path, err)
+		return nil, fmt.Errorf("rendering %s: %w", name, err)
 	}
-	return nn.WriteFileAtomic(path, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // parseInts parses "256,64".

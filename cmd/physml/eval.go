@@ -28,11 +28,17 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if *model == "" {
 		return usageError{fmt.Errorf("--model is required")}
 	}
+	if err := checkLimit("test-limit", *testLimit); err != nil {
+		return err
+	}
+	if err := c.checkFlags(); err != nil {
+		return err
+	}
 	tensors, meta, err := nn.ReadSafetensors(*model)
 	if err != nil {
 		return err
 	}
-	_, test, err := c.mnist(0, *testLimit)
+	_, test, err := c.mnist(1, *testLimit)
 	if err != nil {
 		return err
 	}
@@ -43,6 +49,20 @@ func runEval(args []string, stdout, _ io.Writer) error {
 		return evalAutoencoder(*model, tensors, meta, test, stdout)
 	}
 	return fmt.Errorf("%s: metadata physml.model is %q; want a file written by physml lstm or physml autoencoder", *model, meta["physml.model"])
+}
+
+// checkParamCount compares the number of parameters the metadata describes
+// (computed in float64, so that no size can overflow) with the number of
+// values the file holds, before a model of that size is built.
+func checkParamCount(path string, tensors map[string]nn.Tensor, described float64) error {
+	var held int
+	for _, t := range tensors {
+		held += len(t.Data)
+	}
+	if described != float64(held) {
+		return fmt.Errorf("%s: the metadata describes a model of %.0f parameters but the file holds %d values", path, described, held)
+	}
+	return nil
 }
 
 func metaInt(path string, meta map[string]string, key string) (int, error) {
@@ -66,8 +86,29 @@ func evalClassifier(path string, tensors map[string]nn.Tensor, meta map[string]s
 	if err != nil {
 		return err
 	}
-	m := seq.NewClassifier[float32](cell, seq.Config{InputSize: 28, HiddenSize: hidden, NumLayers: layers,
-		Bidirectional: meta["physml.bidirectional"] == "true"}, 10, nn.NewRand(0))
+	if layers > len(tensors) {
+		return fmt.Errorf("%s: metadata physml.layers = %d, but the file holds only %d tensors", path, layers, len(tensors))
+	}
+	bidirectional := meta["physml.bidirectional"] == "true"
+	dirs := 1.0
+	if bidirectional {
+		dirs = 2
+	}
+	gh := float64(map[seq.CellType]int{seq.LSTM: 4, seq.GRU: 3}[cell]) * float64(hidden)
+	if gh == 0 {
+		gh = float64(hidden) // RNN: one gate
+	}
+	h, in := float64(hidden), float64(dataset.MNISTCols)
+	described := 10*dirs*h + 10 // fc
+	for l := 0; l < layers; l++ {
+		described += dirs * (gh*in + gh*h + 2*gh)
+		in = dirs * h
+	}
+	if err := checkParamCount(path, tensors, described); err != nil {
+		return err
+	}
+	m := seq.NewClassifier[float32](cell, seq.Config{InputSize: dataset.MNISTCols, HiddenSize: hidden, NumLayers: layers,
+		Bidirectional: bidirectional}, 10, nn.NewRand(0))
 	if err := nn.AssignTensors(tensors, m.Params()); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -93,6 +134,24 @@ func evalAutoencoder(path string, tensors map[string]nn.Tensor, meta map[string]
 		return fmt.Errorf("%s: metadata: %v", path, err)
 	}
 	cfg.TiedWeights = meta["physml.tied"] == "true"
+	if cfg.Layers[0] != dataset.MNISTPixels {
+		return fmt.Errorf("%s: metadata physml.layers starts with %d inputs; MNIST images have %d pixels", path, cfg.Layers[0], dataset.MNISTPixels)
+	}
+	if len(cfg.Layers) > len(tensors) {
+		return fmt.Errorf("%s: metadata physml.layers has %d sizes, but the file holds only %d tensors", path, len(cfg.Layers), len(tensors))
+	}
+	var described float64
+	for i := 0; i+1 < len(cfg.Layers); i++ {
+		in, out := float64(cfg.Layers[i]), float64(cfg.Layers[i+1])
+		described += in*out + out // encoder
+		described += in           // decoder bias
+		if !cfg.TiedWeights {
+			described += in * out
+		}
+	}
+	if err := checkParamCount(path, tensors, described); err != nil {
+		return err
+	}
 	m, err := ae.New[float32](cfg, nn.NewRand(0))
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

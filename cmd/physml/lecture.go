@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -81,21 +82,21 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *k <= 0 || *k >= dataset.MNISTPixels || *epochs <= 0 || *lr <= 0 || *batch <= 0 || *n < 2 {
+	if *k <= 0 || *k >= dataset.MNISTPixels || *epochs <= 0 || !(*lr > 0) || math.IsInf(*lr, 0) || *batch <= 0 || *n < 2 {
 		return usageError{fmt.Errorf("-k in [1, 783], --epochs, --lr, --batch positive and --limit ≥ 2 required")}
 	}
 	if err := c.check(); err != nil {
 		return err
 	}
-	train, _, err := c.mnist(*n, 0)
+	train, _, err := c.mnist(*n, 1)
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.start()
-	if err != nil {
-		return err
+	if train.Len() < 2 {
+		return fmt.Errorf("the MNIST training file holds %d image; the comparison needs at least 2", train.Len())
 	}
-	defer cancel()
+	ctx, stop := c.start(stderr)
+	defer stop()
 	x := nn.MatrixFrom(train.Len(), dataset.MNISTPixels, dataset.Floats[float32](train.Pixels, dataset.Unit))
 	a := ae.NewLinear[float32](dataset.MNISTPixels, *k, c.seed)
 	prog := newProgress(stderr, *epochs)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := o.check(); err != nil {
+	if err := o.check(stderr); err != nil {
 		return err
 	}
 	if o.float64 {
@@ -69,29 +70,36 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	return trainClassifier[float32](o, stdout, stderr)
 }
 
-func (o *lstmOptions) check() error {
-	if err := o.common.check(); err != nil {
-		return err
-	}
+func (o *lstmOptions) check(stderr io.Writer) error {
 	if _, err := parseCell(o.cell); err != nil {
 		return usageError{err}
 	}
 	switch {
 	case o.hidden <= 0 || o.layers <= 0:
 		return usageError{fmt.Errorf("--hidden %d and --layers %d must be positive", o.hidden, o.layers)}
-	case o.dropout < 0 || o.dropout >= 1:
-		return usageError{fmt.Errorf("--dropout %g: want a value in [0, 1)", o.dropout)}
+	case o.hidden > 1<<16 || o.layers > 1<<10:
+		return usageError{fmt.Errorf("--hidden %d or --layers %d: too large (at most 65536 and 1024)", o.hidden, o.layers)}
 	case o.epochs <= 0 || o.batch <= 0:
 		return usageError{fmt.Errorf("--epochs %d and --batch %d must be positive", o.epochs, o.batch)}
-	case o.lr <= 0:
-		return usageError{fmt.Errorf("--lr %g must be positive", o.lr)}
-	case o.validation < 0 || o.validation >= 1:
-		return usageError{fmt.Errorf("--validation %g: want a fraction in [0, 1)", o.validation)}
+	case o.patience < 0:
+		return usageError{fmt.Errorf("--patience %d: want 0 (never stop early) or a positive count", o.patience)}
+	case o.clip != 0 && !(o.clip > 0 && !math.IsInf(o.clip, 0)):
+		return usageError{fmt.Errorf("--clip %g: want 0 (no clipping) or a positive finite norm", o.clip)}
+	}
+	for _, err := range []error{checkFraction("dropout", o.dropout, 1), checkPositive("lr", o.lr),
+		checkFraction("validation", o.validation, 1), checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit)} {
+		if err != nil {
+			return err
+		}
 	}
 	if _, err := parseSchedule(o.schedule, o.epochs); err != nil {
 		return usageError{err}
 	}
-	return nil
+	if o.dropout > 0 && o.layers == 1 {
+		// PyTorch warns likewise: dropout acts only between stacked layers.
+		fmt.Fprintf(stderr, "physml lstm: warning: --dropout %g has no effect with one layer (it applies between stacked layers)\n", o.dropout)
+	}
+	return o.common.check()
 }
 
 func parseCell(s string) (seq.CellType, error) {
@@ -126,11 +134,11 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := o.start()
-	if err != nil {
-		return err
+	if nVal := int(math.Round(o.validation * float64(train.Len()))); o.validation > 0 && (nVal == 0 || nVal == train.Len()) {
+		return usageError{fmt.Errorf("--validation %g of %d images leaves %d for training and %d for validation; both need at least one", o.validation, train.Len(), train.Len()-nVal, nVal)}
 	}
-	defer cancel()
+	ctx, stop := o.start(stderr)
+	defer stop()
 	cell, _ := parseCell(o.cell)
 	schedule, _ := parseSchedule(o.schedule, o.epochs)
 	model := seq.NewClassifier[T](cell, seq.Config{InputSize: dataset.MNISTCols, HiddenSize: o.hidden, NumLayers: o.layers,
@@ -152,13 +160,33 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	start := time.Now()
 	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), nn.CrossEntropy[T]{}, nn.Optimizer[T](opt), data, cfg)
 	prog.done()
-	if fitErr != nil && !errors.Is(fitErr, ctx.Err()) {
+	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	if fitErr != nil {
-		fmt.Fprintf(stdout, "interrupted: %v; saving the model as it is\n", fitErr)
-	}
 	trainTime := time.Since(start)
+
+	modelFile, err := nn.EncodeSafetensors(model.Params(), o.metadata(dtype))
+	if err != nil {
+		return err
+	}
+	files := []outputFile{{"lstm.safetensors", modelFile}}
+	if len(hist.Epochs) > 0 {
+		png, err := historyCurves(fmt.Sprintf("%v on MNIST rows", model.RNN.Cell), hist)
+		if err != nil {
+			return err
+		}
+		files = append(files, outputFile{"lstm_curves.png", png})
+	}
+	if interrupted {
+		// Save first; the test inference would only delay the exit.
+		written, err := o.writeFiles(files)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "interrupted after %d complete epochs; wrote %s\n", len(hist.Epochs), strings.Join(written, ", "))
+		return fitErr
+	}
 
 	testData := mnistSequences[T](test)
 	inferStart := time.Now()
@@ -168,22 +196,15 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	acc := nn.Accuracy(logits, test.Labels)
 	fmt.Fprintf(stdout, "test accuracy %.4f (%d images); training %v, inference %.0f images/s\n",
 		acc, test.Len(), trainTime.Round(10*time.Millisecond), float64(test.Len())/inferTime.Seconds())
-
-	if err := nn.SaveSafetensors(o.path("lstm.safetensors"), model.Params(), o.metadata(dtype)); err != nil {
-		return err
-	}
-	if len(hist.Epochs) > 0 {
-		if err := historyCurves(o.path("lstm_curves.png"), fmt.Sprintf("%v on MNIST rows", model.RNN.Cell), hist); err != nil {
-			return err
-		}
-	}
 	cm := nn.ConfusionMatrix(predicted, test.Labels, 10)
-	if err := nn.WriteFileAtomic(o.path("confusion.csv"), []byte(confusionCSV(cm))); err != nil {
+	files = append(files, outputFile{"confusion.csv", []byte(confusionCSV(cm))})
+	fmt.Fprint(stdout, confusionTable(cm))
+	written, err := o.writeFiles(files)
+	if err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, confusionTable(cm))
-	fmt.Fprintf(stdout, "wrote %s, %s and %s\n", o.path("lstm.safetensors"), o.path("lstm_curves.png"), o.path("confusion.csv"))
-	return fitErr
+	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
+	return nil
 }
 
 func confusionCSV(cm [][]int) string { return formatConfusion(cm, "true\\predicted", "%d", ",%d") }

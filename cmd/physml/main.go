@@ -92,15 +92,20 @@ func newFlagSet(name, summary string, stdout io.Writer) *flag.FlagSet {
 	fs.SetOutput(stdout)
 	fs.Usage = func() {
 		fmt.Fprintf(stdout, "Usage: physml %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors.
+// parseFlags parses args, turning flag errors into usage errors; -h and
+// --help print the usage once, with every flag.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard) // errors are reported once, by run
+	usage := fs.Usage
+	fs.Usage = func() {} // errors are reported once, by run
+	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
 		fs.Usage()
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
-	"github.com/physml/physml/nn"
 )
 
 type pcaOptions struct {
@@ -31,7 +31,7 @@ const pcaSummary = `Principal component analysis of MNIST's training images (pix
 samples). Prints the explained-variance table and writes components.npy,
 scores.npy, scree.png and, when there are labels, scatter.png into --out.`
 
-func runPCA(args []string, stdout, _ io.Writer) error {
+func runPCA(args []string, stdout, stderr io.Writer) error {
 	var o pcaOptions
 	fs := newFlagSet("pca", pcaSummary, stdout)
 	o.common.register(fs)
@@ -41,7 +41,7 @@ func runPCA(args []string, stdout, _ io.Writer) error {
 	fs.StringVar(&o.solver, "solver", "auto", "auto, covariance, svd or randomized")
 	fs.BoolVar(&o.correlation, "correlation", false, "standardise the columns first (PCA of the correlation matrix)")
 	fs.BoolVar(&o.whiten, "whiten", false, "scale the scores to unit variance")
-	fs.IntVar(&o.limit, "limit", 0, "use only the first N samples (0: all)")
+	fs.IntVar(&o.limit, "limit", 0, "use only the first N samples (0: all); the rest of the file is not read")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,16 +61,30 @@ func runPCA(args []string, stdout, _ io.Writer) error {
 			return err
 		}
 	}
-	_, cancel, err := o.start()
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	ctx, stop := o.start(stderr)
+	defer stop()
 	n, p := X.Dims()
 	start := time.Now()
-	scores, err := pca.FitTransform(X)
-	if err != nil {
-		return err
+	// LAPACK cannot be interrupted: the fit runs on its own goroutine, and a
+	// signal ends the command at once (nothing has been written).
+	type fitted struct {
+		scores *mat.Dense
+		err    error
+	}
+	done := make(chan fitted, 1)
+	go func() {
+		scores, err := pca.FitTransform(X)
+		done <- fitted{scores, err}
+	}()
+	var scores *mat.Dense
+	select {
+	case <-ctx.Done():
+		return errors.New("interrupted during the fit; nothing written")
+	case f := <-done:
+		if f.err != nil {
+			return f.err
+		}
+		scores = f.scores
 	}
 	elapsed := time.Since(start)
 	k, _ := pca.Components.Dims()
@@ -87,33 +101,37 @@ func runPCA(args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "the %d components explain %.4f of the variance; noise variance %.6g\n", k, cum, pca.NoiseVariance)
 
+	// Everything is encoded and drawn before the first file is written.
 	comp, err := dataset.EncodeNpy([]int{k, p}, pca.Components.RawMatrix().Data)
 	if err != nil {
-		return err
-	}
-	if err := nn.WriteFileAtomic(o.path("components.npy"), comp); err != nil {
 		return err
 	}
 	sc, err := dataset.EncodeNpy([]int{n, k}, scores.RawMatrix().Data)
 	if err != nil {
 		return err
 	}
-	if err := nn.WriteFileAtomic(o.path("scores.npy"), sc); err != nil {
+	scree, err := screePNG(pca.ExplainedVarianceRatio)
+	if err != nil {
 		return err
 	}
-	if err := saveScree(o.path("scree.png"), pca.ExplainedVarianceRatio); err != nil {
-		return err
-	}
-	written := []string{o.path("components.npy"), o.path("scores.npy"), o.path("scree.png")}
+	files := []outputFile{{"components.npy", comp}, {"scores.npy", sc}, {"scree.png", scree}}
 	if labels != nil && k >= 2 {
 		pts := make([][2]float64, n)
 		for i := range pts {
 			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
 		}
-		if err := saveScatter(o.path("scatter.png"), pts, labels); err != nil {
+		scatter, err := scatterPNG(pts, labels)
+		if err != nil {
 			return err
 		}
-		written = append(written, o.path("scatter.png"))
+		files = append(files, outputFile{"scatter.png", scatter})
+	}
+	if ctx.Err() != nil {
+		return errors.New("interrupted; nothing written")
+	}
+	written, err := o.writeFiles(files)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
 	return nil
@@ -138,38 +156,38 @@ func (o *pcaOptions) model() (*decomposition.PCA, error) {
 	return pca, nil
 }
 
-// load reads --input, or MNIST's training images.
+// load reads --input, or MNIST's training images, reading no further than
+// --limit samples into the file.
 func (o *pcaOptions) load() (*mat.Dense, []int, error) {
+	lim := dataset.Limits{Rows: o.limit}
 	if o.input == "" {
-		train, _, err := o.mnist(o.limit, 0)
+		train, _, err := o.mnist(o.limit, 1)
 		if err != nil {
 			return nil, nil, err
 		}
 		return mat.NewDense(train.Len(), dataset.MNISTPixels, dataset.Floats[float64](train.Pixels, dataset.Unit)), train.Labels, nil
 	}
+	if o.labelColumn != "" && strings.ToLower(filepath.Ext(o.input)) != ".csv" {
+		return nil, nil, usageError{fmt.Errorf("--label-column applies to .csv input only")}
+	}
 	switch strings.ToLower(filepath.Ext(o.input)) {
 	case ".csv":
-		t, err := dataset.ReadCSV(o.input, dataset.CSVOptions{LabelColumn: o.labelColumn})
+		t, err := dataset.ReadCSV(o.input, dataset.CSVOptions{LabelColumn: o.labelColumn, Limits: lim})
 		if err != nil {
 			return nil, nil, err
 		}
-		rows := t.Rows
-		if o.limit > 0 {
-			rows = min(rows, o.limit)
+		if len(t.Columns) == 0 {
+			return nil, nil, fmt.Errorf("%s: no feature columns besides the labels", o.input)
 		}
-		var labels []int
-		if t.Labels != nil {
-			labels = t.Labels[:rows]
-		}
-		return mat.NewDense(rows, len(t.Columns), t.Data[:rows*len(t.Columns)]), labels, nil
+		return mat.NewDense(t.Rows, len(t.Columns), t.Data), t.Labels, nil
 	case ".npy":
-		a, err := dataset.ReadNpy(o.input)
+		a, err := dataset.ReadNpyLimits(o.input, lim)
 		if err != nil {
 			return nil, nil, err
 		}
-		return o.matrixOf(a, o.input)
+		return matrixOf(a, o.input)
 	case ".npz":
-		arrays, err := dataset.ReadNpz(o.input)
+		arrays, err := dataset.ReadNpzLimits(o.input, lim)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -177,19 +195,15 @@ func (o *pcaOptions) load() (*mat.Dense, []int, error) {
 			return nil, nil, fmt.Errorf("%s: holds %d arrays; PCA needs exactly one", o.input, len(arrays))
 		}
 		for name, a := range arrays {
-			return o.matrixOf(a, o.input+":"+name)
+			return matrixOf(a, o.input+":"+name)
 		}
 	}
-	return nil, nil, fmt.Errorf("--input %s: want a .csv, .npy or .npz file", o.input)
+	return nil, nil, usageError{fmt.Errorf("--input %s: want a .csv, .npy or .npz file", o.input)}
 }
 
-func (o *pcaOptions) matrixOf(a *dataset.Array, name string) (*mat.Dense, []int, error) {
+func matrixOf(a *dataset.Array, name string) (*mat.Dense, []int, error) {
 	if len(a.Shape) != 2 || a.Shape[0] == 0 || a.Shape[1] == 0 {
 		return nil, nil, fmt.Errorf("%s: array of shape %v; PCA needs a 2-D array (samples × features)", name, a.Shape)
 	}
-	rows := a.Shape[0]
-	if o.limit > 0 {
-		rows = min(rows, o.limit)
-	}
-	return mat.NewDense(rows, a.Shape[1], a.Data[:rows*a.Shape[1]]), nil, nil
+	return mat.NewDense(a.Shape[0], a.Shape[1], a.Data), nil, nil
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -15,8 +18,8 @@ import (
 	"github.com/physml/physml/nn"
 )
 
-// saveCurves plots per-epoch series (name → values) against the epoch.
-func saveCurves(path, title, ylabel string, series map[string][]float64, order []string) error {
+// curvesPNG plots per-epoch series (name → values) against the epoch.
+func curvesPNG(title, ylabel string, series map[string][]float64, order []string) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "epoch"
@@ -35,7 +38,7 @@ func saveCurves(path, title, ylabel string, series map[string][]float64, order [
 		}
 		line, points, err := plotter.NewLinePoints(pts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		line.Color = palette[i%len(palette)]
 		points.Color = palette[i%len(palette)]
@@ -44,7 +47,7 @@ func saveCurves(path, title, ylabel string, series map[string][]float64, order [
 	}
 	// Losses fall towards 0 and accuracies rise towards 1: the middle is free.
 	p.Legend.YOffs = 1.2 * vg.Inch
-	return savePlot(path, p)
+	return plotPNG(title, p)
 }
 
 var palette = []color.Color{
@@ -54,8 +57,8 @@ var palette = []color.Color{
 	color.RGBA{23, 190, 207, 255},
 }
 
-func savePlot(path string, p *plot.Plot) error {
-	return render(path, func(w io.Writer) error {
+func plotPNG(name string, p *plot.Plot) ([]byte, error) {
+	return render(name, func(w io.Writer) error {
 		wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
 		if err != nil {
 			return err
@@ -65,20 +68,20 @@ func savePlot(path string, p *plot.Plot) error {
 	})
 }
 
-// historyCurves writes the loss curves and, when present, the accuracy.
-func historyCurves(path, title string, hist nn.History) error {
+// historyCurves plots the loss curves and the validation accuracy.
+func historyCurves(title string, hist nn.History) ([]byte, error) {
 	series := map[string][]float64{}
 	for _, e := range hist.Epochs {
 		series["train loss"] = append(series["train loss"], e.TrainLoss)
 		series["validation loss"] = append(series["validation loss"], e.ValidationLoss)
 		series["validation accuracy"] = append(series["validation accuracy"], e.ValAccuracy)
 	}
-	return saveCurves(path, title, "loss / accuracy", series, []string{"train loss", "validation loss", "validation accuracy"})
+	return curvesPNG(title, "loss / accuracy", series, []string{"train loss", "validation loss", "validation accuracy"})
 }
 
-// saveScree plots the explained-variance ratio per component and its
+// screePNG plots the explained-variance ratio per component and its
 // cumulative sum.
-func saveScree(path string, ratios []float64) error {
+func screePNG(ratios []float64) ([]byte, error) {
 	cum := make([]float64, len(ratios))
 	var s float64
 	for i, r := range ratios {
@@ -97,7 +100,7 @@ func saveScree(path string, ratios []float64) error {
 		}
 		line, err := plotter.NewLine(pts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		line.Color = palette[i]
 		p.Add(line)
@@ -105,41 +108,46 @@ func saveScree(path string, ratios []float64) error {
 	}
 	p.Legend.Top = false
 	p.Legend.Left = false
-	return savePlot(path, p)
+	return plotPNG("scree plot", p)
 }
 
-// saveScatter plots the first two scores, coloured by label.
-func saveScatter(path string, scores [][2]float64, labels []int) error {
+// scatterPNG plots the first two scores, coloured by label: a colour and a
+// legend entry per label when there are at most len(palette) distinct labels,
+// else one colour per label modulo len(palette) and no legend. Only the
+// labels present are visited, whatever their size.
+func scatterPNG(scores [][2]float64, labels []int) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = "PCA: first two components"
 	p.X.Label.Text = "PC1"
 	p.Y.Label.Text = "PC2"
 	groups := map[int]plotter.XYs{}
-	maxLabel := 0
 	for i, s := range scores {
 		groups[labels[i]] = append(groups[labels[i]], plotter.XY{X: s[0], Y: s[1]})
-		maxLabel = max(maxLabel, labels[i])
 	}
-	for l := 0; l <= maxLabel; l++ {
-		pts, ok := groups[l]
-		if !ok {
-			continue
-		}
-		sc, err := plotter.NewScatter(pts)
+	present := slices.Sorted(maps.Keys(groups))
+	legend := len(present) <= len(palette)
+	if !legend {
+		p.Title.Text += fmt.Sprintf(" (%d labels, colour = label mod %d)", len(present), len(palette))
+	}
+	for i, l := range present {
+		sc, err := plotter.NewScatter(groups[l])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sc.Color = palette[l%len(palette)]
+		if legend {
+			sc.Color = palette[i]
+			p.Legend.Add(strconv.Itoa(l), sc)
+		}
 		sc.Radius = vg.Points(1)
 		p.Add(sc)
-		p.Legend.Add(strconv.Itoa(l), sc)
 	}
-	return savePlot(path, p)
+	return plotPNG("scatter plot", p)
 }
 
-// saveDigitGrid writes rows of 28×28 grey-scale images (values in [0, 1]),
+// digitGridPNG draws rows of side×side grey-scale images (values in [0, 1]),
 // each row a slice of images, scaled up by scale.
-func saveDigitGrid(path string, rows [][][]float64, side, scale int) error {
+func digitGridPNG(rows [][][]float64, side, scale int) ([]byte, error) {
 	cols := 0
 	for _, r := range rows {
 		cols = max(cols, len(r))
@@ -163,5 +171,5 @@ func saveDigitGrid(path string, rows [][][]float64, side, scale int) error {
 			}
 		}
 	}
-	return render(path, func(w io.Writer) error { return png.Encode(w, img) })
+	return render("image grid", func(w io.Writer) error { return png.Encode(w, img) })
 }
