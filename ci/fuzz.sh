@@ -9,3 +9,5 @@ execs="${FUZZEXECS:-300000}x"
 go test -run '^$' -fuzz '^FuzzParseSafetensors$' -fuzztime "$execs" ./nn
 go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzParseNpy$' -fuzztime "$execs" ./dataset
+go test -run '^$' -fuzz '^FuzzParseCSV$' -fuzztime "$execs" ./dataset
+go test -run '^$' -fuzz '^FuzzDecodeNpz$' -fuzztime "$execs" ./dataset

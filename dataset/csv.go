@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"unsafe"
 
@@ -15,10 +16,20 @@ import (
 
 // Table is numeric data read from a CSV file: one row per sample.
 type Table struct {
-	Columns []string  // column names (from the header, or "0", "1", …)
+	Columns []string  // feature column names from the header; nil when the file has none
+	Cols    int       // number of feature columns
 	Rows    int       // number of samples
-	Data    []float64 // Rows × len(Columns), row-major
+	Data    []float64 // Rows × Cols, row-major
 	Labels  []int     // the label column, when one was asked for
+}
+
+// ColumnName returns the name of feature column j: its header, or its
+// number when the file has no header.
+func (t *Table) ColumnName(j int) string {
+	if t.Columns != nil {
+		return t.Columns[j]
+	}
+	return strconv.Itoa(j)
 }
 
 // CSVOptions tune ReadCSV.
@@ -69,22 +80,17 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	sc.Buffer(make([]byte, 0, 64<<10), int(min(maxBytes, math.MaxInt32)))
 	sc.Split(scanLines)
 	line := 0
-	var fields [][]byte
+	var text []byte
 	next := func() (bool, error) {
 		for sc.Scan() {
 			line++
-			b := sc.Bytes()
+			text = sc.Bytes()
 			if line == 1 {
-				b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+				text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
 			}
-			if len(bytes.TrimSpace(b)) == 0 {
-				continue
+			if len(bytes.TrimSpace(text)) > 0 {
+				return true, nil
 			}
-			var err error
-			if fields, err = splitFields(fields[:0], b, comma); err != nil {
-				return false, fmt.Errorf("line %d: %v", line, err)
-			}
-			return true, nil
 		}
 		if err := sc.Err(); err != nil {
 			if errors.Is(err, bufio.ErrTooLong) {
@@ -101,46 +107,76 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	if !ok {
 		return nil, errors.New("no data")
 	}
-	t := &Table{}
+	var fields fieldReader
 	header := false
-	for _, f := range fields {
+	var names []string
+	width, err := fields.each(text, comma, func(_ int, f []byte) error {
 		if _, err := parseNumber(f); err != nil {
 			header = true
-			break
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("line %d: %v", line, err)
 	}
-	for i, f := range fields {
-		if header {
-			t.Columns = append(t.Columns, string(f))
-		} else {
-			t.Columns = append(t.Columns, strconv.Itoa(i))
-		}
+	if header {
+		names = make([]string, 0, width)
+		fields.each(text, comma, func(_ int, f []byte) error {
+			names = append(names, string(f))
+			return nil
+		})
 	}
-	labelCol, err := findColumn(t.Columns, opt.LabelColumn)
+	labelCol, err := findColumn(names, width, opt.LabelColumn)
 	if err != nil {
 		return nil, err
 	}
-	width := len(t.Columns)
+	t := &Table{Cols: width}
+	if labelCol >= 0 {
+		t.Cols--
+	}
+	switch {
+	case header && labelCol >= 0:
+		t.Columns = append(names[:labelCol:labelCol], names[labelCol+1:]...)
+	case header:
+		t.Columns = names
+	}
+	name := func(j int) string {
+		if names != nil {
+			return names[j]
+		}
+		return strconv.Itoa(j)
+	}
+	t.Data = make([]float64, 0, t.Cols)
 	parse := func() error {
-		if len(fields) != width {
-			return fmt.Errorf("line %d: %d fields, want %d", line, len(fields), width)
+		if need := int64(len(t.Data)+t.Cols) * 8; need > maxBytes {
+			return opt.Limits.checkBytes(fmt.Sprintf("%d rows of %d columns", t.Rows+1, t.Cols), need)
 		}
-		if need := int64(len(t.Data)+width) * 8; need > maxBytes {
-			return opt.Limits.checkBytes(fmt.Sprintf("%d rows of %d columns", t.Rows+1, width), need)
+		if cap(t.Data)-len(t.Data) < t.Cols {
+			t.Data = slices.Grow(t.Data, max(len(t.Data), t.Cols)) // double, not 1.25×
 		}
-		for j, f := range fields {
+		n, err := fields.each(text, comma, func(j int, f []byte) error {
+			if j >= width {
+				return nil // counted, reported below
+			}
 			v, err := parseNumber(f)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("line %d, column %d (%s): %q is not a finite number", line, j+1, t.Columns[j], f)
+				return fmt.Errorf("line %d, column %d (%s): %q is not a finite number", line, j+1, name(j), f)
 			}
 			if j == labelCol {
 				if v != math.Trunc(v) || v < 0 || v > MaxLabel {
-					return fmt.Errorf("line %d, label column %s: %q is not a class label (an integer from 0 to %d)", line, t.Columns[j], f, MaxLabel)
+					return fmt.Errorf("line %d, label column %s: %q is not a class label (an integer from 0 to %d)", line, name(j), f, MaxLabel)
 				}
 				t.Labels = append(t.Labels, int(v))
-				continue
+				return nil
 			}
 			t.Data = append(t.Data, v)
+			return nil
+		})
+		if err == nil && n != width {
+			err = fmt.Errorf("line %d: %d fields, want %d", line, n, width)
+		}
+		if err != nil {
+			return err
 		}
 		t.Rows++
 		return nil
@@ -165,27 +201,24 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	if t.Rows == 0 {
 		return nil, errors.New("no data rows")
 	}
-	if labelCol >= 0 {
-		t.Columns = append(t.Columns[:labelCol:labelCol], t.Columns[labelCol+1:]...)
-	}
 	return t, nil
 }
 
-// findColumn returns the index of the column named (or numbered) name, −1
-// when name is empty.
-func findColumn(columns []string, name string) (int, error) {
+// findColumn returns the index of the column named (or numbered) name
+// among width columns, −1 when name is empty.
+func findColumn(names []string, width int, name string) (int, error) {
 	if name == "" {
 		return -1, nil
 	}
-	for i, c := range columns {
+	for i, c := range names {
 		if c == name {
 			return i, nil
 		}
 	}
-	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < len(columns) {
+	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < width {
 		return i, nil
 	}
-	return -1, fmt.Errorf("label column %q not found among %d columns", name, len(columns))
+	return -1, fmt.Errorf("label column %q not found among %d columns", name, width)
 }
 
 // parseNumber parses a field as a float64 without copying it.
@@ -197,33 +230,38 @@ func parseNumber(f []byte) (float64, error) {
 	return strconv.ParseFloat(unsafe.String(&f[0], len(f)), 64)
 }
 
-// splitFields appends the fields of one line to dst, each trimmed of spaces
-// and unquoted ("" inside quotes is one quote character).
-func splitFields(dst [][]byte, line []byte, comma byte) ([][]byte, error) {
-	for {
+// fieldReader splits lines into fields, reusing one buffer for quoted
+// fields, so that a line costs no allocation per field.
+type fieldReader struct{ quoted []byte }
+
+// each calls fn with the index and content of every field of line, trimmed
+// of spaces and unquoted ("" inside quotes is one quote character), and
+// returns the number of fields.
+func (r *fieldReader) each(line []byte, comma byte, fn func(j int, field []byte) error) (int, error) {
+	for j := 0; ; j++ {
 		line = bytes.TrimLeft(line, " \t")
 		var field []byte
 		if len(line) > 0 && line[0] == '"' {
 			end := 1
-			var quoted []byte
+			r.quoted = r.quoted[:0]
 			for {
 				i := bytes.IndexByte(line[end:], '"')
 				if i < 0 {
-					return nil, errors.New("unterminated quoted field (fields may not span lines)")
+					return j, errors.New("unterminated quoted field (fields may not span lines)")
 				}
-				quoted = append(quoted, line[end:end+i]...)
+				r.quoted = append(r.quoted, line[end:end+i]...)
 				end += i + 1
 				if end < len(line) && line[end] == '"' {
-					quoted = append(quoted, '"')
+					r.quoted = append(r.quoted, '"')
 					end++
 					continue
 				}
 				break
 			}
-			field = quoted
+			field = r.quoted
 			line = bytes.TrimLeft(line[end:], " \t")
 			if len(line) > 0 && line[0] != comma {
-				return nil, errors.New("text after a closing quote")
+				return j, errors.New("text after a closing quote")
 			}
 		} else {
 			i := bytes.IndexByte(line, comma)
@@ -233,9 +271,11 @@ func splitFields(dst [][]byte, line []byte, comma byte) ([][]byte, error) {
 			field = bytes.TrimRight(line[:i], " \t")
 			line = line[i:]
 		}
-		dst = append(dst, field)
+		if err := fn(j, field); err != nil {
+			return j, err
+		}
 		if len(line) == 0 {
-			return dst, nil
+			return j + 1, nil
 		}
 		line = line[1:] // the separator
 	}

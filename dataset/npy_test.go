@@ -126,12 +126,12 @@ func TestReadCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tab.Rows != 2 || len(tab.Columns) != 2 || tab.Labels[1] != 1 {
+	if tab.Rows != 2 || tab.Cols != 2 || strings.Join(tab.Columns, ",") != "x,y" || tab.Labels[1] != 1 {
 		t.Fatalf("table %+v", tab)
 	}
 	sameValues(t, "csv", tab.Data, []float64{1, 2.5, -3, 400})
 	noHeader, err := ParseCSV(strings.NewReader("1,2\n3,4\n"), CSVOptions{})
-	if err != nil || noHeader.Rows != 2 || noHeader.Columns[1] != "1" {
+	if err != nil || noHeader.Rows != 2 || noHeader.Cols != 2 || noHeader.Columns != nil || noHeader.ColumnName(1) != "1" {
 		t.Fatalf("headerless: %+v %v", noHeader, err)
 	}
 	for name, c := range map[string]struct{ in, want string }{

@@ -176,10 +176,10 @@ func (o *pcaOptions) load() (*mat.Dense, []int, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(t.Columns) == 0 {
+		if t.Cols == 0 {
 			return nil, nil, fmt.Errorf("%s: no feature columns besides the labels", o.input)
 		}
-		return mat.NewDense(t.Rows, len(t.Columns), t.Data), t.Labels, nil
+		return mat.NewDense(t.Rows, t.Cols, t.Data), t.Labels, nil
 	case ".npy":
 		a, err := dataset.ReadNpyLimits(o.input, lim)
 		if err != nil {
