@@ -123,7 +123,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ae: binary cross-entropy needs outputs in [0, 1]: use the sigmoid output activation, not %v", c.Output)
 	}
 	if !(c.Sparsity >= 0) || math.IsInf(c.Sparsity, 0) {
-		return fmt.Errorf("ae: sparsity weight %g is negative", c.Sparsity)
+		return fmt.Errorf("ae: sparsity weight %g: want a finite value ≥ 0", c.Sparsity)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package ae
 
 import (
+	"math"
+	"strings"
 	"sync"
 	"testing"
 
@@ -42,5 +44,15 @@ func TestConcurrentReconstructThroughClone(t *testing.T) {
 	clone.Params()[0].Value[0] += 1
 	if model.Params()[0].Value[0] == clone.Params()[0].Value[0] {
 		t.Error("the clone shares its weights with the original")
+	}
+}
+
+// TestNaNSparsityIsRefused: NaN passed the "< 0" check.
+func TestNaNSparsityIsRefused(t *testing.T) {
+	for _, s := range []float64{math.NaN(), math.Inf(1), -1} {
+		_, err := New[float64](Config{Layers: []int{4, 2}, Sparsity: s}, nn.NewRand(1))
+		if err == nil || !strings.Contains(err.Error(), "sparsity") {
+			t.Errorf("sparsity %v: error %v", s, err)
+		}
 	}
 }

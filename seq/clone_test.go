@@ -1,6 +1,7 @@
 package seq
 
 import (
+	"math"
 	"sync"
 	"testing"
 
@@ -48,4 +49,14 @@ func TestConcurrentPredictThroughClone(t *testing.T) {
 	if model.RNN.Params()[0].Value[0] == clone.RNN.Params()[0].Value[0] {
 		t.Error("the clone shares its recurrent weights with the original")
 	}
+}
+
+// TestNaNDropoutIsRefused: NaN passed every "< 0 || ≥ 1" check.
+func TestNaNDropoutIsRefused(t *testing.T) {
+	defer func() {
+		if msg, _ := recover().(string); msg != "seq: dropout NaN outside [0, 1)" {
+			t.Errorf("panic %q", msg)
+		}
+	}()
+	NewLSTM[float64](Config{InputSize: 2, HiddenSize: 2, NumLayers: 2, Dropout: math.NaN()}, nn.NewRand(1))
 }
