@@ -25,6 +25,10 @@ import (
 	"github.com/physml/physml/nn"
 )
 
+// defaultMaxInput is dataset.MaxBytes in MiB as the program starts (the
+// flag sets dataset.MaxBytes, so its default must not follow it).
+var defaultMaxInput = dataset.MaxBytes >> 20
+
 // common holds the flags every training or analysis command has.
 type common struct {
 	seed     uint64
@@ -45,7 +49,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.float64, "float64", false, "compute in float64")
 	fs.StringVar(&c.out, "out", "out", "folder for the files the command writes (made when there is something to write)")
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: $PHYSML_DATA, else the GoMNIST module)")
-	fs.Int64Var(&c.maxInput, "max-input", dataset.MaxBytes>>20, "MiB of memory one input file's values may fill; larger claims are refused before reading")
+	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "MiB of memory one input file's values may fill; larger claims are refused before reading")
 }
 
 // check validates the common flags, and that --out can be written, before
@@ -89,7 +93,7 @@ func (c *common) checkFlags() error {
 func checkWritable(dir string) error {
 	for p := dir; ; p = filepath.Dir(p) {
 		st, err := os.Stat(p)
-		if errors.Is(err, fs.ErrNotExist) && filepath.Dir(p) != p {
+		if (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) && filepath.Dir(p) != p {
 			continue
 		}
 		if err != nil {
