@@ -1,0 +1,6 @@
+//go:build !race
+
+package dataset
+
+// raceFactor is 1 without the race detector (see race_test.go).
+const raceFactor = 1
