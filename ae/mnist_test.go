@@ -48,8 +48,9 @@ func TestLectureAutoencoderOnMNISTSlice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last := mse[len(mse)-1]; last > 0.03 || last >= mse[0] {
-		t.Errorf("test MSE after 5 epochs %.4f (first %.4f), want below 0.03 and falling", last, mse[0])
+	// Measured: 0.0604 after the first epoch, 0.0252 after the fifth.
+	if last := mse[len(mse)-1]; !(last <= 0.027) || !(last < 0.5*mse[0]) {
+		t.Errorf("test MSE after 5 epochs %.4f (first %.4f), want at most 0.027 and below half the first", last, mse[0])
 	}
 }
 
@@ -71,17 +72,20 @@ func TestLinearAutoencoderSpansPCASubspace(t *testing.T) {
 	largest := res.Angles[len(res.Angles)-1]
 	t.Logf("linear AE k=16: largest principal angle %.4f rad, reconstruction MSE %.5f vs PCA %.5f (%.2f%% above)",
 		largest, res.AutoencoderMSE, res.PCAMSE, 100*(res.AutoencoderMSE/res.PCAMSE-1))
-	if largest > 0.05 {
-		t.Errorf("largest principal angle %.4f rad, want below 0.05", largest)
+	// Measured: 0.0098 rad and 0.00 % above PCA's error.
+	if !(largest <= 0.02) {
+		t.Errorf("largest principal angle %.4f rad, want at most 0.02", largest)
 	}
-	if res.AutoencoderMSE > 1.02*res.PCAMSE {
-		t.Errorf("autoencoder MSE %.5f more than 2%% above PCA's %.5f", res.AutoencoderMSE, res.PCAMSE)
+	if !(res.AutoencoderMSE <= 1.001*res.PCAMSE) {
+		t.Errorf("autoencoder MSE %.5f more than 0.1%% above PCA's %.5f", res.AutoencoderMSE, res.PCAMSE)
 	}
 }
 
-// TestAnomalyDetectionFindsNines trains on digits 0–8 and scores a held-out
-// set that contains 9s.
-func TestAnomalyDetectionFindsNines(t *testing.T) {
+// TestDetectorThresholdIsCalibratedOnHeldOutDigits trains on digits 0–8 and
+// checks that the 95 % training-quantile threshold flags about 5 % of
+// held-out normal digits. It reports, without asserting, how the 9s score:
+// this dense autoencoder does not separate them (ROC AUC about 0.47).
+func TestDetectorThresholdIsCalibratedOnHeldOutDigits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training run; skipped with -short")
 	}
@@ -134,7 +138,7 @@ func TestAnomalyDetectionFindsNines(t *testing.T) {
 		auc, caught, nines, 100*rate)
 	// The threshold is calibrated on normal data: on held-out normal digits
 	// it must flag about the 5 % it was set for.
-	if rate < 0.02 || rate > 0.10 {
+	if !(rate >= 0.03 && rate <= 0.08) { // measured 5.3 %
 		t.Errorf("threshold flags %.1f%% of held-out normal digits, want about 5%%", 100*rate)
 	}
 	if math.IsNaN(auc) || auc <= 0 || auc >= 1 {

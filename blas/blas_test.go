@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 // randSlice returns n values uniform in [-1, 1) from a seeded generator.
@@ -37,15 +39,11 @@ func checkClose[T Float](t *testing.T, what string, got, want []T, tol float64) 
 	if len(got) != len(want) {
 		t.Fatalf("%s: length %d, want %d", what, len(got), len(want))
 	}
-	worst := 0.0
+	var worst numcheck.Worst
 	for i := range got {
-		d := math.Abs(float64(got[i]) - float64(want[i]))
-		if math.IsNaN(d) {
-			t.Fatalf("%s: element %d is NaN", what, i)
-		}
-		worst = max(worst, d)
+		worst.Add(math.Abs(float64(got[i]) - float64(want[i])))
 	}
-	if worst > tol {
+	if !numcheck.Within(float64(worst), tol) {
 		t.Errorf("%s: largest difference %g > tolerance %g", what, worst, tol)
 	}
 }

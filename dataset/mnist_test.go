@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 func TestLoadMNISTFromModuleCache(t *testing.T) {
@@ -31,7 +33,7 @@ func TestLoadMNISTFromModuleCache(t *testing.T) {
 	for _, p := range train.Pixels {
 		sum += float64(p)
 	}
-	if mean := sum / float64(len(train.Pixels)) / 255; math.Abs(mean-MNISTMean) > 1e-4 {
+	if mean := sum / float64(len(train.Pixels)) / 255; !numcheck.Within(math.Abs(mean-MNISTMean), 1e-4) {
 		t.Errorf("training pixel mean %.5f, want %.4f", mean, MNISTMean)
 	}
 }
@@ -107,7 +109,7 @@ func TestNormalizations(t *testing.T) {
 		lo, high float64
 	}{{Unit, 0, 1}, {Symmetric, -1, 1}, {Standardize, -0.1307 / 0.3081, (1 - 0.1307) / 0.3081}} {
 		got := Floats[float64](px, c.n)
-		if math.Abs(got[0]-c.lo) > 1e-15 || math.Abs(got[1]-c.high) > 1e-15 {
+		if !numcheck.Within(math.Abs(got[0]-c.lo), 1e-15) || !numcheck.Within(math.Abs(got[1]-c.high), 1e-15) {
 			t.Errorf("%v: %v, want [%g %g]", c.n, got, c.lo, c.high)
 		}
 	}

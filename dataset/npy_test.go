@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,7 +48,7 @@ func TestReadNumPyFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got.Shape) != len(c.shape) {
+		if !slices.Equal(got.Shape, c.shape) {
 			t.Fatalf("%s: shape %v, want %v", name, got.Shape, c.shape)
 		}
 		sameValues(t, name, got.Data, c.data)
@@ -55,6 +56,9 @@ func TestReadNumPyFiles(t *testing.T) {
 	z, err := ReadNpz("testdata/pair.npz")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Equal(z["x"].Shape, []int{3, 4}) || !slices.Equal(z["y"].Shape, []int{3}) || len(z) != 2 {
+		t.Errorf("pair.npz: %d arrays, shapes %v and %v", len(z), z["x"].Shape, z["y"].Shape)
 	}
 	sameValues(t, "pair.npz x", z["x"].Data, a[:12])
 	sameValues(t, "pair.npz y", z["y"].Data, arange(3, 1, 0))

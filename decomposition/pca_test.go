@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 type pcaFit struct {
@@ -56,35 +58,20 @@ func loadPCAFixture(t testing.TB) pcaFixture {
 // maxRelDiff returns max |got − want| / max(|want|, 1e-3·max|want|): relative
 // for the large entries, relative to the largest for the small ones.
 func maxRelDiff(got, want []float64) float64 {
-	scale := 0.0
+	var scale numcheck.Worst
 	for _, w := range want {
-		scale = max(scale, math.Abs(w))
+		scale.Add(math.Abs(w))
 	}
-	worst := 0.0
-	for i := range want {
-		if i >= len(got) {
-			return math.Inf(1)
-		}
-		d := math.Abs(got[i]-want[i]) / max(math.Abs(want[i]), 1e-3*scale)
-		worst = max(worst, d)
-	}
-	if len(got) != len(want) {
-		return math.Inf(1)
-	}
-	return worst
+	return numcheck.MaxRelDiff(got, want, 1e-3*float64(scale))
 }
 
 // maxScaledDiff returns max |got − want| / max|want|.
 func maxScaledDiff(got, want []float64) float64 {
-	if len(got) != len(want) {
-		return math.Inf(1)
+	var scale numcheck.Worst
+	for _, w := range want {
+		scale.Add(math.Abs(w))
 	}
-	scale, worst := 0.0, 0.0
-	for i := range want {
-		scale = max(scale, math.Abs(want[i]))
-		worst = max(worst, math.Abs(got[i]-want[i]))
-	}
-	return worst / scale
+	return numcheck.MaxAbsDiff(got, want) / float64(scale)
 }
 
 func check(t *testing.T, what string, got, want []float64, tol float64) {
@@ -95,7 +82,7 @@ func check(t *testing.T, what string, got, want []float64, tol float64) {
 func checkWith(t *testing.T, metric func(got, want []float64) float64, what string, got, want []float64, tol float64) {
 	t.Helper()
 	d := metric(got, want)
-	if !(d <= tol) {
+	if !numcheck.Within(d, tol) {
 		t.Errorf("%s: largest relative difference from scikit-learn %.3g > %.0e", what, d, tol)
 	} else {
 		t.Logf("%s: largest relative difference %.3g", what, d)

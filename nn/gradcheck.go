@@ -107,6 +107,9 @@ func LossGradientCheck(loss Loss[float64], pred *Matrix[float64], target Target[
 		pred.Data[i] = old
 		n := (plus - minus) / (2 * eps)
 		e := math.Abs(grad.Data[i]-n) / max(math.Abs(grad.Data[i])+math.Abs(n), 1e-3)
+		if math.IsNaN(e) {
+			e = math.Inf(1) // a NaN gradient must fail every tolerance
+		}
 		if e > res.MaxRelError || res.Where == "" {
 			res.MaxRelError, res.Where = e, fmt.Sprintf("pred[%d]", i)
 		}

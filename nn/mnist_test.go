@@ -48,10 +48,10 @@ func TestMLPLearnsMNISTSlice(t *testing.T) {
 	}
 	_, acc := Evaluate[float32](model, CrossEntropy[float32]{}, test, 500)
 	t.Logf("784-256-10 MLP, 4500 training images, 5 epochs: test accuracy %.4f on 2000 test images", acc)
-	if acc < 0.85 {
+	if !(acc >= 0.85) { // measured 0.887
 		t.Errorf("test accuracy %.4f, want at least 0.85", acc)
 	}
-	if hist.Epochs[4].TrainLoss >= hist.Epochs[0].TrainLoss {
+	if !(hist.Epochs[4].TrainLoss < hist.Epochs[0].TrainLoss) {
 		t.Errorf("training loss did not fall: %v → %v", hist.Epochs[0].TrainLoss, hist.Epochs[4].TrainLoss)
 	}
 }

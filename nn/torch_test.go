@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata files written by physml")
@@ -101,14 +103,14 @@ func compareToTorch[T Float](t *testing.T, what string, got []T, want []float64)
 		t.Fatalf("%s: %d values, PyTorch has %d", what, len(got), len(want))
 	}
 	abs, rel := relTol[T]()
-	worst := 0.0
+	var worst numcheck.Worst
 	for i := range got {
 		d := math.Abs(float64(got[i]) - want[i])
-		if d > abs+rel*math.Abs(want[i]) || math.IsNaN(d) {
+		if !numcheck.Within(d, abs+rel*math.Abs(want[i])) {
 			t.Errorf("%s[%d] = %.12g, PyTorch %.12g", what, i, float64(got[i]), want[i])
 			return
 		}
-		worst = max(worst, d)
+		worst.Add(d)
 	}
 	t.Logf("%s: largest difference from PyTorch %.3g", what, worst)
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/physml/physml/nn"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 func TestHeadsGradientsMatchFiniteDifferences(t *testing.T) {
@@ -23,12 +25,12 @@ func TestHeadsGradientsMatchFiniteDifferences(t *testing.T) {
 			t.Errorf("%v classifier computes the input gradient by default", cell)
 		}
 		c.InputGradient(true)
-		if res := nn.GradientCheck(c, x, nn.GradCheckOptions{}); res.MaxRelError > 1e-6 {
+		if res := nn.GradientCheck(c, x, nn.GradCheckOptions{}); !numcheck.Within(res.MaxRelError, 1e-6) {
 			t.Errorf("%v classifier: gradient differs by %.3g at %s", cell, res.MaxRelError, res.Where)
 		}
 		r := NewRegressor[float64](cell, cfg, 2, nn.NewRand(2))
 		r.InputGradient(true)
-		if res := nn.GradientCheck(r, x, nn.GradCheckOptions{}); res.MaxRelError > 1e-6 {
+		if res := nn.GradientCheck(r, x, nn.GradCheckOptions{}); !numcheck.Within(res.MaxRelError, 1e-6) {
 			t.Errorf("%v regressor: gradient differs by %.3g at %s", cell, res.MaxRelError, res.Where)
 		}
 	}
@@ -55,7 +57,7 @@ func TestStepCellMatchesLayer(t *testing.T) {
 			sc.Step(xt, h, c)
 			for i := 0; i < b; i++ {
 				for j := 0; j < hidden; j++ {
-					if d := math.Abs(h.At(i, j) - y.At(i, s*hidden+j)); d > 1e-14 {
+					if d := math.Abs(h.At(i, j) - y.At(i, s*hidden+j)); !numcheck.Within(d, 1e-14) {
 						t.Fatalf("%v step %d: cell output differs from the layer's by %g", cell, s, d)
 					}
 				}
@@ -158,7 +160,7 @@ func TestLSTMForecastsDampedOscillator(t *testing.T) {
 	}
 	factor := persistence / mse
 	t.Logf("one-step forecast MSE %.5f, persistence %.5f: %.1f× better", mse/float64(test.X.Rows*(steps-5)), persistence/float64(test.X.Rows*(steps-5)), factor)
-	if factor < 3 {
-		t.Errorf("LSTM beats persistence only by a factor %.2f, want at least 3", factor)
+	if !(factor >= 12) { // measured 18.1
+		t.Errorf("LSTM beats persistence only by a factor %.2f, want at least 12", factor)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/physml/physml/nn"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 // recurrentCase is one entry of testdata/recurrent.json, made by
@@ -108,14 +110,14 @@ func compare[T Float](t *testing.T, what string, got []T, want []float64) {
 	if unsafe.Sizeof(z) == 4 {
 		abs, rel = 1e-5, 1e-4
 	}
-	worst := 0.0
+	var worst numcheck.Worst
 	for i := range got {
 		d := math.Abs(float64(got[i]) - want[i])
-		if !(d <= abs+rel*math.Abs(want[i])) {
+		if !numcheck.Within(d, abs+rel*math.Abs(want[i])) {
 			t.Errorf("%s[%d] = %.12g, PyTorch %.12g", what, i, float64(got[i]), want[i])
 			return
 		}
-		worst = max(worst, d)
+		worst.Add(d)
 	}
 	t.Logf("%s: largest difference from PyTorch %.3g", what, worst)
 }

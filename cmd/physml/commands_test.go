@@ -1,13 +1,17 @@
 package main
 
 import (
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
 
@@ -50,13 +54,41 @@ func TestLSTMCommandAndEval(t *testing.T) {
 	if meta["physml.cell"] != "lstm" || tensors["lstm.weight_ih_l0"].Shape[0] != 64 {
 		t.Errorf("model file: metadata %v, weight_ih shape %v", meta, tensors["lstm.weight_ih_l0"].Shape)
 	}
+	// confusion.csv: a header and 10 rows of counts that add up to the 200
+	// test images, with the correct ones on the diagonal.
+	trained := numberAfter(t, out, "test accuracy ")
 	csv, err := os.ReadFile(filepath.Join(dir, "confusion.csv"))
-	if err != nil || strings.Count(string(csv), "\n") != 11 {
-		t.Errorf("confusion.csv: %v\n%s", err, csv)
+	if err != nil {
+		t.Fatal(err)
 	}
+	rows := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(rows) != 11 {
+		t.Fatalf("confusion.csv has %d lines, want 11:\n%s", len(rows), csv)
+	}
+	total, diagonal := 0, 0
+	for i, row := range rows[1:] {
+		fields := strings.Split(row, ",")
+		if len(fields) != 11 || fields[0] != strconv.Itoa(i) {
+			t.Fatalf("confusion.csv row %d: %q", i, row)
+		}
+		for j, f := range fields[1:] {
+			n, err := strconv.Atoi(f)
+			if err != nil || n < 0 {
+				t.Fatalf("confusion.csv row %d: %q", i, row)
+			}
+			total += n
+			if i == j {
+				diagonal += n
+			}
+		}
+	}
+	if total != 200 || float64(diagonal)/200 != trained {
+		t.Errorf("confusion.csv counts %d images with %d correct; the run tested 200 at accuracy %v", total, diagonal, trained)
+	}
+	// eval of the saved model gives the accuracy of the run that saved it.
 	ev := runOK(t, "eval", "--model", filepath.Join(dir, "lstm.safetensors"), "--test-limit", "200")
-	if !strings.Contains(ev, "test accuracy") {
-		t.Errorf("eval output: %s", ev)
+	if evaluated := numberAfter(t, ev, "test accuracy "); evaluated != trained {
+		t.Errorf("eval gives test accuracy %v, the training run %v", evaluated, trained)
 	}
 	gru := runOK(t, "lstm", "--cell", "gru", "--bidirectional", "--layers", "2", "--dropout", "0.1", "--epochs", "1",
 		"--train-limit", "200", "--test-limit", "100", "--hidden", "8", "--schedule", "cosine", "--float64", "--out", dir)
@@ -111,11 +143,25 @@ func TestPCACommand(t *testing.T) {
 }
 
 func TestLectureCommands(t *testing.T) {
-	out := runOK(t, "covariance", "-n", "200")
-	for _, want := range []string{"1/(n-0)", "1/(n-1)", "correlation", "eigenvalues"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("covariance output lacks %q:\n%s", want, out)
+	out := runOK(t, "covariance", "-n", "200", "--seed", "3")
+	// The printed matrices are the library's, to the 4 decimals printed.
+	X := lectureSamples(200, 3)
+	for _, ddof := range []int{0, 1} {
+		want, err := decomposition.Covariance(X, ddof)
+		if err != nil {
+			t.Fatal(err)
 		}
+		got := printedMatrix(t, out, fmt.Sprintf("covariance, 1/(n-%d):", ddof))
+		numcheck.Close(t, fmt.Sprintf("printed covariance, ddof %d", ddof), got, []float64{want.At(0, 0), want.At(0, 1), want.At(1, 0), want.At(1, 1)}, 5e-5)
+	}
+	corr, err := decomposition.Correlation(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := printedMatrix(t, out, "correlation:")
+	numcheck.Close(t, "printed correlation", got, []float64{corr.At(0, 0), corr.At(0, 1), corr.At(1, 0), corr.At(1, 1)}, 5e-5)
+	if !strings.Contains(out, "eigenvalues") {
+		t.Errorf("covariance output lacks the eigenvalues:\n%s", out)
 	}
 	out = runOK(t, "linear-ae", "--limit", "300", "--epochs", "2", "-k", "4", "--out", t.TempDir())
 	if !strings.Contains(out, "principal angles") {
@@ -174,4 +220,40 @@ func mustAE(t *testing.T) nn.Layer[float32] {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// printedMatrix returns the numbers of the two lines after the line title in
+// out (a 2×2 matrix printed by mat.Formatted), row by row.
+func printedMatrix(t *testing.T, out, title string) []float64 {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, title+"\n")
+	if !ok {
+		t.Fatalf("no %q in:\n%s", title, out)
+	}
+	lines := strings.SplitN(rest, "\n", 3)
+	var values []float64
+	for _, line := range lines[:2] {
+		for _, f := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || strings.ContainsRune("⎡⎤⎣⎦[]", r) }) {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatalf("%s: %q is not a number", title, f)
+			}
+			values = append(values, v)
+		}
+	}
+	return values
+}
+
+// numberAfter returns the number that follows prefix in out.
+func numberAfter(t *testing.T, out, prefix string) float64 {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, prefix)
+	if !ok {
+		t.Fatalf("no %q in:\n%s", prefix, out)
+	}
+	v, err := strconv.ParseFloat(strings.Fields(rest)[0], 64)
+	if err != nil {
+		t.Fatalf("after %q: %v", prefix, err)
+	}
+	return v
 }
