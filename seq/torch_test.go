@@ -19,7 +19,7 @@ import (
 // testdata/make_fixtures.py from torch.nn.LSTM, GRU and RNN.
 type recurrentCase struct {
 	Config struct {
-		Cell                             string
+		Cell, Nonlinearity               string
 		InputSize, HiddenSize, NumLayers int
 		Bidirectional                    bool
 		Batch, Steps                     int
@@ -38,6 +38,7 @@ func (c *recurrentCase) UnmarshalJSON(b []byte) error {
 	var raw struct {
 		Config struct {
 			Cell          string `json:"cell"`
+			Nonlinearity  string `json:"nonlinearity"`
 			InputSize     int    `json:"input_size"`
 			HiddenSize    int    `json:"hidden_size"`
 			NumLayers     int    `json:"num_layers"`
@@ -66,6 +67,7 @@ func (c *recurrentCase) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	c.Config.Cell, c.Config.InputSize, c.Config.HiddenSize = raw.Config.Cell, raw.Config.InputSize, raw.Config.HiddenSize
+	c.Config.Nonlinearity = raw.Config.Nonlinearity
 	c.Config.NumLayers, c.Config.Bidirectional = raw.Config.NumLayers, raw.Config.Bidirectional
 	c.Config.Batch, c.Config.Steps, c.Config.Lengths = raw.Config.Batch, raw.Config.Steps, raw.Config.Lengths
 	c.Shapes = raw.Shapes
@@ -138,6 +140,9 @@ func checkAgainstPyTorch[T Float](t *testing.T, c *recurrentCase, par int) {
 			cfg := Config{InputSize: c.Config.InputSize, HiddenSize: c.Config.HiddenSize, NumLayers: c.Config.NumLayers,
 				Bidirectional: c.Config.Bidirectional, Parallelism: par}
 			cell := map[string]CellType{"LSTM": LSTM, "GRU": GRU, "RNN": RNNTanh}[c.Config.Cell]
+			if c.Config.Nonlinearity == "relu" {
+				cell = RNNReLU
+			}
 			r := NewRecurrent[T](cell, cfg, nn.NewRand(0))
 			shapes := map[string][]int{}
 			for _, p := range r.Params() {
