@@ -19,7 +19,7 @@ func init() { lapack64.Use(impl) }
 // columns of a.
 func eigSym(n int, a []float64, lda int, w []float64) bool {
 	work := []float64{0}
-	impl.Dsyev(glapack.EVCompute, blas.Upper, n, a, lda, w, work, -1)
+	impl.Dsyev(glapack.EVCompute, blas.Upper, n, a, lda, w, work, workspaceQuery)
 	work = make([]float64, int(work[0]))
 	return impl.Dsyev(glapack.EVCompute, blas.Upper, n, a, lda, w, work, len(work))
 }
@@ -43,22 +43,18 @@ func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 // svd runs gonum's Dgesvd for the thin SVD.
 func svd(m, n int, a []float64, lda int, s, u []float64, ldu int, vt []float64, ldvt int) bool {
 	work := []float64{0}
-	impl.Dgesvd(glapack.SVDStore, glapack.SVDStore, m, n, a, lda, s, u, ldu, vt, ldvt, work, -1)
+	impl.Dgesvd(glapack.SVDStore, glapack.SVDStore, m, n, a, lda, s, u, ldu, vt, ldvt, work, workspaceQuery)
 	work = make([]float64, int(work[0]))
 	return impl.Dgesvd(glapack.SVDStore, glapack.SVDStore, m, n, a, lda, s, u, ldu, vt, ldvt, work, len(work))
 }
 
-// qr runs Dgeqrf then Dorgqr.
+// qr runs Dgeqrf then Dorgqr, with one workspace sized for both.
 func qr(m, n int, a []float64, lda int) {
 	tau := make([]float64, n)
-	work := []float64{0}
-	impl.Dgeqrf(m, n, a, lda, tau, work, -1)
-	work = make([]float64, max(int(work[0]), n))
+	sizes := []float64{0, 0}
+	impl.Dgeqrf(m, n, a, lda, tau, sizes[:1], workspaceQuery)
+	impl.Dorgqr(m, n, n, a, lda, tau, sizes[1:], workspaceQuery)
+	work := make([]float64, max(int(sizes[0]), int(sizes[1]), n))
 	impl.Dgeqrf(m, n, a, lda, tau, work, len(work))
-	work[0] = 0
-	impl.Dorgqr(m, n, n, a, lda, tau, work[:1], -1)
-	if need := int(work[0]); need > len(work) {
-		work = make([]float64, need)
-	}
 	impl.Dorgqr(m, n, n, a, lda, tau, work, len(work))
 }

@@ -6,6 +6,10 @@ import (
 	"slices"
 )
 
+// workspaceQuery, passed as a workspace length (lwork, liwork), asks a LAPACK
+// routine for the optimal workspace size instead of running it.
+const workspaceQuery = -1
+
 // Backend names the linked LAPACK: "openblas" (OpenBLAS through LAPACKE) or
 // "gonum".
 func Backend() string { return backendName }
@@ -83,7 +87,7 @@ func SVD(m, n int, a []float64, lda int, s, u []float64, ldu int, vt []float64, 
 	// Sign convention on the rows of Vᵀ, i.e. the columns of V = (Vᵀ)ᵀ.
 	for i := 0; i < r; i++ {
 		row := vt[i*ldvt : i*ldvt+n]
-		if row[argMaxAbs(row, n, 1)] < 0 {
+		if math.Signbit(row[argMaxAbs(row, n, 1)]) {
 			for j := range row {
 				row[j] = -row[j]
 			}
@@ -113,7 +117,7 @@ func QR(m, n int, a []float64, lda int) {
 // m×k row-major matrix v positive.
 func flipColumns(m, k int, v []float64, ldv int) {
 	for j := 0; j < k; j++ {
-		if v[argMaxAbs(v[j:], m, ldv)*ldv+j] < 0 {
+		if math.Signbit(v[argMaxAbs(v[j:], m, ldv)*ldv+j]) {
 			for i := 0; i < m; i++ {
 				v[i*ldv+j] = -v[i*ldv+j]
 			}
@@ -145,7 +149,7 @@ func checkMatrix(fn, name string, rows, cols int, a []float64, ld int) {
 	if ld < max(1, cols) {
 		panic(fmt.Sprintf("lapack: %s: %s is %d×%d but leading dimension is %d", fn, name, rows, cols, ld))
 	}
-	if rows > 0 && len(a) < (rows-1)*ld+cols {
+	if rows > 0 && cols > 0 && len(a) < (rows-1)*ld+cols { // an empty matrix needs no elements
 		panic(fmt.Sprintf("lapack: %s: %s is %d×%d with leading dimension %d but has only %d elements", fn, name, rows, cols, ld, len(a)))
 	}
 }

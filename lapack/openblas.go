@@ -24,7 +24,7 @@ func init() { lapack64.Use(netlib.Implementation{}) }
 func eigSym(n int, a []float64, lda int, w []float64) bool {
 	work := []float64{0}
 	iwork := []int32{0}
-	if !lapacke.Dsyevd('V', 'U', n, a, lda, w, work, -1, iwork, -1) {
+	if !lapacke.Dsyevd('V', 'U', n, a, lda, w, work, workspaceQuery, iwork, workspaceQuery) {
 		return false
 	}
 	lwork, liwork := int(work[0]), int(iwork[0])
@@ -42,7 +42,7 @@ func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 	isuppz := make([]int32, 2*k)
 	work := []float64{0}
 	iwork := []int32{0}
-	if !lapacke.Dsyevr('V', 'I', 'U', n, a, lda, 0, 0, n-k+1, n, 0, found, w, z, k, isuppz, work, -1, iwork, -1) {
+	if !lapacke.Dsyevr('V', 'I', 'U', n, a, lda, 0, 0, n-k+1, n, 0, found, w, z, k, isuppz, work, workspaceQuery, iwork, workspaceQuery) {
 		return false
 	}
 	lwork, liwork := int(work[0]), int(iwork[0])
@@ -67,7 +67,7 @@ func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 func svd(m, n int, a []float64, lda int, s, u []float64, ldu int, vt []float64, ldvt int) bool {
 	iwork := make([]int32, 8*min(m, n))
 	work := []float64{0}
-	if !lapacke.Dgesdd('S', m, n, a, lda, s, u, ldu, vt, ldvt, work, -1, iwork) {
+	if !lapacke.Dgesdd('S', m, n, a, lda, s, u, ldu, vt, ldvt, work, workspaceQuery, iwork) {
 		return false
 	}
 	lwork := int(work[0])
@@ -75,19 +75,15 @@ func svd(m, n int, a []float64, lda int, s, u []float64, ldu int, vt []float64, 
 	return lapacke.Dgesdd('S', m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
 }
 
-// qr runs Dgeqrf then Dorgqr.
+// qr runs Dgeqrf then Dorgqr, with one workspace sized for both.
 func qr(m, n int, a []float64, lda int) {
 	tau := make([]float64, n)
-	work := []float64{0}
-	lapacke.Dgeqrf(m, n, a, lda, tau, work, -1)
-	work = make([]float64, max(int(work[0]), n))
+	sizes := []float64{0, 0}
+	lapacke.Dgeqrf(m, n, a, lda, tau, sizes[:1], workspaceQuery)
+	lapacke.Dorgqr(m, n, n, a, lda, tau, sizes[1:], workspaceQuery)
+	work := make([]float64, max(int(sizes[0]), int(sizes[1]), n))
 	if !lapacke.Dgeqrf(m, n, a, lda, tau, work, len(work)) {
 		panic("lapack: Dgeqrf failed")
-	}
-	work[0] = 0
-	lapacke.Dorgqr(m, n, n, a, lda, tau, work[:1], -1)
-	if need := int(work[0]); need > len(work) {
-		work = make([]float64, need)
 	}
 	if !lapacke.Dorgqr(m, n, n, a, lda, tau, work, len(work)) {
 		panic("lapack: Dorgqr failed")

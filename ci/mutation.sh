@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Mutation testing of the core packages with gremlins (not part of CI: it
+# runs the package's tests once per mutant and takes long).
+#
+#   bash ci/mutation.sh [pure|netlib|both] [package ...]
+#
+# Needs github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0 (go install).
+# It runs the short suite (GOFLAGS=-short: the MNIST training runs are left
+# out), one worker, a generous timeout coefficient (with the default most
+# mutants of the slower packages "time out" on a 2-core machine), and leaves
+# out the files the other build compiles. Results go to mutation/<build>/<pkg>.json
+# and a line per package on stdout: killed, lived, timed out, not covered,
+# efficacy = killed / (killed + lived) and mutant coverage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
+export GOFLAGS=-short
+gremlins="${GREMLINS:-$(go env GOPATH)/bin/gremlins}"
+builds="${1:-both}"
+shift || true
+pkgs=("$@")
+if ((${#pkgs[@]} == 0)); then pkgs=(lapack blas decomposition dataset nn seq ae); fi
+case "$builds" in both) builds="pure netlib" ;; esac
+for build in $builds; do
+	mkdir -p "mutation/$build"
+	for pkg in "${pkgs[@]}"; do
+		if [ "$build" = netlib ]; then
+			args=(--tags netlib --exclude-files 'gonum\.go$' --exclude-files 'kernels_go\.go$')
+		else
+			args=(--exclude-files 'openblas\.go$' --exclude-files 'kernels_cgo\.go$')
+		fi
+		out="mutation/$build/$pkg.json"
+		"$gremlins" unleash --workers 1 --timeout-coefficient 30 "${args[@]}" \
+			--coverpkg "./$pkg/..." -o "$out" "./$pkg" >"mutation/$build/$pkg.log" 2>&1 || true
+		# The log's closing lines hold the counts.
+		awk -v b="$build" -v p="$pkg" '
+			/^Killed:/ { gsub(",", ""); k=$2; l=$4; nc=$7 }
+			/^Timed out:/ { gsub(",", ""); t=$3; nv=$6 }
+			/Test efficacy:/ { e=$3 }
+			/Mutator coverage:/ { c=$3 }
+			END { printf "%-7s %-14s killed %4s  lived %3s  not covered %3s  timed out %3s  not viable %3s  efficacy %s  coverage %s\n", b, p, k, l, nc, t, nv, e, c }
+		' "mutation/$build/$pkg.log"
+	done
+done
