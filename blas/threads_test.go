@@ -19,3 +19,23 @@ func TestSetThreadsIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSingleThreadedRestoresTheThreads: inside fn the backend runs one
+// thread (OpenBLAS) and afterwards the previous count is back.
+func TestRunSingleThreadedRestoresTheThreads(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("needs two CPUs")
+	}
+	before := Threads()
+	defer SetThreads(before)
+	SetThreads(2)
+	inside := 0
+	RunSingleThreaded(func() { inside = Threads() })
+	want := 1
+	if Backend() == "gonum" {
+		want = 2 // gonum's kernels need no limit
+	}
+	if inside != want || Threads() != 2 {
+		t.Errorf("threads inside %d (want %d), after %d (want 2)", inside, want, Threads())
+	}
+}
