@@ -57,16 +57,14 @@ func orthonormalRows(name string, a mat.Matrix) ([]float64, int, int, error) {
 	if err != nil {
 		return nil, 0, 0, err
 	}
+	if mat.Norm(a, 1) == 0 {
+		return nil, 0, 0, fmt.Errorf("decomposition: %s is zero", name)
+	}
 	q := make([]float64, p*k) // aᵀ
-	var norm float64
 	for i := 0; i < k; i++ {
 		for j := 0; j < p; j++ {
 			q[j*k+i] = data[i*p+j]
-			norm = max(norm, math.Abs(data[i*p+j]))
 		}
-	}
-	if norm == 0 {
-		return nil, 0, 0, fmt.Errorf("decomposition: %s is zero", name)
 	}
 	lapack.QR(p, k, q, k)
 	return q, k, p, nil

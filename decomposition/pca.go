@@ -351,12 +351,10 @@ func (pca *PCA) randomized(v view, mean []float64, k int) (s, vt []float64, ok b
 		blas.Gemv(blas.Trans, p, l, 1, z, l, mean, 1, 0, muZ, 1)
 		blas.Gemm(blas.NoTrans, blas.NoTrans, n, l, 1, -1, ones, 1, muZ, l, 1, y, l)
 	}
-	sumY := make([]float64, l)
-	// z = X_cᵀ y = Xᵀy − μ (1ᵀy)
+	// z = X_cᵀ y = Xᵀy − μ (1ᵀy) = Xᵀy: y is always an orthonormal basis Q
+	// of a range of X_c, whose columns are orthogonal to 1 (1ᵀX_c = 0).
 	mulCenteredT := func() {
 		blas.Gemm(blas.Trans, blas.NoTrans, p, l, n, 1, x, ldx, y, l, 0, z, l)
-		blas.Gemv(blas.Trans, n, l, 1, y, l, ones, 1, 0, sumY, 1)
-		blas.Gemm(blas.NoTrans, blas.NoTrans, p, l, 1, -1, mean, 1, sumY, l, 1, z, l)
 	}
 	mulCentered()
 	lapack.QR(n, l, y, l)
@@ -380,7 +378,7 @@ func (pca *PCA) randomized(v view, mean []float64, k int) (s, vt []float64, ok b
 	if !lapack.SVD(l, p, b, p, s, u, l, vt, p) {
 		return nil, nil, false
 	}
-	return s[:k], vt[:k*p], true
+	return s[:k], vt, true // the caller keeps the first k rows of vt
 }
 
 // checkFitted returns an error unless Fit has run and X has p columns.
