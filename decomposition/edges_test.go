@@ -205,3 +205,74 @@ func TestFitOfAnyMatrix(t *testing.T) {
 		numcheck.Close(t, solver.String()+" scores of a transpose view", za.RawMatrix().Data, zb.RawMatrix().Data, 1e-12)
 	}
 }
+
+// TestRandomizedPowerIterationsDefault: scikit-learn's rule, 7 power
+// iterations when k < 0.1·min(n, p), else 4 — the default must equal the
+// explicit setting bit for bit.
+func TestRandomizedPowerIterationsDefault(t *testing.T) {
+	X := randomData(200, 40, 9)
+	for _, c := range []struct{ k, iters int }{{3, 7}, {4, 4}, {10, 4}} {
+		def := PCA{NComponents: c.k, Solver: RandomizedSVD, Seed: 1}
+		explicit := PCA{NComponents: c.k, Solver: RandomizedSVD, Seed: 1, PowerIterations: c.iters}
+		other := PCA{NComponents: c.k, Solver: RandomizedSVD, Seed: 1, PowerIterations: 11 - c.iters}
+		for _, p := range []*PCA{&def, &explicit, &other} {
+			if err := p.Fit(X); err != nil {
+				t.Fatal(err)
+			}
+		}
+		numcheck.Close(t, "default power iterations", def.Components.RawMatrix().Data, explicit.Components.RawMatrix().Data, 0)
+		if numcheck.MaxAbsDiff(def.Components.RawMatrix().Data, other.Components.RawMatrix().Data) == 0 {
+			t.Errorf("k = %d: %d and %d power iterations give the same bits: the test shows nothing", c.k, c.iters, 11-c.iters)
+		}
+	}
+}
+
+func TestTwoSamplesAreEnough(t *testing.T) {
+	X := mat.NewDense(2, 3, []float64{1, 2, 3, 2, 0, 4})
+	pca := PCA{NComponents: 1}
+	if err := pca.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	numcheck.Scalar(t, "variance of two samples", pca.ExplainedVariance[0], (1+4+1)/2.0, 1e-14)
+	if _, err := Standardize(X); err != nil {
+		t.Errorf("Standardize of two samples: %v", err)
+	}
+	if err := (&PCA{VarianceFraction: 1}).Fit(X); err == nil {
+		t.Error("variance fraction 1: no error")
+	}
+}
+
+func TestParseSolverAndScore(t *testing.T) {
+	for _, s := range []Solver{Auto, CovarianceEigen, FullSVD, RandomizedSVD} {
+		if got, err := ParseSolver(s.String()); err != nil || got != s {
+			t.Errorf("ParseSolver(%q) = %v, %v", s.String(), got, err)
+		}
+	}
+	if _, err := ParseSolver("qr"); err == nil {
+		t.Error(`ParseSolver("qr"): no error`)
+	}
+	X := randomData(30, 4, 10)
+	pca := PCA{NComponents: 2}
+	if _, err := pca.FitTransform(mat.NewDense(1, 4, nil)); err == nil {
+		t.Error("FitTransform of one sample: no error")
+	}
+	if err := pca.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	ll, err := pca.ScoreSamples(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mean float64
+	for _, v := range ll {
+		mean += v / float64(len(ll))
+	}
+	score, err := pca.Score(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	numcheck.Scalar(t, "Score", score, mean, 1e-12)
+	if _, err := pca.Score(mat.NewDense(2, 3, nil)); err == nil {
+		t.Error("Score of 3 columns for 4: no error")
+	}
+}
