@@ -130,6 +130,8 @@ func (c *common) start(stderr io.Writer) (ctx context.Context, stop func()) {
 	return interruptible(stderr)
 }
 
+// interruptible returns a context cancelled by the first SIGINT or SIGTERM
+// and a function that releases the signals; a second signal exits at once.
 func interruptible(stderr io.Writer) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sig := make(chan os.Signal, 2)
