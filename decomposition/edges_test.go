@@ -276,3 +276,29 @@ func TestParseSolverAndScore(t *testing.T) {
 		t.Error("Score of 3 columns for 4: no error")
 	}
 }
+
+// TestFitTransformEqualsFitThenTransform, and the covariance solver's full
+// spectrum with fewer samples than features (rank n − 1: the zero tail is
+// dropped) equals the SVD's.
+func TestFitTransformAndTheRankDeficientCovariance(t *testing.T) {
+	X := randomData(3, 5, 11)
+	a := PCA{Solver: CovarianceEigen}
+	scores, err := a.FitTransform(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := a.Transform(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	numcheck.Close(t, "FitTransform", scores.RawMatrix().Data, want.RawMatrix().Data, 0)
+	b := PCA{Solver: FullSVD}
+	if err := b.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := a.Components.Dims(); k != 3 {
+		t.Fatalf("%d components of 3 samples, want min(n, p) = 3", k)
+	}
+	// The third variance is zero up to rounding (rank n − 1 = 2).
+	numcheck.Close(t, "variances of 3 samples in 5-D", a.ExplainedVariance, b.ExplainedVariance, 1e-12)
+}
