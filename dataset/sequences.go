@@ -1,0 +1,149 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+)
+
+// MaxClasses bounds the class labels of a sequence set (labels are
+// 0 … MaxClasses−1), so that a stray huge label cannot make a classifier
+// with billions of outputs.
+const MaxClasses = 1 << 16
+
+// Sequences is a set of n sequences of Steps steps of Features values, as a
+// recurrent layer reads them: X is (n, steps, features) in row-major order,
+// so sequence i is X[i·Steps·Features : (i+1)·Steps·Features], batch-first as
+// in PyTorch. Lengths, Labels and Targets are optional.
+type Sequences struct {
+	N, Steps, Features int
+	X                  []float64
+	// Lengths gives the valid steps of each sequence (1 … Steps); the steps
+	// after them are padding that the layers ignore.
+	Lengths []int
+	// Labels are class labels 0 … Classes−1, one per sequence.
+	Labels  []int
+	Classes int
+	// Targets are TargetCols values per sequence, (n, k) row-major.
+	Targets    []float64
+	TargetCols int
+}
+
+// SequenceFiles names the arrays of a sequence set. Each is a .npy file, or
+// an array of an .npz archive written "archive.npz:name"; only X is
+// required.
+type SequenceFiles struct {
+	X, Lengths, Labels, Targets string
+}
+
+// ReadSequences reads a sequence set within lim (lim.Rows keeps the first
+// sequences) and checks it: X of shape (n, steps, features), or (n, steps)
+// for one feature, all finite; lengths (n,) integers in 1 … steps; labels
+// (n,) integers in 0 … MaxClasses−1; targets (n, k) or (n,), finite. Every
+// error names the file, the array and what is wrong.
+func ReadSequences(files SequenceFiles, lim Limits) (*Sequences, error) {
+	if files.X == "" {
+		return nil, errors.New("dataset: no sequence file given")
+	}
+	x, err := readArray(files.X, lim)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sequences{X: x.Data}
+	switch len(x.Shape) {
+	case 2:
+		s.N, s.Steps, s.Features = x.Shape[0], x.Shape[1], 1
+	case 3:
+		s.N, s.Steps, s.Features = x.Shape[0], x.Shape[1], x.Shape[2]
+	default:
+		return nil, fmt.Errorf("%s: shape %v: want (sequences, steps, features) or (sequences, steps)", files.X, x.Shape)
+	}
+	if s.N == 0 || s.Steps == 0 || s.Features == 0 {
+		return nil, fmt.Errorf("%s: shape %v holds no values", files.X, x.Shape)
+	}
+	for k, v := range s.X {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			per := s.Steps * s.Features
+			return nil, fmt.Errorf("%s: %v at sequence %d, step %d, feature %d", files.X, v, k/per, k%per/s.Features, k%s.Features)
+		}
+	}
+	column := func(path, what string) ([]float64, error) {
+		a, err := readArray(path, lim)
+		if err != nil {
+			return nil, err
+		}
+		if len(a.Shape) != 1 || a.Shape[0] != s.N {
+			return nil, fmt.Errorf("%s: %s of shape %v, want (%d,): one per sequence of %s", path, what, a.Shape, s.N, files.X)
+		}
+		return a.Data, nil
+	}
+	if files.Lengths != "" {
+		v, err := column(files.Lengths, "lengths")
+		if err != nil {
+			return nil, err
+		}
+		s.Lengths = make([]int, s.N)
+		for i, l := range v {
+			if l != math.Trunc(l) || l < 1 || l > float64(s.Steps) {
+				return nil, fmt.Errorf("%s: length %v of sequence %d: want an integer from 1 to the %d steps of %s", files.Lengths, l, i, s.Steps, files.X)
+			}
+			s.Lengths[i] = int(l)
+		}
+	}
+	if files.Labels != "" {
+		v, err := column(files.Labels, "labels")
+		if err != nil {
+			return nil, err
+		}
+		s.Labels = make([]int, s.N)
+		for i, l := range v {
+			if l != math.Trunc(l) || l < 0 || l >= MaxClasses {
+				return nil, fmt.Errorf("%s: label %v of sequence %d: want an integer from 0 to %d", files.Labels, l, i, MaxClasses-1)
+			}
+			s.Labels[i] = int(l)
+			s.Classes = max(s.Classes, int(l)+1)
+		}
+	}
+	if files.Targets != "" {
+		a, err := readArray(files.Targets, lim)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case len(a.Shape) == 1 && a.Shape[0] == s.N:
+			s.TargetCols = 1
+		case len(a.Shape) == 2 && a.Shape[0] == s.N && a.Shape[1] > 0:
+			s.TargetCols = a.Shape[1]
+		default:
+			return nil, fmt.Errorf("%s: targets of shape %v, want (%d, k) or (%d,): one row per sequence of %s", files.Targets, a.Shape, s.N, s.N, files.X)
+		}
+		for k, v := range a.Data {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%s: target %v of sequence %d", files.Targets, v, k/s.TargetCols)
+			}
+		}
+		s.Targets = a.Data
+	}
+	return s, nil
+}
+
+// readArray reads a .npy file or "archive.npz:name".
+func readArray(path string, lim Limits) (*Array, error) {
+	if archive, name, ok := strings.Cut(path, ".npz:"); ok {
+		arrays, err := ReadNpzLimits(archive+".npz", lim)
+		if err != nil {
+			return nil, err
+		}
+		a, ok := arrays[name]
+		if !ok {
+			return nil, fmt.Errorf("%s.npz has no array %q", archive, name)
+		}
+		return a, nil
+	}
+	if ext := strings.ToLower(filepath.Ext(path)); ext != ".npy" {
+		return nil, fmt.Errorf("%s: want a .npy file or archive.npz:array", path)
+	}
+	return ReadNpyLimits(path, lim)
+}

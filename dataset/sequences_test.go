@@ -1,0 +1,83 @@
+package dataset
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeNpy writes an array and returns its path.
+func writeNpy(t *testing.T, dir, name string, shape []int, data []float64) string {
+	t.Helper()
+	b, err := EncodeNpy(shape, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReadSequences(t *testing.T) {
+	dir := t.TempDir()
+	x := writeNpy(t, dir, "x.npy", []int{3, 4, 2}, arange(24, 0.5, -1))
+	y := writeNpy(t, dir, "y.npy", []int{3}, []float64{2, 0, 1})
+	l := writeNpy(t, dir, "l.npy", []int{3}, []float64{4, 1, 3})
+	z := writeNpy(t, dir, "z.npy", []int{3, 2}, arange(6, 1, 0))
+	s, err := ReadSequences(SequenceFiles{X: x, Labels: y, Lengths: l, Targets: z}, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.N != 3 || s.Steps != 4 || s.Features != 2 || s.Classes != 3 || s.TargetCols != 2 {
+		t.Fatalf("read %d×%d×%d, %d classes, %d target columns", s.N, s.Steps, s.Features, s.Classes, s.TargetCols)
+	}
+	sameValues(t, "x", s.X, arange(24, 0.5, -1))
+	if s.Labels[0] != 2 || s.Lengths[1] != 1 || s.Targets[5] != 5 {
+		t.Errorf("labels %v, lengths %v, targets %v", s.Labels, s.Lengths, s.Targets)
+	}
+	// One feature as (n, steps), the first two sequences only, from an .npz.
+	npz, err := EncodeNpz(map[string]*Array{"x": {Shape: []int{3, 5}, Data: arange(15, 1, 0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "set.npz"), npz, 0o644)
+	s, err = ReadSequences(SequenceFiles{X: filepath.Join(dir, "set.npz") + ":x"}, Limits{Rows: 2})
+	if err != nil || s.N != 2 || s.Steps != 5 || s.Features != 1 || len(s.X) != 10 {
+		t.Fatalf("(n, steps) from an .npz with a limit: %+v, %v", s, err)
+	}
+}
+
+func TestBadSequencesNameTheProblem(t *testing.T) {
+	dir := t.TempDir()
+	x := writeNpy(t, dir, "x.npy", []int{3, 4, 2}, arange(24, 0.5, -1))
+	nan := arange(24, 1, 0)
+	nan[2*8+3*2+1] = math.NaN()
+	cases := []struct {
+		name  string
+		files SequenceFiles
+		want  string
+	}{
+		{"1-D X", SequenceFiles{X: writeNpy(t, dir, "x1.npy", []int{5}, arange(5, 1, 0))}, "want (sequences, steps, features)"},
+		{"NaN in X", SequenceFiles{X: writeNpy(t, dir, "xn.npy", []int{3, 4, 2}, nan)}, "NaN at sequence 2, step 3, feature 1"},
+		{"labels for other rows", SequenceFiles{X: x, Labels: writeNpy(t, dir, "y2.npy", []int{2}, []float64{0, 1})}, "labels of shape [2], want (3,)"},
+		{"label not an integer", SequenceFiles{X: x, Labels: writeNpy(t, dir, "yf.npy", []int{3}, []float64{0, 1.5, 1})}, "label 1.5 of sequence 1"},
+		{"label too large", SequenceFiles{X: x, Labels: writeNpy(t, dir, "yb.npy", []int{3}, []float64{0, 1e9, 1})}, "label 1e+09 of sequence 1"},
+		{"negative label", SequenceFiles{X: x, Labels: writeNpy(t, dir, "yn.npy", []int{3}, []float64{0, 1, -1})}, "label -1 of sequence 2"},
+		{"length past the steps", SequenceFiles{X: x, Lengths: writeNpy(t, dir, "l5.npy", []int{3}, []float64{4, 5, 1})}, "length 5 of sequence 1"},
+		{"zero length", SequenceFiles{X: x, Lengths: writeNpy(t, dir, "l0.npy", []int{3}, []float64{4, 0, 1})}, "length 0 of sequence 1"},
+		{"targets for other rows", SequenceFiles{X: x, Targets: writeNpy(t, dir, "t.npy", []int{4, 1}, arange(4, 1, 0))}, "targets of shape [4 1]"},
+		{"Inf target", SequenceFiles{X: x, Targets: writeNpy(t, dir, "ti.npy", []int{3}, []float64{0, math.Inf(1), 1})}, "target +Inf of sequence 1"},
+		{"not .npy", SequenceFiles{X: filepath.Join(dir, "x.csv")}, "want a .npy file"},
+		{"missing npz member", SequenceFiles{X: x, Labels: filepath.Join(dir, "none.npz:y")}, "none.npz"},
+	}
+	for _, c := range cases {
+		_, err := ReadSequences(c.files, Limits{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
+		}
+	}
+}
