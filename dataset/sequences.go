@@ -31,6 +31,15 @@ type Sequences struct {
 	TargetCols int
 }
 
+// Length returns the valid steps of sequence i: Lengths[i], or Steps when
+// there are no lengths.
+func (s *Sequences) Length(i int) int {
+	if s.Lengths == nil {
+		return s.Steps
+	}
+	return s.Lengths[i]
+}
+
 // SequenceFiles names the arrays of a sequence set. Each is a .npy file, or
 // an array of an .npz archive written "archive.npz:name"; only X is
 // required.

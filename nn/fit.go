@@ -356,6 +356,37 @@ func Predict[T Float](model Layer[T], x *Matrix[T], batchSize int) *Matrix[T] {
 	return out
 }
 
+// PredictDataset runs model in evaluation mode on the rows of data.X in
+// batches, handing each batch's lengths to the model when data has lengths
+// (the model must then be a LengthSetter), and returns the outputs.
+func PredictDataset[T Float](model Layer[T], data Dataset[T], batchSize int) *Matrix[T] {
+	if data.Lengths == nil {
+		return Predict(model, data.X, batchSize)
+	}
+	ls, ok := model.(LengthSetter)
+	if !ok {
+		panic(fmt.Sprintf("nn: PredictDataset: the data has lengths but %T takes none", model))
+	}
+	if len(data.Lengths) != data.X.Rows {
+		panic(fmt.Sprintf("nn: PredictDataset: %d lengths for %d rows", len(data.Lengths), data.X.Rows))
+	}
+	if batchSize <= 0 {
+		batchSize = 256
+	}
+	defer ls.SetLengths(nil)
+	var out *Matrix[T]
+	for start := 0; start < data.X.Rows; start += batchSize {
+		end := min(start+batchSize, data.X.Rows)
+		ls.SetLengths(data.Lengths[start:end])
+		y := model.Forward(data.X.Slice(start, end), false)
+		if out == nil {
+			out = NewMatrix[T](data.X.Rows, y.Cols)
+		}
+		copy(out.Data[start*y.Cols:], y.Data)
+	}
+	return out
+}
+
 // batcher gathers mini-batches into reused buffers.
 type batcher[T Float] struct {
 	data       Dataset[T]

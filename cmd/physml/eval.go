@@ -42,6 +42,9 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if meta["physml.data"] == "user" {
+		return fmt.Errorf("%s was trained on --input data; eval reads the MNIST test set only (evaluating your own data is not supported yet)", *model)
+	}
 	switch meta["physml.model"] {
 	case "classifier":
 		return evalClassifier(*model, tensors, meta, test, stdout)

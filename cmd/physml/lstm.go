@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -32,13 +33,24 @@ type lstmOptions struct {
 	patience      int
 	trainLimit    int
 	testLimit     int
+	input         string
+	labels        string
+	lengths       string
+	testFraction  float64
 }
 
 const lstmSummary = `Train the lecture's MNIST classifier: a recurrent network reads each image row
 by row (28 steps of 28 pixels) and a Dense layer maps its last hidden state to
 the 10 classes. Defaults: LSTM(128), Dense(10), Adam 1e-3, batch 64, 10 epochs,
 20 % validation split. Writes lstm.safetensors, lstm_curves.png and
-confusion.csv into --out.`
+confusion.csv into --out.
+
+With --input X.npy --labels y.npy [--lengths L.npy] it classifies your own
+sequences instead: X of shape (sequences, steps, features) or (sequences,
+steps), labels 0 … classes−1, optional valid lengths (padded steps are
+ignored). --test holds out a seeded random fraction for testing; every
+feature is standardised with the training part's statistics. An array of an
+.npz archive is written archive.npz:name.`
 
 func runLSTM(args []string, stdout, stderr io.Writer) error {
 	var o lstmOptions
@@ -58,6 +70,10 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.patience, "patience", 0, "stop after this many epochs without a better validation loss (0: never)")
 	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
+	fs.StringVar(&o.input, "input", "", "your sequences (.npy or archive.npz:name) instead of MNIST")
+	fs.StringVar(&o.labels, "labels", "", "class labels of --input, one per sequence")
+	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of the --input sequences (optional)")
+	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input sequences held out for testing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -86,7 +102,13 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	case o.clip != 0 && !(o.clip > 0 && !math.IsInf(o.clip, 0)):
 		return usageError{fmt.Errorf("--clip %g: want 0 (no clipping) or a positive finite norm", o.clip)}
 	}
-	for _, err := range []error{checkFraction("dropout", o.dropout, 1), checkPositive("lr", o.lr),
+	if o.input == "" && (o.labels != "" || o.lengths != "") {
+		return usageError{fmt.Errorf("--labels and --lengths go with --input")}
+	}
+	if o.input != "" && o.labels == "" {
+		return usageError{fmt.Errorf("--input needs --labels: one class per sequence")}
+	}
+	for _, err := range []error{checkFraction("dropout", o.dropout, 1), checkPositive("lr", o.lr), checkFraction("test", o.testFraction, 1),
 		checkFraction("validation", o.validation, 1), checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit)} {
 		if err != nil {
 			return err
@@ -114,8 +136,8 @@ func parseCell(s string) (seq.CellType, error) {
 	return 0, fmt.Errorf("--cell %q: want lstm, gru or rnn", s)
 }
 
-// classifierMetadata describes the model in the safetensors file, so that
-// "physml eval" can rebuild it.
+// metadata describes the model in the safetensors file, so that "physml
+// eval" can rebuild it.
 func (o *lstmOptions) metadata(dtype string) map[string]string {
 	return map[string]string{
 		"physml.model": "classifier", "physml.cell": o.cell, "physml.hidden": strconv.Itoa(o.hidden),
@@ -124,29 +146,45 @@ func (o *lstmOptions) metadata(dtype string) map[string]string {
 	}
 }
 
+// classificationInput loads MNIST, or the user's sequences with --input.
+func classificationInput[T nn.Float](o lstmOptions) (classificationData[T], error) {
+	if o.input == "" {
+		train, test, err := o.mnist(o.trainLimit, o.testLimit)
+		if err != nil {
+			return classificationData[T]{}, err
+		}
+		return mnistClassification[T](train, test), nil
+	}
+	s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
+	if err != nil {
+		return classificationData[T]{}, err
+	}
+	return userClassification[T](s, o.testFraction, o.seed, o.input)
+}
+
 // mnistSequences converts images to (batch, 28·28) sequences, standardised.
 func mnistSequences[T nn.Float](im *dataset.Images) nn.Dataset[T] {
 	return nn.Dataset[T]{X: nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[T](im.Pixels, dataset.Standardize)), Labels: im.Labels}
 }
 
 func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
-	train, test, err := o.mnist(o.trainLimit, o.testLimit)
+	d, err := classificationInput[T](o)
 	if err != nil {
 		return err
 	}
-	if nVal := int(math.Round(o.validation * float64(train.Len()))); o.validation > 0 && (nVal == 0 || nVal == train.Len()) {
-		return usageError{fmt.Errorf("--validation %g of %d images leaves %d for training and %d for validation; both need at least one", o.validation, train.Len(), train.Len()-nVal, nVal)}
+	if n, nVal := d.train.Len(), int(math.Round(o.validation*float64(d.train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
+		return usageError{fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal)}
 	}
 	ctx, stop := o.start(stderr)
 	defer stop()
 	cell, _ := parseCell(o.cell)
 	schedule, _ := parseSchedule(o.schedule, o.epochs)
-	model := seq.NewClassifier[T](cell, seq.Config{InputSize: dataset.MNISTCols, HiddenSize: o.hidden, NumLayers: o.layers,
-		Bidirectional: o.bidirectional, Dropout: o.dropout}, 10, nn.NewRand(o.seed))
+	model := seq.NewClassifier[T](cell, seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers,
+		Bidirectional: o.bidirectional, Dropout: o.dropout}, d.classes, nn.NewRand(o.seed))
 	opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})
 	dtype := fmt.Sprintf("%T", T(0))
-	fmt.Fprintf(stdout, "%v, Dense(%d→10); %d parameters, %s, backend %s\n", model.RNN, model.RNN.OutputSize(), nn.CountParams(model.Params()), dtype, backendLine())
-	fmt.Fprintf(stdout, "training on %d images (%.0f %% held out for validation), testing on %d\n", train.Len(), 100*o.validation, test.Len())
+	fmt.Fprintf(stdout, "%v, Dense(%d→%d); %d parameters, %s, backend %s\n", model.RNN, model.RNN.OutputSize(), d.classes, nn.CountParams(model.Params()), dtype, backendLine())
+	fmt.Fprintf(stdout, "%s; %.0f %% of the training part held out for validation\n", d.describe, 100*o.validation)
 
 	prog := newProgress(stderr, o.epochs)
 	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation,
@@ -156,9 +194,8 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 			fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  train acc %.4f  val loss %.4f  val acc %.4f  lr %.2g  %v\n",
 				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
 		}}
-	data := mnistSequences[T](train)
 	start := time.Now()
-	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), nn.CrossEntropy[T]{}, nn.Optimizer[T](opt), data, cfg)
+	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), nn.CrossEntropy[T]{}, nn.Optimizer[T](opt), d.train, cfg)
 	prog.done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {
@@ -166,13 +203,22 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	}
 	trainTime := time.Since(start)
 
-	modelFile, err := nn.EncodeSafetensors(model.Params(), o.metadata(dtype))
+	meta := o.metadata(dtype)
+	for k, v := range d.metadata {
+		meta[k] = v
+	}
+	meta["physml.input_size"], meta["physml.classes"] = strconv.Itoa(d.inputSize), strconv.Itoa(d.classes)
+	modelFile, err := nn.EncodeSafetensors(model.Params(), meta)
 	if err != nil {
 		return err
 	}
 	files := []outputFile{{"lstm.safetensors", modelFile}}
 	if len(hist.Epochs) > 0 {
-		png, err := historyCurves(fmt.Sprintf("%v on MNIST rows", model.RNN.Cell), hist)
+		title := fmt.Sprintf("%v on MNIST rows", model.RNN.Cell)
+		if o.input != "" {
+			title = fmt.Sprintf("%v on %s", model.RNN.Cell, filepath.Base(o.input))
+		}
+		png, err := historyCurves(title, hist)
 		if err != nil {
 			return err
 		}
@@ -188,15 +234,14 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 		return fitErr
 	}
 
-	testData := mnistSequences[T](test)
 	inferStart := time.Now()
-	logits := nn.Predict[T](model, testData.X, 1000)
+	logits := nn.PredictDataset[T](model, d.test, 1000)
 	inferTime := time.Since(inferStart)
 	predicted := nn.Argmax(logits)
-	acc := nn.Accuracy(logits, test.Labels)
-	fmt.Fprintf(stdout, "test accuracy %.4f (%d images); training %v, inference %.0f images/s\n",
-		acc, test.Len(), trainTime.Round(10*time.Millisecond), float64(test.Len())/inferTime.Seconds())
-	cm := nn.ConfusionMatrix(predicted, test.Labels, 10)
+	acc := nn.Accuracy(logits, d.test.Labels)
+	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences); training %v, inference %.0f sequences/s\n",
+		acc, d.test.Len(), trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
+	cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.classes)
 	files = append(files, outputFile{"confusion.csv", []byte(confusionCSV(cm))})
 	fmt.Fprint(stdout, confusionTable(cm))
 	written, err := o.writeFiles(files)
@@ -210,7 +255,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 func confusionCSV(cm [][]int) string { return formatConfusion(cm, "true\\predicted", "%d", ",%d") }
 
 func confusionTable(cm [][]int) string {
-	return "confusion matrix (rows: true digit, columns: predicted)\n" + formatConfusion(cm, "     ", "%5d", "%6d")
+	return "confusion matrix (rows: true class, columns: predicted)\n" + formatConfusion(cm, "     ", "%5d", "%6d")
 }
 
 // formatConfusion writes a header of predicted classes after corner, then a

@@ -85,10 +85,15 @@ func usage(w io.Writer) {
 // usageError is a bad flag or argument: exit code 2.
 type usageError struct{ error }
 
+// lastFlagSet is the flag set newFlagSet made last; the help test reads it
+// to check that --help lists every flag.
+var lastFlagSet *flag.FlagSet
+
 // newFlagSet returns a flag set that reports errors instead of exiting and
 // prints its help to stdout.
 func newFlagSet(name, summary string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	lastFlagSet = fs
 	fs.SetOutput(stdout)
 	fs.Usage = func() {
 		fmt.Fprintf(stdout, "Usage: physml %s [flags]\n\n%s\n\nFlags:\n", name, summary)

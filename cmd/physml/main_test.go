@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"strings"
 	"testing"
 
@@ -34,5 +35,27 @@ func TestUnknownCommandAndBadFlag(t *testing.T) {
 		if lines := strings.Count(errOut, "\n"); lines != 1 {
 			t.Errorf("%v: want one error line, got %q", args, errOut)
 		}
+	}
+}
+
+// TestHelpListsEveryFlag: each command's --help prints its usage once and
+// every flag with its meaning.
+func TestHelpListsEveryFlag(t *testing.T) {
+	for _, c := range commands() {
+		code, out, errOut := runCommand(c.name, "--help")
+		if code != 0 || errOut != "" {
+			t.Errorf("%s --help: exit %d, stderr %q", c.name, code, errOut)
+		}
+		if strings.Count(out, "Usage: physml "+c.name) != 1 || strings.Count(out, "Flags:") != 1 {
+			t.Errorf("%s --help does not print its usage once:\n%s", c.name, out)
+		}
+		lastFlagSet.VisitAll(func(f *flag.Flag) {
+			if !strings.Contains(out, "\n  -"+f.Name+" ") && !strings.Contains(out, "\n  -"+f.Name+"\n") {
+				t.Errorf("%s --help does not list -%s:\n%s", c.name, f.Name, out)
+			}
+			if f.Usage == "" {
+				t.Errorf("%s: flag -%s has no description", c.name, f.Name)
+			}
+		})
 	}
 }

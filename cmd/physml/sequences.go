@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+)
+
+// classificationData is what the classifier trains and is tested on: the
+// lecture's MNIST rows, or the user's sequences.
+type classificationData[T nn.Float] struct {
+	train, test nn.Dataset[T]
+	inputSize   int
+	classes     int
+	describe    string            // for the first lines of output
+	metadata    map[string]string // how the inputs were prepared, for the model file
+}
+
+// mnistClassification is MNIST read row by row: 28 steps of 28 standardised
+// pixels.
+func mnistClassification[T nn.Float](train, test *dataset.Images) classificationData[T] {
+	return classificationData[T]{
+		train: mnistSequences[T](train), test: mnistSequences[T](test), inputSize: dataset.MNISTCols, classes: 10,
+		describe: fmt.Sprintf("MNIST rows: %d training and %d test images", train.Len(), test.Len()),
+		metadata: map[string]string{"physml.data": "mnist", "physml.normalization": dataset.Standardize.String()},
+	}
+}
+
+// userClassification splits the user's sequences into a training part and
+// the last testFraction of a seeded shuffle as the test part, and
+// standardises every feature with the mean and standard deviation of the
+// training part's valid steps (no statistics from the test part leak in).
+func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, seed uint64, source string) (classificationData[T], error) {
+	var d classificationData[T]
+	if s.Labels == nil {
+		return d, fmt.Errorf("%s: classification needs --labels", source)
+	}
+	if s.Classes < 2 {
+		return d, fmt.Errorf("%s: the labels hold %d class; classification needs at least 2", source, s.Classes)
+	}
+	nTest := int(math.Round(testFraction * float64(s.N)))
+	if nTest < 1 || nTest >= s.N {
+		return d, usageError{fmt.Errorf("--test %g of %d sequences leaves %d for training and %d for testing; both need at least one", testFraction, s.N, s.N-nTest, nTest)}
+	}
+	perm := nn.NewRand(seed ^ 0x7e57).Perm(s.N)
+	trainRows, testRows := perm[:s.N-nTest], perm[s.N-nTest:]
+	mean, std := featureStatistics(s, trainRows)
+	d.train, d.test = sequenceDataset[T](s, trainRows, mean, std), sequenceDataset[T](s, testRows, mean, std)
+	d.inputSize, d.classes = s.Features, s.Classes
+	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %d classes; %d for training, %d for testing",
+		source, s.N, s.Steps, s.Features, s.Classes, len(trainRows), len(testRows))
+	d.metadata = map[string]string{"physml.data": "user", "physml.normalization": "standard",
+		"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std)}
+	return d, nil
+}
+
+// featureStatistics returns each feature's mean and standard deviation
+// (1 where it is constant) over the valid steps of the given sequences.
+func featureStatistics(s *dataset.Sequences, rows []int) (mean, std []float64) {
+	f := s.Features
+	mean, std = make([]float64, f), make([]float64, f)
+	var count float64
+	for _, i := range rows {
+		for t := 0; t < s.Length(i); t++ {
+			for j, v := range s.X[(i*s.Steps+t)*f : (i*s.Steps+t+1)*f] {
+				mean[j] += v
+			}
+			count++
+		}
+	}
+	for j := range mean {
+		mean[j] /= count
+	}
+	for _, i := range rows {
+		for t := 0; t < s.Length(i); t++ {
+			for j, v := range s.X[(i*s.Steps+t)*f : (i*s.Steps+t+1)*f] {
+				std[j] += (v - mean[j]) * (v - mean[j])
+			}
+		}
+	}
+	for j := range std {
+		if std[j] = math.Sqrt(std[j] / count); std[j] == 0 {
+			std[j] = 1
+		}
+	}
+	return mean, std
+}
+
+// sequenceDataset gathers the given sequences, standardised (padding stays
+// zero), with their labels and lengths.
+func sequenceDataset[T nn.Float](s *dataset.Sequences, rows []int, mean, std []float64) nn.Dataset[T] {
+	per := s.Steps * s.Features
+	d := nn.Dataset[T]{X: nn.NewMatrix[T](len(rows), per), Labels: make([]int, len(rows))}
+	if s.Lengths != nil {
+		d.Lengths = make([]int, len(rows))
+	}
+	for r, i := range rows {
+		out := d.X.Row(r)
+		for t := 0; t < s.Length(i); t++ {
+			for j := 0; j < s.Features; j++ {
+				out[t*s.Features+j] = T((s.X[i*per+t*s.Features+j] - mean[j]) / std[j])
+			}
+		}
+		d.Labels[r] = s.Labels[i]
+		if s.Lengths != nil {
+			d.Lengths[r] = s.Lengths[i]
+		}
+	}
+	return d
+}
+
+func floatsString(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.Join(s, ",")
+}
