@@ -38,6 +38,10 @@ type CSVOptions struct {
 	// class labels to split off; empty means none.
 	LabelColumn string
 	Comma       rune // field separator; default ','
+	// AllowMissing reads empty fields and NaN in the data columns as NaN
+	// (missing values) instead of refusing them; the label column must
+	// still be complete.
+	AllowMissing bool
 	// Limits: read only the first Limits.Rows data rows when positive;
 	// Limits.MaxBytes bounds the values held in memory.
 	Limits Limits
@@ -111,6 +115,9 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	header := false
 	var names []string
 	width, err := fields.each(text, comma, func(_ int, f []byte) error {
+		if len(f) == 0 && opt.AllowMissing {
+			return nil // a missing value says nothing about a header
+		}
 		if _, err := parseNumber(f); err != nil {
 			header = true
 		}
@@ -159,6 +166,10 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 				return nil // counted, reported below
 			}
 			v, err := parseNumber(f)
+			if opt.AllowMissing && j != labelCol && (len(f) == 0 || (err == nil && math.IsNaN(v))) {
+				t.Data = append(t.Data, math.NaN())
+				return nil
+			}
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("line %d, column %d (%s): %q is not a finite number", line, j+1, name(j), f)
 			}

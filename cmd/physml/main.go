@@ -31,6 +31,7 @@ func commands() []command {
 		{"lstm", "train the lecture's MNIST row-by-row LSTM classifier", runLSTM},
 		{"autoencoder", "train the lecture's MNIST autoencoder and picture its reconstructions", runAutoencoder},
 		{"pca", "principal component analysis of MNIST or of a .csv/.npy file", runPCA},
+		{"forecast", "forecast a time series (your CSV, or --example sunspots|co2) against persistence and linear AR", runForecast},
 		{"linear-ae", "train a linear autoencoder and compare it with PCA", runLinearAE},
 		{"covariance", "the lecture's covariance and correlation example", runCovariance},
 		{"eval", "evaluate a saved model on the MNIST test set", runEval},

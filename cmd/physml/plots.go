@@ -173,3 +173,30 @@ func digitGridPNG(rows [][][]float64, side, scale int) ([]byte, error) {
 	}
 	return render("image grid", func(w io.Writer) error { return png.Encode(w, img) })
 }
+
+// seriesPNG plots series (name → values) against x, in the given order.
+func seriesPNG(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string) ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = xlabel
+	p.Y.Label.Text = ylabel
+	p.Add(plotter.NewGrid())
+	for i, name := range order {
+		pts := make(plotter.XYs, len(x))
+		for k := range x {
+			pts[k] = plotter.XY{X: x[k], Y: series[name][k]}
+		}
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		line.Color = palette[i%len(palette)]
+		if i > 0 {
+			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		}
+		p.Add(line)
+		p.Legend.Add(name, line)
+	}
+	p.Legend.Top = true
+	return plotPNG(title, p)
+}

@@ -1,0 +1,152 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+)
+
+// TimeSeries is a multivariate series sampled at regular steps: Values holds
+// Steps rows of len(Names) variables, row-major; Time, when the file has a
+// time column, the time of each step.
+type TimeSeries struct {
+	Names    []string
+	Steps    int
+	Values   []float64
+	Time     []float64
+	TimeName string // the time column's name
+}
+
+// Vars returns the number of variables.
+func (s *TimeSeries) Vars() int { return len(s.Names) }
+
+// TimeSeriesOptions tune ParseTimeSeries.
+type TimeSeriesOptions struct {
+	// TimeColumn names a column of times, kept apart from the variables.
+	TimeColumn string
+	// Columns picks the variables by name (all columns but the time
+	// column when empty).
+	Columns []string
+	// Fill says what to do with missing values (empty cells, NaN): "" for
+	// an error naming the first one, "previous" to carry the last value
+	// forward, "linear" to interpolate between the neighbours. Either way
+	// the steps before the first known value take it, and with "linear"
+	// the steps after the last known value take that.
+	Fill   string
+	Limits Limits
+}
+
+// ParseTimeSeries reads a CSV time series with a header: one row per step,
+// one column per variable.
+func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
+	if opt.Fill != "" && opt.Fill != "previous" && opt.Fill != "linear" {
+		return nil, fmt.Errorf("fill %q: want previous or linear", opt.Fill)
+	}
+	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Limits: opt.Limits})
+	if err != nil {
+		return nil, err
+	}
+	if t.Columns == nil {
+		return nil, errors.New("no header: a time series needs column names")
+	}
+	timeCol := -1
+	if opt.TimeColumn != "" {
+		if timeCol = slices.Index(t.Columns, opt.TimeColumn); timeCol < 0 {
+			return nil, fmt.Errorf("time column %q not among the columns %s", opt.TimeColumn, strings.Join(t.Columns, ", "))
+		}
+	}
+	var picked []int
+	if len(opt.Columns) == 0 {
+		for j := range t.Columns {
+			if j != timeCol {
+				picked = append(picked, j)
+			}
+		}
+	}
+	for _, name := range opt.Columns {
+		j := slices.Index(t.Columns, name)
+		if j < 0 {
+			return nil, fmt.Errorf("column %q not among the columns %s", name, strings.Join(t.Columns, ", "))
+		}
+		if j == timeCol {
+			return nil, fmt.Errorf("column %q is the time column", name)
+		}
+		picked = append(picked, j)
+	}
+	if len(picked) == 0 {
+		return nil, errors.New("no variable columns besides the time column")
+	}
+	s := &TimeSeries{Steps: t.Rows, Values: make([]float64, 0, t.Rows*len(picked)), TimeName: opt.TimeColumn}
+	for _, j := range picked {
+		s.Names = append(s.Names, t.Columns[j])
+	}
+	for i := 0; i < t.Rows; i++ {
+		row := t.Data[i*t.Cols : (i+1)*t.Cols]
+		for _, j := range picked {
+			s.Values = append(s.Values, row[j])
+		}
+		if timeCol >= 0 {
+			if math.IsNaN(row[timeCol]) {
+				return nil, fmt.Errorf("row %d: the time column %s is empty", i+1, opt.TimeColumn)
+			}
+			s.Time = append(s.Time, row[timeCol])
+		}
+	}
+	if err := s.fill(opt.Fill); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// fill replaces missing values as the mode says, or names the first one.
+func (s *TimeSeries) fill(mode string) error {
+	v := s.Vars()
+	for j := 0; j < v; j++ {
+		known := -1 // step of the last known value
+		for i := 0; i <= s.Steps; i++ {
+			if i < s.Steps && math.IsNaN(s.Values[i*v+j]) {
+				if mode == "" {
+					return fmt.Errorf("row %d, column %s: missing value; fill it with --fill previous or --fill linear", i+1, s.Names[j])
+				}
+				continue
+			}
+			// Steps known+1 … i−1 are missing: fill them.
+			for m := known + 1; m < i; m++ {
+				switch {
+				case known < 0 && i == s.Steps:
+					return fmt.Errorf("column %s has no values", s.Names[j])
+				case known < 0:
+					s.Values[m*v+j] = s.Values[i*v+j] // before the first value
+				case mode == "previous" || i == s.Steps:
+					s.Values[m*v+j] = s.Values[known*v+j]
+				default:
+					w := float64(m-known) / float64(i-known)
+					s.Values[m*v+j] = (1-w)*s.Values[known*v+j] + w*s.Values[i*v+j]
+				}
+			}
+			known = i
+		}
+	}
+	return nil
+}
+
+// Windows cuts the steps from, …, to−1 of an n×vars row-major series into
+// forecasting windows, stride 1: inputs of window steps and, as targets,
+// the horizon steps that follow each input (direct multi-output). Window k
+// of the result starts at step from+k; its targets must end before to.
+// It returns the inputs (count, window·vars), the targets
+// (count, horizon·vars) and count.
+func Windows(values []float64, vars, from, to, window, horizon int) (x, y []float64, count int) {
+	count = max(0, to-from-window-horizon+1)
+	x = make([]float64, 0, count*window*vars)
+	y = make([]float64, 0, count*horizon*vars)
+	for k := 0; k < count; k++ {
+		start := from + k
+		x = append(x, values[start*vars:(start+window)*vars]...)
+		y = append(y, values[(start+window)*vars:(start+window+horizon)*vars]...)
+	}
+	return x, y, count
+}

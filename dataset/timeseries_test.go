@@ -1,0 +1,96 @@
+package dataset
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestParseTimeSeriesFillsOrRefusesMissingValues(t *testing.T) {
+	text := "year,a,b\n2000,1,10\n2001,,20\n2002,3,NaN\n2003,4,40\n2004,,50\n"
+	if _, err := ParseTimeSeries(strings.NewReader(text), TimeSeriesOptions{TimeColumn: "year"}); err == nil || !strings.Contains(err.Error(), "row 2, column a: missing value") {
+		t.Errorf("missing values without fill: %v", err)
+	}
+	linear, err := ParseTimeSeries(strings.NewReader(text), TimeSeriesOptions{TimeColumn: "year", Fill: "linear"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameValues(t, "linear fill", linear.Values, []float64{1, 10, 2, 20, 3, 30, 4, 40, 4, 50})
+	sameValues(t, "time", linear.Time, []float64{2000, 2001, 2002, 2003, 2004})
+	previous, err := ParseTimeSeries(strings.NewReader(text), TimeSeriesOptions{TimeColumn: "year", Columns: []string{"b", "a"}, Fill: "previous"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(previous.Names, ",") != "b,a" {
+		t.Errorf("columns %v", previous.Names)
+	}
+	sameValues(t, "previous fill", previous.Values, []float64{10, 1, 20, 1, 20, 3, 40, 4, 50, 4})
+	// Values before the first known one take it.
+	lead, err := ParseTimeSeries(strings.NewReader("x\n\n\nNaN\n2\n3\n"), TimeSeriesOptions{Fill: "linear"})
+	if err != nil || lead.Steps != 3 {
+		t.Fatalf("leading NaN: %+v %v", lead, err)
+	}
+	sameValues(t, "leading fill", lead.Values, []float64{2, 2, 3})
+	for _, c := range []struct {
+		text string
+		opt  TimeSeriesOptions
+		want string
+	}{
+		{"1,2\n3,4\n", TimeSeriesOptions{}, "no header"},
+		{"a,b\n1,2\n", TimeSeriesOptions{TimeColumn: "t"}, `time column "t" not among`},
+		{"a,b\n1,2\n", TimeSeriesOptions{Columns: []string{"c"}}, `column "c" not among`},
+		{"t,a\n1,2\n", TimeSeriesOptions{TimeColumn: "t", Columns: []string{"t"}}, "is the time column"},
+		{"t\n1\n", TimeSeriesOptions{TimeColumn: "t"}, "no variable columns"},
+		{"t,a\n1,\n2,\n", TimeSeriesOptions{TimeColumn: "t", Fill: "linear"}, "column a has no values"},
+		{"t,a\n,1\n2,2\n", TimeSeriesOptions{TimeColumn: "t"}, "time column t is empty"},
+		{"a\n1\n", TimeSeriesOptions{Fill: "spline"}, `fill "spline"`},
+	} {
+		if _, err := ParseTimeSeries(strings.NewReader(c.text), c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one mentioning %q", c.text, err, c.want)
+		}
+	}
+}
+
+func TestWindowsAreChronological(t *testing.T) {
+	values := []float64{0, 100, 1, 101, 2, 102, 3, 103, 4, 104, 5, 105} // 6 steps of 2 variables
+	x, y, n := Windows(values, 2, 1, 6, 2, 2)                           // steps 1…5: inputs 2 steps, targets the next 2
+	if n != 2 {
+		t.Fatalf("%d windows, want 2", n)
+	}
+	sameValues(t, "inputs", x, []float64{1, 101, 2, 102, 2, 102, 3, 103})
+	sameValues(t, "targets", y, []float64{3, 103, 4, 104, 4, 104, 5, 105})
+	if _, _, n := Windows(values, 2, 0, 3, 2, 2); n != 0 {
+		t.Errorf("too short a range gives %d windows", n)
+	}
+}
+
+func TestExamplesAreThere(t *testing.T) {
+	if strings.Join(ExampleNames(), ",") != "co2,sunspots" {
+		t.Errorf("examples %v", ExampleNames())
+	}
+	sun, err := Example("sunspots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ParseTimeSeries(bytes.NewReader(sun), TimeSeriesOptions{TimeColumn: "YEAR"})
+	if err != nil || s.Steps != 309 || s.Time[0] != 1700 || s.Time[308] != 2008 {
+		t.Fatalf("sunspots: %v, %d steps", err, s.Steps)
+	}
+	co2, _ := Example("co2")
+	if _, err := ParseTimeSeries(bytes.NewReader(co2), TimeSeriesOptions{TimeColumn: "date"}); err == nil || !strings.Contains(err.Error(), "missing value") {
+		t.Errorf("co2 without fill: %v", err)
+	}
+	c, err := ParseTimeSeries(bytes.NewReader(co2), TimeSeriesOptions{TimeColumn: "date", Fill: "linear"})
+	if err != nil || c.Steps != 2284 {
+		t.Fatalf("co2: %v", err)
+	}
+	for _, v := range c.Values {
+		if math.IsNaN(v) || v < 300 || v > 400 {
+			t.Fatalf("co2 value %v", v)
+		}
+	}
+	if _, err := Example("nope"); err == nil {
+		t.Error("unknown example: no error")
+	}
+}
