@@ -183,6 +183,9 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 			t.Data = append(t.Data, v)
 			return nil
 		})
+		if errors.Is(err, errUnterminated) || errors.Is(err, errAfterQuote) {
+			err = fmt.Errorf("line %d: %v", line, err)
+		}
 		if err == nil && n != width {
 			err = fmt.Errorf("line %d: %d fields, want %d", line, n, width)
 		}
@@ -241,6 +244,12 @@ func parseNumber(f []byte) (float64, error) {
 	return strconv.ParseFloat(unsafe.String(&f[0], len(f)), 64)
 }
 
+// The syntax errors of a line; the caller adds the line number.
+var (
+	errUnterminated = errors.New("unterminated quoted field (fields may not span lines)")
+	errAfterQuote   = errors.New("text after a closing quote")
+)
+
 // fieldReader splits lines into fields, reusing one buffer for quoted
 // fields, so that a line costs no allocation per field.
 type fieldReader struct{ quoted []byte }
@@ -258,7 +267,7 @@ func (r *fieldReader) each(line []byte, comma byte, fn func(j int, field []byte)
 			for {
 				i := bytes.IndexByte(line[end:], '"')
 				if i < 0 {
-					return j, errors.New("unterminated quoted field (fields may not span lines)")
+					return j, errUnterminated
 				}
 				r.quoted = append(r.quoted, line[end:end+i]...)
 				end += i + 1
@@ -272,7 +281,7 @@ func (r *fieldReader) each(line []byte, comma byte, fn func(j int, field []byte)
 			field = r.quoted
 			line = bytes.TrimLeft(line[end:], " \t")
 			if len(line) > 0 && line[0] != comma {
-				return j, errors.New("text after a closing quote")
+				return j, errAfterQuote
 			}
 		} else {
 			i := bytes.IndexByte(line, comma)
