@@ -87,7 +87,7 @@ func Syrk[T Float](uplo Uplo, trans Transpose, n, k int, alpha T, a []T, lda int
 // Symmetrize copies the uplo triangle of the n×n row-major matrix c into the
 // other triangle, completing the result of Syrk.
 func Symmetrize[T Float](uplo Uplo, n int, c []T, ldc int) {
-	for i := 0; i < n; i++ {
+	for i := range n {
 		for j := i + 1; j < n; j++ {
 			if uplo == Upper {
 				c[j*ldc+i] = c[i*ldc+j]

@@ -45,7 +45,7 @@ func Threads() int { return int(C.openblas_get_num_threads()) }
 // while it runs.
 func RunSingleThreaded(fn func()) {
 	n := Threads()
-	if n > 1 {
+	if n != 1 {
 		SetThreads(1)
 		defer SetThreads(n)
 	}
