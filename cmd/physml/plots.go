@@ -14,12 +14,25 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/physml/physml/nn"
 )
 
 // curvesPNG plots per-epoch series (name → values) against the epoch.
 func curvesPNG(title, ylabel string, series map[string][]float64, order []string) ([]byte, error) {
+	p, err := curvesPlot(title, ylabel, series, order)
+	if err != nil {
+		return nil, err
+	}
+	// Losses fall towards 0 and accuracies rise towards 1: the middle is free.
+	p.Legend.YOffs = 1.2 * vg.Inch
+	return plotPNG(title, p)
+}
+
+// curvesPlot is the plot of curvesPNG, legend top right.
+func curvesPlot(title, ylabel string, series map[string][]float64, order []string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "epoch"
@@ -45,9 +58,8 @@ func curvesPNG(title, ylabel string, series map[string][]float64, order []string
 		p.Add(line, points)
 		p.Legend.Add(name, line)
 	}
-	// Losses fall towards 0 and accuracies rise towards 1: the middle is free.
-	p.Legend.YOffs = 1.2 * vg.Inch
-	return plotPNG(title, p)
+	p.Legend.Top = true
+	return p, nil
 }
 
 var palette = []color.Color{
@@ -68,15 +80,39 @@ func plotPNG(name string, p *plot.Plot) ([]byte, error) {
 	})
 }
 
-// historyCurves plots the loss curves and the validation accuracy.
+// historyCurves draws the training history in two panels on linear axes:
+// the training and validation loss on the left, the training and
+// validation accuracy on the right, each legend where its curves are not.
 func historyCurves(title string, hist nn.History) ([]byte, error) {
 	series := map[string][]float64{}
 	for _, e := range hist.Epochs {
 		series["train loss"] = append(series["train loss"], e.TrainLoss)
 		series["validation loss"] = append(series["validation loss"], e.ValidationLoss)
+		series["train accuracy"] = append(series["train accuracy"], e.TrainAccuracy)
 		series["validation accuracy"] = append(series["validation accuracy"], e.ValAccuracy)
 	}
-	return curvesPNG(title, "loss / accuracy", series, []string{"train loss", "validation loss", "validation accuracy"})
+	// Losses fall and accuracies rise: the legends go top right and
+	// bottom right, where the curves end up away from.
+	loss, err := curvesPlot(title+": loss", "loss", series, []string{"train loss", "validation loss"})
+	if err != nil {
+		return nil, err
+	}
+	acc, err := curvesPlot("accuracy", "accuracy", series, []string{"train accuracy", "validation accuracy"})
+	if err != nil {
+		return nil, err
+	}
+	loss.Legend.Top, acc.Legend.Top = true, false
+	const w, h = 10 * vg.Inch, 4 * vg.Inch
+	img := vgimg.New(w, h)
+	pad := 3 * vg.Millimeter
+	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
+	canvases := plot.Align([][]*plot.Plot{{loss, acc}}, tiles, draw.New(img))
+	loss.Draw(canvases[0][0])
+	acc.Draw(canvases[0][1])
+	return render(title, func(out io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+		return err
+	})
 }
 
 // screePNG plots the explained-variance ratio per component and its
