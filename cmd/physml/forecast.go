@@ -37,7 +37,8 @@ validation (early stopping), the last 15 % for testing; each variable is
 standardised with the training part's mean and deviation. Test RMSE and MAE,
 in the data's units, are printed beside two baselines on the same test
 windows: persistence (the last value) and a least-squares linear
-autoregression on the same window. Writes forecast.safetensors,
+autoregression on the same window. Writes forecast.safetensors (with
+--ensemble, the first network; the predictions average them all),
 predictions.npy (test windows × horizon·variables, data units),
 metrics.json and forecast.png into --out.`
 
