@@ -28,7 +28,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"lstm", "train the lecture's MNIST row-by-row LSTM classifier", runLSTM},
+		{"lstm", "train the lecture's MNIST row-by-row LSTM classifier, or one on your sequences (--input)", runLSTM},
 		{"autoencoder", "train the lecture's MNIST autoencoder and picture its reconstructions", runAutoencoder},
 		{"pca", "principal component analysis of MNIST or of a .csv/.npy file", runPCA},
 		{"forecast", "forecast a time series (your CSV, or --example sunspots|co2) against persistence and linear AR", runForecast},
