@@ -173,12 +173,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 	files := []outputFile{{"autoencoder.safetensors", modelFile}}
 	if interrupted {
 		// Save first: the pictures would only delay the exit.
-		written, err := o.writeFiles(files)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "interrupted after %d complete epochs; wrote %s\n", len(hist.Epochs), strings.Join(written, ", "))
-		return fitErr
+		return o.saveInterrupted(files, len(hist.Epochs), stdout, fitErr)
 	}
 	// 8 test digits over their reconstructions, as the lecture shows.
 	n := min(8, test.Len())

@@ -213,6 +213,17 @@ func (c *common) writeFiles(files []outputFile) ([]string, error) {
 	return paths, nil
 }
 
+// saveInterrupted writes what a training run stopped by a signal has and
+// returns the error that stopped it.
+func (c *common) saveInterrupted(files []outputFile, epochs int, stdout io.Writer, stopped error) error {
+	written, err := c.writeFiles(files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "interrupted after %d complete epochs; wrote %s\n", epochs, strings.Join(written, ", "))
+	return stopped
+}
+
 // outputFile is one file a command writes: its name in --out and content.
 type outputFile struct {
 	name string

@@ -226,12 +226,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	}
 	if interrupted {
 		// Save first; the test inference would only delay the exit.
-		written, err := o.writeFiles(files)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "interrupted after %d complete epochs; wrote %s\n", len(hist.Epochs), strings.Join(written, ", "))
-		return fitErr
+		return o.saveInterrupted(files, len(hist.Epochs), stdout, fitErr)
 	}
 
 	inferStart := time.Now()
