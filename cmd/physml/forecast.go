@@ -167,19 +167,10 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		return usageError{fmt.Errorf("%s has %d steps: too few for --window %d and --horizon %d on a 70/15/15 split", source, s.Steps, w, h)}
 	}
 	// Standardise with the training part's statistics only.
-	mean, std := make([]float64, v), make([]float64, v)
-	for j := 0; j < v; j++ {
-		for i := 0; i < trainEnd; i++ {
-			mean[j] += s.Values[i*v+j] / float64(trainEnd)
+	mean, std := standardization(v, func(yield func([]float64) bool) {
+		for i := 0; i < trainEnd && yield(s.Values[i*v:(i+1)*v]); i++ {
 		}
-		for i := 0; i < trainEnd; i++ {
-			d := s.Values[i*v+j] - mean[j]
-			std[j] += d * d / float64(trainEnd)
-		}
-		if std[j] = math.Sqrt(std[j]); std[j] == 0 {
-			std[j] = 1
-		}
-	}
+	})
 	z := make([]float64, len(s.Values))
 	for i := range z {
 		z[i] = (s.Values[i] - mean[i%v]) / std[i%v]
@@ -208,16 +199,10 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 	ctx, stop := o.start(stderr)
 	defer stop()
 	cell, _ := parseCell(o.cell)
-	toT := func(x []float64) []T {
-		out := make([]T, len(x))
-		for i, f := range x {
-			out[i] = T(f)
-		}
-		return out
-	}
-	train := nn.Dataset[T]{X: nn.MatrixFrom(nTrain, w*v, toT(xTrain)), Y: nn.MatrixFrom(nTrain, h*v, toT(shift(xTrain, yTrain, nTrain, -1)))}
-	val := nn.Dataset[T]{X: nn.MatrixFrom(nVal, w*v, toT(xVal)), Y: nn.MatrixFrom(nVal, h*v, toT(shift(xVal, yVal, nVal, -1)))}
-	testX := nn.MatrixFrom(nTest, w*v, toT(xTest))
+	matrix := func(rows, cols int, x []float64) *nn.Matrix[T] { return nn.Convert[T](nn.MatrixFrom(rows, cols, x)) }
+	train := nn.Dataset[T]{X: matrix(nTrain, w*v, xTrain), Y: matrix(nTrain, h*v, shift(xTrain, yTrain, nTrain, -1))}
+	val := nn.Dataset[T]{X: matrix(nVal, w*v, xVal), Y: matrix(nVal, h*v, shift(xVal, yVal, nVal, -1))}
+	testX := matrix(nTest, w*v, xTest)
 	predZ := make([]float64, nTest*h*v)
 	var models []*seq.Classifier[T]
 	start := time.Now()
@@ -252,19 +237,20 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		return out
 	}
 	pred, truth := unit(shift(xTest, predZ, nTest, 1)), unit(yTest)
-	persistence := make([]float64, len(truth))
+	persistenceZ := make([]float64, len(truth))
 	for k := 0; k < nTest; k++ {
 		for step := 0; step < h; step++ {
-			copy(persistence[(k*h+step)*v:], last(xTest, k))
+			copy(persistenceZ[(k*h+step)*v:], last(xTest, k))
 		}
 	}
+	persistence := unit(persistenceZ)
 	ar, err := linearAutoregression(xTrain, yTrain, nTrain, xTest, nTest, w*v, h*v)
 	if err != nil {
 		return err
 	}
 	metrics := map[string]forecastMetrics{
 		o.cell:        metricsOf(pred, truth),
-		"persistence": metricsOf(unit(persistence), truth),
+		"persistence": metricsOf(persistence, truth),
 		"linear AR":   metricsOf(unit(ar), truth),
 	}
 	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", nTest, strings.Join(s.Names, ", "), o.ensemble, trainTime.Round(10*time.Millisecond))
@@ -304,7 +290,7 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		}
 		series["truth"] = append(series["truth"], truth[k*h*v])
 		series[o.cell] = append(series[o.cell], pred[k*h*v])
-		series["persistence"] = append(series["persistence"], unit(persistence)[k*h*v])
+		series["persistence"] = append(series["persistence"], persistence[k*h*v])
 	}
 	xlabel := "step"
 	if s.Time != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"strconv"
 	"strings"
@@ -62,24 +63,35 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 // (1 where it is constant) over the valid steps of the given sequences.
 func featureStatistics(s *dataset.Sequences, rows []int) (mean, std []float64) {
 	f := s.Features
+	return standardization(f, func(yield func([]float64) bool) {
+		for _, i := range rows {
+			for t := 0; t < s.Length(i); t++ {
+				if !yield(s.X[(i*s.Steps+t)*f : (i*s.Steps+t+1)*f]) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// standardization returns the mean and standard deviation (ddof 0; 1 for a
+// constant feature) of each of the f features over the rows (each f values)
+// that rows yields; it goes over them twice.
+func standardization(f int, rows iter.Seq[[]float64]) (mean, std []float64) {
 	mean, std = make([]float64, f), make([]float64, f)
 	var count float64
-	for _, i := range rows {
-		for t := 0; t < s.Length(i); t++ {
-			for j, v := range s.X[(i*s.Steps+t)*f : (i*s.Steps+t+1)*f] {
-				mean[j] += v
-			}
-			count++
+	for row := range rows {
+		for j, v := range row {
+			mean[j] += v
 		}
+		count++
 	}
 	for j := range mean {
 		mean[j] /= count
 	}
-	for _, i := range rows {
-		for t := 0; t < s.Length(i); t++ {
-			for j, v := range s.X[(i*s.Steps+t)*f : (i*s.Steps+t+1)*f] {
-				std[j] += (v - mean[j]) * (v - mean[j])
-			}
+	for row := range rows {
+		for j, v := range row {
+			std[j] += (v - mean[j]) * (v - mean[j])
 		}
 	}
 	for j := range std {
