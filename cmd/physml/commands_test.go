@@ -196,16 +196,23 @@ func TestBadFlagsAndFilesFailCleanly(t *testing.T) {
 		if c.args[0] == "eval" {
 			args = c.args
 		}
-		code, _, errOut := runCommand(args...)
-		if code != c.code {
-			t.Errorf("%v: exit %d, want %d (%s)", c.args, code, c.code, errOut)
-		}
-		if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
-			t.Errorf("%v: want one error line mentioning %q, got %q", c.args, c.want, errOut)
-		}
-		if _, err := os.Stat(out); err == nil {
-			t.Errorf("%v: created %s although it failed", c.args, out)
-		}
+		mustFailCleanly(t, fmt.Sprint(c.args), args, out, c.code, c.want)
+	}
+}
+
+// mustFailCleanly runs physml with args and checks what bad input must
+// give: the exit code, one error line mentioning want, and no folder out.
+func mustFailCleanly(t *testing.T, name string, args []string, out string, code int, want string) {
+	t.Helper()
+	got, _, errOut := runCommand(args...)
+	if got != code {
+		t.Errorf("%s: exit %d, want %d (%s)", name, got, code, errOut)
+	}
+	if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("%s: want one error line mentioning %q, got %q", name, want, errOut)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s: created %s although it failed", name, out)
 	}
 }
 

@@ -2,9 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/physml/physml/dataset"
@@ -80,12 +80,6 @@ func TestForecastRefusesBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		out := filepath.Join(dir, "out")
-		code, _, errOut := runCommand(append(append([]string{"forecast"}, c.args...), "--out", out)...)
-		if code != c.code || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
-			t.Errorf("%v: exit %d, %q; want exit %d mentioning %q", c.args, code, errOut, c.code, c.want)
-		}
-		if _, err := os.Stat(out); err == nil {
-			t.Errorf("%v: created --out", c.args)
-		}
+		mustFailCleanly(t, fmt.Sprint(c.args), append(append([]string{"forecast"}, c.args...), "--out", out), out, c.code, c.want)
 	}
 }

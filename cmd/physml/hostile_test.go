@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,33 +217,15 @@ func TestHostileInputFailsCleanly(t *testing.T) {
 	for i, c := range cases {
 		out := filepath.Join(base, fmt.Sprintf("out%d", i))
 		args := append([]string(nil), c.args...)
-		if !contains(args, "--out") {
+		if !slices.Contains(args, "--out") {
 			args = append(args, "--out", out)
 		}
 		start := time.Now()
-		code, _, errOut := runCommand(args...)
+		mustFailCleanly(t, c.name, args, out, c.code, c.want)
 		if elapsed := time.Since(start); elapsed > 10*time.Second {
 			t.Errorf("%s: took %v", c.name, elapsed)
 		}
-		if code != c.code {
-			t.Errorf("%s: exit %d, want %d (%s)", c.name, code, c.code, errOut)
-		}
-		if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
-			t.Errorf("%s: want one error line mentioning %q, got %q", c.name, c.want, errOut)
-		}
-		if _, err := os.Stat(out); err == nil {
-			t.Errorf("%s: created %s although it failed", c.name, out)
-		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestLimitsApplyWhileReading: --train-limit and --limit stop reading a

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -104,12 +105,6 @@ func TestLSTMOnUserSequencesRefusesBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		out := filepath.Join(dir, "out")
-		code, _, errOut := runCommand(append(append([]string{"lstm"}, c.args...), "--out", out)...)
-		if code != c.code || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
-			t.Errorf("%v: exit %d, %q; want exit %d mentioning %q", c.args, code, errOut, c.code, c.want)
-		}
-		if _, err := os.Stat(out); err == nil {
-			t.Errorf("%v: created --out", c.args)
-		}
+		mustFailCleanly(t, fmt.Sprint(c.args), append(append([]string{"lstm"}, c.args...), "--out", out), out, c.code, c.want)
 	}
 }
