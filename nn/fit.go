@@ -339,29 +339,16 @@ func Evaluate[T Float](model Layer[T], loss Loss[T], data Dataset[T], batchSize 
 // returns the outputs in a new matrix.
 func Predict[T Float](model Layer[T], x *Matrix[T], batchSize int) *Matrix[T] {
 	mustMatrix("Predict", x)
-	if batchSize <= 0 {
-		batchSize = 256
-	}
-	var out *Matrix[T]
-	for start := 0; start < x.Rows; start += batchSize {
-		y := model.Forward(x.Slice(start, min(start+batchSize, x.Rows)), false)
-		if out == nil {
-			out = NewMatrix[T](x.Rows, y.Cols)
-		}
-		copy(out.Data[start*y.Cols:], y.Data)
-	}
-	if out == nil {
-		out = NewMatrix[T](0, 0)
-	}
-	return out
+	return predict(model, x, batchSize, nil)
 }
 
 // PredictDataset runs model in evaluation mode on the rows of data.X in
 // batches, handing each batch's lengths to the model when data has lengths
 // (the model must then be a LengthSetter), and returns the outputs.
 func PredictDataset[T Float](model Layer[T], data Dataset[T], batchSize int) *Matrix[T] {
+	mustMatrix("PredictDataset", data.X)
 	if data.Lengths == nil {
-		return Predict(model, data.X, batchSize)
+		return predict(model, data.X, batchSize, nil)
 	}
 	ls, ok := model.(LengthSetter)
 	if !ok {
@@ -370,19 +357,30 @@ func PredictDataset[T Float](model Layer[T], data Dataset[T], batchSize int) *Ma
 	if len(data.Lengths) != data.X.Rows {
 		panic(fmt.Sprintf("nn: PredictDataset: %d lengths for %d rows", len(data.Lengths), data.X.Rows))
 	}
+	defer ls.SetLengths(nil)
+	return predict(model, data.X, batchSize, func(start, end int) { ls.SetLengths(data.Lengths[start:end]) })
+}
+
+// predict runs the batches of x through model, calling before(start, end)
+// ahead of each batch when it is set.
+func predict[T Float](model Layer[T], x *Matrix[T], batchSize int, before func(start, end int)) *Matrix[T] {
 	if batchSize <= 0 {
 		batchSize = 256
 	}
-	defer ls.SetLengths(nil)
 	var out *Matrix[T]
-	for start := 0; start < data.X.Rows; start += batchSize {
-		end := min(start+batchSize, data.X.Rows)
-		ls.SetLengths(data.Lengths[start:end])
-		y := model.Forward(data.X.Slice(start, end), false)
+	for start := 0; start < x.Rows; start += batchSize {
+		end := min(start+batchSize, x.Rows)
+		if before != nil {
+			before(start, end)
+		}
+		y := model.Forward(x.Slice(start, end), false)
 		if out == nil {
-			out = NewMatrix[T](data.X.Rows, y.Cols)
+			out = NewMatrix[T](x.Rows, y.Cols)
 		}
 		copy(out.Data[start*y.Cols:], y.Data)
+	}
+	if out == nil {
+		out = NewMatrix[T](0, 0)
 	}
 	return out
 }
