@@ -26,7 +26,9 @@ func curvesPNG(title, ylabel string, series map[string][]float64, order []string
 	if err != nil {
 		return nil, err
 	}
-	// Losses fall towards 0 and accuracies rise towards 1: the middle is free.
+	// Losses fall towards 0 and accuracies rise towards 1: the middle is
+	// free, 1.2 inch above the bottom.
+	p.Legend.Top = false
 	p.Legend.YOffs = 1.2 * vg.Inch
 	return plotPNG(title, p)
 }
