@@ -102,17 +102,8 @@ func ReadSequences(files SequenceFiles, lim Limits) (*Sequences, error) {
 		}
 	}
 	if files.Labels != "" {
-		v, err := column(files.Labels, "labels")
-		if err != nil {
+		if s.Labels, s.Classes, err = readLabels(files.Labels, files.X, s.N, "sequence", lim); err != nil {
 			return nil, err
-		}
-		s.Labels = make([]int, s.N)
-		for i, l := range v {
-			if l != math.Trunc(l) || l < 0 || l >= MaxClasses {
-				return nil, fmt.Errorf("%s: label %v of sequence %d: want an integer from 0 to %d", files.Labels, l, i, MaxClasses-1)
-			}
-			s.Labels[i] = int(l)
-			s.Classes = max(s.Classes, int(l)+1)
 		}
 	}
 	if files.Targets != "" {

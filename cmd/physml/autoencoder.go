@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -16,64 +17,105 @@ import (
 
 type aeOptions struct {
 	common
-	layers     string
-	code       int
-	hiddenAct  string
-	outputAct  string
-	loss       string
-	denoise    string
-	tied       bool
-	sparsity   float64
-	epochs     int
-	batch      int
-	lr         float64
-	trainLimit int
-	testLimit  int
+	layers       string
+	code         int
+	hiddenAct    string
+	outputAct    string
+	loss         string
+	denoise      string
+	tied         bool
+	sparsity     float64
+	epochs       int
+	batch        int
+	lr           float64
+	trainLimit   int
+	testLimit    int
+	input        string
+	labels       string
+	labelColumn  string
+	normalize    string
+	testFraction float64
 }
 
 const aeSummary = `Train the lecture's MNIST autoencoder 784-256-64-256-784 (ReLU, sigmoid output,
 binary cross-entropy, Adam 1e-3, batch 128, 10 epochs) and report the test
-reconstruction MSE per epoch. --loss mse --output tanh gives the PyTorch
-variant (inputs scaled to [-1, 1]). Writes autoencoder.safetensors,
-reconstructions.png (8 test digits over their reconstructions) and
-autoencoder_loss.png into --out.`
+reconstruction MSE per epoch beside that of PCA with as many components as
+the code. --loss mse --output tanh gives the PyTorch variant (inputs scaled
+to [-1, 1]).
+
+With --input it learns your own samples instead: a table (.csv with numeric
+columns, or .npy/archive.npz:name of shape (samples, features)) or images
+(shape (samples, height, width)), with optional --labels y.npy (or
+--label-column of a CSV) to colour the latent picture. --test holds out a
+seeded random fraction for testing; --normalize scales the features with the
+training part's statistics.
+
+Writes into --out: autoencoder.safetensors; reconstructions.png (test images
+over their autoencoder and PCA reconstructions, or, for a table, four test
+rows as profiles); codes.npy, the codes of the test samples; latent.png,
+the codes (or their first two principal components) coloured by label; and
+autoencoder_loss.png.`
 
 func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	var o aeOptions
 	fs := newFlagSet("autoencoder", aeSummary, stdout)
 	o.common.register(fs)
-	fs.StringVar(&o.layers, "layers", "256", "hidden encoder sizes between the 784 inputs and the code, comma-separated")
+	fs.StringVar(&o.layers, "layers", "256", "hidden encoder sizes between the inputs and the code, comma-separated")
 	fs.IntVar(&o.code, "code", 64, "size of the code (the bottleneck)")
 	fs.StringVar(&o.hiddenAct, "hidden", "relu", "hidden activation: relu, leakyrelu, sigmoid, tanh or identity")
 	fs.StringVar(&o.outputAct, "output", "sigmoid", "output activation: sigmoid ([0,1] inputs), tanh ([-1,1] inputs), relu, leakyrelu, identity")
-	fs.StringVar(&o.loss, "loss", "bce", "reconstruction loss: bce (needs --output sigmoid) or mse")
+	fs.StringVar(&o.loss, "loss", "bce", "reconstruction loss: bce (needs --output sigmoid and inputs in [0, 1]) or mse")
 	fs.StringVar(&o.denoise, "denoise", "", "train as a denoising autoencoder: gauss:STD or mask:P")
 	fs.BoolVar(&o.tied, "tied", false, "tie the decoder weights to the encoder's transposes")
 	fs.Float64Var(&o.sparsity, "sparsity", 0, "weight of an L1 penalty on the code")
 	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
 	fs.IntVar(&o.batch, "batch", 128, "batch size")
 	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
-	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000)")
+	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000), or the first N rows of --input")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
+	fs.StringVar(&o.input, "input", "", "your samples (.csv, .npy or archive.npz:name) instead of MNIST")
+	fs.StringVar(&o.labels, "labels", "", "class labels of --input (.npy or archive.npz:name), one per sample, for latent.png")
+	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for latent.png")
+	fs.StringVar(&o.normalize, "normalize", "", "scaling of --input: none, unit (all values to [0, 1] together), minmax (each feature to [0, 1]) or standard (each feature to mean 0, std 1); default unit for images, minmax for tables")
+	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input samples held out for testing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := o.config()
-	if err != nil {
+	if err := o.check(); err != nil {
+		return err
+	}
+	if o.float64 {
+		return trainAutoencoder[float64](o, stdout, stderr)
+	}
+	return trainAutoencoder[float32](o, stdout, stderr)
+}
+
+// check validates the flags before anything is read.
+func (o *aeOptions) check() error {
+	if _, err := o.config(dataset.MNISTPixels); err != nil {
 		return usageError{err}
 	}
-	for _, err := range []error{checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit), o.common.check()} {
+	if o.input == "" && (o.labels != "" || o.labelColumn != "" || o.normalize != "") {
+		return usageError{fmt.Errorf("--labels, --label-column and --normalize go with --input")}
+	}
+	if o.input != "" && o.testLimit != 0 {
+		return usageError{fmt.Errorf("--test-limit applies to MNIST; with --input, --test sets the test fraction")}
+	}
+	if o.normalize != "" {
+		if _, err := dataset.ParseScaling(o.normalize); err != nil {
+			return usageError{fmt.Errorf("--normalize: %v", err)}
+		}
+	}
+	for _, err := range []error{checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit), checkFraction("test", o.testFraction, 1)} {
 		if err != nil {
 			return err
 		}
 	}
-	if o.float64 {
-		return trainAutoencoder[float64](o, cfg, stdout, stderr)
-	}
-	return trainAutoencoder[float32](o, cfg, stdout, stderr)
+	return o.common.check()
 }
 
-func (o *aeOptions) config() (ae.Config, error) {
+// config returns the architecture for samples of p features.
+func (o *aeOptions) config(p int) (ae.Config, error) {
 	var cfg ae.Config
 	hidden, err := parseInts(o.layers)
 	if err != nil {
@@ -82,7 +124,7 @@ func (o *aeOptions) config() (ae.Config, error) {
 	if o.code <= 0 {
 		return cfg, fmt.Errorf("--code %d must be positive", o.code)
 	}
-	cfg.Layers = append(append([]int{dataset.MNISTPixels}, hidden...), o.code)
+	cfg.Layers = append(append([]int{p}, hidden...), o.code)
 	if cfg.Hidden, err = ae.ParseActivation(o.hiddenAct); err != nil {
 		return cfg, fmt.Errorf("--hidden: %v", err)
 	}
@@ -126,10 +168,19 @@ func normalizationFor(out ae.Activation) dataset.Normalization {
 	return dataset.Unit
 }
 
-func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.Writer) error {
-	train, test, err := o.mnist(o.trainLimit, o.testLimit)
+func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
+	d, err := autoencoderInput[T](o)
 	if err != nil {
 		return err
+	}
+	cfg, err := o.config(d.train.Cols)
+	if err != nil {
+		return usageError{err}
+	}
+	if cfg.Loss == ae.BCELoss {
+		if lo, hi := span(d.train.Data); lo < 0 || hi > 1 {
+			return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
+		}
 	}
 	ctx, stop := o.start(stderr)
 	defer stop()
@@ -137,9 +188,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	norm := normalizationFor(cfg.Output)
-	x := nn.MatrixFrom(train.Len(), dataset.MNISTPixels, dataset.Floats[T](train.Pixels, norm))
-	xt := nn.MatrixFrom(test.Len(), dataset.MNISTPixels, dataset.Floats[T](test.Pixels, norm))
+	x, xt := d.train, d.test
 	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed}
 	if kind, level, _ := parseNoise(o.denoise); kind == "gauss" {
 		fitCfg.Corrupt = ae.GaussianNoise[T](level, o.seed+1)
@@ -147,7 +196,8 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 		fitCfg.Corrupt = ae.MaskingNoise[T](level, o.seed+1)
 	}
 	dtype := fmt.Sprintf("%T", T(0))
-	fmt.Fprintf(stdout, "%v; %d parameters, %s, inputs %v, backend %s\n", model, nn.CountParams(model.Params()), dtype, norm, backendLine())
+	fmt.Fprintln(stdout, d.describe)
+	fmt.Fprintf(stdout, "%v; %d parameters, %s, backend %s\n", model, nn.CountParams(model.Params()), dtype, backendLine())
 	prog := newProgress(stderr, o.epochs)
 	var testMSE []float64
 	fitCfg.OnBatch = prog.batch
@@ -165,7 +215,8 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 	}
 	meta := map[string]string{"physml.model": "autoencoder", "physml.layers": intsString(cfg.Layers), "physml.hidden": cfg.Hidden.String(),
 		"physml.output": cfg.Output.String(), "physml.loss": cfg.Loss.String(), "physml.tied": strconv.FormatBool(cfg.TiedWeights),
-		"physml.normalization": norm.String(), "physml.dtype": dtype}
+		"physml.dtype": dtype}
+	maps.Copy(meta, d.metadata)
 	modelFile, err := nn.EncodeSafetensors(model.Params(), meta)
 	if err != nil {
 		return err
@@ -175,36 +226,28 @@ func trainAutoencoder[T nn.Float](o aeOptions, cfg ae.Config, stdout, stderr io.
 		// Save first: the pictures would only delay the exit.
 		return o.saveInterrupted(files, len(hist.Epochs), stdout, fitErr)
 	}
-	// 8 test digits over their reconstructions, as the lecture shows.
-	n := min(8, test.Len())
-	rec := model.Reconstruct(xt.Slice(0, n))
-	rows := [][][]float64{make([][]float64, n), make([][]float64, n)}
-	for i := 0; i < n; i++ {
-		rows[0][i] = toUnit(xt.Row(i), norm)
-		rows[1][i] = toUnit(rec.Row(i), norm)
-	}
-	grid, err := digitGridPNG(rows, dataset.MNISTCols, 3)
+	final := testMSE[len(testMSE)-1]
+	pictures, err := aePictures(model, d, cfg, hist, testMSE, o.seed, stdout)
 	if err != nil {
 		return err
 	}
-	files = append(files, outputFile{"reconstructions.png", grid})
-	series := map[string][]float64{"test MSE": testMSE}
-	trainName := "train " + cfg.Loss.String()
-	for _, e := range hist.Epochs {
-		series[trainName] = append(series[trainName], e.TrainLoss)
-	}
-	curves, err := curvesPNG("MNIST autoencoder", "loss", series, []string{trainName, "test MSE"})
-	if err != nil {
-		return err
-	}
-	files = append(files, outputFile{"autoencoder_loss.png", curves})
-	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
+	files = append(files, pictures...)
+	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", final)
 	written, err := o.writeFiles(files)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
 	return nil
+}
+
+// span returns the smallest and largest of values.
+func span[T nn.Float](values []T) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range values {
+		lo, hi = math.Min(lo, float64(v)), math.Max(hi, float64(v))
+	}
+	return lo, hi
 }
 
 // toUnit maps normalised pixels back to [0, 1] for pictures.
@@ -228,7 +271,3 @@ func intsString(v []int) string {
 	return strings.Join(s, ",")
 }
 
-// newAE builds a float32 autoencoder from a configuration (for tests and eval).
-func newAE(cfg ae.Config) (*ae.Autoencoder[float32], error) {
-	return ae.New[float32](cfg, nn.NewRand(0))
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/internal/numcheck"
@@ -218,11 +219,11 @@ func mustFailCleanly(t *testing.T, name string, args []string, out string, code 
 
 func mustAE(t *testing.T) nn.Layer[float32] {
 	t.Helper()
-	cfg, err := (&aeOptions{layers: "32", code: 8, hiddenAct: "relu", outputAct: "sigmoid", loss: "bce", epochs: 1, batch: 1, lr: 1}).config()
+	cfg, err := (&aeOptions{layers: "32", code: 8, hiddenAct: "relu", outputAct: "sigmoid", loss: "bce", epochs: 1, batch: 1, lr: 1}).config(dataset.MNISTPixels)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := newAE(cfg)
+	m, err := ae.New[float32](cfg, nn.NewRand(0))
 	if err != nil {
 		t.Fatal(err)
 	}

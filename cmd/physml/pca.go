@@ -120,7 +120,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 		for i := range pts {
 			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
 		}
-		scatter, err := scatterPNG(pts, labels)
+		scatter, err := scatterPNG("PCA: first two components", "PC1", "PC2", pts, labels)
 		if err != nil {
 			return err
 		}

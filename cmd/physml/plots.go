@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"maps"
 	"math"
@@ -149,22 +148,27 @@ func screePNG(ratios []float64) ([]byte, error) {
 	return plotPNG("scree plot", p)
 }
 
-// scatterPNG plots the first two scores, coloured by label: a colour and a
-// legend entry per label when there are at most len(palette) distinct labels,
-// else one colour per label modulo len(palette) and no legend. Only the
-// labels present are visited, whatever their size.
-func scatterPNG(scores [][2]float64, labels []int) ([]byte, error) {
+// scatterPNG plots points coloured by label: a colour and a legend entry
+// per label when there are at most len(palette) distinct labels, else one
+// colour per label modulo len(palette) and no legend; one colour and no
+// legend when labels is nil. Only the labels present are visited, whatever
+// their size.
+func scatterPNG(title, xlabel, ylabel string, points [][2]float64, labels []int) ([]byte, error) {
 	p := plot.New()
-	p.Title.Text = "PCA: first two components"
-	p.X.Label.Text = "PC1"
-	p.Y.Label.Text = "PC2"
+	p.Title.Text = title
+	p.X.Label.Text = xlabel
+	p.Y.Label.Text = ylabel
 	groups := map[int]plotter.XYs{}
-	for i, s := range scores {
-		groups[labels[i]] = append(groups[labels[i]], plotter.XY{X: s[0], Y: s[1]})
+	for i, s := range points {
+		l := 0
+		if labels != nil {
+			l = labels[i]
+		}
+		groups[l] = append(groups[l], plotter.XY{X: s[0], Y: s[1]})
 	}
 	present := slices.Sorted(maps.Keys(groups))
-	legend := len(present) <= len(palette)
-	if !legend {
+	legend := labels != nil && len(present) <= len(palette)
+	if labels != nil && !legend {
 		p.Title.Text += fmt.Sprintf(" (%d labels, colour = label mod %d)", len(present), len(palette))
 	}
 	for i, l := range present {
@@ -177,39 +181,144 @@ func scatterPNG(scores [][2]float64, labels []int) ([]byte, error) {
 			sc.Color = palette[i]
 			p.Legend.Add(strconv.Itoa(l), sc)
 		}
-		sc.Radius = vg.Points(1)
+		sc.Shape = draw.CircleGlyph{}
+		sc.Radius = vg.Points(1.5)
 		p.Add(sc)
 	}
-	return plotPNG("scatter plot", p)
+	if legend {
+		// Room on the right for the legend, clear of the points.
+		p.X.Max += 0.12 * (p.X.Max - p.X.Min)
+	}
+	return plotPNG(title, p)
 }
 
-// digitGridPNG draws rows of side×side grey-scale images (values in [0, 1]),
-// each row a slice of images, scaled up by scale.
-func digitGridPNG(rows [][][]float64, side, scale int) ([]byte, error) {
+// imageGridPNG draws rows of height×width grey-scale images (values in
+// [0, 1], row-major), scaled up by scale, each row of images named on its
+// left.
+func imageGridPNG(names []string, rows [][][]float64, height, width, scale int) ([]byte, error) {
 	cols := 0
 	for _, r := range rows {
 		cols = max(cols, len(r))
 	}
 	const gap = 2
-	w := cols*(side*scale+gap) + gap
-	h := len(rows)*(side*scale+gap) + gap
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	for i := range img.Pix {
-		img.Pix[i] = 255
+	w := cols*(width*scale+gap) + gap
+	h := len(rows)*(height*scale+gap) + gap
+	grid := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range grid.Pix {
+		grid.Pix[i] = 255
 	}
 	for r, row := range rows {
 		for c, pix := range row {
-			x0, y0 := gap+c*(side*scale+gap), gap+r*(side*scale+gap)
-			for y := 0; y < side*scale; y++ {
-				for x := 0; x < side*scale; x++ {
-					v := pix[(y/scale)*side+x/scale]
+			x0, y0 := gap+c*(width*scale+gap), gap+r*(height*scale+gap)
+			for y := 0; y < height*scale; y++ {
+				for x := 0; x < width*scale; x++ {
+					v := pix[(y/scale)*width+x/scale]
 					v = math.Max(0, math.Min(1, v))
-					img.SetGray(x0+x, y0+y, color.Gray{Y: uint8(255 - math.Round(255*v))})
+					grid.SetGray(x0+x, y0+y, color.Gray{Y: uint8(255 - math.Round(255*v))})
 				}
 			}
 		}
 	}
-	return render("image grid", func(w io.Writer) error { return png.Encode(w, img) })
+	// One point is one pixel: the names go in a margin on the left.
+	style := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler, XAlign: draw.XRight, YAlign: draw.YCenter}
+	style.Font.Size = vg.Points(12)
+	margin := vg.Length(0)
+	for _, name := range names {
+		margin = max(margin, style.Width(name))
+	}
+	margin += 8
+	img := vgimg.NewWith(vgimg.UseWH(margin+vg.Length(w), vg.Length(h)), vgimg.UseDPI(72), vgimg.UseBackgroundColor(color.White))
+	dc := draw.New(img)
+	dc.DrawImage(vg.Rectangle{Min: vg.Point{X: margin}, Max: vg.Point{X: margin + vg.Length(w), Y: vg.Length(h)}}, grid)
+	for r, name := range names {
+		y := vg.Length(h - (gap + r*(height*scale+gap) + height*scale/2))
+		dc.FillText(style, vg.Point{X: margin - 4, Y: y}, name)
+	}
+	return render("image grid", func(out io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+		return err
+	})
+}
+
+// profilesPNG draws table rows as profiles — value against feature — in
+// up to four panels, one per sample, each with its curves (name → values)
+// in the given order: the first as points and line, the others dashed.
+func profilesPNG(title string, features []string, samples []map[string][]float64, order []string) ([]byte, error) {
+	n := min(len(samples), 4)
+	var plots []*plot.Plot
+	legend := plot.NewLegend() // one legend for all panels, above them
+	for i := 0; i < n; i++ {
+		p := plot.New()
+		p.Title.Text = fmt.Sprintf("test sample %d", i+1)
+		p.X.Label.Text = "feature"
+		p.Add(plotter.NewGrid())
+		for c, name := range order {
+			values := samples[i][name]
+			pts := make(plotter.XYs, len(values))
+			for j, v := range values {
+				pts[j] = plotter.XY{X: float64(j), Y: v}
+			}
+			line, err := plotter.NewLine(pts)
+			if err != nil {
+				return nil, err
+			}
+			line.Color = palette[c%len(palette)]
+			p.Add(line)
+			if c == 0 {
+				sc, err := plotter.NewScatter(pts)
+				if err != nil {
+					return nil, err
+				}
+				sc.Color = line.Color
+				sc.Radius = vg.Points(2)
+				p.Add(sc)
+			} else {
+				line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+			}
+			if i == 0 {
+				legend.Add(name, line)
+			}
+		}
+		if len(features) <= 12 {
+			ticks := make([]plot.Tick, len(features))
+			for j, f := range features {
+				ticks[j] = plot.Tick{Value: float64(j), Label: f}
+			}
+			p.X.Tick.Marker = plot.ConstantTicks(ticks)
+		}
+		plots = append(plots, p)
+	}
+	cols := min(n, 2)
+	rows := (n + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, cols)
+		for c := range grid[r] {
+			if k := r*cols + c; k < n {
+				grid[r][c] = plots[k]
+			}
+		}
+	}
+	strip := vg.Length(len(order))*legend.TextStyle.Height("A") + 4*vg.Millimeter
+	w, h := vg.Length(cols)*5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+strip
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
+	dc := draw.New(img)
+	pad := 3 * vg.Millimeter
+	legend.Top = true
+	legend.Draw(draw.Crop(dc, 0, -pad, h-strip, -pad/2))
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 2 * pad, PadY: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
+	canvases := plot.Align(grid, tiles, draw.Crop(dc, 0, 0, 0, -strip))
+	for r := range grid {
+		for c, p := range grid[r] {
+			if p != nil {
+				p.Draw(canvases[r][c])
+			}
+		}
+	}
+	return render(title, func(out io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+		return err
+	})
 }
 
 // seriesPNG plots series (name → values) against x, in the given order.

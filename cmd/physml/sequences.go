@@ -43,12 +43,10 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 	if s.Classes < 2 {
 		return d, fmt.Errorf("%s: the labels hold %d class; classification needs at least 2", source, s.Classes)
 	}
-	nTest := int(math.Round(testFraction * float64(s.N)))
-	if nTest < 1 || nTest >= s.N {
-		return d, usageError{fmt.Errorf("--test %g of %d sequences leaves %d for training and %d for testing; both need at least one", testFraction, s.N, s.N-nTest, nTest)}
+	trainRows, testRows, err := splitRows(s.N, testFraction, seed, "sequences")
+	if err != nil {
+		return d, err
 	}
-	perm := nn.NewRand(seed ^ 0x7e57).Perm(s.N)
-	trainRows, testRows := perm[:s.N-nTest], perm[s.N-nTest:]
 	mean, std := featureStatistics(s, trainRows)
 	d.train, d.test = sequenceDataset[T](s, trainRows, mean, std), sequenceDataset[T](s, testRows, mean, std)
 	d.inputSize, d.classes = s.Features, s.Classes
@@ -57,6 +55,18 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 	d.metadata = map[string]string{"physml.data": "user", "physml.normalization": "standard",
 		"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std)}
 	return d, nil
+}
+
+// splitRows returns a seeded random split of n items (named in errors)
+// into a training part and the last testFraction of the shuffle, for
+// testing.
+func splitRows(n int, testFraction float64, seed uint64, items string) (trainRows, testRows []int, err error) {
+	nTest := int(math.Round(testFraction * float64(n)))
+	if nTest < 1 || nTest >= n {
+		return nil, nil, usageError{fmt.Errorf("--test %g of %d %s leaves %d for training and %d for testing; both need at least one", testFraction, n, items, n-nTest, nTest)}
+	}
+	perm := nn.NewRand(seed ^ 0x7e57).Perm(n)
+	return perm[:n-nTest], perm[n-nTest:], nil
 }
 
 // featureStatistics returns each feature's mean and standard deviation

@@ -1,0 +1,123 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+)
+
+// Samples is a set of N samples of Features values each, as a Dense layer,
+// an autoencoder or PCA reads them: X is (N, Features) row-major. Shape is
+// the shape of one sample as stored — (height, width) for images, (p) for
+// a table row — so that pictures can be drawn; its product is Features.
+type Samples struct {
+	N, Features int
+	Shape       []int
+	X           []float64
+	// Names are the feature names of a CSV header; nil otherwise.
+	Names []string
+	// Labels are optional class labels 0 … Classes−1, one per sample.
+	Labels  []int
+	Classes int
+}
+
+// SampleFiles names a sample set: X is a .csv file, a .npy file or an
+// array of an .npz archive written "archive.npz:name"; Labels, optional, is
+// a .npy or "archive.npz:name" array; LabelColumn, for a CSV file only,
+// names (or indexes) its column of labels instead.
+type SampleFiles struct {
+	X, Labels, LabelColumn string
+}
+
+// ReadSamples reads a sample set within lim (lim.Rows keeps the first
+// samples) and checks it: X of shape (n, p), or (n, d1, d2, …) whose
+// samples are flattened (an image set (n, height, width) keeps its image
+// shape in Shape), at least one sample and one feature, all finite; labels
+// (n,) integers in 0 … MaxClasses−1. Every error names the file and what is
+// wrong.
+func ReadSamples(files SampleFiles, lim Limits) (*Samples, error) {
+	if files.X == "" {
+		return nil, errors.New("dataset: no sample file given")
+	}
+	csv := strings.EqualFold(filepath.Ext(files.X), ".csv")
+	if files.LabelColumn != "" && !csv {
+		return nil, fmt.Errorf("%s: a label column applies to CSV files only", files.X)
+	}
+	if files.LabelColumn != "" && files.Labels != "" {
+		return nil, fmt.Errorf("%s: labels from both a column and %s; give one", files.X, files.Labels)
+	}
+	s := &Samples{}
+	if csv {
+		t, err := ReadCSV(files.X, CSVOptions{LabelColumn: files.LabelColumn, Limits: lim})
+		if err != nil {
+			return nil, err
+		}
+		if t.Cols == 0 {
+			return nil, fmt.Errorf("%s: no feature columns besides the labels", files.X)
+		}
+		s.N, s.Features, s.Shape, s.X, s.Names, s.Labels = t.Rows, t.Cols, []int{t.Cols}, t.Data, t.Columns, t.Labels
+		for _, l := range s.Labels {
+			if l >= MaxClasses {
+				return nil, fmt.Errorf("%s: label %d: want an integer from 0 to %d", files.X, l, MaxClasses-1)
+			}
+			s.Classes = max(s.Classes, l+1)
+		}
+		return s, nil
+	}
+	x, err := readArray(files.X, lim)
+	if err != nil {
+		return nil, err
+	}
+	if len(x.Shape) < 2 {
+		return nil, fmt.Errorf("%s: shape %v: want (samples, features) or (samples, height, width)", files.X, x.Shape)
+	}
+	s.N, s.Shape, s.X = x.Shape[0], x.Shape[1:], x.Data
+	if s.N == 0 || len(x.Data) == 0 {
+		return nil, fmt.Errorf("%s: shape %v holds no values", files.X, x.Shape)
+	}
+	s.Features = len(x.Data) / s.N
+	if err := checkFinite(files.X, s.X, s.Features); err != nil {
+		return nil, err
+	}
+	if files.Labels != "" {
+		if s.Labels, s.Classes, err = readLabels(files.Labels, files.X, s.N, "sample", lim); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// checkFinite refuses NaN and ±Inf in values, naming the sample and
+// feature (per values a sample).
+func checkFinite(path string, values []float64, per int) error {
+	for k, v := range values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: %v at sample %d, value %d", path, v, k/per, k%per)
+		}
+	}
+	return nil
+}
+
+// readLabels reads n class labels of the items (samples or sequences) of
+// xPath from a .npy or "archive.npz:name" array, and returns them with the
+// number of classes (the largest label plus one).
+func readLabels(path, xPath string, n int, item string, lim Limits) ([]int, int, error) {
+	a, err := readArray(path, lim)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(a.Shape) != 1 || a.Shape[0] != n {
+		return nil, 0, fmt.Errorf("%s: labels of shape %v, want (%d,): one per %s of %s", path, a.Shape, n, item, xPath)
+	}
+	labels, classes := make([]int, n), 0
+	for i, l := range a.Data {
+		if l != math.Trunc(l) || l < 0 || l >= MaxClasses {
+			return nil, 0, fmt.Errorf("%s: label %v of %s %d: want an integer from 0 to %d", path, l, item, i, MaxClasses-1)
+		}
+		labels[i] = int(l)
+		classes = max(classes, labels[i]+1)
+	}
+	return labels, classes, nil
+}
