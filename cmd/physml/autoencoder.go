@@ -270,4 +270,3 @@ func intsString(v []int) string {
 	}
 	return strings.Join(s, ",")
 }
-
