@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -140,6 +141,51 @@ func TestPCACommand(t *testing.T) {
 	out = runOK(t, "pca", "--input", csvPath, "--label-column", "label", "--components", "0.9", "--correlation", "--out", dir)
 	if !strings.Contains(out, "4 samples × 3 features") {
 		t.Errorf("csv output: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "components.png")); err != nil {
+		t.Errorf("the MNIST run wrote no components.png: %v", err)
+	}
+}
+
+// TestPCAComponentsPicture checks the pixels of components.png for images of
+// 6×5: the first component, shown 14 times enlarged, is grey at 0, black
+// at its largest and white at its most negative value.
+func TestPCAComponentsPicture(t *testing.T) {
+	dir := t.TempDir()
+	x, _ := barImages(t, dir, 30, 6, 5)
+	out := filepath.Join(dir, "out")
+	runOK(t, "pca", "--input", x, "--components", "3", "--out", out)
+	comp, err := dataset.ReadNpy(filepath.Join(out, "components.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(out, "components.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scale, gap = 14, 2
+	gridWidth := 3*(5*scale+gap) + gap
+	if h := img.Bounds().Dy(); h != 6*scale+2*gap {
+		t.Fatalf("components.png is %d pixels high, want one row of images, %d", h, 6*scale+2*gap)
+	}
+	x0 := img.Bounds().Dx() - gridWidth + gap
+	var m float64
+	for _, v := range comp.Data[:30] {
+		m = math.Max(m, math.Abs(v))
+	}
+	for r := 0; r < 6; r++ {
+		for c := 0; c < 5; c++ {
+			want := 255 - math.Round(255*(0.5+comp.Data[r*5+c]/(2*m)))
+			grey, _, _, _ := img.At(x0+c*scale+scale/2, gap+r*scale+scale/2).RGBA()
+			if got := float64(grey >> 8); math.Abs(got-want) > 2 {
+				t.Errorf("pixel of component 1 at (%d, %d): grey %v, want %v", r, c, got, want)
+			}
+		}
 	}
 }
 

@@ -27,15 +27,17 @@ type pcaOptions struct {
 }
 
 const pcaSummary = `Principal component analysis of MNIST's training images (pixels/255), or of
---input (.csv with numeric columns, or .npy/.npz with a 2-D array; rows are
-samples). Prints the explained-variance table and writes components.npy,
-scores.npy, scree.png and, when there are labels, scatter.png into --out.`
+--input: a .csv with numeric columns, a .npy (or archive.npz:name, or an
+.npz of one array) of shape (samples, features), or images of shape
+(samples, height, width). Prints the explained-variance table and writes
+components.npy, scores.npy, scree.png, for images components.png (the first
+components as images), and, when there are labels, scatter.png into --out.`
 
 func runPCA(args []string, stdout, stderr io.Writer) error {
 	var o pcaOptions
 	fs := newFlagSet("pca", pcaSummary, stdout)
 	o.common.register(fs)
-	fs.StringVar(&o.input, "input", "", "data file (.csv, .npy or .npz); default MNIST")
+	fs.StringVar(&o.input, "input", "", "data file (.csv, .npy, .npz or archive.npz:name); default MNIST")
 	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for the scatter plot")
 	fs.StringVar(&o.components, "components", "50", "number of components, or a variance fraction in (0, 1)")
 	fs.StringVar(&o.solver, "solver", "auto", "auto, covariance, svd or randomized")
@@ -52,7 +54,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	if err := o.common.check(); err != nil {
 		return err
 	}
-	X, labels, err := o.load()
+	X, labels, imageShape, err := o.load()
 	if err != nil {
 		return err
 	}
@@ -126,6 +128,13 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 		}
 		files = append(files, outputFile{"scatter.png", scatter})
 	}
+	if imageShape != nil {
+		pictures, err := componentsPNG(pca.Components, imageShape[0], imageShape[1])
+		if err != nil {
+			return err
+		}
+		files = append(files, outputFile{"components.png", pictures})
+	}
 	if ctx.Err() != nil {
 		return errors.New("interrupted; nothing written")
 	}
@@ -157,53 +166,47 @@ func (o *pcaOptions) model() (*decomposition.PCA, error) {
 }
 
 // load reads --input, or MNIST's training images, reading no further than
-// --limit samples into the file.
-func (o *pcaOptions) load() (*mat.Dense, []int, error) {
+// --limit samples into the file. For images it returns their shape.
+func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err error) {
 	lim := dataset.Limits{Rows: o.limit}
 	if o.input == "" {
 		train, _, err := o.mnist(o.limit, 1)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return mat.NewDense(train.Len(), dataset.MNISTPixels, dataset.Floats[float64](train.Pixels, dataset.Unit)), train.Labels, nil
+		return mat.NewDense(train.Len(), dataset.MNISTPixels, dataset.Floats[float64](train.Pixels, dataset.Unit)), train.Labels,
+			[]int{dataset.MNISTRows, dataset.MNISTCols}, nil
 	}
-	if o.labelColumn != "" && strings.ToLower(filepath.Ext(o.input)) != ".csv" {
-		return nil, nil, usageError{fmt.Errorf("--label-column applies to .csv input only")}
-	}
-	switch strings.ToLower(filepath.Ext(o.input)) {
-	case ".csv":
-		t, err := dataset.ReadCSV(o.input, dataset.CSVOptions{LabelColumn: o.labelColumn, Limits: lim})
-		if err != nil {
-			return nil, nil, err
+	if strings.EqualFold(filepath.Ext(o.input), ".npz") {
+		// A whole archive: its one array.
+		if o.labelColumn != "" {
+			return nil, nil, nil, usageError{fmt.Errorf("--label-column applies to .csv input only")}
 		}
-		if t.Cols == 0 {
-			return nil, nil, fmt.Errorf("%s: no feature columns besides the labels", o.input)
-		}
-		return mat.NewDense(t.Rows, t.Cols, t.Data), t.Labels, nil
-	case ".npy":
-		a, err := dataset.ReadNpyLimits(o.input, lim)
-		if err != nil {
-			return nil, nil, err
-		}
-		return matrixOf(a, o.input)
-	case ".npz":
 		arrays, err := dataset.ReadNpzLimits(o.input, lim)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if len(arrays) != 1 {
-			return nil, nil, fmt.Errorf("%s: holds %d arrays; PCA needs exactly one", o.input, len(arrays))
+			return nil, nil, nil, fmt.Errorf("%s: holds %d arrays; name one as %s:name", o.input, len(arrays), o.input)
 		}
 		for name, a := range arrays {
-			return matrixOf(a, o.input+":"+name)
+			x, err := matrixOf(a, o.input+":"+name)
+			return x, nil, nil, err
 		}
 	}
-	return nil, nil, usageError{fmt.Errorf("--input %s: want a .csv, .npy or .npz file", o.input)}
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn}, lim)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(s.Shape) == 2 {
+		imageShape = s.Shape
+	}
+	return mat.NewDense(s.N, s.Features, s.X), s.Labels, imageShape, nil
 }
 
-func matrixOf(a *dataset.Array, name string) (*mat.Dense, []int, error) {
+func matrixOf(a *dataset.Array, name string) (*mat.Dense, error) {
 	if len(a.Shape) != 2 || a.Shape[0] == 0 || a.Shape[1] == 0 {
-		return nil, nil, fmt.Errorf("%s: array of shape %v; PCA needs a 2-D array (samples × features)", name, a.Shape)
+		return nil, fmt.Errorf("%s: array of shape %v; PCA needs a 2-D array (samples × features)", name, a.Shape)
 	}
-	return mat.NewDense(a.Shape[0], a.Shape[1], a.Data), nil, nil
+	return mat.NewDense(a.Shape[0], a.Shape[1], a.Data), nil
 }

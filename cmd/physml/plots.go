@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -226,7 +227,7 @@ func imageGridPNG(names []string, rows [][][]float64, height, width, scale int) 
 	for _, name := range names {
 		margin = max(margin, style.Width(name))
 	}
-	margin += 8
+	margin = vg.Length(math.Ceil(float64(margin))) + 8 // whole pixels: the grid is copied, not resampled
 	img := vgimg.NewWith(vgimg.UseWH(margin+vg.Length(w), vg.Length(h)), vgimg.UseDPI(72), vgimg.UseBackgroundColor(color.White))
 	dc := draw.New(img)
 	dc.DrawImage(vg.Rectangle{Min: vg.Point{X: margin}, Max: vg.Point{X: margin + vg.Length(w), Y: vg.Length(h)}}, grid)
@@ -238,6 +239,32 @@ func imageGridPNG(names []string, rows [][][]float64, height, width, scale int) 
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
 		return err
 	})
+}
+
+// componentsPNG draws the first (up to 16) principal components — the rows
+// of components — as height×width images in rows of 8: white where a
+// component is most negative, black where most positive, grey at 0.
+func componentsPNG(components mat.Matrix, height, width int) ([]byte, error) {
+	k, _ := components.Dims()
+	k = min(k, 16)
+	var names []string
+	var rows [][][]float64
+	for i := 0; i < k; i++ {
+		if i%8 == 0 {
+			names = append(names, fmt.Sprintf("PC %d–%d", i+1, min(i+8, k)))
+			rows = append(rows, nil)
+		}
+		c := mat.Row(nil, i, components)
+		var m float64
+		for _, v := range c {
+			m = math.Max(m, math.Abs(v))
+		}
+		for j := range c {
+			c[j] = 0.5 + c[j]/(2*max(m, 1e-300))
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], c)
+	}
+	return imageGridPNG(names, rows, height, width, max(1, 84/max(height, width)))
 }
 
 // profilesPNG draws table rows as profiles — value against feature — in
