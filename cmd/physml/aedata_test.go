@@ -129,6 +129,17 @@ func TestAutoencoderOnUserImagesIsTheLibrary(t *testing.T) {
 	for _, png := range []string{"reconstructions.png", "latent.png", "autoencoder_loss.png"} {
 		mustDecodePNG(t, filepath.Join(out, png))
 	}
+	// eval scales the given samples with the saved training statistics.
+	ev := runOK(t, "eval", "--model", filepath.Join(out, "autoencoder.safetensors"), "--input", x)
+	all := nn.MatrixFrom(s.N, 30, dataset.Transform[float32](scaler, s.X))
+	numcheck.Scalar(t, "eval MSE", numberAfter(t, ev, "test reconstruction MSE "), model.ReconstructionMSE(all), 5e-5)
+	if !strings.Contains(ev, "on 50 samples") {
+		t.Errorf("eval: %s", ev)
+	}
+	code, _, errOut := runCommand("eval", "--model", filepath.Join(out, "autoencoder.safetensors"), "--input", npyAt(t, filepath.Join(dir, "w.npy"), []int{2, 4}, make([]float64, 8)))
+	if code != 1 || !strings.Contains(errOut, "reads 30") {
+		t.Errorf("eval on samples of another size: exit %d, %q", code, errOut)
+	}
 }
 
 // TestAutoencoderOnUserTable runs a CSV table with a label column through

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -213,11 +212,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	meta := map[string]string{"physml.model": "autoencoder", "physml.layers": intsString(cfg.Layers), "physml.hidden": cfg.Hidden.String(),
-		"physml.output": cfg.Output.String(), "physml.loss": cfg.Loss.String(), "physml.tied": strconv.FormatBool(cfg.TiedWeights),
-		"physml.dtype": dtype}
-	maps.Copy(meta, d.metadata)
-	modelFile, err := nn.EncodeSafetensors(model.Params(), meta)
+	modelFile, err := model.EncodeFile(d.metadata)
 	if err != nil {
 		return err
 	}

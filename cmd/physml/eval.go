@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
+	"maps"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/physml/physml/ae"
@@ -12,158 +14,240 @@ import (
 	"github.com/physml/physml/seq"
 )
 
-const evalSummary = `Load a model saved by "physml lstm" or "physml autoencoder" (its architecture is
-in the safetensors metadata) and evaluate it on the MNIST test set: accuracy
-for a classifier, reconstruction MSE for an autoencoder.`
+const evalSummary = `Load a model saved by "physml lstm", "physml autoencoder" or "physml forecast"
+(its architecture and how its inputs were scaled are in the safetensors
+metadata) and evaluate it: accuracy for a classifier, reconstruction MSE
+for an autoencoder, test RMSE and MAE for a forecaster.
+
+A model trained on MNIST is evaluated on the MNIST test set. A model
+trained on your data is evaluated on the data you give, scaled with the
+training statistics saved in the file: --input X.npy --labels y.npy
+[--lengths L.npy] for a classifier, --input (and optional --labels) for an
+autoencoder, --input series.csv or --example NAME for a forecaster (its
+last 15 %, as in training).`
+
+type evalOptions struct {
+	common
+	model, input, labels, lengths, labelColumn string
+	example, timeColumn, fill                  string
+	testLimit                                  int
+}
 
 func runEval(args []string, stdout, _ io.Writer) error {
+	var o evalOptions
 	fs := newFlagSet("eval", evalSummary, stdout)
-	var c common
-	c.register(fs)
-	model := fs.String("model", "", "the .safetensors file to evaluate (required)")
-	testLimit := fs.Int("test-limit", 0, "use only the first N test images (0: all)")
+	o.common.register(fs)
+	fs.StringVar(&o.model, "model", "", "the .safetensors file to evaluate (required)")
+	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images, or samples of --input (0: all)")
+	fs.StringVar(&o.input, "input", "", "your data, for a model trained on --input: sequences, samples or a CSV series")
+	fs.StringVar(&o.labels, "labels", "", "labels of --input (.npy or archive.npz:name)")
+	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of --input sequences")
+	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column of labels of an autoencoder's --input")
+	fs.StringVar(&o.example, "example", "", "a forecaster's series shipped with physml: "+strings.Join(dataset.ExampleNames(), " or "))
+	fs.StringVar(&o.timeColumn, "time-column", "", "a forecaster's --input column of times")
+	fs.StringVar(&o.fill, "fill", "", "a forecaster's missing values: an error (default), previous or linear")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *model == "" {
+	if o.model == "" {
 		return usageError{fmt.Errorf("--model is required")}
 	}
-	if err := checkLimit("test-limit", *testLimit); err != nil {
+	if err := checkLimit("test-limit", o.testLimit); err != nil {
 		return err
 	}
-	if err := c.checkFlags(); err != nil {
+	if err := o.checkFlags(); err != nil {
 		return err
 	}
-	tensors, meta, err := nn.ReadSafetensors(*model)
+	tensors, meta, err := nn.ReadSafetensors(o.model)
 	if err != nil {
 		return err
 	}
-	_, test, err := c.mnist(1, *testLimit)
-	if err != nil {
-		return err
+	user := meta["physml.data"] == "user"
+	if !user && (o.input != "" || o.example != "") {
+		return usageError{fmt.Errorf("%s was trained on MNIST and is evaluated on its test set; --input and --example are for models trained on your data", o.model)}
 	}
+	if user && o.input == "" && o.example == "" {
+		return usageError{fmt.Errorf("%s was trained on your data (--input): give the data to evaluate it on with --input", o.model)}
+	}
+	switch {
+	case meta["physml.task"] == "forecast":
+		return o.forecaster(tensors, meta, stdout)
+	case meta["physml.model"] == "classifier":
+		m, err := seq.DecodeClassifier[float32](tensors, meta)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.model, err)
+		}
+		return o.classifier(m, meta, stdout)
+	case meta["physml.model"] == "autoencoder":
+		m, err := ae.Decode[float32](tensors, meta)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.model, err)
+		}
+		return o.autoencoder(m, meta, stdout)
+	}
+	return fmt.Errorf("%s: metadata physml.model is %q; want a file written by physml lstm, autoencoder or forecast", o.model, meta["physml.model"])
+}
+
+// classifier prints the accuracy of m on the MNIST test set, or on the
+// user's sequences standardised with the saved statistics.
+func (o *evalOptions) classifier(m *seq.Classifier[float32], meta map[string]string, stdout io.Writer) error {
+	var d nn.Dataset[float32]
+	var what string
 	if meta["physml.data"] == "user" {
-		return fmt.Errorf("%s was trained on --input data; eval reads the MNIST test set only (evaluating your own data is not supported yet)", *model)
+		if o.labels == "" {
+			return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}
+		}
+		s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.testLimit})
+		if err != nil {
+			return err
+		}
+		if s.Features != m.RNN.InputSize {
+			return fmt.Errorf("%s: %d features per step; %s reads %d", o.input, s.Features, o.model, m.RNN.InputSize)
+		}
+		if s.Classes > m.FC.Out {
+			return fmt.Errorf("%s: labels up to %d; %s knows %d classes", o.labels, s.Classes-1, o.model, m.FC.Out)
+		}
+		mean, std, err := savedStandardization(meta, s.Features)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.model, err)
+		}
+		d = sequenceDataset[float32](s, slices.Collect(rangeN(s.N)), mean, std)
+		what = fmt.Sprintf("%d sequences of %s", s.N, o.input)
+	} else {
+		if m.RNN.InputSize != dataset.MNISTCols || m.FC.Out != 10 {
+			return fmt.Errorf("%s: a classifier of %d inputs per step and %d classes cannot read MNIST rows (28 pixels, 10 classes)", o.model, m.RNN.InputSize, m.FC.Out)
+		}
+		_, test, err := o.mnist(1, o.testLimit)
+		if err != nil {
+			return err
+		}
+		d = mnistSequences[float32](test)
+		what = fmt.Sprintf("%d images", test.Len())
 	}
-	switch meta["physml.model"] {
-	case "classifier":
-		return evalClassifier(*model, tensors, meta, test, stdout)
-	case "autoencoder":
-		return evalAutoencoder(*model, tensors, meta, test, stdout)
-	}
-	return fmt.Errorf("%s: metadata physml.model is %q; want a file written by physml lstm or physml autoencoder", *model, meta["physml.model"])
-}
-
-// checkParamCount compares the number of parameters the metadata describes
-// (computed in float64, so that no size can overflow) with the number of
-// values the file holds, before a model of that size is built.
-func checkParamCount(path string, tensors map[string]nn.Tensor, described float64) error {
-	var held int
-	for _, t := range tensors {
-		held += len(t.Data)
-	}
-	if described != float64(held) {
-		return fmt.Errorf("%s: the metadata describes a model of %.0f parameters but the file holds %d values", path, described, held)
-	}
+	logits := nn.PredictDataset[float32](m, d, 1000)
+	fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.RNN, nn.Accuracy(logits, d.Labels), what)
 	return nil
 }
 
-func metaInt(path string, meta map[string]string, key string) (int, error) {
-	v, err := strconv.Atoi(meta[key])
-	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("%s: metadata %s = %q is not a positive integer", path, key, meta[key])
+// savedStandardization reads the per-feature mean and deviation the
+// training run saved.
+func savedStandardization(meta map[string]string, features int) (mean, std []float64, err error) {
+	s, err := dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta["physml.feature_mean"], "scale": meta["physml.feature_std"]}, "", features)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the saved feature statistics: %v", err)
 	}
-	return v, nil
+	return s.Offset, s.Scale, nil
 }
 
-func evalClassifier(path string, tensors map[string]nn.Tensor, meta map[string]string, test *dataset.Images, stdout io.Writer) error {
-	cell, err := parseCell(meta["physml.cell"])
-	if err != nil {
-		return fmt.Errorf("%s: metadata: %v", path, err)
-	}
-	hidden, err := metaInt(path, meta, "physml.hidden")
-	if err != nil {
-		return err
-	}
-	layers, err := metaInt(path, meta, "physml.layers")
-	if err != nil {
-		return err
-	}
-	if layers > len(tensors) {
-		return fmt.Errorf("%s: metadata physml.layers = %d, but the file holds only %d tensors", path, layers, len(tensors))
-	}
-	bidirectional := meta["physml.bidirectional"] == "true"
-	dirs := 1.0
-	if bidirectional {
-		dirs = 2
-	}
-	gh := float64(map[seq.CellType]int{seq.LSTM: 4, seq.GRU: 3}[cell]) * float64(hidden)
-	if gh == 0 {
-		gh = float64(hidden) // RNN: one gate
-	}
-	h, in := float64(hidden), float64(dataset.MNISTCols)
-	described := 10*dirs*h + 10 // fc
-	for l := 0; l < layers; l++ {
-		described += dirs * (gh*in + gh*h + 2*gh)
-		in = dirs * h
-	}
-	if err := checkParamCount(path, tensors, described); err != nil {
-		return err
-	}
-	m := seq.NewClassifier[float32](cell, seq.Config{InputSize: dataset.MNISTCols, HiddenSize: hidden, NumLayers: layers,
-		Bidirectional: bidirectional}, 10, nn.NewRand(0))
-	if err := nn.AssignTensors(tensors, m.Params()); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	logits := nn.Predict[float32](m, mnistSequences[float32](test).X, 1000)
-	fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %d images\n", path, m.RNN, nn.Accuracy(logits, test.Labels), test.Len())
-	return nil
-}
-
-func evalAutoencoder(path string, tensors map[string]nn.Tensor, meta map[string]string, test *dataset.Images, stdout io.Writer) error {
-	var cfg ae.Config
-	var err error
-	if cfg.Layers, err = parseInts(meta["physml.layers"]); err != nil {
-		return fmt.Errorf("%s: metadata physml.layers: %v", path, err)
-	}
-	if cfg.Hidden, err = ae.ParseActivation(meta["physml.hidden"]); err != nil {
-		return fmt.Errorf("%s: metadata: %v", path, err)
-	}
-	cfg.Code = cfg.Hidden
-	if cfg.Output, err = ae.ParseActivation(meta["physml.output"]); err != nil {
-		return fmt.Errorf("%s: metadata: %v", path, err)
-	}
-	if cfg.Loss, err = ae.ParseLoss(meta["physml.loss"]); err != nil {
-		return fmt.Errorf("%s: metadata: %v", path, err)
-	}
-	cfg.TiedWeights = meta["physml.tied"] == "true"
-	if cfg.Layers[0] != dataset.MNISTPixels {
-		return fmt.Errorf("%s: metadata physml.layers starts with %d inputs; MNIST images have %d pixels", path, cfg.Layers[0], dataset.MNISTPixels)
-	}
-	if len(cfg.Layers) > len(tensors) {
-		return fmt.Errorf("%s: metadata physml.layers has %d sizes, but the file holds only %d tensors", path, len(cfg.Layers), len(tensors))
-	}
-	var described float64
-	for i := 0; i+1 < len(cfg.Layers); i++ {
-		in, out := float64(cfg.Layers[i]), float64(cfg.Layers[i+1])
-		described += in*out + out // encoder
-		described += in           // decoder bias
-		if !cfg.TiedWeights {
-			described += in * out
+func rangeN(n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := 0; i < n && yield(i); i++ {
 		}
 	}
-	if err := checkParamCount(path, tensors, described); err != nil {
+}
+
+// autoencoder prints the reconstruction MSE of m on the MNIST test set, or
+// on the user's samples scaled as in training.
+func (o *evalOptions) autoencoder(m *ae.Autoencoder[float32], meta map[string]string, stdout io.Writer) error {
+	p := m.Layers[0]
+	var x *nn.Matrix[float32]
+	var what string
+	if meta["physml.data"] == "user" {
+		s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn}, dataset.Limits{Rows: o.testLimit})
+		if err != nil {
+			return err
+		}
+		if s.Features != p {
+			return fmt.Errorf("%s: samples of %d values; %s reads %d", o.input, s.Features, o.model, p)
+		}
+		scaler, err := dataset.ScalerFromMetadata(meta, "physml.input_", p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.model, err)
+		}
+		x = nn.MatrixFrom(s.N, p, dataset.Transform[float32](scaler, s.X))
+		what = fmt.Sprintf("%d samples of %s (scaling %v)", s.N, o.input, scaler.Kind)
+	} else {
+		if p != dataset.MNISTPixels {
+			return fmt.Errorf("%s: an autoencoder of %d inputs; MNIST images have %d pixels", o.model, p, dataset.MNISTPixels)
+		}
+		_, test, err := o.mnist(1, o.testLimit)
+		if err != nil {
+			return err
+		}
+		norm, err := dataset.ParseNormalization(meta["physml.normalization"])
+		if err != nil {
+			norm = normalizationFor(m.Output) // files written before the key
+		}
+		x = nn.MatrixFrom(test.Len(), p, dataset.Floats[float32](test.Pixels, norm))
+		what = fmt.Sprintf("%d images", test.Len())
+	}
+	fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s\n", o.model, strings.ReplaceAll(meta["physml.layers"], ",", "-"), m.ReconstructionMSE(x), what)
+	return nil
+}
+
+// forecaster prints the test RMSE and MAE of a saved forecaster (the
+// average of its ensemble) on the last 15 % of the given series.
+func (o *evalOptions) forecaster(tensors map[string]nn.Tensor, meta map[string]string, stdout io.Writer) error {
+	members, err := nn.MetadataInt(meta, "physml.ensemble")
+	if err != nil || members > 100 {
+		return fmt.Errorf("%s: metadata physml.ensemble = %q: want 1 to 100 networks", o.model, meta["physml.ensemble"])
+	}
+	var models []*seq.Classifier[float32]
+	for i := 0; i < members; i++ {
+		prefix := fmt.Sprintf("members.%d.", i)
+		own := map[string]nn.Tensor{}
+		for name, t := range tensors {
+			if rest, ok := strings.CutPrefix(name, prefix); ok {
+				own[rest] = t
+			}
+		}
+		m, err := seq.DecodeClassifier[float32](own, meta)
+		if err != nil {
+			return fmt.Errorf("%s: network %d: %w", o.model, i, err)
+		}
+		models = append(models, m)
+	}
+	if held := slices.Collect(maps.Keys(tensors)); len(held) != members*len(models[0].Params()) {
+		return fmt.Errorf("%s: holds %d tensors, not the %d of %d networks", o.model, len(held), members*len(models[0].Params()), members)
+	}
+	w, err := nn.MetadataInt(meta, "physml.window")
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.model, err)
+	}
+	h, err := nn.MetadataInt(meta, "physml.horizon")
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.model, err)
+	}
+	target := meta["physml.target"]
+	if target != "level" && target != "change" {
+		return fmt.Errorf("%s: metadata physml.target = %q: want level or change", o.model, target)
+	}
+	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, columns: meta["physml.columns"]}
+	if (fo.input == "") == (fo.example == "") {
+		return usageError{fmt.Errorf("give --input series.csv or --example NAME (one of them)")}
+	}
+	s, source, err := fo.load()
+	if err != nil {
 		return err
 	}
-	m, err := ae.New[float32](cfg, nn.NewRand(0))
+	v := s.Vars()
+	if v != models[0].RNN.InputSize || h*v != models[0].FC.Out {
+		return fmt.Errorf("%s: %d variables; %s forecasts %d values of %d variables", source, v, o.model, models[0].FC.Out, models[0].RNN.InputSize)
+	}
+	mean, std, err := savedStandardization(meta, v)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", o.model, err)
 	}
-	if err := nn.AssignTensors(tensors, m.Params()); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	_, valEnd := forecastSplit(s.Steps)
+	if s.Steps-valEnd < h || valEnd < w {
+		return fmt.Errorf("%s has %d steps: too few for a window of %d and a horizon of %d", source, s.Steps, w, h)
 	}
-	norm := normalizationFor(cfg.Output)
-	xt := nn.MatrixFrom(test.Len(), dataset.MNISTPixels, dataset.Floats[float32](test.Pixels, norm))
-	fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %d images\n", path, strings.ReplaceAll(meta["physml.layers"], ",", "-"), m.ReconstructionMSE(xt), test.Len())
+	f := forecaster[float32]{models: models, window: w, horizon: h, change: target == "change", mean: mean, std: std}
+	pred, truth, n := f.test(s.Values, valEnd, s.Steps)
+	got := metricsOf(pred, truth)
+	fmt.Fprintf(stdout, "%s: %d %v network(s), test RMSE %.4g  MAE %.4g  over %d windows of %s (%s units)\n", o.model, members, models[0].RNN.Cell, got.RMSE, got.MAE, n, source, strings.Join(s.Names, ", "))
+	if math.IsNaN(got.RMSE) {
+		return fmt.Errorf("%s: the forecasts are not finite", o.model)
+	}
 	return nil
 }

@@ -37,8 +37,9 @@ validation (early stopping), the last 15 % for testing; each variable is
 standardised with the training part's mean and deviation. Test RMSE and MAE,
 in the data's units, are printed beside two baselines on the same test
 windows: persistence (the last value) and a least-squares linear
-autoregression on the same window. Writes forecast.safetensors (with
---ensemble, the first network; the predictions average them all),
+autoregression on the same window. Writes forecast.safetensors (every
+network of the --ensemble, whose predictions are averaged; "physml eval"
+reads it),
 predictions.npy (test windows × horizon·variables, data units),
 metrics.json and forecast.png into --out.`
 
@@ -167,10 +168,11 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		return usageError{fmt.Errorf("%s has %d steps: too few for --window %d and --horizon %d on a 70/15/15 split", source, s.Steps, w, h)}
 	}
 	// Standardise with the training part's statistics only.
-	mean, std := standardization(v, func(yield func([]float64) bool) {
-		for i := 0; i < trainEnd && yield(s.Values[i*v:(i+1)*v]); i++ {
-		}
-	})
+	scaler, err := dataset.FitScaler(dataset.Standard, s.Values[:trainEnd*v], v, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", source, err)
+	}
+	mean, std := scaler.Offset, scaler.Scale
 	z := make([]float64, len(s.Values))
 	for i := range z {
 		z[i] = (s.Values[i] - mean[i%v]) / std[i%v]
@@ -178,7 +180,7 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 	// Windows whose targets lie in a part take their inputs from before it.
 	xTrain, yTrain, nTrain := dataset.Windows(z, v, 0, trainEnd, w, h)
 	xVal, yVal, nVal := dataset.Windows(z, v, trainEnd-w, valEnd, w, h)
-	xTest, yTest, nTest := dataset.Windows(z, v, valEnd-w, s.Steps, w, h)
+	xTest, _, nTest := dataset.Windows(z, v, valEnd-w, s.Steps, w, h)
 	// With --target change the network learns y − (the window's last value),
 	// a correction to persistence, and the last value is added back.
 	last := func(x []float64, k int) []float64 { return x[(k*w+w-1)*v : (k*w+w)*v] }
@@ -202,8 +204,6 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 	matrix := func(rows, cols int, x []float64) *nn.Matrix[T] { return nn.Convert[T](nn.MatrixFrom(rows, cols, x)) }
 	train := nn.Dataset[T]{X: matrix(nTrain, w*v, xTrain), Y: matrix(nTrain, h*v, shift(xTrain, yTrain, nTrain, -1))}
 	val := nn.Dataset[T]{X: matrix(nVal, w*v, xVal), Y: matrix(nVal, h*v, shift(xVal, yVal, nVal, -1))}
-	testX := matrix(nTest, w*v, xTest)
-	predZ := make([]float64, nTest*h*v)
 	var models []*seq.Classifier[T]
 	start := time.Now()
 	for e := 0; e < o.ensemble; e++ {
@@ -220,10 +220,6 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		}
 		fmt.Fprintf(stdout, "network %d: best validation MSE %.4f (standardised) at epoch %d of %d\n",
 			e+1, hm.Epochs[hm.BestEpoch-1].ValidationLoss, hm.BestEpoch, len(hm.Epochs))
-		p := nn.Predict[T](model, testX, 256)
-		for i, x := range p.Data {
-			predZ[i] += float64(x) / float64(o.ensemble)
-		}
 		models = append(models, model)
 	}
 	trainTime := time.Since(start)
@@ -236,7 +232,8 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		}
 		return out
 	}
-	pred, truth := unit(shift(xTest, predZ, nTest, 1)), unit(yTest)
+	f := forecaster[T]{models: models, window: w, horizon: h, change: o.target == "change", mean: mean, std: std}
+	pred, truth, _ := f.test(s.Values, valEnd, s.Steps)
 	persistenceZ := make([]float64, len(truth))
 	for k := 0; k < nTest; k++ {
 		for step := 0; step < h; step++ {
@@ -263,11 +260,9 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 	}
 
 	// Everything is ready before the first file is written.
-	meta := map[string]string{"physml.model": "forecaster", "physml.cell": o.cell, "physml.hidden": strconv.Itoa(o.hidden),
-		"physml.layers": strconv.Itoa(o.layers), "physml.window": strconv.Itoa(w), "physml.horizon": strconv.Itoa(h), "physml.target": o.target,
-		"physml.columns": strings.Join(s.Names, ","), "physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std),
-		"physml.data": "user", "physml.dtype": fmt.Sprintf("%T", T(0))}
-	modelFile, err := nn.EncodeSafetensors(models[0].Params(), meta)
+	modelFile, err := encodeForecaster(models, map[string]string{"physml.task": "forecast", "physml.window": strconv.Itoa(w),
+		"physml.horizon": strconv.Itoa(h), "physml.target": o.target, "physml.columns": strings.Join(s.Names, ","),
+		"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std), "physml.data": "user"})
 	if err != nil {
 		return err
 	}
@@ -309,9 +304,72 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 	return nil
 }
 
+// forecaster makes forecasts with trained networks: it standardises a
+// series with the training statistics, cuts it into windows, averages the
+// networks' outputs and maps them back to the data's units.
+type forecaster[T nn.Float] struct {
+	models          []*seq.Classifier[T]
+	window, horizon int
+	change          bool // the networks predict the change from the window's last value
+	mean, std       []float64
+}
+
+// test returns the forecasts and the truth, in the data's units, for the n
+// windows whose targets lie in steps [from, to) of values (steps × variables,
+// row-major); the windows' inputs start from−window steps in.
+func (f forecaster[T]) test(values []float64, from, to int) (pred, truth []float64, n int) {
+	v, w, h := len(f.mean), f.window, f.horizon
+	z := make([]float64, len(values))
+	for i, x := range values {
+		z[i] = (x - f.mean[i%v]) / f.std[i%v]
+	}
+	x, y, n := dataset.Windows(z, v, from-w, to, w, h)
+	xm := nn.Convert[T](nn.MatrixFrom(n, w*v, x))
+	predZ := make([]float64, n*h*v)
+	for _, m := range f.models {
+		for i, p := range nn.Predict[T](m, xm, 256).Data {
+			predZ[i] += float64(p) / float64(len(f.models))
+		}
+	}
+	unit := func(zs []float64) []float64 {
+		out := make([]float64, len(zs))
+		for i, x := range zs {
+			out[i] = x*f.std[i%v] + f.mean[i%v]
+		}
+		return out
+	}
+	if f.change {
+		for k := 0; k < n; k++ {
+			last := x[(k*w+w-1)*v : (k*w+w)*v]
+			for i := 0; i < h*v; i++ {
+				predZ[k*h*v+i] += last[i%v]
+			}
+		}
+	}
+	return unit(predZ), unit(y), n
+}
+
+// encodeForecaster returns the safetensors file of the ensemble: each
+// network's parameters under "members.i." (as a PyTorch nn.ModuleList
+// named members), the architecture of the first (all share it) and extra.
+func encodeForecaster[T nn.Float](models []*seq.Classifier[T], extra map[string]string) ([]byte, error) {
+	var params []nn.Param[T]
+	for i, m := range models {
+		params = append(params, nn.Prefixed(fmt.Sprintf("members.%d", i), m.Params())...)
+	}
+	extra["physml.ensemble"] = strconv.Itoa(len(models))
+	meta, err := nn.MergeMetadata(models[0].Metadata(), extra)
+	if err != nil {
+		return nil, err
+	}
+	return nn.EncodeSafetensors(params, meta)
+}
+
+// eps is the float64 machine epsilon, 2⁻⁵².
+const eps = 0x1p-52
+
 // linearAutoregression fits y = [x, 1] β by least squares on the training
-// windows (LAPACK through gonum's QR) and returns its predictions for the
-// test windows.
+// windows and returns its predictions for the test windows.
 func linearAutoregression(xTrain, yTrain []float64, nTrain int, xTest []float64, nTest, in, out int) ([]float64, error) {
 	if nTrain <= in {
 		return nil, fmt.Errorf("linear AR: %d training windows for %d coefficients; use a shorter --window", nTrain, in+1)
@@ -321,10 +379,15 @@ func linearAutoregression(xTrain, yTrain []float64, nTrain int, xTest []float64,
 		copy(a.RawRowView(i), xTrain[i*in:(i+1)*in])
 		a.Set(i, in, 1)
 	}
-	var beta mat.Dense
-	if err := beta.Solve(a, mat.NewDense(nTrain, out, yTrain)); err != nil {
-		return nil, fmt.Errorf("linear AR: %v", err)
+	// The minimum-norm least-squares solution through the SVD (LAPACK), with
+	// numpy.linalg.lstsq's rank cutoff: an exactly predictable series, whose
+	// windows are collinear, gets an answer rather than a singular error.
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDThin) {
+		return nil, errors.New("linear AR: the SVD of the training windows did not converge")
 	}
+	var beta mat.Dense
+	svd.SolveTo(&beta, mat.NewDense(nTrain, out, yTrain), svd.Rank(eps*float64(max(nTrain, in+1))))
 	t := mat.NewDense(nTest, in+1, nil)
 	for i := 0; i < nTest; i++ {
 		copy(t.RawRowView(i), xTest[i*in:(i+1)*in])

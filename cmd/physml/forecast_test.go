@@ -3,11 +3,15 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 )
 
 // TestForecastSunspots: on the yearly sunspot numbers (chronological
@@ -47,6 +51,71 @@ func TestForecastSunspots(t *testing.T) {
 	b, _ := json.Marshal(runs[1])
 	if string(a) != string(b) {
 		t.Errorf("two runs with the same seed differ:\n%s\n%s", a, b)
+	}
+}
+
+// TestForecastEnsembleEval saves an ensemble of two networks on a CSV series
+// and evaluates the file: eval rebuilds both networks and prints the test
+// RMSE and MAE of the training run; a file whose metadata claims another
+// ensemble size, or a series of other columns, is refused.
+func TestForecastEnsembleEval(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("t,x,y\n")
+	for i := 0; i < 120; i++ {
+		fmt.Fprintf(&b, "%d,%g,%g\n", i, math.Sin(0.3*float64(i)), math.Cos(0.2*float64(i))+0.01*float64(i))
+	}
+	series := filepath.Join(dir, "s.csv")
+	os.WriteFile(series, []byte(b.String()), 0o644)
+	out := filepath.Join(dir, "out")
+	text := runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "6", "--horizon", "2", "--hidden", "5",
+		"--epochs", "3", "--ensemble", "2", "--target", "change", "--out", out)
+	model := filepath.Join(out, "forecast.safetensors")
+	ev := runOK(t, "eval", "--model", model, "--input", series, "--time-column", "t")
+	if !strings.Contains(ev, "2 LSTM network(s)") {
+		t.Errorf("eval: %s", ev)
+	}
+	_, lstmLine, _ := strings.Cut(text, "\n  lstm ")
+	numcheck.Scalar(t, "eval RMSE", numberAfter(t, ev, "test RMSE "), numberAfter(t, lstmLine, "RMSE "), 0)
+	numcheck.Scalar(t, "eval MAE", numberAfter(t, ev, "MAE "), numberAfter(t, lstmLine, "MAE "), 0)
+
+	tensors, meta, err := nn.ReadSafetensors(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := func(prefix string) []nn.Param[float64] {
+		var ps []nn.Param[float64]
+		for name, tensor := range tensors {
+			if strings.HasPrefix(name, prefix) {
+				ps = append(ps, nn.Param[float64]{Name: name, Value: tensor.Data, Shape: tensor.Shape})
+			}
+		}
+		return ps
+	}
+	oneOfTwo := filepath.Join(dir, "one.safetensors")
+	if err := nn.SaveSafetensors(oneOfTwo, params("members.0."), meta); err != nil {
+		t.Fatal(err)
+	}
+	meta["physml.ensemble"] = "3"
+	claimsThree := filepath.Join(dir, "three.safetensors")
+	if err := nn.SaveSafetensors(claimsThree, params(""), meta); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.csv")
+	os.WriteFile(other, []byte(strings.ReplaceAll(b.String(), "t,x,y", "t,x,z")), 0o644)
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"one network of two", []string{"--model", oneOfTwo, "--input", series, "--time-column", "t"}, 1, "network 1"},
+		{"claims three", []string{"--model", claimsThree, "--input", series, "--time-column", "t"}, 1, "network 2"},
+		{"other columns", []string{"--model", model, "--input", other, "--time-column", "t"}, 1, "y"},
+		{"no series", []string{"--model", model}, 2, "give the data"},
+		{"both", []string{"--model", model, "--input", series, "--example", "co2"}, 2, "one of them"},
+	} {
+		mustFailCleanly(t, c.name, append([]string{"eval"}, c.args...), filepath.Join(dir, "none"), c.code, c.want)
 	}
 }
 

@@ -111,8 +111,8 @@ func npyFile(t testing.TB, path string, rows, cols int, value func(i, j int) flo
 // key is replaced by value.
 func savedClassifier(t testing.TB, path, key, value string) string {
 	m := seq.NewClassifier[float32](seq.LSTM, seq.Config{InputSize: 28, HiddenSize: 4}, 10, nn.NewRand(1))
-	o := lstmOptions{cell: "lstm", hidden: 4, layers: 1}
-	meta := o.metadata("float32")
+	meta := m.Metadata()
+	meta["physml.data"] = "mnist"
 	meta[key] = value
 	if err := nn.SaveSafetensors(path, m.Params(), meta); err != nil {
 		t.Fatal(err)
@@ -127,8 +127,8 @@ func savedAutoencoder(t testing.TB, path, key, value string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta := map[string]string{"physml.model": "autoencoder", "physml.layers": "784,8", "physml.hidden": "relu",
-		"physml.output": "sigmoid", "physml.loss": "bce", "physml.tied": "false"}
+	meta := m.Metadata()
+	meta["physml.data"] = "mnist"
 	meta[key] = value
 	if err := nn.SaveSafetensors(path, m.Params(), meta); err != nil {
 		t.Fatal(err)
@@ -180,7 +180,8 @@ func TestHostileInputFailsCleanly(t *testing.T) {
 		{"eval hidden MaxInt", []string{"eval", "--data", good, "--model", savedClassifier(t, filepath.Join(base, "hmax.safetensors"), "physml.hidden", strconv.Itoa(math.MaxInt))}, 1, "metadata describes"},
 		{"eval layers MaxInt", []string{"eval", "--data", good, "--model", savedClassifier(t, filepath.Join(base, "lmax.safetensors"), "physml.layers", strconv.Itoa(math.MaxInt))}, 1, "tensors"},
 		{"eval autoencoder layers", []string{"eval", "--data", good, "--model", savedAutoencoder(t, filepath.Join(base, "a.safetensors"), "physml.layers", "784,100000,100000")}, 1, "metadata describes"},
-		{"eval autoencoder of 10 inputs", []string{"eval", "--data", good, "--model", savedAutoencoder(t, filepath.Join(base, "a10.safetensors"), "physml.layers", "10,8")}, 1, "784 pixels"},
+		{"eval MNIST model on --input", []string{"eval", "--data", good, "--model", savedClassifier(t, filepath.Join(base, "m.safetensors"), "physml.data", "mnist"), "--input", good}, 2, "trained on MNIST"},
+		{"eval autoencoder of 10 inputs", []string{"eval", "--data", good, "--model", savedAutoencoder(t, filepath.Join(base, "a10.safetensors"), "physml.layers", "10,8")}, 1, "metadata describes"},
 		{"threads 100000", []string{"pca", "--threads", "100000"}, 2, "--threads"},
 		{"threads MaxInt", []string{"lstm", "--threads", strconv.Itoa(math.MaxInt)}, 2, "--threads"},
 		{"npz claiming 16 GiB", []string{"pca", "--input", file("claim.npz", bigClaim.String())}, 1, "limit"},

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -136,16 +135,6 @@ func parseCell(s string) (seq.CellType, error) {
 	return 0, fmt.Errorf("--cell %q: want lstm, gru or rnn", s)
 }
 
-// metadata describes the model in the safetensors file, so that "physml
-// eval" can rebuild it.
-func (o *lstmOptions) metadata(dtype string) map[string]string {
-	return map[string]string{
-		"physml.model": "classifier", "physml.cell": o.cell, "physml.hidden": strconv.Itoa(o.hidden),
-		"physml.layers": strconv.Itoa(o.layers), "physml.bidirectional": strconv.FormatBool(o.bidirectional),
-		"physml.normalization": dataset.Standardize.String(), "physml.dtype": dtype,
-	}
-}
-
 // classificationInput loads MNIST, or the user's sequences with --input.
 func classificationInput[T nn.Float](o lstmOptions) (classificationData[T], error) {
 	if o.input == "" {
@@ -203,12 +192,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	}
 	trainTime := time.Since(start)
 
-	meta := o.metadata(dtype)
-	for k, v := range d.metadata {
-		meta[k] = v
-	}
-	meta["physml.input_size"], meta["physml.classes"] = strconv.Itoa(d.inputSize), strconv.Itoa(d.classes)
-	modelFile, err := nn.EncodeSafetensors(model.Params(), meta)
+	modelFile, err := model.EncodeFile(d.metadata)
 	if err != nil {
 		return err
 	}

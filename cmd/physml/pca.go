@@ -177,11 +177,11 @@ func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err e
 		return mat.NewDense(train.Len(), dataset.MNISTPixels, dataset.Floats[float64](train.Pixels, dataset.Unit)), train.Labels,
 			[]int{dataset.MNISTRows, dataset.MNISTCols}, nil
 	}
+	if o.labelColumn != "" && !strings.EqualFold(filepath.Ext(o.input), ".csv") {
+		return nil, nil, nil, usageError{fmt.Errorf("--label-column applies to .csv input only")}
+	}
 	if strings.EqualFold(filepath.Ext(o.input), ".npz") {
 		// A whole archive: its one array.
-		if o.labelColumn != "" {
-			return nil, nil, nil, usageError{fmt.Errorf("--label-column applies to .csv input only")}
-		}
 		arrays, err := dataset.ReadNpzLimits(o.input, lim)
 		if err != nil {
 			return nil, nil, nil, err

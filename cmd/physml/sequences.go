@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"iter"
 	"math"
 	"strconv"
 	"strings"
@@ -70,46 +69,20 @@ func splitRows(n int, testFraction float64, seed uint64, items string) (trainRow
 }
 
 // featureStatistics returns each feature's mean and standard deviation
-// (1 where it is constant) over the valid steps of the given sequences.
+// (ddof 0; 1 where it is constant) over the valid steps of the given
+// sequences.
 func featureStatistics(s *dataset.Sequences, rows []int) (mean, std []float64) {
-	f := s.Features
-	return standardization(f, func(yield func([]float64) bool) {
-		for _, i := range rows {
-			for t := 0; t < s.Length(i); t++ {
-				if !yield(s.X[(i*s.Steps+t)*f : (i*s.Steps+t+1)*f]) {
-					return
-				}
-			}
-		}
-	})
-}
-
-// standardization returns the mean and standard deviation (ddof 0; 1 for a
-// constant feature) of each of the f features over the rows (each f values)
-// that rows yields; it goes over them twice.
-func standardization(f int, rows iter.Seq[[]float64]) (mean, std []float64) {
-	mean, std = make([]float64, f), make([]float64, f)
-	var count float64
-	for row := range rows {
-		for j, v := range row {
-			mean[j] += v
-		}
-		count++
-	}
-	for j := range mean {
-		mean[j] /= count
-	}
-	for row := range rows {
-		for j, v := range row {
-			std[j] += (v - mean[j]) * (v - mean[j])
+	var steps []int // rows of X seen as (sequences·steps, features)
+	for _, i := range rows {
+		for t := 0; t < s.Length(i); t++ {
+			steps = append(steps, i*s.Steps+t)
 		}
 	}
-	for j := range std {
-		if std[j] = math.Sqrt(std[j] / count); std[j] == 0 {
-			std[j] = 1
-		}
+	scaler, err := dataset.FitScaler(dataset.Standard, s.X, s.Features, steps)
+	if err != nil {
+		panic(err) // finite values and at least one valid step, as ReadSequences checked
 	}
-	return mean, std
+	return scaler.Offset, scaler.Scale
 }
 
 // sequenceDataset gathers the given sequences, standardised (padding stays

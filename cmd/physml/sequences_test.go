@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
 )
 
 // dampedOscillations writes a sequence set to dir: n noisy damped
@@ -70,7 +73,7 @@ func TestLSTMOnUserSequences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if meta["physml.input_size"] != "1" || meta["physml.classes"] != "3" || meta["physml.data"] != "user" || meta["physml.feature_std"] == "" {
+	if meta["physml.input_size"] != "1" || meta["physml.outputs"] != "3" || meta["physml.data"] != "user" || meta["physml.feature_std"] == "" {
 		t.Errorf("metadata %v", meta)
 	}
 	csv, err := os.ReadFile(filepath.Join(out, "confusion.csv"))
@@ -78,11 +81,97 @@ func TestLSTMOnUserSequences(t *testing.T) {
 		t.Errorf("confusion.csv of 3 classes: %v\n%s", err, csv)
 	}
 	mustDecodePNG(t, filepath.Join(out, "lstm_curves.png"))
-	// eval says plainly that it cannot evaluate such a model yet.
-	code, _, errOut := runCommand("eval", "--model", filepath.Join(out, "lstm.safetensors"))
-	if code != 1 || !strings.Contains(errOut, "trained on --input data") {
-		t.Errorf("eval of a user-data model: exit %d, %q", code, errOut)
+	// eval rebuilds the model and standardises with the saved statistics.
+	ev := runOK(t, "eval", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--labels", y, "--lengths", l)
+	if acc := numberAfter(t, ev, "test accuracy "); !(acc >= 0.95) || !strings.Contains(ev, "on 600 sequences") {
+		t.Errorf("eval: %s", ev)
 	}
+	code, _, errOut := runCommand("eval", "--model", filepath.Join(out, "lstm.safetensors"))
+	if code != 2 || !strings.Contains(errOut, "give the data") {
+		t.Errorf("eval of a user-data model without --input: exit %d, %q", code, errOut)
+	}
+}
+
+// TestLSTMOnUserSequencesIsTheLibrary trains from the command and through
+// the library — read, split, standardise with the training part's valid
+// steps, seq.NewClassifier, nn.Fit — and finds the same weights and the
+// same test accuracy; eval of the file on the test part agrees too.
+func TestLSTMOnUserSequencesIsTheLibrary(t *testing.T) {
+	dir := t.TempDir()
+	x, y, l := dampedOscillations(t, dir, 90, 16)
+	out := filepath.Join(dir, "out")
+	text := runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--cell", "gru", "--hidden", "6", "--epochs", "3",
+		"--batch", "16", "--lr", "0.01", "--validation", "0.1", "--seed", "5", "--out", out)
+
+	s, err := dataset.ReadSequences(dataset.SequenceFiles{X: x, Labels: y, Lengths: l}, dataset.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainRows, testRows, err := splitRows(s.N, 0.2, 5, "sequences")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var validSteps []int
+	for _, i := range trainRows {
+		for step := 0; step < s.Lengths[i]; step++ {
+			validSteps = append(validSteps, i*s.Steps+step)
+		}
+	}
+	scaler, err := dataset.FitScaler(dataset.Standard, s.X, 1, validSteps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gather := func(rows []int) nn.Dataset[float32] {
+		d := nn.Dataset[float32]{X: nn.NewMatrix[float32](len(rows), s.Steps)}
+		for r, i := range rows {
+			for step := 0; step < s.Lengths[i]; step++ {
+				d.X.Data[r*s.Steps+step] = float32((s.X[i*s.Steps+step] - scaler.Offset[0]) / scaler.Scale[0])
+			}
+			d.Labels, d.Lengths = append(d.Labels, s.Labels[i]), append(d.Lengths, s.Lengths[i])
+		}
+		return d
+	}
+	train, test := gather(trainRows), gather(testRows)
+	model := seq.NewClassifier[float32](seq.GRU, seq.Config{InputSize: 1, HiddenSize: 6}, 3, nn.NewRand(5))
+	if _, err := nn.Fit(context.Background(), nn.Layer[float32](model), nn.CrossEntropy[float32]{}, nn.Optimizer[float32](nn.NewAdam(model.Params(), nn.AdamConfig{LR: 0.01})),
+		train, nn.FitConfig[float32]{Epochs: 3, BatchSize: 16, Seed: 5, ValidationSplit: 0.1}); err != nil {
+		t.Fatal(err)
+	}
+	saved, meta, err := seq.LoadClassifier[float32](filepath.Join(out, "lstm.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range saved.Params() {
+		numcheck.Close(t, "saved "+p.Name, p.Value, model.Params()[i].Value, 0)
+	}
+	if meta["physml.feature_mean"] != floatsString(scaler.Offset) || meta["physml.feature_std"] != floatsString(scaler.Scale) {
+		t.Errorf("saved statistics %s, %s; the library's %v, %v", meta["physml.feature_mean"], meta["physml.feature_std"], scaler.Offset, scaler.Scale)
+	}
+	acc := nn.Accuracy(nn.PredictDataset[float32](model, test, 100), test.Labels)
+	numcheck.Scalar(t, "printed test accuracy", numberAfter(t, text, "test accuracy "), acc, 5e-5)
+
+	// eval on the test part only (written to its own files) gives the same.
+	pick := func(v []float64, per int) []float64 {
+		var out []float64
+		for _, i := range testRows {
+			out = append(out, v[i*per:(i+1)*per]...)
+		}
+		return out
+	}
+	lengths := make([]float64, s.N)
+	for i, n := range s.Lengths {
+		lengths[i] = float64(n)
+	}
+	labels := make([]float64, s.N)
+	for i, c := range s.Labels {
+		labels[i] = float64(c)
+	}
+	n := len(testRows)
+	ev := runOK(t, "eval", "--model", filepath.Join(out, "lstm.safetensors"),
+		"--input", npyAt(t, filepath.Join(dir, "tx.npy"), []int{n, s.Steps}, pick(s.X, s.Steps)),
+		"--labels", npyAt(t, filepath.Join(dir, "ty.npy"), []int{n}, pick(labels, 1)),
+		"--lengths", npyAt(t, filepath.Join(dir, "tl.npy"), []int{n}, pick(lengths, 1)))
+	numcheck.Scalar(t, "eval's accuracy on the test part", numberAfter(t, ev, "test accuracy "), acc, 5e-5)
 }
 
 func TestLSTMOnUserSequencesRefusesBadInput(t *testing.T) {

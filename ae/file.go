@@ -1,0 +1,138 @@
+package ae
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/physml/physml/nn"
+)
+
+// Metadata returns the architecture of a as safetensors metadata (the
+// schema is in nn's package documentation, "Model files").
+func (a *Autoencoder[T]) Metadata() map[string]string {
+	layers := ""
+	for i, n := range a.Layers {
+		if i > 0 {
+			layers += ","
+		}
+		layers += strconv.Itoa(n)
+	}
+	return map[string]string{
+		"physml.model": "autoencoder", "physml.layers": layers, "physml.hidden": a.Hidden.String(), "physml.code": a.Code.String(),
+		"physml.output": a.Output.String(), "physml.loss": a.Loss.String(), "physml.tied": strconv.FormatBool(a.TiedWeights),
+		"physml.sparsity": strconv.FormatFloat(a.Sparsity, 'g', -1, 64), "physml.dtype": fmt.Sprintf("%T", T(0)),
+	}
+}
+
+// EncodeFile returns a as a safetensors file: its weights under PyTorch's
+// names and its architecture, with the caller's extra metadata beside it.
+func (a *Autoencoder[T]) EncodeFile(extra map[string]string) ([]byte, error) {
+	meta, err := nn.MergeMetadata(a.Metadata(), extra)
+	if err != nil {
+		return nil, err
+	}
+	return nn.EncodeSafetensors(a.Params(), meta)
+}
+
+// Save writes EncodeFile's file to path atomically.
+func (a *Autoencoder[T]) Save(path string, extra map[string]string) error {
+	data, err := a.EncodeFile(extra)
+	if err != nil {
+		return err
+	}
+	return nn.WriteFileAtomic(path, data)
+}
+
+// Load rebuilds the autoencoder saved in a safetensors file by Save and
+// returns it with all of the file's metadata.
+func Load[T Float](path string) (*Autoencoder[T], map[string]string, error) {
+	tensors, meta, err := nn.ReadSafetensors(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := Decode[T](tensors, meta)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return a, meta, nil
+}
+
+// Decode builds the autoencoder that tensors and meta (as
+// nn.ReadSafetensors returns them) describe. The architecture is checked
+// against the number of values the file holds before anything is built.
+func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Autoencoder[T], error) {
+	if meta["physml.model"] != "autoencoder" {
+		return nil, fmt.Errorf("metadata physml.model is %q, not an autoencoder", meta["physml.model"])
+	}
+	var cfg Config
+	var err error
+	if cfg.Layers, err = parseSizes(meta["physml.layers"], len(tensors)); err != nil {
+		return nil, fmt.Errorf("metadata physml.layers: %v", err)
+	}
+	for key, dst := range map[string]*Activation{"physml.hidden": &cfg.Hidden, "physml.output": &cfg.Output} {
+		if *dst, err = ParseActivation(meta[key]); err != nil {
+			return nil, fmt.Errorf("metadata %s: %v", key, err)
+		}
+	}
+	cfg.Code = cfg.Hidden // files without physml.code: the command's default
+	if code, ok := meta["physml.code"]; ok {
+		if cfg.Code, err = ParseActivation(code); err != nil {
+			return nil, fmt.Errorf("metadata physml.code: %v", err)
+		}
+	}
+	if cfg.Loss, err = ParseLoss(meta["physml.loss"]); err != nil {
+		return nil, fmt.Errorf("metadata physml.loss: %v", err)
+	}
+	if cfg.TiedWeights, err = nn.MetadataBool(meta, "physml.tied", false); err != nil {
+		return nil, err
+	}
+	if s, ok := meta["physml.sparsity"]; ok {
+		if cfg.Sparsity, err = strconv.ParseFloat(s, 64); err != nil || !(cfg.Sparsity >= 0) || math.IsInf(cfg.Sparsity, 0) {
+			return nil, fmt.Errorf("metadata physml.sparsity = %q: want a finite weight ≥ 0", s)
+		}
+	}
+	var described float64
+	for i := 0; i+1 < len(cfg.Layers); i++ {
+		in, out := float64(cfg.Layers[i]), float64(cfg.Layers[i+1])
+		described += in*out + out + in // encoder weight and bias, decoder bias
+		if !cfg.TiedWeights {
+			described += in * out
+		}
+	}
+	if err := nn.CheckParamCount(tensors, described); err != nil {
+		return nil, err
+	}
+	a, err := New[T](cfg, nn.NewRand(0))
+	if err != nil {
+		return nil, err
+	}
+	if err := nn.AssignTensors(tensors, a.Params()); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// parseSizes parses "784,256,64": at least two positive sizes and, as each
+// layer has tensors of its own, at most tensors+1 of them.
+func parseSizes(s string, tensors int) ([]int, error) {
+	var sizes []int
+	for start := 0; start <= len(s); {
+		end := start
+		for end < len(s) && s[end] != ',' {
+			end++
+		}
+		n, err := strconv.Atoi(s[start:end])
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a list of positive sizes", s)
+		}
+		if sizes = append(sizes, n); len(sizes) > tensors+1 {
+			return nil, fmt.Errorf("%q has more layers than the file's %d tensors", s, tensors)
+		}
+		start = end + 1
+	}
+	if len(sizes) < 2 {
+		return nil, fmt.Errorf("%q: want the input and the code size at least", s)
+	}
+	return sizes, nil
+}

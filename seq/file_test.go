@@ -1,0 +1,96 @@
+package seq
+
+import (
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
+)
+
+// TestClassifierFileRoundTrip saves classifiers of every cell type and shape
+// and loads them back: the same predictions, bit for bit, and the caller's
+// metadata kept.
+func TestClassifierFileRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		cell CellType
+		cfg  Config
+	}{
+		{LSTM, Config{InputSize: 3, HiddenSize: 5, NumLayers: 2, Bidirectional: true}},
+		{GRU, Config{InputSize: 2, HiddenSize: 4, NoBias: true}},
+		{RNNReLU, Config{InputSize: 1, HiddenSize: 3, NumLayers: 3}},
+		{RNNTanh, Config{InputSize: 4, HiddenSize: 2}},
+	} {
+		m := NewClassifier[float64](c.cell, c.cfg, 3, nn.NewRand(4))
+		path := filepath.Join(t.TempDir(), "m.safetensors")
+		if err := m.Save(path, map[string]string{"user.note": "kept"}); err != nil {
+			t.Fatal(err)
+		}
+		back, meta, err := LoadClassifier[float64](path)
+		if err != nil {
+			t.Fatalf("%v: %v", c.cell, err)
+		}
+		if meta["user.note"] != "kept" || meta["physml.dtype"] != "float64" {
+			t.Errorf("%v: metadata %v", c.cell, meta)
+		}
+		x := nn.NewMatrix[float64](2, 6*c.cfg.InputSize)
+		for i := range x.Data {
+			x.Data[i] = math.Sin(float64(i))
+		}
+		numcheck.Close(t, c.cell.String()+" predictions", back.Forward(x, false).Data, m.Forward(x, false).Data, 0)
+		if back.String() != m.String() {
+			t.Errorf("loaded %v, saved %v", back, m)
+		}
+	}
+	// A float64 file loads into float32.
+	m := NewClassifier[float64](LSTM, Config{InputSize: 2, HiddenSize: 3}, 2, nn.NewRand(1))
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := m.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadClassifier[float32](path); err != nil {
+		t.Errorf("float64 file into float32: %v", err)
+	}
+	if err := m.Save(path, map[string]string{"physml.hidden": "9"}); err == nil || !strings.Contains(err.Error(), "architecture") {
+		t.Errorf("extra metadata overwriting the architecture: %v", err)
+	}
+}
+
+// TestDecodeClassifierRefusesBadMetadata changes one metadata field of a
+// good file at a time: each gives an error naming the field, and none makes
+// the loader build a model larger than the file.
+func TestDecodeClassifierRefusesBadMetadata(t *testing.T) {
+	m := NewClassifier[float32](LSTM, Config{InputSize: 2, HiddenSize: 3}, 4, nn.NewRand(1))
+	data, err := m.EncodeFile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ key, value, want string }{
+		{"physml.model", "autoencoder", "physml.model"},
+		{"physml.cell", "transformer", "physml.cell"},
+		{"physml.cell", "gru", "parameters"},
+		{"physml.hidden", "0", "physml.hidden"},
+		{"physml.hidden", "100000", "metadata describes"},
+		{"physml.hidden", strconv.Itoa(math.MaxInt), "metadata describes"},
+		{"physml.input_size", "x", "physml.input_size"},
+		{"physml.layers", strconv.Itoa(math.MaxInt), "tensors"},
+		{"physml.outputs", "5", "metadata describes"},
+		{"physml.bidirectional", "yes", "physml.bidirectional"},
+		{"physml.bias", "false", "metadata describes"},
+	} {
+		tensors, meta, err := nn.ParseSafetensors(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta[c.key] = c.value
+		if _, err := DecodeClassifier[float32](tensors, meta); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s = %q: got %v, want an error mentioning %q", c.key, c.value, err, c.want)
+		}
+	}
+	if _, err := ParseCell("lstm"); err != nil {
+		t.Error(err)
+	}
+}
