@@ -43,4 +43,34 @@
 // buffers), so a layer or a model is not safe for concurrent use, not even
 // for inference. The models of seq and ae have a Clone method that gives an
 // independent copy per goroutine.
+//
+// # Model files
+//
+// physml's models save their architecture in the safetensors metadata
+// beside their weights, so that one call rebuilds them
+// (seq.LoadClassifier, ae.Load). The schema, one string per key:
+//
+//	physml.model         "classifier" (seq.Classifier) or "autoencoder" (ae.Autoencoder)
+//	physml.dtype         "float32" or "float64", the type the model was trained in
+//
+//	seq.Classifier:
+//	physml.cell          lstm, gru, rnn or rnn_relu
+//	physml.input_size    features per step
+//	physml.hidden        hidden size
+//	physml.layers        stacked recurrent layers
+//	physml.bidirectional true or false
+//	physml.bias          true or false
+//	physml.outputs       outputs of the Dense head (classes, or forecast values)
+//
+//	ae.Autoencoder:
+//	physml.layers        encoder sizes from the input to the code, "784,256,64"
+//	physml.hidden, physml.code, physml.output
+//	                     activations (relu, leakyrelu, sigmoid, tanh, identity)
+//	physml.loss          bce or mse
+//	physml.tied          true or false
+//	physml.sparsity      the L1 weight on the code
+//
+// Keys that describe the data rather than the model (how inputs were
+// scaled, which columns a forecaster reads) are the caller's: the command
+// writes them beside these, and the loaders return every key.
 package nn

@@ -2,6 +2,8 @@ package seq_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
@@ -25,4 +27,28 @@ func ExampleNewClassifier() {
 	// fc.weight [10 128]
 	// fc.bias [10]
 	// logits 64×10
+}
+
+// A model file carries the architecture beside the weights: LoadClassifier
+// rebuilds the model with one call, and extra metadata comes back with it.
+func ExampleLoadClassifier() {
+	dir, err := os.MkdirTemp("", "physml-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "gru.safetensors")
+	model := seq.NewClassifier[float32](seq.GRU, seq.Config{InputSize: 3, HiddenSize: 16, NumLayers: 2}, 4, nn.NewRand(1))
+	if err := model.Save(path, map[string]string{"experiment": "run 7"}); err != nil {
+		panic(err)
+	}
+	loaded, meta, err := seq.LoadClassifier[float32](path)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(loaded.RNN.Cell, loaded.RNN.InputSize, loaded.RNN.HiddenSize, loaded.RNN.NumLayers, loaded.FC.Out)
+	fmt.Println(meta["physml.cell"], meta["experiment"])
+	// Output:
+	// GRU 3 16 2 4
+	// gru run 7
 }
