@@ -28,11 +28,7 @@ func (a *Autoencoder[T]) Metadata() map[string]string {
 // EncodeFile returns a as a safetensors file: its weights under PyTorch's
 // names and its architecture, with the caller's extra metadata beside it.
 func (a *Autoencoder[T]) EncodeFile(extra map[string]string) ([]byte, error) {
-	meta, err := nn.MergeMetadata(a.Metadata(), extra)
-	if err != nil {
-		return nil, err
-	}
-	return nn.EncodeSafetensors(a.Params(), meta)
+	return nn.EncodeModel(a.Params(), a.Metadata(), extra)
 }
 
 // Save writes EncodeFile's file to path atomically.
@@ -47,15 +43,7 @@ func (a *Autoencoder[T]) Save(path string, extra map[string]string) error {
 // Load rebuilds the autoencoder saved in a safetensors file by Save and
 // returns it with all of the file's metadata.
 func Load[T Float](path string) (*Autoencoder[T], map[string]string, error) {
-	tensors, meta, err := nn.ReadSafetensors(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := Decode[T](tensors, meta)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return a, meta, nil
+	return nn.LoadModel(path, Decode[T])
 }
 
 // Decode builds the autoencoder that tensors and meta (as

@@ -22,6 +22,31 @@ func MergeMetadata(architecture, extra map[string]string) (map[string]string, er
 	return out, nil
 }
 
+// EncodeModel returns a model file: params under their names, with the
+// model's architecture keys and the caller's extra keys as metadata.
+func EncodeModel[T Float](params []Param[T], architecture, extra map[string]string) ([]byte, error) {
+	meta, err := MergeMetadata(architecture, extra)
+	if err != nil {
+		return nil, err
+	}
+	return EncodeSafetensors(params, meta)
+}
+
+// LoadModel reads a model file and builds its model with decode, returning
+// it with all of the file's metadata; errors name the file.
+func LoadModel[M any](path string, decode func(map[string]Tensor, map[string]string) (M, error)) (M, map[string]string, error) {
+	var zero M
+	tensors, meta, err := ReadSafetensors(path)
+	if err != nil {
+		return zero, nil, err
+	}
+	m, err := decode(tensors, meta)
+	if err != nil {
+		return zero, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, meta, nil
+}
+
 // MetadataInt returns the positive integer of key in meta.
 func MetadataInt(meta map[string]string, key string) (int, error) {
 	v, err := strconv.Atoi(meta[key])

@@ -35,11 +35,7 @@ func (c *Classifier[T]) Metadata() map[string]string {
 // EncodeFile returns c as a safetensors file: its weights under PyTorch's names
 // and its architecture, with the caller's extra metadata beside it.
 func (c *Classifier[T]) EncodeFile(extra map[string]string) ([]byte, error) {
-	meta, err := nn.MergeMetadata(c.Metadata(), extra)
-	if err != nil {
-		return nil, err
-	}
-	return nn.EncodeSafetensors(c.Params(), meta)
+	return nn.EncodeModel(c.Params(), c.Metadata(), extra)
 }
 
 // Save writes EncodeFile's file to path atomically.
@@ -54,15 +50,7 @@ func (c *Classifier[T]) Save(path string, extra map[string]string) error {
 // LoadClassifier rebuilds the classifier saved in a safetensors file by
 // Save and returns it with all of the file's metadata.
 func LoadClassifier[T Float](path string) (*Classifier[T], map[string]string, error) {
-	tensors, meta, err := nn.ReadSafetensors(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := DecodeClassifier[T](tensors, meta)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, meta, nil
+	return nn.LoadModel(path, DecodeClassifier[T])
 }
 
 // DecodeClassifier builds the classifier that tensors and meta (as

@@ -358,11 +358,7 @@ func encodeForecaster[T nn.Float](models []*seq.Classifier[T], extra map[string]
 		params = append(params, nn.Prefixed(fmt.Sprintf("members.%d", i), m.Params())...)
 	}
 	extra["physml.ensemble"] = strconv.Itoa(len(models))
-	meta, err := nn.MergeMetadata(models[0].Metadata(), extra)
-	if err != nil {
-		return nil, err
-	}
-	return nn.EncodeSafetensors(params, meta)
+	return nn.EncodeModel(params, models[0].Metadata(), extra)
 }
 
 // eps is the float64 machine epsilon, 2⁻⁵².
