@@ -66,6 +66,9 @@ func ReadSamples(files SampleFiles, lim Limits) (*Samples, error) {
 		}
 		return s, nil
 	}
+	if !strings.Contains(files.X, ".npz:") && !strings.EqualFold(filepath.Ext(files.X), ".npy") {
+		return nil, fmt.Errorf("%s: want a .csv or .npy file, or archive.npz:array", files.X)
+	}
 	x, err := readArray(files.X, lim)
 	if err != nil {
 		return nil, err

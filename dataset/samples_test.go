@@ -73,7 +73,7 @@ func TestReadSamplesRefusesBadInput(t *testing.T) {
 		{"label column of npy", SampleFiles{X: good, LabelColumn: "class"}, "CSV files only"},
 		{"two label sources", SampleFiles{X: csv, LabelColumn: "class", Labels: good}, "give one"},
 		{"only labels in CSV", SampleFiles{X: onlyLabels, LabelColumn: "class"}, "no feature columns"},
-		{"text file", SampleFiles{X: filepath.Join(dir, "x.txt")}, "want a .npy file"},
+		{"text file", SampleFiles{X: filepath.Join(dir, "x.txt")}, "want a .csv or .npy file"},
 	} {
 		if _, err := ReadSamples(c.files, Limits{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error mentioning %q", c.name, err, c.want)

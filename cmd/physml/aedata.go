@@ -247,7 +247,7 @@ func latentPNG[T nn.Float](codes *nn.Matrix[T], labels []int, seed uint64) ([]by
 		scores, err := pca.FitTransform(denseOf(codes))
 		if err != nil {
 			// Codes without variance (dead units): show two of them as they are.
-			title, xl, yl = fmt.Sprintf("latent space: the first two of %d code values (%v)", codes.Cols, err), "code 1", "code 2"
+			title, xl, yl = fmt.Sprintf("latent space: the first two of %d code values (no spread for PCA)", codes.Cols), "code 1", "code 2"
 			for i := range pts {
 				pts[i] = [2]float64{float64(codes.At(i, 0)), float64(codes.At(i, 1))}
 			}

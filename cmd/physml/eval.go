@@ -3,9 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"maps"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/physml/physml/ae"
@@ -111,7 +109,11 @@ func (o *evalOptions) classifier(m *seq.Classifier[float32], meta map[string]str
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.model, err)
 		}
-		d = sequenceDataset[float32](s, slices.Collect(rangeN(s.N)), mean, std)
+		all := make([]int, s.N)
+		for i := range all {
+			all[i] = i
+		}
+		d = sequenceDataset[float32](s, all, mean, std)
 		what = fmt.Sprintf("%d sequences of %s", s.N, o.input)
 	} else {
 		if m.RNN.InputSize != dataset.MNISTCols || m.FC.Out != 10 {
@@ -137,13 +139,6 @@ func savedStandardization(meta map[string]string, features int) (mean, std []flo
 		return nil, nil, fmt.Errorf("the saved feature statistics: %v", err)
 	}
 	return s.Offset, s.Scale, nil
-}
-
-func rangeN(n int) func(func(int) bool) {
-	return func(yield func(int) bool) {
-		for i := 0; i < n && yield(i); i++ {
-		}
-	}
 }
 
 // autoencoder prints the reconstruction MSE of m on the MNIST test set, or
@@ -207,8 +202,8 @@ func (o *evalOptions) forecaster(tensors map[string]nn.Tensor, meta map[string]s
 		}
 		models = append(models, m)
 	}
-	if held := slices.Collect(maps.Keys(tensors)); len(held) != members*len(models[0].Params()) {
-		return fmt.Errorf("%s: holds %d tensors, not the %d of %d networks", o.model, len(held), members*len(models[0].Params()), members)
+	if want := members * len(models[0].Params()); len(tensors) != want {
+		return fmt.Errorf("%s: holds %d tensors, not the %d of %d networks", o.model, len(tensors), want, members)
 	}
 	w, err := nn.MetadataInt(meta, "physml.window")
 	if err != nil {
