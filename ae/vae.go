@@ -66,9 +66,9 @@ func (c VAEConfig) beta() float64 {
 // (nn.Sequential), fc_mu, fc_logvar and decoder (nn.Sequential).
 type VAE[T Float] struct {
 	VAEConfig
-	Encoder         *nn.Sequential[T]
-	FCMu, FCLogVar  *nn.Dense[T]
-	Decoder         *nn.Sequential[T]
+	Encoder        *nn.Sequential[T]
+	FCMu, FCLogVar *nn.Dense[T]
+	Decoder        *nn.Sequential[T]
 	// Noise fills ε before each training Forward; nil draws N(0, 1) from
 	// the generator SetSeed sets. Tests set it to hold ε fixed.
 	Noise func(eps []T)
