@@ -29,12 +29,13 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"lstm", "train the lecture's MNIST row-by-row LSTM classifier, or one on your sequences (--input)", runLSTM},
-		{"autoencoder", "train the lecture's MNIST autoencoder and picture its reconstructions", runAutoencoder},
+		{"autoencoder", "train the lecture's MNIST autoencoder (or one on your data) and picture its reconstructions", runAutoencoder},
+		{"vae", "train a variational autoencoder on MNIST (or your data) and draw samples from it", runVAE},
 		{"pca", "principal component analysis of MNIST or of a .csv/.npy file", runPCA},
 		{"forecast", "forecast a time series (your CSV, or --example sunspots|co2) against persistence and linear AR", runForecast},
 		{"linear-ae", "train a linear autoencoder and compare it with PCA", runLinearAE},
 		{"covariance", "the lecture's covariance and correlation example", runCovariance},
-		{"eval", "evaluate a saved model on the MNIST test set", runEval},
+		{"eval", "evaluate a saved model on the MNIST test set or on your data", runEval},
 		{"version", "print the module version, Go version, BLAS/LAPACK backend and threads", runVersion},
 	}
 }

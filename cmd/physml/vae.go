@@ -1,0 +1,221 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/physml/physml/ae"
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+)
+
+// vaeOptions are the flags of "physml vae": the data flags of the
+// autoencoder, and the VAE's own.
+type vaeOptions struct {
+	aeOptions
+	latent  int
+	beta    float64
+	samples int
+}
+
+const vaeSummary = `Train a variational autoencoder: PyTorch's VAE example by default, 784-400-20
+(ReLU, sigmoid output), loss = binary cross-entropy summed over the pixels
++ β·KL(q(z|x) ‖ N(0, I)), Adam 1e-3, batch 128, 10 epochs, pixels/255.
+Prints per epoch the training loss and the test set's negative ELBO per
+image, split into its reconstruction and KL terms (the figure PyTorch's
+example prints as "Test set loss").
+
+With --input it learns your own samples (the data flags of "physml
+autoencoder": --input, --labels, --label-column, --normalize, --test).
+
+Writes into --out: vae.safetensors; samples.png (decoded draws from the
+prior) and interpolation.png (decoded straight paths between the codes of
+test images), for images; samples.npy (the draws, in the scaled input
+units); latent.png (the mean codes of the test set, or their first two
+principal components, coloured by label); vae_loss.png.`
+
+func runVAE(args []string, stdout, stderr io.Writer) error {
+	var o vaeOptions
+	fs := newFlagSet("vae", vaeSummary, stdout)
+	o.common.register(fs)
+	fs.StringVar(&o.layers, "layers", "400", "hidden encoder sizes between the inputs and the latent space, comma-separated")
+	fs.IntVar(&o.latent, "latent", 20, "size of the latent space")
+	fs.Float64Var(&o.beta, "beta", 1, "weight β of the KL term (1: the plain VAE)")
+	fs.StringVar(&o.hiddenAct, "hidden", "relu", "hidden activation: relu, leakyrelu, sigmoid, tanh or identity")
+	fs.StringVar(&o.outputAct, "output", "sigmoid", "output activation: sigmoid (with bce), or identity, tanh, … (with mse)")
+	fs.StringVar(&o.loss, "loss", "bce", "reconstruction term, summed over features: bce (inputs in [0, 1]) or mse")
+	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
+	fs.IntVar(&o.batch, "batch", 128, "batch size")
+	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
+	fs.IntVar(&o.samples, "samples", 64, "draws from the prior to decode (samples.png, samples.npy)")
+	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000), or the first N rows of --input")
+	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
+	fs.StringVar(&o.input, "input", "", "your samples (.csv, .npy or archive.npz:name) instead of MNIST")
+	fs.StringVar(&o.labels, "labels", "", "class labels of --input (.npy or archive.npz:name), one per sample, for latent.png")
+	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for latent.png")
+	fs.StringVar(&o.normalize, "normalize", "", "scaling of --input: none, unit, minmax or standard (default unit for images, minmax for tables)")
+	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input samples held out for testing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if o.latent <= 0 {
+		return usageError{fmt.Errorf("--latent %d must be positive", o.latent)}
+	}
+	o.code = o.latent // the autoencoder's checks read the code size
+	if err := o.check(); err != nil {
+		return err
+	}
+	if err := checkPositive("beta", o.beta); err != nil {
+		return err
+	}
+	if o.samples < 1 || o.samples > 1024 {
+		return usageError{fmt.Errorf("--samples %d: want 1 to 1024", o.samples)}
+	}
+	if o.float64 {
+		return trainVAE[float64](o, stdout, stderr)
+	}
+	return trainVAE[float32](o, stdout, stderr)
+}
+
+func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
+	d, err := autoencoderInput[T](o.aeOptions)
+	if err != nil {
+		return err
+	}
+	aeCfg, err := o.config(d.train.Cols)
+	if err != nil {
+		return usageError{err}
+	}
+	cfg := ae.VAEConfig{Layers: aeCfg.Layers, Hidden: aeCfg.Hidden, Output: aeCfg.Output, Loss: aeCfg.Loss, Beta: o.beta}
+	if cfg.Loss == ae.BCELoss {
+		if lo, hi := span(d.train.Data); lo < 0 || hi > 1 {
+			return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
+		}
+	}
+	ctx, stop := o.start(stderr)
+	defer stop()
+	model, err := ae.NewVAE[T](cfg, nn.NewRand(o.seed), o.seed+1)
+	if err != nil {
+		return usageError{err}
+	}
+	fmt.Fprintln(stdout, d.describe)
+	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), backendLine())
+	prog := newProgress(stderr, o.epochs)
+	var testRec, testKL []float64
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.batch}
+	fitCfg.OnEpoch = func(e nn.EpochStats) {
+		prog.done()
+		rec, kl := model.NegativeELBO(d.test, o.seed+2)
+		testRec, testKL = append(testRec, rec), append(testKL, kl)
+		fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  test −ELBO %.4f = reconstruction %.4f + KL %.4f  %v\n",
+			e.Epoch, e.TrainLoss, rec+kl, rec, kl, e.Duration.Round(10*time.Millisecond))
+	}
+	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), model.TrainingLoss(), nn.Optimizer[T](nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})),
+		nn.Dataset[T]{X: d.train, Y: d.train}, fitCfg)
+	prog.done()
+	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	if fitErr != nil && !interrupted {
+		return fitErr
+	}
+	extra := map[string]string{"physml.model": "vae", "physml.layers": intsString(cfg.Layers), "physml.hidden": cfg.Hidden.String(),
+		"physml.output": cfg.Output.String(), "physml.loss": cfg.Loss.String(), "physml.beta": strconv.FormatFloat(o.beta, 'g', -1, 64),
+		"physml.dtype": fmt.Sprintf("%T", T(0))}
+	for k, v := range d.metadata {
+		extra[k] = v
+	}
+	modelFile, err := nn.EncodeSafetensors(model.Params(), extra)
+	if err != nil {
+		return err
+	}
+	files := []outputFile{{"vae.safetensors", modelFile}}
+	if interrupted {
+		return o.saveInterrupted(files, len(hist.Epochs), stdout, fitErr)
+	}
+	pictures, err := vaePictures(model, d, o.samples, o.seed, hist, testRec, testKL)
+	if err != nil {
+		return err
+	}
+	files = append(files, pictures...)
+	written, err := o.writeFiles(files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
+	return nil
+}
+
+// vaePictures returns samples.npy, latent.png and vae_loss.png, and for
+// images samples.png and interpolation.png.
+func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, hist nn.History, testRec, testKL []float64) ([]outputFile, error) {
+	samples := model.Sample(n, nn.NewRand(seed+3))
+	npy, err := dataset.EncodeNpy([]int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
+	if err != nil {
+		return nil, err
+	}
+	files := []outputFile{{"samples.npy", npy}}
+	if d.height > 0 {
+		// The draws in rows of 8.
+		var rows [][][]float64
+		for i := 0; i < n; i++ {
+			if i%8 == 0 {
+				rows = append(rows, nil)
+			}
+			rows[len(rows)-1] = append(rows[len(rows)-1], d.display(samples.Row(i)))
+		}
+		scale := max(1, 56/max(d.height, d.width))
+		grid, err := imageGridPNG(nil, rows, d.height, d.width, scale)
+		if err != nil {
+			return nil, err
+		}
+		// Paths between the codes of test images 2k and 2k+1.
+		mu := model.Encode(d.test)
+		var names []string
+		rows = nil
+		for k := 0; k+1 < d.test.Rows && k < 8; k += 2 {
+			path := model.Interpolate(mu.Row(k), mu.Row(k+1), 10)
+			name := fmt.Sprintf("test %d → %d", k+1, k+2)
+			if d.testLabels != nil {
+				name = fmt.Sprintf("%d → %d", d.testLabels[k], d.testLabels[k+1])
+			}
+			names = append(names, name)
+			row := [][]float64{d.display(d.test.Row(k))}
+			for s := 0; s < path.Rows; s++ {
+				row = append(row, d.display(path.Row(s)))
+			}
+			rows = append(rows, append(row, d.display(d.test.Row(k+1))))
+		}
+		files = append(files, outputFile{"samples.png", grid})
+		if rows != nil {
+			interp, err := imageGridPNG(names, rows, d.height, d.width, scale)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, outputFile{"interpolation.png", interp})
+		}
+	}
+	latent, err := latentPNG(model.Encode(d.test), d.testLabels, seed)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, outputFile{"latent.png", latent})
+	series := map[string][]float64{"test reconstruction": testRec, "test KL": testKL}
+	for i := range testRec {
+		series["test −ELBO"] = append(series["test −ELBO"], testRec[i]+testKL[i])
+		series["train loss"] = append(series["train loss"], hist.Epochs[i].TrainLoss)
+	}
+	// The losses fall from the top left and the KL term stays low: the
+	// legend goes top right.
+	p, err := curvesPlot("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"})
+	if err != nil {
+		return nil, err
+	}
+	curves, err := plotPNG("vae_loss.png", p)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, outputFile{"vae_loss.png", curves}), nil
+}
