@@ -186,6 +186,11 @@ func TestQuantileAndROC(t *testing.T) {
 	if math.Abs(ap-(0.5*1+0.5*2.0/3)) > 1e-12 { // sklearn average_precision_score gives 0.8333
 		t.Errorf("average precision %g, want 0.8333", ap)
 	}
+	// sklearn.metrics.roc_curve(y, s, drop_intermediate=False) on a tie.
+	fpr, tpr, th := ROCCurve([]float64{0.1, 0.4, 0.35, 0.8, 0.4}, []bool{false, false, true, true, true})
+	numcheck.Close(t, "ROC false positive rates", fpr, []float64{0, 0, 0.5, 0.5, 1}, 0)
+	numcheck.Close(t, "ROC true positive rates", tpr, []float64{0, 1.0 / 3, 2.0 / 3, 1, 1}, 1e-15)
+	numcheck.Close(t, "ROC thresholds", th[1:], []float64{0.8, 0.4, 0.35, 0.1}, 0)
 	d := Detector{Threshold: 0.5}
 	if got := d.Predict([]float64{0.4, 0.6}); got[0] || !got[1] {
 		t.Errorf("Predict %v", got)

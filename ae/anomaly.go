@@ -126,3 +126,37 @@ func sortedByScore(scores []float64, labels []bool) []int {
 	sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
 	return idx
 }
+
+// ROCCurve returns the false and true positive rates of flagging every
+// sample whose score is at least each threshold, for the distinct scores in
+// decreasing order, starting at (0, 0) with threshold +Inf, as
+// sklearn.metrics.roc_curve with drop_intermediate=False. The rates are NaN
+// when a class is absent.
+func ROCCurve(scores []float64, labels []bool) (fpr, tpr, thresholds []float64) {
+	idx := sortedByScore(scores, labels)
+	var pos, neg float64
+	for _, l := range labels {
+		if l {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	fpr, tpr, thresholds = []float64{0}, []float64{0}, []float64{math.Inf(1)}
+	var tp, fp float64
+	for i := len(idx) - 1; i >= 0; {
+		j := i
+		for j >= 0 && scores[idx[j]] == scores[idx[i]] {
+			if labels[idx[j]] {
+				tp++
+			} else {
+				fp++
+			}
+			j--
+		}
+		fpr, tpr = append(fpr, fp/neg), append(tpr, tp/pos)
+		thresholds = append(thresholds, scores[idx[i]])
+		i = j
+	}
+	return fpr, tpr, thresholds
+}

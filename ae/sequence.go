@@ -29,7 +29,9 @@ func (c SequenceConfig) Validate() error {
 // RepeatVector design): the encoder's recurrent layer reads the sequence and
 // a Dense layer maps its last valid hidden state to the code; the decoder
 // reads the code repeated at every step with a recurrent layer, and a
-// Dense layer maps each step's hidden state back to the features.
+// Dense layer maps each step's hidden state back to the features, the
+// sequence reconstructed backwards from its last valid step and returned
+// in order.
 //
 // It implements nn.Layer on batch-first sequences (batch, steps·Features)
 // and takes per-sequence lengths (SetLengths; nn.Fit passes them): padded
@@ -45,6 +47,7 @@ type SequenceAE[T Float] struct {
 	lengths         []int
 	steps           int
 	repeated, dcode nn.Matrix[T]
+	out, ddec       nn.Matrix[T] // the reconstruction in input order, and its gradient in decoder order
 }
 
 // NewSequenceAE returns a sequence autoencoder with PyTorch's default
@@ -95,15 +98,38 @@ func (a *SequenceAE[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 			copy(row[t*a.Code:(t+1)*a.Code], code.Row(i))
 		}
 	}
-	return a.Decoder.Forward(rep, train)
+	// The decoder reconstructs the sequence backwards (its step t gives
+	// input step length−1−t), as Srivastava et al. (2015) do: its first
+	// outputs are the steps the encoder read last, which makes the start of
+	// training far easier. The result is put back in order.
+	dec := a.Decoder.Forward(rep, train)
+	out := nn.Workspace(&a.out, x.Rows, x.Cols)
+	clear(out.Data)
+	f := a.Features
+	for i := 0; i < x.Rows; i++ {
+		n := a.length(i)
+		for t := 0; t < n; t++ {
+			copy(out.Row(i)[t*f:(t+1)*f], dec.Row(i)[(n-1-t)*f:(n-t)*f])
+		}
+	}
+	return out
 }
 
-// Backward back-propagates the reconstruction gradient through the
-// decoder, sums the repeated code's gradient over the valid steps, and
+// Backward back-propagates the reconstruction gradient (put in the
+// decoder's backward order) through the decoder, sums the repeated code's gradient over the valid steps, and
 // back-propagates it through the encoder. It returns nil (the data needs no
 // gradient).
 func (a *SequenceAE[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
-	drep := a.Decoder.Backward(dy) // (batch, steps·Code)
+	ddec := nn.Workspace(&a.ddec, dy.Rows, dy.Cols)
+	clear(ddec.Data)
+	f := a.Features
+	for i := 0; i < dy.Rows; i++ {
+		n := a.length(i)
+		for t := 0; t < n; t++ {
+			copy(ddec.Row(i)[(n-1-t)*f:(n-t)*f], dy.Row(i)[t*f:(t+1)*f])
+		}
+	}
+	drep := a.Decoder.Backward(ddec) // (batch, steps·Code)
 	dcode := nn.Workspace(&a.dcode, dy.Rows, a.Code)
 	clear(dcode.Data)
 	for i := 0; i < dy.Rows; i++ {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,44 @@ func TestBadSequencesNameTheProblem(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestSignals checks the simulated read-outs: deterministic for a seed,
+// about 60 % normal, and each fault where it says it is.
+func TestSignals(t *testing.T) {
+	a, err := Signals(2000, 100, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Signals(2000, 100, 7)
+	c, _ := Signals(2000, 100, 8)
+	if !slices.Equal(a.X, b.X) || !slices.Equal(a.Labels, b.Labels) || slices.Equal(a.X, c.X) {
+		t.Error("the same seed must give the same signals, another seed others")
+	}
+	counts := make([]int, len(SignalKinds))
+	for _, l := range a.Labels {
+		counts[l]++
+	}
+	if counts[0] < 1100 || counts[0] > 1300 || slices.Min(counts[1:]) < 150 {
+		t.Errorf("labels per kind %v: want about 1200 normal and 200 of each fault", counts)
+	}
+	for i, l := range a.Labels {
+		x := a.X[i*100 : (i+1)*100]
+		zeros := 0
+		for _, v := range x {
+			if v == 0 {
+				zeros++
+			}
+		}
+		if (l == 3) != (zeros >= 8) {
+			t.Fatalf("signal %d of kind %q has %d exact zeros", i, SignalKinds[l], zeros)
+		}
+		if peak := slices.Max(x); l == 0 && peak > 1.5 {
+			t.Fatalf("normal signal %d peaks at %g", i, peak)
+		}
+	}
+	if _, err := Signals(10, 20, 1); err == nil {
+		t.Error("20 steps accepted")
 	}
 }

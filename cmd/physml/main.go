@@ -30,6 +30,7 @@ func commands() []command {
 	return []command{
 		{"lstm", "train the lecture's MNIST row-by-row LSTM classifier, or one on your sequences (--input)", runLSTM},
 		{"autoencoder", "train the lecture's MNIST autoencoder (or one on your data) and picture its reconstructions", runAutoencoder},
+		{"anomaly", "anomaly detection with an autoencoder trained on normal data (your data, --example signals, or MNIST digits)", runAnomaly},
 		{"vae", "train a variational autoencoder on MNIST (or your data) and draw samples from it", runVAE},
 		{"pca", "principal component analysis of MNIST or of a .csv/.npy file", runPCA},
 		{"forecast", "forecast a time series (your CSV, or --example sunspots|co2) against persistence and linear AR", runForecast},

@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/physml/physml/ae"
 	"github.com/physml/physml/nn"
 )
 
@@ -373,4 +374,109 @@ func seriesPNG(title, xlabel, ylabel string, x []float64, series map[string][]fl
 	}
 	p.Legend.Top = true
 	return plotPNG(title, p)
+}
+
+// errorHistogramPNG draws the distributions of log₁₀ of the test rows'
+// reconstruction errors, normal and anomalous apart (each normalised to
+// area 1), and marks the threshold.
+func errorHistogramPNG(d *anomalyData, scores []float64, threshold float64) ([]byte, error) {
+	var normal, anomalous plotter.Values
+	for _, i := range d.test {
+		v := math.Log10(math.Max(scores[i], 1e-300))
+		if d.labels != nil && d.labels[i] != 0 {
+			anomalous = append(anomalous, v)
+		} else {
+			normal = append(normal, v)
+		}
+	}
+	p := plot.New()
+	p.Title.Text = "reconstruction errors of the test rows"
+	p.X.Label.Text = "log₁₀ reconstruction error"
+	p.Y.Label.Text = "density"
+	for k, values := range []plotter.Values{normal, anomalous} {
+		if len(values) == 0 {
+			continue
+		}
+		h, err := plotter.NewHist(values, 40)
+		if err != nil {
+			return nil, err
+		}
+		h.Normalize(1)
+		c := color.NRGBAModel.Convert(palette[k]).(color.NRGBA)
+		c.A = 110
+		h.FillColor, h.LineStyle.Color = c, palette[k]
+		p.Add(h)
+		p.Legend.Add([]string{"normal", "anomalous"}[k], h)
+	}
+	t := math.Log10(math.Max(threshold, 1e-300))
+	line, err := plotter.NewLine(plotter.XYs{{X: t, Y: 0}, {X: t, Y: p.Y.Max}})
+	if err != nil {
+		return nil, err
+	}
+	line.Color = palette[3]
+	line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+	p.Add(line)
+	p.Legend.Add("threshold", line)
+	p.Legend.Top = true
+	return plotPNG("errors.png", p)
+}
+
+// rocPNG draws the ROC curve of the test rows, all anomalies together and
+// each kind against the normal rows, with the chance diagonal.
+func rocPNG(d *anomalyData, scores []float64) ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = "ROC curve of the test rows"
+	p.X.Label.Text = "false positive rate"
+	p.Y.Label.Text = "true positive rate"
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	p.Add(plotter.NewGrid())
+	curve := func(name string, keep func(label int) bool, anomaly func(label int) bool, c int) error {
+		var s []float64
+		var l []bool
+		for _, i := range d.test {
+			if keep(d.labels[i]) {
+				s, l = append(s, scores[i]), append(l, anomaly(d.labels[i]))
+			}
+		}
+		fpr, tpr, _ := ae.ROCCurve(s, l)
+		if math.IsNaN(fpr[len(fpr)-1]) || math.IsNaN(tpr[len(tpr)-1]) {
+			return nil // a class is absent
+		}
+		pts := make(plotter.XYs, len(fpr))
+		for k := range fpr {
+			pts[k] = plotter.XY{X: fpr[k], Y: tpr[k]}
+		}
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return err
+		}
+		line.Color = palette[c%len(palette)]
+		if c > 0 {
+			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		} else {
+			line.Width = vg.Points(2)
+		}
+		p.Add(line)
+		p.Legend.Add(fmt.Sprintf("%s (AUC %.3f)", name, ae.ROCAUC(s, l)), line)
+		return nil
+	}
+	if err := curve("all anomalies", func(int) bool { return true }, func(l int) bool { return l != 0 }, 0); err != nil {
+		return nil, err
+	}
+	if len(d.kinds) > 2 {
+		for k := 1; k < len(d.kinds) && k < len(palette); k++ {
+			if err := curve(d.kinds[k], func(l int) bool { return l == 0 || l == k }, func(l int) bool { return l == k }, k); err != nil {
+				return nil, err
+			}
+		}
+	}
+	chance, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	if err != nil {
+		return nil, err
+	}
+	chance.Color = color.Gray{Y: 150}
+	chance.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+	p.Add(chance)
+	p.Legend.Top = false
+	return plotPNG("roc.png", p)
 }

@@ -1,0 +1,581 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/physml/physml/ae"
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
+)
+
+type anomalyOptions struct {
+	common
+	input, labels, lengths, example string
+	normal, anomalous               string
+	model, layers, normalize        string
+	hidden, code, epochs, batch     int
+	lr, quantile                    float64
+	trainLimit, testLimit           int
+}
+
+const anomalySummary = `Anomaly detection with an autoencoder: train it on normal data only, set the
+threshold at the --quantile of the reconstruction errors of held-out normal
+data, and score the test data. Prints the threshold and the flagged
+fractions and, with labels, the ROC AUC, the average precision, precision
+and recall at the threshold, and the AUC of each kind of anomaly.
+
+Data: --input X.npy with --labels y.npy (0 normal; 1, 2, … kinds of
+anomaly; without labels every row counts as normal and the scores are all
+there is); the normal rows are split 60/20/20 into training, calibration
+(threshold) and test, and every anomalous row is tested. Tables and images
+go to a dense autoencoder; sequences (X of shape (n, steps, features) or
+(n, steps), optional --lengths) to an LSTM or GRU autoencoder with --model
+lstm|gru. --example signals simulates noisy damped oscillations with
+spikes, level shifts, dropouts and frequency changes. Without --input or
+--example: MNIST, training on the --normal digits and testing them against
+the --anomalous ones.
+
+Writes into --out: anomaly.safetensors; scores.npy (the error of every row,
+in input order); split.npy (0 training, 1 calibration, 2 test);
+metrics.json; errors.png (the test errors of normal and anomalous rows,
+threshold marked) and, with labels, roc.png.`
+
+func runAnomaly(args []string, stdout, stderr io.Writer) error {
+	var o anomalyOptions
+	fs := newFlagSet("anomaly", anomalySummary, stdout)
+	o.common.register(fs)
+	fs.StringVar(&o.input, "input", "", "your data (.npy, archive.npz:name or .csv) instead of MNIST")
+	fs.StringVar(&o.labels, "labels", "", "labels of --input: 0 normal, 1, 2, … kinds of anomaly")
+	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of --input sequences")
+	fs.StringVar(&o.example, "example", "", "simulated data instead of --input: signals")
+	fs.StringVar(&o.normal, "normal", "0,1,2,3,4,5,6,7,8", "MNIST digits that are normal")
+	fs.StringVar(&o.anomalous, "anomalous", "9", "MNIST digits that are anomalies")
+	fs.StringVar(&o.model, "model", "auto", "autoencoder: dense, lstm or gru (auto: lstm for --example signals and with --lengths, else dense)")
+	fs.StringVar(&o.layers, "layers", "128", "dense: hidden sizes between the inputs and the code, comma-separated")
+	fs.IntVar(&o.hidden, "hidden", 32, "lstm, gru: hidden size")
+	fs.IntVar(&o.code, "code", 16, "size of the code")
+	fs.StringVar(&o.normalize, "normalize", "", "dense: none, unit, minmax or standard (default unit for images, minmax for tables); sequences are standardised")
+	fs.IntVar(&o.epochs, "epochs", 0, "training epochs (0: 100 for lstm and gru, 20 for dense)")
+	fs.IntVar(&o.batch, "batch", 32, "batch size")
+	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
+	fs.Float64Var(&o.quantile, "quantile", 0.99, "threshold: this quantile of the calibration errors (0.99 flags about 1 % of normal data)")
+	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N MNIST training images (0: all), or the first N rows of --input or the signals (0: 2000 signals)")
+	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images (0: all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	d, err := o.load()
+	if err != nil {
+		return err
+	}
+	if o.epochs == 0 {
+		o.epochs = 20
+		if d.wantSequences {
+			o.epochs = 100
+		}
+	}
+	if o.float64 {
+		return detectAnomalies[float64](o, d, stdout, stderr)
+	}
+	return detectAnomalies[float32](o, d, stdout, stderr)
+}
+
+func (o *anomalyOptions) check() error {
+	switch {
+	case o.input != "" && o.example != "":
+		return usageError{errors.New("give --input or --example, not both")}
+	case o.example != "" && o.example != "signals":
+		return usageError{fmt.Errorf("--example %q: want signals", o.example)}
+	case o.input == "" && (o.labels != "" || o.lengths != ""):
+		return usageError{errors.New("--labels and --lengths go with --input")}
+	case o.model != "auto" && o.model != "dense" && o.model != "lstm" && o.model != "gru":
+		return usageError{fmt.Errorf("--model %q: want auto, dense, lstm or gru", o.model)}
+	case o.hidden < 1 || o.code < 1 || o.hidden > 1<<14 || o.code > 1<<14:
+		return usageError{fmt.Errorf("--hidden %d and --code %d: want 1 to 16384", o.hidden, o.code)}
+	case o.epochs < 0 || o.batch < 1:
+		return usageError{fmt.Errorf("--epochs %d (0: the default) must not be negative and --batch %d must be positive", o.epochs, o.batch)}
+	case !(o.quantile > 0 && o.quantile < 1):
+		return usageError{fmt.Errorf("--quantile %g: want a value in (0, 1)", o.quantile)}
+	}
+	if _, err := parseInts(o.layers); err != nil {
+		return usageError{fmt.Errorf("--layers: %v", err)}
+	}
+	if o.normalize != "" {
+		if _, err := dataset.ParseScaling(o.normalize); err != nil {
+			return usageError{fmt.Errorf("--normalize: %v", err)}
+		}
+	}
+	for _, err := range []error{checkPositive("lr", o.lr), checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit)} {
+		if err != nil {
+			return err
+		}
+	}
+	return o.common.check()
+}
+
+// anomalyData is what the detector trains on, calibrates with and tests:
+// rows of x, split by index; labels 0 normal, k > 0 the anomaly kinds[k].
+type anomalyData struct {
+	x             []float64 // n rows of per values
+	n, per        int
+	steps         int   // for sequences: steps of features values; 0 for tables and images
+	lengths       []int // valid steps of sequences, or nil
+	image         []int // (height, width) of images, or nil
+	labels        []int // nil without labels
+	kinds         []string
+	train, calib  []int
+	test          []int
+	describe      string
+	scaling       string // for dense models: the scaling to fit on the training rows
+	wantSequences bool
+}
+
+// load reads --input, simulates --example signals or selects MNIST digits,
+// and splits the rows.
+func (o *anomalyOptions) load() (*anomalyData, error) {
+	d := &anomalyData{scaling: o.normalize}
+	seqModel := o.model == "lstm" || o.model == "gru" || (o.model == "auto" && (o.example != "" || o.lengths != ""))
+	switch {
+	case o.example != "":
+		n := 2000
+		if o.trainLimit > 0 {
+			n = o.trainLimit
+		}
+		s, err := dataset.Signals(n, signalSteps, o.seed)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		d.fromSequences(s)
+		d.kinds = dataset.SignalKinds
+		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.seed)
+	case o.input != "" && seqModel:
+		s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
+		if err != nil {
+			return nil, err
+		}
+		d.fromSequences(s)
+		d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features", o.input, s.N, s.Steps, s.Features)
+	case o.input != "":
+		s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels}, dataset.Limits{Rows: o.trainLimit})
+		if err != nil {
+			return nil, err
+		}
+		d.x, d.n, d.per, d.labels = s.X, s.N, s.Features, s.Labels
+		if len(s.Shape) == 2 {
+			d.image = s.Shape
+		}
+		d.describe = fmt.Sprintf("%s: %d samples of %d values", o.input, s.N, s.Features)
+	default:
+		if err := d.fromMNIST(o); err != nil {
+			return nil, err
+		}
+		d.wantSequences = seqModel
+		return d, nil
+	}
+	d.wantSequences = seqModel
+	if d.labels != nil && d.kinds == nil {
+		classes := 0
+		for _, l := range d.labels {
+			classes = max(classes, l+1)
+		}
+		d.kinds = []string{"normal"}
+		for k := 1; k < classes; k++ {
+			d.kinds = append(d.kinds, "label "+strconv.Itoa(k))
+		}
+	}
+	return d, d.split(o.seed)
+}
+
+func (d *anomalyData) fromSequences(s *dataset.Sequences) {
+	d.x, d.n, d.per, d.steps, d.lengths, d.labels = s.X, s.N, s.Steps*s.Features, s.Steps, s.Lengths, s.Labels
+}
+
+// split shuffles the normal rows into 60 % training, 20 % calibration and
+// 20 % test; every anomalous row is tested.
+func (d *anomalyData) split(seed uint64) error {
+	var normal, anomalous []int
+	for _, i := range nn.NewRand(seed ^ 0xa40).Perm(d.n) {
+		if d.labels == nil || d.labels[i] == 0 {
+			normal = append(normal, i)
+		} else {
+			anomalous = append(anomalous, i)
+		}
+	}
+	if len(normal) < 5 {
+		return fmt.Errorf("%d normal rows: the detector needs at least 5 (training, calibration and test)", len(normal))
+	}
+	nTrain, nCalib := len(normal)*3/5, len(normal)/5
+	d.train, d.calib = normal[:nTrain], normal[nTrain:nTrain+nCalib]
+	d.test = append(normal[nTrain+nCalib:], anomalous...)
+	return nil
+}
+
+// fromMNIST takes the training images of the --normal digits (80 % for
+// training, 20 % for calibration) and the test images of the --normal and
+// --anomalous digits.
+func (d *anomalyData) fromMNIST(o *anomalyOptions) error {
+	normal, err := parseDigits("normal", o.normal)
+	if err != nil {
+		return err
+	}
+	anomalous, err := parseDigits("anomalous", o.anomalous)
+	if err != nil {
+		return err
+	}
+	kind := map[int]int{}
+	d.kinds = []string{"normal"}
+	for _, digit := range normal {
+		kind[digit] = 0
+	}
+	for _, digit := range anomalous {
+		if _, dup := kind[digit]; dup {
+			return usageError{fmt.Errorf("digit %d is both --normal and --anomalous", digit)}
+		}
+		kind[digit] = len(d.kinds)
+		d.kinds = append(d.kinds, "digit "+strconv.Itoa(digit))
+	}
+	train, test, err := o.mnist(o.trainLimit, o.testLimit)
+	if err != nil {
+		return err
+	}
+	d.per, d.image = dataset.MNISTPixels, []int{dataset.MNISTRows, dataset.MNISTCols}
+	var normalRows []int
+	add := func(im *dataset.Images, i int) {
+		d.x = append(d.x, dataset.Floats[float64](im.Pixels[i*d.per:(i+1)*d.per], dataset.Unit)...)
+		d.labels = append(d.labels, kind[im.Labels[i]])
+		d.n++
+	}
+	for i, l := range train.Labels {
+		if k, ok := kind[l]; ok && k == 0 {
+			normalRows = append(normalRows, d.n)
+			add(train, i)
+		}
+	}
+	for i, l := range test.Labels {
+		if _, ok := kind[l]; ok {
+			d.test = append(d.test, d.n)
+			add(test, i)
+		}
+	}
+	if len(normalRows) < 5 || len(d.test) == 0 {
+		return fmt.Errorf("MNIST: %d training images of the normal digits and %d test images: too few", len(normalRows), len(d.test))
+	}
+	perm := nn.NewRand(o.seed ^ 0xa40).Perm(len(normalRows))
+	nTrain := len(normalRows) * 4 / 5
+	for r, p := range perm {
+		if r < nTrain {
+			d.train = append(d.train, normalRows[p])
+		} else {
+			d.calib = append(d.calib, normalRows[p])
+		}
+	}
+	d.scaling = dataset.NoScaling.String() // pixels/255 already
+	d.describe = fmt.Sprintf("MNIST: normal digits %v, anomalous %v", normal, anomalous)
+	return nil
+}
+
+func parseDigits(name, s string) ([]int, error) {
+	var out []int
+	seen := map[int]bool{}
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 0 || v > 9 || seen[v] {
+			return nil, usageError{fmt.Errorf("--%s %q: want distinct digits 0 to 9, comma-separated", name, s)}
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// detector is a trained autoencoder that scores rows.
+type detector[T nn.Float] struct {
+	model  nn.Layer[T]
+	params []nn.Param[T]
+	scores func() []float64 // the error of every row
+	meta   map[string]string
+}
+
+func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stderr io.Writer) error {
+	ctx, stop := o.start(stderr)
+	defer stop()
+	var det detector[T]
+	var err error
+	if d.wantSequences {
+		det, err = sequenceDetector[T](o, d)
+	} else {
+		det, err = denseDetector[T](o, d)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, d.describe)
+	fmt.Fprintf(stdout, "%v; %d parameters; %d training, %d calibration, %d test rows; backend %s\n",
+		det.model, nn.CountParams(det.params), len(d.train), len(d.calib), len(d.test), backendLine())
+	prog := newProgress(stderr, o.epochs)
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.batch,
+		OnEpoch: func(e nn.EpochStats) {
+			prog.done()
+			if e.Epoch == 1 || e.Epoch%10 == 0 || e.Epoch == o.epochs {
+				fmt.Fprintf(stdout, "epoch %3d  train loss %.5f  %v\n", e.Epoch, e.TrainLoss, e.Duration.Round(10*time.Millisecond))
+			}
+		}}
+	train := rowsDataset[T](d, d.train, det.meta)
+	var loss nn.Loss[T]
+	switch m := det.model.(type) {
+	case *ae.SequenceAE[T]:
+		loss = m.TrainingLoss()
+	case *ae.Autoencoder[T]:
+		loss = m.TrainingLoss()
+	}
+	_, err = nn.Fit(ctx, det.model, loss, nn.Optimizer[T](nn.NewAdam(det.params, nn.AdamConfig{LR: o.lr})), train, fitCfg)
+	prog.done()
+	if err != nil {
+		return err // an interrupt included: a detector without its threshold is no use
+	}
+	scores := det.scores()
+	pick := func(rows []int) []float64 {
+		out := make([]float64, len(rows))
+		for r, i := range rows {
+			out[r] = scores[i]
+		}
+		return out
+	}
+	threshold := ae.Quantile(pick(d.calib), o.quantile)
+	metrics := anomalyMetrics(d, scores, threshold)
+	metrics["quantile"] = o.quantile
+	printAnomalyMetrics(stdout, d, metrics)
+
+	// Everything is ready before the first file is written.
+	det.meta["physml.threshold"] = strconv.FormatFloat(threshold, 'g', -1, 64)
+	modelFile, err := nn.EncodeSafetensors(det.params, det.meta)
+	if err != nil {
+		return err
+	}
+	scoresNpy, err := dataset.EncodeNpy([]int{d.n}, scores)
+	if err != nil {
+		return err
+	}
+	split := make([]float64, d.n)
+	for part, rows := range [][]int{d.train, d.calib, d.test} {
+		for _, i := range rows {
+			split[i] = float64(part)
+		}
+	}
+	splitNpy, err := dataset.EncodeNpy([]int{d.n}, split)
+	if err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(metrics, "", "  ")
+	if err != nil {
+		return err
+	}
+	files := []outputFile{{"anomaly.safetensors", modelFile}, {"scores.npy", scoresNpy}, {"split.npy", splitNpy}, {"metrics.json", append(js, '\n')}}
+	hist, err := errorHistogramPNG(d, scores, threshold)
+	if err != nil {
+		return err
+	}
+	files = append(files, outputFile{"errors.png", hist})
+	if d.labels != nil && metrics["anomalies"].(int) > 0 {
+		roc, err := rocPNG(d, scores)
+		if err != nil {
+			return err
+		}
+		files = append(files, outputFile{"roc.png", roc})
+	}
+	written, err := o.writeFiles(files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
+	return nil
+}
+
+// rowsDataset gathers the given rows, scaled as meta says, as a training
+// set whose targets are its inputs.
+func rowsDataset[T nn.Float](d *anomalyData, rows []int, meta map[string]string) nn.Dataset[T] {
+	x := scaledRows[T](d, rows, meta)
+	out := nn.Dataset[T]{X: x, Y: x}
+	if d.lengths != nil {
+		out.Lengths = make([]int, len(rows))
+		for r, i := range rows {
+			out.Lengths[r] = d.lengths[i]
+		}
+	}
+	return out
+}
+
+// scaledRows returns the given rows (all when nil) scaled with the
+// statistics in meta: feature means and deviations for a sequence model
+// (padding stays 0), physml.input_… for a dense one (sequences flattened).
+func scaledRows[T nn.Float](d *anomalyData, rows []int, meta map[string]string) *nn.Matrix[T] {
+	if rows == nil {
+		rows = make([]int, d.n)
+		for i := range rows {
+			rows[i] = i
+		}
+	}
+	x := nn.NewMatrix[T](len(rows), d.per)
+	if d.wantSequences {
+		f := d.per / d.steps
+		mean, std, _ := savedStandardization(meta, f)
+		for r, i := range rows {
+			valid := d.steps
+			if d.lengths != nil {
+				valid = d.lengths[i]
+			}
+			for k := 0; k < valid*f; k++ {
+				x.Data[r*d.per+k] = T((d.x[i*d.per+k] - mean[k%f]) / std[k%f])
+			}
+		}
+		return x
+	}
+	scaler, _ := dataset.ScalerFromMetadata(meta, "physml.input_", d.per)
+	for r, i := range rows {
+		copy(x.Row(r), dataset.Transform[T](scaler, d.x[i*d.per:(i+1)*d.per]))
+	}
+	return x
+}
+
+// denseDetector builds a dense autoencoder: sigmoid outputs for data scaled
+// to [0, 1], identity ones otherwise; MSE.
+func denseDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T], error) {
+	scaling := d.scaling
+	if scaling == "" {
+		scaling = dataset.MinMax.String()
+		if d.image != nil {
+			scaling = dataset.UnitRange.String()
+		}
+	}
+	kind, err := dataset.ParseScaling(scaling)
+	if err != nil {
+		return detector[T]{}, usageError{fmt.Errorf("--normalize: %v", err)}
+	}
+	scaler, err := dataset.FitScaler(kind, d.x, d.per, d.train)
+	if err != nil {
+		return detector[T]{}, err
+	}
+	meta := scaler.Metadata("physml.input_")
+	hidden, _ := parseInts(o.layers)
+	cfg := ae.Config{Layers: append(append([]int{d.per}, hidden...), o.code), Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.MSELoss}
+	if kind == dataset.Standard || kind == dataset.NoScaling && d.image == nil {
+		cfg.Output = ae.Identity
+	}
+	m, err := ae.New[T](cfg, nn.NewRand(o.seed))
+	if err != nil {
+		return detector[T]{}, usageError{err}
+	}
+	for k, v := range m.Metadata() {
+		meta[k] = v
+	}
+	meta["physml.task"] = "anomaly"
+	return detector[T]{model: m, params: m.Params(), meta: meta,
+		scores: func() []float64 { return m.ReconstructionErrors(scaledRows[T](d, nil, meta)) }}, nil
+}
+
+// sequenceDetector builds an LSTM (or GRU) autoencoder over sequences
+// standardised with the training rows' valid steps.
+func sequenceDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T], error) {
+	if d.steps == 0 {
+		return detector[T]{}, usageError{fmt.Errorf("--model %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.model)}
+	}
+	cell := seq.LSTM
+	if o.model == "gru" {
+		cell = seq.GRU
+	}
+	f := d.per / d.steps
+	s := &dataset.Sequences{N: d.n, Steps: d.steps, Features: f, X: d.x, Lengths: d.lengths}
+	mean, std := featureStatistics(s, d.train)
+	meta := map[string]string{"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std), "physml.task": "anomaly",
+		"physml.model": "sequence_autoencoder", "physml.cell": cell.String(), "physml.hidden": strconv.Itoa(o.hidden), "physml.code": strconv.Itoa(o.code)}
+	m, err := ae.NewSequenceAE[T](ae.SequenceConfig{Cell: cell, Features: f, Hidden: o.hidden, Code: o.code}, nn.NewRand(o.seed))
+	if err != nil {
+		return detector[T]{}, usageError{err}
+	}
+	return detector[T]{model: m, params: m.Params(), meta: meta,
+		scores: func() []float64 { return m.ReconstructionErrors(scaledRows[T](d, nil, meta), d.lengths) }}, nil
+}
+
+// anomalyMetrics returns the threshold, the flagged fractions and, with
+// labels, the ROC AUC, average precision, precision and recall at the
+// threshold, and the AUC of each anomaly kind against the normal test rows.
+func anomalyMetrics(d *anomalyData, scores []float64, threshold float64) map[string]any {
+	m := map[string]any{"threshold": threshold}
+	var flaggedNormal, normal, flaggedAnomalies, anomalies int
+	var testScores []float64
+	var isAnomaly []bool
+	for _, i := range d.test {
+		a := d.labels != nil && d.labels[i] != 0
+		flagged := scores[i] > threshold
+		testScores, isAnomaly = append(testScores, scores[i]), append(isAnomaly, a)
+		if a {
+			anomalies++
+			if flagged {
+				flaggedAnomalies++
+			}
+		} else {
+			normal++
+			if flagged {
+				flaggedNormal++
+			}
+		}
+	}
+	m["test_normal"], m["anomalies"] = normal, anomalies
+	m["flagged_normal_fraction"] = float64(flaggedNormal) / float64(max(normal, 1))
+	if anomalies == 0 {
+		return m
+	}
+	m["flagged_anomaly_fraction"] = float64(flaggedAnomalies) / float64(anomalies)
+	m["roc_auc"] = ae.ROCAUC(testScores, isAnomaly)
+	_, _, _, ap := ae.PrecisionRecall(testScores, isAnomaly)
+	m["average_precision"] = ap
+	m["precision_at_threshold"] = float64(flaggedAnomalies) / float64(max(flaggedAnomalies+flaggedNormal, 1))
+	m["recall_at_threshold"] = float64(flaggedAnomalies) / float64(anomalies)
+	perKind := map[string]float64{}
+	for k := 1; k < len(d.kinds); k++ {
+		var s []float64
+		var l []bool
+		for _, i := range d.test {
+			if d.labels[i] == 0 || d.labels[i] == k {
+				s, l = append(s, scores[i]), append(l, d.labels[i] == k)
+			}
+		}
+		if auc := ae.ROCAUC(s, l); !math.IsNaN(auc) {
+			perKind[d.kinds[k]] = auc
+		}
+	}
+	m["roc_auc_per_kind"] = perKind
+	return m
+}
+
+func printAnomalyMetrics(w io.Writer, d *anomalyData, m map[string]any) {
+	fmt.Fprintf(w, "threshold %.6g (the %.3g quantile of %d calibration errors)\n", m["threshold"], m["quantile"], len(d.calib))
+	fmt.Fprintf(w, "flagged: %.4f of %d normal test rows", m["flagged_normal_fraction"], m["test_normal"])
+	if m["anomalies"].(int) == 0 {
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, ", %.4f of %d anomalies\n", m["flagged_anomaly_fraction"], m["anomalies"])
+	fmt.Fprintf(w, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
+		m["roc_auc"], m["average_precision"], m["precision_at_threshold"], m["recall_at_threshold"])
+	perKind := m["roc_auc_per_kind"].(map[string]float64)
+	for k := 1; k < len(d.kinds); k++ {
+		if auc, ok := perKind[d.kinds[k]]; ok {
+			fmt.Fprintf(w, "  ROC AUC %-18s %.4f\n", d.kinds[k], auc)
+		}
+	}
+}
+
+// signalSteps is the length of the simulated signals of --example signals.
+const signalSteps = 50
