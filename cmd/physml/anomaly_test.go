@@ -91,7 +91,9 @@ func TestAnomalySignalsLSTMBeatsDenseOnFrequencyChanges(t *testing.T) {
 	dir := t.TempDir()
 	lstm, _, _ := anomalyRun(t, filepath.Join(dir, "lstm"), "--example", "signals")
 	dense, _, _ := anomalyRun(t, filepath.Join(dir, "dense"), "--example", "signals", "--model", "dense", "--epochs", "100")
-	auc := func(m map[string]any, kind string) float64 { return m["roc_auc_per_kind"].(map[string]any)[kind].(float64) }
+	auc := func(m map[string]any, kind string) float64 {
+		return m["roc_auc_per_kind"].(map[string]any)[kind].(float64)
+	}
 	t.Logf("frequency change: LSTM %.4f, dense %.4f; all: LSTM %.4f, dense %.4f", auc(lstm, "frequency change"), auc(dense, "frequency change"), lstm["roc_auc"], dense["roc_auc"])
 	if !(auc(lstm, "frequency change") > auc(dense, "frequency change")) || !(lstm["roc_auc"].(float64) > 0.98) {
 		t.Errorf("LSTM %v\ndense %v", lstm, dense)
