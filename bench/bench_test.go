@@ -156,6 +156,50 @@ func BenchmarkAutoencoderEpoch(b *testing.B) {
 	b.ReportMetric(6*b.Elapsed().Seconds()/float64(b.N), "s/60k-epoch")
 }
 
+// BenchmarkVAEEpoch trains PyTorch's VAE example, 784-400-20, for one epoch
+// of 10000 MNIST images, batch 128 (reported per 60000 images).
+func BenchmarkVAEEpoch(b *testing.B) {
+	train, _ := mnist(b)
+	x := nn.MatrixFrom(10000, 784, dataset.Floats[float32](train.Pixels[:10000*784], dataset.Unit))
+	v, err := ae.NewVAE[float32](ae.VAEConfig{Layers: []int{784, 400, 20}, Hidden: ae.ReLU, Output: ae.Sigmoid, Loss: ae.BCELoss}, nn.NewRand(1), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := nn.NewAdam(v.Params(), nn.AdamConfig{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := nn.Fit(context.Background(), nn.Layer[float32](v), v.TrainingLoss(), nn.Optimizer[float32](opt),
+			nn.Dataset[float32]{X: x, Y: x}, nn.FitConfig[float32]{Epochs: 1, BatchSize: 128}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(6*b.Elapsed().Seconds()/float64(b.N), "s/60k-epoch")
+}
+
+// BenchmarkSequenceAEEpoch trains the LSTM autoencoder of "physml anomaly
+// --example signals" (LSTM(32), code 16) for one epoch of 2000 signals of
+// 50 steps, batch 32.
+func BenchmarkSequenceAEEpoch(b *testing.B) {
+	s, err := dataset.Signals(2000, 50, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := nn.MatrixFrom(2000, 50, dataset.Transform[float32](dataset.Scaler{Kind: dataset.NoScaling, Offset: []float64{0}, Scale: []float64{1}}, s.X))
+	a, err := ae.NewSequenceAE[float32](ae.SequenceConfig{Cell: seq.LSTM, Features: 1, Hidden: 32, Code: 16}, nn.NewRand(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := nn.NewAdam(a.Params(), nn.AdamConfig{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), nn.Optimizer[float32](opt),
+			nn.Dataset[float32]{X: x, Y: x}, nn.FitConfig[float32]{Epochs: 1, BatchSize: 32}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
+}
+
 // BenchmarkPCA fits 50 components to MNIST's 60000×784 training images
 // (pixels/255) with each solver; BenchmarkPCA/covariance-only is the
 // covariance matrix alone.

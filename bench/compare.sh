@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 fast='Gemm|Dense|Recurrent|LSTMTrainStep'
-slow='LSTMInference|AutoencoderEpoch|PCA'
+slow='LSTMInference|AutoencoderEpoch|VAEEpoch|SequenceAEEpoch|PCA'
 for build in gonum netlib; do
 	tags=""
 	[ "$build" = netlib ] && tags="-tags netlib"

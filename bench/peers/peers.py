@@ -6,7 +6,8 @@ MNIST_DIR holds the four IDX files (gzipped), as the GoMNIST module ships them.
 Runs, with torch at 1 thread (OpenBLAS keeps its own thread count, set by
 OPENBLAS_NUM_THREADS): one training epoch of the lecture's LSTM classifier over
 the 60000 training images and its test accuracy and inference rate, one epoch
-of the lecture's autoencoder, and PCA(50) of the training images with
+of the lecture's autoencoder, one epoch of PyTorch's VAE example and of the
+LSTM autoencoder of physml anomaly --example signals, and PCA(50) of the training images with
 scikit-learn (full and randomized) and with NumPy (XᵀX + eigh). Prints JSON.
 """
 import gzip
@@ -89,6 +90,58 @@ def main():
         out["ae_epoch_s"] = time.perf_counter() - t0
         with torch.no_grad():
             out["ae_test_mse_1_epoch"] = float(((model(xat) - xat) ** 2).mean())
+
+        # PyTorch's VAE example, one epoch (as vae_example.py, timed alone).
+        class VAE(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1, self.fc21, self.fc22 = torch.nn.Linear(784, 400), torch.nn.Linear(400, 20), torch.nn.Linear(400, 20)
+                self.fc3, self.fc4 = torch.nn.Linear(20, 400), torch.nn.Linear(400, 784)
+
+            def forward(self, x):
+                h = torch.relu(self.fc1(x))
+                mu, logvar = self.fc21(h), self.fc22(h)
+                z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+                return torch.sigmoid(self.fc4(torch.relu(self.fc3(z)))), mu, logvar
+
+        vae = VAE()
+        opt = torch.optim.Adam(vae.parameters(), lr=1e-3)
+        perm = torch.randperm(60000)
+        t0 = time.perf_counter()
+        for i in range(0, 60000, 128):
+            b = xa[perm[i:i + 128]]
+            opt.zero_grad()
+            rec, mu, logvar = vae(b)
+            loss = torch.nn.functional.binary_cross_entropy(rec, b, reduction="sum") - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+            loss.backward()
+            opt.step()
+        out["vae_epoch_s"] = time.perf_counter() - t0
+
+        # The LSTM autoencoder of physml anomaly --example signals: LSTM(32),
+        # code 16, repeated, LSTM(32), Linear per step; 2000 sequences of 50
+        # steps, batch 32 (random values: the time does not depend on them).
+        class SeqAE(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.enc, self.enc_fc = torch.nn.LSTM(1, 32, batch_first=True), torch.nn.Linear(32, 16)
+                self.dec, self.dec_fc = torch.nn.LSTM(16, 32, batch_first=True), torch.nn.Linear(32, 1)
+
+            def forward(self, x):
+                _, (h, _) = self.enc(x)
+                code = self.enc_fc(h[-1])
+                y, _ = self.dec(code.unsqueeze(1).repeat(1, x.shape[1], 1))
+                return self.dec_fc(y).flip(1)
+
+        sae = SeqAE()
+        opt = torch.optim.Adam(sae.parameters(), lr=1e-3)
+        xs = torch.randn(2000, 50, 1)
+        t0 = time.perf_counter()
+        for i in range(0, 2000, 32):
+            b = xs[i:i + 32]
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(sae(b), b).backward()
+            opt.step()
+        out["seq_ae_epoch_s"] = time.perf_counter() - t0
     except ImportError:
         out["torch"] = None
 
