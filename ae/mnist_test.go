@@ -145,3 +145,41 @@ func TestDetectorThresholdIsCalibratedOnHeldOutDigits(t *testing.T) {
 		t.Errorf("ROC AUC %v", auc)
 	}
 }
+
+// TestDetectorFindsZerosAmongOtherDigits trains the dense autoencoder on
+// digits 1–9 and scores held-out test digits: the zeros, whose shape the
+// other digits do not share, score high (ROC AUC 0.9710 on the full data
+// with physml anomaly; the README's table has every digit, the ones where
+// this detector fails included).
+func TestDetectorFindsZerosAmongOtherDigits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run; skipped with -short")
+	}
+	train, test := mnistImages(t)
+	var normal []byte
+	for i := 0; i < 10000; i++ {
+		if train.Labels[i] != 0 {
+			normal = append(normal, train.Image(i)...)
+		}
+	}
+	x := nn.MatrixFrom(len(normal)/784, 784, dataset.Floats[float32](normal, dataset.Unit))
+	a, err := New[float32](Config{Layers: []int{784, 128, 16}, Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: MSELoss}, nn.NewRand(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 3e-3})
+	if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
+		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	held := test.Slice(0, 3000)
+	labels := make([]bool, held.Len())
+	for i, l := range held.Labels {
+		labels[i] = l == 0
+	}
+	auc := ROCAUC(a.ReconstructionErrors(pixels(held)), labels)
+	t.Logf("zeros among other digits: ROC AUC %.4f", auc)
+	if !(auc > 0.85) { // measured 0.8926 (pure Go) and 0.8922 (OpenBLAS) on these 10000 images and 5 epochs; chance is 0.5
+		t.Errorf("ROC AUC %.4f for zeros, want above 0.85", auc)
+	}
+}
