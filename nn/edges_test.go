@@ -1,0 +1,84 @@
+package nn
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
+)
+
+// TestInitialisersSpanTheirRange draws 20000 values from each initialiser:
+// every one inside its bound, the extremes near it, and the spread right.
+func TestInitialisersSpanTheirRange(t *testing.T) {
+	x := make([]float64, 20000)
+	Uniform(NewRand(1), x, 0.5)
+	lo, hi, mean := spread(x)
+	if lo < -0.5 || hi >= 0.5 || lo > -0.499 || hi < 0.499 || math.Abs(mean) > 0.01 {
+		t.Errorf("Uniform(0.5): min %g, max %g, mean %g", lo, hi, mean)
+	}
+	KaimingUniformDefault(NewRand(2), x, 16) // PyTorch: ±1/√16
+	if lo, hi, _ := spread(x); lo < -0.25 || hi > 0.25 || hi < 0.249 {
+		t.Errorf("KaimingUniformDefault(fan-in 16): min %g, max %g, want ±0.25", lo, hi)
+	}
+	Normal(NewRand(3), x, 2)
+	var s float64
+	for _, v := range x {
+		s += v * v
+	}
+	if std := math.Sqrt(s / float64(len(x))); math.Abs(std-2) > 0.05 { // standard error 0.01
+		t.Errorf("Normal(2): standard deviation %g", std)
+	}
+}
+
+func spread(x []float64) (lo, hi, mean float64) {
+	lo, hi = x[0], x[0]
+	for _, v := range x {
+		lo, hi, mean = math.Min(lo, v), math.Max(hi, v), mean+v
+	}
+	return lo, hi, mean / float64(len(x))
+}
+
+// TestCosineAnnealingWithAFloor: PyTorch's CosineAnnealingLR with
+// eta_min = 0.1 from 1.0 over 4 epochs gives 1, 0.8682…, 0.55, 0.2318…, 0.1.
+func TestCosineAnnealingWithAFloor(t *testing.T) {
+	s := CosineAnnealing{TMax: 4, Min: 0.1}
+	var got []float64
+	for e := 0; e <= 4; e++ {
+		got = append(got, s.LR(e, 1))
+	}
+	numcheck.Close(t, "cosine learning rates", got, []float64{1, 0.1 + 0.9*(1+math.Sqrt2/2)/2, 0.55, 0.1 + 0.9*(1-math.Sqrt2/2)/2, 0.1}, 1e-15)
+}
+
+// TestArgmaxTiesAndSoftmaxOfLargeLogits: ties go to the first class, as
+// numpy.argmax and torch.argmax do; softmax of logits near 1000 is finite
+// and exact (the maximum is subtracted before exp).
+func TestArgmaxTiesAndSoftmaxOfLargeLogits(t *testing.T) {
+	logits := MatrixFrom(2, 3, []float64{1, 3, 3, 2, 2, 2})
+	if acc := Accuracy(logits, []int{1, 0}); acc != 1 {
+		t.Errorf("argmax of ties: accuracy %v with the first maxima as labels, want 1", acc)
+	}
+	y := (&Softmax[float64]{}).Forward(MatrixFrom(1, 3, []float64{1000, 1000 + math.Log(2), 1000 + math.Log(5)}), false)
+	numcheck.Close(t, "softmax of large logits", y.Data, []float64{0.125, 0.25, 0.625}, 1e-12) // measured 1.9e-14: 1000 + log 2 is rounded to 1.1e-13
+	cm := ConfusionMatrix([]int{0, 2, 1, 3, -1}, []int{0, 1, 1, 2, 0}, 3)
+	want := [][]int{{1, 0, 0}, {0, 1, 1}, {0, 0, 0}} // labels 3 and −1 are outside 0…2 and not counted
+	for i := range want {
+		for j := range want[i] {
+			if cm[i][j] != want[i][j] {
+				t.Fatalf("confusion matrix %v, want %v", cm, want)
+			}
+		}
+	}
+}
+
+// TestCrossEntropyRefusesTheLabelEqualToTheClassCount: label = classes is
+// one past the last class.
+func TestCrossEntropyRefusesTheLabelEqualToTheClassCount(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), "label 3 of row 0 outside [0, 3)") {
+			t.Errorf("panic %v", r)
+		}
+	}()
+	pred := MatrixFrom(1, 3, []float64{1, 2, 3})
+	CrossEntropy[float64]{}.Evaluate(pred, Target[float64]{Labels: []int{3}}, NewMatrix[float64](1, 3))
+}
