@@ -82,36 +82,47 @@ func ROCAUC(scores []float64, labels []bool) float64 {
 // decreasing order, and the average precision Σ (R_k − R_{k−1}) P_k, as
 // sklearn.metrics.precision_recall_curve and average_precision_score.
 func PrecisionRecall(scores []float64, labels []bool) (precision, recall, thresholds []float64, averagePrecision float64) {
+	tp, fp, thresholds, pos, _ := flaggedCounts(scores, labels)
+	var prevRecall float64
+	for k := range tp {
+		p, r := tp[k]/(tp[k]+fp[k]), 0.0
+		if pos > 0 {
+			r = tp[k] / pos
+		}
+		precision, recall = append(precision, p), append(recall, r)
+		averagePrecision += (r - prevRecall) * p
+		prevRecall = r
+	}
+	return precision, recall, thresholds, averagePrecision
+}
+
+// flaggedCounts returns, for each distinct score in decreasing order, the
+// anomalies (tp) and normal samples (fp) scoring at least it, and the
+// numbers of anomalies and normal samples.
+func flaggedCounts(scores []float64, labels []bool) (tp, fp, thresholds []float64, pos, neg float64) {
 	idx := sortedByScore(scores, labels)
-	var pos float64
 	for _, l := range labels {
 		if l {
 			pos++
+		} else {
+			neg++
 		}
 	}
-	var tp, fp, prevRecall float64
+	var t, f float64
 	for i := len(idx) - 1; i >= 0; {
 		j := i
 		for j >= 0 && scores[idx[j]] == scores[idx[i]] {
 			if labels[idx[j]] {
-				tp++
+				t++
 			} else {
-				fp++
+				f++
 			}
 			j--
 		}
-		p, r := tp/(tp+fp), 0.0
-		if pos > 0 {
-			r = tp / pos
-		}
-		precision = append(precision, p)
-		recall = append(recall, r)
-		thresholds = append(thresholds, scores[idx[i]])
-		averagePrecision += (r - prevRecall) * p
-		prevRecall = r
+		tp, fp, thresholds = append(tp, t), append(fp, f), append(thresholds, scores[idx[i]])
 		i = j
 	}
-	return precision, recall, thresholds, averagePrecision
+	return tp, fp, thresholds, pos, neg
 }
 
 // sortedByScore returns the indices of scores in increasing order.
@@ -133,30 +144,10 @@ func sortedByScore(scores []float64, labels []bool) []int {
 // sklearn.metrics.roc_curve with drop_intermediate=False. The rates are NaN
 // when a class is absent.
 func ROCCurve(scores []float64, labels []bool) (fpr, tpr, thresholds []float64) {
-	idx := sortedByScore(scores, labels)
-	var pos, neg float64
-	for _, l := range labels {
-		if l {
-			pos++
-		} else {
-			neg++
-		}
-	}
+	tp, fp, th, pos, neg := flaggedCounts(scores, labels)
 	fpr, tpr, thresholds = []float64{0}, []float64{0}, []float64{math.Inf(1)}
-	var tp, fp float64
-	for i := len(idx) - 1; i >= 0; {
-		j := i
-		for j >= 0 && scores[idx[j]] == scores[idx[i]] {
-			if labels[idx[j]] {
-				tp++
-			} else {
-				fp++
-			}
-			j--
-		}
-		fpr, tpr = append(fpr, fp/neg), append(tpr, tp/pos)
-		thresholds = append(thresholds, scores[idx[i]])
-		i = j
+	for k := range tp {
+		fpr, tpr = append(fpr, fp[k]/neg), append(tpr, tp[k]/pos)
 	}
-	return fpr, tpr, thresholds
+	return fpr, tpr, append(thresholds, th...)
 }

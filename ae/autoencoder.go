@@ -111,19 +111,29 @@ type Config struct {
 
 // Validate reports a configuration that cannot work.
 func (c Config) Validate() error {
-	if len(c.Layers) < 2 {
-		return fmt.Errorf("ae: layers %v: need at least the input and the code size", c.Layers)
-	}
-	for _, n := range c.Layers {
-		if n <= 0 {
-			return fmt.Errorf("ae: layers %v: sizes must be positive", c.Layers)
-		}
-	}
-	if c.Loss == BCELoss && c.Output != Sigmoid {
-		return fmt.Errorf("ae: binary cross-entropy needs outputs in [0, 1]: use the sigmoid output activation, not %v", c.Output)
+	if err := validateLayers("", "code", c.Layers, c.Loss, c.Output); err != nil {
+		return err
 	}
 	if !(c.Sparsity >= 0) || math.IsInf(c.Sparsity, 0) {
 		return fmt.Errorf("ae: sparsity weight %g: want a finite value ≥ 0", c.Sparsity)
+	}
+	return nil
+}
+
+// validateLayers checks what every autoencoder needs: at least the input
+// and the innermost (code or latent) size, all positive, and outputs in
+// [0, 1] for binary cross-entropy.
+func validateLayers(model, inner string, layers []int, loss LossKind, out Activation) error {
+	if len(layers) < 2 {
+		return fmt.Errorf("ae: %slayers %v: need at least the input and the %s size", model, layers, inner)
+	}
+	for _, n := range layers {
+		if n <= 0 {
+			return fmt.Errorf("ae: %slayers %v: sizes must be positive", model, layers)
+		}
+	}
+	if loss == BCELoss && out != Sigmoid {
+		return fmt.Errorf("ae: binary cross-entropy needs outputs in [0, 1]: use the sigmoid output activation, not %v", out)
 	}
 	return nil
 }

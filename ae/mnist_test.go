@@ -89,23 +89,7 @@ func TestDetectorThresholdIsCalibratedOnHeldOutDigits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training run; skipped with -short")
 	}
-	train, test := mnistImages(t)
-	var normal []byte
-	for i := 0; i < 10000; i++ {
-		if train.Labels[i] != 9 {
-			normal = append(normal, train.Image(i)...)
-		}
-	}
-	x := nn.MatrixFrom(len(normal)/784, 784, dataset.Floats[float32](normal, dataset.Unit))
-	a, err := New[float32](Config{Layers: []int{784, 128, 32}, Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: BCELoss}, nn.NewRand(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 1e-3})
-	if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
-		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 2}); err != nil {
-		t.Fatal(err)
-	}
+	a, x, test := trainWithoutDigit(t, 9, Config{Layers: []int{784, 128, 32}, Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: BCELoss}, 1e-3)
 	held := test.Slice(0, 3000)
 	scores := a.ReconstructionErrors(pixels(held))
 	labels := make([]bool, held.Len())
@@ -155,23 +139,7 @@ func TestDetectorFindsZerosAmongOtherDigits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training run; skipped with -short")
 	}
-	train, test := mnistImages(t)
-	var normal []byte
-	for i := 0; i < 10000; i++ {
-		if train.Labels[i] != 0 {
-			normal = append(normal, train.Image(i)...)
-		}
-	}
-	x := nn.MatrixFrom(len(normal)/784, 784, dataset.Floats[float32](normal, dataset.Unit))
-	a, err := New[float32](Config{Layers: []int{784, 128, 16}, Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: MSELoss}, nn.NewRand(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 3e-3})
-	if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
-		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 2}); err != nil {
-		t.Fatal(err)
-	}
+	a, _, test := trainWithoutDigit(t, 0, Config{Layers: []int{784, 128, 16}, Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: MSELoss}, 3e-3)
 	held := test.Slice(0, 3000)
 	labels := make([]bool, held.Len())
 	for i, l := range held.Labels {
@@ -182,4 +150,29 @@ func TestDetectorFindsZerosAmongOtherDigits(t *testing.T) {
 	if !(auc > 0.85) { // measured 0.8926 (pure Go) and 0.8922 (OpenBLAS) on these 10000 images and 5 epochs; chance is 0.5
 		t.Errorf("ROC AUC %.4f for zeros, want above 0.85", auc)
 	}
+}
+
+// trainWithoutDigit trains an autoencoder of cfg for 5 epochs (Adam at lr,
+// batch 128, seed 2) on the first 10000 training images except those of
+// digit, and returns it with its training inputs and the test images.
+func trainWithoutDigit(t *testing.T, digit int, cfg Config, lr float64) (*Autoencoder[float32], *nn.Matrix[float32], *dataset.Images) {
+	t.Helper()
+	train, test := mnistImages(t)
+	var normal []byte
+	for i := 0; i < 10000; i++ {
+		if train.Labels[i] != digit {
+			normal = append(normal, train.Image(i)...)
+		}
+	}
+	x := nn.MatrixFrom(len(normal)/784, 784, dataset.Floats[float32](normal, dataset.Unit))
+	a, err := New[float32](cfg, nn.NewRand(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: lr})
+	if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
+		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	return a, x, test
 }

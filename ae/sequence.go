@@ -102,14 +102,20 @@ func (a *SequenceAE[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	// input step length−1−t), as Srivastava et al. (2015) do: its first
 	// outputs are the steps the encoder read last, which makes the start of
 	// training far easier. The result is put back in order.
-	dec := a.Decoder.Forward(rep, train)
-	out := nn.Workspace(&a.out, x.Rows, x.Cols)
+	return a.reverseValid(&a.out, a.Decoder.Forward(rep, train))
+}
+
+// reverseValid returns, in the workspace w, the rows of m with the order of
+// their valid steps reversed (step t ↔ length−1−t) and padding zero; it is
+// its own inverse.
+func (a *SequenceAE[T]) reverseValid(w *nn.Matrix[T], m *nn.Matrix[T]) *nn.Matrix[T] {
+	out := nn.Workspace(w, m.Rows, m.Cols)
 	clear(out.Data)
 	f := a.Features
-	for i := 0; i < x.Rows; i++ {
+	for i := 0; i < m.Rows; i++ {
 		n := a.length(i)
 		for t := 0; t < n; t++ {
-			copy(out.Row(i)[t*f:(t+1)*f], dec.Row(i)[(n-1-t)*f:(n-t)*f])
+			copy(out.Row(i)[t*f:(t+1)*f], m.Row(i)[(n-1-t)*f:(n-t)*f])
 		}
 	}
 	return out
@@ -120,16 +126,7 @@ func (a *SequenceAE[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 // back-propagates it through the encoder. It returns nil (the data needs no
 // gradient).
 func (a *SequenceAE[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
-	ddec := nn.Workspace(&a.ddec, dy.Rows, dy.Cols)
-	clear(ddec.Data)
-	f := a.Features
-	for i := 0; i < dy.Rows; i++ {
-		n := a.length(i)
-		for t := 0; t < n; t++ {
-			copy(ddec.Row(i)[(n-1-t)*f:(n-t)*f], dy.Row(i)[t*f:(t+1)*f])
-		}
-	}
-	drep := a.Decoder.Backward(ddec) // (batch, steps·Code)
+	drep := a.Decoder.Backward(a.reverseValid(&a.ddec, dy)) // (batch, steps·Code)
 	dcode := nn.Workspace(&a.dcode, dy.Rows, a.Code)
 	clear(dcode.Data)
 	for i := 0; i < dy.Rows; i++ {

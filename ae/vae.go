@@ -24,16 +24,8 @@ type VAEConfig struct {
 
 // Validate reports a configuration that cannot work.
 func (c VAEConfig) Validate() error {
-	if len(c.Layers) < 2 {
-		return fmt.Errorf("ae: VAE layers %v: need at least the input and the latent size", c.Layers)
-	}
-	for _, n := range c.Layers {
-		if n <= 0 {
-			return fmt.Errorf("ae: VAE layers %v: sizes must be positive", c.Layers)
-		}
-	}
-	if c.Loss == BCELoss && c.Output != Sigmoid {
-		return fmt.Errorf("ae: binary cross-entropy needs outputs in [0, 1]: use the sigmoid output activation, not %v", c.Output)
+	if err := validateLayers("VAE ", "latent", c.Layers, c.Loss, c.Output); err != nil {
+		return err
 	}
 	if !(c.Beta >= 0) || math.IsInf(c.Beta, 0) {
 		return fmt.Errorf("ae: β %g: want a finite value ≥ 0 (0 means 1)", c.Beta)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -70,13 +71,7 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
 	fs.IntVar(&o.batch, "batch", 128, "batch size")
 	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
-	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000), or the first N rows of --input")
-	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
-	fs.StringVar(&o.input, "input", "", "your samples (.csv, .npy or archive.npz:name) instead of MNIST")
-	fs.StringVar(&o.labels, "labels", "", "class labels of --input (.npy or archive.npz:name), one per sample, for latent.png")
-	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for latent.png")
-	fs.StringVar(&o.normalize, "normalize", "", "scaling of --input: none, unit (all values to [0, 1] together), minmax (each feature to [0, 1]) or standard (each feature to mean 0, std 1); default unit for images, minmax for tables")
-	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input samples held out for testing")
+	o.registerData(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -87,6 +82,17 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 		return trainAutoencoder[float64](o, stdout, stderr)
 	}
 	return trainAutoencoder[float32](o, stdout, stderr)
+}
+
+// registerData registers the data flags the autoencoder and the VAE share.
+func (o *aeOptions) registerData(fs *flag.FlagSet) {
+	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000), or the first N rows of --input")
+	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
+	fs.StringVar(&o.input, "input", "", "your samples (.csv, .npy or archive.npz:name) instead of MNIST")
+	fs.StringVar(&o.labels, "labels", "", "class labels of --input (.npy or archive.npz:name), one per sample, for latent.png")
+	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for latent.png")
+	fs.StringVar(&o.normalize, "normalize", "", "scaling of --input: none, unit (all values to [0, 1] together), minmax (each feature to [0, 1]) or standard (each feature to mean 0, std 1); default unit for images, minmax for tables")
+	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input samples held out for testing")
 }
 
 // check validates the flags before anything is read.

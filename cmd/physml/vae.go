@@ -52,13 +52,7 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.batch, "batch", 128, "batch size")
 	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
 	fs.IntVar(&o.samples, "samples", 64, "draws from the prior to decode (samples.png, samples.npy)")
-	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000), or the first N rows of --input")
-	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
-	fs.StringVar(&o.input, "input", "", "your samples (.csv, .npy or archive.npz:name) instead of MNIST")
-	fs.StringVar(&o.labels, "labels", "", "class labels of --input (.npy or archive.npz:name), one per sample, for latent.png")
-	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for latent.png")
-	fs.StringVar(&o.normalize, "normalize", "", "scaling of --input: none, unit, minmax or standard (default unit for images, minmax for tables)")
-	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input samples held out for testing")
+	o.registerData(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
