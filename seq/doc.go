@@ -22,6 +22,15 @@
 // suffix _reverse. Initialisation is PyTorch's: every weight and bias uniform
 // in ±1/√H.
 //
+// # xLSTM
+//
+// SLSTM is the sLSTM cell layer of xLSTM (Beck et al. 2024): exponential
+// input gating with a normaliser and a stabiliser state, heads with
+// block-diagonal recurrent weights, full backpropagation through time and
+// variable lengths, checked against the same equations in PyTorch. It is a
+// layer of its own for now: the Classifier, the Regressor and the command's
+// --cell do not take it yet, and mLSTM is still to come.
+//
 // # Layout
 //
 // A batch of sequences is an nn.Matrix with one sequence per row, shape
