@@ -1,0 +1,90 @@
+package seq
+
+import (
+	"math"
+	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
+)
+
+// TestRecurrentInitialisationAndDropoutPlacement: weights uniform in
+// ±1/√H as PyTorch's; dropout acts between stacked layers only (one layer:
+// training and evaluation agree; two: they differ); the sizes are checked.
+func TestRecurrentInitialisationAndDropoutPlacement(t *testing.T) {
+	r := NewRecurrent[float64](LSTM, Config{InputSize: 30, HiddenSize: 16}, nn.NewRand(1))
+	lo, hi := 0.0, 0.0
+	for _, p := range r.Params() {
+		for _, v := range p.Value {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if lo < -0.25 || hi > 0.25 || lo > -0.249 || hi < 0.249 {
+		t.Errorf("weights in [%g, %g], want ±1/√16 = ±0.25", lo, hi)
+	}
+	cell := NewLSTMCell[float64](3, 4, nn.NewRand(2))
+	for _, p := range cell.Params() {
+		for _, v := range p.Value {
+			if math.Abs(v) > 0.5 {
+				t.Fatalf("LSTM cell weight %g outside ±1/√4", v)
+			}
+		}
+	}
+	x := nn.NewMatrix[float64](4, 3*5)
+	for i := range x.Data {
+		x.Data[i] = math.Sin(float64(i))
+	}
+	for _, layers := range []int{1, 2} {
+		d := NewRecurrent[float64](GRU, Config{InputSize: 5, HiddenSize: 6, NumLayers: layers, Dropout: 0.5}, nn.NewRand(3))
+		train, eval := d.Forward(x, true).Clone(), d.Forward(x, false)
+		if differ := numcheck.MaxAbsDiff(train.Data, eval.Data) > 0; differ != (layers == 2) {
+			t.Errorf("%d layers with dropout 0.5: training and evaluation outputs differ: %v", layers, differ)
+		}
+	}
+	for name, cfg := range map[string]Config{"input 0": {InputSize: 0, HiddenSize: 2}, "hidden 0": {InputSize: 2, HiddenSize: 0},
+		"layers −1": {InputSize: 2, HiddenSize: 2, NumLayers: -1}, "dropout 1": {InputSize: 2, HiddenSize: 2, Dropout: 1}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s accepted", name)
+				}
+			}()
+			NewRecurrent[float64](LSTM, cfg, nn.NewRand(1))
+		}()
+	}
+	if r := NewRecurrent[float64](RNNTanh, Config{InputSize: 1, HiddenSize: 1}, nn.NewRand(1)); r.NumLayers != 1 {
+		t.Errorf("NumLayers 0 gives %d layers, want 1", r.NumLayers)
+	}
+}
+
+// TestParallelBlocksGiveTheSameNumbers: the batch split into 1, 2 or 3
+// blocks (Parallelism) gives the same outputs and gradients, with lengths.
+func TestParallelBlocksGiveTheSameNumbers(t *testing.T) {
+	x := nn.NewMatrix[float64](7, 4*2)
+	dy := nn.NewMatrix[float64](7, 4*2*3)
+	for i := range x.Data {
+		x.Data[i] = math.Cos(float64(i))
+	}
+	for i := range dy.Data {
+		dy.Data[i] = math.Sin(float64(i))
+	}
+	run := func(p int) (y, dx []float64, grads [][]float64) {
+		r := NewRecurrent[float64](LSTM, Config{InputSize: 2, HiddenSize: 3, Bidirectional: true, Parallelism: p}, nn.NewRand(4))
+		r.SetLengths([]int{4, 1, 3, 4, 2, 4, 3})
+		y = r.Forward(x, true).Clone().Data
+		dx = r.Backward(dy).Clone().Data
+		for _, q := range r.Params() {
+			grads = append(grads, append([]float64(nil), q.Grad...))
+		}
+		return y, dx, grads
+	}
+	y1, dx1, g1 := run(1)
+	for _, p := range []int{2, 3} {
+		y, dx, g := run(p)
+		numcheck.Close(t, "outputs", y, y1, 1e-15)
+		numcheck.Close(t, "input gradient", dx, dx1, 1e-15)
+		for k := range g {
+			numcheck.Close(t, "parameter gradient", g[k], g1[k], 1e-14)
+		}
+	}
+}
