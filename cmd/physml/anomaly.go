@@ -43,6 +43,9 @@ spikes, level shifts, dropouts and frequency changes. Without --input or
 --example: MNIST, training on the --normal digits and testing them against
 the --anomalous ones.
 
+A first Ctrl-C or SIGTERM ends the training: the model as it is then is
+calibrated, scored and saved, and the command exits 1.
+
 Writes into --out: anomaly.safetensors; scores.npy (the error of every row,
 in input order); split.npy (0 training, 1 calibration, 2 test);
 metrics.json; errors.png (the test errors of normal and anomalous rows,
@@ -339,10 +342,16 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	case *ae.Autoencoder[T]:
 		loss = m.TrainingLoss()
 	}
-	_, err = nn.Fit(ctx, det.model, loss, nn.Optimizer[T](nn.NewAdam(det.params, nn.AdamConfig{LR: o.lr})), train, fitCfg)
+	hist, fitErr := nn.Fit(ctx, det.model, loss, nn.Optimizer[T](nn.NewAdam(det.params, nn.AdamConfig{LR: o.lr})), train, fitCfg)
 	prog.done()
-	if err != nil {
-		return err // an interrupt included: a detector without its threshold is no use
+	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	if fitErr != nil && !interrupted {
+		return fitErr
+	}
+	if interrupted {
+		// Scoring takes one pass: the detector as trained so far is
+		// calibrated, scored and saved, and the run ends with the interrupt.
+		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrating and scoring the model as it is\n", len(hist.Epochs))
 	}
 	scores := det.scores()
 	pick := func(rows []int) []float64 {
@@ -382,11 +391,11 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		return err
 	}
 	files := []outputFile{{"anomaly.safetensors", modelFile}, {"scores.npy", scoresNpy}, {"split.npy", splitNpy}, {"metrics.json", append(js, '\n')}}
-	hist, err := errorHistogramPNG(d, scores, threshold)
+	histogram, err := errorHistogramPNG(d, scores, threshold)
 	if err != nil {
 		return err
 	}
-	files = append(files, outputFile{"errors.png", hist})
+	files = append(files, outputFile{"errors.png", histogram})
 	if d.labels != nil && metrics["anomalies"].(int) > 0 {
 		roc, err := rocPNG(d, scores)
 		if err != nil {
@@ -399,6 +408,9 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
+	if interrupted {
+		return fitErr
+	}
 	return nil
 }
 

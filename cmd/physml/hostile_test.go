@@ -386,6 +386,21 @@ func TestSIGTERMSavesTheModelFirst(t *testing.T) {
 	}
 }
 
+// TestSIGTERMScoresTheAnomalyModelAsItIs: an interrupted anomaly run
+// calibrates, scores and saves the model it has, and exits non-zero.
+func TestSIGTERMScoresTheAnomalyModelAsItIs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "anomaly")
+	code, out, _ := runUntil(t, "epoch   1 ", "anomaly", "--example", "signals", "--train-limit", "300", "--model", "dense", "--epochs", "100000", "--out", dir)
+	if code == 0 || !strings.Contains(out, "interrupted after") || !strings.Contains(out, "ROC AUC") {
+		t.Errorf("anomaly after SIGTERM: exit %d, output:\n%s", code, out)
+	}
+	for _, name := range []string{"anomaly.safetensors", "scores.npy", "split.npy", "metrics.json", "errors.png", "roc.png"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s not written after SIGTERM: %v", name, err)
+		}
+	}
+}
+
 // TestSecondSignalExitsAtOnce runs the signal handler in a process of its
 // own, which ignores the first signal's request (as a command stuck in a
 // long write would): the second signal must end it with code 130.
