@@ -306,6 +306,9 @@ func parseDigits(name, s string) ([]int, error) {
 type detector[T nn.Float] struct {
 	model  nn.Layer[T]
 	params []nn.Param[T]
+	// data returns the given rows scaled with the training statistics, as
+	// an autoencoder's training set (targets = inputs, lengths kept).
+	data   func(rows []int) nn.Dataset[T]
 	scores func() []float64 // the error of every row
 	meta   map[string]string
 }
@@ -334,7 +337,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 				fmt.Fprintf(stdout, "epoch %3d  train loss %.5f  %v\n", e.Epoch, e.TrainLoss, e.Duration.Round(10*time.Millisecond))
 			}
 		}}
-	train := rowsDataset[T](d, d.train, det.meta)
+	train := det.data(d.train)
 	var loss nn.Loss[T]
 	switch m := det.model.(type) {
 	case *ae.SequenceAE[T]:
@@ -414,50 +417,13 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	return nil
 }
 
-// rowsDataset gathers the given rows, scaled as meta says, as a training
-// set whose targets are its inputs.
-func rowsDataset[T nn.Float](d *anomalyData, rows []int, meta map[string]string) nn.Dataset[T] {
-	x := scaledRows[T](d, rows, meta)
-	out := nn.Dataset[T]{X: x, Y: x}
-	if d.lengths != nil {
-		out.Lengths = make([]int, len(rows))
-		for r, i := range rows {
-			out.Lengths[r] = d.lengths[i]
-		}
+// allRows returns 0 … n−1.
+func allRows(n int) []int {
+	rows := make([]int, n)
+	for i := range rows {
+		rows[i] = i
 	}
-	return out
-}
-
-// scaledRows returns the given rows (all when nil) scaled with the
-// statistics in meta: feature means and deviations for a sequence model
-// (padding stays 0), physml.input_… for a dense one (sequences flattened).
-func scaledRows[T nn.Float](d *anomalyData, rows []int, meta map[string]string) *nn.Matrix[T] {
-	if rows == nil {
-		rows = make([]int, d.n)
-		for i := range rows {
-			rows[i] = i
-		}
-	}
-	x := nn.NewMatrix[T](len(rows), d.per)
-	if d.wantSequences {
-		f := d.per / d.steps
-		mean, std, _ := savedStandardization(meta, f)
-		for r, i := range rows {
-			valid := d.steps
-			if d.lengths != nil {
-				valid = d.lengths[i]
-			}
-			for k := 0; k < valid*f; k++ {
-				x.Data[r*d.per+k] = T((d.x[i*d.per+k] - mean[k%f]) / std[k%f])
-			}
-		}
-		return x
-	}
-	scaler, _ := dataset.ScalerFromMetadata(meta, "physml.input_", d.per)
-	for r, i := range rows {
-		copy(x.Row(r), dataset.Transform[T](scaler, d.x[i*d.per:(i+1)*d.per]))
-	}
-	return x
+	return rows
 }
 
 // denseDetector builds a dense autoencoder: sigmoid outputs for data scaled
@@ -492,8 +458,15 @@ func denseDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T], e
 		meta[k] = v
 	}
 	meta["physml.task"] = "anomaly"
-	return detector[T]{model: m, params: m.Params(), meta: meta,
-		scores: func() []float64 { return m.ReconstructionErrors(scaledRows[T](d, nil, meta)) }}, nil
+	data := func(rows []int) nn.Dataset[T] {
+		x := nn.NewMatrix[T](len(rows), d.per)
+		for r, i := range rows {
+			copy(x.Row(r), dataset.Transform[T](scaler, d.x[i*d.per:(i+1)*d.per]))
+		}
+		return nn.Dataset[T]{X: x, Y: x}
+	}
+	return detector[T]{model: m, params: m.Params(), meta: meta, data: data,
+		scores: func() []float64 { return m.ReconstructionErrors(data(allRows(d.n)).X) }}, nil
 }
 
 // sequenceDetector builds an LSTM (or GRU) autoencoder over sequences
@@ -515,8 +488,13 @@ func sequenceDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T]
 	if err != nil {
 		return detector[T]{}, usageError{err}
 	}
-	return detector[T]{model: m, params: m.Params(), meta: meta,
-		scores: func() []float64 { return m.ReconstructionErrors(scaledRows[T](d, nil, meta), d.lengths) }}, nil
+	data := func(rows []int) nn.Dataset[T] {
+		out := sequenceDataset[T](s, rows, mean, std)
+		out.Y = out.X
+		return out
+	}
+	return detector[T]{model: m, params: m.Params(), meta: meta, data: data,
+		scores: func() []float64 { return m.ReconstructionErrors(data(allRows(d.n)).X, d.lengths) }}, nil
 }
 
 // anomalyMetrics returns the threshold, the flagged fractions and, with

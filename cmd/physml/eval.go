@@ -109,11 +109,7 @@ func (o *evalOptions) classifier(m *seq.Classifier[float32], meta map[string]str
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.model, err)
 		}
-		all := make([]int, s.N)
-		for i := range all {
-			all[i] = i
-		}
-		d = sequenceDataset[float32](s, all, mean, std)
+		d = sequenceDataset[float32](s, allRows(s.N), mean, std)
 		what = fmt.Sprintf("%d sequences of %s", s.N, o.input)
 	} else {
 		if m.RNN.InputSize != dataset.MNISTCols || m.FC.Out != 10 {

@@ -86,10 +86,13 @@ func featureStatistics(s *dataset.Sequences, rows []int) (mean, std []float64) {
 }
 
 // sequenceDataset gathers the given sequences, standardised (padding stays
-// zero), with their labels and lengths.
+// zero), with their labels (if the set has them) and lengths.
 func sequenceDataset[T nn.Float](s *dataset.Sequences, rows []int, mean, std []float64) nn.Dataset[T] {
 	per := s.Steps * s.Features
-	d := nn.Dataset[T]{X: nn.NewMatrix[T](len(rows), per), Labels: make([]int, len(rows))}
+	d := nn.Dataset[T]{X: nn.NewMatrix[T](len(rows), per)}
+	if s.Labels != nil {
+		d.Labels = make([]int, len(rows))
+	}
 	if s.Lengths != nil {
 		d.Lengths = make([]int, len(rows))
 	}
@@ -100,7 +103,9 @@ func sequenceDataset[T nn.Float](s *dataset.Sequences, rows []int, mean, std []f
 				out[t*s.Features+j] = T((s.X[i*per+t*s.Features+j] - mean[j]) / std[j])
 			}
 		}
-		d.Labels[r] = s.Labels[i]
+		if s.Labels != nil {
+			d.Labels[r] = s.Labels[i]
+		}
 		if s.Lengths != nil {
 			d.Lengths[r] = s.Lengths[i]
 		}
