@@ -16,6 +16,7 @@ start=$(date +%s)
 
 if docker info >/dev/null 2>&1; then
 	docker build -t "$image" .
+	trap 'docker rmi "$image" >/dev/null 2>&1 || true; docker image prune -f >/dev/null 2>&1 || true' EXIT
 	run() { docker run --rm -e OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}" "$image" "$@"; }
 	shell() { docker run --rm --entrypoint sh "$image" -c "$1"; }
 	size=$(docker image inspect "$image" --format '{{.Size}}')" bytes"
@@ -59,9 +60,24 @@ else
 			--env GOPATH=/go --env GOPROXY="$(go env GOPROXY)" --env GOSUMDB="$(go env GOSUMDB)" "$ctr"
 		bh commit --rm "$ctr" docker.io/library/golang:1.26-bookworm >/dev/null
 	fi
-	bh bud --layers -t "$image" . >/tmp/physml-docker-build.log 2>&1 || { tail -40 /tmp/physml-docker-build.log; exit 1; }
+	# vfs storage copies the whole file system at every layer, so each build
+	# leaves about 1.7 GB of images behind. Keep only what the next build can
+	# reuse: the layers before the source is copied in, which are tagged
+	# physml-cache:stageN below; remove the rest (also what an interrupted
+	# run left).
+	cleanup() {
+		bh rmi -f "$image" >/dev/null 2>&1 || true
+		bh rmi --prune >/dev/null 2>&1 || true
+	}
+	cleanup
+	bh bud --layers -t "$image" . >/tmp/physml-docker-build.log 2>&1 || { tail -40 /tmp/physml-docker-build.log; cleanup; exit 1; }
+	# the image of the step before each stage's first COPY of the sources
+	awk '/^\[[0-9]+\/[0-9]+\] STEP 1\//{stage++; last=""}
+		/^\[[0-9]+\/[0-9]+\] STEP [0-9]+\/[0-9]+: COPY (\. |--from)/{if(last!=""&&!seen[stage]++){print stage, last}; last=""}
+		/^--> [0-9a-f]+$/{last=$2}' /tmp/physml-docker-build.log |
+		while read -r stage id; do bh tag "$id" "localhost/physml-cache:stage$stage"; done
 	ctr=$(bh from "$image")
-	trap 'bh rm "$ctr" >/dev/null 2>&1 || true' EXIT
+	trap 'bh rm "$ctr" >/dev/null 2>&1 || true; cleanup' EXIT
 	run() { bh run --env OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}" --env PHYSML_DATA=/usr/share/physml/mnist --workingdir /tmp "$ctr" -- physml "$@"; }
 	shell() { bh run "$ctr" -- sh -c "$1" 2>/dev/null; }
 	size=$(bh images --format '{{.Size}}' "$image" 2>/dev/null | head -1)
