@@ -138,6 +138,16 @@ func (d doubledBias) Backward(dy *Matrix[float64]) *Matrix[float64] {
 	return dx
 }
 
+// doubledFirstWeight is a Dense layer whose Backward reports twice the true
+// gradient of its first weight only.
+type doubledFirstWeight struct{ *Dense[float64] }
+
+func (d doubledFirstWeight) Backward(dy *Matrix[float64]) *Matrix[float64] {
+	dx := d.Dense.Backward(dy)
+	d.Params()[0].Grad[0] *= 2
+	return dx
+}
+
 // badLoss is MSE whose gradient misses the factor 2 for its second element.
 type badLoss struct{ MSE[float64] }
 
@@ -159,6 +169,11 @@ func TestGradientCheckersFindAndNameABug(t *testing.T) {
 	bad := GradientCheck(doubledBias{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
 	if math.Abs(bad.MaxRelError-1.0/3) > 1e-8 || !strings.HasPrefix(bad.Where, "bias[") {
 		t.Errorf("doubled bias gradient: %+v, want 1/3 at a bias", bad)
+	}
+	// The worst component is reported even when correct ones follow it.
+	first := GradientCheck(doubledFirstWeight{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
+	if math.Abs(first.MaxRelError-1.0/3) > 1e-8 || first.Where != "weight[0]" {
+		t.Errorf("doubled first weight gradient: %+v, want 1/3 at weight[0]", first)
 	}
 	pred, y := MatrixFrom(1, 3, []float64{1, 2, 3}), MatrixFrom(1, 3, []float64{0, 0, 0})
 	if r := LossGradientCheck(MSE[float64]{}, pred, Target[float64]{Values: y}); !(r.MaxRelError < 1e-8) {

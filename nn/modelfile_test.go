@@ -17,6 +17,9 @@ func TestModelFileHelpers(t *testing.T) {
 	if err != nil || len(merged) != 3 || merged["note"] != "x" || merged["physml.hidden"] != "4" {
 		t.Errorf("merged %v, %v", merged, err)
 	}
+	if merged, err := MergeMetadata(nil, map[string]string{"a": "1", "b": "2"}); err != nil || len(merged) != 2 || merged["b"] != "2" {
+		t.Errorf("extra keys without an architecture: %v, %v", merged, err)
+	}
 	for _, c := range []struct {
 		value string
 		want  int

@@ -45,6 +45,9 @@ func TestSafetensorsEdges(t *testing.T) {
 		{"gap before a tensor", withHeader(`{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, f32(1, 2)), `data starts at 4, want 0`},
 		{"bytes after the tensors", withHeader(`{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`, f32(1, 2)), "tensors cover 4 of the 8 data bytes"},
 		{"metadata of numbers", withHeader(`{"__metadata__":{"a":1}}`, nil), "__metadata__ is not a map of strings"},
+		// Checks of a tensor that does not start the data measure its own span.
+		{"second tensor's shape past its bytes", withHeader(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[5],"data_offsets":[4,8]}}`, f32(1, 2)), `tensor "b": shape [5] does not fit in 4 bytes`},
+		{"second tensor one value long", withHeader(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,8]}}`, f32(1, 2)), `tensor "b": shape [2] of F32 needs 8 bytes, offsets give 4`},
 	} {
 		tensors, _, err := ParseSafetensors(c.data)
 		switch {
@@ -99,6 +102,20 @@ func TestEncodeSafetensorsEdges(t *testing.T) {
 		if err != nil || back["z"].DType != "F64" || !slices.Equal(back["z"].Shape, shape) || len(back["z"].Data) != len(p.Value) {
 			t.Errorf("shape %v: read back %+v, %v", shape, back["z"], err)
 		}
+	}
+	// No parameters: a header and nothing else. A large parameter: more data
+	// than header.
+	if data, err := EncodeSafetensors[float64](nil, nil); err != nil || string(data[8:]) != "{}      " {
+		t.Errorf("no parameters: %q, %v", data, err)
+	}
+	large := Param[float32]{Name: "big", Value: make([]float32, 3000), Shape: []int{3, 1000}}
+	for i := range large.Value {
+		large.Value[i] = float32(i) / 7
+	}
+	if data, err := EncodeSafetensors([]Param[float32]{large}, nil); err != nil {
+		t.Errorf("3000 values: %v", err)
+	} else if back, _, err := ParseSafetensors(data); err != nil || len(back["big"].Data) != 3000 || back["big"].Data[2999] != float64(large.Value[2999]) {
+		t.Errorf("3000 values read back: %v", err)
 	}
 	data, err := EncodeSafetensors([]Param[float32]{good}, map[string]string{"k": "v"})
 	if err != nil {
