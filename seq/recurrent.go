@@ -214,6 +214,22 @@ func (r *Recurrent[T]) SetLengths(lengths []int) {
 	r.lengths = append(r.lengths[:0], lengths...)
 }
 
+// checkLengths panics unless lengths is nil or holds batch lengths in
+// [1, steps]; layer names the layer in the message.
+func checkLengths(layer string, lengths []int, batch, steps int) {
+	if lengths == nil {
+		return
+	}
+	if len(lengths) != batch {
+		panic(fmt.Sprintf("seq: %s.Forward: %d lengths for a batch of %d", layer, len(lengths), batch))
+	}
+	for i, l := range lengths {
+		if l < 1 || l > steps {
+			panic(fmt.Sprintf("seq: %s.Forward: length %d of sequence %d outside [1, %d]", layer, l, i, steps))
+		}
+	}
+}
+
 // SetInitialState sets h0 (and c0 for an LSTM; nil otherwise) for the next
 // Forward only, each of shape (layers·directions·batch, HiddenSize). Without
 // it the initial state is zero, as in PyTorch.
@@ -271,16 +287,7 @@ func (r *Recurrent[T]) forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	}
 	b, steps := x.Rows, x.Cols/r.InputSize
 	r.batch, r.steps = b, steps
-	if r.lengths != nil {
-		if len(r.lengths) != b {
-			panic(fmt.Sprintf("seq: %v.Forward: %d lengths for a batch of %d", r.Cell, len(r.lengths), b))
-		}
-		for i, l := range r.lengths {
-			if l < 1 || l > steps {
-				panic(fmt.Sprintf("seq: %v.Forward: length %d of sequence %d outside [1, %d]", r.Cell, l, i, steps))
-			}
-		}
-	}
+	checkLengths(r.Cell.String(), r.lengths, b, steps)
 	dirs, h := r.directions(), r.HiddenSize
 	rows := r.NumLayers * dirs * b
 	r.checkState("h0", r.h0, rows)

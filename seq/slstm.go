@@ -108,6 +108,7 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	}
 	b, H := x.Rows, s.HiddenSize
 	s.steps = x.Cols / s.InputSize
+	checkLengths("sLSTM", s.lengths, b, s.steps)
 	T4 := s.steps * 4 * H
 	copy(nn.Workspace(&s.x, b, x.Cols).Data, x.Data)
 	raw := nn.Workspace(&s.raw, b, T4)

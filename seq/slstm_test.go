@@ -9,20 +9,20 @@ import (
 	"github.com/physml/physml/nn"
 )
 
-// slstmFixture holds the sizes of testdata/slstm.json; its arrays are read
-// by name.
-type slstmFixture struct {
+// xlstmFixture holds the sizes of testdata/slstm.json and mlstm.json; their
+// arrays are read by name.
+type xlstmFixture struct {
 	Batch, Steps, Input, Hidden, Heads int
 	Lengths                            []int
 }
 
-func loadSLSTMFixture(t *testing.T) (slstmFixture, map[string][]float64) {
+func loadXLSTMFixture(t *testing.T, path string) (xlstmFixture, map[string][]float64) {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/slstm.json")
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fx slstmFixture
+	var fx xlstmFixture
 	var all map[string]any
 	if err := json.Unmarshal(raw, &fx); err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func loadSLSTMFixture(t *testing.T) (slstmFixture, map[string][]float64) {
 // input gradient equal those of the same equations in PyTorch float64 with
 // autograd (testdata/make_slstm_fixture.py: two heads, variable lengths).
 func TestSLSTMMatchesPyTorch(t *testing.T) {
-	fx, a := loadSLSTMFixture(t)
+	fx, a := loadXLSTMFixture(t, "testdata/slstm.json")
 	s := NewSLSTM[float64](fx.Input, fx.Hidden, fx.Heads, nn.NewRand(1))
 	for _, p := range s.Params() {
 		copy(p.Value, a[p.Name])

@@ -1,0 +1,462 @@
+package seq
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/physml/physml/blas"
+	"github.com/physml/physml/nn"
+)
+
+// mlstmEps is the ε added to the mLSTM normaliser, NX-AI's default.
+const mlstmEps = 1e-6
+
+// MLSTM is the mLSTM layer of xLSTM (Beck et al. 2024, section 2.3): per
+// head a matrix memory C (d×d, d = H/heads) written with the outer product
+// of a value and a key and read with a query. With the projections of the
+// input q = W_q x + b_q, k = (W_k x + b_k)/√d, v = W_v x + b_v,
+// õ = W_o x + b_o and, per head, the scalar gate pre-activations
+// ĩ = w_iᵀ x + b_i and f̃ = w_fᵀ x + b_f, one step of a head is
+//
+//	m' = max(log σ(f̃) + m, ĩ)          (m' = ĩ at the first step)
+//	i  = exp(ĩ − m'),  f = exp(log σ(f̃) + m − m')
+//	C' = f C + i v kᵀ,  n' = f n + i k
+//	h̃  = C' q / (max(|n'ᵀ q|, exp(−m')) + ε),  ε = 1e-6
+//	h' = σ(õ) ⊙ h̃
+//
+// There is no recurrence through h, so a whole sequence can be computed at
+// once (the parallel form, which Forward uses): with the cumulative log
+// forget gate F_t = Σ_{u≤t} log σ(f̃_u),
+//
+//	log D_ts = F_t − F_s + ĩ_s  (s ≤ t),   m_t = max_s log D_ts
+//	C_ts = (q_t·k_s) exp(log D_ts − m_t),  b_t = Σ_s C_ts
+//	h̃_t = Σ_s C_ts v_s / (max(|b_t|, exp(−m_t)) + ε)
+//
+// Step computes the recurrent form one step at a time; the two are equal
+// (the first-step rule m' = ĩ is what makes the recurrent stabiliser the
+// parallel form's row maximum). Backward differentiates the parallel form
+// exactly, including the stabiliser's path through ε and the max, as
+// PyTorch's autograd does on NX-AI's parallel_stabilized_simple.
+//
+// MLSTM implements nn.Layer on batch-first sequences, (batch, steps·In) to
+// (batch, steps·H), and takes per-sequence lengths. Its parameters are
+// "weight_ih" ((4H + 2·heads) × In) and "bias": the rows of q, k, v and õ (H
+// each), then ĩ and f̃ (one per head).
+//
+// Of the paper's full mLSTM block, physml has the cell layer with the
+// paper's output gate. NX-AI's block computes the gates from [q, k, v]
+// rather than x, normalises h̃ with a multi-head layer norm instead of the
+// output gate, and adds the up-projection, the causal convolution, the
+// learnable skip and the gated down-projection around it: none of those are
+// included.
+type MLSTM[T Float] struct {
+	InputSize, HiddenSize, Heads int
+	// SkipInputGrad makes Backward skip the input gradient and return nil.
+	SkipInputGrad bool
+
+	wih, bias nn.Param[T]
+	lengths   []int
+
+	// Saved by Forward for Backward: the input and its projections.
+	x, proj nn.Matrix[T]
+	steps   int
+	h, dx   nn.Matrix[T]
+	dproj   nn.Matrix[T]
+}
+
+// NewMLSTM returns an mLSTM layer of the given sizes (hidden divisible by
+// heads). Weights and biases are uniform in ±1/√hidden, except the forget
+// gates' biases, spaced from 3 to 6 over the heads as NX-AI initialises
+// them, so that the memory starts by keeping what it holds.
+func NewMLSTM[T Float](input, hidden, heads int, rng *rand.Rand) *MLSTM[T] {
+	if input <= 0 || hidden <= 0 || heads <= 0 || hidden%heads != 0 {
+		panic(fmt.Sprintf("seq: mLSTM with input %d, hidden %d and %d heads: sizes must be positive and the hidden size divisible by the heads", input, hidden, heads))
+	}
+	rows := 4*hidden + 2*heads
+	l := &MLSTM[T]{InputSize: input, HiddenSize: hidden, Heads: heads,
+		wih: nn.NewParam[T]("weight_ih", rows, input), bias: nn.NewParam[T]("bias", rows)}
+	bound := 1 / math.Sqrt(float64(hidden))
+	nn.Uniform(rng, l.wih.Value, bound)
+	nn.Uniform(rng, l.bias.Value, bound)
+	forget := l.bias.Value[4*hidden+heads:]
+	for k := range forget {
+		forget[k] = T(3 + 3*float64(k)/float64(max(heads-1, 1)))
+	}
+	return l
+}
+
+// Params returns weight_ih and bias.
+func (l *MLSTM[T]) Params() []nn.Param[T] { return []nn.Param[T]{l.wih, l.bias} }
+
+// SetLengths sets the valid steps of each sequence of the next batches
+// (nil: all steps valid).
+func (l *MLSTM[T]) SetLengths(lengths []int) { l.lengths = lengths }
+
+// String describes the layer.
+func (l *MLSTM[T]) String() string {
+	return fmt.Sprintf("mLSTM(%d, %d, heads=%d)", l.InputSize, l.HiddenSize, l.Heads)
+}
+
+func (l *MLSTM[T]) length(i int) int {
+	if l.lengths == nil {
+		return l.steps
+	}
+	return l.lengths[i]
+}
+
+// project sets dst (rows, 4H+2·heads) to x W_ihᵀ + b for the rows of x (In each).
+func (l *MLSTM[T]) project(dst, x *nn.Matrix[T]) {
+	P := l.wih.Shape[0]
+	blas.Gemm(blas.NoTrans, blas.Trans, x.Rows*x.Cols/l.InputSize, P, l.InputSize, 1, x.Data, l.InputSize, l.wih.Value, l.InputSize, 0, dst.Data, P)
+	for r := 0; r < len(dst.Data); r += P {
+		row := dst.Data[r : r+P]
+		for j, b := range l.bias.Value {
+			row[j] += b
+		}
+	}
+}
+
+// Forward runs the sequences x (batch, steps·In) in the parallel form and
+// returns the outputs of every step (batch, steps·H), zero at padded steps.
+func (l *MLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
+	if x.Cols%l.InputSize != 0 {
+		panic(fmt.Sprintf("seq: mLSTM input of %d columns is not steps of %d", x.Cols, l.InputSize))
+	}
+	b, H, P := x.Rows, l.HiddenSize, l.wih.Shape[0]
+	l.steps = x.Cols / l.InputSize
+	checkLengths("mLSTM", l.lengths, b, l.steps)
+	copy(nn.Workspace(&l.x, b, x.Cols).Data, x.Data)
+	proj := nn.Workspace(&l.proj, b, l.steps*P)
+	l.project(proj, x)
+	h := nn.Workspace(&l.h, b, l.steps*H)
+	clear(h.Data)
+	hd := newMLSTMHead[T](l.steps, H/l.Heads)
+	for i := 0; i < b; i++ {
+		for k := 0; k < l.Heads; k++ {
+			hd.load(proj.Row(i), l.length(i), H, l.Heads, k)
+			hd.forward()
+			hd.gate(proj.Row(i), h.Row(i), nil, nil, H, k)
+		}
+	}
+	return h
+}
+
+// Backward takes the gradient of the outputs dy (batch, steps·H), adds the
+// parameter gradients and returns the input gradient (nil with
+// SkipInputGrad). The parallel form of each sequence and head is computed
+// again rather than kept: it is (steps × steps) per head.
+func (l *MLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
+	b, H, P := dy.Rows, l.HiddenSize, l.wih.Shape[0]
+	if b != l.x.Rows || dy.Cols != l.steps*H {
+		panic(fmt.Sprintf("seq: mLSTM.Backward: gradient is %s, want %d×%d", dy.Shape(), l.x.Rows, l.steps*H))
+	}
+	dproj := nn.Workspace(&l.dproj, b, l.steps*P)
+	clear(dproj.Data)
+	hd := newMLSTMHead[T](l.steps, H/l.Heads)
+	for i := 0; i < b; i++ {
+		for k := 0; k < l.Heads; k++ {
+			hd.load(l.proj.Row(i), l.length(i), H, l.Heads, k)
+			hd.forward()
+			hd.gate(l.proj.Row(i), nil, dy.Row(i), dproj.Row(i), H, k)
+			hd.backward()
+			hd.store(dproj.Row(i), H, l.Heads, k)
+		}
+	}
+	for r := 0; r < len(dproj.Data); r += P {
+		for j, v := range dproj.Data[r : r+P] {
+			l.bias.Grad[j] += v
+		}
+	}
+	rows := b * l.steps
+	blas.Gemm(blas.Trans, blas.NoTrans, P, l.InputSize, rows, 1, dproj.Data, P, l.x.Data, l.InputSize, 1, l.wih.Grad, l.InputSize)
+	if l.SkipInputGrad {
+		return nil
+	}
+	dx := nn.Workspace(&l.dx, b, l.steps*l.InputSize)
+	blas.Gemm(blas.NoTrans, blas.NoTrans, rows, l.InputSize, P, 1, dproj.Data, P, l.wih.Value, l.InputSize, 0, dx.Data, l.InputSize)
+	return dx
+}
+
+// mlstmHead is one head of one sequence in the parallel form, in float64:
+// its L valid steps' queries, keys (already divided by √d), values and gate
+// pre-activations, the (L × L) matrices of the form, and their gradients.
+// The buffers are sized for the batch's S steps: entry (t, s) of an L × L
+// matrix is at t·S + s, component a of step t of a vector at t·d + a.
+type mlstmHead[T Float] struct {
+	d, L, S    int
+	q, k, v    []float64 // S×d
+	ig, fg, lf []float64 // ĩ_t, f̃_t, log σ(f̃_t)
+	F          []float64 // F_t = Σ_{u≤t} log σ(f̃_u)
+	m          []float64 // row maxima of log D
+	arg        []int     // where they are
+	D, C       []float64 // exp(log D − m) and C = (q·k) D, S×S
+	sum, norm  []float64 // b_t and max(|b_t|, exp(−m_t)) + ε
+	ht, dht    []float64 // h̃ and its gradient, S×d
+	dq, dk, dv []float64 // S×d
+	dig, dlf   []float64 // S each
+	dlogD      []float64 // S×S
+}
+
+func newMLSTMHead[T Float](steps, d int) *mlstmHead[T] {
+	f := func(n int) []float64 { return make([]float64, n) }
+	S := steps
+	return &mlstmHead[T]{d: d, S: S, q: f(S * d), k: f(S * d), v: f(S * d), ig: f(S), fg: f(S), lf: f(S), F: f(S), m: f(S), arg: make([]int, S),
+		D: f(S * S), C: f(S * S), sum: f(S), norm: f(S), ht: f(S * d), dht: f(S * d),
+		dq: f(S * d), dk: f(S * d), dv: f(S * d), dig: f(S), dlf: f(S), dlogD: f(S * S)}
+}
+
+// logSigmoid returns log σ(x) without overflow.
+func logSigmoid(x float64) float64 {
+	if x >= 0 {
+		return -math.Log1p(math.Exp(-x))
+	}
+	return x - math.Log1p(math.Exp(x))
+}
+
+// load reads head k of one sequence's projections row (steps·(4H+2K)) for
+// its first L steps.
+func (hd *mlstmHead[T]) load(row []T, L, H, K, k int) {
+	hd.L = L
+	d, P := hd.d, 4*H+2*K
+	scale := 1 / math.Sqrt(float64(d))
+	for t := 0; t < L; t++ {
+		p := row[t*P : (t+1)*P]
+		for a := 0; a < d; a++ {
+			hd.q[t*d+a] = float64(p[k*d+a])
+			hd.k[t*d+a] = float64(p[H+k*d+a]) * scale
+			hd.v[t*d+a] = float64(p[2*H+k*d+a])
+		}
+		hd.ig[t], hd.fg[t] = float64(p[4*H+k]), float64(p[4*H+K+k])
+		hd.lf[t] = logSigmoid(hd.fg[t])
+	}
+}
+
+// forward computes the parallel form: D, C, the normalisers and h̃.
+func (hd *mlstmHead[T]) forward() {
+	d, L, S := hd.d, hd.L, hd.S
+	F := hd.F
+	for t := 0; t < L; t++ {
+		F[t] = hd.lf[t]
+		if t > 0 {
+			F[t] += F[t-1]
+		}
+		// log D_ts = F_t − F_s + ĩ_s, and the row maximum m_t.
+		m, arg := math.Inf(-1), 0
+		for s := 0; s <= t; s++ {
+			v := F[t] - F[s] + hd.ig[s]
+			hd.D[t*S+s] = v
+			if v > m {
+				m, arg = v, s
+			}
+		}
+		hd.m[t], hd.arg[t] = m, arg
+		qt := hd.q[t*d : (t+1)*d]
+		var sum float64
+		for s := 0; s <= t; s++ {
+			D := math.Exp(hd.D[t*S+s] - m)
+			var qk float64
+			for a, kv := range hd.k[s*d : (s+1)*d] {
+				qk += qt[a] * kv
+			}
+			hd.D[t*S+s], hd.C[t*S+s] = D, qk*D
+			sum += qk * D
+		}
+		hd.sum[t] = sum
+		hd.norm[t] = math.Max(math.Abs(sum), math.Exp(-m)) + mlstmEps
+		ht := hd.ht[t*d : (t+1)*d]
+		clear(ht)
+		for s := 0; s <= t; s++ {
+			c := hd.C[t*S+s] / hd.norm[t]
+			for a, v := range hd.v[s*d : (s+1)*d] {
+				ht[a] += c * v
+			}
+		}
+	}
+}
+
+// gate applies the output gate of head k: with h set it writes
+// h = σ(õ) ⊙ h̃ into the sequence's output row; with dy set it writes dõ
+// into dproj and dh̃ = dy ⊙ σ(õ) into hd.dht.
+func (hd *mlstmHead[T]) gate(proj, h, dy, dproj []T, H, k int) {
+	d, P := hd.d, len(proj)/hd.S
+	for t := 0; t < hd.L; t++ {
+		for a := 0; a < d; a++ {
+			j := t*P + 3*H + k*d + a
+			o := 1 / (1 + math.Exp(-float64(proj[j])))
+			ht := hd.ht[t*d+a]
+			if h != nil {
+				h[t*H+k*d+a] = T(o * ht)
+			}
+			if dy != nil {
+				g := float64(dy[t*H+k*d+a])
+				dproj[j] = T(g * ht * o * (1 - o))
+				hd.dht[t*d+a] = g * o
+			}
+		}
+	}
+}
+
+// backward differentiates forward, from dh̃ in hd.dht to the gradients of
+// q, k (the scaled keys), v, ĩ and log σ(f̃). Per row t, with c_ts =
+// C_ts/norm_t and the stabiliser m_t a function of the inputs (through its
+// argmax, as torch.max routes it):
+//
+//	dv_s += c_ts dh̃_t,  dc_ts = dh̃_t·v_s,  dnorm_t = −dh̃_t·h̃_t / norm_t
+//	dC_ts = dc_ts / norm_t + [|b_t| wins] dnorm_t sign(b_t)
+//	dm_t = −Σ_s dC_ts C_ts − [exp(−m_t) wins] dnorm_t exp(−m_t)
+//	d(q_t·k_s) = dC_ts D_ts,  dlog D_ts = dC_ts C_ts + [s = argmax] dm_t
+//	dĩ_s = Σ_t dlog D_ts,  dF_t = Σ_s dlog D_ts − Σ_t' dlog D_t't
+//	dlog σ(f̃_u) = Σ_{t≥u} dF_t
+func (hd *mlstmHead[T]) backward() {
+	d, L, S := hd.d, hd.L, hd.S
+	clear(hd.dq[:L*d])
+	clear(hd.dk[:L*d])
+	clear(hd.dv[:L*d])
+	clear(hd.dig[:L])
+	for t := 0; t < L; t++ {
+		dht, ht := hd.dht[t*d:(t+1)*d], hd.ht[t*d:(t+1)*d]
+		norm := hd.norm[t]
+		var dnorm float64
+		for a := range dht {
+			dnorm -= dht[a] * ht[a]
+		}
+		dnorm /= norm
+		useSum := math.Abs(hd.sum[t]) > math.Exp(-hd.m[t])
+		var viaSum, dm float64
+		if useSum {
+			viaSum = dnorm * sign(hd.sum[t])
+		} else {
+			dm = -dnorm * math.Exp(-hd.m[t])
+		}
+		qt, dqt := hd.q[t*d:(t+1)*d], hd.dq[t*d:(t+1)*d]
+		for s := 0; s <= t; s++ {
+			vs, dvs := hd.v[s*d:(s+1)*d], hd.dv[s*d:(s+1)*d]
+			c := hd.C[t*S+s] / norm
+			var dc float64
+			for a := range dht {
+				dvs[a] += c * dht[a]
+				dc += dht[a] * vs[a]
+			}
+			dC := dc/norm + viaSum
+			dm -= dC * hd.C[t*S+s]
+			dqk := dC * hd.D[t*S+s]
+			ks, dks := hd.k[s*d:(s+1)*d], hd.dk[s*d:(s+1)*d]
+			for a := range qt {
+				dqt[a] += dqk * ks[a]
+				dks[a] += dqk * qt[a]
+			}
+			hd.dlogD[t*S+s] = dC * hd.C[t*S+s]
+		}
+		hd.dlogD[t*S+hd.arg[t]] += dm
+	}
+	// dĩ_s and dF: row sums add to F_t, column sums to ĩ_s and −F_s.
+	dF := hd.dlf // dF_t, then its suffix sums: dlog σ(f̃)
+	clear(dF[:L])
+	for t := 0; t < L; t++ {
+		for s := 0; s <= t; s++ {
+			g := hd.dlogD[t*S+s]
+			hd.dig[s] += g
+			dF[t] += g
+			dF[s] -= g
+		}
+	}
+	for u := L - 2; u >= 0; u-- {
+		dF[u] += dF[u+1]
+	}
+}
+
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
+// store writes the gradients of head k's q, k, v, ĩ and f̃ into the
+// sequence's row of dproj (steps·(4H+2K)); dõ is already there.
+func (hd *mlstmHead[T]) store(dproj []T, H, K, k int) {
+	d, P := hd.d, 4*H+2*K
+	scale := 1 / math.Sqrt(float64(d))
+	for t := 0; t < hd.L; t++ {
+		p := dproj[t*P : (t+1)*P]
+		for a := 0; a < d; a++ {
+			p[k*d+a] = T(hd.dq[t*d+a])
+			p[H+k*d+a] = T(hd.dk[t*d+a] * scale)
+			p[2*H+k*d+a] = T(hd.dv[t*d+a])
+		}
+		// d log σ(f̃)/df̃ = 1 − σ(f̃) = 1 − exp(log σ(f̃))
+		p[4*H+k] = T(hd.dig[t])
+		p[4*H+K+k] = T(hd.dlf[t] * (1 - math.Exp(hd.lf[t])))
+	}
+}
+
+// MLSTMState is the state of an mLSTM layer between steps of the recurrent
+// form, for a batch: per sequence and head the memory C (d×d, row-major,
+// C[a][c] pairing value component a with key component c), the normaliser
+// n (d) and the stabiliser m (−Inf before the first step).
+type MLSTMState[T Float] struct {
+	C, N, M []T
+	batch   int
+}
+
+// NewState returns the state before the first step for batch sequences.
+func (l *MLSTM[T]) NewState(batch int) *MLSTMState[T] {
+	d := l.HiddenSize / l.Heads
+	st := &MLSTMState[T]{C: make([]T, batch*l.Heads*d*d), N: make([]T, batch*l.Heads*d), M: make([]T, batch*l.Heads), batch: batch}
+	for i := range st.M {
+		st.M[i] = T(math.Inf(-1))
+	}
+	return st
+}
+
+// Step runs one step of the recurrent form: it reads the inputs x (batch,
+// In), advances state and returns the outputs (batch, H). Steps from
+// NewState give the outputs of Forward, one step at a time.
+func (l *MLSTM[T]) Step(x *nn.Matrix[T], state *MLSTMState[T]) *nn.Matrix[T] {
+	H, K := l.HiddenSize, l.Heads
+	d, P := H/K, l.wih.Shape[0]
+	if x.Cols != l.InputSize || x.Rows != state.batch {
+		panic(fmt.Sprintf("seq: mLSTM.Step: input is %s, want %d×%d for the state's batch", x.Shape(), state.batch, l.InputSize))
+	}
+	proj := nn.NewMatrix[T](x.Rows, P)
+	l.project(proj, x)
+	out := nn.NewMatrix[T](x.Rows, H)
+	scale := 1 / math.Sqrt(float64(d))
+	kv := make([]float64, d)
+	for i := 0; i < x.Rows; i++ {
+		p := proj.Row(i)
+		for k := 0; k < K; k++ {
+			hk := i*K + k
+			C, n := state.C[hk*d*d:(hk+1)*d*d], state.N[hk*d:(hk+1)*d]
+			ig, lf, m := float64(p[4*H+k]), logSigmoid(float64(p[4*H+K+k])), float64(state.M[hk])
+			mNew := math.Max(lf+m, ig)
+			fg, igate := math.Exp(lf+m-mNew), math.Exp(ig-mNew)
+			for c := 0; c < d; c++ {
+				kv[c] = float64(p[H+k*d+c]) * scale
+				n[c] = T(fg*float64(n[c]) + igate*kv[c])
+			}
+			var qn float64
+			for c := 0; c < d; c++ {
+				qn += float64(p[k*d+c]) * float64(n[c])
+			}
+			norm := math.Max(math.Abs(qn), math.Exp(-mNew)) + mlstmEps
+			for a := 0; a < d; a++ {
+				va := float64(p[2*H+k*d+a])
+				var read float64
+				row := C[a*d : (a+1)*d]
+				for c := 0; c < d; c++ {
+					row[c] = T(fg*float64(row[c]) + igate*va*kv[c])
+					read += float64(row[c]) * float64(p[k*d+c])
+				}
+				o := 1 / (1 + math.Exp(-float64(p[3*H+k*d+a])))
+				out.Row(i)[k*d+a] = T(o * read / norm)
+			}
+			state.M[hk] = T(mNew)
+		}
+	}
+	return out
+}
