@@ -8,28 +8,33 @@ import (
 )
 
 // cellNames are the cell names of model files and of the command's --cell.
-var cellNames = map[CellType]string{LSTM: "lstm", GRU: "gru", RNNTanh: "rnn", RNNReLU: "rnn_relu"}
+var cellNames = map[CellType]string{LSTM: "lstm", GRU: "gru", RNNTanh: "rnn", RNNReLU: "rnn_relu", SLSTMCell: "slstm", MLSTMCell: "mlstm"}
 
-// ParseCell returns the cell type named lstm, gru, rnn (tanh) or rnn_relu.
+// ParseCell returns the cell type named lstm, gru, rnn (tanh), rnn_relu,
+// slstm or mlstm.
 func ParseCell(s string) (CellType, error) {
 	for c, name := range cellNames {
 		if name == s {
 			return c, nil
 		}
 	}
-	return 0, fmt.Errorf("seq: cell %q: want lstm, gru, rnn or rnn_relu", s)
+	return 0, fmt.Errorf("seq: cell %q: want lstm, gru, rnn, rnn_relu, slstm or mlstm", s)
 }
 
 // Metadata returns the architecture of c as safetensors metadata (the
 // schema is in nn's package documentation, "Model files").
 func (c *Classifier[T]) Metadata() map[string]string {
 	r := c.RNN
-	return map[string]string{
+	meta := map[string]string{
 		"physml.model": "classifier", "physml.cell": cellNames[r.Cell], "physml.input_size": strconv.Itoa(r.InputSize),
 		"physml.hidden": strconv.Itoa(r.HiddenSize), "physml.layers": strconv.Itoa(r.NumLayers),
 		"physml.bidirectional": strconv.FormatBool(r.Bidirectional), "physml.bias": strconv.FormatBool(!r.NoBias),
 		"physml.outputs": strconv.Itoa(c.FC.Out), "physml.dtype": fmt.Sprintf("%T", T(0)),
 	}
+	if r.Cell.xlstm() {
+		meta["physml.heads"] = strconv.Itoa(r.heads())
+	}
+	return meta
 }
 
 // EncodeFile returns c as a safetensors file: its weights under PyTorch's names
@@ -80,6 +85,14 @@ func DecodeClassifier[T Float](tensors map[string]nn.Tensor, meta map[string]str
 		return nil, err
 	}
 	cfg.NoBias = !bias
+	if cell.xlstm() {
+		if cfg.Heads, err = nn.MetadataInt(meta, "physml.heads"); err != nil {
+			return nil, err
+		}
+		if cfg.HiddenSize%cfg.Heads != 0 || cfg.Bidirectional || cfg.NoBias {
+			return nil, fmt.Errorf("metadata: an %v of hidden size %d with %d heads, bidirectional %v, bias %v cannot be built", cell, cfg.HiddenSize, cfg.Heads, cfg.Bidirectional, bias)
+		}
+	}
 	if cfg.NumLayers > len(tensors) { // each layer has tensors of its own
 		return nil, fmt.Errorf("metadata physml.layers = %d, but the file holds only %d tensors", cfg.NumLayers, len(tensors))
 	}
@@ -91,9 +104,14 @@ func DecodeClassifier[T Float](tensors map[string]nn.Tensor, meta map[string]str
 	gh := float64(cell.gates()) * h
 	described := float64(outputs)*dirs*h + float64(outputs)
 	for l := 0; l < cfg.NumLayers; l++ {
-		described += dirs * (gh*in + gh*h)
-		if bias {
-			described += dirs * 2 * gh
+		switch {
+		case cell.xlstm():
+			described += xlstmParams(cell, in, h, float64(cfg.Heads))
+		default:
+			described += dirs * (gh*in + gh*h)
+			if bias {
+				described += dirs * 2 * gh
+			}
 		}
 		in = dirs * h
 	}

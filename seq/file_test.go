@@ -23,6 +23,8 @@ func TestClassifierFileRoundTrip(t *testing.T) {
 		{GRU, Config{InputSize: 2, HiddenSize: 4, NoBias: true}},
 		{RNNReLU, Config{InputSize: 1, HiddenSize: 3, NumLayers: 3}},
 		{RNNTanh, Config{InputSize: 4, HiddenSize: 2}},
+		{SLSTMCell, Config{InputSize: 3, HiddenSize: 4, NumLayers: 2, Heads: 2}},
+		{MLSTMCell, Config{InputSize: 2, HiddenSize: 6, Heads: 3}},
 	} {
 		m := NewClassifier[float64](c.cell, c.cfg, 3, nn.NewRand(4))
 		path := filepath.Join(t.TempDir(), "m.safetensors")

@@ -9,13 +9,11 @@ import (
 )
 
 // moduleName is the attribute name a PyTorch model would give the layer:
-// "lstm", "gru" or "rnn".
+// "lstm", "gru", "rnn", "slstm" or "mlstm".
 func moduleName(c CellType) string {
 	switch c {
-	case LSTM:
-		return "lstm"
-	case GRU:
-		return "gru"
+	case LSTM, GRU, SLSTMCell, MLSTMCell:
+		return cellNames[c]
 	}
 	return "rnn"
 }

@@ -17,12 +17,14 @@ type Float = nn.Float
 type CellType int
 
 // The recurrences of torch.nn.RNN (tanh or ReLU), torch.nn.LSTM and
-// torch.nn.GRU.
+// torch.nn.GRU, and xLSTM's sLSTM and mLSTM (see SLSTM and MLSTM).
 const (
 	RNNTanh CellType = iota
 	RNNReLU
 	LSTM
 	GRU
+	SLSTMCell
+	MLSTMCell
 )
 
 // String returns the PyTorch module name of the cell type.
@@ -36,6 +38,10 @@ func (c CellType) String() string {
 		return "LSTM"
 	case GRU:
 		return "GRU"
+	case SLSTMCell:
+		return "sLSTM"
+	case MLSTMCell:
+		return "mLSTM"
 	}
 	return fmt.Sprintf("CellType(%d)", int(c))
 }
@@ -67,11 +73,20 @@ type Config struct {
 	// concurrently (each with single-threaded BLAS); 0 chooses
 	// min(GOMAXPROCS, batch/16).
 	Parallelism int
+	// Heads is the number of heads of an sLSTM or mLSTM layer (0 means 1);
+	// it must divide HiddenSize. The other cells have none.
+	Heads int
 }
 
-// Recurrent is a stack of RNN, LSTM or GRU layers over batch-first
-// sequences. It implements nn.Layer: Forward maps (batch, steps·InputSize)
-// to (batch, steps·directions·HiddenSize).
+// Recurrent is a stack of RNN, LSTM, GRU, sLSTM or mLSTM layers over
+// batch-first sequences. It implements nn.Layer: Forward maps
+// (batch, steps·InputSize) to (batch, steps·directions·HiddenSize).
+//
+// The xLSTM cells (SLSTMCell, MLSTMCell) stack SLSTM or MLSTM layers with
+// parameters "weight_ih_l{k}", "bias_l{k}" (and the sLSTM's
+// "weight_hh_l{k}"); they have one direction, always a bias, and start from
+// the zero state: Bidirectional, NoBias and SetInitialState are refused,
+// and StepCell and InitialStateGrad are for the other cells.
 type Recurrent[T Float] struct {
 	Cell CellType
 	Config
@@ -82,6 +97,8 @@ type Recurrent[T Float] struct {
 	SkipInputGrad bool
 
 	layers  [][]*direction[T] // [layer][direction]
+	xlayers []xlstmLayer[T]   // the layers of an sLSTM or mLSTM stack
+	xout    []*nn.Matrix[T]   // their outputs, batch-first
 	dropout []*nn.Dropout[T]  // between layers
 	params  []nn.Param[T]
 
@@ -132,6 +149,9 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 		panic(fmt.Sprintf("seq: dropout %g outside [0, 1)", cfg.Dropout))
 	}
 	r := &Recurrent[T]{Cell: cell, Config: cfg}
+	if cell.xlstm() {
+		return newXLSTMStack(r, rng)
+	}
 	dirs := r.directions()
 	gh := cell.gates() * cfg.HiddenSize
 	bound := 1 / math.Sqrt(float64(cfg.HiddenSize))
@@ -199,6 +219,9 @@ func (r *Recurrent[T]) Params() []nn.Param[T] { return r.params }
 
 // String describes the layer as PyTorch prints it.
 func (r *Recurrent[T]) String() string {
+	if r.Cell.xlstm() {
+		return fmt.Sprintf("%v(%d, %d, num_layers=%d, num_heads=%d, dropout=%g)", r.Cell, r.InputSize, r.HiddenSize, r.NumLayers, r.heads(), r.Dropout)
+	}
 	return fmt.Sprintf("%v(%d, %d, num_layers=%d, bias=%t, batch_first=True, dropout=%g, bidirectional=%t)",
 		r.Cell, r.InputSize, r.HiddenSize, r.NumLayers, !r.NoBias, r.Dropout, r.Bidirectional)
 }
@@ -239,6 +262,8 @@ func (r *Recurrent[T]) SetInitialState(h0, c0 *nn.Matrix[T]) {
 
 // FinalState returns hn and cn (cn nil unless LSTM) of the last Forward, of
 // shape (layers·directions·batch, HiddenSize). They belong to the layer.
+// For the xLSTM cells hn is each layer's output at each sequence's last
+// valid step.
 func (r *Recurrent[T]) FinalState() (hn, cn *nn.Matrix[T]) {
 	if r.Cell == LSTM {
 		return &r.hn, &r.cn
@@ -254,8 +279,12 @@ func (r *Recurrent[T]) SetFinalStateGrad(dhn, dcn *nn.Matrix[T]) {
 }
 
 // InitialStateGrad returns the gradients with respect to h0 and c0 (nil
-// unless LSTM) from the last Backward.
+// unless LSTM) from the last Backward; both are nil for the xLSTM cells,
+// which start from the zero state.
 func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
+	if r.Cell.xlstm() {
+		return nil, nil
+	}
 	if r.Cell == LSTM {
 		return &r.dh0, &r.dc0
 	}
@@ -266,6 +295,9 @@ func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
 // (batch, steps·InputSize) and returns the outputs of the last layer,
 // (batch, steps·directions·HiddenSize), batch-first.
 func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) (y *nn.Matrix[T]) {
+	if r.Cell.xlstm() {
+		return r.forwardXLSTM(x, train)
+	}
 	r.chunks = r.split(x.Rows)
 	r.run(func() { y = r.forward(x, train) })
 	return y
@@ -343,6 +375,9 @@ func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows int) {
 // dy may be nil when only the final states receive gradient (a
 // many-to-one head): the outputs then count as having zero gradient.
 func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) (dx *nn.Matrix[T]) {
+	if r.Cell.xlstm() {
+		return r.backwardXLSTM(dy)
+	}
 	r.run(func() { dx = r.backward(dy) })
 	return dx
 }

@@ -49,6 +49,9 @@ func newStepCell[T Float](cell CellType, input, hidden int, rng *rand.Rand) *Ste
 // StepCell returns a StepCell that shares the parameters of the given layer and
 // direction (0 forward, 1 reverse) of r.
 func (r *Recurrent[T]) StepCell(layer, dir int) *StepCell[T] {
+	if r.Cell.xlstm() {
+		panic(fmt.Sprintf("seq: StepCell of an %v stack: use the layer's own Step", r.Cell))
+	}
 	d := r.layers[layer][dir]
 	return &StepCell[T]{Cell: r.Cell, InputSize: d.in, HiddenSize: d.hidden, bias: d.bias,
 		WeightIH: d.wih, WeightHH: d.whh, BiasIH: d.bih, BiasHH: d.bhh}
