@@ -24,7 +24,7 @@ type forecastOptions struct {
 	input, example, timeColumn, columns, fill string
 	target                                    string
 	cell                                      string
-	window, horizon, hidden, layers           int
+	window, horizon, hidden, layers, heads    int
 	epochs, batch, patience, ensemble         int
 	lr                                        float64
 }
@@ -52,7 +52,8 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.timeColumn, "time-column", "", "column of times, not forecast (the examples set it)")
 	fs.StringVar(&o.columns, "columns", "", "variables to forecast, comma-separated (default: all but the time column)")
 	fs.StringVar(&o.fill, "fill", "", "missing values: an error (default), previous or linear")
-	fs.StringVar(&o.cell, "cell", "lstm", "recurrent cell: lstm, gru or rnn")
+	fs.StringVar(&o.cell, "cell", "lstm", cellUsage)
+	fs.IntVar(&o.heads, "heads", 4, headsUsage)
 	fs.IntVar(&o.window, "window", 24, "input steps per window")
 	fs.IntVar(&o.horizon, "horizon", 1, "steps forecast per window")
 	fs.IntVar(&o.hidden, "hidden", 32, "hidden size")
@@ -80,8 +81,8 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 }
 
 func (o *forecastOptions) check() error {
-	if _, err := parseCell(o.cell); err != nil {
-		return usageError{err}
+	if err := checkCell(o.cell, o.hidden, o.heads, false); err != nil {
+		return err
 	}
 	switch {
 	case (o.input == "") == (o.example == ""):
@@ -200,7 +201,7 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 
 	ctx, stop := o.start(stderr)
 	defer stop()
-	cell, _ := parseCell(o.cell)
+	cell, _ := seq.ParseCell(o.cell)
 	matrix := func(rows, cols int, x []float64) *nn.Matrix[T] { return nn.Convert[T](nn.MatrixFrom(rows, cols, x)) }
 	train := nn.Dataset[T]{X: matrix(nTrain, w*v, xTrain), Y: matrix(nTrain, h*v, shift(xTrain, yTrain, nTrain, -1))}
 	val := nn.Dataset[T]{X: matrix(nVal, w*v, xVal), Y: matrix(nVal, h*v, shift(xVal, yVal, nVal, -1))}
@@ -211,7 +212,7 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		// A many-to-one network: the last hidden state through a Dense layer
 		// to the horizon·variables outputs (a "classifier" with a regression
 		// head and the MSE loss).
-		model := seq.NewClassifier[T](cell, seq.Config{InputSize: v, HiddenSize: o.hidden, NumLayers: o.layers}, h*v, nn.NewRand(seed))
+		model := seq.NewClassifier[T](cell, seq.Config{InputSize: v, HiddenSize: o.hidden, NumLayers: o.layers, Heads: o.heads}, h*v, nn.NewRand(seed))
 		opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})
 		hm, err := nn.Fit(ctx, nn.Layer[T](model), nn.MSE[T]{}, nn.Optimizer[T](opt), train,
 			nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: seed, Validation: &val, Patience: o.patience})

@@ -19,6 +19,7 @@ import (
 type lstmOptions struct {
 	common
 	cell          string
+	heads         int
 	hidden        int
 	layers        int
 	bidirectional bool
@@ -55,7 +56,8 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	var o lstmOptions
 	fs := newFlagSet("lstm", lstmSummary, stdout)
 	o.common.register(fs)
-	fs.StringVar(&o.cell, "cell", "lstm", "recurrent cell: lstm, gru or rnn")
+	fs.StringVar(&o.cell, "cell", "lstm", cellUsage)
+	fs.IntVar(&o.heads, "heads", 4, headsUsage)
 	fs.IntVar(&o.hidden, "hidden", 128, "hidden size")
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
 	fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the rows in both directions")
@@ -86,8 +88,8 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 }
 
 func (o *lstmOptions) check(stderr io.Writer) error {
-	if _, err := parseCell(o.cell); err != nil {
-		return usageError{err}
+	if err := checkCell(o.cell, o.hidden, o.heads, o.bidirectional); err != nil {
+		return err
 	}
 	switch {
 	case o.hidden <= 0 || o.layers <= 0:
@@ -123,16 +125,26 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	return o.common.check()
 }
 
-func parseCell(s string) (seq.CellType, error) {
-	switch s {
-	case "lstm":
-		return seq.LSTM, nil
-	case "gru":
-		return seq.GRU, nil
-	case "rnn":
-		return seq.RNNTanh, nil
+const (
+	cellUsage  = "recurrent cell: lstm, gru, rnn, rnn_relu, slstm or mlstm (xLSTM)"
+	headsUsage = "heads of an slstm or mlstm cell (they must divide --hidden)"
+)
+
+// checkCell checks --cell, and --heads and --bidirectional against it.
+func checkCell(name string, hidden, heads int, bidirectional bool) error {
+	cell, err := seq.ParseCell(name)
+	if err != nil {
+		return usageError{fmt.Errorf("--cell %q: want lstm, gru, rnn, rnn_relu, slstm or mlstm", name)}
 	}
-	return 0, fmt.Errorf("--cell %q: want lstm, gru or rnn", s)
+	if cell == seq.SLSTMCell || cell == seq.MLSTMCell {
+		if heads < 1 || hidden%heads != 0 {
+			return usageError{fmt.Errorf("--heads %d: want a positive number that divides --hidden %d", heads, hidden)}
+		}
+		if bidirectional {
+			return usageError{fmt.Errorf("--cell %s reads in one direction: --bidirectional is for lstm, gru and rnn", name)}
+		}
+	}
+	return nil
 }
 
 // classificationInput loads MNIST, or the user's sequences with --input.
@@ -166,10 +178,10 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	}
 	ctx, stop := o.start(stderr)
 	defer stop()
-	cell, _ := parseCell(o.cell)
+	cell, _ := seq.ParseCell(o.cell)
 	schedule, _ := parseSchedule(o.schedule, o.epochs)
 	model := seq.NewClassifier[T](cell, seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers,
-		Bidirectional: o.bidirectional, Dropout: o.dropout}, d.classes, nn.NewRand(o.seed))
+		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads}, d.classes, nn.NewRand(o.seed))
 	opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})
 	dtype := fmt.Sprintf("%T", T(0))
 	fmt.Fprintf(stdout, "%v, Dense(%d→%d); %d parameters, %s, backend %s\n", model.RNN, model.RNN.OutputSize(), d.classes, nn.CountParams(model.Params()), dtype, backendLine())
