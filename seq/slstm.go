@@ -46,7 +46,8 @@ type SLSTM[T Float] struct {
 	// Saved by Forward for Backward, (batch, steps·X) each.
 	x, raw, gates, c, n, m, h nn.Matrix[T]
 	steps                     int
-	dx                        nn.Matrix[T]
+	// Backward's workspaces.
+	draw, dhRec, hPrev, dx nn.Matrix[T]
 }
 
 // NewSLSTM returns an sLSTM layer of the given sizes (hidden divisible by
@@ -81,21 +82,17 @@ func (s *SLSTM[T]) length(i int) int {
 	return s.lengths[i]
 }
 
-// recurrent adds R h to the pre-activations row raw (4H) for the state h
-// (H): for head k, gate g and unit j, Σ_l R[k][g·d + j][l] h[k·d + l].
-func (s *SLSTM[T]) recurrent(raw, h []T) {
+// addRecurrent adds R h_{t−1} to the pre-activations of step t for the
+// whole batch: per head k and gate g one GEMM (b × d)(d × d)ᵀ, reading the
+// outputs of step t−1 and writing gate g's columns of head k.
+func (s *SLSTM[T]) addRecurrent(raw, h *nn.Matrix[T], t int) {
 	H, d := s.HiddenSize, s.HiddenSize/s.Heads
+	b := raw.Rows
 	for k := 0; k < s.Heads; k++ {
-		hk := h[k*d : (k+1)*d]
 		for g := 0; g < 4; g++ {
-			for j := 0; j < d; j++ {
-				row := s.whh.Value[(k*4*d+g*d+j)*d : (k*4*d+g*d+j+1)*d]
-				var sum T
-				for l, v := range hk {
-					sum += row[l] * v
-				}
-				raw[g*H+k*d+j] += sum
-			}
+			R := s.whh.Value[(k*4*d+g*d)*d:]
+			blas.Gemm(blas.NoTrans, blas.Trans, b, d, d, 1, h.Data[(t-1)*H+k*d:], s.steps*H, R, d,
+				1, raw.Data[t*4*H+g*H+k*d:], s.steps*4*H)
 		}
 	}
 }
@@ -116,45 +113,44 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	c, n, m, h := nn.Workspace(&s.c, b, s.steps*H), nn.Workspace(&s.n, b, s.steps*H), nn.Workspace(&s.m, b, s.steps*H), nn.Workspace(&s.h, b, s.steps*H)
 	// The input projection of every step at once: (b·steps, In)(In, 4H).
 	blas.Gemm(blas.NoTrans, blas.Trans, b*s.steps, 4*H, s.InputSize, 1, x.Data, s.InputSize, s.wih.Value, s.InputSize, 0, raw.Data, 4*H)
-	zero := make([]T, H)
-	for i := 0; i < b; i++ {
-		cPrev, nPrev, mPrev, hPrev := zero, zero, zero, zero
-		for t := 0; t < s.steps; t++ {
-			o := t * H
+	for r := 0; r < len(raw.Data); r += 4 * H {
+		for k, v := range s.bias.Value {
+			raw.Data[r+k] += v
+		}
+	}
+	for t := 0; t < s.steps; t++ {
+		if t > 0 {
+			s.addRecurrent(raw, h, t)
+		}
+		o := t * H
+		for i := 0; i < b; i++ {
 			ct, nt, mt, ht := c.Row(i)[o:o+H], n.Row(i)[o:o+H], m.Row(i)[o:o+H], h.Row(i)[o:o+H]
 			if t >= s.length(i) { // padding: the state stays, the output is zero
-				copy(ct, cPrev)
-				copy(nt, nPrev)
-				copy(mt, mPrev)
+				copy(ct, c.Row(i)[o-H:o])
+				copy(nt, n.Row(i)[o-H:o])
+				copy(mt, m.Row(i)[o-H:o])
 				clear(ht)
-				cPrev, nPrev, mPrev = ct, nt, mt
 				continue
 			}
 			r := raw.Row(i)[4*o : 4*o+4*H]
-			for k := range r {
-				r[k] += s.bias.Value[k]
-			}
-			s.recurrent(r, hPrev)
 			g := gates.Row(i)[4*o : 4*o+4*H]
 			for j := 0; j < H; j++ {
 				iT, fT, zT, oT := float64(r[j]), float64(r[H+j]), float64(r[2*H+j]), float64(r[3*H+j])
-				logF := -math.Log1p(math.Exp(-fT)) // log σ(f̃)
-				if fT < -30 {
-					logF = fT - math.Log1p(math.Exp(fT))
-				}
+				logF := logSigmoid(fT)
+				var cPrev, nPrev, mPrev float64
 				mNew := iT
 				if t > 0 {
-					mNew = math.Max(logF+float64(mPrev[j]), iT)
+					cPrev, nPrev, mPrev = float64(c.Row(i)[o-H+j]), float64(n.Row(i)[o-H+j]), float64(m.Row(i)[o-H+j])
+					mNew = math.Max(logF+mPrev, iT)
 				}
-				ig, fg := math.Exp(iT-mNew), math.Exp(logF+float64(mPrev[j])-mNew)
+				ig, fg := math.Exp(iT-mNew), math.Exp(logF+mPrev-mNew)
 				z, og := math.Tanh(zT), 1/(1+math.Exp(-oT))
-				cNew := fg*float64(cPrev[j]) + ig*z
-				nNew := fg*float64(nPrev[j]) + ig
+				cNew := fg*cPrev + ig*z
+				nNew := fg*nPrev + ig
 				g[j], g[H+j], g[2*H+j], g[3*H+j] = T(ig), T(fg), T(z), T(og)
 				ct[j], nt[j], mt[j] = T(cNew), T(nNew), T(mNew)
 				ht[j] = T(og * cNew / nNew)
 			}
-			cPrev, nPrev, mPrev, hPrev = ct, nt, mt, ht
 		}
 	}
 	return h
@@ -169,23 +165,30 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 //	di = dc' tanh z̃ + dn',  df = dc' c + dn' n
 //	dĩ = di i,  df̃ = df f (1 − σ(f̃)),  dz̃ = dc' i (1 − tanh² z̃)
 //	dc = dc' f,  dn = dn' f,  dh_prev = Rᵀ [dĩ df̃ dz̃ dõ]
+//
+// The recurrent products of a step are GEMMs over the batch, and the
+// gradient of R is one GEMM per head and gate over all steps.
 func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	b, H, d := dy.Rows, s.HiddenSize, s.HiddenSize/s.Heads
-	draw := nn.NewMatrix[T](b, s.steps*4*H)
-	dc, dn, dh, dhPrev := make([]float64, H), make([]float64, H), make([]T, H), make([]T, H)
-	for i := 0; i < b; i++ {
-		clear(dc)
-		clear(dn)
-		clear(dhPrev)
-		for t := s.length(i) - 1; t >= 0; t-- {
-			o := t * H
+	if b != s.x.Rows || dy.Cols != s.steps*H {
+		panic(fmt.Sprintf("seq: sLSTM.Backward: gradient is %s, want %d×%d", dy.Shape(), s.x.Rows, s.steps*H))
+	}
+	draw := nn.Workspace(&s.draw, b, s.steps*4*H)
+	clear(draw.Data)
+	dhRec := nn.Workspace(&s.dhRec, b, H) // R-side gradient into h_{t}, from step t+1
+	clear(dhRec.Data)
+	dc, dn := make([]float64, b*H), make([]float64, b*H)
+	for t := s.steps - 1; t >= 0; t-- {
+		o := t * H
+		for i := 0; i < b; i++ {
+			if t >= s.length(i) {
+				continue
+			}
 			g := s.gates.Row(i)[4*o : 4*o+4*H]
 			r := s.raw.Row(i)[4*o : 4*o+4*H]
 			ct, nt := s.c.Row(i)[o:o+H], s.n.Row(i)[o:o+H]
 			dr := draw.Row(i)[4*o : 4*o+4*H]
-			for j := 0; j < H; j++ {
-				dh[j] = dy.Row(i)[o+j] + dhPrev[j]
-			}
+			dci, dni := dc[i*H:(i+1)*H], dn[i*H:(i+1)*H]
 			for j := 0; j < H; j++ {
 				ig, fg, z, og := float64(g[j]), float64(g[H+j]), float64(g[2*H+j]), float64(g[3*H+j])
 				cj, nj := float64(ct[j]), float64(nt[j])
@@ -193,53 +196,61 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 				if t > 0 {
 					cPrev, nPrev = float64(s.c.Row(i)[o-H+j]), float64(s.n.Row(i)[o-H+j])
 				}
-				dhj := float64(dh[j])
+				dhj := float64(dy.Row(i)[o+j]) + float64(dhRec.Row(i)[j])
 				dr[3*H+j] = T(dhj * cj / nj * og * (1 - og))
-				dc[j] += dhj * og / nj
-				dn[j] -= dhj * og * cj / (nj * nj)
-				di := dc[j]*z + dn[j]
-				df := dc[j]*cPrev + dn[j]*nPrev
+				dci[j] += dhj * og / nj
+				dni[j] -= dhj * og * cj / (nj * nj)
+				di := dci[j]*z + dni[j]
+				df := dci[j]*cPrev + dni[j]*nPrev
 				sigF := 1 / (1 + math.Exp(-float64(r[H+j])))
 				dr[j] = T(di * ig)
 				dr[H+j] = T(df * fg * (1 - sigF))
-				dr[2*H+j] = T(dc[j] * ig * (1 - z*z))
-				dc[j] *= fg
-				dn[j] *= fg
+				dr[2*H+j] = T(dci[j] * ig * (1 - z*z))
+				dci[j] *= fg
+				dni[j] *= fg
 			}
-			// dh_prev = Rᵀ draw, per head; dR += draw ⊗ h_prev.
-			clear(dhPrev)
-			if t == 0 {
-				continue
-			}
-			hPrev := s.h.Row(i)[o-H : o]
-			for k := 0; k < s.Heads; k++ {
-				for gi := 0; gi < 4; gi++ {
-					for j := 0; j < d; j++ {
-						row := (k*4*d + gi*d + j) * d
-						v := dr[gi*H+k*d+j]
-						for l := 0; l < d; l++ {
-							dhPrev[k*d+l] += s.whh.Value[row+l] * v
-							s.whh.Grad[row+l] += v * hPrev[k*d+l]
-						}
-					}
+		}
+		if t == 0 {
+			break
+		}
+		// dh_{t−1} = Rᵀ draw_t, per head: Σ over the gates of (b × d)(d × d).
+		for k := 0; k < s.Heads; k++ {
+			for gi := 0; gi < 4; gi++ {
+				beta := T(1)
+				if gi == 0 {
+					beta = 0
 				}
+				R := s.whh.Value[(k*4*d+gi*d)*d:]
+				blas.Gemm(blas.NoTrans, blas.NoTrans, b, d, d, 1, draw.Data[o*4+gi*H+k*d:], s.steps*4*H, R, d, beta, dhRec.Data[k*d:], H)
 			}
+		}
+	}
+	// dR += draw_tᵀ h_{t−1} over every step at once, with h shifted by one
+	// step (zero before the first).
+	rows := b * s.steps
+	hPrev := nn.Workspace(&s.hPrev, rows, H)
+	for i := 0; i < b; i++ {
+		clear(hPrev.Row(i * s.steps))
+		copy(hPrev.Data[(i*s.steps+1)*H:(i+1)*s.steps*H], s.h.Row(i)[:(s.steps-1)*H])
+	}
+	for k := 0; k < s.Heads; k++ {
+		for gi := 0; gi < 4; gi++ {
+			blas.Gemm(blas.Trans, blas.NoTrans, d, d, rows, 1, draw.Data[gi*H+k*d:], 4*H, hPrev.Data[k*d:], H,
+				1, s.whh.Grad[(k*4*d+gi*d)*d:], d)
 		}
 	}
 	// The input side of every step at once.
-	for i := 0; i < b; i++ {
-		for t := 0; t < s.steps; t++ {
-			for k, v := range draw.Row(i)[t*4*H : (t+1)*4*H] {
-				s.bias.Grad[k] += v
-			}
+	for r := 0; r < len(draw.Data); r += 4 * H {
+		for k, v := range draw.Data[r : r+4*H] {
+			s.bias.Grad[k] += v
 		}
 	}
-	blas.Gemm(blas.Trans, blas.NoTrans, 4*H, s.InputSize, b*s.steps, 1, draw.Data, 4*H, s.x.Data, s.InputSize, 1, s.wih.Grad, s.InputSize)
+	blas.Gemm(blas.Trans, blas.NoTrans, 4*H, s.InputSize, rows, 1, draw.Data, 4*H, s.x.Data, s.InputSize, 1, s.wih.Grad, s.InputSize)
 	if s.SkipInputGrad {
 		return nil
 	}
 	dx := nn.Workspace(&s.dx, b, s.steps*s.InputSize)
-	blas.Gemm(blas.NoTrans, blas.NoTrans, b*s.steps, s.InputSize, 4*H, 1, draw.Data, 4*H, s.wih.Value, s.InputSize, 0, dx.Data, s.InputSize)
+	blas.Gemm(blas.NoTrans, blas.NoTrans, rows, s.InputSize, 4*H, 1, draw.Data, 4*H, s.wih.Value, s.InputSize, 0, dx.Data, s.InputSize)
 	return dx
 }
 
