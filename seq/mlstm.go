@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/nn"
@@ -131,15 +133,34 @@ func (l *MLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	l.project(proj, x)
 	h := nn.Workspace(&l.h, b, l.steps*H)
 	clear(h.Data)
-	hd := newMLSTMHead[T](l.steps, H/l.Heads)
-	for i := 0; i < b; i++ {
+	l.eachSequence(b, func(hd *mlstmHead[T], i int) {
 		for k := 0; k < l.Heads; k++ {
 			hd.load(proj.Row(i), l.length(i), H, l.Heads, k)
 			hd.forward()
 			hd.gate(proj.Row(i), h.Row(i), nil, nil, H, k)
 		}
-	}
+	})
 	return h
+}
+
+// eachSequence calls fn for the sequences 0 … b−1, on as many goroutines
+// as GOMAXPROCS allows (each with a head workspace of its own) when the
+// batch is large enough to pay for them.
+func (l *MLSTM[T]) eachSequence(b int, fn func(hd *mlstmHead[T], i int)) {
+	d := l.HiddenSize / l.Heads
+	blocks := splitRange(b, min(runtime.GOMAXPROCS(0), b/4))
+	var wg sync.WaitGroup
+	for _, c := range blocks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hd := newMLSTMHead[T](l.steps, d)
+			for i := c.b0; i < c.b0+c.size; i++ {
+				fn(hd, i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Backward takes the gradient of the outputs dy (batch, steps·H), adds the
@@ -153,8 +174,7 @@ func (l *MLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	}
 	dproj := nn.Workspace(&l.dproj, b, l.steps*P)
 	clear(dproj.Data)
-	hd := newMLSTMHead[T](l.steps, H/l.Heads)
-	for i := 0; i < b; i++ {
+	l.eachSequence(b, func(hd *mlstmHead[T], i int) {
 		for k := 0; k < l.Heads; k++ {
 			hd.load(l.proj.Row(i), l.length(i), H, l.Heads, k)
 			hd.forward()
@@ -162,7 +182,7 @@ func (l *MLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			hd.backward()
 			hd.store(dproj.Row(i), H, l.Heads, k)
 		}
-	}
+	})
 	for r := 0; r < len(dproj.Data); r += P {
 		for j, v := range dproj.Data[r : r+P] {
 			l.bias.Grad[j] += v
