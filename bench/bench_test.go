@@ -61,18 +61,24 @@ func BenchmarkDense(b *testing.B) {
 	}
 }
 
-// BenchmarkRecurrent: forward and forward+backward at the lecture's shape.
+// BenchmarkRecurrent: forward and forward+backward at the lecture's shape,
+// hidden 128 and 512 for the RNN, LSTM and GRU, hidden 128 with 4 heads for
+// xLSTM's sLSTM and mLSTM.
 func BenchmarkRecurrent(b *testing.B) {
 	const batch, steps, in = 64, 28, 28
-	for _, cell := range []seq.CellType{seq.LSTM, seq.GRU, seq.RNNTanh} {
-		for _, hidden := range []int{128, 512} {
+	for _, cell := range []seq.CellType{seq.LSTM, seq.GRU, seq.RNNTanh, seq.SLSTMCell, seq.MLSTMCell} {
+		sizes := []int{128, 512}
+		if cell == seq.SLSTMCell || cell == seq.MLSTMCell {
+			sizes = sizes[:1]
+		}
+		for _, hidden := range sizes {
 			for _, backward := range []bool{false, true} {
 				pass := "forward"
 				if backward {
 					pass = "train"
 				}
 				b.Run(fmt.Sprintf("%v/hidden%d/%s", cell, hidden, pass), func(b *testing.B) {
-					r := seq.NewRecurrent[float32](cell, seq.Config{InputSize: in, HiddenSize: hidden}, nn.NewRand(1))
+					r := seq.NewRecurrent[float32](cell, seq.Config{InputSize: in, HiddenSize: hidden, Heads: 4}, nn.NewRand(1))
 					x := nn.MatrixFrom(batch, steps*in, random[float32](batch*steps*in, 2))
 					dy := nn.MatrixFrom(batch, steps*hidden, random[float32](batch*steps*hidden, 3))
 					b.ReportAllocs()

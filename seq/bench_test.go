@@ -11,7 +11,7 @@ import (
 // batch 64, 28 steps of 28 inputs.
 func benchRecurrent[T Float](b *testing.B, cell CellType, hidden int, backward bool) {
 	const batch, steps, in = 64, 28, 28
-	r := NewRecurrent[T](cell, Config{InputSize: in, HiddenSize: hidden}, nn.NewRand(1))
+	r := NewRecurrent[T](cell, Config{InputSize: in, HiddenSize: hidden, Heads: 4}, nn.NewRand(1))
 	x := nn.NewMatrix[T](batch, steps*in)
 	nn.Uniform(nn.NewRand(2), x.Data, 1)
 	dy := nn.NewMatrix[T](batch, steps*hidden)
@@ -27,10 +27,15 @@ func benchRecurrent[T Float](b *testing.B, cell CellType, hidden int, backward b
 }
 
 // BenchmarkRecurrent measures RNN, LSTM and GRU at the lecture's shape
-// (batch 64, 28×28) with hidden 128 and 512, forward alone and forward+backward.
+// (batch 64, 28×28) with hidden 128 and 512, and sLSTM and mLSTM (4 heads)
+// with hidden 128, forward alone and forward+backward.
 func BenchmarkRecurrent(b *testing.B) {
-	for _, cell := range []CellType{LSTM, GRU, RNNTanh} {
-		for _, hidden := range []int{128, 512} {
+	for _, cell := range []CellType{LSTM, GRU, RNNTanh, SLSTMCell, MLSTMCell} {
+		sizes := []int{128, 512}
+		if cell.xlstm() {
+			sizes = sizes[:1]
+		}
+		for _, hidden := range sizes {
 			for _, backward := range []bool{false, true} {
 				pass := "forward"
 				if backward {

@@ -65,6 +65,7 @@ type MLSTM[T Float] struct {
 	steps   int
 	h, dx   nn.Matrix[T]
 	dproj   nn.Matrix[T]
+	work    []*mlstmHead[T] // a head workspace per goroutine
 }
 
 // NewMLSTM returns an mLSTM layer of the given sizes (hidden divisible by
@@ -149,12 +150,18 @@ func (l *MLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 func (l *MLSTM[T]) eachSequence(b int, fn func(hd *mlstmHead[T], i int)) {
 	d := l.HiddenSize / l.Heads
 	blocks := splitRange(b, min(runtime.GOMAXPROCS(0), b/4))
+	if len(l.work) > 0 && l.work[0].S != l.steps {
+		l.work = l.work[:0] // sized for another number of steps
+	}
+	for len(l.work) < len(blocks) {
+		l.work = append(l.work, newMLSTMHead[T](l.steps, d))
+	}
 	var wg sync.WaitGroup
-	for _, c := range blocks {
+	for n, c := range blocks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hd := newMLSTMHead[T](l.steps, d)
+			hd := l.work[n]
 			for i := c.b0; i < c.b0+c.size; i++ {
 				fn(hd, i)
 			}

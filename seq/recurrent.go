@@ -296,7 +296,10 @@ func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
 // (batch, steps·directions·HiddenSize), batch-first.
 func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) (y *nn.Matrix[T]) {
 	if r.Cell.xlstm() {
-		return r.forwardXLSTM(x, train)
+		// Their products are small (per head and step, or per sequence):
+		// OpenBLAS's threads cost more than they give.
+		blas.RunSingleThreaded(func() { y = r.forwardXLSTM(x, train) })
+		return y
 	}
 	r.chunks = r.split(x.Rows)
 	r.run(func() { y = r.forward(x, train) })
@@ -376,7 +379,8 @@ func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows int) {
 // many-to-one head): the outputs then count as having zero gradient.
 func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) (dx *nn.Matrix[T]) {
 	if r.Cell.xlstm() {
-		return r.backwardXLSTM(dy)
+		blas.RunSingleThreaded(func() { dx = r.backwardXLSTM(dy) })
+		return dx
 	}
 	r.run(func() { dx = r.backward(dy) })
 	return dx

@@ -137,13 +137,18 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 			for j := 0; j < H; j++ {
 				iT, fT, zT, oT := float64(r[j]), float64(r[H+j]), float64(r[2*H+j]), float64(r[3*H+j])
 				logF := logSigmoid(fT)
-				var cPrev, nPrev, mPrev float64
-				mNew := iT
+				// m' is the larger of log f + m and ĩ, so one of i, f is e⁰ = 1.
+				mNew, ig, fg := iT, 1.0, 0.0
+				var cPrev, nPrev float64
 				if t > 0 {
-					cPrev, nPrev, mPrev = float64(c.Row(i)[o-H+j]), float64(n.Row(i)[o-H+j]), float64(m.Row(i)[o-H+j])
-					mNew = math.Max(logF+mPrev, iT)
+					mPrev := float64(m.Row(i)[o-H+j])
+					cPrev, nPrev = float64(c.Row(i)[o-H+j]), float64(n.Row(i)[o-H+j])
+					if a := logF + mPrev; a > iT {
+						mNew, ig, fg = a, math.Exp(iT-a), 1
+					} else {
+						fg = math.Exp(a - iT)
+					}
 				}
-				ig, fg := math.Exp(iT-mNew), math.Exp(logF+mPrev-mNew)
 				z, og := math.Tanh(zT), 1/(1+math.Exp(-oT))
 				cNew := fg*cPrev + ig*z
 				nNew := fg*nPrev + ig
