@@ -24,12 +24,25 @@
 //
 // # xLSTM
 //
-// SLSTM is the sLSTM cell layer of xLSTM (Beck et al. 2024): exponential
-// input gating with a normaliser and a stabiliser state, heads with
-// block-diagonal recurrent weights, full backpropagation through time and
-// variable lengths, checked against the same equations in PyTorch. It is a
-// layer of its own for now: the Classifier, the Regressor and the command's
-// --cell do not take it yet, and mLSTM is still to come.
+// SLSTM and MLSTM are the two cells of xLSTM (Beck et al. 2024, "xLSTM:
+// Extended Long Short-Term Memory"): the sLSTM with exponential input
+// gating, a normaliser and a stabiliser state and heads with block-diagonal
+// recurrent weights; the mLSTM with a matrix memory per head, written with
+// value–key outer products and read with a query, which has no recurrence
+// through h and is computed for a whole sequence at once (its parallel
+// form; Step gives the recurrent form). Both have full backpropagation
+// through time and variable lengths and are checked against the same
+// equations written in PyTorch (the testdata/make_*lstm_fixture.py
+// scripts, after NX-AI's reference implementation). As cells of a
+// Recurrent (SLSTMCell, MLSTMCell, with Config.Heads) they stack, take
+// dropout between layers and serve the Classifier, the Regressor and the
+// command's --cell slstm|mlstm.
+//
+// physml has the cell layers. The rest of the paper's residual blocks — the
+// causal convolution before the gates, the group (multi-head layer) norm,
+// the gated up- and down-projections, the skip connection — and NX-AI's
+// choices inside its mLSTM block (gates computed from [q, k, v], the layer
+// norm in place of the output gate) are not included.
 //
 // # Layout
 //

@@ -52,3 +52,36 @@ func ExampleLoadClassifier() {
 	// GRU 3 16 2 4
 	// gru run 7
 }
+
+// xLSTM's cells in the lecture's classifier: an mLSTM with 4 heads (a 32×32
+// memory each) reads the 28 rows of an image.
+func ExampleNewClassifier_mLSTM() {
+	model := seq.NewClassifier[float32](seq.MLSTMCell, seq.Config{InputSize: 28, HiddenSize: 128, Heads: 4}, 10, nn.NewRand(1))
+	fmt.Println(model.RNN)
+	for _, p := range model.Params() {
+		fmt.Println(p.Name, p.Shape)
+	}
+	// Output:
+	// mLSTM(28, 128, num_layers=1, num_heads=4, dropout=0)
+	// mlstm.weight_ih_l0 [520 28]
+	// mlstm.bias_l0 [520]
+	// fc.weight [10 128]
+	// fc.bias [10]
+}
+
+// The recurrent form of the mLSTM, one step at a time — for generation or
+// streaming — gives what the parallel form gives for the whole sequence.
+func ExampleMLSTM_Step() {
+	layer := seq.NewMLSTM[float64](2, 4, 2, nn.NewRand(1))
+	x := nn.MatrixFrom(1, 3*2, []float64{0.5, -1, 1, 0.25, -0.5, 2}) // one sequence of 3 steps
+	whole := layer.Forward(x, false)
+	state := layer.NewState(1)
+	for t := 0; t < 3; t++ {
+		h := layer.Step(nn.MatrixFrom(1, 2, x.Data[2*t:2*t+2]), state)
+		fmt.Printf("step %d: %.6f (parallel form: %.6f)\n", t, h.Data[0], whole.Data[4*t])
+	}
+	// Output:
+	// step 0: 0.030036 (parallel form: 0.030036)
+	// step 1: 0.186920 (parallel form: 0.186920)
+	// step 2: 0.166143 (parallel form: 0.166143)
+}
