@@ -124,6 +124,23 @@ func (a *Activation[T]) Backward(dy *Matrix[T]) *Matrix[T] {
 // Params returns nil: activations have no parameters.
 func (a *Activation[T]) Params() []Param[T] { return nil }
 
+// Kind returns the non-linearity's name — "identity", "relu", "leakyrelu",
+// "sigmoid" or "tanh" — and LeakyReLU's slope (0 for the others), for
+// exporters.
+func (a *Activation[T]) Kind() (name string, slope float64) {
+	switch a.kind {
+	case reluKind:
+		return "relu", 0
+	case leakyReLUKind:
+		return "leakyrelu", float64(a.slope)
+	case sigmoidKind:
+		return "sigmoid", 0
+	case tanhKind:
+		return "tanh", 0
+	}
+	return "identity", 0
+}
+
 // String names the activation as PyTorch prints it.
 func (a *Activation[T]) String() string {
 	switch a.kind {
