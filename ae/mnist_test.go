@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/nn"
 )
 
 func mnistImages(t *testing.T) (train, test *dataset.Images) {
 	t.Helper()
-	dir, err := dataset.MNISTDir()
+	dir, err := mnistdir.Find()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )
@@ -96,7 +97,7 @@ func BenchmarkRecurrent(b *testing.B) {
 }
 
 func mnist(b *testing.B) (train, test *dataset.Images) {
-	dir, err := dataset.MNISTDir()
+	dir, err := mnistdir.Find()
 	if err != nil {
 		b.Fatal(err)
 	}

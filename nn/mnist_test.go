@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/mnistdir"
 )
 
 // mnistSlice returns the first n training and m test images of MNIST,
 // scaled to [0, 1].
 func mnistSlice[T Float](t testing.TB, n, m int) (train, test Dataset[T]) {
 	t.Helper()
-	dir, err := dataset.MNISTDir()
+	dir, err := mnistdir.Find()
 	if err != nil {
 		t.Fatal(err)
 	}

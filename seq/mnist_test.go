@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/nn"
 )
 
@@ -14,7 +15,7 @@ func TestLSTMReadsMNISTRowByRow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training run; skipped with -short")
 	}
-	dir, err := dataset.MNISTDir()
+	dir, err := mnistdir.Find()
 	if err != nil {
 		t.Fatal(err)
 	}

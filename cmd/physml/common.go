@@ -22,6 +22,7 @@ import (
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/nn"
 )
 
@@ -161,12 +162,12 @@ func interruptible(stderr io.Writer) (context.Context, func()) {
 func (c *common) path(name string) string { return filepath.Join(c.out, name) }
 
 // mnist loads the first trainLimit training and testLimit test images (all
-// when 0) of MNIST from --data (or where MNISTDir finds it), reading no
+// when 0) of MNIST from --data (or where mnistdir.Find finds it), reading no
 // further into the files.
 func (c *common) mnist(trainLimit, testLimit int) (train, test *dataset.Images, err error) {
 	dir := c.data
 	if dir == "" {
-		if dir, err = dataset.MNISTDir(); err != nil {
+		if dir, err = mnistdir.Find(); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
@@ -33,7 +34,7 @@ func TestVAECommand(t *testing.T) {
 	if err := nn.AssignTensors(tensors, v.Params()); err != nil {
 		t.Fatal(err)
 	}
-	mnist, err := dataset.MNISTDir()
+	mnist, err := mnistdir.Find()
 	if err != nil {
 		t.Fatal(err)
 	}
