@@ -1,0 +1,70 @@
+package dataset
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// npyWithHeader returns a version-1 .npy file with the given header text
+// (padded as NumPy pads it) and body.
+func npyWithHeader(header string, body []byte) []byte {
+	h := header + strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
+	out := append([]byte("\x93NUMPY\x01\x00"), byte(len(h)), byte(len(h)>>8))
+	return append(append(out, h...), body...)
+}
+
+// TestNpyHeaderEdges: shapes with every digit, a header that ends where a
+// string should start, an empty string, a backslash at the start of a
+// string, and an array of no elements whose header ends the file.
+func TestNpyHeaderEdges(t *testing.T) {
+	h, err := parseNpyHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (9, 19, 90), }")
+	if err != nil || !slices.Equal(h.shape, []int{9, 19, 90}) {
+		t.Errorf("shape with nines: %v, %v", h.shape, err)
+	}
+	for _, c := range []struct{ header, want string }{
+		{"{'descr':", "want a quoted string"},
+		{"{'descr': ", "want a quoted string"},
+		{"{'descr': '', 'fortran_order': False, 'shape': (1,), }", `dtype "" not supported`},
+		{`{'descr': '\<f8', 'fortran_order': False, 'shape': (1,), }`, "escapes"},
+	} {
+		_, err := ParseNpy(npyWithHeader(c.header, make([]byte, 8)))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("header %q: %v, want an error saying %q", c.header, err, c.want)
+		}
+	}
+	empty, err := EncodeNpy([]int{0, 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := ParseNpy(empty); err != nil || !slices.Equal(a.Shape, []int{0, 3}) || len(a.Data) != 0 {
+		t.Errorf("an array of no elements: %v, %v", a, err)
+	}
+}
+
+// TestLabelsAtTheClassLimit: the label MaxClasses−1 is read, MaxClasses is
+// refused with the range in the message, from CSV and from .npy alike.
+func TestLabelsAtTheClassLimit(t *testing.T) {
+	dir := t.TempDir()
+	x := writeNpy(t, dir, "x.npy", []int{2, 1}, []float64{1, 2})
+	rangeText := fmt.Sprintf("from 0 to %d", MaxClasses-1)
+	for _, top := range []int{MaxClasses - 1, MaxClasses} {
+		labels := writeNpy(t, dir, fmt.Sprintf("y%d.npy", top), []int{2}, []float64{0, float64(top)})
+		csv := filepath.Join(dir, fmt.Sprintf("t%d.csv", top))
+		if err := os.WriteFile(csv, []byte(fmt.Sprintf("a,label\n1,0\n2,%d\n", top)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, files := range []SampleFiles{{X: x, Labels: labels}, {X: csv, LabelColumn: "label"}} {
+			s, err := ReadSamples(files, Limits{})
+			switch {
+			case top < MaxClasses && (err != nil || s.Classes != MaxClasses):
+				t.Errorf("%+v: label %d: %v", files, top, err)
+			case top == MaxClasses && (err == nil || !strings.Contains(err.Error(), rangeText)):
+				t.Errorf("%+v: label %d: %v, want an error saying %q", files, top, err, rangeText)
+			}
+		}
+	}
+}
