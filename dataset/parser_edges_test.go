@@ -68,3 +68,29 @@ func TestLabelsAtTheClassLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVLineEndsAndSeparators: errors name the line whichever line ends
+// the file uses (a "\r\n" or a "\n\n" is not two line ends of data), a
+// missing label column names the number of columns, and a separator
+// outside ASCII is refused from 0x80 on.
+func TestCSVLineEndsAndSeparators(t *testing.T) {
+	for _, end := range []string{"\n", "\r\n", "\r"} {
+		data := strings.Join([]string{"a,b", "1,2", "3,x", ""}, end)
+		_, err := ParseCSV(strings.NewReader(data), CSVOptions{})
+		if err == nil || !strings.Contains(err.Error(), "line 3, column 2") {
+			t.Errorf("line ends %q: %v, want the bad value at line 3", end, err)
+		}
+	}
+	if _, err := ParseCSV(strings.NewReader("a,b\n\n1,2\n3,x\n"), CSVOptions{}); err == nil || !strings.Contains(err.Error(), "line 4, column 2") {
+		t.Errorf("after a blank line: %v, want line 4", err)
+	}
+	if _, err := ParseCSV(strings.NewReader("a,b,c\n1,2,3\n"), CSVOptions{LabelColumn: "y"}); err == nil || !strings.Contains(err.Error(), `"y" not found among 3 columns`) {
+		t.Errorf("missing label column: %v", err)
+	}
+	if _, err := ParseCSV(strings.NewReader("a\u0080b\n"), CSVOptions{Comma: '\u0080'}); err == nil || !strings.Contains(err.Error(), "ASCII") {
+		t.Errorf("separator 0x80: %v", err)
+	}
+	if tab, err := ParseCSV(strings.NewReader("a\x7fb\n1\x7f2\n"), CSVOptions{Comma: '\x7f'}); err != nil || tab.Cols != 2 {
+		t.Errorf("separator 0x7f: %v", err)
+	}
+}
