@@ -48,6 +48,9 @@ type SLSTM[T Float] struct {
 	steps                     int
 	// Backward's workspaces.
 	draw, dhRec, hPrev, dx nn.Matrix[T]
+	// One head's four gate blocks side by side, (rows, 4d): the recurrent
+	// products of a head are one GEMM over its four gates.
+	headGates nn.Matrix[T]
 }
 
 // NewSLSTM returns an sLSTM layer of the given sizes (hidden divisible by
@@ -83,16 +86,33 @@ func (s *SLSTM[T]) length(i int) int {
 }
 
 // addRecurrent adds R h_{t−1} to the pre-activations of step t for the
-// whole batch: per head k and gate g one GEMM (b × d)(d × d)ᵀ, reading the
-// outputs of step t−1 and writing gate g's columns of head k.
+// whole batch: per head k one GEMM (b × d)(4d × d)ᵀ for its four gates,
+// whose columns are then added to the gate blocks of head k.
 func (s *SLSTM[T]) addRecurrent(raw, h *nn.Matrix[T], t int) {
 	H, d := s.HiddenSize, s.HiddenSize/s.Heads
 	b := raw.Rows
+	tmp := nn.Workspace(&s.headGates, b, 4*d)
 	for k := 0; k < s.Heads; k++ {
+		blas.Gemm(blas.NoTrans, blas.Trans, b, 4*d, d, 1, h.Data[(t-1)*H+k*d:], s.steps*H, s.whh.Value[k*4*d*d:], d, 0, tmp.Data, 4*d)
+		for i := 0; i < b; i++ {
+			row := raw.Row(i)[t*4*H:]
+			for g := 0; g < 4; g++ {
+				dst, src := row[g*H+k*d:g*H+k*d+d], tmp.Row(i)[g*d:(g+1)*d]
+				for j, v := range src {
+					dst[j] += v
+				}
+			}
+		}
+	}
+}
+
+// gatherHead copies head k's four gate blocks of the rows of draw (4H
+// columns per step) into dst, (rows, 4d), with step stride 4H.
+func gatherHead[T Float](dst []T, draw []T, rows, H, d, k int) {
+	for r := 0; r < rows; r++ {
+		src := draw[r*4*H:]
 		for g := 0; g < 4; g++ {
-			R := s.whh.Value[(k*4*d+g*d)*d:]
-			blas.Gemm(blas.NoTrans, blas.Trans, b, d, d, 1, h.Data[(t-1)*H+k*d:], s.steps*H, R, d,
-				1, raw.Data[t*4*H+g*H+k*d:], s.steps*4*H)
+			copy(dst[r*4*d+g*d:r*4*d+(g+1)*d], src[g*H+k*d:g*H+k*d+d])
 		}
 	}
 }
@@ -171,8 +191,8 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 //	dĩ = di i,  df̃ = df f (1 − σ(f̃)),  dz̃ = dc' i (1 − tanh² z̃)
 //	dc = dc' f,  dn = dn' f,  dh_prev = Rᵀ [dĩ df̃ dz̃ dõ]
 //
-// The recurrent products of a step are GEMMs over the batch, and the
-// gradient of R is one GEMM per head and gate over all steps.
+// The recurrent products of a step are one GEMM per head over the batch,
+// and the gradient of R one GEMM per head over all steps.
 func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	b, H, d := dy.Rows, s.HiddenSize, s.HiddenSize/s.Heads
 	if b != s.x.Rows || dy.Cols != s.steps*H {
@@ -218,16 +238,14 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		if t == 0 {
 			break
 		}
-		// dh_{t−1} = Rᵀ draw_t, per head: Σ over the gates of (b × d)(d × d).
+		// dh_{t−1} = Rᵀ draw_t, per head one GEMM (b × 4d)(4d × d) over the
+		// head's four gates gathered side by side.
+		tmp := nn.Workspace(&s.headGates, b, 4*d)
 		for k := 0; k < s.Heads; k++ {
-			for gi := 0; gi < 4; gi++ {
-				beta := T(1)
-				if gi == 0 {
-					beta = 0
-				}
-				R := s.whh.Value[(k*4*d+gi*d)*d:]
-				blas.Gemm(blas.NoTrans, blas.NoTrans, b, d, d, 1, draw.Data[o*4+gi*H+k*d:], s.steps*4*H, R, d, beta, dhRec.Data[k*d:], H)
+			for i := 0; i < b; i++ {
+				gatherHead(tmp.Row(i), draw.Row(i)[4*o:], 1, H, d, k)
 			}
+			blas.Gemm(blas.NoTrans, blas.NoTrans, b, d, 4*d, 1, tmp.Data, 4*d, s.whh.Value[k*4*d*d:], d, 0, dhRec.Data[k*d:], H)
 		}
 	}
 	// dR += draw_tᵀ h_{t−1} over every step at once, with h shifted by one
@@ -238,11 +256,11 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		clear(hPrev.Row(i * s.steps))
 		copy(hPrev.Data[(i*s.steps+1)*H:(i+1)*s.steps*H], s.h.Row(i)[:(s.steps-1)*H])
 	}
+	gathered := nn.Workspace(&s.headGates, rows, 4*d)
 	for k := 0; k < s.Heads; k++ {
-		for gi := 0; gi < 4; gi++ {
-			blas.Gemm(blas.Trans, blas.NoTrans, d, d, rows, 1, draw.Data[gi*H+k*d:], 4*H, hPrev.Data[k*d:], H,
-				1, s.whh.Grad[(k*4*d+gi*d)*d:], d)
-		}
+		gatherHead(gathered.Data, draw.Data, rows, H, d, k)
+		blas.Gemm(blas.Trans, blas.NoTrans, 4*d, d, rows, 1, gathered.Data, 4*d, hPrev.Data[k*d:], H,
+			1, s.whh.Grad[k*4*d*d:], d)
 	}
 	// The input side of every step at once.
 	for r := 0; r < len(draw.Data); r += 4 * H {
