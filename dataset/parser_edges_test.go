@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,5 +107,31 @@ func TestSignalsSizeLimits(t *testing.T) {
 		if (err == nil) != c.ok || (c.ok && (s.N != c.n || s.Steps != c.steps)) {
 			t.Errorf("Signals(%d, %d): %v", c.n, c.steps, err)
 		}
+	}
+}
+
+// TestNpyLargeAndOverflowingShapes: an array of more elements than one
+// read chunk (2¹⁶) decodes whole from a file and from a stream of unknown
+// size; a shape whose element count overflows is refused as such, not as a
+// truncated file.
+func TestNpyLargeAndOverflowingShapes(t *testing.T) {
+	const n = 1<<16 + 4464 // 70000: 14000 rows of 5
+	data := make([]float64, n)
+	for i := range data {
+		data[i] = float64(i%977) - 300
+	}
+	b, err := EncodeNpy([]int{n / 5, 5}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int64{int64(len(b)), -1} {
+		a, err := DecodeNpy(bytes.NewReader(b), size, Limits{})
+		if err != nil || !slices.Equal(a.Data, data) {
+			t.Errorf("%d elements, size %d: %v", n, size, err)
+		}
+	}
+	huge := npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (2147483648, 2147483648, 4), }", make([]byte, 64))
+	if _, err := ParseNpy(huge); err == nil || !strings.Contains(err.Error(), "too many elements") {
+		t.Errorf("an overflowing shape: %v", err)
 	}
 }
