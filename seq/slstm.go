@@ -28,7 +28,9 @@ import (
 //
 // SLSTM implements nn.Layer on batch-first sequences, (batch, steps·In) to
 // (batch, steps·H), and takes per-sequence lengths (padded steps keep the
-// state, output zero and receive no gradient). Its parameters are
+// state, output zero and receive no gradient). The states (h, c, n, m) go
+// in with SetInitialState and come out with FinalState, and
+// InitialStateGrad gives the gradients with respect to the initial state. Its parameters are
 // "weight_ih" (4H × In), "bias" (4H) and "weight_hh" (heads × 4d × d, d =
 // H/heads).
 //
@@ -42,6 +44,9 @@ type SLSTM[T Float] struct {
 
 	wih, bias, whh nn.Param[T]
 	lengths        []int
+	init           *SLSTMState[T] // the state the next Forward starts from; nil: zero
+	used           *SLSTMState[T] // the one the last Forward started from
+	dinit          SLSTMState[T]  // InitialStateGrad's
 
 	// Saved by Forward for Backward, (batch, steps·X) each.
 	x, raw, gates, c, n, m, h nn.Matrix[T]
@@ -78,6 +83,42 @@ func (s *SLSTM[T]) Params() []nn.Param[T] { return []nn.Param[T]{s.wih, s.bias, 
 // (nil: all steps valid).
 func (s *SLSTM[T]) SetLengths(lengths []int) { s.lengths = lengths }
 
+// SLSTMState is the state of an sLSTM layer for a batch of sequences, each
+// (batch, H): the hidden state H, the cell C, the normaliser N and the
+// stabiliser M.
+type SLSTMState[T Float] struct{ H, C, N, M *nn.Matrix[T] }
+
+// SetInitialState sets the state the next Forward starts from (nil: the
+// zero state, where the first step takes m' = ĩ), for streaming a long
+// sequence in pieces: FinalState of one piece starts the next.
+func (s *SLSTM[T]) SetInitialState(st *SLSTMState[T]) { s.init = st }
+
+// FinalState returns the state after each sequence's last valid step of
+// the last Forward, in new matrices.
+func (s *SLSTM[T]) FinalState() *SLSTMState[T] {
+	b, H := s.h.Rows, s.HiddenSize
+	st := &SLSTMState[T]{H: nn.NewMatrix[T](b, H), C: nn.NewMatrix[T](b, H), N: nn.NewMatrix[T](b, H), M: nn.NewMatrix[T](b, H)}
+	for i := 0; i < b; i++ {
+		o := (s.length(i) - 1) * H
+		copy(st.H.Row(i), s.h.Row(i)[o:o+H])
+		copy(st.C.Row(i), s.c.Row(i)[o:o+H])
+		copy(st.N.Row(i), s.n.Row(i)[o:o+H])
+		copy(st.M.Row(i), s.m.Row(i)[o:o+H])
+	}
+	return st
+}
+
+// InitialStateGrad returns the gradients of the last Backward with respect
+// to the initial state set for its Forward (nil without one). The state is
+// stabilised — the true cell and normaliser are C·e^M and N·e^M — so the
+// stabiliser has the gradient dC·C + dN·N.
+func (s *SLSTM[T]) InitialStateGrad() *SLSTMState[T] {
+	if s.used == nil {
+		return nil
+	}
+	return &s.dinit
+}
+
 func (s *SLSTM[T]) length(i int) int {
 	if s.lengths == nil {
 		return s.steps
@@ -85,15 +126,16 @@ func (s *SLSTM[T]) length(i int) int {
 	return s.lengths[i]
 }
 
-// addRecurrent adds R h_{t−1} to the pre-activations of step t for the
-// whole batch: per head k one GEMM (b × d)(4d × d)ᵀ for its four gates,
-// whose columns are then added to the gate blocks of head k.
-func (s *SLSTM[T]) addRecurrent(raw, h *nn.Matrix[T], t int) {
+// addRecurrent adds R h to the pre-activations of step t for the whole
+// batch, h the rows of hPrev (row stride ldh): per head k one GEMM
+// (b × d)(4d × d)ᵀ for its four gates, whose columns are then added to the
+// gate blocks of head k.
+func (s *SLSTM[T]) addRecurrent(raw *nn.Matrix[T], hPrev []T, ldh, t int) {
 	H, d := s.HiddenSize, s.HiddenSize/s.Heads
 	b := raw.Rows
 	tmp := nn.Workspace(&s.headGates, b, 4*d)
 	for k := 0; k < s.Heads; k++ {
-		blas.Gemm(blas.NoTrans, blas.Trans, b, 4*d, d, 1, h.Data[(t-1)*H+k*d:], s.steps*H, s.whh.Value[k*4*d*d:], d, 0, tmp.Data, 4*d)
+		blas.Gemm(blas.NoTrans, blas.Trans, b, 4*d, d, 1, hPrev[k*d:], ldh, s.whh.Value[k*4*d*d:], d, 0, tmp.Data, 4*d)
 		for i := 0; i < b; i++ {
 			row := raw.Row(i)[t*4*H:]
 			for g := 0; g < 4; g++ {
@@ -126,6 +168,14 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	b, H := x.Rows, s.HiddenSize
 	s.steps = x.Cols / s.InputSize
 	checkLengths("sLSTM", s.lengths, b, s.steps)
+	s.used, s.init = s.init, nil
+	if st := s.used; st != nil {
+		for _, m := range []*nn.Matrix[T]{st.H, st.C, st.N, st.M} {
+			if m == nil || m.Rows != b || m.Cols != H {
+				panic(fmt.Sprintf("seq: sLSTM initial state: want four %d×%d matrices (H, C, N, M)", b, H))
+			}
+		}
+	}
 	T4 := s.steps * 4 * H
 	copy(nn.Workspace(&s.x, b, x.Cols).Data, x.Data)
 	raw := nn.Workspace(&s.raw, b, T4)
@@ -139,8 +189,11 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 		}
 	}
 	for t := 0; t < s.steps; t++ {
-		if t > 0 {
-			s.addRecurrent(raw, h, t)
+		switch {
+		case t > 0:
+			s.addRecurrent(raw, h.Data[(t-1)*H:], s.steps*H, t)
+		case s.used != nil:
+			s.addRecurrent(raw, s.used.H.Data, H, t)
 		}
 		o := t * H
 		for i := 0; i < b; i++ {
@@ -159,10 +212,8 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 				logF := logSigmoid(fT)
 				// m' is the larger of log f + m and ĩ, so one of i, f is e⁰ = 1.
 				mNew, ig, fg := iT, 1.0, 0.0
-				var cPrev, nPrev float64
-				if t > 0 {
-					mPrev := float64(m.Row(i)[o-H+j])
-					cPrev, nPrev = float64(c.Row(i)[o-H+j]), float64(n.Row(i)[o-H+j])
+				cPrev, nPrev, mPrev, ok := s.previous(i, j, t)
+				if ok {
 					if a := logF + mPrev; a > iT {
 						mNew, ig, fg = a, math.Exp(iT-a), 1
 					} else {
@@ -179,6 +230,20 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 		}
 	}
 	return h
+}
+
+// previous returns the cell, normaliser and stabiliser that enter step t of
+// sequence i at unit j, and false at the first step from the zero state.
+func (s *SLSTM[T]) previous(i, j, t int) (c, n, m float64, ok bool) {
+	H := s.HiddenSize
+	if t > 0 {
+		o := (t-1)*H + j
+		return float64(s.c.Row(i)[o]), float64(s.n.Row(i)[o]), float64(s.m.Row(i)[o]), true
+	}
+	if st := s.used; st != nil {
+		return float64(st.C.At(i, j)), float64(st.N.At(i, j)), float64(st.M.At(i, j)), true
+	}
+	return 0, 0, 0, false
 }
 
 // Backward takes the gradient of the hidden states dy (batch, steps·H),
@@ -217,10 +282,7 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			for j := 0; j < H; j++ {
 				ig, fg, z, og := float64(g[j]), float64(g[H+j]), float64(g[2*H+j]), float64(g[3*H+j])
 				cj, nj := float64(ct[j]), float64(nt[j])
-				var cPrev, nPrev float64
-				if t > 0 {
-					cPrev, nPrev = float64(s.c.Row(i)[o-H+j]), float64(s.n.Row(i)[o-H+j])
-				}
+				cPrev, nPrev, _, _ := s.previous(i, j, t)
 				dhj := float64(dy.Row(i)[o+j]) + float64(dhRec.Row(i)[j])
 				dr[3*H+j] = T(dhj * cj / nj * og * (1 - og))
 				dci[j] += dhj * og / nj
@@ -235,7 +297,7 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 				dni[j] *= fg
 			}
 		}
-		if t == 0 {
+		if t == 0 && s.used == nil {
 			break
 		}
 		// dh_{t−1} = Rᵀ draw_t, per head one GEMM (b × 4d)(4d × d) over the
@@ -248,12 +310,25 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			blas.Gemm(blas.NoTrans, blas.NoTrans, b, d, 4*d, 1, tmp.Data, 4*d, s.whh.Value[k*4*d*d:], d, 0, dhRec.Data[k*d:], H)
 		}
 	}
+	if st := s.used; st != nil { // the initial state's gradients
+		d := &s.dinit
+		d.H, d.C, d.N, d.M = nn.Workspace(d.H, b, H), nn.Workspace(d.C, b, H), nn.Workspace(d.N, b, H), nn.Workspace(d.M, b, H)
+		copy(d.H.Data, dhRec.Data)
+		for k := range d.C.Data {
+			d.C.Data[k], d.N.Data[k] = T(dc[k]), T(dn[k])
+			d.M.Data[k] = T(dc[k]*float64(st.C.Data[k]) + dn[k]*float64(st.N.Data[k]))
+		}
+	}
 	// dR += draw_tᵀ h_{t−1} over every step at once, with h shifted by one
-	// step (zero before the first).
+	// step (the initial state, or zero, before the first).
 	rows := b * s.steps
 	hPrev := nn.Workspace(&s.hPrev, rows, H)
 	for i := 0; i < b; i++ {
-		clear(hPrev.Row(i * s.steps))
+		if s.used != nil {
+			copy(hPrev.Row(i*s.steps), s.used.H.Row(i))
+		} else {
+			clear(hPrev.Row(i * s.steps))
+		}
 		copy(hPrev.Data[(i*s.steps+1)*H:(i+1)*s.steps*H], s.h.Row(i)[:(s.steps-1)*H])
 	}
 	gathered := nn.Workspace(&s.headGates, rows, 4*d)
