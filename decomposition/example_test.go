@@ -78,3 +78,39 @@ func ExamplePCA() {
 	// first component [0.29 0.96]
 	// explained variance ratio [0.992 0.008]
 }
+
+// PCA of data that does not fit in memory at once: IncrementalPCA takes it
+// in blocks (or merges fits made apart) and gives the batch PCA's result.
+func ExampleIncrementalPCA() {
+	X := lectureData(10000)
+	var inc decomposition.IncrementalPCA
+	inc.Options.NComponents = 1
+	for from := 0; from < 10000; from += 2500 {
+		if err := inc.PartialFit(X.Slice(from, from+2500, 0, 2)); err != nil {
+			panic(err)
+		}
+	}
+	pca, err := inc.PCA()
+	if err != nil {
+		panic(err)
+	}
+	batch := decomposition.PCA{NComponents: 1}
+	if err := batch.Fit(X); err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d samples; first component %.4f, batch PCA's %.4f\n", inc.NSamples(), pca.Components.RawRowView(0), batch.Components.RawRowView(0))
+	// Output: 10000 samples; first component [0.2903 0.9569], batch PCA's [0.2903 0.9569]
+}
+
+// The principal angles between two subspaces (given by the rows of A and
+// B): 0 for a shared direction, π/2 for orthogonal ones.
+func ExamplePrincipalAngles() {
+	A := mat.NewDense(2, 3, []float64{1, 0, 0, 0, 1, 0}) // the x–y plane
+	B := mat.NewDense(2, 3, []float64{1, 1, 0, 0, 0, 1}) // the diagonal of x–y, and z
+	angles, err := decomposition.PrincipalAngles(A, B)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%.4f\n", angles)
+	// Output: [0.0000 1.5708]
+}
