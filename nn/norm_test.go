@@ -113,9 +113,9 @@ func TestBatchNorm1dMatchesPyTorch(t *testing.T) {
 		dx := b.Backward(MatrixFrom(s.Rows, 3, s.W))
 		numcheck.CloseRel(t, "∂/∂weight", b.Weight.Grad, s.GradWeight, 1e-14, 1e-3) // measured ≤ 4.1e-16
 		numcheck.CloseRel(t, "∂/∂bias", b.Bias.Grad, s.GradBias, 1e-14, 1e-3)
-		numcheck.CloseRel(t, "∂/∂x", dx.Data, s.GradX, 1e-13, 1e-3) // measured ≤ 4.4e-15
+		numcheck.CloseRel(t, "∂/∂x", dx.Data, s.GradX, 1e-13, 1e-3)                           // measured ≤ 4.4e-15
 		numcheck.CloseRel(t, "running_mean", b.RunningMean.Value, s.RunningMean, 1e-14, 1e-3) // measured 0
-		numcheck.CloseRel(t, "running_var", b.RunningVar.Value, s.RunningVar, 1e-14, 1e-3) // measured ≤ 1.9e-16
+		numcheck.CloseRel(t, "running_var", b.RunningVar.Value, s.RunningVar, 1e-14, 1e-3)    // measured ≤ 1.9e-16
 		if int(b.NumBatchesTracked.Value[0]) != s.NumBatchesTracked {
 			t.Errorf("step %d: num_batches_tracked %v, want %d", k, b.NumBatchesTracked.Value[0], s.NumBatchesTracked)
 		}
