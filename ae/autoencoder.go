@@ -107,6 +107,11 @@ type Config struct {
 	TiedWeights bool
 	// Sparsity is the weight λ of the L1 penalty λ·Σ_j |h_j| on the code.
 	Sparsity float64
+	// BatchNorm puts an nn.BatchNorm1d between every hidden Dense layer and
+	// its activation, in encoder and decoder (not at the code, not at the
+	// output) — the lecture's exercise. Its running statistics are saved
+	// with the model.
+	BatchNorm bool
 }
 
 // Validate reports a configuration that cannot work.
@@ -168,6 +173,8 @@ func New[T Float](cfg Config, rng *rand.Rand) (*Autoencoder[T], error) {
 		act := cfg.Hidden
 		if i == n-1 {
 			act = cfg.Code
+		} else if cfg.BatchNorm {
+			enc.Layers = append(enc.Layers, nn.NewBatchNorm1d[T](cfg.Layers[i+1]))
 		}
 		enc.Layers = append(enc.Layers, newActivation[T](act))
 	}
@@ -182,6 +189,8 @@ func New[T Float](cfg Config, rng *rand.Rand) (*Autoencoder[T], error) {
 		act := cfg.Hidden
 		if i == 0 {
 			act = cfg.Output
+		} else if cfg.BatchNorm {
+			dec.Layers = append(dec.Layers, nn.NewBatchNorm1d[T](out))
 		}
 		dec.Layers = append(dec.Layers, newActivation[T](act))
 	}
@@ -201,7 +210,7 @@ func (a *Autoencoder[T]) Clone() *Autoencoder[T] {
 		panic("ae: Clone: " + err.Error()) // a's configuration was valid
 	}
 	out.InputGradient(!a.Encoder.Layers[0].(*nn.Dense[T]).SkipInputGrad)
-	nn.CopyParamValues(out.Params(), a.Params())
+	nn.CopyParamValues(nn.StateDict[T](out), nn.StateDict[T](a))
 	return out
 }
 
@@ -246,6 +255,12 @@ func (a *Autoencoder[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		dcode = d
 	}
 	return a.Encoder.Backward(dcode)
+}
+
+// Buffers returns the running statistics of the BatchNorm1d layers, named
+// as Params are ("encoder.1.running_mean", …); none without BatchNorm.
+func (a *Autoencoder[T]) Buffers() []nn.Param[T] {
+	return append(nn.Prefixed("encoder", a.Encoder.Buffers()), nn.Prefixed("decoder", a.Decoder.Buffers())...)
 }
 
 // Penalty returns the sparsity penalty λ·Σ|h|/batch of the last Forward.
@@ -344,6 +359,9 @@ func (a *Autoencoder[T]) String() string {
 	}
 	for i := len(a.Layers) - 2; i >= 0; i-- {
 		s += "-" + strconv.Itoa(a.Layers[i])
+	}
+	if a.BatchNorm {
+		s += ", batchnorm"
 	}
 	return fmt.Sprintf("%s, hidden %v, output %v, loss %v, tied %t)", s, a.Hidden, a.Output, a.Loss, a.TiedWeights)
 }

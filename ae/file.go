@@ -18,17 +18,22 @@ func (a *Autoencoder[T]) Metadata() map[string]string {
 		}
 		layers += strconv.Itoa(n)
 	}
-	return map[string]string{
+	meta := map[string]string{
 		"physml.model": "autoencoder", "physml.layers": layers, "physml.hidden": a.Hidden.String(), "physml.code": a.Code.String(),
 		"physml.output": a.Output.String(), "physml.loss": a.Loss.String(), "physml.tied": strconv.FormatBool(a.TiedWeights),
 		"physml.sparsity": strconv.FormatFloat(a.Sparsity, 'g', -1, 64), "physml.dtype": fmt.Sprintf("%T", T(0)),
 	}
+	if a.BatchNorm {
+		meta["physml.batchnorm"] = "true"
+	}
+	return meta
 }
 
-// EncodeFile returns a as a safetensors file: its weights under PyTorch's
-// names and its architecture, with the caller's extra metadata beside it.
+// EncodeFile returns a as a safetensors file: its state_dict (weights and
+// the BatchNorm1d buffers) under PyTorch's names and its architecture, with
+// the caller's extra metadata beside it.
 func (a *Autoencoder[T]) EncodeFile(extra map[string]string) ([]byte, error) {
-	return nn.EncodeModel(a.Params(), a.Metadata(), extra)
+	return nn.EncodeModel(nn.StateDict[T](a), a.Metadata(), extra)
 }
 
 // Save writes EncodeFile's file to path atomically.
@@ -75,6 +80,9 @@ func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Aut
 	if cfg.TiedWeights, err = nn.MetadataBool(meta, "physml.tied", false); err != nil {
 		return nil, err
 	}
+	if cfg.BatchNorm, err = nn.MetadataBool(meta, "physml.batchnorm", false); err != nil {
+		return nil, err
+	}
 	if s, ok := meta["physml.sparsity"]; ok {
 		if cfg.Sparsity, err = strconv.ParseFloat(s, 64); err != nil || !(cfg.Sparsity >= 0) || math.IsInf(cfg.Sparsity, 0) {
 			return nil, fmt.Errorf("metadata physml.sparsity = %q: want a finite weight ≥ 0", s)
@@ -87,6 +95,9 @@ func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Aut
 		if !cfg.TiedWeights {
 			described += in * out
 		}
+		if cfg.BatchNorm && i+2 < len(cfg.Layers) { // a hidden size: one BatchNorm1d in each half
+			described += 2 * (4*out + 1)
+		}
 	}
 	if err := nn.CheckParamCount(tensors, described); err != nil {
 		return nil, err
@@ -95,7 +106,7 @@ func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Aut
 	if err != nil {
 		return nil, err
 	}
-	if err := nn.AssignTensors(tensors, a.Params()); err != nil {
+	if err := nn.AssignTensors(tensors, nn.StateDict[T](a)); err != nil {
 		return nil, err
 	}
 	return a, nil

@@ -113,6 +113,8 @@ func layers[T nn.Float](g *graph, x string, ls []nn.Layer[T], tied func(nn.Layer
 				x = g.one("Tanh", []string{x})
 			}
 		case *nn.Dropout[T]: // the identity at inference
+		case *nn.BatchNorm1d[T], *nn.LayerNorm[T]:
+			return "", fmt.Errorf("onnx: %v has no export yet", l)
 		default:
 			if tied == nil {
 				return "", fmt.Errorf("onnx: cannot export a %T layer", l)

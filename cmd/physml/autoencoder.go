@@ -24,6 +24,7 @@ type aeOptions struct {
 	loss         string
 	denoise      string
 	tied         bool
+	batchNorm    bool
 	sparsity     float64
 	epochs       int
 	batch        int
@@ -67,6 +68,7 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.loss, "loss", "bce", "reconstruction loss: bce (needs --output sigmoid and inputs in [0, 1]) or mse")
 	fs.StringVar(&o.denoise, "denoise", "", "train as a denoising autoencoder: gauss:STD or mask:P")
 	fs.BoolVar(&o.tied, "tied", false, "tie the decoder weights to the encoder's transposes")
+	fs.BoolVar(&o.batchNorm, "batchnorm", false, "batch normalisation between each hidden layer and its activation")
 	fs.Float64Var(&o.sparsity, "sparsity", 0, "weight of an L1 penalty on the code")
 	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
 	fs.IntVar(&o.batch, "batch", 128, "batch size")
@@ -140,7 +142,7 @@ func (o *aeOptions) config(p int) (ae.Config, error) {
 	if cfg.Loss, err = ae.ParseLoss(o.loss); err != nil {
 		return cfg, fmt.Errorf("--loss: %v", err)
 	}
-	cfg.TiedWeights, cfg.Sparsity = o.tied, o.sparsity
+	cfg.TiedWeights, cfg.Sparsity, cfg.BatchNorm = o.tied, o.sparsity, o.batchNorm
 	if _, _, err := parseNoise(o.denoise); err != nil {
 		return cfg, err
 	}
