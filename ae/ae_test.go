@@ -138,7 +138,7 @@ func TestDenoisingCorruptsInputsOnlyAndAfresh(t *testing.T) {
 		rec := &recorder{Activation: *nn.Identity[float64]()}
 		lin := nn.NewSequential[float64](rec, nn.NewDense[float64](3, 3, nn.NewRand(1)))
 		opt := nn.NewSGD(lin.Params(), nn.SGDConfig{LR: 1e-3})
-		_, err := nn.Fit(context.Background(), nn.Layer[float64](lin), targetCheck{t, clean}, opt, nn.Dataset[float64]{X: x, Y: x},
+		_, err := nn.Fit(context.Background(), lin, targetCheck{t, clean}, opt, nn.Dataset[float64]{X: x, Y: x},
 			nn.FitConfig[float64]{Epochs: 2, BatchSize: 8, NoShuffle: true, Corrupt: corrupt})
 		if err != nil {
 			t.Fatal(err)

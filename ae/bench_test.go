@@ -24,7 +24,7 @@ func BenchmarkLectureAutoencoderEpoch(b *testing.B) {
 	cfg := nn.FitConfig[float32]{Epochs: 1, BatchSize: 128}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), nn.Optimizer[float32](opt), nn.Dataset[float32]{X: x, Y: x}, cfg); err != nil {
+		if _, err := nn.Fit(context.Background(), a, a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x}, cfg); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -43,7 +43,7 @@ func CompareLinearWithPCA[T Float](ctx context.Context, a *Autoencoder[T], x *nn
 		return res, fmt.Errorf("ae: %v is not a linear autoencoder", a)
 	}
 	k := a.Layers[1]
-	hist, err := nn.Fit(ctx, nn.Layer[T](a), a.TrainingLoss(), opt, nn.Dataset[T]{X: x, Y: x}, cfg)
+	hist, err := nn.Fit(ctx, a, a.TrainingLoss(), opt, nn.Dataset[T]{X: x, Y: x}, cfg)
 	res.History = hist
 	if err != nil {
 		return res, err

@@ -35,8 +35,8 @@ func lowRank(n, p int, seed uint64) *nn.Matrix[float64] {
 func TestLinearAutoencoderLearnsThePCASubspace(t *testing.T) {
 	x := lowRank(400, 6, 3)
 	a := NewLinear[float64](6, 2, 1)
-	opt := nn.NewAdam(nn.Layer[float64](a).Params(), nn.AdamConfig{LR: 0.03})
-	res, err := CompareLinearWithPCA(context.Background(), a, x, nn.Optimizer[float64](opt), nn.FitConfig[float64]{Epochs: 3000, BatchSize: 400, Seed: 1})
+	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 0.03})
+	res, err := CompareLinearWithPCA(context.Background(), a, x, opt, nn.FitConfig[float64]{Epochs: 3000, BatchSize: 400, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +51,11 @@ func TestLinearAutoencoderLearnsThePCASubspace(t *testing.T) {
 	if !(res.PCAMSE > 0 && math.Abs(res.AutoencoderMSE-res.PCAMSE) <= 1e-2*res.PCAMSE) { // measured 1.4e-3 above
 		t.Errorf("reconstruction MSE: autoencoder %g, PCA %g", res.AutoencoderMSE, res.PCAMSE)
 	}
-	if _, err := CompareLinearWithPCA(context.Background(), NewLinear[float64](6, 3, 1), x, nn.Optimizer[float64](opt), nn.FitConfig[float64]{Epochs: 1}); err != nil {
+	if _, err := CompareLinearWithPCA(context.Background(), NewLinear[float64](6, 3, 1), x, opt, nn.FitConfig[float64]{Epochs: 1}); err != nil {
 		t.Errorf("a fresh linear autoencoder: %v", err)
 	}
 	deep, _ := New[float64](Config{Layers: []int{6, 4, 2}}, nn.NewRand(1))
-	if _, err := CompareLinearWithPCA(context.Background(), deep, x, nn.Optimizer[float64](opt), nn.FitConfig[float64]{Epochs: 1}); err == nil {
+	if _, err := CompareLinearWithPCA(context.Background(), deep, x, opt, nn.FitConfig[float64]{Epochs: 1}); err == nil {
 		t.Errorf("a 6→4→2 autoencoder compared as a linear one")
 	}
 }

@@ -41,7 +41,7 @@ func TestLectureAutoencoderOnMNISTSlice(t *testing.T) {
 	}
 	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: 1e-3})
 	var mse []float64
-	_, err = nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
+	_, err = nn.Fit(context.Background(), a, a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
 		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 1, OnEpoch: func(e nn.EpochStats) {
 			mse = append(mse, a.ReconstructionMSE(xt))
 			t.Logf("epoch %d: train BCE %.4f, test reconstruction MSE %.4f", e.Epoch, e.TrainLoss, mse[len(mse)-1])
@@ -171,7 +171,7 @@ func trainWithoutDigit(t *testing.T, digit int, cfg Config, lr float64) (*Autoen
 		t.Fatal(err)
 	}
 	opt := nn.NewAdam(a.Params(), nn.AdamConfig{LR: lr})
-	if _, err := nn.Fit(context.Background(), nn.Layer[float32](a), a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
+	if _, err := nn.Fit(context.Background(), a, a.TrainingLoss(), opt, nn.Dataset[float32]{X: x, Y: x},
 		nn.FitConfig[float32]{Epochs: 5, BatchSize: 128, Seed: 2}); err != nil {
 		t.Fatal(err)
 	}

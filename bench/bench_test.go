@@ -192,7 +192,7 @@ func benchEpochs(b *testing.B, model nn.Layer[float32], loss nn.Loss[float32], x
 	opt := nn.NewAdam(model.Params(), nn.AdamConfig{})
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := nn.Fit(context.Background(), model, loss, nn.Optimizer[float32](opt),
+		if _, err := nn.Fit(context.Background(), model, loss, opt,
 			nn.Dataset[float32]{X: x, Y: x}, nn.FitConfig[float32]{Epochs: 1, BatchSize: batch}); err != nil {
 			b.Fatal(err)
 		}

@@ -21,7 +21,7 @@ func ExampleFit() {
 	}
 	model := nn.NewSequential[float64](nn.NewDense[float64](1, 1, nn.NewRand(1)))
 	opt := nn.NewSGD(model.Params(), nn.SGDConfig{LR: 0.1, Momentum: 0.9})
-	hist, err := nn.Fit(context.Background(), nn.Layer[float64](model), nn.MSE[float64]{}, nn.Optimizer[float64](opt),
+	hist, err := nn.Fit(context.Background(), model, nn.MSE[float64]{}, opt,
 		nn.Dataset[float64]{X: x, Y: y}, nn.FitConfig[float64]{Epochs: 50, BatchSize: 10, Seed: 1})
 	if err != nil {
 		panic(err)
@@ -48,12 +48,12 @@ func ExampleCrossEntropy() {
 	}
 	model := nn.NewSequential[float64](nn.NewDense[float64](2, 8, rng), nn.ReLU[float64](), nn.NewDense[float64](8, 2, rng))
 	opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: 0.05})
-	_, err := nn.Fit(context.Background(), nn.Layer[float64](model), nn.CrossEntropy[float64]{}, nn.Optimizer[float64](opt),
+	_, err := nn.Fit(context.Background(), model, nn.CrossEntropy[float64]{}, opt,
 		nn.Dataset[float64]{X: x, Labels: labels}, nn.FitConfig[float64]{Epochs: 30, BatchSize: 20, Seed: 1})
 	if err != nil {
 		panic(err)
 	}
-	scores := nn.Predict(nn.Layer[float64](model), x, 0)
+	scores := nn.Predict(model, x, 0)
 	fmt.Println("parameters:", nn.CountParams(model.Params()))
 	fmt.Println("training accuracy above 0.97:", nn.Accuracy(scores, labels) > 0.97)
 	// Output:

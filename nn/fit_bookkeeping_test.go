@@ -48,13 +48,13 @@ func TestFitBookkeeping(t *testing.T) {
 	model := &lengthRecorder{Dense: NewDense[float64](2, 2, NewRand(3)), seen: map[float64]int{}}
 	data := Dataset[float64]{X: x, Labels: labels, Lengths: lengths}
 	var progress []BatchProgress
-	hist, err := Fit(context.Background(), Layer[float64](model), CrossEntropy[float64]{}, NewSGD(model.Params(), SGDConfig{LR: 0}), data,
+	hist, err := Fit(context.Background(), model, CrossEntropy[float64]{}, NewSGD(model.Params(), SGDConfig{LR: 0}), data,
 		FitConfig[float64]{Epochs: 2, BatchSize: 4, Seed: 5, OnBatch: func(p BatchProgress) { progress = append(progress, p) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantLoss, wantAcc := Evaluate(Layer[float64](model), CrossEntropy[float64]{}, data, 3) // other batches, same figures
-	logits := Predict(Layer[float64](model), x, 0)
+	wantLoss, wantAcc := Evaluate(model, CrossEntropy[float64]{}, data, 3) // other batches, same figures
+	logits := Predict(model, x, 0)
 	acc := Accuracy(logits, labels)
 	numcheck.Scalar(t, "Evaluate's accuracy", wantAcc, acc, 0)
 	for _, e := range hist.Epochs {
@@ -83,10 +83,10 @@ func TestFitBookkeeping(t *testing.T) {
 	if len(model.seen) != n {
 		t.Errorf("lengths were set for %d rows, want %d", len(model.seen), n)
 	}
-	if l, a := Evaluate(Layer[float64](model), CrossEntropy[float64]{}, data, 0); l != wantLoss || a != wantAcc {
+	if l, a := Evaluate(model, CrossEntropy[float64]{}, data, 0); l != wantLoss || a != wantAcc {
 		t.Errorf("Evaluate with the default batch size: %v, %v; want %v, %v", l, a, wantLoss, wantAcc)
 	}
-	if _, a := Evaluate(Layer[float64](model), MSE[float64]{}, Dataset[float64]{X: x, Y: x}, 4); !math.IsNaN(a) {
+	if _, a := Evaluate(model, MSE[float64]{}, Dataset[float64]{X: x, Y: x}, 4); !math.IsNaN(a) {
 		t.Errorf("accuracy without labels %v, want NaN", a)
 	}
 }
@@ -97,7 +97,7 @@ func TestFitCorruptsInputsNotTargets(t *testing.T) {
 	x := MatrixFrom(4, 2, []float64{1, 2, 3, 4, 5, 6, 7, 8})
 	model := NewDense[float64](2, 2, NewRand(1))
 	clear(model.Params()[1].Value) // no bias: zero inputs give zero outputs
-	hist, err := Fit(context.Background(), Layer[float64](model), MSE[float64]{}, NewSGD(model.Params(), SGDConfig{LR: 0}), Dataset[float64]{X: x, Y: x},
+	hist, err := Fit(context.Background(), model, MSE[float64]{}, NewSGD(model.Params(), SGDConfig{LR: 0}), Dataset[float64]{X: x, Y: x},
 		FitConfig[float64]{Epochs: 1, BatchSize: 3, Corrupt: func(m *Matrix[float64]) { clear(m.Data) }})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestEarlyStoppingBoundaries(t *testing.T) {
 		model := NewDenseNoBias[float64](1, 1, NewRand(1))
 		data := Dataset[float64]{X: MatrixFrom(1, 1, []float64{1}), Y: MatrixFrom(1, 1, []float64{0})}
 		opt := &scriptedOptimizer{params: model.Params(), script: []float64{3, 2, 2, 2.5, 1}}
-		hist, err := Fit(context.Background(), Layer[float64](model), MSE[float64]{}, Optimizer[float64](opt), data,
+		hist, err := Fit(context.Background(), model, MSE[float64]{}, opt, data,
 			FitConfig[float64]{Epochs: 5, BatchSize: 1, Validation: &data, Patience: patience})
 		if err != nil {
 			t.Fatal(err)
@@ -162,7 +162,7 @@ func TestFitErrorsNameEpochAndBatch(t *testing.T) {
 	defer cancel()
 	data := Dataset[float64]{X: MatrixFrom(6, 1, []float64{1, 2, 3, 4, 5, 6}), Y: MatrixFrom(6, 1, []float64{1, 2, 3, 4, 5, 6})}
 	model := NewDense[float64](1, 1, NewRand(1))
-	_, err := Fit(ctx, Layer[float64](model), MSE[float64]{}, NewSGD(model.Params(), SGDConfig{LR: 0}), data, FitConfig[float64]{Epochs: 3, BatchSize: 2,
+	_, err := Fit(ctx, model, MSE[float64]{}, NewSGD(model.Params(), SGDConfig{LR: 0}), data, FitConfig[float64]{Epochs: 3, BatchSize: 2,
 		OnBatch: func(p BatchProgress) {
 			if p.Epoch == 2 && p.Batch == 2 {
 				cancel()
@@ -172,7 +172,7 @@ func TestFitErrorsNameEpochAndBatch(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 	opt := &scriptedOptimizer{params: model.Params(), script: []float64{1, 1, 1, 1, math.NaN(), 1}}
-	_, err = Fit(context.Background(), Layer[float64](model), MSE[float64]{}, Optimizer[float64](opt), data, FitConfig[float64]{Epochs: 3, BatchSize: 2, NoShuffle: true})
+	_, err = Fit(context.Background(), model, MSE[float64]{}, opt, data, FitConfig[float64]{Epochs: 3, BatchSize: 2, NoShuffle: true})
 	if err == nil || !strings.Contains(err.Error(), "loss is NaN at epoch 2, batch 3") {
 		t.Errorf("NaN weight after step 5: %v", err)
 	}

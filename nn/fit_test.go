@@ -139,7 +139,7 @@ func TestValidationRowsAreKeptOutOfTraining(t *testing.T) {
 		data.X.Set(i, 0, float64(i)) // the sample's id
 	}
 	r := &recorder{Layer: NewDense[float64](2, 1, NewRand(1)), trained: map[float64]bool{}, evaluated: map[float64]bool{}}
-	_, err := Fit(context.Background(), Layer[float64](r), MSE[float64]{}, NewSGD(r.Params(), SGDConfig{LR: 1e-6}), data,
+	_, err := Fit(context.Background(), r, MSE[float64]{}, NewSGD(r.Params(), SGDConfig{LR: 1e-6}), data,
 		FitConfig[float64]{Epochs: 2, BatchSize: 16, ValidationSplit: 0.25, Seed: 7})
 	if err != nil {
 		t.Fatal(err)

@@ -45,13 +45,13 @@ func TestMatrixShapesAndSlices(t *testing.T) {
 func TestPredictInBatchesEqualsOneBatch(t *testing.T) {
 	model := NewSequential[float64](NewDense[float64](2, 3, NewRand(1)), TanhLayer[float64]())
 	x := MatrixFrom(5, 2, []float64{1, 2, -1, 0.5, 0, 0, 3, -2, 0.25, 0.75})
-	whole := Predict(Layer[float64](model), x, 5)
-	batched := Predict(Layer[float64](model), x, 2)
+	whole := Predict(model, x, 5)
+	batched := Predict(model, x, 2)
 	if whole.Rows != 5 || whole.Cols != 3 || !slices.Equal(batched.Data, whole.Data) {
 		t.Errorf("batches of 2: %v\nwant %v", batched.Data, whole.Data)
 	}
 	for i := range 5 {
-		if y := Predict(Layer[float64](model), x.Slice(i, i+1), 1); !slices.Equal(y.Data, whole.Row(i)) {
+		if y := Predict(model, x.Slice(i, i+1), 1); !slices.Equal(y.Data, whole.Row(i)) {
 			t.Errorf("row %d alone: %v, in the batch: %v", i, y.Data, whole.Row(i))
 		}
 	}

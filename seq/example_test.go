@@ -1,6 +1,7 @@
 package seq_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,4 +85,45 @@ func ExampleMLSTM_Step() {
 	// step 0: 0.030036 (parallel form: 0.030036)
 	// step 1: 0.186920 (parallel form: 0.186920)
 	// step 2: 0.166143 (parallel form: 0.166143)
+}
+
+// The library section of the README, as it is written there: train the
+// lecture's classifier, save it, load it. Here on 256 MNIST-shaped random
+// images with labels from their mean brightness, for 3 epochs.
+func ExampleClassifier_training() {
+	ctx := context.Background()
+	rng := nn.NewRand(2)
+	images, labels := nn.NewMatrix[float32](256, 28*28), make([]int, 256)
+	for i := range labels {
+		var sum float32
+		for j := range images.Row(i) {
+			v := float32(rng.Float64())
+			images.Row(i)[j], sum = v*v, sum+v*v
+		}
+		labels[i] = int(sum/(28*28)*30) % 10
+	}
+	dir, err := os.MkdirTemp("", "physml-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil { // the README writes lstm.safetensors here
+		panic(err)
+	}
+	defer os.Chdir(wd)
+
+	// The README's code:
+	model := seq.NewClassifier[float32](seq.LSTM, seq.Config{InputSize: 28, HiddenSize: 128}, 10, nn.NewRand(1))
+	opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: 1e-3})
+	hist, err := nn.Fit(ctx, model, nn.CrossEntropy[float32]{}, opt,
+		nn.Dataset[float32]{X: images, Labels: labels}, nn.FitConfig[float32]{Epochs: 3, BatchSize: 64, ValidationSplit: 0.2})
+	err = model.Save("lstm.safetensors", nil)                            // weights load in PyTorch with load_state_dict
+	loaded, meta, err := seq.LoadClassifier[float32]("lstm.safetensors") // the architecture is in the file
+
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(hist.Epochs), "epochs;", meta["physml.cell"], loaded.RNN.HiddenSize, loaded.FC.Out)
+	// Output: 3 epochs; lstm 128 10
 }

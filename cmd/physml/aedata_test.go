@@ -86,7 +86,7 @@ func TestAutoencoderOnUserImagesIsTheLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nn.Fit(context.Background(), nn.Layer[float32](model), model.TrainingLoss(), nn.Optimizer[float32](nn.NewAdam(model.Params(), nn.AdamConfig{LR: 1e-3})),
+	if _, err := nn.Fit(context.Background(), model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: 1e-3}),
 		nn.Dataset[float32]{X: train, Y: train}, nn.FitConfig[float32]{Epochs: 4, BatchSize: 8, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}

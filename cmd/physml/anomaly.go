@@ -345,7 +345,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	case *ae.Autoencoder[T]:
 		loss = m.TrainingLoss()
 	}
-	hist, fitErr := nn.Fit(ctx, det.model, loss, nn.Optimizer[T](nn.NewAdam(det.params, nn.AdamConfig{LR: o.lr})), train, fitCfg)
+	hist, fitErr := nn.Fit(ctx, det.model, loss, nn.NewAdam(det.params, nn.AdamConfig{LR: o.lr}), train, fitCfg)
 	prog.done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {

@@ -213,7 +213,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 		testMSE = append(testMSE, model.ReconstructionMSE(xt))
 		fmt.Fprintf(stdout, "epoch %2d  train %v %.4f  test reconstruction MSE %.4f  %v\n", e.Epoch, cfg.Loss, e.TrainLoss, testMSE[len(testMSE)-1], e.Duration.Round(10*time.Millisecond))
 	}
-	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), model.TrainingLoss(), nn.Optimizer[T](nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})),
+	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}),
 		nn.Dataset[T]{X: x, Y: x}, fitCfg)
 	prog.done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())

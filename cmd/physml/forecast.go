@@ -214,7 +214,7 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 		// head and the MSE loss).
 		model := seq.NewClassifier[T](cell, seq.Config{InputSize: v, HiddenSize: o.hidden, NumLayers: o.layers, Heads: o.heads}, h*v, nn.NewRand(seed))
 		opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})
-		hm, err := nn.Fit(ctx, nn.Layer[T](model), nn.MSE[T]{}, nn.Optimizer[T](opt), train,
+		hm, err := nn.Fit(ctx, model, nn.MSE[T]{}, opt, train,
 			nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: seed, Validation: &val, Patience: o.patience})
 		if err != nil {
 			return err // an interrupt included: nothing is written

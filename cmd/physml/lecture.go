@@ -108,7 +108,7 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 	a := ae.NewLinear[float32](dataset.MNISTPixels, *k, c.seed)
 	prog := newProgress(stderr, *epochs)
 	start := time.Now()
-	res, err := ae.CompareLinearWithPCA(ctx, a, x, nn.Optimizer[float32](nn.NewAdam(a.Params(), nn.AdamConfig{LR: *lr})), nn.FitConfig[float32]{
+	res, err := ae.CompareLinearWithPCA(ctx, a, x, nn.NewAdam(a.Params(), nn.AdamConfig{LR: *lr}), nn.FitConfig[float32]{
 		Epochs: *epochs, BatchSize: *batch, Seed: c.seed, Schedule: nn.CosineAnnealing{TMax: *epochs, Min: 1e-6},
 		OnBatch: prog.batch, OnEpoch: func(nn.EpochStats) { prog.done() }})
 	prog.done()

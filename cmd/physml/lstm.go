@@ -196,7 +196,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
 		}}
 	start := time.Now()
-	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), nn.CrossEntropy[T]{}, nn.Optimizer[T](opt), d.train, cfg)
+	hist, fitErr := nn.Fit(ctx, model, nn.CrossEntropy[T]{}, opt, d.train, cfg)
 	prog.done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {

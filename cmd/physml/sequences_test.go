@@ -133,7 +133,7 @@ func TestLSTMOnUserSequencesIsTheLibrary(t *testing.T) {
 	}
 	train, test := gather(trainRows), gather(testRows)
 	model := seq.NewClassifier[float32](seq.GRU, seq.Config{InputSize: 1, HiddenSize: 6}, 3, nn.NewRand(5))
-	if _, err := nn.Fit(context.Background(), nn.Layer[float32](model), nn.CrossEntropy[float32]{}, nn.Optimizer[float32](nn.NewAdam(model.Params(), nn.AdamConfig{LR: 0.01})),
+	if _, err := nn.Fit(context.Background(), model, nn.CrossEntropy[float32]{}, nn.NewAdam(model.Params(), nn.AdamConfig{LR: 0.01}),
 		train, nn.FitConfig[float32]{Epochs: 3, BatchSize: 16, Seed: 5, ValidationSplit: 0.1}); err != nil {
 		t.Fatal(err)
 	}

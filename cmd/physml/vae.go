@@ -108,7 +108,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  test −ELBO %.4f = reconstruction %.4f + KL %.4f  %v\n",
 			e.Epoch, e.TrainLoss, rec+kl, rec, kl, e.Duration.Round(10*time.Millisecond))
 	}
-	hist, fitErr := nn.Fit(ctx, nn.Layer[T](model), model.TrainingLoss(), nn.Optimizer[T](nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})),
+	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}),
 		nn.Dataset[T]{X: d.train, Y: d.train}, fitCfg)
 	prog.done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
