@@ -2,23 +2,25 @@ package seq
 
 import "github.com/physml/physml/nn"
 
-// lstmStep is the fused LSTM update of one sequence at one step. g holds the
-// pre-activations i, f, g, o (H each) and receives their activations; cp is
-// the cell entering the step; c and h receive the new cell and hidden state,
-// tc receives tanh(c') for the backward pass and out receives h'.
+// lstmStep is the fused LSTM update of one sequence at one step. gates
+// holds the pre-activations of i, f, g, o (H each) and receives their
+// activations; cp is the cell entering the step; c and h receive the new
+// cell and hidden state, tc receives tanh(c') for the backward pass and out
+// receives h'.
 //
+//	i = σ(ĩ),  f = σ(f̃),  g = tanh(g̃),  o = σ(õ)
 //	c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
-func lstmStep[T Float](g, cp, c, h, tc, out []T) {
+func lstmStep[T Float](gates, cp, c, h, tc, out []T) {
 	H := len(h)
-	gi, gf, gg, gout := g[:H], g[H:2*H], g[2*H:3*H], g[3*H:4*H]
+	gi, gf, gg, gout := gates[:H], gates[H:2*H], gates[2*H:3*H], gates[3*H:4*H]
 	cp, c, tc, out = cp[:H], c[:H], tc[:H], out[:H]
 	for j := range h {
 		i := nn.Sigmoid(gi[j])
 		f := nn.Sigmoid(gf[j])
-		n := nn.Tanh(gg[j])
+		g := nn.Tanh(gg[j])
 		o := nn.Sigmoid(gout[j])
-		gi[j], gf[j], gg[j], gout[j] = i, f, n, o
-		cNew := f*cp[j] + i*n
+		gi[j], gf[j], gg[j], gout[j] = i, f, g, o
+		cNew := f*cp[j] + i*g
 		t := nn.Tanh(cNew)
 		c[j], tc[j] = cNew, t
 		h[j] = o * t
@@ -26,23 +28,30 @@ func lstmStep[T Float](g, cp, c, h, tc, out []T) {
 	}
 }
 
-// lstmStepBackward is the backward pass of lstmStep for one sequence. dh is
-// the gradient w.r.t. h' from later steps, dy that from the output; dc holds
-// the gradient w.r.t. c' and receives the one w.r.t. c. dg receives the
-// gradients w.r.t. the pre-activations i, f, g, o.
-func lstmStepBackward[T Float](g, cp, tc, dh, dy, dc, dg []T) {
+// lstmStepBackward is the backward pass of lstmStep for one sequence. gates
+// holds the activations i, f, g, o; dh is the gradient w.r.t. h' from
+// later steps, dy that from the output; dc holds the gradient w.r.t. c'
+// from later steps and receives the one w.r.t. c. dgates receives the
+// gradients w.r.t. the pre-activations ĩ, f̃, g̃, õ:
+//
+//	dh' = dh + dy
+//	dc' = dc + dh' ⊙ o ⊙ (1 − tanh² c')
+//	dõ = dh' ⊙ tanh c' ⊙ o (1 − o)
+//	dĩ = dc' ⊙ g ⊙ i (1 − i),  df̃ = dc' ⊙ c ⊙ f (1 − f),  dg̃ = dc' ⊙ i ⊙ (1 − g²)
+//	dc_prev = dc' ⊙ f
+func lstmStepBackward[T Float](gates, cp, tc, dh, dy, dc, dgates []T) {
 	H := len(dh)
-	gi, gf, gg, gout := g[:H], g[H:2*H], g[2*H:3*H], g[3*H:4*H]
-	di, df, dgg, do := dg[:H], dg[H:2*H], dg[2*H:3*H], dg[3*H:4*H]
+	gi, gf, gg, gout := gates[:H], gates[H:2*H], gates[2*H:3*H], gates[3*H:4*H]
+	di, df, dg, do := dgates[:H], dgates[H:2*H], dgates[2*H:3*H], dgates[3*H:4*H]
 	cp, tc, dy, dc = cp[:H], tc[:H], dy[:H], dc[:H]
 	for j := range dh {
-		i, f, n, o, t := gi[j], gf[j], gg[j], gout[j], tc[j]
+		i, f, g, o, t := gi[j], gf[j], gg[j], gout[j], tc[j]
 		dhj := dh[j] + dy[j]
 		dcj := dc[j] + dhj*o*(1-t*t)
 		do[j] = dhj * t * o * (1 - o)
-		di[j] = dcj * n * i * (1 - i)
+		di[j] = dcj * g * i * (1 - i)
 		df[j] = dcj * cp[j] * f * (1 - f)
-		dgg[j] = dcj * i * (1 - n*n)
+		dg[j] = dcj * i * (1 - g*g)
 		dc[j] = dcj * f
 	}
 }
@@ -70,7 +79,13 @@ func gruStep[T Float](g, hw, hp, h, out []T) {
 
 // gruStepBackward is the backward pass of gruStep: dg receives the gradients
 // w.r.t. the input-side pre-activations, dgh those w.r.t. W_h h + b_h, and
-// direct the part of dh that flows straight to h (z ⊙ dh').
+// direct the part of dh that flows straight to h (z ⊙ dh'). With
+// dh' = dh + dy and h_n = (W_h h + b_h) for n:
+//
+//	dn = dh' ⊙ (1 − z) ⊙ (1 − n²)
+//	dz = dh' ⊙ (h − n) ⊙ z (1 − z)
+//	dr = dn ⊙ h_n ⊙ r (1 − r)
+//	input side: (dr, dz, dn); hidden side: (dr, dz, dn ⊙ r); direct = dh' ⊙ z
 func gruStepBackward[T Float](g, hw, hp, dh, dy, dg, dgh, direct []T) {
 	H := len(dh)
 	gr, gz, gn := g[:H], g[H:2*H], g[2*H:3*H]
