@@ -32,14 +32,15 @@ type implementation interface {
 	gblas.Float64
 }
 
-// is32 reports whether T is a single-precision type.
-func is32[T Float]() bool {
+// Is32 reports whether T is a single-precision type: the one test of the
+// element type the packages above share.
+func Is32[T Float]() bool {
 	var z T
 	return unsafe.Sizeof(z) == 4
 }
 
 // f32 and f64 reinterpret a slice of T as the underlying float type without
-// copying. They are only called after is32 has chosen the right one.
+// copying. They are only called after Is32 has chosen the right one.
 func f32[T Float](s []T) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
@@ -55,7 +56,7 @@ func Backend() string { return backendName }
 // op(B) is k×n and C is m×n, all row-major with leading dimensions lda, ldb
 // and ldc.
 func Gemm[T Float](tA, tB Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	if is32[T]() {
+	if Is32[T]() {
 		impl.Sgemm(tA, tB, m, n, k, float32(alpha), f32(a), lda, f32(b), ldb, float32(beta), f32(c), ldc)
 		return
 	}
@@ -65,7 +66,7 @@ func Gemm[T Float](tA, tB Transpose, m, n, k int, alpha T, a []T, lda int, b []T
 // Gemv computes y = alpha * op(A) * x + beta * y, where A is m×n row-major
 // with leading dimension lda, and x and y are strided by incX and incY.
 func Gemv[T Float](tA Transpose, m, n int, alpha T, a []T, lda int, x []T, incX int, beta T, y []T, incY int) {
-	if is32[T]() {
+	if Is32[T]() {
 		impl.Sgemv(tA, m, n, float32(alpha), f32(a), lda, f32(x), incX, float32(beta), f32(y), incY)
 		return
 	}
@@ -77,7 +78,7 @@ func Gemv[T Float](tA Transpose, m, n int, alpha T, a []T, lda int, x []T, incX 
 // (trans == Trans, A is k×n). Only the uplo triangle of the n×n matrix C is
 // referenced and written; use Symmetrize to fill the other one.
 func Syrk[T Float](uplo Uplo, trans Transpose, n, k int, alpha T, a []T, lda int, beta T, c []T, ldc int) {
-	if is32[T]() {
+	if Is32[T]() {
 		impl.Ssyrk(uplo, trans, n, k, float32(alpha), f32(a), lda, float32(beta), f32(c), ldc)
 		return
 	}
@@ -106,7 +107,7 @@ func Axpy[T Float](alpha T, x, y []T) {
 	if len(x) == 0 {
 		return
 	}
-	if is32[T]() {
+	if Is32[T]() {
 		impl.Saxpy(len(x), float32(alpha), f32(x), 1, f32(y), 1)
 		return
 	}
@@ -118,7 +119,7 @@ func Scal[T Float](alpha T, x []T) {
 	if len(x) == 0 {
 		return
 	}
-	if is32[T]() {
+	if Is32[T]() {
 		impl.Sscal(len(x), float32(alpha), f32(x), 1)
 		return
 	}
@@ -133,7 +134,7 @@ func Dot[T Float](x, y []T) T {
 	if len(x) == 0 {
 		return 0
 	}
-	if is32[T]() {
+	if Is32[T]() {
 		return T(impl.Sdot(len(x), f32(x), 1, f32(y), 1))
 	}
 	return T(impl.Ddot(len(x), f64(x), 1, f64(y), 1))
@@ -144,7 +145,7 @@ func Nrm2[T Float](x []T) T {
 	if len(x) == 0 {
 		return 0
 	}
-	if is32[T]() {
+	if Is32[T]() {
 		return T(impl.Snrm2(len(x), f32(x), 1))
 	}
 	return T(impl.Dnrm2(len(x), f64(x), 1))

@@ -28,7 +28,7 @@ func at[T Float](t Transpose, a []T, ld, i, j int) T {
 
 // tolerance is the comparison tolerance for sums of k products of values in [-1, 1].
 func tolerance[T Float](k int) float64 {
-	if is32[T]() {
+	if Is32[T]() {
 		return 1e-6 * float64(k+1)
 	}
 	return 1e-14 * float64(k+1)

@@ -2,7 +2,8 @@ package nn
 
 import (
 	"math"
-	"unsafe"
+
+	"github.com/physml/physml/blas"
 )
 
 // Fast single-precision transcendentals. A recurrent layer evaluates about
@@ -79,7 +80,7 @@ func Tanh32(x float32) float32 {
 // Sigmoid returns σ(x) = 1/(1+e^{−x}), without overflow for large |x|; float32
 // uses Sigmoid32.
 func Sigmoid[T Float](x T) T {
-	if unsafe.Sizeof(x) == 4 {
+	if blas.Is32[T]() {
 		return T(Sigmoid32(float32(x)))
 	}
 	if x >= 0 {
@@ -91,7 +92,7 @@ func Sigmoid[T Float](x T) T {
 
 // Tanh returns tanh(x); float32 uses Tanh32.
 func Tanh[T Float](x T) T {
-	if unsafe.Sizeof(x) == 4 {
+	if blas.Is32[T]() {
 		return T(Tanh32(float32(x)))
 	}
 	return T(math.Tanh(float64(x)))

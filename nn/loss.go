@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/kernels"
 )
 
@@ -58,7 +59,7 @@ func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) fl
 		}
 		return kernels.BCE(kernels.Float32s(pred.Data), kernels.Float32s(y.Data), kernels.Float32s(grad.Data), l.scratch[:len(pred.Data)], float32(1/n)) / n
 	}
-	if is32[T]() {
+	if blas.Is32[T]() {
 		// float32 fast path: the logs in float32 (Log32), the sum in float64.
 		inv := float32(1 / n)
 		for i, p := range pred.Data {

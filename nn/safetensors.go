@@ -11,8 +11,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unsafe"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/fileio"
 )
 
@@ -155,7 +155,7 @@ func EncodeSafetensors[T Float](params []Param[T], metadata map[string]string) (
 	}
 	size := 8
 	dtype := "F64"
-	if is32[T]() {
+	if blas.Is32[T]() {
 		size, dtype = 4, "F32"
 	}
 	var offset int64
@@ -290,9 +290,4 @@ func AssignTensors[T Float](tensors map[string]Tensor, params []Param[T]) error 
 		}
 	}
 	return nil
-}
-
-func is32[T Float]() bool {
-	var z T
-	return unsafe.Sizeof(z) == 4
 }

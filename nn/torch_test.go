@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/numcheck"
 )
 
@@ -91,7 +92,7 @@ func fixtureMLP[T Float](t *testing.T, f mlpFixture) *Sequential[T] {
 
 // relTol is the comparison tolerance: 1e-10 in float64, 1e-5 relative in float32.
 func relTol[T Float]() (abs, rel float64) {
-	if is32[T]() {
+	if blas.Is32[T]() {
 		return 1e-6, 1e-5
 	}
 	return 1e-10, 0
