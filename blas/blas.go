@@ -6,6 +6,9 @@ import (
 	"unsafe"
 
 	gblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // Float is the element type of every physml matrix: float32 (the default for
@@ -30,6 +33,17 @@ const (
 type implementation interface {
 	gblas.Float32
 	gblas.Float64
+}
+
+// UseGonumGlobals gives gonum's blas32 and blas64 back gonum's own
+// pure-Go implementation, undoing what importing this package does in the
+// netlib build, where it installs OpenBLAS so that gonum/mat code runs on
+// physml's backend. physml's own BLAS calls do not go through those
+// globals, but the gonum/mat products of its decomposition package do and
+// become slower. UseBackendGlobals installs the backend again.
+func UseGonumGlobals() {
+	blas32.Use(gonum.Implementation{})
+	blas64.Use(gonum.Implementation{})
 }
 
 // Is32 reports whether T is a single-precision type: the one test of the

@@ -11,10 +11,18 @@
 // Built with -tags netlib, the package calls OpenBLAS through gonum's cgo
 // wrappers (gonum.org/v1/netlib/blas/netlib) and links -lopenblas itself, so
 // no CGO_LDFLAGS are needed. Built without the tag it uses gonum's pure-Go
-// BLAS (gonum.org/v1/gonum/blas/gonum) and needs no C compiler. In both
-// builds the package installs its implementation into gonum's blas32 and
-// blas64, so gonum/mat code runs on the same backend. Backend reports which
-// one is linked: "openblas" or "gonum".
+// BLAS (gonum.org/v1/gonum/blas/gonum) and needs no C compiler. Backend reports which one is linked: "openblas" or
+// "gonum".
+//
+// # gonum's globals
+//
+// Importing this package — which every physml package does — installs the
+// linked backend into gonum's global blas32 and blas64 (UseBackendGlobals),
+// so gonum/mat code in the same program, physml's decomposition package
+// and yours, runs on it too: in the netlib build, a program's own mat.Dense
+// products move to OpenBLAS by importing physml. UseGonumGlobals gives them
+// gonum's own implementation back; physml's own calls do not go through
+// the globals. lapack does the same for gonum's lapack64.
 //
 // OpenBLAS 0.3.21 misdetects some recent CPUs; set OPENBLAS_CORETYPE=Haswell
 // in the environment when it does.

@@ -14,7 +14,12 @@ const backendName = "gonum"
 
 var impl implementation = gonum.Implementation{}
 
-func init() {
+func init() { UseBackendGlobals() }
+
+// UseBackendGlobals installs the linked backend — here gonum's own — into
+// gonum's blas32 and blas64, which gonum/mat calls, as importing this
+// package does.
+func UseBackendGlobals() {
 	blas32.Use(gonum.Implementation{})
 	blas64.Use(gonum.Implementation{})
 }

@@ -19,7 +19,12 @@ const backendName = "openblas"
 
 var impl implementation = netlib.Implementation{}
 
-func init() {
+func init() { UseBackendGlobals() }
+
+// UseBackendGlobals installs the linked backend — here OpenBLAS — into
+// gonum's blas32 and blas64, which gonum/mat calls, as importing this
+// package does.
+func UseBackendGlobals() {
 	blas32.Use(netlib.Implementation{})
 	blas64.Use(netlib.Implementation{})
 }

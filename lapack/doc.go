@@ -14,9 +14,11 @@
 // divide-and-conquer Dsyevd for all eigenpairs, the MRRR driver Dsyevr for the
 // top k, divide-and-conquer Dgesdd for the SVD, and Dgeqrf/Dorgqr for QR. The
 // package links -llapacke -lopenblas itself. Built without the tag, it uses
-// gonum's pure-Go LAPACK (Dsyev, Dgesvd, Dgeqrf/Dorgqr). In both builds it
-// installs the implementation into gonum's lapack64, so gonum/mat uses the same
-// backend.
+// gonum's pure-Go LAPACK (Dsyev, Dgesvd, Dgeqrf/Dorgqr). In both builds
+// importing it installs the implementation into gonum's global lapack64
+// (UseBackendGlobals), so gonum/mat uses the same backend — a program's own
+// mat decompositions included; UseGonumGlobals gives lapack64 gonum's own
+// implementation back.
 //
 // # Ordering and signs
 //

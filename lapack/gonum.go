@@ -13,7 +13,12 @@ const backendName = "gonum"
 
 var impl = gonum.Implementation{}
 
-func init() { lapack64.Use(impl) }
+func init() { UseBackendGlobals() }
+
+// UseBackendGlobals installs the linked backend — here gonum's own — into
+// gonum's lapack64, which gonum/mat's decompositions call, as importing this
+// package does.
+func UseBackendGlobals() { lapack64.Use(impl) }
 
 // eigSym runs gonum's Dsyev: eigenvalues ascending in w, eigenvectors in the
 // columns of a.

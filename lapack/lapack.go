@@ -4,7 +4,17 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	gonumlapack "gonum.org/v1/gonum/lapack/gonum"
+	"gonum.org/v1/gonum/lapack/lapack64"
 )
+
+// UseGonumGlobals gives gonum's lapack64 back gonum's own pure-Go
+// implementation, undoing what importing this package does in the netlib
+// build (it installs OpenBLAS's LAPACK, so that gonum/mat's decompositions
+// run on physml's backend). physml's own LAPACK calls do not go through
+// lapack64. UseBackendGlobals installs the backend again.
+func UseGonumGlobals() { lapack64.Use(gonumlapack.Implementation{}) }
 
 // workspaceQuery, passed as a workspace length (lwork, liwork), asks a LAPACK
 // routine for the optimal workspace size instead of running it.

@@ -17,7 +17,12 @@ import (
 
 const backendName = "openblas"
 
-func init() { lapack64.Use(netlib.Implementation{}) }
+func init() { UseBackendGlobals() }
+
+// UseBackendGlobals installs the linked backend — here OpenBLAS's LAPACK —
+// into gonum's lapack64, which gonum/mat's decompositions call, as
+// importing this package does.
+func UseBackendGlobals() { lapack64.Use(netlib.Implementation{}) }
 
 // eigSym runs the divide-and-conquer driver Dsyevd: eigenvalues ascending in
 // w, eigenvectors in the columns of a.
