@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
 )
 
@@ -42,7 +43,7 @@ func (a *Autoencoder[T]) Save(path string, extra map[string]string) error {
 	if err != nil {
 		return err
 	}
-	return nn.WriteFileAtomic(path, data)
+	return fileio.WriteAtomic(path, data)
 }
 
 // Load rebuilds the autoencoder saved in a safetensors file by Save and

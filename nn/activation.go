@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/physml/physml/internal/fastmath"
 	"github.com/physml/physml/internal/kernels"
 )
 
@@ -72,7 +73,7 @@ func (a *Activation[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 			break
 		}
 		for i, v := range x.Data {
-			y.Data[i] = Sigmoid(v)
+			y.Data[i] = fastmath.Sigmoid(v)
 		}
 	case tanhKind:
 		if kernels.For32[T]() {
@@ -80,7 +81,7 @@ func (a *Activation[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 			break
 		}
 		for i, v := range x.Data {
-			y.Data[i] = Tanh(v)
+			y.Data[i] = fastmath.Tanh(v)
 		}
 	}
 	return y

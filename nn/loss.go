@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/physml/physml/blas"
+	"github.com/physml/physml/internal/fastmath"
 	"github.com/physml/physml/internal/kernels"
 )
 
@@ -64,8 +65,8 @@ func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) fl
 		inv := float32(1 / n)
 		for i, p := range pred.Data {
 			pf, yf := float32(p), float32(y.Data[i])
-			logP := max(Log32(pf), -100)
-			log1mP := max(Log32(1-pf), -100)
+			logP := max(fastmath.Log32(pf), -100)
+			log1mP := max(fastmath.Log32(1-pf), -100)
 			sum -= float64(yf*logP + (1-yf)*log1mP)
 			grad.Data[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) * inv)
 		}
@@ -94,7 +95,7 @@ func (BCEWithLogits[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix
 	for i, x := range pred.Data {
 		xf, yf := float64(x), float64(y.Data[i])
 		sum += max(xf, 0) - xf*yf + math.Log1p(math.Exp(-math.Abs(xf)))
-		grad.Data[i] = T((float64(Sigmoid(xf)) - yf) / n)
+		grad.Data[i] = T((float64(fastmath.Sigmoid(xf)) - yf) / n)
 	}
 	return sum / n
 }

@@ -3,8 +3,6 @@ package nn
 import (
 	"encoding/binary"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -127,32 +125,5 @@ func TestEncodeSafetensorsEdges(t *testing.T) {
 	back, meta, err := ParseSafetensors(data)
 	if err != nil || back["w"].DType != "F32" || !slices.Equal(back["w"].Data, []float64{1, 2, 3, 4, 5, 6}) || meta["k"] != "v" {
 		t.Errorf("float32 round trip: %+v %v %v", back["w"], meta, err)
-	}
-}
-
-// TestWriteFileAtomic: the file appears whole, readable by others (0644),
-// with no temporary file left, and replaces an older one; a folder that
-// does not exist gives an error naming the path and leaves nothing.
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "m.bin")
-	if err := os.WriteFile(path, []byte("old content, longer"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFileAtomic(path, []byte("new")); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(path)
-	st, _ := os.Stat(path)
-	if err != nil || string(got) != "new" || st.Mode().Perm() != 0o644 {
-		t.Errorf("read %q (%v), mode %v", got, err, st.Mode().Perm())
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("the folder holds %d entries, want only m.bin", len(entries))
-	}
-	missing := filepath.Join(dir, "no", "m.bin")
-	if err := WriteFileAtomic(missing, []byte("x")); err == nil {
-		t.Error("writing into a missing folder succeeded")
 	}
 }

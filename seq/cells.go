@@ -1,6 +1,6 @@
 package seq
 
-import "github.com/physml/physml/nn"
+import "github.com/physml/physml/internal/fastmath"
 
 // lstmStep is the fused LSTM update of one sequence at one step. gates
 // holds the pre-activations of i, f, g, o (H each) and receives their
@@ -15,13 +15,13 @@ func lstmStep[T Float](gates, cp, c, h, tc, out []T) {
 	gi, gf, gg, gout := gates[:H], gates[H:2*H], gates[2*H:3*H], gates[3*H:4*H]
 	cp, c, tc, out = cp[:H], c[:H], tc[:H], out[:H]
 	for j := range h {
-		i := nn.Sigmoid(gi[j])
-		f := nn.Sigmoid(gf[j])
-		g := nn.Tanh(gg[j])
-		o := nn.Sigmoid(gout[j])
+		i := fastmath.Sigmoid(gi[j])
+		f := fastmath.Sigmoid(gf[j])
+		g := fastmath.Tanh(gg[j])
+		o := fastmath.Sigmoid(gout[j])
 		gi[j], gf[j], gg[j], gout[j] = i, f, g, o
 		cNew := f*cp[j] + i*g
-		t := nn.Tanh(cNew)
+		t := fastmath.Tanh(cNew)
 		c[j], tc[j] = cNew, t
 		h[j] = o * t
 		out[j] = o * t
@@ -67,9 +67,9 @@ func gruStep[T Float](g, hw, hp, h, out []T) {
 	hr, hz, hn := hw[:H], hw[H:2*H], hw[2*H:3*H]
 	hp, out = hp[:H], out[:H]
 	for j := range h {
-		r := nn.Sigmoid(gr[j] + hr[j])
-		z := nn.Sigmoid(gz[j] + hz[j])
-		n := nn.Tanh(gn[j] + r*hn[j])
+		r := fastmath.Sigmoid(gr[j] + hr[j])
+		z := fastmath.Sigmoid(gz[j] + hz[j])
+		n := fastmath.Tanh(gn[j] + r*hn[j])
 		gr[j], gz[j], gn[j] = r, z, n
 		hNew := (1-z)*n + z*hp[j]
 		h[j] = hNew
@@ -111,7 +111,7 @@ func rnnStep[T Float](relu bool, g, h, out []T) {
 		if relu {
 			v = max(v, 0)
 		} else {
-			v = nn.Tanh(v)
+			v = fastmath.Tanh(v)
 		}
 		g[j], h[j], out[j] = v, v, v
 	}

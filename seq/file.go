@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
 )
 
@@ -49,7 +50,7 @@ func (c *Classifier[T]) Save(path string, extra map[string]string) error {
 	if err != nil {
 		return err
 	}
-	return nn.WriteFileAtomic(path, data)
+	return fileio.WriteAtomic(path, data)
 }
 
 // LoadClassifier rebuilds the classifier saved in a safetensors file by

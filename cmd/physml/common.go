@@ -22,6 +22,7 @@ import (
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/nn"
 )
@@ -206,7 +207,7 @@ func (c *common) writeFiles(files []outputFile) ([]string, error) {
 	}
 	var paths []string
 	for _, f := range files {
-		if err := nn.WriteFileAtomic(c.path(f.name), f.data); err != nil {
+		if err := fileio.WriteAtomic(c.path(f.name), f.data); err != nil {
 			return paths, err
 		}
 		paths = append(paths, c.path(f.name))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/physml/physml/ae"
+	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/onnx"
 	"github.com/physml/physml/seq"
@@ -65,7 +66,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err := onnx.Export(m, &buf); err != nil {
 		return fmt.Errorf("%s: %w", *model, err)
 	}
-	if err := nn.WriteFileAtomic(*out, buf.Bytes()); err != nil {
+	if err := fileio.WriteAtomic(*out, buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %s; ONNX opset %d, %d bytes\n", *out, what, onnx.Opset, buf.Len())

@@ -1,12 +1,14 @@
-// Package fileio opens the files physml reads from users: regular files only,
-// so that a path to /dev/zero, a FIFO or a directory is refused at once
-// instead of being read until memory runs out.
+// Package fileio opens the files physml reads from users — regular files
+// only, so that a path to /dev/zero, a FIFO or a directory is refused at
+// once instead of being read until memory runs out — and writes its outputs
+// atomically.
 package fileio
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 )
 
 // Open opens path for reading and returns the file and its size. It refuses
@@ -48,4 +50,33 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: changed size while being read (%d bytes, then %d)", path, size, len(data))
 	}
 	return data, nil
+}
+
+// WriteAtomic writes data to a temporary file beside path (readable by
+// others, 0644), syncs it and renames it to path: a reader sees the old
+// file or the whole new one, never a part.
+func WriteAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes the file private
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }

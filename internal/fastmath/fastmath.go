@@ -1,4 +1,7 @@
-package nn
+// Package fastmath holds physml's float32 transcendentals — exp, log,
+// sigmoid and tanh accurate to about 2e-7 relative and several times faster
+// than package math in float64 — for the layers' pure-Go float32 paths.
+package fastmath
 
 import (
 	"math"
@@ -79,7 +82,7 @@ func Tanh32(x float32) float32 {
 
 // Sigmoid returns σ(x) = 1/(1+e^{−x}), without overflow for large |x|; float32
 // uses Sigmoid32.
-func Sigmoid[T Float](x T) T {
+func Sigmoid[T ~float32 | ~float64](x T) T {
 	if blas.Is32[T]() {
 		return T(Sigmoid32(float32(x)))
 	}
@@ -91,7 +94,7 @@ func Sigmoid[T Float](x T) T {
 }
 
 // Tanh returns tanh(x); float32 uses Tanh32.
-func Tanh[T Float](x T) T {
+func Tanh[T ~float32 | ~float64](x T) T {
 	if blas.Is32[T]() {
 		return T(Tanh32(float32(x)))
 	}
