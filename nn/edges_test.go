@@ -142,3 +142,36 @@ func TestGradientCheckersFindAndNameABug(t *testing.T) {
 		t.Errorf("halved loss gradient: %+v, want 1/3 at pred[1]", r)
 	}
 }
+
+// TestGlorotAndHeInitialisers: the bounds and standard deviations of
+// torch.nn.init's xavier_uniform_ (gain·√(6/(fan_in+fan_out))),
+// xavier_normal_ (gain·√(2/(fan_in+fan_out))), and kaiming_uniform_ and
+// kaiming_normal_ for ReLU (√(6/fan_in), √(2/fan_in)), on 40000 draws.
+func TestGlorotAndHeInitialisers(t *testing.T) {
+	x := make([]float64, 40000)
+	std := func() float64 {
+		var s float64
+		for _, v := range x {
+			s += v * v
+		}
+		return math.Sqrt(s / float64(len(x)))
+	}
+	XavierUniform(NewRand(1), x, 30, 70, 2)
+	bound := 2 * math.Sqrt(6.0/100)
+	if lo, hi, _ := spread(x); lo < -bound || hi > bound || hi < 0.999*bound || lo > -0.999*bound {
+		t.Errorf("XavierUniform: [%g, %g], want ±%g", lo, hi, bound)
+	}
+	XavierNormal(NewRand(2), x, 30, 70, 2)
+	if s, want := std(), 2*math.Sqrt(2.0/100); math.Abs(s-want) > 0.02*want { // standard error 0.35 %
+		t.Errorf("XavierNormal: std %g, want %g", s, want)
+	}
+	HeUniform(NewRand(3), x, 24)
+	bound = math.Sqrt(6.0 / 24)
+	if lo, hi, _ := spread(x); lo < -bound || hi > bound || hi < 0.999*bound || lo > -0.999*bound {
+		t.Errorf("HeUniform: [%g, %g], want ±%g", lo, hi, bound)
+	}
+	HeNormal(NewRand(4), x, 24)
+	if s, want := std(), math.Sqrt(2.0/24); math.Abs(s-want) > 0.02*want {
+		t.Errorf("HeNormal: std %g, want %g", s, want)
+	}
+}

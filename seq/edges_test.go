@@ -2,6 +2,7 @@ package seq
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/physml/physml/internal/numcheck"
@@ -86,5 +87,40 @@ func TestParallelBlocksGiveTheSameNumbers(t *testing.T) {
 		for k := range g {
 			numcheck.Close(t, "parameter gradient", g[k], g1[k], 1e-14)
 		}
+	}
+}
+
+// TestConstructorsAndStripPrefix: NewLSTM, NewGRU, NewRNN and NewGRUCell are
+// NewRecurrent and the step cell of their cell types, with the same draws;
+// StripPrefix gives a model's recurrent parameters the names of a bare
+// torch.nn.LSTM's state_dict.
+func TestConstructorsAndStripPrefix(t *testing.T) {
+	cfg := Config{InputSize: 3, HiddenSize: 4}
+	for _, c := range []struct {
+		got  *Recurrent[float64]
+		cell CellType
+	}{
+		{NewLSTM[float64](cfg, nn.NewRand(1)), LSTM}, {NewGRU[float64](cfg, nn.NewRand(1)), GRU},
+		{NewRNN[float64](cfg, false, nn.NewRand(1)), RNNTanh}, {NewRNN[float64](cfg, true, nn.NewRand(1)), RNNReLU},
+	} {
+		want := NewRecurrent[float64](c.cell, cfg, nn.NewRand(1))
+		if c.got.Cell != c.cell || !slices.Equal(c.got.Params()[0].Value, want.Params()[0].Value) {
+			t.Errorf("%v: not NewRecurrent's layer", c.cell)
+		}
+	}
+	gc := NewGRUCell[float64](3, 4, nn.NewRand(1))
+	if gc.Cell != GRU || len(gc.Params()) != 4 || gc.Params()[0].Shape[0] != 12 {
+		t.Errorf("NewGRUCell: %v, %d parameters", gc.Cell, len(gc.Params()))
+	}
+	model := NewClassifier[float64](LSTM, cfg, 2, nn.NewRand(1))
+	var names []string
+	for _, p := range StripPrefix("lstm", model.Params()[:4]) { // lstm.weight_ih_l0, …
+		names = append(names, p.Name)
+	}
+	if want := []string{"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"}; !slices.Equal(names, want) {
+		t.Errorf("StripPrefix: %v, want %v", names, want)
+	}
+	if p := StripPrefix("lstm", model.Params()); p[0].Name != "weight_ih_l0" || p[len(p)-1].Name != "fc.bias" || &p[0].Value[0] != &model.Params()[0].Value[0] {
+		t.Errorf("StripPrefix on the whole model: %s … %s, or a copy of the values", p[0].Name, p[len(p)-1].Name)
 	}
 }
