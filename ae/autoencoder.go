@@ -298,7 +298,7 @@ func (a *Autoencoder[T]) ReconstructionErrors(x *nn.Matrix[T]) []float64 {
 		for j, v := range xr {
 			t, p := float64(v), float64(rr[j])
 			if a.Loss == BCELoss {
-				s -= t*max(math.Log(p), -100) + (1-t)*max(math.Log(1-p), -100)
+				s += nn.BinaryCrossEntropy(p, t)
 			} else {
 				s += (p - t) * (p - t)
 			}

@@ -74,12 +74,17 @@ func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) fl
 	}
 	for i, p := range pred.Data {
 		pf, yf := float64(p), float64(y.Data[i])
-		logP := max(math.Log(pf), -100)
-		log1mP := max(math.Log(1-pf), -100)
-		sum -= yf*logP + (1-yf)*log1mP
+		sum += BinaryCrossEntropy(pf, yf)
 		grad.Data[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) / n)
 	}
 	return sum / n
+}
+
+// BinaryCrossEntropy returns −[y log p + (1−y) log(1−p)] for one
+// probability p and target y, each log clamped at −100 as PyTorch does: the
+// term BCE averages, for callers that score samples one by one.
+func BinaryCrossEntropy(p, y float64) float64 {
+	return -(y*max(math.Log(p), -100) + (1-y)*max(math.Log(1-p), -100))
 }
 
 // BCEWithLogits is the binary cross-entropy on logits x,
