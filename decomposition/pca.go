@@ -143,87 +143,28 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 		return errors.New("decomposition: a variance fraction needs the full spectrum: use the covariance or svd solver")
 	}
 
-	// total variance: the trace of the covariance (ddof 1)
-	var values []float64 // variances along the components, decreasing
-	var vt []float64     // components, row-major
-	var total float64
+	// The spectrum: the variances along the components (decreasing), the
+	// components (row-major) and the total variance (ddof 1).
+	var sp spectrum
+	var err error
 	switch solver {
 	case CovarianceEigen:
-		if comom == nil {
-			comom = v.comoment(mean)
-		}
-		for j := 0; j < p; j++ {
-			total += comom[j*p+j]
-		}
-		total /= float64(n - 1)
-		if err := checkTotal(total); err != nil {
-			return err
-		}
 		kk := k
 		if full || pca.VarianceFraction != 0 {
 			kk = p
 		}
-		values = make([]float64, kk)
-		vecs := make([]float64, p*kk)
-		var ok bool
-		if kk == p {
-			ok = lapack.EigSym(p, comom, p, values, vecs, p)
-		} else {
-			ok = lapack.EigSymTop(p, kk, comom, p, values, vecs, kk)
-		}
-		if !ok {
-			return errors.New("decomposition: symmetric eigensolver did not converge")
-		}
-		vt = make([]float64, kk*p)
-		for j := 0; j < kk; j++ {
-			values[j] = max(values[j], 0) / float64(n-1)
-			for i := 0; i < p; i++ {
-				vt[j*p+i] = vecs[i*kk+j]
-			}
-		}
-		if kk > r { // rank ≤ n−1 < p: drop the zero tail
-			values, vt = values[:r], vt[:r*p]
-		}
+		sp, err = covarianceSpectrum(v, mean, comom, kk)
 	case FullSVD:
-		data := v.centered(mean)
-		total = sumSquares(data) / float64(n-1)
-		if err := checkTotal(total); err != nil {
-			return err
-		}
-		s := make([]float64, r)
-		u := make([]float64, n*r)
-		vt = make([]float64, r*p)
-		if !lapack.SVD(n, p, data, p, s, u, r, vt, p) {
-			return errors.New("decomposition: SVD did not converge")
-		}
-		values = make([]float64, r)
-		for j, v := range s {
-			values[j] = v * v / float64(n-1)
-		}
+		sp, err = svdSpectrum(v, mean)
 	case RandomizedSVD:
-		for i := 0; i < n; i++ {
-			r := v.row(i)
-			for j, x := range r {
-				d := x - mean[j]
-				total += d * d
-			}
-		}
-		total /= float64(n - 1)
-		if err := checkTotal(total); err != nil {
-			return err
-		}
-		var s []float64
-		var ok bool
-		if s, vt, ok = pca.randomized(v, mean, k); !ok {
-			return errors.New("decomposition: randomized SVD: the SVD of the projected data did not converge")
-		}
-		values = make([]float64, k)
-		for j, v := range s {
-			values[j] = v * v / float64(n-1)
-		}
+		sp, err = pca.randomizedSpectrum(v, mean, k)
 	default:
 		return fmt.Errorf("decomposition: unknown solver %v", solver)
 	}
+	if err != nil {
+		return err
+	}
+	values, vt, total := sp.values, sp.vt, sp.total
 
 	if pca.VarianceFraction != 0 {
 		var cum float64
@@ -276,6 +217,100 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 		}
 	}
 	return nil
+}
+
+// spectrum is what a solver gives: the variances along the components,
+// decreasing, the components as the rows of vt, and the total variance
+// (ddof 1).
+type spectrum struct {
+	values, vt []float64
+	total      float64
+}
+
+// covarianceSpectrum diagonalises the co-moment matrix X_cᵀX_c (from comom
+// when given, IncrementalPCA's, else from the data of v) for its top kk
+// eigenpairs — all of them when kk = p.
+func covarianceSpectrum(v view, mean, comom []float64, kk int) (spectrum, error) {
+	n, p, r := v.n, v.p, min(v.n, v.p)
+	if comom == nil {
+		comom = v.comoment(mean)
+	}
+	var sp spectrum
+	for j := 0; j < p; j++ {
+		sp.total += comom[j*p+j]
+	}
+	sp.total /= float64(n - 1)
+	if err := checkTotal(sp.total); err != nil {
+		return sp, err
+	}
+	values, vecs := make([]float64, kk), make([]float64, p*kk)
+	var ok bool
+	if kk == p {
+		ok = lapack.EigSym(p, comom, p, values, vecs, p)
+	} else {
+		ok = lapack.EigSymTop(p, kk, comom, p, values, vecs, kk)
+	}
+	if !ok {
+		return sp, errors.New("decomposition: symmetric eigensolver did not converge")
+	}
+	vt := make([]float64, kk*p)
+	for j := 0; j < kk; j++ {
+		values[j] = max(values[j], 0) / float64(n-1)
+		for i := 0; i < p; i++ {
+			vt[j*p+i] = vecs[i*kk+j]
+		}
+	}
+	if kk > r { // rank ≤ n−1 < p: drop the zero tail
+		values, vt = values[:r], vt[:r*p]
+	}
+	sp.values, sp.vt = values, vt
+	return sp, nil
+}
+
+// svdSpectrum takes the thin SVD of the centred data: the components are
+// the right singular vectors, the variances s²/(n−1).
+func svdSpectrum(v view, mean []float64) (spectrum, error) {
+	n, p, r := v.n, v.p, min(v.n, v.p)
+	data := v.centered(mean)
+	sp := spectrum{total: sumSquares(data) / float64(n-1)}
+	if err := checkTotal(sp.total); err != nil {
+		return sp, err
+	}
+	s, u := make([]float64, r), make([]float64, n*r)
+	sp.vt = make([]float64, r*p)
+	if !lapack.SVD(n, p, data, p, s, u, r, sp.vt, p) {
+		return sp, errors.New("decomposition: SVD did not converge")
+	}
+	sp.values = make([]float64, r)
+	for j, x := range s {
+		sp.values[j] = x * x / float64(n-1)
+	}
+	return sp, nil
+}
+
+// randomizedSpectrum approximates the top k singular triplets of the
+// centred data (Halko et al.), without forming it.
+func (pca *PCA) randomizedSpectrum(v view, mean []float64, k int) (spectrum, error) {
+	var sp spectrum
+	for i := 0; i < v.n; i++ {
+		for j, x := range v.row(i) {
+			d := x - mean[j]
+			sp.total += d * d
+		}
+	}
+	sp.total /= float64(v.n - 1)
+	if err := checkTotal(sp.total); err != nil {
+		return sp, err
+	}
+	s, vt, ok := pca.randomized(v, mean, k)
+	if !ok {
+		return sp, errors.New("decomposition: randomized SVD: the SVD of the projected data did not converge")
+	}
+	sp.vt, sp.values = vt, make([]float64, k)
+	for j, x := range s {
+		sp.values[j] = x * x / float64(v.n-1)
+	}
+	return sp, nil
 }
 
 // checkTotal refuses data whose total variance is zero (nothing to
