@@ -302,3 +302,23 @@ func TestFitTransformAndTheRankDeficientCovariance(t *testing.T) {
 	// The third variance is zero up to rounding (rank n − 1 = 2).
 	numcheck.Close(t, "variances of 3 samples in 5-D", a.ExplainedVariance, b.ExplainedVariance, 1e-12)
 }
+
+// TestTransformToIsTransform: TransformTo writes Transform's scores into a
+// given matrix, whitened or not, and refuses a matrix of the wrong shape.
+func TestTransformToIsTransform(t *testing.T) {
+	X := mat.NewDense(6, 3, []float64{1, 2, 0, 3, 1, 1, 0, 4, 2, 5, 1, 3, 2, 2, 2, 4, 0, 1})
+	for _, whiten := range []bool{false, true} {
+		pca := PCA{NComponents: 2, Whiten: whiten}
+		want, err := pca.FitTransform(X)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := mat.NewDense(6, 2, nil)
+		if err := pca.TransformTo(dst, X); err != nil || !mat.Equal(dst, want) {
+			t.Errorf("whiten %v: TransformTo %v, %v; Transform %v", whiten, mat.Formatted(dst), err, mat.Formatted(want))
+		}
+		if err := pca.TransformTo(mat.NewDense(6, 3, nil), X); err == nil || !strings.Contains(err.Error(), "want 6×2") {
+			t.Errorf("a 6×3 dst: %v", err)
+		}
+	}
+}

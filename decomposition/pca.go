@@ -430,39 +430,55 @@ func (pca *PCA) checkFitted(what string, cols int) error {
 // Transform projects X onto the components: (X − μ) Vᵀ, divided by
 // √ExplainedVariance per component when Whiten is set. The result is n×k.
 func (pca *PCA) Transform(X mat.Matrix) (*mat.Dense, error) {
-	_, cols := X.Dims()
+	n, cols := X.Dims()
 	if err := pca.checkFitted("X", cols); err != nil {
 		return nil, err
+	}
+	k, _ := pca.Components.Dims()
+	dst := mat.NewDense(n, k, nil) // gonum matrices are never empty: n, k ≥ 1
+	if err := pca.TransformTo(dst, X); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+// TransformTo writes the scores of the rows of X into dst, which must be
+// n×k (n rows of X, k components), in gonum's style: no allocation for the
+// result.
+func (pca *PCA) TransformTo(dst *mat.Dense, X mat.Matrix) error {
+	_, cols := X.Dims()
+	if err := pca.checkFitted("X", cols); err != nil {
+		return err
 	}
 	v, err := viewOf("X", X)
 	if err == nil {
 		err = v.checkFinite()
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	n, p := v.n, v.p
 	k, _ := pca.Components.Dims()
-	comp := pca.Components.RawMatrix()
+	if r, c := dst.Dims(); r != n || c != k {
+		return fmt.Errorf("decomposition: TransformTo: dst is %d×%d, want %d×%d", r, c, n, k)
+	}
+	comp, out := pca.Components.RawMatrix(), dst.RawMatrix()
 	// (X − 1μᵀ)Vᵀ = XVᵀ − 1(Vμ)ᵀ
-	out := make([]float64, n*k)
 	vmu := make([]float64, k)
 	blas.Gemv(blas.NoTrans, k, p, 1, comp.Data, comp.Stride, pca.Mean, 1, 0, vmu, 1)
 	for i := 0; i < n; i++ {
-		copy(out[i*k:(i+1)*k], vmu)
+		copy(out.Data[i*out.Stride:i*out.Stride+k], vmu)
 	}
-	if n > 0 {
-		blas.Gemm(blas.NoTrans, blas.Trans, n, k, p, 1, v.data, v.stride, comp.Data, comp.Stride, -1, out, k)
-	}
+	blas.Gemm(blas.NoTrans, blas.Trans, n, k, p, 1, v.data, v.stride, comp.Data, comp.Stride, -1, out.Data, out.Stride)
 	if pca.Whiten {
 		for j := 0; j < k; j++ {
 			inv := 1 / math.Sqrt(pca.ExplainedVariance[j])
 			for i := 0; i < n; i++ {
-				out[i*k+j] *= inv
+				out.Data[i*out.Stride+j] *= inv
 			}
 		}
 	}
-	return mat.NewDense(n, k, out), nil
+	return nil
 }
 
 // FitTransform fits the model and returns the transformed training data.
