@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -173,5 +174,43 @@ func TestGlorotAndHeInitialisers(t *testing.T) {
 	HeNormal(NewRand(4), x, 24)
 	if s, want := std(), math.Sqrt(2.0/24); math.Abs(s-want) > 0.02*want {
 		t.Errorf("HeNormal: std %g, want %g", s, want)
+	}
+}
+
+// TestOrthogonal: WᵀW = I for a tall weight and WWᵀ = I for a wide one
+// (times gain²), as torch.nn.init.orthogonal_, and the same seed gives the
+// same matrix.
+func TestOrthogonal(t *testing.T) {
+	for _, shape := range [][2]int{{12, 3}, {3, 12}, {5, 5}} {
+		rows, cols := shape[0], shape[1]
+		w := make([]float64, rows*cols)
+		Orthogonal(NewRand(1), w, rows, cols, 2)
+		n := min(rows, cols)
+		var worst numcheck.Worst
+		for a := 0; a < n; a++ {
+			for b := 0; b < n; b++ {
+				var dot float64
+				for k := 0; k < max(rows, cols); k++ {
+					if rows >= cols {
+						dot += w[k*cols+a] * w[k*cols+b]
+					} else {
+						dot += w[a*cols+k] * w[b*cols+k]
+					}
+				}
+				want := 0.0
+				if a == b {
+					want = 4 // gain²
+				}
+				worst.Add(math.Abs(dot - want))
+			}
+		}
+		if !numcheck.Within(float64(worst), 1e-13) {
+			t.Errorf("%d×%d: orthogonality off by %g", rows, cols, float64(worst))
+		}
+		again := make([]float64, rows*cols)
+		Orthogonal(NewRand(1), again, rows, cols, 2)
+		if !slices.Equal(w, again) {
+			t.Errorf("%d×%d: the same seed gave another matrix", rows, cols)
+		}
 	}
 }

@@ -1,8 +1,11 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/physml/physml/lapack"
 )
 
 // NewRand returns the seeded generator physml uses for initialisation,
@@ -54,4 +57,42 @@ func HeUniform[T Float](rng *rand.Rand, w []T, fanIn int) {
 // "relu": N(0, 2/fanIn).
 func HeNormal[T Float](rng *rand.Rand, w []T, fanIn int) {
 	Normal(rng, w, math.Sqrt(2/float64(fanIn)))
+}
+
+// Orthogonal fills the rows×cols weight w (row-major) as
+// torch.nn.init.orthogonal_: the Q of the QR factorisation of a Gaussian
+// matrix, its columns' signs fixed by the signs of R's diagonal, times
+// gain. The columns are orthonormal when rows ≥ cols, the rows otherwise
+// (Keras's recurrent initialiser, for (4H × H) recurrent weights).
+func Orthogonal[T Float](rng *rand.Rand, w []T, rows, cols int, gain float64) {
+	if rows <= 0 || cols <= 0 || len(w) != rows*cols {
+		panic(fmt.Sprintf("nn: Orthogonal of %d values as %d×%d", len(w), rows, cols))
+	}
+	m, n := max(rows, cols), min(rows, cols)
+	a := make([]float64, m*n)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+	}
+	q := append([]float64(nil), a...)
+	lapack.QR(m, n, q, n)
+	for j := 0; j < n; j++ {
+		var r float64 // R_jj = q_jᵀ a_j
+		for i := 0; i < m; i++ {
+			r += q[i*n+j] * a[i*n+j]
+		}
+		if r < 0 {
+			for i := 0; i < m; i++ {
+				q[i*n+j] = -q[i*n+j]
+			}
+		}
+	}
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			v := q[i*n+j]
+			if rows < cols { // the transpose: w's rows are q's columns
+				v = q[j*n+i]
+			}
+			w[i*cols+j] = T(gain * v)
+		}
+	}
 }

@@ -1,8 +1,10 @@
 package seq
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/physml/physml/internal/numcheck"
@@ -123,4 +125,51 @@ func TestConstructorsAndStripPrefix(t *testing.T) {
 	if p := StripPrefix("lstm", model.Params()); p[0].Name != "weight_ih_l0" || p[len(p)-1].Name != "fc.bias" || &p[0].Value[0] != &model.Params()[0].Value[0] {
 		t.Errorf("StripPrefix on the whole model: %s … %s, or a copy of the values", p[0].Name, p[len(p)-1].Name)
 	}
+}
+
+// TestKerasInitialisation: with InitKeras the recurrent weights of every
+// direction have orthonormal columns, the input weights lie within the
+// Glorot bound √(6/(in + 4H)), the biases are zero but for the forget
+// gate's ForgetBias in bias_ih; a forget bias on a GRU panics.
+func TestKerasInitialisation(t *testing.T) {
+	const in, H = 5, 6
+	r := NewRecurrent[float64](LSTM, Config{InputSize: in, HiddenSize: H, Bidirectional: true, Init: InitKeras, ForgetBias: 1}, nn.NewRand(1))
+	params := map[string][]float64{}
+	for _, p := range r.Params() {
+		params[p.Name] = p.Value
+	}
+	for _, suffix := range []string{"_l0", "_l0_reverse"} {
+		whh := params["weight_hh"+suffix]
+		for a := 0; a < H; a++ {
+			for b := 0; b < H; b++ {
+				var dot float64
+				for k := 0; k < 4*H; k++ {
+					dot += whh[k*H+a] * whh[k*H+b]
+				}
+				if want := map[bool]float64{true: 1, false: 0}[a == b]; math.Abs(dot-want) > 1e-12 {
+					t.Fatalf("weight_hh%s: column %d · column %d = %g", suffix, a, b, dot)
+				}
+			}
+		}
+		bound := math.Sqrt(6.0 / (in + 4*H))
+		for _, v := range params["weight_ih"+suffix] {
+			if math.Abs(v) > bound {
+				t.Fatalf("weight_ih%s: %g outside ±%g", suffix, v, bound)
+			}
+		}
+		for j, v := range params["bias_ih"+suffix] {
+			if want := map[bool]float64{true: 1, false: 0}[j >= H && j < 2*H]; v != want {
+				t.Fatalf("bias_ih%s[%d] = %g, want %g", suffix, j, v, want)
+			}
+		}
+		if slices.ContainsFunc(params["bias_hh"+suffix], func(v float64) bool { return v != 0 }) {
+			t.Errorf("bias_hh%s not zero", suffix)
+		}
+	}
+	defer func() {
+		if e := recover(); e == nil || !strings.Contains(fmt.Sprint(e), "forget-gate bias") {
+			t.Errorf("a GRU with a forget bias: %v", e)
+		}
+	}()
+	NewRecurrent[float64](GRU, Config{InputSize: 2, HiddenSize: 3, ForgetBias: 1}, nn.NewRand(1))
 }

@@ -76,7 +76,27 @@ type Config struct {
 	// Heads is the number of heads of an sLSTM or mLSTM layer (0 means 1);
 	// it must divide HiddenSize. The other cells have none.
 	Heads int
+	// Init chooses the initialisation of the RNN, LSTM and GRU: PyTorch's
+	// (the default) or Keras's.
+	Init Init
+	// ForgetBias, when not 0, sets the LSTM's forget-gate bias to it
+	// (bias_ih's forget block; bias_hh's is 0), as Keras's
+	// unit_forget_bias does with 1.
+	ForgetBias float64
 }
+
+// Init names an initialisation scheme of the recurrent layers.
+type Init int
+
+const (
+	// InitPyTorch draws every weight and bias uniform in ±1/√HiddenSize.
+	InitPyTorch Init = iota
+	// InitKeras is Keras's: the input weights Glorot-uniform (over the
+	// whole input kernel, fan-in InputSize and fan-out gates·H), the
+	// recurrent weights orthogonal, the biases zero. With an LSTM, add
+	// ForgetBias: 1 for Keras's unit_forget_bias.
+	InitKeras
+)
 
 // Recurrent is a stack of RNN, LSTM, GRU, sLSTM or mLSTM layers over
 // batch-first sequences. It implements nn.Layer: Forward maps
@@ -148,6 +168,9 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 	if !(cfg.Dropout >= 0 && cfg.Dropout < 1) { // also refuses NaN
 		panic(fmt.Sprintf("seq: dropout %g outside [0, 1)", cfg.Dropout))
 	}
+	if cfg.ForgetBias != 0 && (cell != LSTM || math.IsNaN(cfg.ForgetBias) || math.IsInf(cfg.ForgetBias, 0)) {
+		panic(fmt.Sprintf("seq: forget-gate bias %g for a %v: the LSTM has one, and it must be finite", cfg.ForgetBias, cell))
+	}
 	r := &Recurrent[T]{Cell: cell, Config: cfg}
 	if cell.xlstm() {
 		return newXLSTMStack(r, rng)
@@ -177,6 +200,20 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 			}
 			for _, p := range ps {
 				nn.Uniform(rng, p.Value, bound)
+			}
+			if cfg.Init == InitKeras {
+				nn.XavierUniform(rng, dir.wih.Value, in, gh, 1)
+				nn.Orthogonal(rng, dir.whh.Value, gh, cfg.HiddenSize, 1)
+				if dir.bias {
+					clear(dir.bih.Value)
+					clear(dir.bhh.Value)
+				}
+			}
+			if cfg.ForgetBias != 0 && cell == LSTM && dir.bias {
+				H := cfg.HiddenSize
+				for j := H; j < 2*H; j++ { // gates i, f, g, o: f is the second block
+					dir.bih.Value[j], dir.bhh.Value[j] = T(cfg.ForgetBias), 0
+				}
 			}
 			r.params = append(r.params, ps...)
 			layer = append(layer, dir)
