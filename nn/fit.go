@@ -67,6 +67,21 @@ func (d Dataset[T]) Split(fraction float64, seed uint64) (train, validation Data
 	return d.Subset(perm[:d.Len()-nVal]), d.Subset(perm[d.Len()-nVal:])
 }
 
+// SplitLast returns the first samples for training and the last fraction
+// of them, in order, for validation — Keras's validation_split.
+func (d Dataset[T]) SplitLast(fraction float64) (train, validation Dataset[T]) {
+	if fraction <= 0 || fraction >= 1 {
+		panic(fmt.Sprintf("nn: validation fraction %g outside (0, 1)", fraction))
+	}
+	n := d.Len()
+	nVal := int(math.Round(fraction * float64(n)))
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return d.Subset(idx[:n-nVal]), d.Subset(idx[n-nVal:])
+}
+
 func (d Dataset[T]) check() error {
 	if d.X == nil || d.X.Rows == 0 {
 		return fmt.Errorf("nn: dataset has no samples")
@@ -97,6 +112,9 @@ type FitConfig[T Float] struct {
 	// split off (seeded) before training.
 	Validation      *Dataset[T]
 	ValidationSplit float64
+	// ValidationLast takes the split's samples from the end of the data,
+	// in order, as Keras's validation_split does, instead of at random.
+	ValidationLast bool
 
 	Schedule Schedule // learning rate per epoch; nil keeps it constant
 	ClipNorm float64  // clip the global gradient norm to this when > 0
@@ -199,7 +217,11 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 	validation := cfg.Validation
 	if validation == nil && cfg.ValidationSplit > 0 {
 		var v Dataset[T]
-		data, v = data.Split(cfg.ValidationSplit, cfg.Seed)
+		if cfg.ValidationLast {
+			data, v = data.SplitLast(cfg.ValidationSplit)
+		} else {
+			data, v = data.Split(cfg.ValidationSplit, cfg.Seed)
+		}
 		validation = &v
 		if data.Len() == 0 || v.Len() == 0 {
 			return hist, fmt.Errorf("nn: a validation split of %g leaves %d training and %d validation samples; both need at least one", cfg.ValidationSplit, data.Len(), v.Len())

@@ -206,3 +206,26 @@ func TestSubsetAndSplit(t *testing.T) {
 		}()
 	}
 }
+
+// TestValidationLastIsKerasSplit: SplitLast keeps the order and takes the
+// last rows, as Keras's validation_split; Fit with ValidationLast
+// validates on exactly those rows.
+func TestValidationLastIsKerasSplit(t *testing.T) {
+	x := NewMatrix[float64](10, 1)
+	for i := range x.Data {
+		x.Data[i] = float64(i)
+	}
+	d := Dataset[float64]{X: x, Y: x.Clone()}
+	train, val := d.SplitLast(0.2)
+	if !slices.Equal(train.X.Data, []float64{0, 1, 2, 3, 4, 5, 6, 7}) || !slices.Equal(val.X.Data, []float64{8, 9}) {
+		t.Errorf("SplitLast(0.2): train %v, validation %v", train.X.Data, val.X.Data)
+	}
+	// A model that predicts 0: the validation MSE is the mean of 8² and 9².
+	zero := NewSequential[float64](NewDenseNoBias[float64](1, 1, NewRand(1)))
+	zero.Params()[0].Value[0] = 0
+	hist, err := Fit(context.Background(), zero, MSE[float64]{}, NewSGD(zero.Params(), SGDConfig{LR: 0}), d,
+		FitConfig[float64]{Epochs: 1, BatchSize: 4, ValidationSplit: 0.2, ValidationLast: true})
+	if err != nil || hist.Epochs[0].ValidationLoss != (64+81)/2.0 {
+		t.Errorf("validation loss %v, want %v (rows 8 and 9): %v", hist.Epochs[0].ValidationLoss, (64+81)/2.0, err)
+	}
+}
