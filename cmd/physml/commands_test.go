@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -310,4 +311,40 @@ func numberAfter(t *testing.T, out, prefix string) float64 {
 		t.Fatalf("after %q: %v", prefix, err)
 	}
 	return v
+}
+
+// TestLSTMKerasPreset: --preset keras trains on pixels/255 (the file says
+// so and eval reads the test images the same way, to the same accuracy),
+// with Keras's initialisation: the forget-gate biases 1, the other biases
+// and the Dense bias 0.
+func TestLSTMKerasPreset(t *testing.T) {
+	dir := t.TempDir()
+	out := runOK(t, "lstm", "--preset", "keras", "--epochs", "1", "--train-limit", "400", "--test-limit", "200", "--hidden", "8", "--lr", "1e-30", "--out", dir)
+	if !strings.Contains(out, "pixels unit") {
+		t.Errorf("output:\n%s", out)
+	}
+	model := filepath.Join(dir, "lstm.safetensors")
+	tensors, meta, err := nn.ReadSafetensors(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["physml.normalization"] != "unit" {
+		t.Errorf("normalization %q, want unit", meta["physml.normalization"])
+	}
+	// --lr 1e-30 keeps the initial weights, Keras's, to 1e-26.
+	bih := tensors["lstm.bias_ih_l0"].Data
+	for j, v := range bih {
+		if want := map[bool]float64{true: 1, false: 0}[j >= 8 && j < 16]; math.Abs(v-want) > 1e-26 {
+			t.Fatalf("bias_ih[%d] = %g, want %g", j, v, want)
+		}
+	}
+	if slices.ContainsFunc(tensors["fc.bias"].Data, func(v float64) bool { return math.Abs(v) > 1e-26 }) {
+		t.Errorf("fc.bias %v, want zeros", tensors["fc.bias"].Data)
+	}
+	ev := runOK(t, "eval", "--model", model, "--test-limit", "200")
+	numcheck.Scalar(t, "eval's accuracy against training's", numberAfter(t, ev, "test accuracy "), numberAfter(t, out, "test accuracy "), 0)
+	code, _, errOut := runCommand("lstm", "--preset", "tensorflow")
+	if code != 2 || !strings.Contains(errOut, "want pytorch or keras") {
+		t.Errorf("--preset tensorflow: exit %d, %q", code, errOut)
+	}
 }

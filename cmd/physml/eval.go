@@ -119,7 +119,11 @@ func (o *evalOptions) classifier(m *seq.Classifier[float32], meta map[string]str
 		if err != nil {
 			return err
 		}
-		d = mnistSequences[float32](test)
+		norm, err := dataset.ParseNormalization(meta["physml.normalization"])
+		if err != nil {
+			norm = dataset.Standardize // files written before the key
+		}
+		d = mnistSequences[float32](test, norm)
 		what = fmt.Sprintf("%d images", test.Len())
 	}
 	logits := nn.PredictDataset[float32](m, d, 1000)

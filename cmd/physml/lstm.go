@@ -19,6 +19,7 @@ import (
 type lstmOptions struct {
 	common
 	cell          string
+	preset        string
 	heads         int
 	hidden        int
 	layers        int
@@ -57,6 +58,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("lstm", lstmSummary, stdout)
 	o.common.register(fs)
 	fs.StringVar(&o.cell, "cell", "lstm", cellUsage)
+	fs.StringVar(&o.preset, "preset", "pytorch", "pytorch (the default) or keras: the lecture's Keras listing — pixels/255, Glorot and orthogonal weights with forget-gate bias 1, Adam ε 1e-7, validation on the last part unshuffled")
 	fs.IntVar(&o.heads, "heads", 4, headsUsage)
 	fs.IntVar(&o.hidden, "hidden", 128, "hidden size")
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
@@ -90,6 +92,9 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 func (o *lstmOptions) check(stderr io.Writer) error {
 	if err := checkCell(o.cell, o.hidden, o.heads, o.bidirectional); err != nil {
 		return err
+	}
+	if o.preset != "pytorch" && o.preset != "keras" {
+		return usageError{fmt.Errorf("--preset %q: want pytorch or keras", o.preset)}
 	}
 	switch {
 	case o.hidden <= 0 || o.layers <= 0:
@@ -154,7 +159,11 @@ func classificationInput[T nn.Float](o lstmOptions) (classificationData[T], erro
 		if err != nil {
 			return classificationData[T]{}, err
 		}
-		return mnistClassification[T](train, test), nil
+		norm := dataset.Standardize // PyTorch's Normalize((0.1307,), (0.3081,))
+		if o.preset == "keras" {
+			norm = dataset.Unit // Keras's x/255
+		}
+		return mnistClassification[T](train, test, norm), nil
 	}
 	s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
 	if err != nil {
@@ -163,9 +172,10 @@ func classificationInput[T nn.Float](o lstmOptions) (classificationData[T], erro
 	return userClassification[T](s, o.testFraction, o.seed, o.input)
 }
 
-// mnistSequences converts images to (batch, 28·28) sequences, standardised.
-func mnistSequences[T nn.Float](im *dataset.Images) nn.Dataset[T] {
-	return nn.Dataset[T]{X: nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[T](im.Pixels, dataset.Standardize)), Labels: im.Labels}
+// mnistSequences converts images to (batch, 28·28) sequences of pixels
+// normalised by norm.
+func mnistSequences[T nn.Float](im *dataset.Images, norm dataset.Normalization) nn.Dataset[T] {
+	return nn.Dataset[T]{X: nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[T](im.Pixels, norm)), Labels: im.Labels}
 }
 
 func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
@@ -180,15 +190,27 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	defer stop()
 	cell, _ := seq.ParseCell(o.cell)
 	schedule, _ := parseSchedule(o.schedule, o.epochs)
-	model := seq.NewClassifier[T](cell, seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers,
-		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads}, d.classes, nn.NewRand(o.seed))
-	opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})
+	rcfg := seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers,
+		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads}
+	adam := nn.AdamConfig{LR: o.lr}
+	if o.preset == "keras" {
+		rcfg.Init, adam.Eps = seq.InitKeras, 1e-7
+		if cell == seq.LSTM {
+			rcfg.ForgetBias = 1 // unit_forget_bias
+		}
+	}
+	model := seq.NewClassifier[T](cell, rcfg, d.classes, nn.NewRand(o.seed))
+	if o.preset == "keras" {
+		nn.XavierUniform(nn.NewRand(o.seed+1), model.FC.Weight.Value, model.FC.In, model.FC.Out, 1) // Dense: Glorot, zero bias
+		clear(model.FC.Bias.Value)
+	}
+	opt := nn.NewAdam(model.Params(), adam)
 	dtype := fmt.Sprintf("%T", T(0))
 	fmt.Fprintf(stdout, "%v, Dense(%d→%d); %d parameters, %s, backend %s\n", model.RNN, model.RNN.OutputSize(), d.classes, nn.CountParams(model.Params()), dtype, backendLine())
 	fmt.Fprintf(stdout, "%s; %.0f %% of the training part held out for validation\n", d.describe, 100*o.validation)
 
 	prog := newProgress(stderr, o.epochs)
-	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation,
+	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation, ValidationLast: o.preset == "keras",
 		Schedule: schedule, ClipNorm: o.clip, Patience: o.patience, OnBatch: prog.batch,
 		OnEpoch: func(e nn.EpochStats) {
 			prog.done()

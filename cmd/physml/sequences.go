@@ -20,13 +20,13 @@ type classificationData[T nn.Float] struct {
 	metadata    map[string]string // how the inputs were prepared, for the model file
 }
 
-// mnistClassification is MNIST read row by row: 28 steps of 28 standardised
-// pixels.
-func mnistClassification[T nn.Float](train, test *dataset.Images) classificationData[T] {
+// mnistClassification is MNIST read row by row: 28 steps of 28 pixels
+// normalised by norm.
+func mnistClassification[T nn.Float](train, test *dataset.Images, norm dataset.Normalization) classificationData[T] {
 	return classificationData[T]{
-		train: mnistSequences[T](train), test: mnistSequences[T](test), inputSize: dataset.MNISTCols, classes: 10,
-		describe: fmt.Sprintf("MNIST rows: %d training and %d test images", train.Len(), test.Len()),
-		metadata: map[string]string{"physml.data": "mnist", "physml.normalization": dataset.Standardize.String()},
+		train: mnistSequences[T](train, norm), test: mnistSequences[T](test, norm), inputSize: dataset.MNISTCols, classes: 10,
+		describe: fmt.Sprintf("MNIST rows: %d training and %d test images, pixels %v", train.Len(), test.Len(), norm),
+		metadata: map[string]string{"physml.data": "mnist", "physml.normalization": norm.String()},
 	}
 }
 
