@@ -11,3 +11,4 @@ go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzParseNpy$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzParseCSV$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzDecodeNpz$' -fuzztime "$execs" ./dataset
+go test -run '^$' -fuzz '^FuzzMomentsUnmarshal$' -fuzztime "$execs" ./decomposition

@@ -190,6 +190,12 @@ func Correlation(X mat.Matrix) (*mat.SymDense, error) {
 	if err != nil {
 		return nil, err
 	}
+	return correlationOf(cov)
+}
+
+// correlationOf turns a covariance matrix into the correlation matrix, in
+// place.
+func correlationOf(cov *mat.SymDense) (*mat.SymDense, error) {
 	p := cov.SymmetricDim()
 	std := make([]float64, p)
 	for j := range std {
