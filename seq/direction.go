@@ -31,6 +31,33 @@ type direction[T Float] struct {
 	valid       []uint8 // per sequence: is the current step within its length
 }
 
+// pass is the shape of one pass over a batch: b sequences of steps steps,
+// split into chunks whose time loops run concurrently, with per-sequence
+// lengths (nil: every sequence uses all steps).
+type pass struct {
+	b, steps int
+	chunks   []chunk
+	lengths  []int
+}
+
+// lengthsOf returns the lengths of chunk c's sequences (nil when all are
+// full).
+func (ps pass) lengthsOf(c chunk) []int {
+	if ps.lengths == nil {
+		return nil
+	}
+	return ps.lengths[c.b0 : c.b0+c.size]
+}
+
+// state holds a direction's hidden state h and (LSTM) cell c for the batch,
+// (b, H) row-major each, or their gradients; nil slices mean zero.
+type state[T Float] struct{ h, c []T }
+
+// chunkOf returns the rows of s that belong to chunk c, for H units.
+func (s state[T]) chunkOf(c chunk, H int) state[T] {
+	return state[T]{h: s.h[c.b0*H : (c.b0+c.size)*H], c: s.c[c.b0*H : (c.b0+c.size)*H]}
+}
+
 // withinLength reports whether step t of sequence i is within its length.
 func withinLength(lengths []int, i, t int) bool { return lengths == nil || t < lengths[i] }
 
@@ -83,10 +110,10 @@ func rows[T Float](data []T, c chunk, steps, w int) []T {
 
 // forward runs the recurrence over the input x (steps·b rows in chunk
 // layout, in columns), writing h of each valid step into columns
-// [col, col+H) of out and the final state into hn, cn (b×H, batch order).
-// h0 and c0 may be nil (zero).
-func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, chunks []chunk, lengths []int, h0, c0, hn, cn []T) {
-	H := d.hidden
+// [col, col+H) of out and the final state into final (b×H, batch order),
+// starting from init (nil slices: zero).
+func (d *direction[T]) forward(x, out *nn.Matrix[T], ps pass, init, final state[T]) {
+	H, b, steps := d.hidden, ps.b, ps.steps
 	gh := d.cell.gates() * H
 	gates := nn.Workspace(&d.gates, steps*b, gh)
 	nn.Workspace(&d.hprev, steps*b, H)
@@ -105,21 +132,14 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, chunks []chun
 	if d.bias {
 		bias = d.inputBias()
 	}
-	if h0 != nil {
-		copy(hn, h0)
-	} else {
-		clear(hn)
-	}
-	if c0 != nil {
-		copy(cn, c0)
-	} else {
-		clear(cn)
-	}
-	parallel(chunks, func(c chunk) {
-		var l []int
-		if lengths != nil {
-			l = lengths[c.b0 : c.b0+c.size]
+	for _, s := range [][2][]T{{final.h, init.h}, {final.c, init.c}} {
+		if s[1] != nil {
+			copy(s[0], s[1])
+		} else {
+			clear(s[0])
 		}
+	}
+	parallel(ps.chunks, func(c chunk) {
 		// Input projection of all steps of the chunk in one GEMM:
 		// gates = X W_ihᵀ + b_ih (+ b_hh).
 		n := steps * c.size
@@ -132,7 +152,7 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], b, steps int, chunks []chun
 			}
 		}
 		gemmNT(n, gh, d.in, rows(x.Data, c, steps, d.in), d.in, d.wih.Value, d.in, beta, g, gh)
-		d.forwardChunk(c, steps, l, out, hn[c.b0*H:(c.b0+c.size)*H], cn[c.b0*H:(c.b0+c.size)*H])
+		d.forwardChunk(c, steps, ps.lengthsOf(c), out, final.chunkOf(c, H))
 	})
 }
 
@@ -161,8 +181,9 @@ func projectionBias[T Float](cell CellType, bih, bhh, dst []T) []T {
 
 // forwardChunk runs the time loop for one chunk of b sequences: one GEMM for
 // all gates per step, then one fused loop (a C kernel in the netlib build).
-func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.Matrix[T], hn, cn []T) {
+func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.Matrix[T], st state[T]) {
 	b, H := c.size, d.hidden
+	hn, cn := st.h, st.c // (b, H): the state, updated step by step
 	gh := d.cell.gates() * H
 	ldo := outM.Cols
 	v := d.views(c, steps)
@@ -237,23 +258,21 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 
 // backward runs backpropagation through time. dOut holds the gradient with
 // respect to the layer output (columns [col, col+H) are this direction's),
-// dhn and dcn those with respect to the final state (nil: zero). It
+// dFinal those with respect to the final state (nil slices: zero). It
 // accumulates the parameter gradients, writes (or, if accumulate, adds) the
 // input gradient into dIn (skipped when dIn is nil) and the initial-state
-// gradients into dh0, dc0.
-func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, steps int, chunks []chunk, lengths []int, dhn, dcn, dh0, dc0 []T) {
-	H := d.hidden
+// gradients into dInit.
+func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, ps pass, dFinal, dInit state[T]) {
+	H, b, steps, chunks := d.hidden, ps.b, ps.steps, ps.chunks
 	gh := d.cell.gates() * H
-	dh, dc := dh0, dc0 // running gradients w.r.t. the state, ending as dh0, dc0
-	if dhn != nil {
-		copy(dh, dhn)
-	} else {
-		clear(dh)
-	}
-	if dcn != nil {
-		copy(dc, dcn)
-	} else {
-		clear(dc)
+	// dInit holds the running gradients w.r.t. the state, ending as those
+	// of the initial state.
+	for _, s := range [][2][]T{{dInit.h, dFinal.h}, {dInit.c, dFinal.c}} {
+		if s[1] != nil {
+			copy(s[0], s[1])
+		} else {
+			clear(s[0])
+		}
 	}
 	dG := nn.Workspace(&d.dG, steps*b, gh)
 	dGh := dG // gradient w.r.t. the hidden-side pre-activations
@@ -267,11 +286,7 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, b, 
 		beta = 1
 	}
 	parallel(chunks, func(c chunk) {
-		var l []int
-		if lengths != nil {
-			l = lengths[c.b0 : c.b0+c.size]
-		}
-		d.backwardChunk(c, steps, l, dOut, dh[c.b0*H:(c.b0+c.size)*H], dc[c.b0*H:(c.b0+c.size)*H])
+		d.backwardChunk(c, steps, ps.lengthsOf(c), dOut, dInit.chunkOf(c, H))
 		// Input gradient of the chunk's steps in one GEMM: dX = dG W_ih.
 		if dIn == nil {
 			return // not wanted (the first layer of a model whose data needs no gradient)
@@ -310,14 +325,15 @@ func splitRange(n, k int) []chunk {
 	return out
 }
 
-// backwardChunk runs the backward time loop for one chunk; dh and dc are the
+// backwardChunk runs the backward time loop for one chunk; ds holds the
 // chunk's running state gradients.
-func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *nn.Matrix[T], dh, dc []T) {
+func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *nn.Matrix[T], ds state[T]) {
 	b, H := c.size, d.hidden
+	dh, dc := ds.h, ds.c
 	gh := d.cell.gates() * H
 	ldo := dOutM.Cols
 	v := d.views(c, steps)
-	gates, hprev, cprev, tanc, hw := v.gates, v.hprev, v.cprev, v.tanc, v.hw
+	gates, hprev, cprev, tanc := v.gates, v.hprev, v.cprev, v.tanc
 	dOut := rows(dOutM.Data, c, steps, ldo)
 	dG := rows(d.dG.Data, c, steps, gh)
 	dGh := dG
@@ -332,16 +348,15 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		if d.reverse {
 			t = steps - 1 - s
 		}
-		g := gates[t*b*gh : (t+1)*b*gh]
-		dg := dG[t*b*gh : (t+1)*b*gh]
-		dgh := dGh[t*b*gh : (t+1)*b*gh]
-		hp := hprev[t*b*H : (t+1)*b*H]
+		st := stepGrads[T]{g: gates[t*b*gh : (t+1)*b*gh], dg: dG[t*b*gh : (t+1)*b*gh], dgh: dGh[t*b*gh : (t+1)*b*gh],
+			hp: hprev[t*b*H : (t+1)*b*H], dOut: dOut, ldo: ldo, direct: direct, dh: dh, dc: dc}
 		if d.cell == LSTM && kernels.For32[T]() {
-			kernels.LSTMStepBackward(b, H, kernels.Float32s(g), kernels.Float32s(cprev[t*b*H:(t+1)*b*H]), kernels.Float32s(tanc[t*b*H:(t+1)*b*H]), kernels.Float32s(dh),
-				kernels.Float32s(dOut[t*b*ldo+d.col:]), ldo, kernels.Float32s(dc), kernels.Float32s(dg), d.validFlags(c, lengths, t))
+			kernels.LSTMStepBackward(b, H, kernels.Float32s(st.g), kernels.Float32s(cprev[t*b*H:(t+1)*b*H]), kernels.Float32s(tanc[t*b*H:(t+1)*b*H]), kernels.Float32s(dh),
+				kernels.Float32s(dOut[t*b*ldo+d.col:]), ldo, kernels.Float32s(dc), kernels.Float32s(st.dg), d.validFlags(c, lengths, t))
 		} else {
-			d.backwardRows(b, t, gh, lengths, g, dg, dgh, hp, cprev, tanc, hw, direct, dOut, ldo, dh, dc)
+			d.backwardRows(b, t, lengths, v, st)
 		}
+		dgh := st.dgh
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
 		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev, H)
 		for i := 0; i < b; i++ {
@@ -359,10 +374,27 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 	}
 }
 
-// backwardRows is the Go backward gate loop of one step for a chunk of b
-// sequences (all cells; the netlib build uses a C kernel for the LSTM).
-func (d *direction[T]) backwardRows(b, t, gh int, lengths []int, g, dg, dgh, hp, cprev, tanc, hw, direct, dOut []T, ldo int, dh, dc []T) {
+// stepGrads are the buffers of one backward step of a chunk of b sequences:
+// the gate activations g (b, gh) and their gradients dg (input side) and
+// dgh (hidden side; dg itself but for the GRU), the hidden state entering
+// the step hp (b, H), the chunk's output gradient dOut (all steps, row
+// stride ldo), the GRU's direct path, and the running state gradients.
+type stepGrads[T Float] struct {
+	g, dg, dgh, hp []T
+	dOut           []T
+	ldo            int
+	direct         []T
+	dh, dc         []T
+}
+
+// backwardRows is the Go backward gate loop of step t for a chunk of b
+// sequences (all cells; the netlib build uses a C kernel for the LSTM); v
+// are the chunk's forward workspaces.
+func (d *direction[T]) backwardRows(b, t int, lengths []int, v stepViews[T], s stepGrads[T]) {
 	H := d.hidden
+	gh := d.cell.gates() * H
+	g, dg, dgh, hp, dOut, ldo, direct, dh, dc := s.g, s.dg, s.dgh, s.hp, s.dOut, s.ldo, s.direct, s.dh, s.dc
+	cprev, tanc, hw := v.cprev, v.tanc, v.hw
 	for i := 0; i < b; i++ {
 		if !withinLength(lengths, i, t) {
 			clear(dg[i*gh : (i+1)*gh])

@@ -382,7 +382,8 @@ func (r *Recurrent[T]) forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 			if r.c0 != nil {
 				c0 = r.c0.Data[k*h : (k+b)*h]
 			}
-			dir.forward(&r.inputs[l], out, b, steps, r.chunks, r.lengths, h0, c0, hn.Data[k*h:(k+b)*h], cn.Data[k*h:(k+b)*h])
+			dir.forward(&r.inputs[l], out, pass{b: b, steps: steps, chunks: r.chunks, lengths: r.lengths},
+				state[T]{h: h0, c: c0}, state[T]{h: hn.Data[k*h : (k+b)*h], c: cn.Data[k*h : (k+b)*h]})
 		}
 		if l < r.NumLayers-1 {
 			dropped := r.dropout[l].Forward(out, train)
@@ -454,7 +455,8 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			if r.dcn != nil {
 				dcn = r.dcn.Data[k*h : (k+b)*h]
 			}
-			dir.backward(&r.inputs[l], dOut, dIn, d > 0, b, steps, r.chunks, r.lengths, dhn, dcn, dh0.Data[k*h:(k+b)*h], dc0.Data[k*h:(k+b)*h])
+			dir.backward(&r.inputs[l], dOut, dIn, d > 0, pass{b: b, steps: steps, chunks: r.chunks, lengths: r.lengths},
+				state[T]{h: dhn, c: dcn}, state[T]{h: dh0.Data[k*h : (k+b)*h], c: dc0.Data[k*h : (k+b)*h]})
 		}
 		if l > 0 {
 			dOut = r.dropout[l-1].Backward(dIn)
