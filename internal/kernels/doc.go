@@ -2,10 +2,11 @@
 // layers compiled as C, for the netlib build, which links C anyway. A
 // recurrent step evaluates a sigmoid or tanh for every gate of every
 // sequence of the batch; Go does not vectorise loops, so in Go these
-// transcendentals cost more than the gate GEMMs. The C kernels are written
-// so that GCC vectorises them (AVX2 and FMA where the CPU has them, chosen at
-// run time with target_clones; SSE2 otherwise) with a polynomial exp of about 1e-7
-// relative error.
+// transcendentals cost more than the gate GEMMs. The C kernels (kernels.c,
+// declared in kernels.h) are written so that GCC vectorises them: each is
+// compiled twice, for AVX2 and FMA and for the SSE2 baseline, and picked at
+// run time with __builtin_cpu_supports; the exp is a polynomial of about
+// 1e-7 relative error.
 //
 // Available reports whether the kernels are compiled in. In the pure-Go
 // build it is false and the callers (package seq) use their Go loops, which
