@@ -48,18 +48,21 @@
 //
 // physml's models save their architecture in the safetensors metadata
 // beside their weights, so that one call rebuilds them
-// (seq.LoadClassifier, ae.Load). The schema, one string per key:
+// (seq.LoadClassifier, seq.LoadRegressor, ae.Load). The schema, one string
+// per key:
 //
-//	physml.model         "classifier" (seq.Classifier) or "autoencoder" (ae.Autoencoder)
+//	physml.model         "classifier" (seq.Classifier), "regressor" (seq.Regressor)
+//	                     or "autoencoder" (ae.Autoencoder)
 //	physml.dtype         "float32" or "float64", the type the model was trained in
 //
-//	seq.Classifier:
-//	physml.cell          lstm, gru, rnn or rnn_relu
+//	seq.Classifier, seq.Regressor:
+//	physml.cell          lstm, gru, rnn, rnn_relu, slstm or mlstm
 //	physml.input_size    features per step
 //	physml.hidden        hidden size
 //	physml.layers        stacked recurrent layers
 //	physml.bidirectional true or false
 //	physml.bias          true or false
+//	physml.heads         heads of an slstm or mlstm cell
 //	physml.outputs       outputs of the Dense head (classes, or forecast values)
 //
 //	ae.Autoencoder:
@@ -69,6 +72,8 @@
 //	physml.loss          bce or mse
 //	physml.tied          true or false
 //	physml.sparsity      the L1 weight on the code
+//	physml.batchnorm     true when BatchNorm1d layers are in (their running
+//	                     statistics are in the file with the weights)
 //
 // Keys that describe the data rather than the model (how inputs were
 // scaled, which columns a forecaster reads) are the caller's: the command

@@ -104,16 +104,45 @@ func ToDense(m *Matrix[float64]) *mat.Dense {
 	return mat.NewDense(m.Rows, m.Cols, append([]float64(nil), m.Data...))
 }
 
-// FromDense copies any gonum matrix into a float64 Matrix.
-func FromDense(a mat.Matrix) *Matrix[float64] {
+// FromDense copies any gonum matrix into a float32 or float64 Matrix, in
+// one pass (a *mat.Dense is read row by row from its storage).
+func FromDense[T Float](a mat.Matrix) *Matrix[T] {
 	r, c := a.Dims()
-	m := NewMatrix[float64](r, c)
+	m := NewMatrix[T](r, c)
+	if d, ok := a.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for i := 0; i < r; i++ {
+			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+				m.Data[i*c+j] = T(v)
+			}
+		}
+		return m
+	}
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
-			m.Data[i*c+j] = a.At(i, j)
+			m.Data[i*c+j] = T(a.At(i, j))
 		}
 	}
 	return m
+}
+
+// FromRows copies rows of equal length into a float32 or float64 Matrix;
+// rows of different lengths are an error naming the first.
+func FromRows[T Float](rows [][]float64) (*Matrix[T], error) {
+	if len(rows) == 0 {
+		return NewMatrix[T](0, 0), nil
+	}
+	c := len(rows[0])
+	m := NewMatrix[T](len(rows), c)
+	for i, row := range rows {
+		if len(row) != c {
+			return nil, fmt.Errorf("nn: FromRows: row %d has %d values, row 0 has %d", i, len(row), c)
+		}
+		for j, v := range row {
+			m.Data[i*c+j] = T(v)
+		}
+	}
+	return m, nil
 }
 
 // Convert copies a matrix into another element type.

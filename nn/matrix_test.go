@@ -2,7 +2,10 @@ package nn
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // TestMatrixShapesAndSlices: empty matrices are matrices, a slice holds
@@ -67,5 +70,29 @@ func TestConfusionMatrixSkipsLabelsOutOfRange(t *testing.T) {
 			t.Errorf("confusion matrix %v, want %v", cm, want)
 			break
 		}
+	}
+}
+
+// TestFromDenseAndFromRows: any gonum matrix — a view with a stride, a
+// transpose — and rows of values become Matrices of either element type;
+// ragged rows are an error.
+func TestFromDenseAndFromRows(t *testing.T) {
+	d := mat.NewDense(3, 4, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+	view := d.Slice(1, 3, 1, 3) // rows 1–2, columns 1–2: a stride of 4
+	if m := FromDense[float32](view); m.Rows != 2 || m.Cols != 2 || !slices.Equal(m.Data, []float32{6, 7, 10, 11}) {
+		t.Errorf("FromDense of a view: %d×%d %v", m.Rows, m.Cols, m.Data)
+	}
+	if m := FromDense[float64](d.T()); m.Rows != 4 || !slices.Equal(m.Row(0), []float64{1, 5, 9}) {
+		t.Errorf("FromDense of a transpose: %v", m.Data)
+	}
+	m, err := FromRows[float64]([][]float64{{1, 2}, {3, 4}, {5, 6}})
+	if err != nil || m.Rows != 3 || !slices.Equal(m.Data, []float64{1, 2, 3, 4, 5, 6}) {
+		t.Errorf("FromRows: %v, %v", m, err)
+	}
+	if _, err := FromRows[float32]([][]float64{{1, 2}, {3}}); err == nil || !strings.Contains(err.Error(), "row 1 has 1 values") {
+		t.Errorf("ragged rows: %v", err)
+	}
+	if m, err := FromRows[float32](nil); err != nil || m.Rows != 0 {
+		t.Errorf("no rows: %v, %v", m, err)
 	}
 }

@@ -173,3 +173,21 @@ func TestKerasInitialisation(t *testing.T) {
 	}()
 	NewRecurrent[float64](GRU, Config{InputSize: 2, HiddenSize: 3, ForgetBias: 1}, nn.NewRand(1))
 }
+
+// TestFromSequences: sequences of (steps, features) become the batch-first
+// matrix, padded to the longest with lengths when they differ; ragged
+// features and empty sequences are errors.
+func TestFromSequences(t *testing.T) {
+	x, lengths, err := FromSequences[float32]([][][]float64{{{1, 2}, {3, 4}, {5, 6}}, {{7, 8}}})
+	if err != nil || x.Rows != 2 || x.Cols != 6 || !slices.Equal(x.Data, []float32{1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0}) || !slices.Equal(lengths, []int{3, 1}) {
+		t.Errorf("ragged: %v %v %v", x, lengths, err)
+	}
+	if _, lengths, err := FromSequences[float64]([][][]float64{{{1}, {2}}, {{3}, {4}}}); err != nil || lengths != nil {
+		t.Errorf("equal lengths: %v, %v", lengths, err)
+	}
+	for _, bad := range [][][][]float64{{{{1, 2}, {3}}}, {{{1}}, {}}} {
+		if _, _, err := FromSequences[float64](bad); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}

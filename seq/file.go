@@ -25,12 +25,22 @@ func ParseCell(s string) (CellType, error) {
 // Metadata returns the architecture of c as safetensors metadata (the
 // schema is in nn's package documentation, "Model files").
 func (c *Classifier[T]) Metadata() map[string]string {
-	r := c.RNN
+	return headMetadata("classifier", c.RNN, c.FC.Out)
+}
+
+// Metadata returns the architecture of m as safetensors metadata, as the
+// Classifier's with physml.model = regressor.
+func (m *Regressor[T]) Metadata() map[string]string {
+	return headMetadata("regressor", m.RNN, m.FC.Out)
+}
+
+// headMetadata describes a recurrent layer r under a Dense head of outputs.
+func headMetadata[T Float](model string, r *Recurrent[T], outputs int) map[string]string {
 	meta := map[string]string{
-		"physml.model": "classifier", "physml.cell": cellNames[r.Cell], "physml.input_size": strconv.Itoa(r.InputSize),
+		"physml.model": model, "physml.cell": cellNames[r.Cell], "physml.input_size": strconv.Itoa(r.InputSize),
 		"physml.hidden": strconv.Itoa(r.HiddenSize), "physml.layers": strconv.Itoa(r.NumLayers),
 		"physml.bidirectional": strconv.FormatBool(r.Bidirectional), "physml.bias": strconv.FormatBool(!r.NoBias),
-		"physml.outputs": strconv.Itoa(c.FC.Out), "physml.dtype": fmt.Sprintf("%T", T(0)),
+		"physml.outputs": strconv.Itoa(outputs), "physml.dtype": fmt.Sprintf("%T", T(0)),
 	}
 	if r.Cell.xlstm() {
 		meta["physml.heads"] = strconv.Itoa(r.heads())
@@ -53,49 +63,94 @@ func (c *Classifier[T]) Save(path string, extra map[string]string) error {
 	return fileio.WriteAtomic(path, data)
 }
 
+// EncodeFile returns m as a safetensors file, as the Classifier's.
+func (m *Regressor[T]) EncodeFile(extra map[string]string) ([]byte, error) {
+	return nn.EncodeModel(m.Params(), m.Metadata(), extra)
+}
+
+// Save writes EncodeFile's file to path atomically.
+func (m *Regressor[T]) Save(path string, extra map[string]string) error {
+	data, err := m.EncodeFile(extra)
+	if err != nil {
+		return err
+	}
+	return fileio.WriteAtomic(path, data)
+}
+
 // LoadClassifier rebuilds the classifier saved in a safetensors file by
 // Save and returns it with all of the file's metadata.
 func LoadClassifier[T Float](path string) (*Classifier[T], map[string]string, error) {
 	return nn.LoadModel(path, DecodeClassifier[T])
 }
 
+// LoadRegressor rebuilds the regressor saved in a safetensors file by Save
+// and returns it with all of the file's metadata.
+func LoadRegressor[T Float](path string) (*Regressor[T], map[string]string, error) {
+	return nn.LoadModel(path, DecodeRegressor[T])
+}
+
 // DecodeClassifier builds the classifier that tensors and meta (as
 // nn.ReadSafetensors returns them) describe. The architecture is checked
 // against the number of values the file holds before anything is built.
 func DecodeClassifier[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Classifier[T], error) {
-	if meta["physml.model"] != "classifier" {
-		return nil, fmt.Errorf("metadata physml.model is %q, not a recurrent classifier", meta["physml.model"])
-	}
-	cell, err := ParseCell(meta["physml.cell"])
+	cell, cfg, outputs, err := decodeHead(tensors, meta, "classifier")
 	if err != nil {
-		return nil, fmt.Errorf("metadata physml.cell: %v", err)
+		return nil, err
 	}
-	var cfg Config
-	var outputs int
+	c := NewClassifier[T](cell, cfg, outputs, nn.NewRand(0))
+	if err := nn.AssignTensors(tensors, c.Params()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// DecodeRegressor builds the regressor that tensors and meta describe, as
+// DecodeClassifier.
+func DecodeRegressor[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Regressor[T], error) {
+	cell, cfg, outputs, err := decodeHead(tensors, meta, "regressor")
+	if err != nil {
+		return nil, err
+	}
+	m := NewRegressor[T](cell, cfg, outputs, nn.NewRand(0))
+	if err := nn.AssignTensors(tensors, m.Params()); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// decodeHead reads the architecture of a recurrent layer under a Dense head
+// (physml.model = model) and checks it against the values the file holds.
+func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model string) (cell CellType, cfg Config, outputs int, err error) {
+	if meta["physml.model"] != model {
+		return 0, cfg, 0, fmt.Errorf("metadata physml.model is %q, not a recurrent %s", meta["physml.model"], model)
+	}
+	if cell, err = ParseCell(meta["physml.cell"]); err != nil {
+		return 0, cfg, 0, fmt.Errorf("metadata physml.cell: %v", err)
+	}
 	for key, dst := range map[string]*int{"physml.input_size": &cfg.InputSize, "physml.hidden": &cfg.HiddenSize,
 		"physml.layers": &cfg.NumLayers, "physml.outputs": &outputs} {
 		if *dst, err = nn.MetadataInt(meta, key); err != nil {
-			return nil, err
+			return 0, cfg, 0, err
 		}
 	}
 	if cfg.Bidirectional, err = nn.MetadataBool(meta, "physml.bidirectional", false); err != nil {
-		return nil, err
+		return 0, cfg, 0, err
 	}
 	bias, err := nn.MetadataBool(meta, "physml.bias", true)
 	if err != nil {
-		return nil, err
+		return 0, cfg, 0, err
 	}
 	cfg.NoBias = !bias
 	if cell.xlstm() {
 		if cfg.Heads, err = nn.MetadataInt(meta, "physml.heads"); err != nil {
-			return nil, err
+			return 0, cfg, 0, err
 		}
 		if cfg.HiddenSize%cfg.Heads != 0 || cfg.Bidirectional || cfg.NoBias {
-			return nil, fmt.Errorf("metadata: an %v of hidden size %d with %d heads, bidirectional %v, bias %v cannot be built", cell, cfg.HiddenSize, cfg.Heads, cfg.Bidirectional, bias)
+			return 0, cfg, 0, fmt.Errorf("metadata: an %v of hidden size %d with %d heads, bidirectional %v, bias %v cannot be built", cell, cfg.HiddenSize, cfg.Heads, cfg.Bidirectional, bias)
 		}
 	}
 	if cfg.NumLayers > len(tensors) { // each layer has tensors of its own
-		return nil, fmt.Errorf("metadata physml.layers = %d, but the file holds only %d tensors", cfg.NumLayers, len(tensors))
+		return 0, cfg, 0, fmt.Errorf("metadata physml.layers = %d, but the file holds only %d tensors", cfg.NumLayers, len(tensors))
 	}
 	// The parameters this architecture has, in float64 (no overflow).
 	dirs, h, in := 1.0, float64(cfg.HiddenSize), float64(cfg.InputSize)
@@ -117,11 +172,7 @@ func DecodeClassifier[T Float](tensors map[string]nn.Tensor, meta map[string]str
 		in = dirs * h
 	}
 	if err := nn.CheckParamCount(tensors, described); err != nil {
-		return nil, err
+		return 0, cfg, 0, err
 	}
-	c := NewClassifier[T](cell, cfg, outputs, nn.NewRand(0))
-	if err := nn.AssignTensors(tensors, c.Params()); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return cell, cfg, outputs, nil
 }

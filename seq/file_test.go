@@ -96,3 +96,32 @@ func TestDecodeClassifierRefusesBadMetadata(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRegressorFileRoundTrip: a regressor saves its architecture and loads
+// with one call to the same predictions; a classifier's file is not a
+// regressor's.
+func TestRegressorFileRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		cell CellType
+		cfg  Config
+	}{
+		{GRU, Config{InputSize: 2, HiddenSize: 5, NumLayers: 2, Bidirectional: true}},
+		{MLSTMCell, Config{InputSize: 3, HiddenSize: 4, Heads: 2}},
+	} {
+		m := NewRegressor[float64](c.cell, c.cfg, 3, nn.NewRand(4))
+		path := filepath.Join(t.TempDir(), "r.safetensors")
+		if err := m.Save(path, nil); err != nil {
+			t.Fatal(err)
+		}
+		back, meta, err := LoadRegressor[float64](path)
+		if err != nil || meta["physml.model"] != "regressor" {
+			t.Fatalf("%v: %v, %v", c.cell, err, meta)
+		}
+		x := nn.NewMatrix[float64](2, 4*c.cfg.InputSize)
+		nn.Normal(nn.NewRand(5), x.Data, 1)
+		numcheck.Close(t, c.cell.String()+" regressor predictions", back.Forward(x, false).Data, m.Forward(x, false).Data, 0)
+		if _, _, err := LoadClassifier[float64](path); err == nil || !strings.Contains(err.Error(), "not a recurrent classifier") {
+			t.Errorf("a regressor's file loaded as a classifier: %v", err)
+		}
+	}
+}

@@ -191,3 +191,45 @@ func StripPrefix[T Float](prefix string, params []nn.Param[T]) []nn.Param[T] {
 	}
 	return out
 }
+
+// FromSequences lays out sequences given as [sequence][step][feature] in
+// the batch-first matrix the layers read, (n, steps·features) with steps
+// the longest sequence's: shorter sequences are padded with zeros and their
+// lengths returned (nil when all are as long). Steps with another number of
+// features than the first are an error naming them.
+func FromSequences[T Float](data [][][]float64) (x *nn.Matrix[T], lengths []int, err error) {
+	steps, features := 0, -1
+	for i, s := range data {
+		steps = max(steps, len(s))
+		for t, v := range s {
+			if features < 0 {
+				features = len(v)
+			}
+			if len(v) != features || features == 0 {
+				return nil, nil, fmt.Errorf("seq: FromSequences: step %d of sequence %d has %d features, want %d (and at least one)", t, i, len(v), features)
+			}
+		}
+		if len(s) == 0 {
+			return nil, nil, fmt.Errorf("seq: FromSequences: sequence %d is empty", i)
+		}
+	}
+	if len(data) == 0 {
+		return nn.NewMatrix[T](0, 0), nil, nil
+	}
+	x = nn.NewMatrix[T](len(data), steps*features)
+	lengths = make([]int, len(data))
+	ragged := false
+	for i, s := range data {
+		lengths[i] = len(s)
+		ragged = ragged || len(s) != steps
+		for t, v := range s {
+			for j, f := range v {
+				x.Row(i)[t*features+j] = T(f)
+			}
+		}
+	}
+	if !ragged {
+		lengths = nil
+	}
+	return x, lengths, nil
+}
