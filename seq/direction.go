@@ -187,6 +187,11 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 	gh := d.cell.gates() * H
 	ldo := outM.Cols
 	v := d.views(c, steps)
+	// The chunk's workspaces, time-major (row t·b + i is step t of the
+	// chunk's sequence i): gates (steps·b, gh) with gh = gates·H, hprev
+	// (steps·b, H) the state entering each step, and for the LSTM cprev and
+	// tanc (steps·b, H), for the GRU hw (steps·b, gh). out (steps·b, ldo)
+	// holds this direction's h' in columns [col, col+H).
 	gates, hprev, cprev, tanc, hw := v.gates, v.hprev, v.cprev, v.tanc, v.hw
 	out := rows(outM.Data, c, steps, ldo)
 	for s := 0; s < steps; s++ {
@@ -333,6 +338,9 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 	gh := d.cell.gates() * H
 	ldo := dOutM.Cols
 	v := d.views(c, steps)
+	// As in forwardChunk: gates, dG, dGh (steps·b, gh), hprev, cprev, tanc
+	// (steps·b, H) time-major; dOut (steps·b, ldo) the output gradient, this
+	// direction's in columns [col, col+H); dh, dc, dhPrev, direct (b, H).
 	gates, hprev, cprev, tanc := v.gates, v.hprev, v.cprev, v.tanc
 	dOut := rows(dOutM.Data, c, steps, ldo)
 	dG := rows(d.dG.Data, c, steps, gh)
@@ -395,6 +403,9 @@ func (d *direction[T]) backwardRows(b, t int, lengths []int, v stepViews[T], s s
 	gh := d.cell.gates() * H
 	g, dg, dgh, hp, dOut, ldo, direct, dh, dc := s.g, s.dg, s.dgh, s.hp, s.dOut, s.ldo, s.direct, s.dh, s.dc
 	cprev, tanc, hw := v.cprev, v.tanc, v.hw
+	// Sequence i of step t: gates g[i·gh : (i+1)·gh] (this step's rows
+	// only), its state rows (t·b + i)·H in cprev and tanc (all steps), and
+	// its output gradient at row t·b + i of dOut.
 	for i := 0; i < b; i++ {
 		if !withinLength(lengths, i, t) {
 			clear(dg[i*gh : (i+1)*gh])
