@@ -148,6 +148,8 @@ func (l *LayerNorm[T]) Backward(dy *Matrix[T]) *Matrix[T] {
 // entering running_var, m = Momentum (0.1) and ε = Eps (1e-5). Parameters
 // "weight" (ones) and "bias" (zeros); buffers "running_mean" (zeros),
 // "running_var" (ones) and "num_batches_tracked", the training batches seen.
+// A training batch of a single row, which has no variance, is normalised
+// with the running statistics (PyTorch refuses it).
 type BatchNorm1d[T Float] struct {
 	Features      int
 	Eps, Momentum float64
@@ -200,9 +202,11 @@ func (b *BatchNorm1d[T]) Forward(x *Matrix[T], train bool) *Matrix[T] {
 	if x.Cols != F {
 		panic(fmt.Sprintf("nn: %v.Forward: input is %s, want %d columns", b, x.Shape(), F))
 	}
-	if train && n < 2 {
-		panic(fmt.Sprintf("nn: %v.Forward: a training batch of %d rows has no variance; want at least 2", b, n))
-	}
+	// A training batch of one row has no variance (PyTorch raises an
+	// error): it is normalised with the running statistics instead, which
+	// it leaves as they are — a last short batch of an epoch must not end
+	// the training.
+	train = train && n >= 2
 	b.training = train
 	y := b.y.resize(n, F)
 	b.xhat = growFloats(b.xhat, n*F)

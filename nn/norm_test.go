@@ -2,6 +2,7 @@ package nn
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"slices"
 	"testing"
@@ -146,4 +147,20 @@ func TestNormLayersGradients(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("state_dict %v, want %v", names, want)
 	}
+}
+
+// TestBatchNorm1dOneRowBatch: a training batch of one row is normalised
+// with the running statistics and changes none of them (no panic: the last
+// batch of an epoch can be that short).
+func TestBatchNorm1dOneRowBatch(t *testing.T) {
+	b := NewBatchNorm1d[float64](2)
+	b.RunningMean.Value[0], b.RunningVar.Value[1] = 1, 4
+	y := b.Forward(MatrixFrom(1, 2, []float64{3, 2}), true)
+	want := []float64{2 / math.Sqrt(1+1e-5), 2 / math.Sqrt(4+1e-5)}
+	numcheck.Close(t, "one-row batch", y.Data, want, 1e-15)
+	if b.NumBatchesTracked.Value[0] != 0 || b.RunningMean.Value[0] != 1 {
+		t.Errorf("the running statistics changed: %v, %v", b.RunningMean.Value, b.NumBatchesTracked.Value)
+	}
+	dx := b.Backward(MatrixFrom(1, 2, []float64{1, 1}))
+	numcheck.Close(t, "its gradient", dx.Data, []float64{1 / math.Sqrt(1+1e-5), 1 / math.Sqrt(4+1e-5)}, 1e-15)
 }
