@@ -214,3 +214,36 @@ func TestOrthogonal(t *testing.T) {
 		}
 	}
 }
+
+// TestOrthogonalSigns: as torch.nn.init.orthogonal_, each column of Q
+// (each row, for a wide weight) is signed so that R's diagonal is positive:
+// its dot product with the Gaussian column it came from is positive. The
+// draws are those Orthogonal makes, in its order, from the same seed.
+func TestOrthogonalSigns(t *testing.T) {
+	for _, shape := range [][2]int{{7, 3}, {3, 7}} {
+		rows, cols := shape[0], shape[1]
+		w := make([]float64, rows*cols)
+		Orthogonal(NewRand(5), w, rows, cols, 1)
+		m, n := max(rows, cols), min(rows, cols)
+		rng := NewRand(5)
+		a := make([]float64, m*n)
+		for i := range a {
+			a[i] = rng.NormFloat64()
+		}
+		for j := 0; j < n; j++ {
+			var dot float64
+			for i := 0; i < m; i++ {
+				var q float64
+				if rows >= cols {
+					q = w[i*cols+j] // column j of a tall weight
+				} else {
+					q = w[j*cols+i] // row j of a wide one
+				}
+				dot += q * a[i*n+j]
+			}
+			if !(dot > 0) {
+				t.Errorf("%d×%d: component %d has R_jj = %g, want > 0", rows, cols, j, dot)
+			}
+		}
+	}
+}
