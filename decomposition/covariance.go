@@ -165,20 +165,11 @@ func (v view) centerRow(dst []float64, i int, mean []float64) {
 // lecture's 1/n, ddof 1 NumPy's np.cov(X, rowvar=False). It is one Dsyrk of
 // the centred data.
 func Covariance(X mat.Matrix, ddof int) (*mat.SymDense, error) {
-	v, err := viewOf("X", X)
-	if err != nil {
+	var m Moments
+	if err := m.Add(X); err != nil {
 		return nil, err
 	}
-	if ddof < 0 || v.n-ddof < 1 {
-		return nil, fmt.Errorf("decomposition: covariance of %d samples with ddof %d: need n − ddof ≥ 1 and ddof ≥ 0", v.n, ddof)
-	}
-	mean, err := v.meanChecked()
-	if err != nil {
-		return nil, err
-	}
-	c := v.comoment(mean)
-	blas.Scal(1/float64(v.n-ddof), c)
-	return mat.NewSymDense(v.p, c), nil
+	return m.covariance(ddof, false)
 }
 
 // Correlation returns the p×p Pearson correlation matrix of the columns of

@@ -92,11 +92,18 @@ func (m *Moments) merge(nb, p int, meanB, mB []float64) {
 
 // Covariance returns M/(n − ddof), as decomposition.Covariance of all the
 // rows added.
-func (m *Moments) Covariance(ddof int) (*mat.SymDense, error) {
+func (m *Moments) Covariance(ddof int) (*mat.SymDense, error) { return m.covariance(ddof, true) }
+
+// covariance scales the co-moment by 1/(n − ddof), in a copy, or in place
+// when the moments are not kept (Covariance of a matrix).
+func (m *Moments) covariance(ddof int, keep bool) (*mat.SymDense, error) {
 	if ddof < 0 || m.n-ddof < 1 {
 		return nil, fmt.Errorf("decomposition: covariance of %d samples with ddof %d: need n − ddof ≥ 1 and ddof ≥ 0", m.n, ddof)
 	}
-	c := slices.Clone(m.comoment)
+	c := m.comoment
+	if keep {
+		c = slices.Clone(c)
+	}
 	blas.Scal(1/float64(m.n-ddof), c)
 	return mat.NewSymDense(m.p, c), nil
 }
