@@ -56,11 +56,7 @@ func (c *Classifier[T]) EncodeFile(extra map[string]string) ([]byte, error) {
 
 // Save writes EncodeFile's file to path atomically.
 func (c *Classifier[T]) Save(path string, extra map[string]string) error {
-	data, err := c.EncodeFile(extra)
-	if err != nil {
-		return err
-	}
-	return fileio.WriteAtomic(path, data)
+	return save(path, c.EncodeFile, extra)
 }
 
 // EncodeFile returns m as a safetensors file, as the Classifier's.
@@ -70,7 +66,12 @@ func (m *Regressor[T]) EncodeFile(extra map[string]string) ([]byte, error) {
 
 // Save writes EncodeFile's file to path atomically.
 func (m *Regressor[T]) Save(path string, extra map[string]string) error {
-	data, err := m.EncodeFile(extra)
+	return save(path, m.EncodeFile, extra)
+}
+
+// save writes the file encode makes to path atomically.
+func save(path string, encode func(map[string]string) ([]byte, error), extra map[string]string) error {
+	data, err := encode(extra)
 	if err != nil {
 		return err
 	}
