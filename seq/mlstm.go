@@ -66,6 +66,9 @@ type MLSTM[T Float] struct {
 	h, dx   nn.Matrix[T]
 	dproj   nn.Matrix[T]
 	work    []*mlstmHead[T] // a head workspace per goroutine
+	// Step's workspaces.
+	stepProj, stepOut nn.Matrix[T]
+	stepKey           []float64
 }
 
 // NewMLSTM returns an mLSTM layer of the given sizes (hidden divisible by
@@ -441,19 +444,23 @@ func (l *MLSTM[T]) NewState(batch int) *MLSTMState[T] {
 }
 
 // Step runs one step of the recurrent form: it reads the inputs x (batch,
-// In), advances state and returns the outputs (batch, H). Steps from
-// NewState give the outputs of Forward, one step at a time.
+// In), advances state and returns the outputs (batch, H), which belong to
+// the layer until the next Step. Steps from NewState give the outputs of
+// Forward, one step at a time; a step allocates nothing.
 func (l *MLSTM[T]) Step(x *nn.Matrix[T], state *MLSTMState[T]) *nn.Matrix[T] {
 	H, K := l.HiddenSize, l.Heads
 	d, P := H/K, l.wih.Shape[0]
 	if x.Cols != l.InputSize || x.Rows != state.batch {
 		panic(fmt.Sprintf("seq: mLSTM.Step: input is %s, want %d×%d for the state's batch", x.Shape(), state.batch, l.InputSize))
 	}
-	proj := nn.NewMatrix[T](x.Rows, P)
+	proj := nn.Workspace(&l.stepProj, x.Rows, P)
 	l.project(proj, x)
-	out := nn.NewMatrix[T](x.Rows, H)
+	out := nn.Workspace(&l.stepOut, x.Rows, H)
 	scale := 1 / math.Sqrt(float64(d))
-	kv := make([]float64, d)
+	if len(l.stepKey) < d {
+		l.stepKey = make([]float64, d)
+	}
+	kv := l.stepKey[:d]
 	for i := 0; i < x.Rows; i++ {
 		p := proj.Row(i)
 		for k := 0; k < K; k++ {
