@@ -43,8 +43,12 @@ func ParseNormalization(s string) (Normalization, error) {
 }
 
 // Scale returns the normalised value of pixel p.
-func (n Normalization) Scale(p byte) float64 {
-	x := float64(p) / 255
+func (n Normalization) Scale(p byte) float64 { return n.Value(float64(p)) }
+
+// Value returns the normalised value of a pixel value p given as a number
+// (0 to 255, as an image file holds them); Scale(p) = Value(float64(p)).
+func (n Normalization) Value(p float64) float64 {
+	x := p / 255
 	switch n {
 	case Symmetric:
 		return 2*x - 1

@@ -11,6 +11,7 @@ import (
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/nn"
+	"github.com/physml/physml/saved"
 )
 
 // aeData is what the autoencoder trains and is tested on: MNIST's images,
@@ -38,7 +39,7 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 		if err != nil {
 			return aeData[T]{}, usageError{fmt.Errorf("--output: %v", err)}
 		}
-		norm := normalizationFor(out)
+		norm := saved.NormalizationFor(out)
 		return aeData[T]{
 			train:      nn.MatrixFrom(train.Len(), dataset.MNISTPixels, dataset.Floats[T](train.Pixels, norm)),
 			test:       nn.MatrixFrom(test.Len(), dataset.MNISTPixels, dataset.Floats[T](test.Pixels, norm)),

@@ -167,14 +167,6 @@ func parseNoise(s string) (kind string, level float64, err error) {
 	return kind, level, nil
 }
 
-// normalizationFor picks the input scaling that matches the output range.
-func normalizationFor(out ae.Activation) dataset.Normalization {
-	if out == ae.Tanh {
-		return dataset.Symmetric
-	}
-	return dataset.Unit
-}
-
 func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	d, err := autoencoderInput[T](o)
 	if err != nil {

@@ -6,9 +6,9 @@ import (
 	"math"
 	"strings"
 
-	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
+	"github.com/physml/physml/saved"
 	"github.com/physml/physml/seq"
 )
 
@@ -70,28 +70,26 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	switch {
 	case meta["physml.task"] == "forecast":
 		return o.forecaster(tensors, meta, stdout)
-	case meta["physml.model"] == "classifier":
-		m, err := seq.DecodeClassifier[float32](tensors, meta)
+	case meta["physml.model"] == "classifier" || meta["physml.model"] == "autoencoder":
+		m, err := saved.Decode(tensors, meta)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.model, err)
 		}
-		return o.classifier(m, meta, stdout)
-	case meta["physml.model"] == "autoencoder":
-		m, err := ae.Decode[float32](tensors, meta)
-		if err != nil {
-			return fmt.Errorf("%s: %w", o.model, err)
+		if m.Kind == saved.Classifier {
+			return o.classifier(m, stdout)
 		}
-		return o.autoencoder(m, meta, stdout)
+		return o.autoencoder(m, stdout)
 	}
 	return fmt.Errorf("%s: metadata physml.model is %q; want a file written by physml lstm, autoencoder or forecast", o.model, meta["physml.model"])
 }
 
 // classifier prints the accuracy of m on the MNIST test set, or on the
-// user's sequences standardised with the saved statistics.
-func (o *evalOptions) classifier(m *seq.Classifier[float32], meta map[string]string, stdout io.Writer) error {
+// user's sequences scaled with the saved statistics.
+func (o *evalOptions) classifier(m *saved.Model, stdout io.Writer) error {
+	c := m.Classifier
 	var d nn.Dataset[float32]
 	var what string
-	if meta["physml.data"] == "user" {
+	if m.Metadata["physml.data"] == "user" {
 		if o.labels == "" {
 			return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}
 		}
@@ -99,35 +97,35 @@ func (o *evalOptions) classifier(m *seq.Classifier[float32], meta map[string]str
 		if err != nil {
 			return err
 		}
-		if s.Features != m.RNN.InputSize {
-			return fmt.Errorf("%s: %d features per step; %s reads %d", o.input, s.Features, o.model, m.RNN.InputSize)
+		if s.Features != c.RNN.InputSize {
+			return fmt.Errorf("%s: %d features per step; %s reads %d", o.input, s.Features, o.model, c.RNN.InputSize)
 		}
-		if s.Classes > m.FC.Out {
-			return fmt.Errorf("%s: labels up to %d; %s knows %d classes", o.labels, s.Classes-1, o.model, m.FC.Out)
+		if s.Classes > c.FC.Out {
+			return fmt.Errorf("%s: labels up to %d; %s knows %d classes", o.labels, s.Classes-1, o.model, c.FC.Out)
 		}
-		mean, std, err := savedStandardization(meta, s.Features)
+		mean, std, err := savedStandardization(m.Metadata, s.Features)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.model, err)
 		}
-		d = sequenceDataset[float32](s, allRows(s.N), mean, std)
+		d = sequenceDataset[float32](s, allRows(s.N), mean, std) // padding stays zero
 		what = fmt.Sprintf("%d sequences of %s", s.N, o.input)
 	} else {
-		if m.RNN.InputSize != dataset.MNISTCols || m.FC.Out != 10 {
-			return fmt.Errorf("%s: a classifier of %d inputs per step and %d classes cannot read MNIST rows (28 pixels, 10 classes)", o.model, m.RNN.InputSize, m.FC.Out)
+		if c.RNN.InputSize != dataset.MNISTCols || c.FC.Out != 10 {
+			return fmt.Errorf("%s: a classifier of %d inputs per step and %d classes cannot read MNIST rows (28 pixels, 10 classes)", o.model, c.RNN.InputSize, c.FC.Out)
 		}
 		_, test, err := o.mnist(1, o.testLimit)
 		if err != nil {
 			return err
 		}
-		norm, err := dataset.ParseNormalization(meta["physml.normalization"])
+		x, err := m.Prepare(pixelValues(test.Pixels), test.Len(), dataset.MNISTPixels)
 		if err != nil {
-			norm = dataset.Standardize // files written before the key
+			return err
 		}
-		d = mnistSequences[float32](test, norm)
+		d = nn.Dataset[float32]{X: x, Labels: test.Labels}
 		what = fmt.Sprintf("%d images", test.Len())
 	}
-	logits := nn.PredictDataset[float32](m, d, 1000)
-	fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.RNN, nn.Accuracy(logits, d.Labels), what)
+	logits := nn.PredictDataset[float32](c, d, 1000)
+	fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, c.RNN, nn.Accuracy(logits, d.Labels), what)
 	return nil
 }
 
@@ -141,13 +139,23 @@ func savedStandardization(meta map[string]string, features int) (mean, std []flo
 	return s.Offset, s.Scale, nil
 }
 
+// pixelValues returns the pixels as numbers from 0 to 255, the rows
+// saved.Model.Prepare scales as in training.
+func pixelValues(pixels []byte) []float64 {
+	out := make([]float64, len(pixels))
+	for i, p := range pixels {
+		out[i] = float64(p)
+	}
+	return out
+}
+
 // autoencoder prints the reconstruction MSE of m on the MNIST test set, or
 // on the user's samples scaled as in training.
-func (o *evalOptions) autoencoder(m *ae.Autoencoder[float32], meta map[string]string, stdout io.Writer) error {
-	p := m.Layers[0]
+func (o *evalOptions) autoencoder(m *saved.Model, stdout io.Writer) error {
+	p := m.Features()
 	var x *nn.Matrix[float32]
 	var what string
-	if meta["physml.data"] == "user" {
+	if m.Metadata["physml.data"] == "user" {
 		s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn}, dataset.Limits{Rows: o.testLimit})
 		if err != nil {
 			return err
@@ -155,12 +163,10 @@ func (o *evalOptions) autoencoder(m *ae.Autoencoder[float32], meta map[string]st
 		if s.Features != p {
 			return fmt.Errorf("%s: samples of %d values; %s reads %d", o.input, s.Features, o.model, p)
 		}
-		scaler, err := dataset.ScalerFromMetadata(meta, "physml.input_", p)
-		if err != nil {
-			return fmt.Errorf("%s: %w", o.model, err)
+		if x, err = m.Prepare(s.X, s.N, p); err != nil {
+			return fmt.Errorf("%s: %w", o.input, err)
 		}
-		x = nn.MatrixFrom(s.N, p, dataset.Transform[float32](scaler, s.X))
-		what = fmt.Sprintf("%d samples of %s (scaling %v)", s.N, o.input, scaler.Kind)
+		what = fmt.Sprintf("%d samples of %s (%s)", s.N, o.input, m.Scaling)
 	} else {
 		if p != dataset.MNISTPixels {
 			return fmt.Errorf("%s: an autoencoder of %d inputs; MNIST images have %d pixels", o.model, p, dataset.MNISTPixels)
@@ -169,14 +175,12 @@ func (o *evalOptions) autoencoder(m *ae.Autoencoder[float32], meta map[string]st
 		if err != nil {
 			return err
 		}
-		norm, err := dataset.ParseNormalization(meta["physml.normalization"])
-		if err != nil {
-			norm = normalizationFor(m.Output) // files written before the key
+		if x, err = m.Prepare(pixelValues(test.Pixels), test.Len(), p); err != nil {
+			return err
 		}
-		x = nn.MatrixFrom(test.Len(), p, dataset.Floats[float32](test.Pixels, norm))
 		what = fmt.Sprintf("%d images", test.Len())
 	}
-	fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s\n", o.model, strings.ReplaceAll(meta["physml.layers"], ",", "-"), m.ReconstructionMSE(x), what)
+	fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s\n", o.model, strings.ReplaceAll(m.Metadata["physml.layers"], ",", "-"), m.Autoencoder.ReconstructionMSE(x), what)
 	return nil
 }
 
