@@ -103,20 +103,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stdout)
 	var in input
 	in.register(fs)
-	verbose := fs.Bool("verbose", false, "show Beam's and the runner's log")
+	var verbose, helpBeam *bool
+	define(fs, func() {
+		verbose = fs.Bool("verbose", false, "show Beam's and the runner's log, and whole pipeline errors")
+		helpBeam = fs.Bool("help-beam", false, "list Beam's flags")
+	})
 	c.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "%s\n\nFlags (Beam's own flags, such as --runner, pass through; see --help-beam):\n", c.summary())
 		fs.VisitAll(func(f *flag.Flag) {
 			if !beamFlag(f.Name) {
-				fmt.Fprintf(fs.Output(), "  --%s\t%s\n", f.Name, f.Usage)
+				fmt.Fprintf(fs.Output(), "  --%-14s %s\n", f.Name, f.Usage)
 			}
 		})
 	}
-	helpBeam := fs.Bool("help-beam", false, "list Beam's flags")
-	// Beam's flags are on the global flag set: parse them with ours.
+	// Beam's flags are on the global flag set: parse them with ours (the
+	// runner from its default: run may run more than once in a process).
 	flag.CommandLine.VisitAll(func(f *flag.Flag) {
 		if fs.Lookup(f.Name) == nil {
+			if f.Name == "runner" {
+				f.Value.Set(f.DefValue)
+			}
 			fs.Var(f.Value, f.Name, f.Usage)
 		}
 	})
@@ -129,7 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *helpBeam {
 		fs.VisitAll(func(f *flag.Flag) {
 			if beamFlag(f.Name) {
-				fmt.Fprintf(stdout, "  --%s\t%s\n", f.Name, f.Usage)
+				fmt.Fprintf(stdout, "  --%s\n    \t%s\n", f.Name, f.Usage)
 			}
 		})
 		return nil
@@ -140,18 +147,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := in.check(); err != nil {
 		return usageError{err}
 	}
-	if !*verbose {
-		slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if r := flag.Lookup("runner"); r != nil && !knownRunners[r.Value.String()] {
+		return usageError{fmt.Errorf("--runner %q: want prism (the default), direct, flink, spark, dataflow, universal or portable", r.Value)}
 	}
 	beam.Init()
+	if !*verbose {
+		// The runner logs every step, and a failure many times over; the
+		// command says what failed once, at the end.
+		slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError + 4})))
+	}
 	p, s := beam.NewPipelineWithRoot()
 	if err := c.build(ctx, s, in, stdout); err != nil {
 		return err
 	}
 	if err := beamx.Run(ctx, p); err != nil {
-		return pipelineError(err)
+		return pipelineError(err, *verbose)
 	}
 	return c.report(stdout)
+}
+
+// knownRunners are the runners beamx registers, under both their names.
+var knownRunners = map[string]bool{
+	"": true, "prism": true, "PrismRunner": true, "direct": true, "DirectRunner": true,
+	"dataflow": true, "DataflowRunner": true, "flink": true, "FlinkRunner": true,
+	"spark": true, "SparkRunner": true, "universal": true, "portable": true, "PortableRunner": true,
+	"dot": true, "vet": true,
 }
 
 // ourFlags are the flags of every command; the others on a command's flag
@@ -235,11 +255,14 @@ func outputDir(dir string) error {
 	return os.MkdirAll(dir, 0o755)
 }
 
-// pipelineError shortens a failed job's error to its cause.
-func pipelineError(err error) error {
+// pipelineError shortens a failed job's error to its cause: Beam wraps the
+// error of the DoFn that failed in the job's, the bundle's and the plan's
+// descriptions, which --verbose shows.
+func pipelineError(err error, verbose bool) error {
 	msg := err.Error()
-	// Beam wraps the DoFn's error in the job's and the bundle's context;
-	// the last line that names physml's error is the one to show first.
+	if i := strings.LastIndex(msg, "] failed:\n"); i >= 0 && !verbose {
+		msg = strings.TrimSpace(msg[i+len("] failed:\n"):])
+	}
 	return fmt.Errorf("the pipeline failed: %s", msg)
 }
 

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/ae"
+	"github.com/physml/physml/beam/shards"
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
+)
+
+func TestMain(m *testing.M) { ptest.MainWithDefault(m, "prism") }
+
+// shardsOf writes n × p values in k .npy shards into dir and returns them
+// as a matrix.
+func shardsOf(t *testing.T, dir string, n, p, k int) *mat.Dense {
+	t.Helper()
+	X := mat.NewDense(n, p, nil)
+	for i := range n {
+		for j := range p {
+			X.Set(i, j, float64(j+1)*math.Cos(0.13*float64(i*(j+2)))+0.5*float64(j))
+		}
+	}
+	for s := range k {
+		lo, hi := s*n/k, (s+1)*n/k
+		rows := X.Slice(lo, hi, 0, p).(*mat.Dense)
+		data := mat.DenseCopyOf(rows).RawMatrix().Data
+		if err := shards.WriteNpy(context.Background(), filepath.Join(dir, fmt.Sprintf("s%d.npy", s)), hi-lo, p, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return X
+}
+
+func runCommand(args ...string) (string, error) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func readNpy(t *testing.T, path string) []float64 {
+	t.Helper()
+	a, err := dataset.ReadNpy(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Data
+}
+
+func TestPCACommand(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	X := shardsOf(t, in, 900, 6, 4)
+	if text, err := runCommand("pca", "--input", filepath.Join(in, "s*.npy"), "--output", out, "--components", "3"); err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	want := decomposition.PCA{NComponents: 3, Solver: decomposition.CovarianceEigen}
+	if err := want.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	numcheck.Close(t, "components", readNpy(t, filepath.Join(out, "components.npy")), want.Components.RawMatrix().Data, 1e-13)
+	numcheck.CloseRel(t, "explained variance", readNpy(t, filepath.Join(out, "explained_variance.npy")), want.ExplainedVariance, 1e-13, 0)
+	numcheck.Close(t, "mean", readNpy(t, filepath.Join(out, "mean.npy")), want.Mean, 1e-13)
+}
+
+func TestCovarianceCommand(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	X := shardsOf(t, in, 500, 4, 2)
+	var m decomposition.Moments
+	if err := m.Add(X); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		flags []string
+		want  func() (*mat.SymDense, error)
+	}{
+		{nil, func() (*mat.SymDense, error) { return m.Covariance(1) }},
+		{[]string{"--ddof", "0"}, func() (*mat.SymDense, error) { return m.Covariance(0) }},
+		{[]string{"--correlation"}, m.Correlation},
+	} {
+		path := filepath.Join(out, "m.npy")
+		args := append([]string{"covariance", "--input", filepath.Join(in, "*.npy"), "--output", path}, c.flags...)
+		if text, err := runCommand(args...); err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		want, err := c.want()
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := mat.NewDense(4, 4, nil)
+		full.Copy(want)
+		numcheck.Close(t, "covariance "+strings.Join(c.flags, " "), readNpy(t, path), full.RawMatrix().Data, 1e-14)
+	}
+}
+
+func TestScoreCommand(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	X := shardsOf(t, in, 300, 5, 3)
+	a, err := ae.New[float32](ae.Config{Layers: []int{5, 2}, Hidden: ae.Tanh, Output: ae.Identity, Loss: ae.MSELoss}, nn.NewRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaler, err := dataset.FitScaler(dataset.MinMax, X.RawMatrix().Data, 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := scaler.Metadata("physml.input_")
+	meta["physml.data"] = "user"
+	model := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := a.Save(model, meta); err != nil {
+		t.Fatal(err)
+	}
+	text, err := runCommand("score", "--model", model, "--input", filepath.Join(in, "*.npy"), "--output", out, "--format", "csv")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	want := a.ReconstructionErrors(nn.MatrixFrom(300, 5, dataset.Transform[float32](scaler, X.RawMatrix().Data)))
+	var got []float64
+	for s := range 3 {
+		tab, err := dataset.ReadCSV(filepath.Join(out, fmt.Sprintf("s%d.scores.csv", s)), dataset.CSVOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tab.Cols != 1 || tab.Columns[0] != "reconstruction_error" {
+			t.Fatalf("s%d.scores.csv: columns %v", s, tab.Columns)
+		}
+		got = append(got, tab.Data...)
+	}
+	numcheck.Close(t, "scores", got, want, 0)
+}
+
+func TestCommandErrors(t *testing.T) {
+	in := t.TempDir()
+	shardsOf(t, in, 20, 3, 2)
+	glob := filepath.Join(in, "*.npy")
+	for _, c := range []struct {
+		args  []string
+		usage bool
+		want  string
+	}{
+		{nil, true, "give a command"},
+		{[]string{"fit"}, true, `unknown command "fit"`},
+		{[]string{"pca", "--output", "x"}, true, "--input is required"},
+		{[]string{"pca", "--input", glob}, true, "--output is required"},
+		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--components", "2", "--variance", "0.9"}, true, "not both"},
+		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--variance", "1.5"}, true, "--variance 1.5"},
+		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--runner", "nonsense"}, true, `--runner "nonsense"`},
+		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "stray"}, true, `unexpected argument "stray"`},
+		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--components", "5"}, false, "5 components requested"},
+		{[]string{"pca", "--input", filepath.Join(in, "none*.npy"), "--output", t.TempDir()}, false, "no files matching"},
+		{[]string{"covariance", "--input", glob, "--output", "c.csv"}, true, "want a .npy file"},
+		{[]string{"covariance", "--input", glob, "--output", filepath.Join(t.TempDir(), "c.npy"), "--width", "4"}, false, "s0.npy, row 0: 3 values per row; the pipeline reads rows of 4"},
+		{[]string{"score", "--input", glob, "--output", t.TempDir()}, true, "--model and --output are required"},
+		{[]string{"score", "--model", filepath.Join(in, "s0.npy"), "--input", glob, "--output", t.TempDir()}, false, "s0.npy"},
+		{[]string{"score", "--model", "m", "--input", glob, "--output", t.TempDir(), "--format", "xls"}, true, `--format "xls"`},
+	} {
+		text, err := runCommand(c.args...)
+		var u usageError
+		if err == nil || !strings.Contains(err.Error(), c.want) || errors.As(err, &u) != c.usage {
+			t.Errorf("physml-beam %s: %v (usage error %v)\n%s\nwant an error with %q (usage error %v)", strings.Join(c.args, " "), err, errors.As(err, &u), text, c.want, c.usage)
+		}
+		if strings.Contains(fmt.Sprint(err), "while executing Process") {
+			t.Errorf("physml-beam %s: the error carries Beam's plan: %v", strings.Join(c.args, " "), err)
+		}
+	}
+	if _, err := runCommand("pca", "--help"); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("pca --help: %v", err)
+	}
+	if _, err := os.Stat("c.csv"); err == nil {
+		t.Error("a refused command wrote c.csv")
+	}
+}
