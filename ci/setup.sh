@@ -19,3 +19,4 @@ if ((${#need[@]})); then
 fi
 
 go mod download
+(cd beam && go mod download)

@@ -29,6 +29,12 @@ go test -count=1 ./...
 step tests, netlib build
 go test -count=1 -tags netlib ./...
 
+step "Beam module: vet, tests of both builds; the core free of Beam"
+if go list -deps ./... | grep -q '^github.com/apache/beam'; then
+	echo "the core module imports Beam"; exit 1
+fi
+(cd beam && go vet ./... && go test -count=1 ./... && go test -count=1 -tags netlib ./...)
+
 step race detector, pure-Go build
 go test -count=1 -race -short ./...
 

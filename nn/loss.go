@@ -82,9 +82,21 @@ func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) fl
 
 // BinaryCrossEntropy returns −[y log p + (1−y) log(1−p)] for one
 // probability p and target y, each log clamped at −100 as PyTorch does: the
-// term BCE averages, for callers that score samples one by one.
+// term BCE averages, for callers that score samples one by one. A log whose
+// weight is 0 (y = 0 or y = 1, as most pixels are) is not computed: it
+// adds nothing. p outside [0, 1] gives NaN.
 func BinaryCrossEntropy(p, y float64) float64 {
-	return -(y*max(math.Log(p), -100) + (1-y)*max(math.Log(1-p), -100))
+	if !(p >= 0 && p <= 1) {
+		return math.NaN()
+	}
+	var s float64
+	if y != 0 {
+		s += y * max(math.Log(p), -100)
+	}
+	if y != 1 {
+		s += (1 - y) * max(math.Log(1-p), -100)
+	}
+	return -s
 }
 
 // BCEWithLogits is the binary cross-entropy on logits x,

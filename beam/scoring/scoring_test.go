@@ -10,9 +10,9 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	"github.com/physml/physml/ae"
+	"github.com/physml/physml/beam/internal/beamtest"
 	"github.com/physml/physml/beam/shards"
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
@@ -59,7 +59,7 @@ func score(t *testing.T, model, glob string, names []string, opt shards.Options)
 	out := t.TempDir()
 	p, s := beam.NewPipelineWithRoot()
 	shards.WriteShards(s, out, ".scores", shards.Npy, nil, Score(s, model, shards.Read(s, glob, opt)))
-	if err := beamx.Run(context.Background(), p); err != nil {
+	if err := beamtest.Run(p); err != nil {
 		t.Fatal(err)
 	}
 	var all []float64
@@ -166,7 +166,7 @@ func TestScoringRefusesAModelThatDoesNotFit(t *testing.T) {
 	glob, _ := writeShards(t, t.TempDir(), data(30, 4), 4, []int{30})
 	p, s := beam.NewPipelineWithRoot()
 	shards.WriteShards(s, t.TempDir(), ".scores", shards.Npy, nil, Score(s, model, shards.Read(s, glob, shards.Options{})))
-	err = beamx.Run(context.Background(), p)
+	err = beamtest.Run(p)
 	if err == nil || !strings.Contains(err.Error(), "part-0.npy, rows 0 to 29: rows of 4 values; the autoencoder reads 5") {
 		t.Errorf("scoring rows of 4 with a model of 5 inputs: %v", err)
 	}

@@ -2,7 +2,6 @@ package stats
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,34 +10,26 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/physml/physml/beam/internal/beamtest"
 	"github.com/physml/physml/beam/shards"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
-	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/internal/numcheck"
 )
 
 func TestMain(m *testing.M) { ptest.MainWithDefault(m, "prism") }
 
-// writeShards writes the rows of X (n × p) into k .npy shards in dir,
-// as equal as can be, and returns their glob.
+// writeShards writes the rows of X into k .npy shards in dir and returns
+// their glob.
 func writeShards(t testing.TB, dir string, X *mat.Dense, k int) string {
 	t.Helper()
-	n, p := X.Dims()
-	for i := range k {
-		lo, hi := i*n/k, (i+1)*n/k
-		data := make([]float64, 0, (hi-lo)*p)
-		for r := lo; r < hi; r++ {
-			data = append(data, X.RawRowView(r)...)
-		}
-		if err := shards.WriteNpy(context.Background(), filepath.Join(dir, fmt.Sprintf("shard-%02d.npy", i)), hi-lo, p, data); err != nil {
-			t.Fatal(err)
-		}
+	glob, err := beamtest.Write(dir, X, k)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(dir, "shard-*.npy")
+	return glob
 }
 
 // readNpy reads a .npy file the pipeline wrote.
@@ -55,7 +46,7 @@ func readNpy(t testing.TB, path string) *dataset.Array {
 func run(build func(s beam.Scope)) error {
 	p, s := beam.NewPipelineWithRoot()
 	build(s)
-	return beamx.Run(context.Background(), p)
+	return beamtest.Run(p)
 }
 
 // wavy returns n × p values with correlated columns of different scales.
@@ -71,15 +62,11 @@ func wavy(n, p int) *mat.Dense {
 
 // mnistRows returns MNIST's 60000 training images as rows of pixels in [0, 1].
 func mnistRows(t testing.TB) *mat.Dense {
-	dir, err := mnistdir.Find()
+	X, err := beamtest.Train()
 	if err != nil {
 		t.Skip(err)
 	}
-	train, _, err := dataset.LoadMNIST(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mat.NewDense(train.Len(), dataset.MNISTPixels, dataset.Floats[float64](train.Pixels, dataset.Unit))
+	return X
 }
 
 // comparePCA checks got against the batch PCA want: relative differences
