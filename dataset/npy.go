@@ -254,14 +254,14 @@ func EncodeNpy(shape []int, data []float64) ([]byte, error) {
 	// Pad with spaces and a newline so that the data starts at a multiple of 64.
 	total := 10 + len(header) + 1
 	header += strings.Repeat(" ", (64-total%64)%64) + "\n"
-	var buf bytes.Buffer
-	buf.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(&buf, binary.LittleEndian, uint16(len(header)))
-	buf.WriteString(header)
+	out := make([]byte, 0, 10+len(header)+8*len(data))
+	out = append(out, "\x93NUMPY\x01\x00"...)
+	out = binary.LittleEndian.AppendUint16(out, uint16(len(header)))
+	out = append(out, header...)
 	for _, v := range data {
-		binary.Write(&buf, binary.LittleEndian, v)
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 // ReadNpz reads the arrays of a .npz file (a zip of .npy files, as
