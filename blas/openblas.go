@@ -10,6 +10,8 @@ int openblas_get_num_threads(void);
 import "C"
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
@@ -44,15 +46,32 @@ func SetThreads(n int) {
 func Threads() int { return int(C.openblas_get_num_threads()) }
 
 // RunSingleThreaded runs fn with OpenBLAS limited to one thread and restores
-// the thread count afterwards, so that fn can call BLAS from several
-// goroutines at once without oversubscribing the cores. In the pure-Go build
-// it just runs fn. Concurrent BLAS calls outside fn also run single-threaded
-// while it runs.
+// the thread count when the last of the calls running at once returns, so
+// that fn can call BLAS from several goroutines at once without
+// oversubscribing the cores. In the pure-Go build it just runs fn.
+// Concurrent BLAS calls outside fn also run single-threaded while it runs.
 func RunSingleThreaded(fn func()) {
-	n := Threads()
-	if n != 1 {
+	single.Lock()
+	if single.running == 0 {
+		single.restore = Threads()
 		SetThreads(1)
-		defer SetThreads(n)
 	}
+	single.running++
+	single.Unlock()
+	defer func() {
+		single.Lock()
+		single.running--
+		if single.running == 0 {
+			SetThreads(single.restore)
+		}
+		single.Unlock()
+	}()
 	fn()
+}
+
+// single counts the RunSingleThreaded calls running and keeps the thread
+// count to restore after the last.
+var single struct {
+	sync.Mutex
+	running, restore int
 }

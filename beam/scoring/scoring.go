@@ -6,7 +6,8 @@
 // from any file system Beam knows) and rebuilt from its metadata by
 // physml's saved package, as physml eval does; its input scaling is the one
 // saved with it. The rows of each Block go through the model together, so
-// the work is batched products through the BLAS path.
+// the work is batched products through the BLAS path (with OpenBLAS on one
+// thread per bundle: the runner runs a bundle per core).
 package scoring
 
 import (
@@ -19,6 +20,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/physml/physml/beam/shards"
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/saved"
 )
@@ -74,7 +76,11 @@ func (fn *scoreFn) Setup(ctx context.Context) error {
 }
 
 func (fn *scoreFn) ProcessElement(b shards.Block) (shards.Block, error) {
-	scores, err := fn.model.Score(b.Data, b.Rows, b.Cols)
+	var scores []float64
+	var err error
+	// The runner runs a bundle per core: OpenBLAS's own threads would
+	// only compete with them.
+	blas.RunSingleThreaded(func() { scores, err = fn.model.Score(b.Data, b.Rows, b.Cols) })
 	if err != nil {
 		return shards.Block{}, fmt.Errorf("%s, rows %d to %d: %w", b.File, b.Row, b.Row+b.Rows-1, err)
 	}
