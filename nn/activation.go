@@ -14,6 +14,9 @@ import (
 type Activation[T Float] struct {
 	kind  activationKind
 	slope T // LeakyReLU's negative slope
+	// apply computes sigmoid or tanh element-wise: the C kernels of the
+	// netlib build for float32, else Go; chosen by the constructor.
+	apply func(x, y []T)
 
 	y, dx Matrix[T]
 }
@@ -42,10 +45,34 @@ func LeakyReLU[T Float](slope T) *Activation[T] {
 }
 
 // SigmoidLayer returns the layer σ(x) = 1/(1+e^{−x}), torch.nn.Sigmoid.
-func SigmoidLayer[T Float]() *Activation[T] { return &Activation[T]{kind: sigmoidKind} }
+func SigmoidLayer[T Float]() *Activation[T] {
+	a := &Activation[T]{kind: sigmoidKind, apply: sigmoidGo[T]}
+	if kernels.For32[T]() {
+		a.apply = func(x, y []T) { kernels.Sigmoid(kernels.Float32s(x), kernels.Float32s(y)) }
+	}
+	return a
+}
 
 // TanhLayer returns the layer tanh(x), torch.nn.Tanh.
-func TanhLayer[T Float]() *Activation[T] { return &Activation[T]{kind: tanhKind} }
+func TanhLayer[T Float]() *Activation[T] {
+	a := &Activation[T]{kind: tanhKind, apply: tanhGo[T]}
+	if kernels.For32[T]() {
+		a.apply = func(x, y []T) { kernels.Tanh(kernels.Float32s(x), kernels.Float32s(y)) }
+	}
+	return a
+}
+
+func sigmoidGo[T Float](x, y []T) {
+	for i, v := range x {
+		y[i] = fastmath.Sigmoid(v)
+	}
+}
+
+func tanhGo[T Float](x, y []T) {
+	for i, v := range x {
+		y[i] = fastmath.Tanh(v)
+	}
+}
 
 // Identity returns the layer that passes its input through, torch.nn.Identity.
 func Identity[T Float]() *Activation[T] { return &Activation[T]{kind: identityKind} }
@@ -67,22 +94,8 @@ func (a *Activation[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 			}
 			y.Data[i] = v
 		}
-	case sigmoidKind:
-		if kernels.For32[T]() {
-			kernels.Sigmoid(kernels.Float32s(x.Data), kernels.Float32s(y.Data))
-			break
-		}
-		for i, v := range x.Data {
-			y.Data[i] = fastmath.Sigmoid(v)
-		}
-	case tanhKind:
-		if kernels.For32[T]() {
-			kernels.Tanh(kernels.Float32s(x.Data), kernels.Float32s(y.Data))
-			break
-		}
-		for i, v := range x.Data {
-			y.Data[i] = fastmath.Tanh(v)
-		}
+	case sigmoidKind, tanhKind:
+		a.apply(x.Data, y.Data)
 	}
 	return y
 }

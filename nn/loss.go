@@ -46,36 +46,58 @@ func (MSE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float
 // at −100 as PyTorch does, and ∂L/∂p = (p − y) / max(p(1−p), 1e−12) / N as in
 // PyTorch's backward.
 type BCE[T Float] struct {
+	// eval is the element loop: the C kernel of the netlib build for
+	// float32, else Go; chosen at the first Evaluate (BCE is written as a
+	// literal, so it has no constructor to choose in).
+	eval    func(p, y, grad []T, n float64) float64
 	scratch []float32 // per-element losses of the C kernel
 }
 
 // Evaluate implements Loss.
 func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
 	y := valuesOf("BCE", pred, target, grad)
-	n := float64(len(pred.Data))
+	if l.eval == nil {
+		l.eval = bceGo[T]
+		switch {
+		case kernels.For32[T]():
+			l.eval = l.bceC
+		case blas.Is32[T]():
+			l.eval = bce32[T]
+		}
+	}
+	return l.eval(pred.Data, y.Data, grad.Data, float64(len(pred.Data)))
+}
+
+// bceC runs the C kernel (float32, netlib build).
+func (l *BCE[T]) bceC(p, y, grad []T, n float64) float64 {
+	if cap(l.scratch) < len(p) {
+		l.scratch = make([]float32, len(p))
+	}
+	return kernels.BCE(kernels.Float32s(p), kernels.Float32s(y), kernels.Float32s(grad), l.scratch[:len(p)], float32(1/n)) / n
+}
+
+// bce32 is the float32 Go loop: the logs in float32 (Log32), the sum in
+// float64.
+func bce32[T Float](p, y, grad []T, n float64) float64 {
 	var sum float64
-	if kernels.For32[T]() {
-		if cap(l.scratch) < len(pred.Data) {
-			l.scratch = make([]float32, len(pred.Data))
-		}
-		return kernels.BCE(kernels.Float32s(pred.Data), kernels.Float32s(y.Data), kernels.Float32s(grad.Data), l.scratch[:len(pred.Data)], float32(1/n)) / n
+	inv := float32(1 / n)
+	for i, v := range p {
+		pf, yf := float32(v), float32(y[i])
+		logP := max(fastmath.Log32(pf), -100)
+		log1mP := max(fastmath.Log32(1-pf), -100)
+		sum -= float64(yf*logP + (1-yf)*log1mP)
+		grad[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) * inv)
 	}
-	if blas.Is32[T]() {
-		// float32 fast path: the logs in float32 (Log32), the sum in float64.
-		inv := float32(1 / n)
-		for i, p := range pred.Data {
-			pf, yf := float32(p), float32(y.Data[i])
-			logP := max(fastmath.Log32(pf), -100)
-			log1mP := max(fastmath.Log32(1-pf), -100)
-			sum -= float64(yf*logP + (1-yf)*log1mP)
-			grad.Data[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) * inv)
-		}
-		return sum / n
-	}
-	for i, p := range pred.Data {
-		pf, yf := float64(p), float64(y.Data[i])
+	return sum / n
+}
+
+// bceGo is the float64 loop.
+func bceGo[T Float](p, y, grad []T, n float64) float64 {
+	var sum float64
+	for i, v := range p {
+		pf, yf := float64(v), float64(y[i])
 		sum += BinaryCrossEntropy(pf, yf)
-		grad.Data[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) / n)
+		grad[i] = T((pf - yf) / max(pf*(1-pf), 1e-12) / n)
 	}
 	return sum / n
 }

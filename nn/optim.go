@@ -118,17 +118,55 @@ type Adam[T Float] struct {
 	m, v      [][]T
 	steps     int
 	decoupled bool
+	// update applies one step to one parameter: the C kernel of the
+	// netlib build for float32, else Go; chosen by the constructor.
+	update func(value, grad, m, v []T, c adamStep[T], decoupled bool)
+}
+
+// adamStep are the coefficients of one Adam step.
+type adamStep[T Float] struct {
+	b1, b2, stepSize, invBc2, eps, wd, shrink T
+}
+
+func adamUpdateFor[T Float]() func(value, grad, m, v []T, c adamStep[T], decoupled bool) {
+	if kernels.For32[T]() {
+		return func(value, grad, m, v []T, c adamStep[T], decoupled bool) {
+			f := kernels.Float32s[T]
+			kernels.AdamStep(f(value), f(grad), f(m), f(v), float32(c.b1), float32(c.b2), float32(c.stepSize),
+				float32(c.invBc2), float32(c.eps), float32(c.wd), float32(c.shrink), decoupled)
+		}
+	}
+	return adamUpdate[T]
+}
+
+// adamUpdate is the Go step of one parameter.
+func adamUpdate[T Float](value, grad, m, v []T, c adamStep[T], decoupled bool) {
+	grad, m, v = grad[:len(value)], m[:len(value)], v[:len(value)]
+	if decoupled {
+		for i := range value {
+			value[i] *= c.shrink
+		}
+	}
+	for i, g := range grad {
+		if !decoupled {
+			g += c.wd * value[i]
+		}
+		mi := c.b1*m[i] + (1-c.b1)*g
+		vi := c.b2*v[i] + (1-c.b2)*g*g
+		m[i], v[i] = mi, vi
+		denom := T(math.Sqrt(float64(vi)))*c.invBc2 + c.eps
+		value[i] -= c.stepSize * mi / denom
+	}
 }
 
 // NewAdam returns torch.optim.Adam over params.
 func NewAdam[T Float](params []Param[T], cfg AdamConfig) *Adam[T] {
-	return &Adam[T]{AdamConfig: cfg.withDefaults(false), params: params, m: zerosLike(params), v: zerosLike(params)}
+	return &Adam[T]{AdamConfig: cfg.withDefaults(false), params: params, m: zerosLike(params), v: zerosLike(params), update: adamUpdateFor[T]()}
 }
 
 // NewAdamW returns torch.optim.AdamW over params.
 func NewAdamW[T Float](params []Param[T], cfg AdamConfig) *Adam[T] {
-	a := &Adam[T]{AdamConfig: cfg.withDefaults(true), params: params, m: zerosLike(params), v: zerosLike(params), decoupled: true}
-	return a
+	return &Adam[T]{AdamConfig: cfg.withDefaults(true), params: params, m: zerosLike(params), v: zerosLike(params), decoupled: true, update: adamUpdateFor[T]()}
 }
 
 // Step implements Optimizer.
@@ -137,37 +175,10 @@ func (o *Adam[T]) Step() {
 	t := float64(o.steps)
 	bc1 := 1 - math.Pow(o.Beta1, t)
 	bc2Sqrt := math.Sqrt(1 - math.Pow(o.Beta2, t))
-	stepSize := T(o.AdamConfig.LR / bc1)
-	b1, b2 := T(o.Beta1), T(o.Beta2)
-	eps, invBc2 := T(o.Eps), T(1/bc2Sqrt)
-	wd := T(o.WeightDecay)
-	shrink := T(1 - o.AdamConfig.LR*o.WeightDecay)
-	if kernels.For32[T]() {
-		for k, p := range o.params {
-			kernels.AdamStep(kernels.Float32s(p.Value), kernels.Float32s(p.Grad), kernels.Float32s(o.m[k]), kernels.Float32s(o.v[k]), float32(b1), float32(b2), float32(stepSize),
-				float32(invBc2), float32(eps), float32(wd), float32(shrink), o.decoupled)
-		}
-		return
-	}
+	c := adamStep[T]{b1: T(o.Beta1), b2: T(o.Beta2), stepSize: T(o.AdamConfig.LR / bc1), invBc2: T(1 / bc2Sqrt),
+		eps: T(o.Eps), wd: T(o.WeightDecay), shrink: T(1 - o.AdamConfig.LR*o.WeightDecay)}
 	for k, p := range o.params {
-		m, v := o.m[k], o.v[k]
-		value, grad := p.Value, p.Grad[:len(p.Value)]
-		m, v = m[:len(value)], v[:len(value)]
-		if o.decoupled {
-			for i := range value {
-				value[i] *= shrink
-			}
-		}
-		for i, g := range grad {
-			if !o.decoupled {
-				g += wd * value[i]
-			}
-			mi := b1*m[i] + (1-b1)*g
-			vi := b2*v[i] + (1-b2)*g*g
-			m[i], v[i] = mi, vi
-			denom := T(math.Sqrt(float64(vi)))*invBc2 + eps
-			value[i] -= stepSize * mi / denom
-		}
+		o.update(p.Value, p.Grad, o.m[k], o.v[k], c, o.decoupled)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/physml/physml/blas"
-	"github.com/physml/physml/internal/kernels"
 	"github.com/physml/physml/nn"
 )
 
@@ -29,6 +28,7 @@ type direction[T Float] struct {
 	ones        []T
 	bias2       []T     // b_ih + b_hh, the bias of the input projection
 	valid       []uint8 // per sequence: is the current step within its length
+	step        stepFuncs[T]
 }
 
 // pass is the shape of one pass over a batch: b sequences of steps steps,
@@ -209,18 +209,7 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 			copy(cp, cn)
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
 			tc := tanc[t*b*H : (t+1)*b*H]
-			if kernels.For32[T]() {
-				kernels.LSTMStep(b, H, kernels.Float32s(g), kernels.Float32s(cp), kernels.Float32s(cn), kernels.Float32s(hn), kernels.Float32s(tc), kernels.Float32s(o), ldo, d.validFlags(c, lengths, t))
-				continue
-			}
-			for i := 0; i < b; i++ {
-				oi := o[i*ldo : i*ldo+H]
-				if !withinLength(lengths, i, t) {
-					clear(oi)
-					continue
-				}
-				lstmStep(g[i*gh:(i+1)*gh], cp[i*H:(i+1)*H], cn[i*H:(i+1)*H], hn[i*H:(i+1)*H], tc[i*H:(i+1)*H], oi)
-			}
+			d.step.lstm(b, H, g, cp, cn, hn, tc, o, ldo, d.validFlags(c, lengths, t))
 		case GRU:
 			hwt := hw[t*b*gh : (t+1)*b*gh]
 			hbeta := T(0)
@@ -231,32 +220,10 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 				}
 			}
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, hbeta, hwt, gh)
-			if kernels.For32[T]() {
-				kernels.GRUStep(b, H, kernels.Float32s(g), kernels.Float32s(hwt), kernels.Float32s(hp), kernels.Float32s(hn), kernels.Float32s(o), ldo, d.validFlags(c, lengths, t))
-				continue
-			}
-			for i := 0; i < b; i++ {
-				oi := o[i*ldo : i*ldo+H]
-				if !withinLength(lengths, i, t) {
-					clear(oi)
-					continue
-				}
-				gruStep(g[i*gh:(i+1)*gh], hwt[i*gh:(i+1)*gh], hp[i*H:(i+1)*H], hn[i*H:(i+1)*H], oi)
-			}
+			d.step.gru(b, H, g, hwt, hp, hn, o, ldo, d.validFlags(c, lengths, t))
 		default:
 			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
-			if d.cell == RNNTanh && kernels.For32[T]() {
-				kernels.RNNTanhStep(b, H, kernels.Float32s(g), kernels.Float32s(hn), kernels.Float32s(o), ldo, d.validFlags(c, lengths, t))
-				continue
-			}
-			for i := 0; i < b; i++ {
-				oi := o[i*ldo : i*ldo+H]
-				if !withinLength(lengths, i, t) {
-					clear(oi)
-					continue
-				}
-				rnnStep(d.cell == RNNReLU, g[i*gh:(i+1)*gh], hn[i*H:(i+1)*H], oi)
-			}
+			d.step.rnn(b, H, g, hn, o, ldo, d.validFlags(c, lengths, t))
 		}
 	}
 }
@@ -341,7 +308,7 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 	// As in forwardChunk: gates, dG, dGh (steps·b, gh), hprev, cprev, tanc
 	// (steps·b, H) time-major; dOut (steps·b, ldo) the output gradient, this
 	// direction's in columns [col, col+H); dh, dc, dhPrev, direct (b, H).
-	gates, hprev, cprev, tanc := v.gates, v.hprev, v.cprev, v.tanc
+	gates, hprev := v.gates, v.hprev
 	dOut := rows(dOutM.Data, c, steps, ldo)
 	dG := rows(d.dG.Data, c, steps, gh)
 	dGh := dG
@@ -358,12 +325,7 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		}
 		st := stepGrads[T]{g: gates[t*b*gh : (t+1)*b*gh], dg: dG[t*b*gh : (t+1)*b*gh], dgh: dGh[t*b*gh : (t+1)*b*gh],
 			hp: hprev[t*b*H : (t+1)*b*H], dOut: dOut, ldo: ldo, direct: direct, dh: dh, dc: dc}
-		if d.cell == LSTM && kernels.For32[T]() {
-			kernels.LSTMStepBackward(b, H, kernels.Float32s(st.g), kernels.Float32s(cprev[t*b*H:(t+1)*b*H]), kernels.Float32s(tanc[t*b*H:(t+1)*b*H]), kernels.Float32s(dh),
-				kernels.Float32s(dOut[t*b*ldo+d.col:]), ldo, kernels.Float32s(dc), kernels.Float32s(st.dg), d.validFlags(c, lengths, t))
-		} else {
-			d.backwardRows(b, t, lengths, v, st)
-		}
+		d.step.backward(d, b, t, d.validFlags(c, lengths, t), v, st)
 		dgh := st.dgh
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
 		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev, H)
@@ -393,38 +355,6 @@ type stepGrads[T Float] struct {
 	ldo            int
 	direct         []T
 	dh, dc         []T
-}
-
-// backwardRows is the Go backward gate loop of step t for a chunk of b
-// sequences (all cells; the netlib build uses a C kernel for the LSTM); v
-// are the chunk's forward workspaces.
-func (d *direction[T]) backwardRows(b, t int, lengths []int, v stepViews[T], s stepGrads[T]) {
-	H := d.hidden
-	gh := d.cell.gates() * H
-	g, dg, dgh, hp, dOut, ldo, direct, dh, dc := s.g, s.dg, s.dgh, s.hp, s.dOut, s.ldo, s.direct, s.dh, s.dc
-	cprev, tanc, hw := v.cprev, v.tanc, v.hw
-	// Sequence i of step t: gates g[i·gh : (i+1)·gh] (this step's rows
-	// only), its state rows (t·b + i)·H in cprev and tanc (all steps), and
-	// its output gradient at row t·b + i of dOut.
-	for i := 0; i < b; i++ {
-		if !withinLength(lengths, i, t) {
-			clear(dg[i*gh : (i+1)*gh])
-			clear(dgh[i*gh : (i+1)*gh])
-			continue
-		}
-		dy := dOut[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
-		dhi := dh[i*H : (i+1)*H]
-		switch d.cell {
-		case LSTM:
-			lstmStepBackward(g[i*gh:(i+1)*gh], cprev[(t*b+i)*H:(t*b+i+1)*H], tanc[(t*b+i)*H:(t*b+i+1)*H],
-				dhi, dy, dc[i*H:(i+1)*H], dg[i*gh:(i+1)*gh])
-		case GRU:
-			gruStepBackward(g[i*gh:(i+1)*gh], hw[(t*b+i)*gh:(t*b+i+1)*gh], hp[i*H:(i+1)*H],
-				dhi, dy, dg[i*gh:(i+1)*gh], dgh[i*gh:(i+1)*gh], direct[i*H:(i+1)*H])
-		default:
-			rnnStepBackward(d.cell == RNNReLU, g[i*gh:(i+1)*gh], dhi, dy, dg[i*gh:(i+1)*gh])
-		}
-	}
 }
 
 // parallel runs fn for every chunk, the first on the calling goroutine and

@@ -189,7 +189,7 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 			if d == 1 {
 				suffix += "_reverse"
 			}
-			dir := &direction[T]{cell: cell, in: in, hidden: cfg.HiddenSize, reverse: d == 1, col: d * cfg.HiddenSize, bias: !cfg.NoBias}
+			dir := &direction[T]{cell: cell, in: in, hidden: cfg.HiddenSize, reverse: d == 1, col: d * cfg.HiddenSize, bias: !cfg.NoBias, step: newStepFuncs[T](cell)}
 			dir.wih = nn.NewParam[T]("weight_ih"+suffix, gh, in)
 			dir.whh = nn.NewParam[T]("weight_hh"+suffix, gh, cfg.HiddenSize)
 			ps := []nn.Param[T]{dir.wih, dir.whh}
