@@ -3,6 +3,7 @@ package decomposition
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -320,5 +321,25 @@ func TestTransformToIsTransform(t *testing.T) {
 		if err := pca.TransformTo(mat.NewDense(6, 3, nil), X); err == nil || !strings.Contains(err.Error(), "want 6×2") {
 			t.Errorf("a 6×3 dst: %v", err)
 		}
+	}
+}
+
+// TestFailedFitKeepsTheModel: a fit that fails after the spectrum (here
+// whitening a zero-variance component) leaves the fitted model as it was;
+// it once left the new sample count and variances beside the old
+// components.
+func TestFailedFitKeepsTheModel(t *testing.T) {
+	pca := PCA{NComponents: 2}
+	if err := pca.Fit(mat.NewDense(4, 2, []float64{1, 2, 2, 1, 3, 5, 4, 3})); err != nil {
+		t.Fatal(err)
+	}
+	before := pca.PCAFit
+	beforeVar := slices.Clone(pca.ExplainedVariance)
+	pca.Whiten = true
+	if err := pca.Fit(mat.NewDense(3, 2, []float64{1, 0, 2, 0, 3, 0})); err == nil {
+		t.Fatal("whitening a zero-variance component: no error")
+	}
+	if pca.NSamples != before.NSamples || !slices.Equal(pca.ExplainedVariance, beforeVar) || pca.Components != before.Components {
+		t.Errorf("after a failed fit: %d samples, variances %v; want the earlier fit's %d, %v", pca.NSamples, pca.ExplainedVariance, before.NSamples, beforeVar)
 	}
 }

@@ -58,8 +58,9 @@ func ParseSolver(s string) (Solver, error) {
 }
 
 // PCA is principal component analysis with scikit-learn's model
-// (sklearn.decomposition.PCA). Set the options, call Fit, then read the
-// fitted fields or call Transform.
+// (sklearn.decomposition.PCA). Set the options, call Fit, then read what it
+// learned (the embedded PCAFit: pca.Components, pca.ExplainedVariance, …)
+// or call Transform.
 type PCA struct {
 	// NComponents is the number of components to keep; 0 keeps
 	// min(n, p) unless VarianceFraction is set.
@@ -78,7 +79,12 @@ type PCA struct {
 	Oversamples, PowerIterations int
 	Seed                         uint64
 
-	// Fitted model.
+	// PCAFit is what Fit learned; Fit replaces it whole.
+	PCAFit
+}
+
+// PCAFit is the fitted model of a PCA, under scikit-learn's attribute names.
+type PCAFit struct {
 	Components             *mat.Dense // k×p, unit rows, by decreasing variance
 	ExplainedVariance      []float64  // variance along each component (ddof 1)
 	ExplainedVarianceRatio []float64  // ExplainedVariance / total variance
@@ -177,26 +183,24 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 			}
 		}
 	}
-	pca.NSamples, pca.NFeatures, pca.UsedSolver = n, p, solver
-	pca.Mean = mean
-	pca.ExplainedVariance = slices.Clone(values[:k])
-	pca.ExplainedVarianceRatio = make([]float64, k)
-	pca.SingularValues = make([]float64, k)
+	f := PCAFit{NSamples: n, NFeatures: p, UsedSolver: solver, Mean: mean}
+	f.ExplainedVariance = slices.Clone(values[:k])
+	f.ExplainedVarianceRatio = make([]float64, k)
+	f.SingularValues = make([]float64, k)
 	var kept float64
-	for j, v := range pca.ExplainedVariance {
-		pca.ExplainedVarianceRatio[j] = v / total
-		pca.SingularValues[j] = math.Sqrt(v * float64(n-1))
+	for j, v := range f.ExplainedVariance {
+		f.ExplainedVarianceRatio[j] = v / total
+		f.SingularValues[j] = math.Sqrt(v * float64(n-1))
 		kept += v
 	}
 	if pca.Whiten {
-		for j, v := range pca.ExplainedVariance {
+		for j, v := range f.ExplainedVariance {
 			if !(v > total*1e-14) {
 				return fmt.Errorf("decomposition: whitening: component %d has variance %g (zero up to rounding) and cannot be scaled to unit variance; keep fewer components", j+1, v)
 			}
 		}
 	}
-	pca.Components = mat.NewDense(k, p, slices.Clone(vt[:k*p]))
-	pca.NoiseVariance = 0
+	f.Components = mat.NewDense(k, p, slices.Clone(vt[:k*p]))
 	if k < r {
 		switch {
 		case solver == FullSVD || (comom != nil && v.data == nil && len(values) == r):
@@ -206,16 +210,17 @@ func (pca *PCA) fit(v view, mean, comom []float64) error {
 			for _, x := range values[k:r] {
 				s += x
 			}
-			pca.NoiseVariance = s / float64(r-k)
+			f.NoiseVariance = s / float64(r-k)
 		case v.data != nil:
 			// The eigenvalues of the covariance matrix carry an absolute
 			// error of ε·λ₁, too much for a small discarded spectrum; the
 			// residual of the data does not lose it.
-			pca.NoiseVariance = v.residual(mean, pca.Components.RawMatrix().Data, k) / float64(n-1) / float64(r-k)
+			f.NoiseVariance = v.residual(mean, f.Components.RawMatrix().Data, k) / float64(n-1) / float64(r-k)
 		default:
-			pca.NoiseVariance = max(total-kept, 0) / float64(r-k)
+			f.NoiseVariance = max(total-kept, 0) / float64(r-k)
 		}
 	}
+	pca.PCAFit = f // only now: a failed fit leaves the PCA as it was
 	return nil
 }
 

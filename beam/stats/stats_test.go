@@ -95,13 +95,13 @@ func pipelinePCA(t *testing.T, glob string, opt decomposition.PCA) *decompositio
 		t.Fatal(err)
 	}
 	comp := readNpy(t, filepath.Join(out, "components.npy"))
-	got := &decomposition.PCA{
+	got := &decomposition.PCA{PCAFit: decomposition.PCAFit{
 		Components:             mat.NewDense(comp.Shape[0], comp.Shape[1], comp.Data),
 		ExplainedVariance:      readNpy(t, filepath.Join(out, "explained_variance.npy")).Data,
 		ExplainedVarianceRatio: readNpy(t, filepath.Join(out, "explained_variance_ratio.npy")).Data,
 		SingularValues:         readNpy(t, filepath.Join(out, "singular_values.npy")).Data,
 		Mean:                   readNpy(t, filepath.Join(out, "mean.npy")).Data,
-	}
+	}}
 	return got
 }
 
