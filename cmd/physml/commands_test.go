@@ -348,3 +348,53 @@ func TestLSTMKerasPreset(t *testing.T) {
 		t.Errorf("--preset tensorflow: exit %d, %q", code, errOut)
 	}
 }
+
+// TestLSTMTrace: --trace writes the gates, states and cells of the first
+// test digits with the shapes it documents, the gates in their ranges, the
+// last traced state the model's (the state the classifier reads), and a
+// picture.
+func TestLSTMTrace(t *testing.T) {
+	dir := t.TempDir()
+	runOK(t, "lstm", "--epochs", "1", "--train-limit", "300", "--test-limit", "50", "--hidden", "8", "--trace", "3", "--out", dir)
+	read := func(name string) *dataset.Array {
+		a, err := dataset.ReadNpy(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	gates, state, cell := read("trace_gates.npy"), read("trace_state.npy"), read("trace_cell.npy")
+	if !slices.Equal(gates.Shape, []int{3, 1, 28, 4, 8}) || !slices.Equal(state.Shape, []int{3, 1, 28, 8}) || !slices.Equal(cell.Shape, []int{3, 1, 28, 8}) {
+		t.Fatalf("shapes %v %v %v; want (3, 1, 28, 4, 8) and (3, 1, 28, 8) twice", gates.Shape, state.Shape, cell.Shape)
+	}
+	for k, v := range gates.Data {
+		lo := 0.0
+		if k/8%4 == 2 { // g
+			lo = -1
+		}
+		if !(v >= lo && v <= 1) {
+			t.Fatalf("gate value %v at %d outside [%v, 1]", v, k, lo)
+		}
+	}
+	// h = o ⊙ tanh(c) at every step (float32 model: to its rounding).
+	for k, c := range cell.Data {
+		n, s, j := k/(28*8), k/8%28, k%8
+		o := gates.Data[((n*28+s)*4+3)*8+j]
+		if d := math.Abs(state.Data[k] - o*math.Tanh(c)); !(d <= 1e-6) {
+			t.Fatalf("sequence %d step %d unit %d: h − o·tanh(c) = %g", n, s, j, d)
+		}
+	}
+	mustDecodePNG(t, filepath.Join(dir, "trace.png"))
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lstm", "--trace", "-1"}, "--trace -1"},
+		{[]string{"lstm", "--trace", "5000"}, "--trace 5000"},
+		{[]string{"lstm", "--cell", "mlstm", "--trace", "2"}, "records no gate traces"},
+	} {
+		if code, _, stderr := runCommand(c.args...); code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("physml %s: exit %d, %q; want 2 and %q", strings.Join(c.args, " "), code, stderr, c.want)
+		}
+	}
+}

@@ -38,6 +38,7 @@ type lstmOptions struct {
 	labels        string
 	lengths       string
 	testFraction  float64
+	trace         int
 }
 
 const lstmSummary = `Train the lecture's MNIST classifier: a recurrent network reads each image row
@@ -60,6 +61,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.cell, "cell", "lstm", cellUsage)
 	fs.StringVar(&o.preset, "preset", "pytorch", "pytorch (the default) or keras: the lecture's Keras listing — pixels/255, Glorot and orthogonal weights with forget-gate bias 1, Adam ε 1e-7, validation on the last part unshuffled")
 	fs.IntVar(&o.heads, "heads", 4, headsUsage)
+	fs.IntVar(&o.trace, "trace", 0, "write the gate activations and states of the first N test sequences after training (trace_*.npy) and a picture of the keep gate, the input gate and the cell state step by step (trace.png)")
 	fs.IntVar(&o.hidden, "hidden", 128, "hidden size")
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
 	fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the rows in both directions")
@@ -110,6 +112,12 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	}
 	if o.input == "" && (o.labels != "" || o.lengths != "") {
 		return usageError{fmt.Errorf("--labels and --lengths go with --input")}
+	}
+	if o.trace < 0 || o.trace > 1000 {
+		return usageError{fmt.Errorf("--trace %d: want 0 to 1000 sequences", o.trace)}
+	}
+	if c, err := seq.ParseCell(o.cell); err == nil && o.trace > 0 && (c == seq.SLSTMCell || c == seq.MLSTMCell) {
+		return usageError{fmt.Errorf("--trace: the %s cell records no gate traces (lstm, gru and rnn do)", o.cell)}
 	}
 	if o.input != "" && o.labels == "" {
 		return usageError{fmt.Errorf("--input needs --labels: one class per sequence")}
@@ -256,6 +264,13 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 		acc, d.test.Len(), trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
 	cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.classes)
 	files = append(files, outputFile{"confusion.csv", []byte(confusionCSV(cm))})
+	if o.trace > 0 {
+		traces, err := traceFiles(model, d.test, o.trace, o.input == "")
+		if err != nil {
+			return err
+		}
+		files = append(files, traces...)
+	}
 	fmt.Fprint(stdout, confusionTable(cm))
 	written, err := o.writeFiles(files)
 	if err != nil {

@@ -198,30 +198,65 @@ func scatterPNG(title, xlabel, ylabel string, points [][2]float64, labels []int)
 // [0, 1], row-major), scaled up by scale, each row of images named on its
 // left.
 func imageGridPNG(names []string, rows [][][]float64, height, width, scale int) ([]byte, error) {
-	cols := 0
-	for _, r := range rows {
-		cols = max(cols, len(r))
+	panels := make([][]panel, len(rows))
+	for r, row := range rows {
+		for _, pix := range row {
+			panels[r] = append(panels[r], panel{width: width, height: height, pix: pix})
+		}
 	}
+	return panelsPNG(names, nil, panels, scale)
+}
+
+// panel is a grey-scale image: height rows of width values in [0, 1]
+// (1 black), row-major.
+type panel struct {
+	width, height int
+	pix           []float64
+}
+
+// panelsPNG draws rows of panels, scaled up by scale: each row named on
+// its left, each column titled above (titles may be nil). A column is as
+// wide as its widest panel, a row as tall as its tallest.
+func panelsPNG(names, titles []string, rows [][]panel, scale int) ([]byte, error) {
 	const gap = 2
-	w := cols*(width*scale+gap) + gap
-	h := len(rows)*(height*scale+gap) + gap
+	var colW []int
+	rowH := make([]int, len(rows))
+	for r, row := range rows {
+		for c, p := range row {
+			if c == len(colW) {
+				colW = append(colW, 0)
+			}
+			colW[c] = max(colW[c], p.width*scale)
+			rowH[r] = max(rowH[r], p.height*scale)
+		}
+	}
+	w, h := gap, gap
+	for _, cw := range colW {
+		w += cw + gap
+	}
+	for _, rh := range rowH {
+		h += rh + gap
+	}
 	grid := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range grid.Pix {
 		grid.Pix[i] = 255
 	}
+	y0 := gap
 	for r, row := range rows {
-		for c, pix := range row {
-			x0, y0 := gap+c*(width*scale+gap), gap+r*(height*scale+gap)
-			for y := 0; y < height*scale; y++ {
-				for x := 0; x < width*scale; x++ {
-					v := pix[(y/scale)*width+x/scale]
-					v = math.Max(0, math.Min(1, v))
+		x0 := gap
+		for c, p := range row {
+			for y := 0; y < p.height*scale; y++ {
+				for x := 0; x < p.width*scale; x++ {
+					v := math.Max(0, math.Min(1, p.pix[(y/scale)*p.width+x/scale]))
 					grid.SetGray(x0+x, y0+y, color.Gray{Y: uint8(255 - math.Round(255*v))})
 				}
 			}
+			x0 += colW[c] + gap
 		}
+		y0 += rowH[r] + gap
 	}
-	// One point is one pixel: the names go in a margin on the left.
+	// One point is one pixel: the names go in a margin on the left, the
+	// titles in one on top.
 	style := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler, XAlign: draw.XRight, YAlign: draw.YCenter}
 	style.Font.Size = vg.Points(12)
 	margin := vg.Length(0)
@@ -229,12 +264,28 @@ func imageGridPNG(names []string, rows [][][]float64, height, width, scale int) 
 		margin = max(margin, style.Width(name))
 	}
 	margin = vg.Length(math.Ceil(float64(margin))) + 8 // whole pixels: the grid is copied, not resampled
-	img := vgimg.NewWith(vgimg.UseWH(margin+vg.Length(w), vg.Length(h)), vgimg.UseDPI(72), vgimg.UseBackgroundColor(color.White))
+	top := vg.Length(0)
+	if titles != nil {
+		top = vg.Length(math.Ceil(float64(style.Height("Xg")))) + 6
+	}
+	img := vgimg.NewWith(vgimg.UseWH(margin+vg.Length(w), top+vg.Length(h)), vgimg.UseDPI(72), vgimg.UseBackgroundColor(color.White))
 	dc := draw.New(img)
 	dc.DrawImage(vg.Rectangle{Min: vg.Point{X: margin}, Max: vg.Point{X: margin + vg.Length(w), Y: vg.Length(h)}}, grid)
+	y0 = gap
 	for r, name := range names {
-		y := vg.Length(h - (gap + r*(height*scale+gap) + height*scale/2))
-		dc.FillText(style, vg.Point{X: margin - 4, Y: y}, name)
+		if r < len(rowH) {
+			dc.FillText(style, vg.Point{X: margin - 4, Y: vg.Length(h - (y0 + rowH[r]/2))}, name)
+			y0 += rowH[r] + gap
+		}
+	}
+	title := style
+	title.XAlign, title.YAlign = draw.XCenter, draw.YBottom
+	x0 := gap
+	for c, t := range titles {
+		if c < len(colW) {
+			dc.FillText(title, vg.Point{X: margin + vg.Length(x0+colW[c]/2), Y: vg.Length(h) + 3}, t)
+			x0 += colW[c] + gap
+		}
 	}
 	return render("image grid", func(out io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
