@@ -74,22 +74,27 @@ func score(t *testing.T, model, glob string, names []string, opt shards.Options)
 }
 
 // The pipeline's scores are ReconstructionErrors' (which runs the model on
-// batches of 512 rows) of the same rows. When the blocks are its batches —
-// shards of multiples of 512 rows read in blocks of 512 — they are equal
-// bit for bit in both builds. When they are not, they are equal bit for bit
-// with gonum's GEMM, whose rows do not depend on their neighbours, and to a
-// float32 rounding with OpenBLAS, whose SGEMM rounds a row differently at
-// the edge of a block (measured: 3.0e-8 relative).
+// batches of 512 rows) of the same rows. ReconstructionErrors of each shard
+// in one process batches the rows as the pipeline does (blocks of 1024 from
+// the shard's first row): equal bit for bit in both builds, whatever the
+// shard sizes. ReconstructionErrors of all the data at once: bit for bit
+// when the blocks are its batches — shards of multiples of 512 rows read in
+// blocks of 512 — in both builds; otherwise bit for bit with gonum's GEMM,
+// whose rows do not depend on their neighbours, and to a float32 rounding
+// with OpenBLAS, whose SGEMM rounds a row differently at the edge of a
+// block (measured: 3.0e-8 relative).
 func TestScoresEqualReconstructionErrorsExactly(t *testing.T) {
 	const p = 20
 	for _, c := range []struct {
 		name      string
 		sizes     []int
 		blockRows int
+		perShard  bool
 		tol       float64
 	}{
-		{"batches", []int{1024, 512, 1536}, 512, 0},
-		{"other blocks", []int{700, 1, 1299, 500}, 300, map[bool]float64{true: 2e-7, false: 0}[blas.Backend() == "openblas"]},
+		{"each shard", []int{700, 1, 2299, 500}, 0, true, 0},
+		{"batches", []int{1024, 512, 1536}, 512, false, 0},
+		{"other blocks", []int{700, 1, 1299, 500}, 300, false, map[bool]float64{true: 2e-7, false: 0}[blas.Backend() == "openblas"]},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			n := 0
@@ -114,7 +119,17 @@ func TestScoresEqualReconstructionErrorsExactly(t *testing.T) {
 			glob, names := writeShards(t, t.TempDir(), x, p, c.sizes)
 			got := score(t, model, glob, names, shards.Options{BlockRows: c.blockRows})
 
-			want := a.ReconstructionErrors(nn.MatrixFrom(n, p, dataset.Transform[float32](scaler, x)))
+			in := dataset.Transform[float32](scaler, x)
+			want := a.ReconstructionErrors(nn.MatrixFrom(n, p, in))
+			if c.perShard {
+				var each []float64
+				row := 0
+				for _, k := range c.sizes {
+					each = append(each, a.ReconstructionErrors(nn.MatrixFrom(k, p, in[row*p:(row+k)*p]))...)
+					row += k
+				}
+				want = each
+			}
 			numcheck.CloseRel(t, "scores", got, want, c.tol, 0)
 		})
 	}
