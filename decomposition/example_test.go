@@ -114,3 +114,37 @@ func ExamplePrincipalAngles() {
 	fmt.Printf("%.4f\n", angles)
 	// Output: [0.0000 1.5708]
 }
+
+// Moments gathered on two chunks (two files, two workers) and merged equal
+// those of all rows: the covariance of the whole, exactly up to rounding.
+// Their binary encoding carries them between processes.
+func ExampleMoments() {
+	var a, b decomposition.Moments
+	if err := a.Add(mat.NewDense(3, 2, []float64{1, 2, 2, 4, 3, 5})); err != nil {
+		panic(err)
+	}
+	if err := b.Add(mat.NewDense(2, 2, []float64{4, 9, 5, 10})); err != nil {
+		panic(err)
+	}
+	wire, err := b.MarshalBinary()
+	if err != nil {
+		panic(err)
+	}
+	var received decomposition.Moments
+	if err := received.UnmarshalBinary(wire); err != nil {
+		panic(err)
+	}
+	if err := a.Merge(&received); err != nil {
+		panic(err)
+	}
+	cov, err := a.Covariance(1)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("rows", a.N(), "mean", a.Mean())
+	fmt.Printf("covariance %.2f\n", mat.Formatted(cov, mat.Prefix("           ")))
+	// Output:
+	// rows 5 mean [3 6]
+	// covariance ⎡ 2.50   5.25⎤
+	//            ⎣ 5.25  11.50⎦
+}

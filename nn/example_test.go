@@ -97,3 +97,20 @@ func ExampleGradientCheck() {
 	fmt.Println("largest relative error below 1e-6:", res.MaxRelError < 1e-6)
 	// Output: largest relative error below 1e-6: true
 }
+
+// A table of rows becomes a matrix of the model's precision; a gonum matrix
+// likewise with FromDense. A Sequential of Dense layers and activations is
+// a multilayer perceptron.
+func ExampleFromRows() {
+	x, err := nn.FromRows[float32]([][]float64{{0, 1}, {1, 0}, {1, 1}})
+	if err != nil {
+		panic(err)
+	}
+	mlp := nn.NewSequential[float32](nn.NewDense[float32](2, 8, nn.NewRand(1)), nn.ReLU[float32](), nn.NewDense[float32](8, 3, nn.NewRand(2)))
+	y := nn.Predict[float32](mlp, x, 64)
+	fmt.Println("input", x.Shape(), "output", y.Shape())
+	fmt.Println("parameters", nn.CountParams(mlp.Params()))
+	// Output:
+	// input 3×2 output 3×3
+	// parameters 51
+}

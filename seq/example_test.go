@@ -3,6 +3,7 @@ package seq_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -126,4 +127,43 @@ func ExampleClassifier_training() {
 	}
 	fmt.Println(len(hist.Epochs), "epochs;", meta["physml.cell"], loaded.RNN.HiddenSize, loaded.FC.Out)
 	// Output: 3 epochs; lstm 128 10
+}
+
+// The lecture's "keep gate" made visible: after a forward pass in
+// evaluation mode, Trace returns for one sequence the activations of the
+// gates at every step and the states they produce.
+func ExampleRecurrent_Trace() {
+	lstm := seq.NewRecurrent[float64](seq.LSTM, seq.Config{InputSize: 1, HiddenSize: 2, NumLayers: 1}, nn.NewRand(1))
+	x := nn.NewMatrix[float64](1, 5) // one sequence of 5 steps of 1 value
+	for t := range x.Data {
+		x.Data[t] = float64(t)
+	}
+	lstm.Forward(x, false)
+	traces, err := lstm.Trace(0)
+	if err != nil {
+		panic(err)
+	}
+	tr := traces[0]
+	fmt.Println("gates", tr.Gates, "steps", tr.Steps, "units", tr.Hidden)
+	// h_t = o_t ⊙ tanh(c_t) at every step.
+	ok := true
+	for k, c := range tr.Cell {
+		t, j := k/tr.Hidden, k%tr.Hidden
+		o := tr.Activations[t*4*tr.Hidden+3*tr.Hidden+j]
+		ok = ok && math.Abs(tr.State[k]-o*math.Tanh(c)) < 1e-12
+	}
+	fmt.Println("h = o·tanh(c):", ok)
+	// Output:
+	// gates [i f g o] steps 5 units 2
+	// h = o·tanh(c): true
+}
+
+// A many-to-many model for forecasting: the same Dense layer on the hidden
+// state of every step.
+func ExampleNewRegressor() {
+	model := seq.NewRegressor[float32](seq.GRU, seq.Config{InputSize: 3, HiddenSize: 16}, 3, nn.NewRand(1))
+	series := nn.NewMatrix[float32](8, 20*3) // 8 windows of 20 steps of 3 variables
+	fmt.Println(model.Forward(series, false).Shape())
+	// Output:
+	// 8×60
 }
