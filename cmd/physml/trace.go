@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
@@ -80,7 +81,10 @@ func traceFiles[T nn.Float](model *seq.Classifier[T], test nn.Dataset[T], n int,
 	return append(files, outputFile{"trace.png", png}), nil
 }
 
-// tracePNG draws the first layer's forward traces: one row per sequence.
+// tracePNG draws the first layer's forward traces: one row per sequence,
+// the steps from top to bottom (an image's rows), the units from left to
+// right, sorted by their mean keep (GRU: update) gate; black 1, white 0
+// (states: white −1, grey 0).
 func tracePNG[T nn.Float](cell seq.CellType, all [][]seq.Trace, part nn.Dataset[T], steps int, mnist bool) ([]byte, error) {
 	var titles []string
 	if mnist {
@@ -90,17 +94,38 @@ func tracePNG[T nn.Float](cell seq.CellType, all [][]seq.Trace, part nn.Dataset[
 	var show []int
 	switch cell {
 	case seq.LSTM:
-		titles, show = append(titles, "forget (keep) gate f", "input gate i", "cell state c"), []int{1, 0}
+		titles, show = append(titles, "keep (forget) gate f", "input gate i", "cell state, tanh c"), []int{1, 0}
 	case seq.GRU:
 		titles, show = append(titles, "update gate z", "reset gate r", "state h"), []int{1, 0}
 	default:
 		titles = append(titles, "state h")
 	}
+	// Units in one order for every sequence: by their mean activation of
+	// the first gate shown (the keep gate), most open first, so that units
+	// that keep their cell across the image stand together on the left.
+	H := all[0][0].Hidden
+	order := make([]int, H)
+	mean := make([]float64, H)
+	for u := range order {
+		order[u] = u
+	}
+	if len(show) > 0 {
+		G := len(all[0][0].Gates)
+		for _, traces := range all {
+			tr := traces[0]
+			for t := range tr.Steps {
+				for u := range H {
+					mean[u] += tr.Activations[t*G*H+show[0]*H+u]
+				}
+			}
+		}
+		sort.SliceStable(order, func(a, b int) bool { return mean[order[a]] > mean[order[b]] })
+	}
 	var names []string
 	var rows [][]panel
 	for i, traces := range all {
 		tr := traces[0]
-		H, G := tr.Hidden, len(tr.Gates)
+		G := len(tr.Gates)
 		var row []panel
 		if mnist {
 			pix := make([]float64, len(part.X.Row(i)))
@@ -116,23 +141,23 @@ func tracePNG[T nn.Float](cell seq.CellType, all [][]seq.Trace, part nn.Dataset[
 		for _, g := range show {
 			pix := make([]float64, steps*H)
 			for t := range tr.Steps {
-				copy(pix[t*H:(t+1)*H], tr.Activations[t*G*H+g*H:t*G*H+(g+1)*H])
+				for x, u := range order {
+					pix[t*H+x] = tr.Activations[t*G*H+g*H+u]
+				}
 			}
 			row = append(row, panel{width: H, height: steps, pix: pix})
 		}
-		// The state: grey 0, black the largest positive, white the most
-		// negative value of this sequence.
-		s := tr.State
-		if tr.Cell != nil {
-			s = tr.Cell
-		}
-		var m float64
-		for _, v := range s {
-			m = max(m, math.Abs(v))
-		}
+		// The state: the hidden state h, or tanh(c), what the LSTM's
+		// output gate reads of its cell: grey 0, black 1, white −1.
 		pix := make([]float64, steps*H)
-		for k, v := range s {
-			pix[k] = 0.5 + v/(2*max(m, 1e-12))
+		for t := range tr.Steps {
+			for x, u := range order {
+				v := tr.State[t*H+u]
+				if tr.Cell != nil {
+					v = math.Tanh(tr.Cell[t*H+u])
+				}
+				pix[t*H+x] = 0.5 + v/2
+			}
 		}
 		row = append(row, panel{width: H, height: steps, pix: pix})
 		rows = append(rows, row)
