@@ -29,6 +29,10 @@ type direction[T Float] struct {
 	bias2       []T     // b_ih + b_hh, the bias of the input projection
 	valid       []uint8 // per sequence: is the current step within its length
 	step        stepFuncs[T]
+	// Recurrent dropout: the pass's mask (b, H) on h_{t−1}, nil when off,
+	// and the masked states entering each step (steps·b, H).
+	hmask []T
+	hdrop nn.Matrix[T]
 }
 
 // pass is the shape of one pass over a batch: b sequences of steps steps,
@@ -127,6 +131,9 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], ps pass, init, final state[
 	if cap(d.valid) < b {
 		d.valid = make([]uint8, b)
 	}
+	if d.hmask != nil {
+		nn.Workspace(&d.hdrop, steps*b, H)
+	}
 
 	var bias []T
 	if d.bias {
@@ -201,13 +208,20 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 		}
 		hp := hprev[t*b*H : (t+1)*b*H]
 		copy(hp, hn)
+		hr := hn // what W_hh reads: h_{t−1}, masked under recurrent dropout
+		if d.hmask != nil {
+			hr = rows(d.hdrop.Data, c, steps, H)[t*b*H : (t+1)*b*H]
+			for k, m := range d.hmask[c.b0*H : (c.b0+b)*H] {
+				hr[k] = hn[k] * m
+			}
+		}
 		g := gates[t*b*gh : (t+1)*b*gh]
 		o := out[t*b*ldo+d.col:]
 		switch d.cell {
 		case LSTM:
 			cp := cprev[t*b*H : (t+1)*b*H]
 			copy(cp, cn)
-			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
+			gemmNT(b, gh, H, hr, H, d.whh.Value, H, 1, g, gh)
 			tc := tanc[t*b*H : (t+1)*b*H]
 			d.step.lstm(b, H, g, cp, cn, hn, tc, o, ldo, d.validFlags(c, lengths, t))
 		case GRU:
@@ -219,10 +233,10 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 					copy(hwt[i*gh:(i+1)*gh], d.bhh.Value)
 				}
 			}
-			gemmNT(b, gh, H, hn, H, d.whh.Value, H, hbeta, hwt, gh)
+			gemmNT(b, gh, H, hr, H, d.whh.Value, H, hbeta, hwt, gh)
 			d.step.gru(b, H, g, hwt, hp, hn, o, ldo, d.validFlags(c, lengths, t))
 		default:
-			gemmNT(b, gh, H, hn, H, d.whh.Value, H, 1, g, gh)
+			gemmNT(b, gh, H, hr, H, d.whh.Value, H, 1, g, gh)
 			d.step.rnn(b, H, g, hn, o, ldo, d.validFlags(c, lengths, t))
 		}
 	}
@@ -268,8 +282,13 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, ps 
 	})
 
 	// Weight gradients of all steps, one GEMM each, split by gate rows
-	// across the workers: dW_ih += dGᵀ X, dW_hh += dG_hᵀ H_prev.
+	// across the workers: dW_ih += dGᵀ X, dW_hh += dG_hᵀ H_prev (the
+	// masked states under recurrent dropout).
 	n := steps * b
+	hprev := d.hprev.Data
+	if d.hmask != nil {
+		hprev = d.hdrop.Data
+	}
 	if d.bias && len(d.ones) < n {
 		d.ones = make([]T, n)
 		for i := range d.ones {
@@ -279,7 +298,7 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, ps 
 	parallel(splitRange(gh, len(chunks)), func(r chunk) {
 		g0, m := r.b0, r.size
 		blas.Gemm(blas.Trans, blas.NoTrans, m, d.in, n, 1, dG.Data[g0:], gh, x.Data, d.in, 1, d.wih.Grad[g0*d.in:], d.in)
-		blas.Gemm(blas.Trans, blas.NoTrans, m, H, n, 1, dGh.Data[g0:], gh, d.hprev.Data, H, 1, d.whh.Grad[g0*H:], H)
+		blas.Gemm(blas.Trans, blas.NoTrans, m, H, n, 1, dGh.Data[g0:], gh, hprev, H, 1, d.whh.Grad[g0*H:], H)
 		if d.bias {
 			blas.Gemv(blas.Trans, n, m, 1, dG.Data[g0:], gh, d.ones, 1, 1, d.bih.Grad[g0:g0+m], 1)
 			blas.Gemv(blas.Trans, n, m, 1, dGh.Data[g0:], gh, d.ones, 1, 1, d.bhh.Grad[g0:g0+m], 1)
@@ -329,6 +348,11 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		dgh := st.dgh
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
 		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev, H)
+		if d.hmask != nil {
+			for k, m := range d.hmask[c.b0*H : (c.b0+b)*H] {
+				dhPrev[k] *= m
+			}
+		}
 		for i := 0; i < b; i++ {
 			if !withinLength(lengths, i, t) {
 				continue // the state passed through this step unchanged

@@ -83,6 +83,14 @@ type Config struct {
 	// (bias_ih's forget block; bias_hh's is 0), as Keras's
 	// unit_forget_bias does with 1.
 	ForgetBias float64
+	// InputDropout and RecurrentDropout are Keras's dropout and
+	// recurrent_dropout for the RNN, LSTM and GRU: in training mode every
+	// layer's input x_t (InputDropout) and every direction's recurrent
+	// input h_{t−1} (RecurrentDropout) are multiplied by a mask drawn once
+	// per sequence and pass — each value kept with probability 1 − p and
+	// scaled by 1/(1 − p) — and reused at every step. The two directions
+	// of a layer share its input mask and have their own recurrent masks.
+	InputDropout, RecurrentDropout float64
 }
 
 // Init names an initialisation scheme of the recurrent layers.
@@ -134,6 +142,9 @@ type Recurrent[T Float] struct {
 	y, dx        nn.Matrix[T]   // batch-first output and input gradient
 	batch, steps int
 	chunks       []chunk
+
+	maskRNG *rand.Rand // input and recurrent dropout masks
+	inMasks [][]T      // per layer: the input mask of the pass (b, in), nil when off
 }
 
 // NewLSTM returns a torch.nn.LSTM-compatible layer initialised from rng.
@@ -171,8 +182,16 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 	if cfg.ForgetBias != 0 && (cell != LSTM || math.IsNaN(cfg.ForgetBias) || math.IsInf(cfg.ForgetBias, 0)) {
 		panic(fmt.Sprintf("seq: forget-gate bias %g for a %v: the LSTM has one, and it must be finite", cfg.ForgetBias, cell))
 	}
+	for _, p := range []float64{cfg.InputDropout, cfg.RecurrentDropout} {
+		if !(p >= 0 && p < 1) {
+			panic(fmt.Sprintf("seq: input or recurrent dropout %g outside [0, 1)", p))
+		}
+	}
 	r := &Recurrent[T]{Cell: cell, Config: cfg}
 	if cell.xlstm() {
+		if cfg.InputDropout != 0 || cfg.RecurrentDropout != 0 {
+			panic(fmt.Sprintf("seq: %v layers have no input or recurrent dropout (the RNN, LSTM and GRU do)", cell))
+		}
 		return newXLSTMStack(r, rng)
 	}
 	dirs := r.directions()
@@ -226,6 +245,11 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 	r.inputs = make([]nn.Matrix[T], cfg.NumLayers)
 	r.dIn = make([]nn.Matrix[T], cfg.NumLayers)
 	r.outs = make([]nn.Matrix[T], cfg.NumLayers)
+	if cfg.InputDropout > 0 || cfg.RecurrentDropout > 0 {
+		// Drawn after the weights, so that they do not depend on it.
+		r.maskRNG = nn.NewRand(rng.Uint64())
+		r.inMasks = make([][]T, cfg.NumLayers)
+	}
 	return r
 }
 
@@ -372,6 +396,10 @@ func (r *Recurrent[T]) forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	in := nn.Workspace(&r.inputs[0], steps*b, r.InputSize)
 	toTimeMajor(in, x, r.chunks, steps)
 	for l, layer := range r.layers {
+		r.drawMasks(l, b, train)
+		if r.inMasks != nil && r.inMasks[l] != nil {
+			applyMask(&r.inputs[l], r.inMasks[l], r.chunks, steps)
+		}
 		out := r.layerOutput(l, steps*b)
 		for d, dir := range layer {
 			k := (l*dirs + d) * b
@@ -458,6 +486,9 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			dir.backward(&r.inputs[l], dOut, dIn, d > 0, pass{b: b, steps: steps, chunks: r.chunks, lengths: r.lengths},
 				state[T]{h: dhn, c: dcn}, state[T]{h: dh0.Data[k*h : (k+b)*h], c: dc0.Data[k*h : (k+b)*h]})
 		}
+		if dIn != nil && r.inMasks != nil && r.inMasks[l] != nil {
+			applyMask(dIn, r.inMasks[l], r.chunks, steps)
+		}
 		if l > 0 {
 			dOut = r.dropout[l-1].Backward(dIn)
 		}
@@ -469,6 +500,55 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dx := nn.Workspace(&r.dx, b, steps*r.InputSize)
 	toBatchFirst(dx, &r.dIn[0], r.chunks, steps)
 	return dx
+}
+
+// drawMasks draws layer l's input mask and its directions' recurrent masks
+// for a batch of b sequences, or clears them outside training.
+func (r *Recurrent[T]) drawMasks(l, b int, train bool) {
+	if r.maskRNG == nil {
+		return
+	}
+	r.inMasks[l] = nil
+	if train && r.InputDropout > 0 {
+		r.inMasks[l] = dropoutMask[T](r.maskRNG, b*r.inputs[l].Cols, r.InputDropout)
+	}
+	for _, dir := range r.layers[l] {
+		dir.hmask = nil
+		if train && r.RecurrentDropout > 0 {
+			dir.hmask = dropoutMask[T](r.maskRNG, b*r.HiddenSize, r.RecurrentDropout)
+		}
+	}
+}
+
+// dropoutMask returns n values, each 0 with probability p and 1/(1 − p)
+// otherwise.
+func dropoutMask[T Float](rng *rand.Rand, n int, p float64) []T {
+	m := make([]T, n)
+	keep := T(1 / (1 - p))
+	for i := range m {
+		if rng.Float64() >= p {
+			m[i] = keep
+		}
+	}
+	return m
+}
+
+// applyMask multiplies the rows of the time-major, chunk-layout m (steps·b
+// rows of w values) by the per-sequence mask (b rows of w values): the same
+// mask row at every step of a sequence.
+func applyMask[T Float](m *nn.Matrix[T], mask []T, chunks []chunk, steps int) {
+	w := m.Cols
+	for _, c := range chunks {
+		block := rows(m.Data, c, steps, w)
+		for t := range steps {
+			for i := range c.size {
+				row := block[(t*c.size+i)*w : (t*c.size+i+1)*w]
+				for j, k := range mask[(c.b0+i)*w : (c.b0+i+1)*w] {
+					row[j] *= k
+				}
+			}
+		}
+	}
 }
 
 // split divides a batch of b sequences into the blocks whose time loops run

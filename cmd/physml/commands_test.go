@@ -398,3 +398,35 @@ func TestLSTMTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestLSTMRecurrentDropoutFlags: the flags reach the layer (training runs
+// and differs from training without them) and bad values are usage errors.
+func TestLSTMRecurrentDropoutFlags(t *testing.T) {
+	base := []string{"lstm", "--epochs", "1", "--train-limit", "200", "--test-limit", "20", "--hidden", "8"}
+	plain := runOK(t, append(base, "--out", t.TempDir())...)
+	dropped := runOK(t, append(base, "--out", t.TempDir(), "--input-dropout", "0.3", "--recurrent-dropout", "0.3")...)
+	loss := func(out string) string {
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "epoch  1") {
+				return strings.Fields(line)[4]
+			}
+		}
+		t.Fatalf("no epoch line in %q", out)
+		return ""
+	}
+	if loss(plain) == loss(dropped) {
+		t.Errorf("the training loss with input and recurrent dropout equals the loss without (%s): the flags did nothing", loss(plain))
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lstm", "--input-dropout", "1"}, "--input-dropout 1"},
+		{[]string{"lstm", "--recurrent-dropout", "-0.2"}, "--recurrent-dropout -0.2"},
+		{[]string{"lstm", "--cell", "slstm", "--recurrent-dropout", "0.2"}, "has none"},
+	} {
+		if code, _, stderr := runCommand(c.args...); code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("physml %s: exit %d, %q; want 2 and %q", strings.Join(c.args, " "), code, stderr, c.want)
+		}
+	}
+}

@@ -25,6 +25,8 @@ type lstmOptions struct {
 	layers        int
 	bidirectional bool
 	dropout       float64
+	inputDropout  float64
+	recDropout    float64
 	epochs        int
 	batch         int
 	lr            float64
@@ -66,6 +68,8 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
 	fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the rows in both directions")
 	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between stacked layers")
+	fs.Float64Var(&o.inputDropout, "input-dropout", 0, "Keras's dropout: drop this fraction of each layer's inputs, one mask per sequence reused at every step (lstm, gru, rnn)")
+	fs.Float64Var(&o.recDropout, "recurrent-dropout", 0, "Keras's recurrent_dropout: drop this fraction of h(t−1) where the recurrent weights read it, one mask per sequence (lstm, gru, rnn)")
 	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
 	fs.IntVar(&o.batch, "batch", 64, "batch size")
 	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
@@ -122,7 +126,10 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	if o.input != "" && o.labels == "" {
 		return usageError{fmt.Errorf("--input needs --labels: one class per sequence")}
 	}
-	for _, err := range []error{checkFraction("dropout", o.dropout, 1), checkPositive("lr", o.lr), checkFraction("test", o.testFraction, 1),
+	if c, err := seq.ParseCell(o.cell); err == nil && (o.inputDropout != 0 || o.recDropout != 0) && (c == seq.SLSTMCell || c == seq.MLSTMCell) {
+		return usageError{fmt.Errorf("--input-dropout and --recurrent-dropout: the %s cell has none (lstm, gru and rnn do)", o.cell)}
+	}
+	for _, err := range []error{checkFraction("dropout", o.dropout, 1), checkFraction("input-dropout", o.inputDropout, 1), checkFraction("recurrent-dropout", o.recDropout, 1), checkPositive("lr", o.lr), checkFraction("test", o.testFraction, 1),
 		checkFraction("validation", o.validation, 1), checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit)} {
 		if err != nil {
 			return err
@@ -199,7 +206,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	cell, _ := seq.ParseCell(o.cell)
 	schedule, _ := parseSchedule(o.schedule, o.epochs)
 	rcfg := seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers,
-		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads}
+		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads, InputDropout: o.inputDropout, RecurrentDropout: o.recDropout}
 	adam := nn.AdamConfig{LR: o.lr}
 	if o.preset == "keras" {
 		rcfg.Init, adam.Eps = seq.InitKeras, 1e-7
