@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ type aeOptions struct {
 	labelColumn  string
 	normalize    string
 	testFraction float64
+	preset       string
 }
 
 const aeSummary = `Train the lecture's MNIST autoencoder 784-256-64-256-784 (ReLU, sigmoid output,
@@ -73,6 +75,7 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
 	fs.IntVar(&o.batch, "batch", 128, "batch size")
 	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
+	fs.StringVar(&o.preset, "preset", "pytorch", "pytorch (the default) or keras: the lecture's Keras listing — Glorot-uniform weights and zero biases, Adam ε 1e-7, and the validation loss on the test set after each epoch (validation_data=(x_test, x_test))")
 	o.registerData(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -101,6 +104,9 @@ func (o *aeOptions) registerData(fs *flag.FlagSet) {
 func (o *aeOptions) check() error {
 	if _, err := o.config(dataset.MNISTPixels); err != nil {
 		return usageError{err}
+	}
+	if o.preset != "pytorch" && o.preset != "keras" {
+		return usageError{fmt.Errorf("--preset %q: want pytorch or keras", o.preset)}
 	}
 	if o.input == "" && (o.labels != "" || o.labelColumn != "" || o.normalize != "") {
 		return usageError{fmt.Errorf("--labels, --label-column and --normalize go with --input")}
@@ -187,6 +193,11 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	adam := nn.AdamConfig{LR: o.lr}
+	if o.preset == "keras" {
+		kerasDense(model.Params(), nn.NewRand(o.seed+1))
+		adam.Eps = 1e-7
+	}
 	x, xt := d.train, d.test
 	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed}
 	if kind, level, _ := parseNoise(o.denoise); kind == "gauss" {
@@ -203,9 +214,15 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
 		prog.done()
 		testMSE = append(testMSE, model.ReconstructionMSE(xt))
-		fmt.Fprintf(stdout, "epoch %2d  train %v %.4f  test reconstruction MSE %.4f  %v\n", e.Epoch, cfg.Loss, e.TrainLoss, testMSE[len(testMSE)-1], e.Duration.Round(10*time.Millisecond))
+		val := ""
+		if o.preset == "keras" {
+			// Keras's val_loss of validation_data=(x_test, x_test): the
+			// loss on the test set.
+			val = fmt.Sprintf("  val_loss (test %v) %.4f", cfg.Loss, mean(model.ReconstructionErrors(xt)))
+		}
+		fmt.Fprintf(stdout, "epoch %2d  train %v %.4f%s  test reconstruction MSE %.4f  %v\n", e.Epoch, cfg.Loss, e.TrainLoss, val, testMSE[len(testMSE)-1], e.Duration.Round(10*time.Millisecond))
 	}
-	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}),
+	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam),
 		nn.Dataset[T]{X: x, Y: x}, fitCfg)
 	prog.done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
@@ -234,6 +251,29 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
 	return nil
+}
+
+// kerasDense initialises as Keras's Dense does: every weight matrix
+// Glorot-uniform, every bias zero (a batch normalisation's scale, a vector
+// named weight, stays 1).
+func kerasDense[T nn.Float](params []nn.Param[T], rng *rand.Rand) {
+	for _, p := range params {
+		switch {
+		case len(p.Shape) == 2:
+			nn.XavierUniform(rng, p.Value, p.Shape[1], p.Shape[0], 1)
+		case strings.HasSuffix(p.Name, "bias"):
+			clear(p.Value)
+		}
+	}
+}
+
+// mean returns the mean of v.
+func mean(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
 }
 
 // span returns the smallest and largest of values.

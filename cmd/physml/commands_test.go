@@ -14,6 +14,7 @@ import (
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
@@ -428,5 +429,76 @@ func TestLSTMRecurrentDropoutFlags(t *testing.T) {
 		if code, _, stderr := runCommand(c.args...); code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("physml %s: exit %d, %q; want 2 and %q", strings.Join(c.args, " "), code, stderr, c.want)
 		}
+	}
+}
+
+// TestAutoencoderKerasPreset: the preset prints Keras's val_loss — the BCE
+// of the saved model on the test set — and initialises every Dense weight
+// Glorot-uniform, every bias zero, and leaves batch norm's scale at 1.
+func TestAutoencoderKerasPreset(t *testing.T) {
+	dir := t.TempDir()
+	out := runOK(t, "autoencoder", "--preset", "keras", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--layers", "32", "--code", "8", "--out", dir)
+	var printed float64
+	for _, line := range strings.Split(out, "\n") {
+		if _, after, ok := strings.Cut(line, "val_loss (test bce) "); ok {
+			var err error
+			if printed, err = strconv.ParseFloat(strings.Fields(after)[0], 64); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	model, _, err := ae.Load[float32](filepath.Join(dir, "autoencoder.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirMNIST, err := mnistdir.Find()
+	if err != nil {
+		t.Skip(err)
+	}
+	_, test, err := dataset.LoadMNISTLimits(dirMNIST, 1, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := model.ReconstructionErrors(nn.MatrixFrom(test.Len(), dataset.MNISTPixels, dataset.Floats[float32](test.Pixels, dataset.Unit)))
+	var sum float64
+	for _, e := range errs {
+		sum += e
+	}
+	if got := math.Round(sum/float64(len(errs))*1e4) / 1e4; got != printed {
+		t.Errorf("printed val_loss %.4f; the saved model's test BCE is %.4f", printed, got)
+	}
+
+	m, err := ae.New[float32](ae.Config{Layers: []int{20, 10, 4}, Hidden: ae.ReLU, Output: ae.Sigmoid, Loss: ae.BCELoss, BatchNorm: true}, nn.NewRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kerasDense(m.Params(), nn.NewRand(2))
+	for _, p := range m.Params() {
+		switch {
+		case len(p.Shape) == 2:
+			bound := math.Sqrt(6 / float64(p.Shape[0]+p.Shape[1]))
+			var top float64
+			for _, v := range p.Value {
+				top = max(top, math.Abs(float64(v)))
+			}
+			if !(top <= bound && top > 0.8*bound) {
+				t.Errorf("%s: largest |w| %.4f; want just under Glorot's bound %.4f", p.Name, top, bound)
+			}
+		case strings.HasSuffix(p.Name, "bias"):
+			for _, v := range p.Value {
+				if v != 0 {
+					t.Fatalf("%s: %v; want zero", p.Name, v)
+				}
+			}
+		default: // batch norm's scale
+			for _, v := range p.Value {
+				if v != 1 {
+					t.Fatalf("%s: %v; want 1", p.Name, v)
+				}
+			}
+		}
+	}
+	if code, _, stderr := runCommand("autoencoder", "--preset", "tf"); code != 2 || !strings.Contains(stderr, "--preset") {
+		t.Errorf("--preset tf: exit %d, %q", code, stderr)
 	}
 }
