@@ -105,7 +105,7 @@ func (o *aeOptions) check() error {
 	if _, err := o.config(dataset.MNISTPixels); err != nil {
 		return usageError{err}
 	}
-	if o.preset != "pytorch" && o.preset != "keras" {
+	if o.preset != "" && o.preset != "pytorch" && o.preset != "keras" { // "": vae, which has no --preset
 		return usageError{fmt.Errorf("--preset %q: want pytorch or keras", o.preset)}
 	}
 	if o.input == "" && (o.labels != "" || o.labelColumn != "" || o.normalize != "") {
