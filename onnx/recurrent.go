@@ -121,7 +121,11 @@ func classifier[T nn.Float](c *seq.Classifier[T]) (*onnxpb.GraphProto, error) {
 		return nil, err
 	}
 	last := g.reshape(g.transpose(yh, 1, 0, 2), 0, -1) // (batch, dirs·H)
-	logits, err := layers(g, last, []nn.Layer[T]{c.FC}, nil)
+	head := []nn.Layer[T]{c.FC}
+	if c.Norm != nil {
+		head = []nn.Layer[T]{c.Norm, c.FC}
+	}
+	logits, err := layers(g, last, head, nil)
 	if err != nil {
 		return nil, err
 	}

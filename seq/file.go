@@ -25,7 +25,11 @@ func ParseCell(s string) (CellType, error) {
 // Metadata returns the architecture of c as safetensors metadata (the
 // schema is in nn's package documentation, "Model files").
 func (c *Classifier[T]) Metadata() map[string]string {
-	return headMetadata("classifier", c.RNN, c.FC.Out)
+	meta := headMetadata("classifier", c.RNN, c.FC.Out)
+	if kind := normKind(c.Norm); kind != "" {
+		meta["physml.norm"] = kind
+	}
+	return meta
 }
 
 // Metadata returns the architecture of m as safetensors metadata, as the
@@ -51,7 +55,10 @@ func headMetadata[T Float](model string, r *Recurrent[T], outputs int) map[strin
 // EncodeFile returns c as a safetensors file: its weights under PyTorch's names
 // and its architecture, with the caller's extra metadata beside it.
 func (c *Classifier[T]) EncodeFile(extra map[string]string) ([]byte, error) {
-	return nn.EncodeModel(c.Params(), c.Metadata(), extra)
+	if normKind(c.Norm) == "other" {
+		return nil, fmt.Errorf("seq: a model file describes a Classifier's Norm when it is an nn.BatchNorm1d or nn.LayerNorm, not a %T", c.Norm)
+	}
+	return nn.EncodeModel(c.StateDict(), c.Metadata(), extra)
 }
 
 // Save writes EncodeFile's file to path atomically.
@@ -99,7 +106,12 @@ func DecodeClassifier[T Float](tensors map[string]nn.Tensor, meta map[string]str
 		return nil, err
 	}
 	c := NewClassifier[T](cell, cfg, outputs, nn.NewRand(0))
-	if err := nn.AssignTensors(tensors, c.Params()); err != nil {
+	if kind, ok := meta["physml.norm"]; ok {
+		if c.Norm, err = newNorm[T](kind, c.RNN.OutputSize()); err != nil {
+			return nil, fmt.Errorf("metadata physml.norm: %v", err)
+		}
+	}
+	if err := nn.AssignTensors(tensors, c.StateDict()); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -171,6 +183,12 @@ func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model stri
 			}
 		}
 		in = dirs * h
+	}
+	switch meta["physml.norm"] { // over the dirs·h last states
+	case "batchnorm": // weight, bias, running mean and variance, the batch count
+		described += 4*dirs*h + 1
+	case "layernorm":
+		described += 2 * dirs * h
 	}
 	if err := nn.CheckParamCount(tensors, described); err != nil {
 		return 0, cfg, 0, err

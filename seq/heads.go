@@ -30,7 +30,13 @@ func moduleName(c CellType) string {
 // gru, rnn) and fc: "lstm.weight_ih_l0", …, "fc.weight", "fc.bias".
 type Classifier[T Float] struct {
 	RNN *Recurrent[T]
-	FC  *nn.Dense[T]
+	// Norm, when set, normalises the last states before FC: an
+	// nn.BatchNorm1d or nn.LayerNorm of RNN.OutputSize() features — the
+	// lecture's exercise of a BatchNormalization layer between the LSTM and
+	// the Dense one. Its parameters (and BatchNorm1d's running statistics)
+	// are "norm.weight", "norm.bias", "norm.running_mean", ….
+	Norm nn.Layer[T]
+	FC   *nn.Dense[T]
 
 	last, dhn nn.Matrix[T]
 }
@@ -57,6 +63,9 @@ func (c *Classifier[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	b, h, dirs := x.Rows, c.RNN.HiddenSize, c.RNN.directions()
 	last := nn.Workspace(&c.last, b, dirs*h)
 	copyTopStates(c.RNN, b, hn, last, true)
+	if c.Norm != nil {
+		return c.FC.Forward(c.Norm.Forward(last, train), train)
+	}
 	return c.FC.Forward(last, train)
 }
 
@@ -85,6 +94,9 @@ func copyTopStates[T Float](r *Recurrent[T], b int, states, features *nn.Matrix[
 // only after InputGradient(true).
 func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
 	dlast := c.FC.Backward(dlogits)
+	if c.Norm != nil {
+		dlast = c.Norm.Backward(dlast)
+	}
 	r := c.RNN
 	b, h, dirs := dlogits.Rows, r.HiddenSize, r.directions()
 	dhn := nn.Workspace(&c.dhn, r.NumLayers*dirs*b, h)
@@ -100,18 +112,64 @@ func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
 func (c *Classifier[T]) Clone() *Classifier[T] {
 	out := NewClassifier[T](c.RNN.Cell, c.RNN.Config, c.FC.Out, nn.NewRand(0))
 	out.RNN.SkipInputGrad = c.RNN.SkipInputGrad
-	nn.CopyParamValues(out.Params(), c.Params())
+	if kind := normKind(c.Norm); kind != "" {
+		out.Norm, _ = newNorm[T](kind, c.RNN.OutputSize())
+	}
+	nn.CopyParamValues(out.StateDict(), c.StateDict())
 	return out
 }
 
+// StateDict returns the parameters and BatchNorm1d's running statistics:
+// what a model file holds.
+func (c *Classifier[T]) StateDict() []nn.Param[T] {
+	out := c.Params()
+	if b, ok := c.Norm.(nn.Buffered[T]); ok {
+		out = append(out, nn.Prefixed("norm", b.Buffers())...)
+	}
+	return out
+}
+
+// normKind names the normalisation layer n: "batchnorm", "layernorm", or
+// "" for none; "other" for a layer a model file cannot describe.
+func normKind[T Float](n nn.Layer[T]) string {
+	switch n.(type) {
+	case nil:
+		return ""
+	case *nn.BatchNorm1d[T]:
+		return "batchnorm"
+	case *nn.LayerNorm[T]:
+		return "layernorm"
+	}
+	return "other"
+}
+
+// newNorm returns the normalisation layer named kind over features.
+func newNorm[T Float](kind string, features int) (nn.Layer[T], error) {
+	switch kind {
+	case "batchnorm":
+		return nn.NewBatchNorm1d[T](features), nil
+	case "layernorm":
+		return nn.NewLayerNorm[T](features), nil
+	}
+	return nil, fmt.Errorf("seq: normalisation %q: want batchnorm or layernorm", kind)
+}
+
 // Params returns the recurrent parameters prefixed "lstm." (or "gru.",
-// "rnn.") and the Dense ones prefixed "fc.".
+// "rnn."), the normalisation's prefixed "norm." and the Dense ones prefixed
+// "fc.".
 func (c *Classifier[T]) Params() []nn.Param[T] {
-	return append(nn.Prefixed(moduleName(c.RNN.Cell), c.RNN.Params()), nn.Prefixed("fc", c.FC.Params())...)
+	out := nn.Prefixed(moduleName(c.RNN.Cell), c.RNN.Params())
+	if c.Norm != nil {
+		out = append(out, nn.Prefixed("norm", c.Norm.Params())...)
+	}
+	return append(out, nn.Prefixed("fc", c.FC.Params())...)
 }
 
 // String describes the model.
 func (c *Classifier[T]) String() string {
+	if c.Norm != nil {
+		return fmt.Sprintf("Classifier(%v, norm=%v, fc=%v)", c.RNN, c.Norm, c.FC)
+	}
 	return fmt.Sprintf("Classifier(%v, fc=%v)", c.RNN, c.FC)
 }
 

@@ -502,3 +502,33 @@ func TestAutoencoderKerasPreset(t *testing.T) {
 		t.Errorf("--preset tf: exit %d, %q", code, stderr)
 	}
 }
+
+// TestLSTMNorm: --norm puts the normalisation in the model and its file,
+// and eval rebuilds the model to the same test accuracy.
+func TestLSTMNorm(t *testing.T) {
+	for _, kind := range []string{"batchnorm", "layernorm"} {
+		dir := t.TempDir()
+		out := runOK(t, "lstm", "--norm", kind, "--epochs", "1", "--train-limit", "300", "--test-limit", "60", "--hidden", "8", "--out", dir)
+		accuracy := func(s string) string {
+			_, after, ok := strings.Cut(s, "test accuracy ")
+			if !ok {
+				t.Fatalf("no test accuracy in %q", s)
+			}
+			return strings.Fields(after)[0]
+		}
+		eval := runOK(t, "eval", "--model", filepath.Join(dir, "lstm.safetensors"), "--test-limit", "60")
+		if accuracy(out) != accuracy(eval) {
+			t.Errorf("--norm %s: lstm says %s, eval of its file %s", kind, accuracy(out), accuracy(eval))
+		}
+		_, meta, err := nn.ReadSafetensors(filepath.Join(dir, "lstm.safetensors"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if meta["physml.norm"] != kind {
+			t.Errorf("--norm %s: metadata physml.norm = %q", kind, meta["physml.norm"])
+		}
+	}
+	if code, _, stderr := runCommand("lstm", "--norm", "groupnorm"); code != 2 || !strings.Contains(stderr, "--norm") {
+		t.Errorf("--norm groupnorm: exit %d, %q", code, stderr)
+	}
+}

@@ -41,6 +41,7 @@ type lstmOptions struct {
 	lengths       string
 	testFraction  float64
 	trace         int
+	norm          string
 }
 
 const lstmSummary = `Train the lecture's MNIST classifier: a recurrent network reads each image row
@@ -63,6 +64,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.cell, "cell", "lstm", cellUsage)
 	fs.StringVar(&o.preset, "preset", "pytorch", "pytorch (the default) or keras: the lecture's Keras listing — pixels/255, Glorot and orthogonal weights with forget-gate bias 1, Adam ε 1e-7, validation on the last part unshuffled")
 	fs.IntVar(&o.heads, "heads", 4, headsUsage)
+	fs.StringVar(&o.norm, "norm", "none", "none, batchnorm or layernorm: normalise the last hidden states before the Dense layer (the lecture's exercise of a BatchNormalization layer after the LSTM)")
 	fs.IntVar(&o.trace, "trace", 0, "write the gate activations and states of the first N test sequences after training (trace_*.npy) and a picture of the keep gate, the input gate and the cell state step by step (trace.png)")
 	fs.IntVar(&o.hidden, "hidden", 128, "hidden size")
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
@@ -116,6 +118,9 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	}
 	if o.input == "" && (o.labels != "" || o.lengths != "") {
 		return usageError{fmt.Errorf("--labels and --lengths go with --input")}
+	}
+	if o.norm != "none" && o.norm != "batchnorm" && o.norm != "layernorm" {
+		return usageError{fmt.Errorf("--norm %q: want none, batchnorm or layernorm", o.norm)}
 	}
 	if o.trace < 0 || o.trace > 1000 {
 		return usageError{fmt.Errorf("--trace %d: want 0 to 1000 sequences", o.trace)}
@@ -215,13 +220,23 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 		}
 	}
 	model := seq.NewClassifier[T](cell, rcfg, d.classes, nn.NewRand(o.seed))
+	switch o.norm {
+	case "batchnorm":
+		model.Norm = nn.NewBatchNorm1d[T](model.RNN.OutputSize())
+	case "layernorm":
+		model.Norm = nn.NewLayerNorm[T](model.RNN.OutputSize())
+	}
 	if o.preset == "keras" {
 		nn.XavierUniform(nn.NewRand(o.seed+1), model.FC.Weight.Value, model.FC.In, model.FC.Out, 1) // Dense: Glorot, zero bias
 		clear(model.FC.Bias.Value)
 	}
 	opt := nn.NewAdam(model.Params(), adam)
 	dtype := fmt.Sprintf("%T", T(0))
-	fmt.Fprintf(stdout, "%v, Dense(%d→%d); %d parameters, %s, backend %s\n", model.RNN, model.RNN.OutputSize(), d.classes, nn.CountParams(model.Params()), dtype, backendLine())
+	norm := ""
+	if model.Norm != nil {
+		norm = fmt.Sprintf("%v, ", model.Norm)
+	}
+	fmt.Fprintf(stdout, "%v, %sDense(%d→%d); %d parameters, %s, backend %s\n", model.RNN, norm, model.RNN.OutputSize(), d.classes, nn.CountParams(model.Params()), dtype, backendLine())
 	fmt.Fprintf(stdout, "%s; %.0f %% of the training part held out for validation\n", d.describe, 100*o.validation)
 
 	prog := newProgress(stderr, o.epochs)
