@@ -1,0 +1,60 @@
+package dataset
+
+import (
+	"math"
+	"testing"
+)
+
+// TestSignalsEnvelopeAndFrequency adds to TestSignalsFollowTheirDescription
+// the oscillation itself, on 4000 signals of 400 steps: the envelope
+// A e^{−γt} over every step, the amplitude in the first steps, and the
+// frequency ω ∈ [0.15, 0.35] rad per step from the sign changes of the
+// first 100 steps, before any fault.
+func TestSignalsEnvelopeAndFrequency(t *testing.T) {
+	const n, steps = 4000, 400
+	s, err := Signals(n, steps, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		x := s.X[i*steps : (i+1)*steps]
+		kind := s.Labels[i]
+		// |x_t| ≤ A e^{−γt} + 5σ of the noise (A ≤ 1.2, γ ≥ 0.002), plus a
+		// spike (≤ 1.2) or a shift (≤ 0.5) where there is one.
+		for step, v := range x {
+			bound := 1.2*math.Exp(-0.002*float64(step)) + 0.25
+			switch kind {
+			case 1:
+				bound += 1.2
+			case 2:
+				bound += 0.5
+			}
+			if math.Abs(v) > bound {
+				t.Fatalf("signal %d (%s): |x_%d| = %.3f above the envelope %.3f", i, SignalKinds[kind], step, v, bound)
+			}
+		}
+		// A ≥ 0.8 and γ ≤ 0.02: within the first 25 steps (over half a
+		// turn, which takes at most 42) |x| reaches 0.8·e^{−0.5}·cos(0.175)
+		// less the noise.
+		var top float64
+		for _, v := range x[:25] {
+			top = max(top, math.Abs(v))
+		}
+		if top < 0.8*math.Exp(-0.5)*math.Cos(0.175)-0.25 {
+			t.Fatalf("signal %d: largest |x| of the first 25 steps %.3f, too small for A ≥ 0.8", i, top)
+		}
+		// ω ∈ [0.15, 0.35] gives 0.15·98/π ≈ 4.7 to 0.35·98/π ≈ 10.9 sign
+		// changes in 98 steps; one more or fewer where noise meets a zero
+		// of the three-step average.
+		crossings := 0
+		smooth := func(t int) float64 { return (x[t-1] + x[t] + x[t+1]) / 3 }
+		for step := 2; step < 100; step++ {
+			if smooth(step-1)*smooth(step) < 0 {
+				crossings++
+			}
+		}
+		if crossings < 3 || crossings > 13 {
+			t.Fatalf("signal %d: %d sign changes in the first 100 steps; ω in [0.15, 0.35] gives 4 to 12", i, crossings)
+		}
+	}
+}
