@@ -39,6 +39,9 @@ func reorder[T nn.Float](dst []float32, v []T, order []int) []float32 {
 // batch, in), and returns the top layer's Y (steps, directions, batch, H)
 // and Y_h (directions, batch, H).
 func recurrent[T nn.Float](g *graph, x string, r *seq.Recurrent[T]) (y, yh string, err error) {
+	if r.ProjSize > 0 {
+		return "", "", fmt.Errorf("onnx: the LSTM operator has no projection (proj_size %d)", r.ProjSize)
+	}
 	op, order, err := gateOrder(r.Cell)
 	if err != nil {
 		return "", "", err

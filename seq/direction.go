@@ -33,6 +33,23 @@ type direction[T Float] struct {
 	// and the masked states entering each step (steps·b, H).
 	hmask []T
 	hdrop nn.Matrix[T]
+	// The projected LSTM (proj > 0): h_t = W_hr (o ⊙ tanh c_t) of P
+	// values; hraw (steps·b, H) keeps o ⊙ tanh c_t, dHp (steps·b, P) the
+	// gradients w.r.t. h_t, pj (b, P) and draw (b, H) are scratch rows.
+	proj      int
+	whr       nn.Param[T]
+	hraw, dHp nn.Matrix[T]
+	pj, draw  nn.Matrix[T]
+	zeroDy    []T
+}
+
+// width returns the width of the hidden state h: P when the LSTM projects
+// it, else H.
+func (d *direction[T]) width() int {
+	if d.proj > 0 {
+		return d.proj
+	}
+	return d.hidden
 }
 
 // pass is the shape of one pass over a batch: b sequences of steps steps,
@@ -57,9 +74,10 @@ func (ps pass) lengthsOf(c chunk) []int {
 // (b, H) row-major each, or their gradients; nil slices mean zero.
 type state[T Float] struct{ h, c []T }
 
-// chunkOf returns the rows of s that belong to chunk c, for H units.
-func (s state[T]) chunkOf(c chunk, H int) state[T] {
-	return state[T]{h: s.h[c.b0*H : (c.b0+c.size)*H], c: s.c[c.b0*H : (c.b0+c.size)*H]}
+// chunkOf returns the rows of s that belong to chunk c: W values of h
+// (P when the LSTM projects, else H) and H of c per sequence.
+func (s state[T]) chunkOf(c chunk, W, H int) state[T] {
+	return state[T]{h: s.h[c.b0*W : (c.b0+c.size)*W], c: s.c[c.b0*H : (c.b0+c.size)*H]}
 }
 
 // withinLength reports whether step t of sequence i is within its length.
@@ -91,7 +109,7 @@ type stepViews[T Float] struct {
 func (d *direction[T]) views(c chunk, steps int) stepViews[T] {
 	H := d.hidden
 	gh := d.cell.gates() * H
-	v := stepViews[T]{gates: rows(d.gates.Data, c, steps, gh), hprev: rows(d.hprev.Data, c, steps, H)}
+	v := stepViews[T]{gates: rows(d.gates.Data, c, steps, gh), hprev: rows(d.hprev.Data, c, steps, d.width())}
 	switch d.cell {
 	case LSTM:
 		v.cprev, v.tanc = rows(d.cprev.Data, c, steps, H), rows(d.tanc.Data, c, steps, H)
@@ -117,10 +135,14 @@ func rows[T Float](data []T, c chunk, steps, w int) []T {
 // [col, col+H) of out and the final state into final (b×H, batch order),
 // starting from init (nil slices: zero).
 func (d *direction[T]) forward(x, out *nn.Matrix[T], ps pass, init, final state[T]) {
-	H, b, steps := d.hidden, ps.b, ps.steps
+	H, W, b, steps := d.hidden, d.width(), ps.b, ps.steps
 	gh := d.cell.gates() * H
 	gates := nn.Workspace(&d.gates, steps*b, gh)
-	nn.Workspace(&d.hprev, steps*b, H)
+	nn.Workspace(&d.hprev, steps*b, W)
+	if d.proj > 0 {
+		nn.Workspace(&d.hraw, steps*b, H)
+		nn.Workspace(&d.pj, b, d.proj)
+	}
 	switch d.cell {
 	case LSTM:
 		nn.Workspace(&d.cprev, steps*b, H)
@@ -132,7 +154,7 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], ps pass, init, final state[
 		d.valid = make([]uint8, b)
 	}
 	if d.hmask != nil {
-		nn.Workspace(&d.hdrop, steps*b, H)
+		nn.Workspace(&d.hdrop, steps*b, W)
 	}
 
 	var bias []T
@@ -159,7 +181,7 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], ps pass, init, final state[
 			}
 		}
 		gemmNT(n, gh, d.in, rows(x.Data, c, steps, d.in), d.in, d.wih.Value, d.in, beta, g, gh)
-		d.forwardChunk(c, steps, ps.lengthsOf(c), out, final.chunkOf(c, H))
+		d.forwardChunk(c, steps, ps.lengthsOf(c), out, final.chunkOf(c, W, H))
 	})
 }
 
@@ -189,8 +211,8 @@ func projectionBias[T Float](cell CellType, bih, bhh, dst []T) []T {
 // forwardChunk runs the time loop for one chunk of b sequences: one GEMM for
 // all gates per step, then one fused loop (a C kernel in the netlib build).
 func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.Matrix[T], st state[T]) {
-	b, H := c.size, d.hidden
-	hn, cn := st.h, st.c // (b, H): the state, updated step by step
+	b, H, W := c.size, d.hidden, d.width()
+	hn, cn := st.h, st.c // (b, W) and (b, H): the state, updated step by step
 	gh := d.cell.gates() * H
 	ldo := outM.Cols
 	v := d.views(c, steps)
@@ -206,12 +228,12 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 		if d.reverse {
 			t = steps - 1 - s
 		}
-		hp := hprev[t*b*H : (t+1)*b*H]
+		hp := hprev[t*b*W : (t+1)*b*W]
 		copy(hp, hn)
 		hr := hn // what W_hh reads: h_{t−1}, masked under recurrent dropout
 		if d.hmask != nil {
-			hr = rows(d.hdrop.Data, c, steps, H)[t*b*H : (t+1)*b*H]
-			for k, m := range d.hmask[c.b0*H : (c.b0+b)*H] {
+			hr = rows(d.hdrop.Data, c, steps, W)[t*b*W : (t+1)*b*W]
+			for k, m := range d.hmask[c.b0*W : (c.b0+b)*W] {
 				hr[k] = hn[k] * m
 			}
 		}
@@ -221,9 +243,29 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 		case LSTM:
 			cp := cprev[t*b*H : (t+1)*b*H]
 			copy(cp, cn)
-			gemmNT(b, gh, H, hr, H, d.whh.Value, H, 1, g, gh)
+			gemmNT(b, gh, W, hr, W, d.whh.Value, W, 1, g, gh)
 			tc := tanc[t*b*H : (t+1)*b*H]
-			d.step.lstm(b, H, g, cp, cn, hn, tc, o, ldo, d.validFlags(c, lengths, t))
+			if d.proj == 0 {
+				d.step.lstm(b, H, g, cp, cn, hn, tc, o, ldo, d.validFlags(c, lengths, t))
+				continue
+			}
+			// o ⊙ tanh c_t into hraw (zero for ended sequences), then
+			// h_t = hraw W_hrᵀ for the sequences within their lengths.
+			valid := d.validFlags(c, lengths, t)
+			raw := rows(d.hraw.Data, c, steps, H)[t*b*H : (t+1)*b*H]
+			d.step.lstm(b, H, g, cp, cn, raw, tc, raw, H, valid)
+			P := d.proj
+			pj := d.pj.Data[c.b0*P : (c.b0+b)*P]
+			gemmNT(b, P, H, raw, H, d.whr.Value, H, 0, pj, P)
+			for i := range b {
+				oi := o[i*ldo : i*ldo+P]
+				if ended(valid, i) {
+					clear(oi)
+					continue
+				}
+				copy(hn[i*P:(i+1)*P], pj[i*P:(i+1)*P])
+				copy(oi, pj[i*P:(i+1)*P])
+			}
 		case GRU:
 			hwt := hw[t*b*gh : (t+1)*b*gh]
 			hbeta := T(0)
@@ -266,13 +308,21 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, ps 
 		dGh = nn.Workspace(&d.dGh, steps*b, gh)
 		nn.Workspace(&d.direct, b, H)
 	}
-	nn.Workspace(&d.dhPrev, b, H)
+	W := d.width()
+	nn.Workspace(&d.dhPrev, b, W)
+	if d.proj > 0 {
+		nn.Workspace(&d.dHp, steps*b, d.proj)
+		nn.Workspace(&d.draw, b, H)
+		if len(d.zeroDy) < steps*b*H {
+			d.zeroDy = make([]T, steps*b*H)
+		}
+	}
 	beta := T(0)
 	if accumulate {
 		beta = 1
 	}
 	parallel(chunks, func(c chunk) {
-		d.backwardChunk(c, steps, ps.lengthsOf(c), dOut, dInit.chunkOf(c, H))
+		d.backwardChunk(c, steps, ps.lengthsOf(c), dOut, dInit.chunkOf(c, W, H))
 		// Input gradient of the chunk's steps in one GEMM: dX = dG W_ih.
 		if dIn == nil {
 			return // not wanted (the first layer of a model whose data needs no gradient)
@@ -298,12 +348,16 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, ps 
 	parallel(splitRange(gh, len(chunks)), func(r chunk) {
 		g0, m := r.b0, r.size
 		blas.Gemm(blas.Trans, blas.NoTrans, m, d.in, n, 1, dG.Data[g0:], gh, x.Data, d.in, 1, d.wih.Grad[g0*d.in:], d.in)
-		blas.Gemm(blas.Trans, blas.NoTrans, m, H, n, 1, dGh.Data[g0:], gh, hprev, H, 1, d.whh.Grad[g0*H:], H)
+		blas.Gemm(blas.Trans, blas.NoTrans, m, W, n, 1, dGh.Data[g0:], gh, hprev, W, 1, d.whh.Grad[g0*W:], W)
 		if d.bias {
 			blas.Gemv(blas.Trans, n, m, 1, dG.Data[g0:], gh, d.ones, 1, 1, d.bih.Grad[g0:g0+m], 1)
 			blas.Gemv(blas.Trans, n, m, 1, dGh.Data[g0:], gh, d.ones, 1, 1, d.bhh.Grad[g0:g0+m], 1)
 		}
 	})
+	if d.proj > 0 {
+		// dW_hr += dH_pᵀ H_raw over all steps.
+		blas.Gemm(blas.Trans, blas.NoTrans, d.proj, H, n, 1, d.dHp.Data, d.proj, d.hraw.Data, H, 1, d.whr.Grad, H)
+	}
 }
 
 // splitRange divides [0, n) into k nearly equal blocks.
@@ -319,8 +373,8 @@ func splitRange(n, k int) []chunk {
 // backwardChunk runs the backward time loop for one chunk; ds holds the
 // chunk's running state gradients.
 func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *nn.Matrix[T], ds state[T]) {
-	b, H := c.size, d.hidden
-	dh, dc := ds.h, ds.c
+	b, H, W := c.size, d.hidden, d.width()
+	dh, dc := ds.h, ds.c // (b, W), (b, H)
 	gh := d.cell.gates() * H
 	ldo := dOutM.Cols
 	v := d.views(c, steps)
@@ -336,20 +390,42 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		dGh = rows(d.dGh.Data, c, steps, gh)
 		direct = d.direct.Data[c.b0*H : (c.b0+c.size)*H]
 	}
-	dhPrev := d.dhPrev.Data[c.b0*H : (c.b0+c.size)*H]
+	dhPrev := d.dhPrev.Data[c.b0*W : (c.b0+c.size)*W]
 	for s := steps - 1; s >= 0; s-- {
 		t := s
 		if d.reverse {
 			t = steps - 1 - s
 		}
 		st := stepGrads[T]{g: gates[t*b*gh : (t+1)*b*gh], dg: dG[t*b*gh : (t+1)*b*gh], dgh: dGh[t*b*gh : (t+1)*b*gh],
-			hp: hprev[t*b*H : (t+1)*b*H], dOut: dOut, ldo: ldo, direct: direct, dh: dh, dc: dc}
-		d.step.backward(d, b, t, d.validFlags(c, lengths, t), v, st)
+			hp: hprev[t*b*W : (t+1)*b*W], dOut: dOut, ldo: ldo, col: d.col, direct: direct, dh: dh, dc: dc}
+		valid := d.validFlags(c, lengths, t)
+		if d.proj > 0 {
+			// dh_t = dh + dy_t (kept for dW_hr), then through the
+			// projection: dh_raw = dh_t W_hr, with no output gradient of
+			// its own.
+			P := d.proj
+			dhp := rows(d.dHp.Data, c, steps, P)[t*b*P : (t+1)*b*P]
+			for i := range b {
+				row := dhp[i*P : (i+1)*P]
+				if ended(valid, i) {
+					clear(row)
+					continue
+				}
+				dy := dOut[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+P]
+				for j := range row {
+					row[j] = dh[i*P+j] + dy[j]
+				}
+			}
+			draw := d.draw.Data[c.b0*H : (c.b0+b)*H]
+			blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, P, 1, dhp, P, d.whr.Value, H, 0, draw, H)
+			st.dh, st.dOut, st.ldo, st.col = draw, d.zeroDy, H, 0
+		}
+		d.step.backward(d, b, t, valid, v, st)
 		dgh := st.dgh
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
-		blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, gh, 1, dgh, gh, d.whh.Value, H, 0, dhPrev, H)
+		blas.Gemm(blas.NoTrans, blas.NoTrans, b, W, gh, 1, dgh, gh, d.whh.Value, W, 0, dhPrev, W)
 		if d.hmask != nil {
-			for k, m := range d.hmask[c.b0*H : (c.b0+b)*H] {
+			for k, m := range d.hmask[c.b0*W : (c.b0+b)*W] {
 				dhPrev[k] *= m
 			}
 		}
@@ -357,8 +433,8 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 			if !withinLength(lengths, i, t) {
 				continue // the state passed through this step unchanged
 			}
-			dhi := dh[i*H : (i+1)*H]
-			copy(dhi, dhPrev[i*H:(i+1)*H])
+			dhi := dh[i*W : (i+1)*W]
+			copy(dhi, dhPrev[i*W:(i+1)*W])
 			if d.cell == GRU {
 				for j, v := range direct[i*H : (i+1)*H] {
 					dhi[j] += v
@@ -376,7 +452,7 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 type stepGrads[T Float] struct {
 	g, dg, dgh, hp []T
 	dOut           []T
-	ldo            int
+	ldo, col       int // dOut's row stride and this direction's first column
 	direct         []T
 	dh, dc         []T
 }

@@ -49,6 +49,9 @@ func headMetadata[T Float](model string, r *Recurrent[T], outputs int) map[strin
 	if r.Cell.xlstm() {
 		meta["physml.heads"] = strconv.Itoa(r.heads())
 	}
+	if r.ProjSize > 0 {
+		meta["physml.proj_size"] = strconv.Itoa(r.ProjSize)
+	}
 	return meta
 }
 
@@ -162,6 +165,14 @@ func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model stri
 			return 0, cfg, 0, fmt.Errorf("metadata: an %v of hidden size %d with %d heads, bidirectional %v, bias %v cannot be built", cell, cfg.HiddenSize, cfg.Heads, cfg.Bidirectional, bias)
 		}
 	}
+	if _, ok := meta["physml.proj_size"]; ok {
+		if cfg.ProjSize, err = nn.MetadataInt(meta, "physml.proj_size"); err != nil {
+			return 0, cfg, 0, err
+		}
+		if cell != LSTM || cfg.ProjSize >= cfg.HiddenSize {
+			return 0, cfg, 0, fmt.Errorf("metadata physml.proj_size = %d: a projection of a %v of hidden size %d cannot be built", cfg.ProjSize, cell, cfg.HiddenSize)
+		}
+	}
 	if cfg.NumLayers > len(tensors) { // each layer has tensors of its own
 		return 0, cfg, 0, fmt.Errorf("metadata physml.layers = %d, but the file holds only %d tensors", cfg.NumLayers, len(tensors))
 	}
@@ -171,24 +182,31 @@ func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model stri
 		dirs = 2
 	}
 	gh := float64(cell.gates()) * h
-	described := float64(outputs)*dirs*h + float64(outputs)
+	w := h // the width of h
+	if cfg.ProjSize > 0 {
+		w = float64(cfg.ProjSize)
+	}
+	described := float64(outputs)*dirs*w + float64(outputs)
 	for l := 0; l < cfg.NumLayers; l++ {
 		switch {
 		case cell.xlstm():
 			described += xlstmParams(cell, in, h, float64(cfg.Heads))
 		default:
-			described += dirs * (gh*in + gh*h)
+			described += dirs * (gh*in + gh*w)
 			if bias {
 				described += dirs * 2 * gh
 			}
+			if cfg.ProjSize > 0 {
+				described += dirs * w * h // weight_hr
+			}
 		}
-		in = dirs * h
+		in = dirs * w
 	}
-	switch meta["physml.norm"] { // over the dirs·h last states
+	switch meta["physml.norm"] { // over the dirs·w last states
 	case "batchnorm": // weight, bias, running mean and variance, the batch count
-		described += 4*dirs*h + 1
+		described += 4*dirs*w + 1
 	case "layernorm":
-		described += 2 * dirs * h
+		described += 2 * dirs * w
 	}
 	if err := nn.CheckParamCount(tensors, described); err != nil {
 		return 0, cfg, 0, err

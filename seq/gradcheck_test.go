@@ -24,7 +24,7 @@ type withStates struct {
 func newWithStates(r *Recurrent[float64], batch int, useState bool) *withStates {
 	rows := r.NumLayers * r.directions() * batch
 	w := &withStates{r: r, useState: useState,
-		h0: nn.NewParam[float64]("h0", rows, r.HiddenSize), c0: nn.NewParam[float64]("c0", rows, r.HiddenSize)}
+		h0: nn.NewParam[float64]("h0", rows, r.stateSize()), c0: nn.NewParam[float64]("c0", rows, r.HiddenSize)}
 	rng := nn.NewRand(77)
 	nn.Normal(rng, w.h0.Value, 0.5)
 	nn.Normal(rng, w.c0.Value, 0.5)
@@ -38,7 +38,7 @@ func (w *withStates) Forward(x *nn.Matrix[float64], train bool) *nn.Matrix[float
 		if w.r.Cell == LSTM {
 			c0 = nn.MatrixFrom(rows, w.r.HiddenSize, w.c0.Value)
 		}
-		w.r.SetInitialState(nn.MatrixFrom(rows, w.r.HiddenSize, w.h0.Value), c0)
+		w.r.SetInitialState(nn.MatrixFrom(rows, w.r.stateSize(), w.h0.Value), c0)
 	}
 	y := w.r.Forward(x, train)
 	w.yRows, w.yCols = y.Rows, y.Cols
@@ -55,7 +55,7 @@ func (w *withStates) Backward(dout *nn.Matrix[float64]) *nn.Matrix[float64] {
 	ny := w.yRows * w.yCols
 	nh := len(w.h0.Value)
 	dy := nn.MatrixFrom(w.yRows, w.yCols, dout.Data[:ny])
-	dhn := nn.MatrixFrom(w.h0.Shape[0], w.r.HiddenSize, dout.Data[ny:ny+nh])
+	dhn := nn.MatrixFrom(w.h0.Shape[0], w.r.stateSize(), dout.Data[ny:ny+nh])
 	var dcn *nn.Matrix[float64]
 	if w.r.Cell == LSTM {
 		dcn = nn.MatrixFrom(w.h0.Shape[0], w.r.HiddenSize, dout.Data[ny+nh:])
@@ -66,7 +66,9 @@ func (w *withStates) Backward(dout *nn.Matrix[float64]) *nn.Matrix[float64] {
 	if w.useState {
 		for i := range w.h0.Grad {
 			w.h0.Grad[i] += dh0.Data[i]
-			if dc0 != nil {
+		}
+		if dc0 != nil {
+			for i := range w.c0.Grad {
 				w.c0.Grad[i] += dc0.Data[i]
 			}
 		}

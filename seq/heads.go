@@ -60,7 +60,7 @@ func (c *Classifier[T]) SetLengths(lengths []int) { c.RNN.SetLengths(lengths) }
 func (c *Classifier[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	c.RNN.Forward(x, train)
 	hn, _ := c.RNN.FinalState()
-	b, h, dirs := x.Rows, c.RNN.HiddenSize, c.RNN.directions()
+	b, h, dirs := x.Rows, c.RNN.stateSize(), c.RNN.directions()
 	last := nn.Workspace(&c.last, b, dirs*h)
 	copyTopStates(c.RNN, b, hn, last, true)
 	if c.Norm != nil {
@@ -74,7 +74,7 @@ func (c *Classifier[T]) Forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 // (b, dirs·H), whose row i concatenates the directions of sequence i:
 // states to features when toFeatures is set, back otherwise.
 func copyTopStates[T Float](r *Recurrent[T], b int, states, features *nn.Matrix[T], toFeatures bool) {
-	h, dirs := r.HiddenSize, r.directions()
+	h, dirs := r.stateSize(), r.directions()
 	top := (r.NumLayers - 1) * dirs
 	for d := 0; d < dirs; d++ {
 		for i := 0; i < b; i++ {
@@ -98,7 +98,7 @@ func (c *Classifier[T]) Backward(dlogits *nn.Matrix[T]) *nn.Matrix[T] {
 		dlast = c.Norm.Backward(dlast)
 	}
 	r := c.RNN
-	b, h, dirs := dlogits.Rows, r.HiddenSize, r.directions()
+	b, h, dirs := dlogits.Rows, r.stateSize(), r.directions()
 	dhn := nn.Workspace(&c.dhn, r.NumLayers*dirs*b, h)
 	clear(dhn.Data)
 	copyTopStates(r, b, dhn, dlast, false)

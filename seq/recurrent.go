@@ -91,6 +91,13 @@ type Config struct {
 	// scaled by 1/(1 − p) — and reused at every step. The two directions
 	// of a layer share its input mask and have their own recurrent masks.
 	InputDropout, RecurrentDropout float64
+	// ProjSize, when positive, projects the LSTM's hidden state to
+	// ProjSize < HiddenSize values, as torch.nn.LSTM's proj_size:
+	// h_t = W_hr (o_t ⊙ tanh c_t), with W_hr "weight_hr_l{k}" of shape
+	// (ProjSize, HiddenSize). h_t — the output, the recurrent input and the
+	// final state hn — then has ProjSize values; the cell c_t keeps
+	// HiddenSize.
+	ProjSize int
 }
 
 // Init names an initialisation scheme of the recurrent layers.
@@ -182,6 +189,9 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 	if cfg.ForgetBias != 0 && (cell != LSTM || math.IsNaN(cfg.ForgetBias) || math.IsInf(cfg.ForgetBias, 0)) {
 		panic(fmt.Sprintf("seq: forget-gate bias %g for a %v: the LSTM has one, and it must be finite", cfg.ForgetBias, cell))
 	}
+	if cfg.ProjSize < 0 || (cfg.ProjSize > 0 && (cell != LSTM || cfg.ProjSize >= cfg.HiddenSize)) {
+		panic(fmt.Sprintf("seq: projection size %d for a %v of hidden size %d: the LSTM projects, to fewer values than its hidden size", cfg.ProjSize, cell, cfg.HiddenSize))
+	}
 	for _, p := range []float64{cfg.InputDropout, cfg.RecurrentDropout} {
 		if !(p >= 0 && p < 1) {
 			panic(fmt.Sprintf("seq: input or recurrent dropout %g outside [0, 1)", p))
@@ -194,13 +204,13 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 		}
 		return newXLSTMStack(r, rng)
 	}
-	dirs := r.directions()
+	dirs, W := r.directions(), r.stateSize()
 	gh := cell.gates() * cfg.HiddenSize
 	bound := 1 / math.Sqrt(float64(cfg.HiddenSize))
 	for l := 0; l < cfg.NumLayers; l++ {
 		in := cfg.InputSize
 		if l > 0 {
-			in = dirs * cfg.HiddenSize
+			in = dirs * W
 		}
 		var layer []*direction[T]
 		for d := 0; d < dirs; d++ {
@@ -208,21 +218,25 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 			if d == 1 {
 				suffix += "_reverse"
 			}
-			dir := &direction[T]{cell: cell, in: in, hidden: cfg.HiddenSize, reverse: d == 1, col: d * cfg.HiddenSize, bias: !cfg.NoBias, step: newStepFuncs[T](cell)}
+			dir := &direction[T]{cell: cell, in: in, hidden: cfg.HiddenSize, proj: cfg.ProjSize, reverse: d == 1, col: d * W, bias: !cfg.NoBias, step: newStepFuncs[T](cell)}
 			dir.wih = nn.NewParam[T]("weight_ih"+suffix, gh, in)
-			dir.whh = nn.NewParam[T]("weight_hh"+suffix, gh, cfg.HiddenSize)
+			dir.whh = nn.NewParam[T]("weight_hh"+suffix, gh, W)
 			ps := []nn.Param[T]{dir.wih, dir.whh}
 			if dir.bias {
 				dir.bih = nn.NewParam[T]("bias_ih"+suffix, gh)
 				dir.bhh = nn.NewParam[T]("bias_hh"+suffix, gh)
 				ps = append(ps, dir.bih, dir.bhh)
 			}
+			if cfg.ProjSize > 0 {
+				dir.whr = nn.NewParam[T]("weight_hr"+suffix, cfg.ProjSize, cfg.HiddenSize)
+				ps = append(ps, dir.whr)
+			}
 			for _, p := range ps {
 				nn.Uniform(rng, p.Value, bound)
 			}
 			if cfg.Init == InitKeras {
 				nn.XavierUniform(rng, dir.wih.Value, in, gh, 1)
-				nn.Orthogonal(rng, dir.whh.Value, gh, cfg.HiddenSize, 1)
+				nn.Orthogonal(rng, dir.whh.Value, gh, W, 1)
 				if dir.bias {
 					clear(dir.bih.Value)
 					clear(dir.bhh.Value)
@@ -270,8 +284,18 @@ func (r *Recurrent[T]) directions() int {
 	return 1
 }
 
-// OutputSize returns directions·HiddenSize, the features of each output step.
-func (r *Recurrent[T]) OutputSize() int { return r.directions() * r.HiddenSize }
+// OutputSize returns directions·HiddenSize (directions·ProjSize when the
+// LSTM projects), the features of each output step.
+func (r *Recurrent[T]) OutputSize() int { return r.directions() * r.stateSize() }
+
+// stateSize returns the width of h: ProjSize when the LSTM projects, else
+// HiddenSize.
+func (r *Recurrent[T]) stateSize() int {
+	if r.ProjSize > 0 {
+		return r.ProjSize
+	}
+	return r.HiddenSize
+}
 
 // Params returns the parameters in PyTorch's order: weight_ih_l0,
 // weight_hh_l0, bias_ih_l0, bias_hh_l0, then the _reverse direction, then
@@ -283,8 +307,12 @@ func (r *Recurrent[T]) String() string {
 	if r.Cell.xlstm() {
 		return fmt.Sprintf("%v(%d, %d, num_layers=%d, num_heads=%d, dropout=%g)", r.Cell, r.InputSize, r.HiddenSize, r.NumLayers, r.heads(), r.Dropout)
 	}
-	return fmt.Sprintf("%v(%d, %d, num_layers=%d, bias=%t, batch_first=True, dropout=%g, bidirectional=%t)",
-		r.Cell, r.InputSize, r.HiddenSize, r.NumLayers, !r.NoBias, r.Dropout, r.Bidirectional)
+	proj := ""
+	if r.ProjSize > 0 {
+		proj = fmt.Sprintf(", proj_size=%d", r.ProjSize)
+	}
+	return fmt.Sprintf("%v(%d, %d, num_layers=%d, bias=%t, batch_first=True, dropout=%g, bidirectional=%t%s)",
+		r.Cell, r.InputSize, r.HiddenSize, r.NumLayers, !r.NoBias, r.Dropout, r.Bidirectional, proj)
 }
 
 // SetLengths sets the valid length of each sequence of the next Forward
@@ -384,13 +412,13 @@ func (r *Recurrent[T]) forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 	b, steps := x.Rows, x.Cols/r.InputSize
 	r.batch, r.steps = b, steps
 	checkLengths(r.Cell.String(), r.lengths, b, steps)
-	dirs, h := r.directions(), r.HiddenSize
+	dirs, h, w := r.directions(), r.HiddenSize, r.stateSize()
 	rows := r.NumLayers * dirs * b
-	r.checkState("h0", r.h0, rows)
+	r.checkState("h0", r.h0, rows, w)
 	if r.Cell == LSTM {
-		r.checkState("c0", r.c0, rows)
+		r.checkState("c0", r.c0, rows, h)
 	}
-	hn := nn.Workspace(&r.hn, rows, h)
+	hn := nn.Workspace(&r.hn, rows, w)
 	cn := nn.Workspace(&r.cn, rows, h)
 
 	in := nn.Workspace(&r.inputs[0], steps*b, r.InputSize)
@@ -405,33 +433,33 @@ func (r *Recurrent[T]) forward(x *nn.Matrix[T], train bool) *nn.Matrix[T] {
 			k := (l*dirs + d) * b
 			var h0, c0 []T
 			if r.h0 != nil {
-				h0 = r.h0.Data[k*h : (k+b)*h]
+				h0 = r.h0.Data[k*w : (k+b)*w]
 			}
 			if r.c0 != nil {
 				c0 = r.c0.Data[k*h : (k+b)*h]
 			}
 			dir.forward(&r.inputs[l], out, pass{b: b, steps: steps, chunks: r.chunks, lengths: r.lengths},
-				state[T]{h: h0, c: c0}, state[T]{h: hn.Data[k*h : (k+b)*h], c: cn.Data[k*h : (k+b)*h]})
+				state[T]{h: h0, c: c0}, state[T]{h: hn.Data[k*w : (k+b)*w], c: cn.Data[k*h : (k+b)*h]})
 		}
 		if l < r.NumLayers-1 {
 			dropped := r.dropout[l].Forward(out, train)
-			copy(nn.Workspace(&r.inputs[l+1], steps*b, dirs*h).Data, dropped.Data)
+			copy(nn.Workspace(&r.inputs[l+1], steps*b, dirs*w).Data, dropped.Data)
 		}
 	}
 	r.h0, r.c0 = nil, nil
-	y := nn.Workspace(&r.y, b, steps*dirs*h)
+	y := nn.Workspace(&r.y, b, steps*dirs*w)
 	toBatchFirst(y, r.layerOutput(r.NumLayers-1, steps*b), r.chunks, steps)
 	return y
 }
 
 // layerOutput returns the time-major output buffer of layer l.
 func (r *Recurrent[T]) layerOutput(l, rows int) *nn.Matrix[T] {
-	return nn.Workspace(&r.outs[l], rows, r.directions()*r.HiddenSize)
+	return nn.Workspace(&r.outs[l], rows, r.OutputSize())
 }
 
-func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows int) {
-	if s != nil && (s.Rows != rows || s.Cols != r.HiddenSize) {
-		panic(fmt.Sprintf("seq: %v: %s is %s, want %d×%d (layers·directions·batch × hidden)", r.Cell, name, s.Shape(), rows, r.HiddenSize))
+func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows, width int) {
+	if s != nil && (s.Rows != rows || s.Cols != width) {
+		panic(fmt.Sprintf("seq: %v: %s is %s, want %d×%d (layers·directions·batch × state size)", r.Cell, name, s.Shape(), rows, width))
 	}
 }
 
@@ -454,16 +482,16 @@ func (r *Recurrent[T]) Backward(dy *nn.Matrix[T]) (dx *nn.Matrix[T]) {
 
 func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	b, steps := r.batch, r.steps
-	dirs, h := r.directions(), r.HiddenSize
-	if dy != nil && (dy.Rows != b || dy.Cols != steps*dirs*h) {
-		panic(fmt.Sprintf("seq: %v.Backward: gradient is %s, want %d×%d", r.Cell, dy.Shape(), b, steps*dirs*h))
+	dirs, h, w := r.directions(), r.HiddenSize, r.stateSize()
+	if dy != nil && (dy.Rows != b || dy.Cols != steps*dirs*w) {
+		panic(fmt.Sprintf("seq: %v.Backward: gradient is %s, want %d×%d", r.Cell, dy.Shape(), b, steps*dirs*w))
 	}
 	rows := r.NumLayers * dirs * b
-	r.checkState("dhn", r.dhn, rows)
-	r.checkState("dcn", r.dcn, rows)
-	dh0 := nn.Workspace(&r.dh0, rows, h)
+	r.checkState("dhn", r.dhn, rows, w)
+	r.checkState("dcn", r.dcn, rows, h)
+	dh0 := nn.Workspace(&r.dh0, rows, w)
 	dc0 := nn.Workspace(&r.dc0, rows, h)
-	dOut := nn.Workspace(&r.dLastOut, steps*b, dirs*h)
+	dOut := nn.Workspace(&r.dLastOut, steps*b, dirs*w)
 	if dy == nil {
 		clear(dOut.Data)
 	} else {
@@ -478,13 +506,13 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			k := (l*dirs + d) * b
 			var dhn, dcn []T
 			if r.dhn != nil {
-				dhn = r.dhn.Data[k*h : (k+b)*h]
+				dhn = r.dhn.Data[k*w : (k+b)*w]
 			}
 			if r.dcn != nil {
 				dcn = r.dcn.Data[k*h : (k+b)*h]
 			}
 			dir.backward(&r.inputs[l], dOut, dIn, d > 0, pass{b: b, steps: steps, chunks: r.chunks, lengths: r.lengths},
-				state[T]{h: dhn, c: dcn}, state[T]{h: dh0.Data[k*h : (k+b)*h], c: dc0.Data[k*h : (k+b)*h]})
+				state[T]{h: dhn, c: dcn}, state[T]{h: dh0.Data[k*w : (k+b)*w], c: dc0.Data[k*h : (k+b)*h]})
 		}
 		if dIn != nil && r.inMasks != nil && r.inMasks[l] != nil {
 			applyMask(dIn, r.inMasks[l], r.chunks, steps)
@@ -515,7 +543,7 @@ func (r *Recurrent[T]) drawMasks(l, b int, train bool) {
 	for _, dir := range r.layers[l] {
 		dir.hmask = nil
 		if train && r.RecurrentDropout > 0 {
-			dir.hmask = dropoutMask[T](r.maskRNG, b*r.HiddenSize, r.RecurrentDropout)
+			dir.hmask = dropoutMask[T](r.maskRNG, b*r.stateSize(), r.RecurrentDropout)
 		}
 	}
 }

@@ -106,7 +106,7 @@ func backwardRows[T Float](d *direction[T], b, t int, valid []uint8, v stepViews
 			clear(dgh[i*gh : (i+1)*gh])
 			continue
 		}
-		dy := dOut[(t*b+i)*ldo+d.col : (t*b+i)*ldo+d.col+H]
+		dy := dOut[(t*b+i)*ldo+s.col : (t*b+i)*ldo+s.col+H]
 		dhi := dh[i*H : (i+1)*H]
 		switch d.cell {
 		case LSTM:
@@ -142,5 +142,5 @@ func lstmBackwardC[T Float](d *direction[T], b, t int, valid []uint8, v stepView
 	f := kernels.Float32s[T]
 	H := d.hidden
 	kernels.LSTMStepBackward(b, H, f(s.g), f(v.cprev[t*b*H:(t+1)*b*H]), f(v.tanc[t*b*H:(t+1)*b*H]), f(s.dh),
-		f(s.dOut[t*b*s.ldo+d.col:]), s.ldo, f(s.dc), f(s.dg), valid)
+		f(s.dOut[t*b*s.ldo+s.col:]), s.ldo, f(s.dc), f(s.dg), valid)
 }

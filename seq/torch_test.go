@@ -21,6 +21,7 @@ type recurrentCase struct {
 	Config struct {
 		Cell, Nonlinearity               string
 		InputSize, HiddenSize, NumLayers int
+		ProjSize                         int
 		Bidirectional                    bool
 		Batch, Steps                     int
 		Lengths                          []int
@@ -41,6 +42,7 @@ func (c *recurrentCase) UnmarshalJSON(b []byte) error {
 			Nonlinearity  string `json:"nonlinearity"`
 			InputSize     int    `json:"input_size"`
 			HiddenSize    int    `json:"hidden_size"`
+			ProjSize      int    `json:"proj_size"`
 			NumLayers     int    `json:"num_layers"`
 			Bidirectional bool   `json:"bidirectional"`
 			Batch         int    `json:"batch"`
@@ -67,7 +69,7 @@ func (c *recurrentCase) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	c.Config.Cell, c.Config.InputSize, c.Config.HiddenSize = raw.Config.Cell, raw.Config.InputSize, raw.Config.HiddenSize
-	c.Config.Nonlinearity = raw.Config.Nonlinearity
+	c.Config.Nonlinearity, c.Config.ProjSize = raw.Config.Nonlinearity, raw.Config.ProjSize
 	c.Config.NumLayers, c.Config.Bidirectional = raw.Config.NumLayers, raw.Config.Bidirectional
 	c.Config.Batch, c.Config.Steps, c.Config.Lengths = raw.Config.Batch, raw.Config.Steps, raw.Config.Lengths
 	c.Shapes = raw.Shapes
@@ -138,7 +140,7 @@ func checkAgainstPyTorch[T Float](t *testing.T, c *recurrentCase, par int) {
 	{
 		{
 			cfg := Config{InputSize: c.Config.InputSize, HiddenSize: c.Config.HiddenSize, NumLayers: c.Config.NumLayers,
-				Bidirectional: c.Config.Bidirectional, Parallelism: par}
+				Bidirectional: c.Config.Bidirectional, Parallelism: par, ProjSize: c.Config.ProjSize}
 			cell := map[string]CellType{"LSTM": LSTM, "GRU": GRU, "RNN": RNNTanh}[c.Config.Cell]
 			if c.Config.Nonlinearity == "relu" {
 				cell = RNNReLU
@@ -159,14 +161,18 @@ func checkAgainstPyTorch[T Float](t *testing.T, c *recurrentCase, par int) {
 				t.Fatal(err)
 			}
 			b, steps, h := c.Config.Batch, c.Config.Steps, c.Config.HiddenSize
-			rows := len(c.Hn) / h
+			w := h // the width of h: the projection's when the LSTM projects
+			if c.Config.ProjSize > 0 {
+				w = c.Config.ProjSize
+			}
+			rows := len(c.Hn) / w
 			r.SetLengths(c.Config.Lengths)
 			if c.H0 != nil {
 				var c0 *nn.Matrix[T]
 				if c.C0 != nil {
 					c0 = nn.MatrixFrom(rows, h, convert[T](c.C0))
 				}
-				r.SetInitialState(nn.MatrixFrom(rows, h, convert[T](c.H0)), c0)
+				r.SetInitialState(nn.MatrixFrom(rows, w, convert[T](c.H0)), c0)
 			}
 			x := nn.MatrixFrom(b, steps*c.Config.InputSize, convert[T](c.X))
 			y := r.Forward(x, true)
@@ -180,7 +186,7 @@ func checkAgainstPyTorch[T Float](t *testing.T, c *recurrentCase, par int) {
 			if c.WC != nil {
 				dcn = nn.MatrixFrom(rows, h, convert[T](c.WC))
 			}
-			r.SetFinalStateGrad(nn.MatrixFrom(rows, h, convert[T](c.WH)), dcn)
+			r.SetFinalStateGrad(nn.MatrixFrom(rows, w, convert[T](c.WH)), dcn)
 			nn.ZeroGrad(r.Params())
 			dx := r.Backward(nn.MatrixFrom(y.Rows, y.Cols, convert[T](c.WOut)))
 			compare(t, "input gradient", dx.Data, c.Dx)

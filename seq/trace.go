@@ -32,10 +32,13 @@ var gateNames = map[CellType][]string{LSTM: {"i", "f", "g", "o"}, GRU: {"r", "z"
 // every layer and direction (layer by layer, forward before reverse). Run
 // Forward in evaluation mode first: in training mode the traces show the
 // states the dropout between layers saw. The recurrent cells trace; the
-// xLSTM cells do not.
+// xLSTM cells and the projected LSTM do not.
 func (r *Recurrent[T]) Trace(i int) ([]Trace, error) {
 	if r.Cell.xlstm() {
 		return nil, fmt.Errorf("seq: %v layers do not record gate traces", r.Cell)
+	}
+	if r.ProjSize > 0 {
+		return nil, fmt.Errorf("seq: a projected LSTM does not record gate traces")
 	}
 	if r.batch == 0 || len(r.chunks) == 0 {
 		return nil, fmt.Errorf("seq: Trace before Forward")

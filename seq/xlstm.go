@@ -104,7 +104,7 @@ func (r *Recurrent[T]) backwardXLSTM(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	if dy != nil && (dy.Rows != b || dy.Cols != r.steps*H) {
 		panic(fmt.Sprintf("seq: %v.Backward: gradient is %s, want %d×%d", r.Cell, dy.Shape(), b, r.steps*H))
 	}
-	r.checkState("dhn", r.dhn, r.NumLayers*b)
+	r.checkState("dhn", r.dhn, r.NumLayers*b, H)
 	g := nn.Workspace(&r.dLastOut, b, r.steps*H)
 	if dy == nil {
 		clear(g.Data)

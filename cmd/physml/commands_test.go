@@ -532,3 +532,30 @@ func TestLSTMNorm(t *testing.T) {
 		t.Errorf("--norm groupnorm: exit %d, %q", code, stderr)
 	}
 }
+
+// TestLSTMProj: --proj trains a projected LSTM whose file eval rebuilds to
+// the same accuracy and ONNX export refuses by name.
+func TestLSTMProj(t *testing.T) {
+	dir := t.TempDir()
+	out := runOK(t, "lstm", "--proj", "4", "--hidden", "8", "--epochs", "1", "--train-limit", "300", "--test-limit", "60", "--out", dir)
+	if !strings.Contains(out, "proj_size=4") {
+		t.Errorf("the model line does not say proj_size=4:\n%s", out)
+	}
+	model := filepath.Join(dir, "lstm.safetensors")
+	eval := runOK(t, "eval", "--model", model, "--test-limit", "60")
+	acc := func(s string) string {
+		_, after, _ := strings.Cut(s, "test accuracy ")
+		return strings.Fields(after + " ?")[0]
+	}
+	if acc(out) != acc(eval) || acc(out) == "?" {
+		t.Errorf("lstm says %s, eval %s", acc(out), acc(eval))
+	}
+	if code, _, stderr := runCommand("export", "--model", model, "--onnx", filepath.Join(dir, "m.onnx")); code == 0 || !strings.Contains(stderr, "proj_size") {
+		t.Errorf("export of a projected LSTM: exit %d, %q", code, stderr)
+	}
+	for _, args := range [][]string{{"lstm", "--proj", "8", "--hidden", "8"}, {"lstm", "--cell", "gru", "--proj", "2"}, {"lstm", "--proj", "-1"}, {"lstm", "--proj", "2", "--trace", "1"}} {
+		if code, _, stderr := runCommand(args...); code != 2 || !strings.Contains(stderr, "--") {
+			t.Errorf("physml %s: exit %d, %q; want a usage error", strings.Join(args, " "), code, stderr)
+		}
+	}
+}

@@ -42,6 +42,7 @@ type lstmOptions struct {
 	testFraction  float64
 	trace         int
 	norm          string
+	proj          int
 }
 
 const lstmSummary = `Train the lecture's MNIST classifier: a recurrent network reads each image row
@@ -67,6 +68,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.norm, "norm", "none", "none, batchnorm or layernorm: normalise the last hidden states before the Dense layer (the lecture's exercise of a BatchNormalization layer after the LSTM)")
 	fs.IntVar(&o.trace, "trace", 0, "write the gate activations and states of the first N test sequences after training (trace_*.npy) and a picture of the keep gate, the input gate and the cell state step by step (trace.png)")
 	fs.IntVar(&o.hidden, "hidden", 128, "hidden size")
+	fs.IntVar(&o.proj, "proj", 0, "project the LSTM's hidden state to this many values (PyTorch's proj_size; 0: none)")
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
 	fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the rows in both directions")
 	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between stacked layers")
@@ -119,14 +121,17 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	if o.input == "" && (o.labels != "" || o.lengths != "") {
 		return usageError{fmt.Errorf("--labels and --lengths go with --input")}
 	}
+	if c, err := seq.ParseCell(o.cell); err == nil && o.proj != 0 && (c != seq.LSTM || o.proj < 0 || o.proj >= o.hidden) {
+		return usageError{fmt.Errorf("--proj %d: the LSTM projects its hidden state to fewer values than --hidden (%d)", o.proj, o.hidden)}
+	}
 	if o.norm != "none" && o.norm != "batchnorm" && o.norm != "layernorm" {
 		return usageError{fmt.Errorf("--norm %q: want none, batchnorm or layernorm", o.norm)}
 	}
 	if o.trace < 0 || o.trace > 1000 {
 		return usageError{fmt.Errorf("--trace %d: want 0 to 1000 sequences", o.trace)}
 	}
-	if c, err := seq.ParseCell(o.cell); err == nil && o.trace > 0 && (c == seq.SLSTMCell || c == seq.MLSTMCell) {
-		return usageError{fmt.Errorf("--trace: the %s cell records no gate traces (lstm, gru and rnn do)", o.cell)}
+	if c, err := seq.ParseCell(o.cell); err == nil && o.trace > 0 && (c == seq.SLSTMCell || c == seq.MLSTMCell || o.proj > 0) {
+		return usageError{fmt.Errorf("--trace: the %s cell records no gate traces (lstm without --proj, gru and rnn do)", o.cell)}
 	}
 	if o.input != "" && o.labels == "" {
 		return usageError{fmt.Errorf("--input needs --labels: one class per sequence")}
@@ -211,7 +216,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	cell, _ := seq.ParseCell(o.cell)
 	schedule, _ := parseSchedule(o.schedule, o.epochs)
 	rcfg := seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers,
-		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads, InputDropout: o.inputDropout, RecurrentDropout: o.recDropout}
+		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads, InputDropout: o.inputDropout, RecurrentDropout: o.recDropout, ProjSize: o.proj}
 	adam := nn.AdamConfig{LR: o.lr}
 	if o.preset == "keras" {
 		rcfg.Init, adam.Eps = seq.InitKeras, 1e-7

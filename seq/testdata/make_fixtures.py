@@ -3,7 +3,7 @@
 
 Run from this directory with Debian's python3-torch:  /usr/bin/python3 make_fixtures.py
 
-Writes recurrent.json: for nn.LSTM, nn.GRU and nn.RNN (tanh and ReLU) in several configurations
+Writes recurrent.json: for nn.LSTM (also with proj_size), nn.GRU and nn.RNN (tanh and ReLU) in several configurations
 (stacked, bidirectional, initial states, variable lengths through
 pack_padded_sequence) the outputs, final states and the gradients of
 L = Σ out⊙w_out + Σ hn⊙w_h (+ Σ cn⊙w_c) with respect to every parameter, the
@@ -23,18 +23,23 @@ CASES = [
     dict(name="lstm_2layers_bidirectional_packed", cell="LSTM", input_size=3, hidden_size=4, num_layers=2, bidirectional=True, batch=3, steps=5, initial=True, lengths=[5, 2, 3]),
     dict(name="gru_bidirectional_packed", cell="GRU", input_size=2, hidden_size=3, num_layers=1, bidirectional=True, batch=3, steps=4, initial=False, lengths=[1, 4, 2]),
     dict(name="rnn_relu_2layers_bidirectional_packed", cell="RNN", nonlinearity="relu", input_size=3, hidden_size=4, num_layers=2, bidirectional=True, batch=3, steps=5, initial=True, lengths=[5, 2, 3]),
+    dict(name="lstm_proj", cell="LSTM", input_size=3, hidden_size=5, proj_size=2, num_layers=1, bidirectional=False, batch=2, steps=5, initial=True, lengths=None),
+    dict(name="lstm_proj_2layers_bidirectional_packed", cell="LSTM", input_size=3, hidden_size=5, proj_size=3, num_layers=2, bidirectional=True, batch=3, steps=5, initial=True, lengths=[5, 2, 4]),
 ]
 
 out = {}
 for i, c in enumerate(CASES):
     torch.manual_seed(100 + i)
     extra = {"nonlinearity": c["nonlinearity"]} if "nonlinearity" in c else {}
+    if c.get("proj_size"):
+        extra["proj_size"] = c["proj_size"]
     module = getattr(torch.nn, c["cell"])(c["input_size"], c["hidden_size"], num_layers=c["num_layers"],
                                           bidirectional=c["bidirectional"], batch_first=True, **extra)
     dirs = 2 if c["bidirectional"] else 1
     x = torch.randn(c["batch"], c["steps"], c["input_size"], requires_grad=True)
     state_shape = (c["num_layers"] * dirs, c["batch"], c["hidden_size"])
-    h0 = torch.randn(state_shape, requires_grad=True) if c["initial"] else None
+    h_shape = (c["num_layers"] * dirs, c["batch"], c.get("proj_size") or c["hidden_size"])
+    h0 = torch.randn(h_shape, requires_grad=True) if c["initial"] else None
     c0 = torch.randn(state_shape, requires_grad=True) if c["initial"] and c["cell"] == "LSTM" else None
     state = None
     if h0 is not None:
