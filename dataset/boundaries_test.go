@@ -92,3 +92,38 @@ func TestNpyAtTheFileBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundaryMessagesAndEmptyDimensions: what the second mutation run of
+// this session left: a zero dimension (records of 0 bytes), a 0-d array
+// under a row limit, a header claiming data the file does not have, and
+// the numbers the errors name.
+func TestBoundaryMessagesAndEmptyDimensions(t *testing.T) {
+	im, err := ReadIDX(bytes.NewReader(idxHeader(3, 0)))
+	if err != nil || len(im.Dims) != 2 || im.Dims[0] != 3 || len(im.Data) != 0 {
+		t.Errorf("IDX of 3 records of 0 bytes: %+v, %v", im, err)
+	}
+	if _, err := ReadIDX(bytes.NewReader(idxHeader(1, 1<<20+1, 1<<20))); err == nil || !strings.Contains(err.Error(), "dimensions [1 1048577 1048576]") {
+		t.Errorf("the record check's message: %v", err)
+	}
+	scalar, err := EncodeNpy(nil, []float64{2.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := DecodeNpy(bytes.NewReader(scalar), int64(len(scalar)), Limits{Rows: 1}); err != nil || len(a.Data) != 1 || a.Data[0] != 2.5 {
+		t.Errorf("a 0-d array under a row limit: %v, %v", a, err)
+	}
+	full, err := EncodeNpy([]int{2}, []float64{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := full[:len(full)-16] // the header alone, claiming two values
+	if _, err := DecodeNpy(bytes.NewReader(header), int64(len(header)), Limits{}); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("a header claiming 2 values and no data: %v", err)
+	}
+	if _, err := ParseCSV(strings.NewReader("1,2,3\n4,5,6\n7,8,9\n"), CSVOptions{Limits: Limits{MaxBytes: 71}}); err == nil || !strings.Contains(err.Error(), "3 rows of 3 columns") {
+		t.Errorf("the memory bound's message: %v", err)
+	}
+	if _, err := ParseCSV(strings.NewReader("a,b,c\n1,2,3\n"), CSVOptions{LabelColumn: "d"}); err == nil || !strings.Contains(err.Error(), "among 3 columns") {
+		t.Errorf("a missing label column's message: %v", err)
+	}
+}
