@@ -121,9 +121,9 @@ func Decode(tensors map[string]nn.Tensor, meta map[string]string) (*Model, error
 		}
 		m := &Model{Kind: Classifier, Classifier: c, Metadata: meta, features: c.RNN.InputSize}
 		if user {
-			s, err := dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta["physml.feature_mean"], "scale": meta["physml.feature_std"]}, "", m.features)
+			s, err := Standardization(meta, m.features)
 			if err != nil {
-				return nil, fmt.Errorf("the saved feature statistics: %v", err)
+				return nil, err
 			}
 			m.scaleBy(s)
 			return m, nil
@@ -136,6 +136,17 @@ func Decode(tensors map[string]nn.Tensor, meta map[string]string) (*Model, error
 		return m, nil
 	}
 	return nil, fmt.Errorf("metadata physml.model is %q; scoring takes an autoencoder or a classifier (files of physml autoencoder, anomaly or lstm)", meta["physml.model"])
+}
+
+// Standardization returns the per-feature standardisation a sequence
+// model's training run saved (physml.feature_mean and physml.feature_std)
+// for features values per step.
+func Standardization(meta map[string]string, features int) (dataset.Scaler, error) {
+	s, err := dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta["physml.feature_mean"], "scale": meta["physml.feature_std"]}, "", features)
+	if err != nil {
+		return dataset.Scaler{}, fmt.Errorf("the saved feature statistics: %v", err)
+	}
+	return s, nil
 }
 
 // NormalizationFor is the pixel normalisation of an MNIST autoencoder

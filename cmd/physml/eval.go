@@ -132,11 +132,8 @@ func (o *evalOptions) classifier(m *saved.Model, stdout io.Writer) error {
 // savedStandardization reads the per-feature mean and deviation the
 // training run saved.
 func savedStandardization(meta map[string]string, features int) (mean, std []float64, err error) {
-	s, err := dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta["physml.feature_mean"], "scale": meta["physml.feature_std"]}, "", features)
-	if err != nil {
-		return nil, nil, fmt.Errorf("the saved feature statistics: %v", err)
-	}
-	return s.Offset, s.Scale, nil
+	s, err := saved.Standardization(meta, features)
+	return s.Offset, s.Scale, err
 }
 
 // pixelValues returns the pixels as numbers from 0 to 255, the rows
