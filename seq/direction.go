@@ -31,8 +31,9 @@ type direction[T Float] struct {
 	step        stepFuncs[T]
 	// Recurrent dropout: the pass's mask (b, H) on h_{t−1}, nil when off,
 	// and the masked states entering each step (steps·b, H).
-	hmask []T
-	hdrop nn.Matrix[T]
+	hmask    []T
+	hmaskBuf []T // hmask's storage, reused from pass to pass
+	hdrop    nn.Matrix[T]
 	// The projected LSTM (proj > 0): h_t = W_hr (o ⊙ tanh c_t) of P
 	// values; hraw (steps·b, H) keeps o ⊙ tanh c_t, dHp (steps·b, P) the
 	// gradients w.r.t. h_t, pj (b, P) and draw (b, H) are scratch rows.

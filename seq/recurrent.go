@@ -150,8 +150,9 @@ type Recurrent[T Float] struct {
 	batch, steps int
 	chunks       []chunk
 
-	maskRNG *rand.Rand // input and recurrent dropout masks
-	inMasks [][]T      // per layer: the input mask of the pass (b, in), nil when off
+	maskRNG    *rand.Rand // input and recurrent dropout masks
+	inMasks    [][]T      // per layer: the input mask of the pass (b, in), nil when off
+	inMaskBufs [][]T      // their storage, reused from pass to pass
 }
 
 // NewLSTM returns a torch.nn.LSTM-compatible layer initialised from rng.
@@ -263,6 +264,7 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 		// Drawn after the weights, so that they do not depend on it.
 		r.maskRNG = nn.NewRand(rng.Uint64())
 		r.inMasks = make([][]T, cfg.NumLayers)
+		r.inMaskBufs = make([][]T, cfg.NumLayers)
 	}
 	return r
 }
@@ -531,19 +533,22 @@ func (r *Recurrent[T]) backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 }
 
 // drawMasks draws layer l's input mask and its directions' recurrent masks
-// for a batch of b sequences, or clears them outside training.
+// for a batch of b sequences into reused buffers, or clears them outside
+// training.
 func (r *Recurrent[T]) drawMasks(l, b int, train bool) {
 	if r.maskRNG == nil {
 		return
 	}
 	r.inMasks[l] = nil
 	if train && r.InputDropout > 0 {
-		r.inMasks[l] = dropoutMask[T](r.maskRNG, b*r.inputs[l].Cols, r.InputDropout)
+		r.inMaskBufs[l] = fillDropoutMask(r.inMaskBufs[l], r.maskRNG, b*r.inputs[l].Cols, r.InputDropout)
+		r.inMasks[l] = r.inMaskBufs[l]
 	}
 	for _, dir := range r.layers[l] {
 		dir.hmask = nil
 		if train && r.RecurrentDropout > 0 {
-			dir.hmask = dropoutMask[T](r.maskRNG, b*r.stateSize(), r.RecurrentDropout)
+			dir.hmaskBuf = fillDropoutMask(dir.hmaskBuf, r.maskRNG, b*r.stateSize(), r.RecurrentDropout)
+			dir.hmask = dir.hmaskBuf
 		}
 	}
 }
@@ -551,9 +556,19 @@ func (r *Recurrent[T]) drawMasks(l, b int, train bool) {
 // dropoutMask returns n values, each 0 with probability p and 1/(1 − p)
 // otherwise.
 func dropoutMask[T Float](rng *rand.Rand, n int, p float64) []T {
-	m := make([]T, n)
+	return fillDropoutMask[T](nil, rng, n, p)
+}
+
+// fillDropoutMask draws dropoutMask's n values into dst (grown when too
+// short) and returns them.
+func fillDropoutMask[T Float](dst []T, rng *rand.Rand, n int, p float64) []T {
+	if cap(dst) < n {
+		dst = make([]T, n)
+	}
+	m := dst[:n]
 	keep := T(1 / (1 - p))
 	for i := range m {
+		m[i] = 0
 		if rng.Float64() >= p {
 			m[i] = keep
 		}
