@@ -21,7 +21,8 @@ func TestSetThreadsIsBounded(t *testing.T) {
 }
 
 // TestRunSingleThreadedRestoresTheThreads: inside fn the backend runs one
-// thread (OpenBLAS) and afterwards the previous count is back.
+// thread (OpenBLAS, or physml's Go kernels) and afterwards the previous count
+// is back.
 func TestRunSingleThreadedRestoresTheThreads(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("needs two CPUs")
@@ -31,11 +32,7 @@ func TestRunSingleThreadedRestoresTheThreads(t *testing.T) {
 	SetThreads(2)
 	inside := 0
 	RunSingleThreaded(func() { inside = Threads() })
-	want := 1
-	if Backend() == "gonum" {
-		want = 2 // gonum's kernels need no limit
-	}
-	if inside != want || Threads() != 2 {
-		t.Errorf("threads inside %d (want %d), after %d (want 2)", inside, want, Threads())
+	if inside != 1 || Threads() != 2 {
+		t.Errorf("threads inside %d (want 1), after %d (want 2)", inside, Threads())
 	}
 }

@@ -1,0 +1,503 @@
+// Package gemm is physml's matrix product for the pure-Go build: GEMM and
+// SYRK in the structure of GotoBLAS and BLIS, around micro-kernels written in
+// Go assembly.
+//
+// A product C = alpha·op(A)·op(B) + beta·C is cut into blocks that stay in
+// the caches. For each block of kc steps of the inner dimension, a block of
+// op(B) (kc × nc) is packed into panels of nr columns, and for each block of
+// mc rows of op(A), those rows are packed into panels of mr rows; the
+// micro-kernel then computes an mr×nr tile of C from one panel of each,
+// holding the tile in vector registers for all kc steps. Packing puts the
+// values a kernel reads next to each other whatever the transposes and
+// leading dimensions, and pads the panels at the edges with zeros, so one
+// kernel serves every tile; a tile that sticks out of C is computed into a
+// small buffer and copied.
+//
+// Every element of C is computed the same way wherever its tile falls: its
+// products are summed by fused multiply-adds in the order of the inner index,
+// in the same blocks of kc. So a row of C does not depend on which other rows
+// are in the product, nor on how the work is split between goroutines.
+//
+// Available reports whether this machine runs the kernels (amd64 with AVX2
+// and FMA); package blas calls Gemm and Syrk only then, and gonum's BLAS
+// otherwise. The functions here check nothing: blas checks the arguments.
+package gemm
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Float is the element type of the kernels.
+type Float interface{ float32 | float64 }
+
+// Available reports whether the assembly kernels run on this machine.
+func Available() bool { return available }
+
+// Block sizes. mr×nr is the register tile of the kernel; a kc×nr panel of B
+// (16 KiB) stays in the 32 KiB level-1 cache, an mc×kc block of A in the
+// level-2 cache, and a kc×nc block of B in the level-3 cache.
+const (
+	mr   = 6
+	nr64 = 8
+	nr32 = 16
+	kc   = 256
+	mc   = 96
+	nc   = 2048
+)
+
+// tileSize is the size of the buffer for tiles that stick out of C.
+const tileSize = mr * nr32
+
+// is32 reports whether T is float32; a constant in each instantiation.
+func is32[T Float]() bool {
+	var z T
+	return unsafe.Sizeof(z) == 4
+}
+
+// panelWidth is nr, the number of columns of C in a kernel's tile.
+func panelWidth[T Float]() int {
+	if is32[T]() {
+		return nr32
+	}
+	return nr64
+}
+
+// kernel computes one mr×nr tile of C (see kernel_amd64.s).
+func kernel[T Float](k int, a, b *T, alpha, beta T, c *T, ldc int) {
+	if is32[T]() {
+		kernel32(k, (*float32)(unsafe.Pointer(a)), (*float32)(unsafe.Pointer(b)),
+			float32(alpha), float32(beta), (*float32)(unsafe.Pointer(c)), ldc)
+		return
+	}
+	kernel64(k, (*float64)(unsafe.Pointer(a)), (*float64)(unsafe.Pointer(b)),
+		float64(alpha), float64(beta), (*float64)(unsafe.Pointer(c)), ldc)
+}
+
+// Gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
+// op(A) is m×k (A, or Aᵀ when transA), op(B) is k×n and C is m×n. Like BLAS,
+// it reads neither A nor B when alpha or k is zero, and not C when beta is
+// zero.
+func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	p := product[T]{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	p.run()
+}
+
+// Syrk computes the upper (or lower) triangle of C = alpha·op(A)·op(A)ᵀ +
+// beta·C, where op(A) is n×k (A, or Aᵀ when trans) and C is n×n; the other
+// triangle is neither read nor written.
+func Syrk[T Float](upper, trans bool, n, k int, alpha T, a []T, lda int, beta T, c []T, ldc int) {
+	p := product[T]{transA: trans, transB: !trans, m: n, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, lda: lda, b: a, ldb: lda, c: c, ldc: ldc, triangle: lower}
+	if upper {
+		p.triangle = upperTriangle
+	}
+	p.run()
+}
+
+// triangle says which elements of C a product writes.
+type triangle int
+
+const (
+	whole         triangle = iota
+	upperTriangle          // j ≥ i
+	lower                  // j ≤ i
+)
+
+// product is one C = alpha·op(A)·op(B) + beta·C, or the part of one that a
+// goroutine computes: its slices then start at the part's first row and
+// column, and diagonal is the part's first column minus its first row, so
+// that element (i, j) of the part lies in the triangle when
+// j + diagonal ≥ i (upper) or ≤ i (lower).
+type product[T Float] struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    T
+	a              []T
+	lda            int
+	b              []T
+	ldb            int
+	c              []T
+	ldc            int
+	triangle       triangle
+	diagonal       int
+}
+
+// run computes the product, on several goroutines when it is large enough.
+func (p *product[T]) run() {
+	if p.m == 0 || p.n == 0 {
+		return
+	}
+	if p.alpha == 0 || p.k == 0 {
+		p.scaleC()
+		return
+	}
+	workers := p.workers()
+	if workers == 1 {
+		p.compute()
+		return
+	}
+	parts := p.parts(workers)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Go(parts[i].compute)
+	}
+	wg.Wait()
+}
+
+// scaleC computes C = beta·C (the whole product when alpha or k is zero).
+func (p *product[T]) scaleC() {
+	for i := range p.m {
+		row := p.c[i*p.ldc : i*p.ldc+p.n]
+		for j := range row {
+			if !p.inTriangle(i, j) {
+				continue
+			}
+			if p.beta == 0 {
+				row[j] = 0
+			} else {
+				row[j] *= p.beta
+			}
+		}
+	}
+}
+
+func (p *product[T]) inTriangle(i, j int) bool {
+	switch p.triangle {
+	case upperTriangle:
+		return j+p.diagonal >= i
+	case lower:
+		return j+p.diagonal <= i
+	}
+	return true
+}
+
+// Which part of a block of rows [i, i+rows) and columns [j, j+cols) lies in
+// the triangle.
+const (
+	outside = iota
+	inside
+	straddles
+)
+
+func (p *product[T]) block(i, rows, j, cols int) int {
+	first, last := j+p.diagonal-(i+rows-1), j+cols-1+p.diagonal-i // least and greatest j − i
+	switch p.triangle {
+	case upperTriangle:
+		if last < 0 {
+			return outside
+		}
+		if first < 0 {
+			return straddles
+		}
+	case lower:
+		if first > 0 {
+			return outside
+		}
+		if last > 0 {
+			return straddles
+		}
+	}
+	return inside
+}
+
+// The goroutines. Each gets at least parallelMin multiply-adds: a product
+// below twice that runs on the calling goroutine: starting goroutines costs more than they give (the
+// per-step products of a recurrent layer are of this size, and the layer
+// runs its blocks of sequences in parallel itself).
+const parallelMin = 1 << 22
+
+// serial counts the calls of RunSerial in progress.
+var serial atomic.Int64
+
+// RunSerial runs fn with every product on the goroutine that calls it, for
+// callers that run products on several goroutines themselves. Calls may
+// overlap; products are serial until the last returns.
+func RunSerial(fn func()) {
+	serial.Add(1)
+	defer serial.Add(-1)
+	fn()
+}
+
+// workers returns the number of goroutines for the product.
+func (p *product[T]) workers() int {
+	if Serial() {
+		return 1
+	}
+	work := float64(p.m) * float64(p.n) * float64(p.k)
+	if p.triangle != whole {
+		work /= 2
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), int(work/parallelMin)))
+}
+
+// Serial reports whether a RunSerial call is in progress.
+func Serial() bool { return serial.Load() > 0 }
+
+// parts splits the product between workers goroutines: rows of C (or
+// columns, when they are more) in ranges of whole tiles, a triangle's rows
+// in ranges of equal area.
+func (p *product[T]) parts(workers int) []product[T] {
+	nr := panelWidth[T]()
+	if p.triangle == whole && p.n > p.m {
+		return p.splitColumns(workers, nr)
+	}
+	bounds := make([]int, 0, workers+1)
+	bounds = append(bounds, 0)
+	for w := 1; w < workers; w++ {
+		var at int
+		if p.triangle == whole {
+			at = p.m * w / workers
+		} else {
+			at = p.triangleSplit(float64(w) / float64(workers))
+		}
+		at = at / mr * mr
+		if at > bounds[len(bounds)-1] && at < p.m {
+			bounds = append(bounds, at)
+		}
+	}
+	bounds = append(bounds, p.m)
+	parts := make([]product[T], 0, len(bounds)-1)
+	for w := range len(bounds) - 1 {
+		parts = append(parts, p.rows(bounds[w], bounds[w+1]))
+	}
+	return parts
+}
+
+// triangleSplit returns the row before which the fraction f of the
+// triangle's elements lie.
+func (p *product[T]) triangleSplit(f float64) int {
+	n := float64(p.n)
+	total := n * (n + 1) / 2
+	var done float64
+	for i := range p.m {
+		if done >= f*total {
+			return i
+		}
+		if p.triangle == upperTriangle {
+			done += n - float64(i)
+		} else {
+			done += float64(i) + 1
+		}
+	}
+	return p.m
+}
+
+func (p *product[T]) splitColumns(workers, nr int) []product[T] {
+	parts := make([]product[T], 0, workers)
+	from := 0
+	for w := 1; w <= workers; w++ {
+		to := p.n
+		if w < workers {
+			to = p.n * w / workers / nr * nr
+		}
+		if to > from {
+			parts = append(parts, p.columns(from, to))
+			from = to
+		}
+	}
+	return parts
+}
+
+// rows returns the part of the product that computes rows [from, to) of C;
+// of a triangle, only the columns that reach it.
+func (p *product[T]) rows(from, to int) product[T] {
+	q := *p
+	q.m = to - from
+	if p.transA {
+		q.a = p.a[from:]
+	} else {
+		q.a = p.a[from*p.lda:]
+	}
+	q.c = p.c[from*p.ldc:]
+	q.diagonal = p.diagonal - from
+	switch p.triangle {
+	case upperTriangle:
+		return q.columns(from, p.n)
+	case lower:
+		return q.columns(0, min(to, p.n))
+	}
+	return q
+}
+
+// columns returns the part of the product that computes columns [from, to)
+// of C.
+func (p *product[T]) columns(from, to int) product[T] {
+	q := *p
+	q.n = to - from
+	if p.transB {
+		q.b = p.b[from*p.ldb:]
+	} else {
+		q.b = p.b[from:]
+	}
+	q.c = p.c[from:]
+	q.diagonal = p.diagonal + from
+	return q
+}
+
+// workspace holds the packed blocks of one goroutine.
+type workspace[T Float] struct {
+	a    []T // mc×kc: op(A) in panels of mr rows
+	b    []T // kc×nc: op(B) in panels of nr columns
+	tile [tileSize]T
+}
+
+var workspaces32, workspaces64 sync.Pool
+
+func getWorkspace[T Float]() *workspace[T] {
+	pool := &workspaces64
+	if is32[T]() {
+		pool = &workspaces32
+	}
+	if w, ok := pool.Get().(*workspace[T]); ok {
+		return w
+	}
+	return &workspace[T]{a: make([]T, mc*kc)}
+}
+
+func putWorkspace[T Float](w *workspace[T]) {
+	if is32[T]() {
+		workspaces32.Put(w)
+	} else {
+		workspaces64.Put(w)
+	}
+}
+
+// compute runs the loops of GotoBLAS on the calling goroutine.
+func (p *product[T]) compute() {
+	w := getWorkspace[T]()
+	defer putWorkspace(w)
+	nr := panelWidth[T]()
+	for jc := 0; jc < p.n; jc += nc {
+		cols := min(nc, p.n-jc)
+		if need := roundUp(cols, nr) * kc; len(w.b) < need {
+			w.b = make([]T, need)
+		}
+		if p.block(0, p.m, jc, cols) == outside {
+			continue
+		}
+		for pc := 0; pc < p.k; pc += kc {
+			depth := min(kc, p.k-pc)
+			beta := p.beta
+			if pc > 0 {
+				beta = 1
+			}
+			p.packB(w.b, pc, depth, jc, cols, nr)
+			for ic := 0; ic < p.m; ic += mc {
+				rows := min(mc, p.m-ic)
+				if p.block(ic, rows, jc, cols) == outside {
+					continue
+				}
+				p.packA(w.a, ic, rows, pc, depth)
+				p.macroKernel(w, ic, rows, jc, cols, depth, beta, nr)
+			}
+		}
+	}
+}
+
+func roundUp(n, to int) int { return (n + to - 1) / to * to }
+
+// macroKernel computes the tiles of rows [i0, i0+rows) and columns
+// [j0, j0+cols) of C from the packed blocks.
+func (p *product[T]) macroKernel(w *workspace[T], i0, rows, j0, cols, depth int, beta T, nr int) {
+	for jr := 0; jr < cols; jr += nr {
+		n := min(nr, cols-jr)
+		b := &w.b[jr*depth]
+		for ir := 0; ir < rows; ir += mr {
+			m := min(mr, rows-ir)
+			i, j := i0+ir, j0+jr
+			where := p.block(i, m, j, n)
+			if where == outside {
+				continue
+			}
+			a := &w.a[ir*depth]
+			if where == inside && m == mr && n == nr {
+				kernel(depth, a, b, p.alpha, beta, &p.c[i*p.ldc+j], p.ldc)
+				continue
+			}
+			// A tile at an edge of C or across the diagonal: into the
+			// buffer, then the elements that belong, with the kernel's
+			// epilogue.
+			kernel(depth, a, b, p.alpha, 0, &w.tile[0], nr)
+			for r := range m {
+				row := p.c[(i+r)*p.ldc+j : (i+r)*p.ldc+j+n]
+				for s := range row {
+					if !p.inTriangle(i+r, j+s) {
+						continue
+					}
+					t := w.tile[r*nr+s]
+					if beta == 0 {
+						row[s] = t
+					} else {
+						row[s] = T(beta*row[s]) + t
+					}
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows [i0, i0+rows) and columns [p0, p0+depth) of op(A) into
+// dst in panels of mr rows: panel q holds, for each step l of depth, the mr
+// values op(A)[i0+q·mr+r][p0+l] at q·mr·depth + l·mr + r, zeros past the
+// last row.
+func (p *product[T]) packA(dst []T, i0, rows, p0, depth int) {
+	for ir := 0; ir < rows; ir += mr {
+		m := min(mr, rows-ir)
+		panel := dst[ir*depth : (ir+mr)*depth]
+		if p.transA {
+			for l := range depth {
+				src := p.a[(p0+l)*p.lda+i0+ir:]
+				out := panel[l*mr : l*mr+mr]
+				copy(out, src[:m])
+				clear(out[m:])
+			}
+			continue
+		}
+		for r := range m {
+			src := p.a[(i0+ir+r)*p.lda+p0:][:depth]
+			for l, v := range src {
+				panel[l*mr+r] = v
+			}
+		}
+		for r := m; r < mr; r++ {
+			for l := range depth {
+				panel[l*mr+r] = 0
+			}
+		}
+	}
+}
+
+// packB copies rows [p0, p0+depth) and columns [j0, j0+cols) of op(B) into
+// dst in panels of nr columns: panel q holds, for each step l, the nr values
+// op(B)[p0+l][j0+q·nr+s] at q·nr·depth + l·nr + s, zeros past the last
+// column.
+func (p *product[T]) packB(dst []T, p0, depth, j0, cols, nr int) {
+	for jr := 0; jr < cols; jr += nr {
+		n := min(nr, cols-jr)
+		panel := dst[jr*depth : (jr+nr)*depth]
+		if !p.transB {
+			for l := range depth {
+				src := p.b[(p0+l)*p.ldb+j0+jr:]
+				out := panel[l*nr : l*nr+nr]
+				copy(out, src[:n])
+				clear(out[n:])
+			}
+			continue
+		}
+		for s := range n {
+			src := p.b[(j0+jr+s)*p.ldb+p0:][:depth]
+			for l, v := range src {
+				panel[l*nr+s] = v
+			}
+		}
+		for s := n; s < nr; s++ {
+			for l := range depth {
+				panel[l*nr+s] = 0
+			}
+		}
+	}
+}

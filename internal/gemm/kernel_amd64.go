@@ -1,0 +1,18 @@
+//go:build !purego
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+// available: the kernels need AVX2 and FMA (Intel since Haswell, AMD since
+// Excavator) and an operating system that saves the YMM registers, which
+// cpu.X86.HasAVX reports.
+var available = cpu.X86.HasAVX && cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// kernel64 and kernel32 are written in kernel_amd64.s.
+
+//go:noescape
+func kernel64(k int, a, b *float64, alpha, beta float64, c *float64, ldc int)
+
+//go:noescape
+func kernel32(k int, a, b *float32, alpha, beta float32, c *float32, ldc int)

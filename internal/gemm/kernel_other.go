@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package gemm
+
+// No assembly kernels for this architecture (or the purego tag asks for
+// none): Available reports false and package blas keeps gonum's GEMM.
+var available = false
+
+func kernel64(k int, a, b *float64, alpha, beta float64, c *float64, ldc int) {
+	panic("gemm: no kernel on this architecture")
+}
+
+func kernel32(k int, a, b *float32, alpha, beta float32, c *float32, ldc int) {
+	panic("gemm: no kernel on this architecture")
+}
