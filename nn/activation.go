@@ -62,17 +62,9 @@ func TanhLayer[T Float]() *Activation[T] {
 	return a
 }
 
-func sigmoidGo[T Float](x, y []T) {
-	for i, v := range x {
-		y[i] = fastmath.Sigmoid(v)
-	}
-}
+func sigmoidGo[T Float](x, y []T) { fastmath.SigmoidTo(y, x) }
 
-func tanhGo[T Float](x, y []T) {
-	for i, v := range x {
-		y[i] = fastmath.Tanh(v)
-	}
-}
+func tanhGo[T Float](x, y []T) { fastmath.TanhTo(y, x) }
 
 // Identity returns the layer that passes its input through, torch.nn.Identity.
 func Identity[T Float]() *Activation[T] { return &Activation[T]{kind: identityKind} }

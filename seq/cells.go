@@ -14,17 +14,16 @@ func lstmStep[T Float](gates, cp, c, h, tc, out []T) {
 	H := len(h)
 	gi, gf, gg, gout := gates[:H], gates[H:2*H], gates[2*H:3*H], gates[3*H:4*H]
 	cp, c, tc, out = cp[:H], c[:H], tc[:H], out[:H]
+	fastmath.SigmoidTo(gates[:2*H], gates[:2*H]) // i and f
+	fastmath.TanhTo(gg, gg)
+	fastmath.SigmoidTo(gout, gout)
 	for j := range h {
-		i := fastmath.Sigmoid(gi[j])
-		f := fastmath.Sigmoid(gf[j])
-		g := fastmath.Tanh(gg[j])
-		o := fastmath.Sigmoid(gout[j])
-		gi[j], gf[j], gg[j], gout[j] = i, f, g, o
-		cNew := f*cp[j] + i*g
-		t := fastmath.Tanh(cNew)
-		c[j], tc[j] = cNew, t
-		h[j] = o * t
-		out[j] = o * t
+		c[j] = gf[j]*cp[j] + gi[j]*gg[j]
+	}
+	fastmath.TanhTo(tc, c)
+	for j := range h {
+		h[j] = gout[j] * tc[j]
+		out[j] = h[j]
 	}
 }
 
@@ -67,11 +66,17 @@ func gruStep[T Float](g, hw, hp, h, out []T) {
 	hr, hz, hn := hw[:H], hw[H:2*H], hw[2*H:3*H]
 	hp, out = hp[:H], out[:H]
 	for j := range h {
-		r := fastmath.Sigmoid(gr[j] + hr[j])
-		z := fastmath.Sigmoid(gz[j] + hz[j])
-		n := fastmath.Tanh(gn[j] + r*hn[j])
-		gr[j], gz[j], gn[j] = r, z, n
-		hNew := (1-z)*n + z*hp[j]
+		gr[j] += hr[j]
+		gz[j] += hz[j]
+	}
+	fastmath.SigmoidTo(g[:2*H], g[:2*H]) // r and z
+	for j := range h {
+		gn[j] += gr[j] * hn[j]
+	}
+	fastmath.TanhTo(gn, gn) // n
+	for j := range h {
+		z := gz[j]
+		hNew := (1-z)*gn[j] + z*hp[j]
 		h[j] = hNew
 		out[j] = hNew
 	}
@@ -105,16 +110,16 @@ func gruStepBackward[T Float](g, hw, hp, dh, dy, dg, dgh, direct []T) {
 
 // rnnStep applies tanh (or ReLU) to the pre-activations g, which receive h'.
 func rnnStep[T Float](relu bool, g, h, out []T) {
-	out = out[:len(h)]
-	for j := range h {
-		v := g[j]
-		if relu {
-			v = max(v, 0)
-		} else {
-			v = fastmath.Tanh(v)
+	g, out = g[:len(h)], out[:len(h)]
+	if relu {
+		for j, v := range g {
+			g[j] = max(v, 0)
 		}
-		g[j], h[j], out[j] = v, v, v
+	} else {
+		fastmath.TanhTo(g, g)
 	}
+	copy(h, g)
+	copy(out, g)
 }
 
 // rnnStepBackward writes the gradient w.r.t. the pre-activations into dg.

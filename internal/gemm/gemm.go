@@ -448,24 +448,37 @@ func (p *product[T]) packA(dst []T, i0, rows, p0, depth int) {
 	for ir := 0; ir < rows; ir += mr {
 		m := min(mr, rows-ir)
 		panel := dst[ir*depth : (ir+mr)*depth]
-		if p.transA {
+		switch {
+		case p.transA && m == mr:
 			for l := range depth {
-				src := p.a[(p0+l)*p.lda+i0+ir:]
-				out := panel[l*mr : l*mr+mr]
-				copy(out, src[:m])
-				clear(out[m:])
+				src := p.a[(p0+l)*p.lda+i0+ir:][:mr]
+				out := panel[l*mr:][:mr]
+				out[0], out[1], out[2], out[3], out[4], out[5] = src[0], src[1], src[2], src[3], src[4], src[5]
 			}
-			continue
-		}
-		for r := range m {
-			src := p.a[(i0+ir+r)*p.lda+p0:][:depth]
-			for l, v := range src {
-				panel[l*mr+r] = v
-			}
-		}
-		for r := m; r < mr; r++ {
+		case p.transA:
 			for l := range depth {
-				panel[l*mr+r] = 0
+				src := p.a[(p0+l)*p.lda+i0+ir:][:m]
+				out := panel[l*mr:][:mr]
+				for r := range mr {
+					if r < m {
+						out[r] = src[r]
+					} else {
+						out[r] = 0
+					}
+				}
+			}
+		default:
+			for r := range mr {
+				if r >= m {
+					for l := range depth {
+						panel[l*mr+r] = 0
+					}
+					continue
+				}
+				src := p.a[(i0+ir+r)*p.lda+p0:][:depth]
+				for l, v := range src {
+					panel[l*mr+r] = v
+				}
 			}
 		}
 	}
@@ -479,25 +492,36 @@ func (p *product[T]) packB(dst []T, p0, depth, j0, cols, nr int) {
 	for jr := 0; jr < cols; jr += nr {
 		n := min(nr, cols-jr)
 		panel := dst[jr*depth : (jr+nr)*depth]
-		if !p.transB {
-			for l := range depth {
-				src := p.b[(p0+l)*p.ldb+j0+jr:]
-				out := panel[l*nr : l*nr+nr]
-				copy(out, src[:n])
-				clear(out[n:])
-			}
+		if p.transB {
+			p.packBTransposed(panel, p0, depth, j0+jr, n, nr)
 			continue
 		}
-		for s := range n {
-			src := p.b[(j0+jr+s)*p.ldb+p0:][:depth]
-			for l, v := range src {
-				panel[l*nr+s] = v
+		for l := range depth {
+			src := p.b[(p0+l)*p.ldb+j0+jr:][:n]
+			out := panel[l*nr:][:nr]
+			for s, v := range src {
+				out[s] = v
+			}
+			for s := n; s < nr; s++ {
+				out[s] = 0
 			}
 		}
-		for s := n; s < nr; s++ {
+	}
+}
+
+// packBTransposed packs one panel of op(B) = Bᵀ: nr rows of B, each read
+// along its length, written nr apart.
+func (p *product[T]) packBTransposed(panel []T, p0, depth, j, n, nr int) {
+	for s := range nr {
+		if s >= n {
 			for l := range depth {
 				panel[l*nr+s] = 0
 			}
+			continue
+		}
+		src := p.b[(j+s)*p.ldb+p0:][:depth]
+		for l, v := range src {
+			panel[l*nr+s] = v
 		}
 	}
 }

@@ -1,0 +1,81 @@
+package fastmath
+
+import (
+	"unsafe"
+
+	"github.com/physml/physml/blas"
+)
+
+// Sigmoid32To sets dst[i] = Sigmoid32(x[i]) and Tanh32To dst[i] =
+// Tanh32(x[i]), to the bit, for slices of equal length (dst may be x).
+// On amd64 with AVX2 they evaluate eight values at a time in assembly (the
+// same operations in the same order, without fused multiply-adds, so the
+// results are those of the scalar functions); elsewhere they loop over the
+// scalar functions.
+func Sigmoid32To(dst, x []float32) {
+	if len(dst) != len(x) {
+		panic("fastmath: Sigmoid32To: slices of different lengths")
+	}
+	done := 0
+	if vectorized {
+		done = len(x) &^ 7
+		if done > 0 {
+			sigmoid8(&dst[0], &x[0], done/8, &table)
+		}
+	}
+	for i := done; i < len(x); i++ {
+		dst[i] = Sigmoid32(x[i])
+	}
+}
+
+// Tanh32To sets dst[i] = Tanh32(x[i]); see Sigmoid32To.
+func Tanh32To(dst, x []float32) {
+	if len(dst) != len(x) {
+		panic("fastmath: Tanh32To: slices of different lengths")
+	}
+	done := 0
+	if vectorized {
+		done = len(x) &^ 7
+		if done > 0 {
+			tanh8(&dst[0], &x[0], done/8, &table)
+		}
+	}
+	for i := done; i < len(x); i++ {
+		dst[i] = Tanh32(x[i])
+	}
+}
+
+// SigmoidTo sets dst[i] = Sigmoid(x[i]) for slices of equal length (dst may
+// be x); float32 goes through Sigmoid32To.
+func SigmoidTo[T ~float32 | ~float64](dst, x []T) {
+	if blas.Is32[T]() {
+		Sigmoid32To(as32(dst), as32(x))
+		return
+	}
+	if len(dst) != len(x) {
+		panic("fastmath: SigmoidTo: slices of different lengths")
+	}
+	for i, v := range x {
+		dst[i] = Sigmoid(v)
+	}
+}
+
+// TanhTo sets dst[i] = Tanh(x[i]) for slices of equal length (dst may be x);
+// float32 goes through Tanh32To.
+func TanhTo[T ~float32 | ~float64](dst, x []T) {
+	if blas.Is32[T]() {
+		Tanh32To(as32(dst), as32(x))
+		return
+	}
+	if len(dst) != len(x) {
+		panic("fastmath: TanhTo: slices of different lengths")
+	}
+	for i, v := range x {
+		dst[i] = Tanh(v)
+	}
+}
+
+// as32 reinterprets a slice of a single-precision type as []float32.
+func as32[T ~float32 | ~float64](s []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}

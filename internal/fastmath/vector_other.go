@@ -1,0 +1,13 @@
+//go:build !amd64 || purego
+
+package fastmath
+
+// No vector code for this architecture: Sigmoid32To and Tanh32To loop over
+// the scalar functions.
+const vectorized = false
+
+func sigmoid8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+
+func tanh8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+
+var table [0][8]uint32
