@@ -3,7 +3,9 @@ package nn
 import (
 	"math"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/kernels"
+	"github.com/physml/physml/internal/simd"
 )
 
 // Optimizer updates parameters from their accumulated gradients, as a
@@ -118,8 +120,10 @@ type Adam[T Float] struct {
 	m, v      [][]T
 	steps     int
 	decoupled bool
-	// update applies one step to one parameter: the C kernel of the
-	// netlib build for float32, else Go; chosen by the constructor.
+	// update applies one step to one parameter: for float32 the C kernel
+	// of the netlib build, or the assembly of the pure-Go build on AVX2
+	// (internal/simd) over whole blocks of eight, else Go; chosen by the
+	// constructor.
 	update func(value, grad, m, v []T, c adamStep[T], decoupled bool)
 }
 
@@ -134,6 +138,14 @@ func adamUpdateFor[T Float]() func(value, grad, m, v []T, c adamStep[T], decoupl
 			f := kernels.Float32s[T]
 			kernels.AdamStep(f(value), f(grad), f(m), f(v), float32(c.b1), float32(c.b2), float32(c.stepSize),
 				float32(c.invBc2), float32(c.eps), float32(c.wd), float32(c.shrink), decoupled)
+		}
+	}
+	if blas.Is32[T]() && simd.Available() {
+		return func(value, grad, m, v []T, c adamStep[T], decoupled bool) {
+			f := kernels.Float32s[T]
+			done := simd.Adam8(f(value), f(grad), f(m), f(v), float32(c.b1), float32(c.b2), float32(c.stepSize),
+				float32(c.invBc2), float32(c.eps), float32(c.wd), float32(c.shrink), decoupled)
+			adamUpdate(value[done:], grad[done:], m[done:], v[done:], c, decoupled)
 		}
 	}
 	return adamUpdate[T]

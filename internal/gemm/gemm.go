@@ -496,6 +496,12 @@ func (p *product[T]) packB(dst []T, p0, depth, j0, cols, nr int) {
 			p.packBTransposed(panel, p0, depth, j0+jr, n, nr)
 			continue
 		}
+		if n == nr { // nr values are 64 bytes in both types
+			var z T
+			src := p.b[p0*p.ldb+j0+jr:]
+			copyRows64(unsafe.Pointer(&panel[0]), unsafe.Pointer(&src[0]), depth, p.ldb*int(unsafe.Sizeof(z)))
+			continue
+		}
 		for l := range depth {
 			src := p.b[(p0+l)*p.ldb+j0+jr:][:n]
 			out := panel[l*nr:][:nr]

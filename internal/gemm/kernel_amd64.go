@@ -2,7 +2,11 @@
 
 package gemm
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // available: the kernels need AVX2 and FMA (Intel since Haswell, AMD since
 // Excavator) and an operating system that saves the YMM registers, which
@@ -16,3 +20,9 @@ func kernel64(k int, a, b *float64, alpha, beta float64, c *float64, ldc int)
 
 //go:noescape
 func kernel32(k int, a, b *float32, alpha, beta float32, c *float32, ldc int)
+
+// copyRows64 copies 64 bytes from each of rows rows of src, stride bytes
+// apart, to dst, one after the other.
+//
+//go:noescape
+func copyRows64(dst, src unsafe.Pointer, rows, stride int)

@@ -218,3 +218,28 @@ store32:
 	STORE32(Y14, Y15)
 	VZEROUPPER
 	RET
+
+// func copyRows64(dst, src unsafe.Pointer, rows, stride int)
+// Copies 64 bytes from each of rows rows of src, stride bytes apart, to dst,
+// one after the other: a full panel of B (16 float32 or 8 float64).
+TEXT ·copyRows64(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), DI
+	MOVQ  src+8(FP), SI
+	MOVQ  rows+16(FP), CX
+	MOVQ  stride+24(FP), DX
+	TESTQ CX, CX
+	JEQ   copied
+
+copyLoop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    DX, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNE     copyLoop
+
+copied:
+	VZEROUPPER
+	RET

@@ -2,6 +2,8 @@
 
 package gemm
 
+import "unsafe"
+
 // No assembly kernels for this architecture (or the purego tag asks for
 // none): Available reports false and package blas keeps gonum's GEMM.
 var available = false
@@ -11,5 +13,9 @@ func kernel64(k int, a, b *float64, alpha, beta float64, c *float64, ldc int) {
 }
 
 func kernel32(k int, a, b *float32, alpha, beta float32, c *float32, ldc int) {
+	panic("gemm: no kernel on this architecture")
+}
+
+func copyRows64(dst, src unsafe.Pointer, rows, stride int) {
 	panic("gemm: no kernel on this architecture")
 }

@@ -1,0 +1,62 @@
+package nn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/physml/physml/internal/kernels"
+	"github.com/physml/physml/internal/simd"
+)
+
+// TestSIMDLoopsEqualGo: in the pure-Go build on AVX2, the float32 BCE and
+// Adam run internal/simd's assembly over blocks of eight; their results are
+// the Go loops' to the bit (lengths that leave a tail, probabilities at 0
+// and 1, Adam and AdamW).
+func TestSIMDLoopsEqualGo(t *testing.T) {
+	if !simd.Available() || kernels.Available {
+		t.Skip("the assembly loops run in the pure-Go build on AVX2 only")
+	}
+	rng := NewRand(4)
+	for _, n := range []int{8, 13, 803} {
+		p, y := make([]float32, n), make([]float32, n)
+		for i := range p {
+			p[i] = float32(rng.Float64())
+			y[i] = float32(rng.Float64())
+			if i%5 == 0 {
+				y[i] = float32(i % 2) // binary targets, as MNIST's pixels mostly are
+			}
+		}
+		p[0], p[n/2], p[n-1] = 0, 1, 1e-30
+		gradSIMD, gradGo := make([]float32, n), make([]float32, n)
+		lossSIMD := bceSIMD(p, y, gradSIMD, float64(n))
+		lossGo := bce32(p, y, gradGo, float64(n))
+		if math.Float64bits(lossSIMD) != math.Float64bits(lossGo) {
+			t.Errorf("BCE of %d values: assembly %v, Go %v", n, lossSIMD, lossGo)
+		}
+		for i := range gradGo {
+			if math.Float32bits(gradSIMD[i]) != math.Float32bits(gradGo[i]) {
+				t.Errorf("BCE gradient %d of %d: assembly %v, Go %v", i, n, gradSIMD[i], gradGo[i])
+				break
+			}
+		}
+		for _, decoupled := range []bool{false, true} {
+			value, grad, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range value {
+				value[i], grad[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+				m[i], v[i] = float32(rng.NormFloat64()*0.1), float32(rng.Float64()*0.01)
+			}
+			c := adamStep[float32]{b1: 0.9, b2: 0.999, stepSize: 1e-3 / 0.1, invBc2: 1 / float32(math.Sqrt(0.001)),
+				eps: 1e-8, wd: 0.01, shrink: 1 - 1e-5}
+			goValue, goM, goV := append([]float32(nil), value...), append([]float32(nil), m...), append([]float32(nil), v...)
+			adamUpdateFor[float32]()(value, grad, m, v, c, decoupled)
+			adamUpdate(goValue, grad, goM, goV, c, decoupled)
+			for i := range value {
+				if math.Float32bits(value[i]) != math.Float32bits(goValue[i]) || m[i] != goM[i] || v[i] != goV[i] {
+					t.Errorf("Adam (decoupled %v), value %d of %d: assembly %v, %v, %v; Go %v, %v, %v",
+						decoupled, i, n, value[i], m[i], v[i], goValue[i], goM[i], goV[i])
+					break
+				}
+			}
+		}
+	}
+}
