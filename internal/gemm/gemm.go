@@ -140,12 +140,21 @@ func (p *product[T]) run() {
 		p.compute()
 		return
 	}
-	parts := p.parts(workers)
-	var wg sync.WaitGroup
-	for i := range parts {
-		wg.Go(parts[i].compute)
+	t := getTeam[T]()
+	defer putTeam(t)
+	t.parts = p.appendParts(t.parts[:0], workers)
+	hire(len(t.parts) - 1)
+	for i := 1; i < len(t.parts); i++ {
+		t.done.Add(1)
+		select {
+		case jobs <- job{&t.parts[i], &t.done}:
+		default: // the queue is full (products called from many goroutines)
+			t.done.Done()
+			t.parts[i].compute()
+		}
 	}
-	wg.Wait()
+	t.parts[0].compute()
+	t.done.Wait()
 }
 
 // scaleC computes C = beta·C (the whole product when alpha or k is zero).
@@ -237,34 +246,38 @@ func (p *product[T]) workers() int {
 // Serial reports whether a RunSerial call is in progress.
 func Serial() bool { return serial.Load() > 0 }
 
-// parts splits the product between workers goroutines: rows of C (or
-// columns, when they are more) in ranges of whole tiles, a triangle's rows
-// in ranges of equal area.
-func (p *product[T]) parts(workers int) []product[T] {
-	nr := panelWidth[T]()
-	if p.triangle == whole && p.n > p.m {
-		return p.splitColumns(workers, nr)
-	}
-	bounds := make([]int, 0, workers+1)
-	bounds = append(bounds, 0)
-	for w := 1; w < workers; w++ {
-		var at int
-		if p.triangle == whole {
-			at = p.m * w / workers
+// appendParts splits the product between workers goroutines and appends
+// the parts to dst: rows of C (or columns, when they are more) in ranges of
+// whole tiles, a triangle's rows in ranges of equal area.
+func (p *product[T]) appendParts(dst []product[T], workers int) []product[T] {
+	byColumns := p.triangle == whole && p.n > p.m
+	from := 0
+	for w := 1; w <= workers; w++ {
+		var to int
+		switch {
+		case byColumns && w == workers:
+			to = p.n
+		case byColumns:
+			nr := panelWidth[T]()
+			to = p.n * w / workers / nr * nr
+		case w == workers:
+			to = p.m
+		case p.triangle == whole:
+			to = p.m * w / workers / mr * mr
+		default:
+			to = p.triangleSplit(float64(w)/float64(workers)) / mr * mr
+		}
+		if to <= from {
+			continue
+		}
+		if byColumns {
+			dst = append(dst, p.columns(from, to))
 		} else {
-			at = p.triangleSplit(float64(w) / float64(workers))
+			dst = append(dst, p.rows(from, to))
 		}
-		at = at / mr * mr
-		if at > bounds[len(bounds)-1] && at < p.m {
-			bounds = append(bounds, at)
-		}
+		from = to
 	}
-	bounds = append(bounds, p.m)
-	parts := make([]product[T], 0, len(bounds)-1)
-	for w := range len(bounds) - 1 {
-		parts = append(parts, p.rows(bounds[w], bounds[w+1]))
-	}
-	return parts
+	return dst
 }
 
 // triangleSplit returns the row before which the fraction f of the
@@ -286,20 +299,61 @@ func (p *product[T]) triangleSplit(f float64) int {
 	return p.m
 }
 
-func (p *product[T]) splitColumns(workers, nr int) []product[T] {
-	parts := make([]product[T], 0, workers)
-	from := 0
-	for w := 1; w <= workers; w++ {
-		to := p.n
-		if w < workers {
-			to = p.n * w / workers / nr * nr
-		}
-		if to > from {
-			parts = append(parts, p.columns(from, to))
-			from = to
-		}
+// The crew: goroutines that wait for parts of products, so that a parallel
+// product neither starts goroutines nor allocates. Parts queue for the next
+// free worker; a part that finds the queue full runs on the caller.
+type task interface{ compute() }
+
+type job struct {
+	part task
+	done *sync.WaitGroup
+}
+
+var (
+	jobs     = make(chan job, 256)
+	crewLock sync.Mutex
+	crewSize int
+)
+
+// hire makes sure that n workers exist; they stay for the program's life.
+func hire(n int) {
+	crewLock.Lock()
+	defer crewLock.Unlock()
+	for ; crewSize < n; crewSize++ {
+		go func() {
+			for j := range jobs {
+				j.part.compute()
+				j.done.Done()
+			}
+		}()
 	}
-	return parts
+}
+
+// team holds the parts of one parallel product.
+type team[T Float] struct {
+	parts []product[T]
+	done  sync.WaitGroup
+}
+
+var teams32, teams64 sync.Pool
+
+func getTeam[T Float]() *team[T] {
+	pool := &teams64
+	if is32[T]() {
+		pool = &teams32
+	}
+	if t, ok := pool.Get().(*team[T]); ok {
+		return t
+	}
+	return new(team[T])
+}
+
+func putTeam[T Float](t *team[T]) {
+	if is32[T]() {
+		teams32.Put(t)
+	} else {
+		teams64.Put(t)
+	}
 }
 
 // rows returns the part of the product that computes rows [from, to) of C;

@@ -279,7 +279,7 @@ func TestSplits(t *testing.T) {
 	square := make([]float64, 1000*1000)
 	p := product[float64]{m: 1000, n: 1000, k: 1000, triangle: upperTriangle,
 		a: square, lda: 1000, b: square, ldb: 1000, c: square, ldc: 1000}
-	parts := p.parts(2)
+	parts := p.appendParts(nil, 2)
 	if len(parts) != 2 {
 		t.Fatalf("a 1000³ triangle in %d parts, want 2", len(parts))
 	}
