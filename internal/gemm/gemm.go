@@ -570,8 +570,25 @@ func (p *product[T]) packB(dst []T, p0, depth, j0, cols, nr int) {
 }
 
 // packBTransposed packs one panel of op(B) = Bᵀ: nr rows of B, each read
-// along its length, written nr apart.
+// along its length, written nr apart. A full panel goes through the
+// assembly transposes (eight float32 or four float64 rows at a time), the
+// columns past the last whole block and a partial panel through Go.
 func (p *product[T]) packBTransposed(panel []T, p0, depth, j, n, nr int) {
+	done := 0
+	if n == nr {
+		var z T
+		size := int(unsafe.Sizeof(z))
+		rows, transpose := 4, transpose64
+		if is32[T]() {
+			rows, transpose = 8, transpose32
+		}
+		done = depth / rows * rows
+		if done > 0 {
+			for s := 0; s < nr; s += rows {
+				transpose(unsafe.Pointer(&panel[s]), unsafe.Pointer(&p.b[(j+s)*p.ldb+p0]), p.ldb*size, done/rows, nr*size)
+			}
+		}
+	}
 	for s := range nr {
 		if s >= n {
 			for l := range depth {
@@ -580,8 +597,8 @@ func (p *product[T]) packBTransposed(panel []T, p0, depth, j, n, nr int) {
 			continue
 		}
 		src := p.b[(j+s)*p.ldb+p0:][:depth]
-		for l, v := range src {
-			panel[l*nr+s] = v
+		for l := done; l < depth; l++ {
+			panel[l*nr+s] = src[l]
 		}
 	}
 }

@@ -26,3 +26,14 @@ func kernel32(k int, a, b *float32, alpha, beta float32, c *float32, ldc int)
 //
 //go:noescape
 func copyRows64(dst, src unsafe.Pointer, rows, stride int)
+
+// transpose32 packs eight float32 rows of src, ld bytes apart, transposed:
+// for each of blocks blocks of eight columns, column 8b+i of the rows goes to
+// dst + (8b+i)·dstStride. transpose64 does the same for four float64 rows
+// and blocks of four columns.
+//
+//go:noescape
+func transpose32(dst, src unsafe.Pointer, ld, blocks, dstStride int)
+
+//go:noescape
+func transpose64(dst, src unsafe.Pointer, ld, blocks, dstStride int)

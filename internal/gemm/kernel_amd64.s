@@ -243,3 +243,119 @@ copyLoop:
 copied:
 	VZEROUPPER
 	RET
+
+// func transpose32(dst, src unsafe.Pointer, ld, blocks, dstStride int)
+// Packs eight rows of a float32 matrix, ld bytes apart, transposed: for each
+// of blocks blocks of eight columns, an 8×8 transpose, whose row i (column
+// 8b+i of src) goes to dst + (8b+i)·dstStride.
+TEXT ·transpose32(SB), NOSPLIT, $0-40
+	MOVQ  dst+0(FP), DI
+	MOVQ  src+8(FP), SI
+	MOVQ  ld+16(FP), R8
+	MOVQ  blocks+24(FP), CX
+	MOVQ  dstStride+32(FP), DX
+	LEAQ  (R8)(R8*2), R9          // 3 ld
+	LEAQ  (R8)(R8*4), R10         // 5 ld
+	LEAQ  (R9)(R9*1), R11         // 6 ld
+	LEAQ  (R10)(R8*2), R12        // 7 ld
+	TESTQ CX, CX
+	JEQ   transposed32
+
+transpose32Loop:
+	VMOVUPS     (SI), Y0
+	VMOVUPS     (SI)(R8*1), Y1
+	VMOVUPS     (SI)(R8*2), Y2
+	VMOVUPS     (SI)(R9*1), Y3
+	VMOVUPS     (SI)(R8*4), Y4
+	VMOVUPS     (SI)(R10*1), Y5
+	VMOVUPS     (SI)(R11*1), Y6
+	VMOVUPS     (SI)(R12*1), Y7
+	VUNPCKLPS   Y1, Y0, Y8
+	VUNPCKHPS   Y1, Y0, Y9
+	VUNPCKLPS   Y3, Y2, Y10
+	VUNPCKHPS   Y3, Y2, Y11
+	VUNPCKLPS   Y5, Y4, Y12
+	VUNPCKHPS   Y5, Y4, Y13
+	VUNPCKLPS   Y7, Y6, Y14
+	VUNPCKHPS   Y7, Y6, Y15
+	VSHUFPS     $0x44, Y10, Y8, Y0
+	VSHUFPS     $0xee, Y10, Y8, Y1
+	VSHUFPS     $0x44, Y11, Y9, Y2
+	VSHUFPS     $0xee, Y11, Y9, Y3
+	VSHUFPS     $0x44, Y14, Y12, Y4
+	VSHUFPS     $0xee, Y14, Y12, Y5
+	VSHUFPS     $0x44, Y15, Y13, Y6
+	VSHUFPS     $0xee, Y15, Y13, Y7
+	VPERM2F128  $0x20, Y4, Y0, Y8
+	VPERM2F128  $0x20, Y5, Y1, Y9
+	VPERM2F128  $0x20, Y6, Y2, Y10
+	VPERM2F128  $0x20, Y7, Y3, Y11
+	VPERM2F128  $0x31, Y4, Y0, Y12
+	VPERM2F128  $0x31, Y5, Y1, Y13
+	VPERM2F128  $0x31, Y6, Y2, Y14
+	VPERM2F128  $0x31, Y7, Y3, Y15
+	VMOVUPS     Y8, (DI)
+	ADDQ        DX, DI
+	VMOVUPS     Y9, (DI)
+	ADDQ        DX, DI
+	VMOVUPS     Y10, (DI)
+	ADDQ        DX, DI
+	VMOVUPS     Y11, (DI)
+	ADDQ        DX, DI
+	VMOVUPS     Y12, (DI)
+	ADDQ        DX, DI
+	VMOVUPS     Y13, (DI)
+	ADDQ        DX, DI
+	VMOVUPS     Y14, (DI)
+	ADDQ        DX, DI
+	VMOVUPS     Y15, (DI)
+	ADDQ        DX, DI
+	ADDQ        $32, SI
+	DECQ        CX
+	JNE         transpose32Loop
+
+transposed32:
+	VZEROUPPER
+	RET
+
+// func transpose64(dst, src unsafe.Pointer, ld, blocks, dstStride int)
+// The same for four rows of a float64 matrix: 4×4 transposes of blocks of
+// four columns.
+TEXT ·transpose64(SB), NOSPLIT, $0-40
+	MOVQ  dst+0(FP), DI
+	MOVQ  src+8(FP), SI
+	MOVQ  ld+16(FP), R8
+	MOVQ  blocks+24(FP), CX
+	MOVQ  dstStride+32(FP), DX
+	LEAQ  (R8)(R8*2), R9          // 3 ld
+	TESTQ CX, CX
+	JEQ   transposed64
+
+transpose64Loop:
+	VMOVUPD     (SI), Y0
+	VMOVUPD     (SI)(R8*1), Y1
+	VMOVUPD     (SI)(R8*2), Y2
+	VMOVUPD     (SI)(R9*1), Y3
+	VUNPCKLPD   Y1, Y0, Y4
+	VUNPCKHPD   Y1, Y0, Y5
+	VUNPCKLPD   Y3, Y2, Y6
+	VUNPCKHPD   Y3, Y2, Y7
+	VPERM2F128  $0x20, Y6, Y4, Y0
+	VPERM2F128  $0x20, Y7, Y5, Y1
+	VPERM2F128  $0x31, Y6, Y4, Y2
+	VPERM2F128  $0x31, Y7, Y5, Y3
+	VMOVUPD     Y0, (DI)
+	ADDQ        DX, DI
+	VMOVUPD     Y1, (DI)
+	ADDQ        DX, DI
+	VMOVUPD     Y2, (DI)
+	ADDQ        DX, DI
+	VMOVUPD     Y3, (DI)
+	ADDQ        DX, DI
+	ADDQ        $32, SI
+	DECQ        CX
+	JNE         transpose64Loop
+
+transposed64:
+	VZEROUPPER
+	RET

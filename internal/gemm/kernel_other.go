@@ -19,3 +19,11 @@ func kernel32(k int, a, b *float32, alpha, beta float32, c *float32, ldc int) {
 func copyRows64(dst, src unsafe.Pointer, rows, stride int) {
 	panic("gemm: no kernel on this architecture")
 }
+
+func transpose32(dst, src unsafe.Pointer, ld, blocks, dstStride int) {
+	panic("gemm: no kernel on this architecture")
+}
+
+func transpose64(dst, src unsafe.Pointer, ld, blocks, dstStride int) {
+	panic("gemm: no kernel on this architecture")
+}
