@@ -116,6 +116,7 @@ func main() {
 		}
 	}
 	headline(w, netlib, peers)
+	pureGo(w, gonum, netlib)
 	commands(w, *commandsPath)
 	beamPipelines(w, *beamGonum, *beamNetlib)
 	fmt.Fprintln(w, "\n## Every benchmark, pure Go against OpenBLAS (medians)")
@@ -142,6 +143,33 @@ func main() {
 			extra = append(extra, fmt.Sprintf("%.4g %s", v, unit))
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %.2f× | %.0f / %.0f | %s |\n", strings.TrimPrefix(name, "Benchmark"), seconds(g), seconds(n), g/n, ga, na, strings.Join(extra, ", "))
+	}
+}
+
+// pureGo writes the section on the pure-Go build (physml's assembly
+// kernels, no C) against the OpenBLAS build, on the workloads whose ratio
+// the project promises to keep within 2×.
+func pureGo(w io.Writer, gonum, netlib results) {
+	rows := []struct{ name, what string }{
+		{"BenchmarkLSTMTrainStep", "MNIST LSTM(128) training step, batch 64 (the epoch is 938 of them)"},
+		{"BenchmarkAutoencoderEpoch", "MNIST autoencoder, 10000 images of an epoch, batch 128"},
+		{"BenchmarkPCA/covariance", "PCA(50) of 60000×784, covariance solver"},
+		{"BenchmarkGemm/S/64x156x512", "SGEMM at the LSTM's input-and-hidden shape"},
+		{"BenchmarkGemm/S/64x128x512", "SGEMM at the LSTM's hidden shape"},
+		{"BenchmarkGemm/S/1024x1024x1024", "SGEMM 1024³"},
+		{"BenchmarkGemm/D/1024x1024x1024", "DGEMM 1024³"},
+	}
+	fmt.Fprintln(w, "\n## The pure-Go build against OpenBLAS")
+	fmt.Fprintln(w, "\nThe pure-Go build (`CGO_ENABLED=0` works) runs physml's own GEMM, SYRK and float32 element-wise kernels in Go assembly (AVX2 and FMA); the target is a time within 2× of the OpenBLAS build's (medians).")
+	fmt.Fprintln(w, "\n| workload | pure Go | OpenBLAS | pure Go / OpenBLAS |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, r := range rows {
+		g, gok := gonum.get(r.name, "ns/op")
+		n, nok := netlib.get(r.name, "ns/op")
+		if !gok || !nok {
+			continue
+		}
+		fmt.Fprintf(w, "| %s (`%s`) | %s | %s | %.2f× |\n", r.what, strings.TrimPrefix(r.name, "Benchmark"), seconds(g), seconds(n), g/n)
 	}
 }
 
