@@ -91,7 +91,7 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 // triangle is neither read nor written.
 func Syrk[T Float](upper, trans bool, n, k int, alpha T, a []T, lda int, beta T, c []T, ldc int) {
 	p := product[T]{transA: trans, transB: !trans, m: n, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, lda: lda, b: a, ldb: lda, c: c, ldc: ldc, triangle: lower}
+		a: a, lda: lda, b: a, ldb: lda, c: c, ldc: ldc, triangle: lowerTriangle}
 	if upper {
 		p.triangle = upperTriangle
 	}
@@ -104,7 +104,7 @@ type triangle int
 const (
 	whole         triangle = iota
 	upperTriangle          // j ≥ i
-	lower                  // j ≤ i
+	lowerTriangle          // j ≤ i
 )
 
 // product is one C = alpha·op(A)·op(B) + beta·C, or the part of one that a
@@ -178,7 +178,7 @@ func (p *product[T]) inTriangle(i, j int) bool {
 	switch p.triangle {
 	case upperTriangle:
 		return j+p.diagonal >= i
-	case lower:
+	case lowerTriangle:
 		return j+p.diagonal <= i
 	}
 	return true
@@ -202,7 +202,7 @@ func (p *product[T]) block(i, rows, j, cols int) int {
 		if first < 0 {
 			return straddles
 		}
-	case lower:
+	case lowerTriangle:
 		if first > 0 {
 			return outside
 		}
@@ -371,7 +371,7 @@ func (p *product[T]) rows(from, to int) product[T] {
 	switch p.triangle {
 	case upperTriangle:
 		return q.columns(from, p.n)
-	case lower:
+	case lowerTriangle:
 		return q.columns(0, min(to, p.n))
 	}
 	return q

@@ -27,7 +27,7 @@ func reference[T Float](tri triangle, transA, transB bool, m, n, k int, alpha T,
 	}
 	for i := range m {
 		for j := range n {
-			if tri == upperTriangle && j < i || tri == lower && j > i {
+			if tri == upperTriangle && j < i || tri == lowerTriangle && j > i {
 				continue
 			}
 			x := &c[i*ldc+j]
@@ -200,7 +200,7 @@ func testSyrk[T Float](t *testing.T) {
 		for _, trans := range []bool{false, true} {
 			for _, n := range []int{1, 5, mr + 1, 2*panelWidth[T]() + 3, 150} {
 				for _, k := range []int{1, 9, kc + 3} {
-					tri := lower
+					tri := lowerTriangle
 					if upper {
 						tri = upperTriangle
 					}
@@ -257,7 +257,7 @@ func TestParallel(t *testing.T) {
 	}
 	for _, upper := range []bool{true, false} {
 		n, k := 400, 300
-		tri := lower
+		tri := lowerTriangle
 		if upper {
 			tri = upperTriangle
 		}
@@ -299,7 +299,7 @@ func TestSplits(t *testing.T) {
 	if got := p.triangleSplit(0.5); got < 285 || got > 300 {
 		t.Errorf("half the upper triangle of 1000 ends at row %d, want 293 (1000·(1 − 1/√2))", got)
 	}
-	p.triangle = lower
+	p.triangle = lowerTriangle
 	if got := p.triangleSplit(0.5); got < 700 || got > 715 {
 		t.Errorf("half the lower triangle of 1000 ends at row %d, want 707", got)
 	}
