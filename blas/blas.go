@@ -66,6 +66,12 @@ func f64[T Float](s []T) []float64 {
 // Backend names the linked BLAS: "openblas" or "gonum".
 func Backend() string { return backendName }
 
+// Kernels names what computes the matrix products (GEMM and SYRK):
+// "openblas" in the netlib build; in the pure-Go build "avx2-fma" for
+// physml's assembly kernels, or "gonum" on machines without AVX2 and FMA,
+// other architectures, and with the purego tag.
+func Kernels() string { return kernelsName }
+
 // Gemm computes C = alpha * op(A) * op(B) + beta * C, where op(A) is m×k,
 // op(B) is k×n and C is m×n, all row-major with leading dimensions lda, ldb
 // and ldc.

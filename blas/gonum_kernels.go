@@ -24,6 +24,8 @@ func newImplementation() implementation {
 	return gonum.Implementation{}
 }
 
+var kernelsName = map[bool]string{true: "avx2-fma", false: "gonum"}[gemm.Available()]
+
 // Dgemm computes C = alpha·op(A)·op(B) + beta·C.
 func (goKernels) Dgemm(tA, tB gblas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	if checkGemm(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c)) {

@@ -17,7 +17,7 @@ import (
 	"gonum.org/v1/netlib/blas/netlib"
 )
 
-const backendName = "openblas"
+const backendName, kernelsName = "openblas", "openblas"
 
 var impl implementation = netlib.Implementation{}
 

@@ -21,8 +21,8 @@ func TestVersionPrintsBackend(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
-	if !strings.Contains(out, "blas    "+blas.Backend()+"\n") {
-		t.Errorf("version output lacks the backend %q:\n%s", blas.Backend(), out)
+	if !strings.Contains(out, "blas    "+blas.Backend()+"\n") || !strings.Contains(out, "gemm    "+blas.Kernels()+"\n") {
+		t.Errorf("version output lacks the backend %q or the kernels %q:\n%s", blas.Backend(), blas.Kernels(), out)
 	}
 }
 

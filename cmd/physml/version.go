@@ -22,12 +22,17 @@ func runVersion(args []string, stdout, _ io.Writer) error {
 	fmt.Fprintf(stdout, "physml %s\n", version)
 	fmt.Fprintf(stdout, "go      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(stdout, "blas    %s\n", blas.Backend())
+	fmt.Fprintf(stdout, "gemm    %s\n", blas.Kernels())
 	fmt.Fprintf(stdout, "lapack  %s\n", lapack.Backend())
 	fmt.Fprintf(stdout, "threads %d\n", blas.Threads())
 	return nil
 }
 
-// backendLine names the BLAS backend and its threads, for run headers.
+// backendLine names the BLAS backend, its matrix kernels when they are not
+// the backend's own, and its threads, for run headers.
 func backendLine() string {
+	if blas.Kernels() != blas.Backend() {
+		return fmt.Sprintf("%s (GEMM %s) with %d threads", blas.Backend(), blas.Kernels(), blas.Threads())
+	}
 	return fmt.Sprintf("%s with %d threads", blas.Backend(), blas.Threads())
 }
