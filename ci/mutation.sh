@@ -8,7 +8,7 @@
 # It runs the short suite (GOFLAGS=-short: the MNIST training runs are left
 # out), one worker, a generous timeout coefficient (with the default most
 # mutants of the slower packages "time out" on a 2-core machine), and leaves
-# out the files the other build compiles. Results go to mutation/<build>/<pkg>.json
+# out the files the other build compiles (and those for other architectures). Results go to mutation/<build>/<pkg>.json
 # and a line per package on stdout: killed, lived, timed out, not covered,
 # efficacy = killed / (killed + lived) and mutant coverage.
 set -euo pipefail
@@ -25,13 +25,16 @@ for build in $builds; do
 	mkdir -p "mutation/$build"
 	for pkg in "${pkgs[@]}"; do
 		if [ "$build" = netlib ]; then
-			args=(--tags netlib --exclude-files 'gonum\.go$' --exclude-files 'kernels_go\.go$')
+			args=(--tags netlib --exclude-files 'gonum(_kernels)?\.go$' --exclude-files 'kernels_go\.go$')
 		else
 			args=(--exclude-files 'openblas\.go$' --exclude-files 'kernels_cgo\.go$')
 		fi
-		out="mutation/$build/$pkg.json"
+		# The files for machines without the assembly (other architectures, purego).
+		args+=(--exclude-files '_other\.go$')
+		name=${pkg//\//_} # internal/gemm → internal_gemm
+		out="mutation/$build/$name.json"
 		"$gremlins" unleash --workers 1 --timeout-coefficient 30 "${args[@]}" \
-			--coverpkg "./$pkg/..." -o "$out" "./$pkg" >"mutation/$build/$pkg.log" 2>&1 || true
+			--coverpkg "./$pkg/..." -o "$out" "./$pkg" >"mutation/$build/$name.log" 2>&1 || true
 		# The log's closing lines hold the counts.
 		awk -v b="$build" -v p="$pkg" '
 			/^Killed:/ { gsub(",", ""); k=$2; l=$4; nc=$7 }
@@ -39,6 +42,6 @@ for build in $builds; do
 			/Test efficacy:/ { e=$3 }
 			/Mutator coverage:/ { c=$3 }
 			END { printf "%-7s %-14s killed %4s  lived %3s  not covered %3s  timed out %3s  not viable %3s  efficacy %s  coverage %s\n", b, p, k, l, nc, t, nv, e, c }
-		' "mutation/$build/$pkg.log"
+		' "mutation/$build/$name.log"
 	done
 done
