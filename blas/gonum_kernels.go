@@ -79,12 +79,13 @@ func checkGemm(tA, tB gblas.Transpose, m, n, k, lda, ldb, ldc, lenA, lenB, lenC 
 	if !validTranspose(tA) || !validTranspose(tB) {
 		panic(badTranspose)
 	}
-	switch {
-	case m < 0:
+	if m < 0 {
 		panic(mLT0)
-	case n < 0:
+	}
+	if n < 0 {
 		panic(nLT0)
-	case k < 0:
+	}
+	if k < 0 {
 		panic(kLT0)
 	}
 	rowsA, colsA := m, k
@@ -95,23 +96,25 @@ func checkGemm(tA, tB gblas.Transpose, m, n, k, lda, ldb, ldc, lenA, lenB, lenC 
 	if tB != gblas.NoTrans {
 		rowsB, colsB = n, k
 	}
-	switch {
-	case lda < max(1, colsA):
+	if lda < max(1, colsA) {
 		panic(badLdA)
-	case ldb < max(1, colsB):
+	}
+	if ldb < max(1, colsB) {
 		panic(badLdB)
-	case ldc < max(1, n):
+	}
+	if ldc < max(1, n) {
 		panic(badLdC)
 	}
 	if m == 0 || n == 0 {
 		return false
 	}
-	switch {
-	case lenA < lda*(rowsA-1)+colsA:
+	if lenA < lda*(rowsA-1)+colsA {
 		panic(shortA)
-	case lenB < ldb*(rowsB-1)+colsB:
+	}
+	if lenB < ldb*(rowsB-1)+colsB {
 		panic(shortB)
-	case lenC < ldc*(m-1)+n:
+	}
+	if lenC < ldc*(m-1)+n {
 		panic(shortC)
 	}
 	return true
@@ -126,29 +129,29 @@ func checkSyrk(ul gblas.Uplo, t gblas.Transpose, n, k, lda, ldc, lenA, lenC int)
 	if !validTranspose(t) {
 		panic(badTranspose)
 	}
-	switch {
-	case n < 0:
+	if n < 0 {
 		panic(nLT0)
-	case k < 0:
+	}
+	if k < 0 {
 		panic(kLT0)
 	}
 	rowsA, colsA := n, k
 	if t != gblas.NoTrans {
 		rowsA, colsA = k, n
 	}
-	switch {
-	case lda < max(1, colsA):
+	if lda < max(1, colsA) {
 		panic(badLdA)
-	case ldc < max(1, n):
+	}
+	if ldc < max(1, n) {
 		panic(badLdC)
 	}
 	if n == 0 {
 		return false
 	}
-	switch {
-	case lenA < lda*(rowsA-1)+colsA:
+	if lenA < lda*(rowsA-1)+colsA {
 		panic(shortA)
-	case lenC < ldc*(n-1)+n:
+	}
+	if lenC < ldc*(n-1)+n {
 		panic(shortC)
 	}
 	return true

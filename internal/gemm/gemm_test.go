@@ -316,3 +316,20 @@ func TestSplits(t *testing.T) {
 		}
 	})
 }
+
+// TestWideProducts: more columns than one block of B holds (nc), so that
+// the second block starts at column nc of B and C; and more rows than one
+// block of A (mc).
+func TestWideProducts(t *testing.T) {
+	if !Available() {
+		t.Skip("no assembly kernels on this machine")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, transA := range []bool{false, true} {
+		for _, transB := range []bool{false, true} {
+			testOne[float64](t, rng, transA, transB, 7, nc+2*nr64+3, 19, 1, 0.5, 1)
+			testOne[float32](t, rng, transA, transB, 7, nc+2*nr32+3, 19, 1, 0.5, 1)
+			testOne[float64](t, rng, transA, transB, mc+mr+1, 9, 5, 1, 0, 2)
+		}
+	}
+}
