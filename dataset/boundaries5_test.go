@@ -76,3 +76,18 @@ func TestCSVExtraFieldIsCountedNotParsed(t *testing.T) {
 		t.Errorf("an extra non-numeric field: %v", err)
 	}
 }
+
+// TestReserveDoubles: reserve keeps a slice that has the room and doubles
+// one that has not (the CSV reader's growth).
+func TestReserveDoubles(t *testing.T) {
+	s := make([]float64, 10, 13)
+	if r := reserve(s, 3); &r[0] != &s[0] || cap(r) != 13 || len(r) != 10 {
+		t.Errorf("room for exactly 3 more: a new slice (cap %d, len %d)", cap(r), len(r))
+	}
+	if r := reserve(s, 4); cap(r) < 20 || len(r) != 10 {
+		t.Errorf("4 more into a 10/13 slice: cap %d, len %d; want at least 20 and 10", cap(r), len(r))
+	}
+	if r := reserve([]float64(nil), 5); cap(r) < 5 || len(r) != 0 {
+		t.Errorf("5 into nothing: cap %d, len %d", cap(r), len(r))
+	}
+}

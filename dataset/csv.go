@@ -158,9 +158,7 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 		if need := int64(len(t.Data)+t.Cols) * 8; need > maxBytes {
 			return opt.Limits.checkBytes(fmt.Sprintf("%d rows of %d columns", t.Rows+1, t.Cols), need)
 		}
-		if cap(t.Data)-len(t.Data) < t.Cols {
-			t.Data = slices.Grow(t.Data, max(len(t.Data), t.Cols)) // double, not 1.25×
-		}
+		t.Data = reserve(t.Data, t.Cols)
 		n, err := fields.each(text, comma, func(j int, f []byte) error {
 			if j >= width {
 				return nil // counted, reported below
@@ -325,4 +323,14 @@ func scanLines(data []byte, atEOF bool) (advance int, token []byte, err error) {
 		return len(data), data, nil
 	}
 	return 0, nil, nil
+}
+
+// reserve returns s with room for n more values, doubling its capacity when
+// it must grow: append grows a large slice by only 1.25×, which copies a
+// large table several times more.
+func reserve[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	return slices.Grow(s, max(len(s), n))
 }

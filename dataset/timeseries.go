@@ -79,14 +79,15 @@ func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
 	if len(picked) == 0 {
 		return nil, errors.New("no variable columns besides the time column")
 	}
-	s := &TimeSeries{Steps: t.Rows, Values: make([]float64, 0, t.Rows*len(picked)), TimeName: opt.TimeColumn}
+	s := &TimeSeries{Steps: t.Rows, Values: make([]float64, t.Rows*len(picked)), TimeName: opt.TimeColumn}
 	for _, j := range picked {
 		s.Names = append(s.Names, t.Columns[j])
 	}
 	for i := 0; i < t.Rows; i++ {
 		row := t.Data[i*t.Cols : (i+1)*t.Cols]
-		for _, j := range picked {
-			s.Values = append(s.Values, row[j])
+		values := s.Values[i*len(picked) : (i+1)*len(picked)]
+		for k, j := range picked {
+			values[k] = row[j]
 		}
 		if timeCol >= 0 {
 			if math.IsNaN(row[timeCol]) {
@@ -141,12 +142,13 @@ func (s *TimeSeries) fill(mode string) error {
 // (count, horizon·vars) and count.
 func Windows(values []float64, vars, from, to, window, horizon int) (x, y []float64, count int) {
 	count = max(0, to-from-window-horizon+1)
-	x = make([]float64, 0, count*window*vars)
-	y = make([]float64, 0, count*horizon*vars)
-	for k := 0; k < count; k++ {
-		start := from + k
-		x = append(x, values[start*vars:(start+window)*vars]...)
-		y = append(y, values[(start+window)*vars:(start+window+horizon)*vars]...)
+	in, out := window*vars, horizon*vars // values in an input and in its targets
+	x = make([]float64, count*in)
+	y = make([]float64, count*out)
+	for k := range count {
+		start := (from + k) * vars
+		copy(x[k*in:(k+1)*in], values[start:start+in])
+		copy(y[k*out:(k+1)*out], values[start+in:start+in+out])
 	}
 	return x, y, count
 }

@@ -43,7 +43,7 @@ func TestParseTimeSeriesFillsOrRefusesMissingValues(t *testing.T) {
 		{"t,a\n1,2\n", TimeSeriesOptions{TimeColumn: "t", Columns: []string{"t"}}, "is the time column"},
 		{"t\n1\n", TimeSeriesOptions{TimeColumn: "t"}, "no variable columns"},
 		{"t,a\n1,\n2,\n", TimeSeriesOptions{TimeColumn: "t", Fill: "linear"}, "column a has no values"},
-		{"t,a\n,1\n2,2\n", TimeSeriesOptions{TimeColumn: "t"}, "time column t is empty"},
+		{"t,a\n1,1\n,2\n", TimeSeriesOptions{TimeColumn: "t"}, "row 2: the time column t is empty"},
 		{"a\n1\n", TimeSeriesOptions{Fill: "spline"}, `fill "spline"`},
 	} {
 		if _, err := ParseTimeSeries(strings.NewReader(c.text), c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
