@@ -87,6 +87,10 @@ func TestReserveDoubles(t *testing.T) {
 	if r := reserve(s, 4); cap(r) < 20 || len(r) != 10 {
 		t.Errorf("4 more into a 10/13 slice: cap %d, len %d; want at least 20 and 10", cap(r), len(r))
 	}
+	big := make([]float64, 4096)
+	if r := reserve(big, 1); cap(r) < 8192 { // append alone would give about 1.25×
+		t.Errorf("1 more into a full 4096: cap %d, want at least 8192", cap(r))
+	}
 	if r := reserve([]float64(nil), 5); cap(r) < 5 || len(r) != 0 {
 		t.Errorf("5 into nothing: cap %d, len %d", cap(r), len(r))
 	}
