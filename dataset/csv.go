@@ -217,7 +217,8 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 }
 
 // findColumn returns the index of the column named (or numbered) name
-// among width columns, −1 when name is empty.
+// among width columns, −1 when name is empty (and 0 with the error when no
+// column is).
 func findColumn(names []string, width int, name string) (int, error) {
 	if name == "" {
 		return -1, nil
@@ -230,7 +231,7 @@ func findColumn(names []string, width int, name string) (int, error) {
 	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < width {
 		return i, nil
 	}
-	return -1, fmt.Errorf("label column %q not found among %d columns", name, width)
+	return 0, fmt.Errorf("label column %q not found among %d columns", name, width)
 }
 
 // parseNumber parses a field as a float64 without copying it.

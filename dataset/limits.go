@@ -28,8 +28,8 @@ func (l Limits) maxBytes() int64 {
 
 // rows returns how many of n rows to read.
 func (l Limits) rows(n int) int {
-	if l.Rows > 0 && l.Rows < n {
-		return l.Rows
+	if l.Rows > 0 {
+		return min(l.Rows, n)
 	}
 	return n
 }
