@@ -72,6 +72,7 @@ func TestBadSequencesNameTheProblem(t *testing.T) {
 		{"zero length", SequenceFiles{X: x, Lengths: writeNpy(t, dir, "l0.npy", []int{3}, []float64{4, 0, 1})}, "length 0 of sequence 1"},
 		{"targets for other rows", SequenceFiles{X: x, Targets: writeNpy(t, dir, "t.npy", []int{4, 1}, arange(4, 1, 0))}, "targets of shape [4 1]"},
 		{"Inf target", SequenceFiles{X: x, Targets: writeNpy(t, dir, "ti.npy", []int{3}, []float64{0, math.Inf(1), 1})}, "target +Inf of sequence 1"},
+		{"NaN among two targets per sequence", SequenceFiles{X: x, Targets: writeNpy(t, dir, "t2.npy", []int{3, 2}, []float64{0, 0, 0, 0, 0, math.NaN()})}, "target NaN of sequence 2"},
 		{"not .npy", SequenceFiles{X: filepath.Join(dir, "x.csv")}, "want a .npy file"},
 		{"missing npz member", SequenceFiles{X: x, Labels: filepath.Join(dir, "none.npz:y")}, "none.npz"},
 	}

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -93,5 +94,44 @@ func TestSignalsFrequencyChange(t *testing.T) {
 		t.Errorf("sign changes of the last quarter over the first: %.3f after a frequency change, %.3f without (ratio %.3f); want 1.4 to 1.8 times faster", changed, normal, r)
 	} else {
 		t.Logf("last/first quarter sign changes: %.3f with a frequency change, %.3f without: ×%.3f", changed, normal, r)
+	}
+}
+
+// TestSignalsAreTheSameFromVersionToVersion: Signals(64, 48, 7) as this
+// version makes them — a sum, a weighted sum of squares, the labels' counts
+// and the first and last values. The README's anomaly figures and the
+// examples' outputs come from these signals, so a change to the generator
+// must be deliberate: it fails here, and the figures must be measured
+// again. (The tolerance allows only the last bits a platform's math.Exp
+// and math.Cos may round differently.)
+func TestSignalsAreTheSameFromVersionToVersion(t *testing.T) {
+	s, err := Signals(64, 48, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum, weighted float64
+	counts := make([]int, len(SignalKinds))
+	for i, v := range s.X {
+		sum += v
+		weighted += v * v * float64(i%7+1)
+	}
+	for _, l := range s.Labels {
+		counts[l]++
+	}
+	for _, c := range []struct {
+		what      string
+		got, want float64
+	}{
+		{"sum", sum, -27.936912113733658},
+		{"weighted sum of squares", weighted, 4088.0361683049537},
+		{"first value", s.X[0], 1.0195992898605253},
+		{"last value", s.X[len(s.X)-1], -0.62638279271504715},
+	} {
+		if !(math.Abs(c.got-c.want) <= 1e-9*math.Max(1, math.Abs(c.want))) {
+			t.Errorf("%s = %.17g, want %.17g", c.what, c.got, c.want)
+		}
+	}
+	if want := []int{40, 9, 2, 7, 6}; !slices.Equal(counts, want) {
+		t.Errorf("signals per kind %v, want %v", counts, want)
 	}
 }
