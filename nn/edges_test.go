@@ -159,20 +159,25 @@ func TestGlorotAndHeInitialisers(t *testing.T) {
 	}
 	XavierUniform(NewRand(1), x, 30, 70, 2)
 	bound := 2 * math.Sqrt(6.0/100)
-	if lo, hi, _ := spread(x); lo < -bound || hi > bound || hi < 0.999*bound || lo > -0.999*bound {
+	// Written so that NaN fails: with fanIn − fanOut for fanIn + fanOut the
+	// bound is √(−0.15) = NaN, and so is every draw.
+	inRange := func(lo, hi, bound float64) bool {
+		return lo >= -bound && hi <= bound && hi >= 0.999*bound && lo <= -0.999*bound
+	}
+	if lo, hi, _ := spread(x); !inRange(lo, hi, bound) {
 		t.Errorf("XavierUniform: [%g, %g], want ±%g", lo, hi, bound)
 	}
 	XavierNormal(NewRand(2), x, 30, 70, 2)
-	if s, want := std(), 2*math.Sqrt(2.0/100); math.Abs(s-want) > 0.02*want { // standard error 0.35 %
+	if s, want := std(), 2*math.Sqrt(2.0/100); !(math.Abs(s-want) <= 0.02*want) { // standard error 0.35 %
 		t.Errorf("XavierNormal: std %g, want %g", s, want)
 	}
 	HeUniform(NewRand(3), x, 24)
 	bound = math.Sqrt(6.0 / 24)
-	if lo, hi, _ := spread(x); lo < -bound || hi > bound || hi < 0.999*bound || lo > -0.999*bound {
+	if lo, hi, _ := spread(x); !inRange(lo, hi, bound) {
 		t.Errorf("HeUniform: [%g, %g], want ±%g", lo, hi, bound)
 	}
 	HeNormal(NewRand(4), x, 24)
-	if s, want := std(), math.Sqrt(2.0/24); math.Abs(s-want) > 0.02*want {
+	if s, want := std(), math.Sqrt(2.0/24); !(math.Abs(s-want) <= 0.02*want) {
 		t.Errorf("HeNormal: std %g, want %g", s, want)
 	}
 }
