@@ -35,7 +35,7 @@ func UseBackendGlobals() {
 // (openblas_set_num_threads). n is clamped to [1, runtime.NumCPU()]: more
 // threads than CPUs only slow the kernels down.
 //
-// In the pure-Go build gonum's kernels run on up to GOMAXPROCS goroutines, and
+// In the pure-Go build the kernels run on up to GOMAXPROCS goroutines, and
 // SetThreads sets runtime.GOMAXPROCS instead.
 func SetThreads(n int) {
 	C.openblas_set_num_threads(C.int(clampThreads(n)))
@@ -48,8 +48,9 @@ func Threads() int { return int(C.openblas_get_num_threads()) }
 // RunSingleThreaded runs fn with OpenBLAS limited to one thread and restores
 // the thread count when the last of the calls running at once returns, so
 // that fn can call BLAS from several goroutines at once without
-// oversubscribing the cores. In the pure-Go build it just runs fn.
-// Concurrent BLAS calls outside fn also run single-threaded while it runs.
+// oversubscribing the cores. In the pure-Go build it keeps the kernels on
+// the calling goroutine in the same way. Concurrent BLAS calls outside fn
+// also run single-threaded while it runs.
 func RunSingleThreaded(fn func()) {
 	single.Lock()
 	if single.running == 0 {

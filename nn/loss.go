@@ -48,8 +48,9 @@ func (MSE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float
 // PyTorch's backward.
 type BCE[T Float] struct {
 	// eval is the element loop: for float32 the C kernel of the netlib
-	// build, or the assembly of the pure-Go build on AVX2, else Go; chosen at the first Evaluate (BCE is written as a
-	// literal, so it has no constructor to choose in).
+	// build, or the assembly of the pure-Go build on AVX2, else Go; chosen
+	// at the first Evaluate (BCE is written as a literal, so it has no
+	// constructor to choose in).
 	eval    func(p, y, grad []T, n float64) float64
 	scratch []float32 // per-element losses of the C kernel
 }
