@@ -296,11 +296,13 @@ func TestSplits(t *testing.T) {
 	if rows != 1000 {
 		t.Errorf("parts cover %d rows, want 1000", rows)
 	}
-	if got := p.triangleSplit(0.5); got < 285 || got > 300 {
-		t.Errorf("half the upper triangle of 1000 ends at row %d, want 293 (1000·(1 − 1/√2))", got)
+	// The first row before which half the elements lie: Σ_{i<r} (1000 − i)
+	// ≥ 250250 first at r = 294; Σ_{i<r} (i + 1) first at r = 707.
+	if got := p.triangleSplit(0.5); got != 294 {
+		t.Errorf("half the upper triangle of 1000 ends at row %d, want 294", got)
 	}
 	p.triangle = lowerTriangle
-	if got := p.triangleSplit(0.5); got < 700 || got > 715 {
+	if got := p.triangleSplit(0.5); got != 707 {
 		t.Errorf("half the lower triangle of 1000 ends at row %d, want 707", got)
 	}
 	small := product[float64]{m: 64, n: 512, k: 128, a: square, lda: 128, b: square, ldb: 512, c: square, ldc: 512}
