@@ -9,7 +9,7 @@ import (
 // caller's extra keys, refusing an extra key that would overwrite one of
 // the architecture.
 func MergeMetadata(architecture, extra map[string]string) (map[string]string, error) {
-	out := make(map[string]string, len(architecture)+len(extra))
+	out := map[string]string{}
 	for k, v := range extra {
 		if _, taken := architecture[k]; taken {
 			return nil, fmt.Errorf("nn: metadata key %q describes the model's architecture; extra metadata cannot set it", k)

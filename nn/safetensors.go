@@ -147,7 +147,7 @@ func ReadSafetensors(path string) (map[string]Tensor, map[string]string, error) 
 // float32 models and F64 for float64 ones, under their names (PyTorch
 // state_dict names), with optional string metadata.
 func EncodeSafetensors[T Float](params []Param[T], metadata map[string]string) ([]byte, error) {
-	header := make(map[string]any, len(params)+1)
+	header := map[string]any{}
 	if len(metadata) > 0 {
 		header["__metadata__"] = metadata
 	}

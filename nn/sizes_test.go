@@ -93,3 +93,36 @@ func TestOrthogonalIsTheQOfTheDraws(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkspacesAreReused: a layer's workspace keeps its storage when it is
+// large enough — exactly large enough included — and grows only past it.
+func TestWorkspacesAreReused(t *testing.T) {
+	m := NewMatrix[float64](2, 3)
+	data := &m.Data[0]
+	if m.resize(3, 2); &m.Data[0] != data || m.Rows != 3 || len(m.Data) != 6 {
+		t.Error("resize to the same size: new storage")
+	}
+	if m.resize(1, 5); &m.Data[0] != data || len(m.Data) != 5 {
+		t.Error("resize to a smaller size: new storage")
+	}
+	if m.resize(7, 1); len(m.Data) != 7 {
+		t.Errorf("resize past the storage: %d values", len(m.Data))
+	}
+	s := make([]float64, 2, 6)
+	if g := growFloats(s, 6); &g[0] != &s[0] || len(g) != 6 {
+		t.Error("growFloats to exactly the capacity: new storage")
+	}
+	if g := growFloats(s, 7); len(g) != 7 {
+		t.Errorf("growFloats past the capacity: %d values", len(g))
+	}
+	d := NewDense[float64](3, 2, NewRand(1))
+	x := NewMatrix[float64](4, 3)
+	d.Forward(x, true)
+	d.Backward(NewMatrix[float64](4, 2))
+	ones := &d.ones[0]
+	d.Forward(x, true)
+	d.Backward(NewMatrix[float64](4, 2))
+	if &d.ones[0] != ones {
+		t.Error("Dense.Backward: the bias's vector of ones made again for a batch of the same size")
+	}
+}
