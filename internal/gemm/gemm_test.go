@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -333,5 +334,38 @@ func TestWideProducts(t *testing.T) {
 			testOne[float32](t, rng, transA, transB, 7, nc+2*nr32+3, 19, 1, 0.5, 1)
 			testOne[float64](t, rng, transA, transB, mc+mr+1, 9, 5, 1, 0, 2)
 		}
+	}
+}
+
+// TestConcurrentProducts: products large enough to be split, called from
+// several goroutines at once, share the crew and each gets its own
+// result (run under -race in CI).
+func TestConcurrentProducts(t *testing.T) {
+	if !Available() {
+		t.Skip("no assembly kernels on this machine")
+	}
+	const m, n, k = 120, 130, 600 // 9.4M multiply-adds: split in two
+	rng := rand.New(rand.NewPCG(11, 12))
+	a := randomSlice[float64](rng, m*k)
+	want := make([][]float64, 4)
+	got := make([][]float64, 4)
+	bs := make([][]float64, 4)
+	for g := range bs {
+		bs[g] = randomSlice[float64](rng, k*n)
+		want[g] = make([]float64, m*n)
+		reference(whole, false, false, m, n, k, 1, a, k, bs[g], n, 0, want[g], n)
+		got[g] = make([]float64, m*n)
+	}
+	var wg sync.WaitGroup
+	for g := range bs {
+		wg.Go(func() {
+			for range 3 {
+				Gemm(false, false, m, n, k, 1, a, k, bs[g], n, 0, got[g], n)
+			}
+		})
+	}
+	wg.Wait()
+	for g := range got {
+		compare(t, fmt.Sprintf("goroutine %d", g), got[g], want[g], 0)
 	}
 }
