@@ -125,4 +125,11 @@ func TestWorkspacesAreReused(t *testing.T) {
 	if &d.ones[0] != ones {
 		t.Error("Dense.Backward: the bias's vector of ones made again for a batch of the same size")
 	}
+	drop := NewDropout[float64](0.5, NewRand(2))
+	drop.Forward(x, true)
+	mask := &drop.mask[0]
+	drop.Forward(x, true)
+	if &drop.mask[0] != mask {
+		t.Error("Dropout: the mask made again for a batch of the same size")
+	}
 }
