@@ -1,9 +1,8 @@
 package fastmath
 
 import (
-	"unsafe"
-
 	"github.com/physml/physml/blas"
+	"github.com/physml/physml/internal/kernels"
 )
 
 // Sigmoid32To sets dst[i] = Sigmoid32(x[i]) and Tanh32To dst[i] =
@@ -49,7 +48,7 @@ func Tanh32To(dst, x []float32) {
 // be x); float32 goes through Sigmoid32To.
 func SigmoidTo[T ~float32 | ~float64](dst, x []T) {
 	if blas.Is32[T]() {
-		Sigmoid32To(as32(dst), as32(x))
+		Sigmoid32To(kernels.Float32s(dst), kernels.Float32s(x))
 		return
 	}
 	if len(dst) != len(x) {
@@ -64,7 +63,7 @@ func SigmoidTo[T ~float32 | ~float64](dst, x []T) {
 // float32 goes through Tanh32To.
 func TanhTo[T ~float32 | ~float64](dst, x []T) {
 	if blas.Is32[T]() {
-		Tanh32To(as32(dst), as32(x))
+		Tanh32To(kernels.Float32s(dst), kernels.Float32s(x))
 		return
 	}
 	if len(dst) != len(x) {
@@ -73,9 +72,4 @@ func TanhTo[T ~float32 | ~float64](dst, x []T) {
 	for i, v := range x {
 		dst[i] = Tanh(v)
 	}
-}
-
-// as32 reinterprets a slice of a single-precision type as []float32.
-func as32[T ~float32 | ~float64](s []T) []float32 {
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
