@@ -78,7 +78,7 @@ type state[T Float] struct{ h, c []T }
 // chunkOf returns the rows of s that belong to chunk c: W values of h
 // (P when the LSTM projects, else H) and H of c per sequence.
 func (s state[T]) chunkOf(c chunk, W, H int) state[T] {
-	return state[T]{h: s.h[c.b0*W : (c.b0+c.size)*W], c: s.c[c.b0*H : (c.b0+c.size)*H]}
+	return state[T]{h: rows(s.h, c, 1, W), c: rows(s.c, c, 1, H)}
 }
 
 // withinLength reports whether step t of sequence i is within its length.
@@ -126,7 +126,9 @@ func (d *direction[T]) views(c chunk, steps int) stepViews[T] {
 // the chunks can run their time loops concurrently.
 type chunk struct{ b0, size int }
 
-// rows returns the rows [steps·b0, steps·(b0+size)) of a workspace of width w.
+// rows returns the rows [steps·b0, steps·(b0+size)) of a workspace of width w:
+// chunk c's steps rows per sequence (steps = 1 for the per-sequence state
+// and scratch buffers).
 func rows[T Float](data []T, c chunk, steps, w int) []T {
 	return data[steps*c.b0*w : steps*(c.b0+c.size)*w]
 }
@@ -234,7 +236,7 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 		hr := hn // what W_hh reads: h_{t−1}, masked under recurrent dropout
 		if d.hmask != nil {
 			hr = rows(d.hdrop.Data, c, steps, W)[t*b*W : (t+1)*b*W]
-			for k, m := range d.hmask[c.b0*W : (c.b0+b)*W] {
+			for k, m := range rows(d.hmask, c, 1, W) {
 				hr[k] = hn[k] * m
 			}
 		}
@@ -256,7 +258,7 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 			raw := rows(d.hraw.Data, c, steps, H)[t*b*H : (t+1)*b*H]
 			d.step.lstm(b, H, g, cp, cn, raw, tc, raw, H, valid)
 			P := d.proj
-			pj := d.pj.Data[c.b0*P : (c.b0+b)*P]
+			pj := rows(d.pj.Data, c, 1, P)
 			gemmNT(b, P, H, raw, H, d.whr.Value, H, 0, pj, P)
 			for i := range b {
 				oi := o[i*ldo : i*ldo+P]
@@ -389,9 +391,9 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 	var direct []T
 	if d.cell == GRU {
 		dGh = rows(d.dGh.Data, c, steps, gh)
-		direct = d.direct.Data[c.b0*H : (c.b0+c.size)*H]
+		direct = rows(d.direct.Data, c, 1, H)
 	}
-	dhPrev := d.dhPrev.Data[c.b0*W : (c.b0+c.size)*W]
+	dhPrev := rows(d.dhPrev.Data, c, 1, W)
 	for s := steps - 1; s >= 0; s-- {
 		t := s
 		if d.reverse {
@@ -417,7 +419,7 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 					row[j] = dh[i*P+j] + dy[j]
 				}
 			}
-			draw := d.draw.Data[c.b0*H : (c.b0+b)*H]
+			draw := rows(d.draw.Data, c, 1, H)
 			blas.Gemm(blas.NoTrans, blas.NoTrans, b, H, P, 1, dhp, P, d.whr.Value, H, 0, draw, H)
 			st.dh, st.dOut, st.ldo, st.col = draw, d.zeroDy, H, 0
 		}
@@ -426,7 +428,7 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
 		blas.Gemm(blas.NoTrans, blas.NoTrans, b, W, gh, 1, dgh, gh, d.whh.Value, W, 0, dhPrev, W)
 		if d.hmask != nil {
-			for k, m := range d.hmask[c.b0*W : (c.b0+b)*W] {
+			for k, m := range rows(d.hmask, c, 1, W) {
 				dhPrev[k] *= m
 			}
 		}

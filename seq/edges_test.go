@@ -191,3 +191,62 @@ func TestFromSequences(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkspacesFollowTheBatch: a layer that has run a small batch, then
+// runs a larger one (more sequences, more steps), then a small one again,
+// gives each time the numbers of a fresh layer — its reused workspaces
+// grow to what the batch needs and their stale contents are not read.
+func TestWorkspacesFollowTheBatch(t *testing.T) {
+	const in = 2
+	type batch struct {
+		b, steps int
+		lengths  []int
+	}
+	small := batch{2, 3, []int{3, 2}}
+	large := batch{7, 5, []int{5, 1, 4, 5, 2, 5, 3}}
+	for _, v := range []struct {
+		name string
+		cell CellType
+		cfg  Config
+	}{
+		{"LSTM", LSTM, Config{HiddenSize: 3}},
+		{"GRU, two blocks", GRU, Config{HiddenSize: 3, Parallelism: 2}},
+		{"tanh RNN, bidirectional", RNNTanh, Config{HiddenSize: 4, Bidirectional: true}},
+		{"projected LSTM, two layers, two blocks", LSTM, Config{HiddenSize: 4, ProjSize: 2, NumLayers: 2, Parallelism: 2}},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := v.cfg
+			cfg.InputSize = in
+			run := func(r *Recurrent[float64], s batch) (y, dx []float64, grads [][]float64) {
+				x := nn.NewMatrix[float64](s.b, s.steps*in)
+				for i := range x.Data {
+					x.Data[i] = math.Cos(float64(3*i + s.b))
+				}
+				r.SetLengths(s.lengths)
+				out := r.Forward(x, true)
+				dy := nn.NewMatrix[float64](out.Rows, out.Cols)
+				for i := range dy.Data {
+					dy.Data[i] = math.Sin(float64(i + s.steps))
+				}
+				nn.ZeroGrad(r.Params())
+				y = out.Clone().Data
+				dx = r.Backward(dy).Clone().Data
+				for _, q := range r.Params() {
+					grads = append(grads, slices.Clone(q.Grad))
+				}
+				return y, dx, grads
+			}
+			reused := NewRecurrent[float64](v.cell, cfg, nn.NewRand(5))
+			for i, s := range []batch{small, large, small} {
+				y, dx, g := run(reused, s)
+				wy, wdx, wg := run(NewRecurrent[float64](v.cell, cfg, nn.NewRand(5)), s)
+				what := fmt.Sprintf("run %d (%d sequences, %d steps)", i+1, s.b, s.steps)
+				numcheck.Close(t, what+": outputs", y, wy, 0)
+				numcheck.Close(t, what+": input gradient", dx, wdx, 0)
+				for k := range g {
+					numcheck.Close(t, what+": parameter gradient", g[k], wg[k], 0)
+				}
+			}
+		})
+	}
+}
