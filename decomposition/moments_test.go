@@ -96,11 +96,12 @@ func TestMomentsEncodingRefusesBadData(t *testing.T) {
 	}{
 		"empty":          {nil, "magic"},
 		"wrong magic":    {append([]byte("PHYSMLX\x01"), good[8:]...), "magic"},
-		"one byte short": {good[:len(good)-1], "need"},
-		"one value more": {append(bytes.Clone(good), make([]byte, 8)...), "need"},
+		"one byte short": {good[:len(good)-1], "p = 2 need 48 bytes after the header, not 47"},
+		"one value more": {append(bytes.Clone(good), make([]byte, 8)...), "p = 2 need 48 bytes after the header, not 56"},
 		"huge p":         {with(3, 1<<32, 1, 2), "need"},
 		"p overflowing":  {with(3, math.MaxUint64, 1, 2), "need"},
 		"no rows":        {with(0, 1, 1, 2), "0 rows"},
+		"too many rows":  {with(math.MaxInt32<<20+1, 1, 1, 2), "2251799812636673 rows of 1 values"},
 		"NaN":            {with(3, 1, math.NaN(), 2), "non-finite"},
 	} {
 		var got Moments
@@ -111,6 +112,10 @@ func TestMomentsEncodingRefusesBadData(t *testing.T) {
 	var back Moments
 	if err := back.UnmarshalBinary(good); err != nil || back.N() != 3 || back.Mean()[1] != 11.0/3 {
 		t.Errorf("round trip: %v, n %d, mean %v", err, back.N(), back.Mean())
+	}
+	// The largest count accepted, (2³¹ − 1)·2²⁰.
+	if err := back.UnmarshalBinary(with(math.MaxInt32<<20, 1, 1, 2)); err != nil || back.N() != math.MaxInt32<<20 {
+		t.Errorf("%d rows: %v, n %d", math.MaxInt32<<20, err, back.N())
 	}
 	var empty Moments
 	data, _ := empty.MarshalBinary()
