@@ -82,6 +82,8 @@ func TestDecodeClassifierRefusesBadMetadata(t *testing.T) {
 		{"physml.outputs", "5", "metadata describes"},
 		{"physml.bidirectional", "yes", "physml.bidirectional"},
 		{"physml.bias", "false", "metadata describes"},
+		{"physml.proj_size", "-1", "physml.proj_size"},
+		{"physml.layers", "6", "metadata describes"}, // as many layers as tensors passes the first check
 	} {
 		tensors, meta, err := nn.ParseSafetensors(data)
 		if err != nil {
@@ -91,6 +93,22 @@ func TestDecodeClassifierRefusesBadMetadata(t *testing.T) {
 		if _, err := DecodeClassifier[float32](tensors, meta); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s = %q: got %v, want an error mentioning %q", c.key, c.value, err, c.want)
 		}
+	}
+	// A file consistent with a projection to the hidden size — an
+	// unprojected LSTM's tensors and a 3×3 weight_hr — is refused with an
+	// error (NewRecurrent would panic on it).
+	tensors, meta, err := nn.ParseSafetensors(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range tensors {
+		if strings.Contains(name, "weight_hh") {
+			tensors[strings.Replace(name, "weight_hh", "weight_hr", 1)] = nn.Tensor{DType: w.DType, Shape: []int{3, 3}, Data: make([]float64, 9)}
+		}
+	}
+	meta["physml.proj_size"] = "3"
+	if _, err := DecodeClassifier[float32](tensors, meta); err == nil || !strings.Contains(err.Error(), "physml.proj_size = 3") {
+		t.Errorf("a projection to the hidden size: got %v", err)
 	}
 	if _, err := ParseCell("lstm"); err != nil {
 		t.Error(err)
