@@ -171,19 +171,19 @@ func TestQuantileAndROC(t *testing.T) {
 	if q := Quantile(v, 0.5); q != 3 {
 		t.Errorf("median %g", q)
 	}
-	if q := Quantile(v, 0.9); math.Abs(q-4.6) > 1e-12 { // numpy.quantile([1..5], 0.9) = 4.6
+	if q := Quantile(v, 0.9); !(math.Abs(q-4.6) <= 1e-12) { // numpy.quantile([1..5], 0.9) = 4.6
 		t.Errorf("0.9-quantile %g, want 4.6", q)
 	}
 	scores := []float64{0.1, 0.4, 0.35, 0.8}
 	labels := []bool{false, false, true, true}
-	if auc := ROCAUC(scores, labels); math.Abs(auc-0.75) > 1e-12 { // sklearn roc_auc_score gives 0.75
+	if auc := ROCAUC(scores, labels); !(math.Abs(auc-0.75) <= 1e-12) { // sklearn roc_auc_score gives 0.75
 		t.Errorf("AUC %g, want 0.75", auc)
 	}
 	if auc := ROCAUC([]float64{1, 1, 1, 1}, labels); auc != 0.5 {
 		t.Errorf("AUC of ties %g, want 0.5", auc)
 	}
 	_, _, _, ap := PrecisionRecall(scores, labels)
-	if math.Abs(ap-(0.5*1+0.5*2.0/3)) > 1e-12 { // sklearn average_precision_score gives 0.8333
+	if !(math.Abs(ap-(0.5*1+0.5*2.0/3)) <= 1e-12) { // sklearn average_precision_score gives 0.8333
 		t.Errorf("average precision %g, want 0.8333", ap)
 	}
 	// sklearn.metrics.roc_curve(y, s, drop_intermediate=False) on a tie.

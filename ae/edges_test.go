@@ -91,7 +91,7 @@ func TestNoiseHasItsStrength(t *testing.T) {
 	for _, v := range x.Data {
 		s += v * v
 	}
-	if std := math.Sqrt(s / 1e4); math.Abs(std-0.5) > 0.02 { // standard error 0.0035
+	if std := math.Sqrt(s / 1e4); !(math.Abs(std-0.5) <= 0.02) { // standard error 0.0035
 		t.Errorf("Gaussian noise std %g, want 0.5", std)
 	}
 	ones := func() *nn.Matrix[float64] {
@@ -109,7 +109,7 @@ func TestNoiseHasItsStrength(t *testing.T) {
 			zeros++
 		}
 	}
-	if math.Abs(float64(zeros)/1e4-0.3) > 0.02 {
+	if !(math.Abs(float64(zeros)/1e4-0.3) <= 0.02) {
 		t.Errorf("masking 0.3 zeroed %d of 10000", zeros)
 	}
 	m = ones()

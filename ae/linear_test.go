@@ -75,12 +75,12 @@ func TestReconstructionErrorsPerRow(t *testing.T) {
 		for i := range x.Rows {
 			row := x.Slice(i, i+1)
 			want := a.TrainingLoss().Evaluate(a.Reconstruct(row), nn.Target[float64]{Values: row}, nn.NewMatrix[float64](1, 4))
-			if math.Abs(errs[i]-want) > 1e-15 {
+			if !(math.Abs(errs[i]-want) <= 1e-15) {
 				t.Errorf("%v, row %d: %g, nn's loss %g", loss, i, errs[i], want)
 			}
 			sum += errs[i]
 		}
-		if loss == MSELoss && math.Abs(a.ReconstructionMSE(x)-sum/3) > 1e-15 {
+		if loss == MSELoss && !(math.Abs(a.ReconstructionMSE(x)-sum/3) <= 1e-15) {
 			t.Errorf("ReconstructionMSE %g, mean of rows %g", a.ReconstructionMSE(x), sum/3)
 		}
 	}

@@ -24,7 +24,7 @@ func TestSignalsFollowTheirDescription(t *testing.T) {
 		x := s.X[i*steps : (i+1)*steps]
 		kind := s.Labels[i]
 		counts[kind]++
-		if m := maxAbs(x[:5]); m > 1.2+0.25 {
+		if m := maxAbs(x[:5]); !(m <= 1.2+0.25) {
 			t.Fatalf("signal %d starts at |x| = %.3f, above A ≤ 1.2 plus noise", i, m)
 		}
 		zeros, first := 0, -1
@@ -70,7 +70,7 @@ func TestSignalsFollowTheirDescription(t *testing.T) {
 		if kind == 0 {
 			want = 0.6
 		}
-		if math.Abs(share-want) > 0.03 {
+		if !(math.Abs(share-want) <= 0.03) {
 			t.Errorf("%q: %.3f of the signals, want about %.1f", SignalKinds[kind], share, want)
 		}
 	}

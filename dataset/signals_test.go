@@ -41,7 +41,7 @@ func TestSignalsEnvelopeAndFrequency(t *testing.T) {
 		for _, v := range x[:25] {
 			top = max(top, math.Abs(v))
 		}
-		if top < 0.8*math.Exp(-0.5)*math.Cos(0.175)-0.25 {
+		if !(top >= 0.8*math.Exp(-0.5)*math.Cos(0.175)-0.25) {
 			t.Fatalf("signal %d: largest |x| of the first 25 steps %.3f, too small for A ≥ 0.8", i, top)
 		}
 		// ω ∈ [0.15, 0.35] gives 0.15·98/π ≈ 4.7 to 0.35·98/π ≈ 10.9 sign
@@ -90,7 +90,7 @@ func TestSignalsFrequencyChange(t *testing.T) {
 	normal, changed := last[0]/first[0], last[4]/first[4]
 	// The noise adds crossings where the damped oscillation is small,
 	// alike for both: the ratio of the two ratios is the factor's effect.
-	if r := changed / normal; r < 1.35 || r > 1.85 { // measured 1.583
+	if r := changed / normal; !(r >= 1.35 && r <= 1.85) { // measured 1.583
 		t.Errorf("sign changes of the last quarter over the first: %.3f after a frequency change, %.3f without (ratio %.3f); want 1.4 to 1.8 times faster", changed, normal, r)
 	} else {
 		t.Logf("last/first quarter sign changes: %.3f with a frequency change, %.3f without: ×%.3f", changed, normal, r)

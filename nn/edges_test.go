@@ -15,11 +15,11 @@ func TestInitialisersSpanTheirRange(t *testing.T) {
 	x := make([]float64, 20000)
 	Uniform(NewRand(1), x, 0.5)
 	lo, hi, mean := spread(x)
-	if lo < -0.5 || hi >= 0.5 || lo > -0.499 || hi < 0.499 || math.Abs(mean) > 0.01 {
+	if !(lo >= -0.5 && hi < 0.5 && lo <= -0.499 && hi >= 0.499 && math.Abs(mean) <= 0.01) { // false for NaN too
 		t.Errorf("Uniform(0.5): min %g, max %g, mean %g", lo, hi, mean)
 	}
 	KaimingUniformDefault(NewRand(2), x, 16) // PyTorch: ±1/√16
-	if lo, hi, _ := spread(x); lo < -0.25 || hi > 0.25 || hi < 0.249 {
+	if lo, hi, _ := spread(x); !(lo >= -0.25 && hi <= 0.25 && hi >= 0.249) {
 		t.Errorf("KaimingUniformDefault(fan-in 16): min %g, max %g, want ±0.25", lo, hi)
 	}
 	Normal(NewRand(3), x, 2)
@@ -27,7 +27,7 @@ func TestInitialisersSpanTheirRange(t *testing.T) {
 	for _, v := range x {
 		s += v * v
 	}
-	if std := math.Sqrt(s / float64(len(x))); math.Abs(std-2) > 0.05 { // standard error 0.01
+	if std := math.Sqrt(s / float64(len(x))); !(math.Abs(std-2) <= 0.05) { // standard error 0.01
 		t.Errorf("Normal(2): standard deviation %g", std)
 	}
 }
@@ -126,12 +126,12 @@ func TestGradientCheckersFindAndNameABug(t *testing.T) {
 		t.Errorf("correct Dense layer: %+v", good)
 	}
 	bad := GradientCheck(doubledBias{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
-	if math.Abs(bad.MaxRelError-1.0/3) > 1e-8 || !strings.HasPrefix(bad.Where, "bias[") {
+	if !(math.Abs(bad.MaxRelError-1.0/3) <= 1e-8) || !strings.HasPrefix(bad.Where, "bias[") {
 		t.Errorf("doubled bias gradient: %+v, want 1/3 at a bias", bad)
 	}
 	// The worst component is reported even when correct ones follow it.
 	first := GradientCheck(doubledFirstWeight{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
-	if math.Abs(first.MaxRelError-1.0/3) > 1e-8 || first.Where != "weight[0]" {
+	if !(math.Abs(first.MaxRelError-1.0/3) <= 1e-8) || first.Where != "weight[0]" {
 		t.Errorf("doubled first weight gradient: %+v, want 1/3 at weight[0]", first)
 	}
 	pred, y := MatrixFrom(1, 3, []float64{1, 2, 3}), MatrixFrom(1, 3, []float64{0, 0, 0})
@@ -139,7 +139,7 @@ func TestGradientCheckersFindAndNameABug(t *testing.T) {
 		t.Errorf("MSE: %+v", r)
 	}
 	// Halving a gradient a: |a/2 − a|/(|a/2| + |a|) = 1/3 as well.
-	if r := LossGradientCheck(badLoss{}, pred, Target[float64]{Values: y}); math.Abs(r.MaxRelError-1.0/3) > 1e-8 || r.Where != "pred[1]" {
+	if r := LossGradientCheck(badLoss{}, pred, Target[float64]{Values: y}); !(math.Abs(r.MaxRelError-1.0/3) <= 1e-8) || r.Where != "pred[1]" {
 		t.Errorf("halved loss gradient: %+v, want 1/3 at pred[1]", r)
 	}
 }

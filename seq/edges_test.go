@@ -22,13 +22,13 @@ func TestRecurrentInitialisationAndDropoutPlacement(t *testing.T) {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 	}
-	if lo < -0.25 || hi > 0.25 || lo > -0.249 || hi < 0.249 {
+	if !(lo >= -0.25 && hi <= 0.25 && lo <= -0.249 && hi >= 0.249) { // false for NaN too
 		t.Errorf("weights in [%g, %g], want ±1/√16 = ±0.25", lo, hi)
 	}
 	cell := NewLSTMCell[float64](3, 4, nn.NewRand(2))
 	for _, p := range cell.Params() {
 		for _, v := range p.Value {
-			if math.Abs(v) > 0.5 {
+			if !(math.Abs(v) <= 0.5) {
 				t.Fatalf("LSTM cell weight %g outside ±1/√4", v)
 			}
 		}
@@ -146,7 +146,7 @@ func TestKerasInitialisation(t *testing.T) {
 				for k := 0; k < 4*H; k++ {
 					dot += whh[k*H+a] * whh[k*H+b]
 				}
-				if want := map[bool]float64{true: 1, false: 0}[a == b]; math.Abs(dot-want) > 1e-12 {
+				if want := map[bool]float64{true: 1, false: 0}[a == b]; !(math.Abs(dot-want) <= 1e-12) {
 					t.Fatalf("weight_hh%s: column %d · column %d = %g", suffix, a, b, dot)
 				}
 			}

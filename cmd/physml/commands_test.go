@@ -184,7 +184,7 @@ func TestPCAComponentsPicture(t *testing.T) {
 		for c := 0; c < 5; c++ {
 			want := 255 - math.Round(255*(0.5+comp.Data[r*5+c]/(2*m)))
 			grey, _, _, _ := img.At(x0+c*scale+scale/2, gap+r*scale+scale/2).RGBA()
-			if got := float64(grey >> 8); math.Abs(got-want) > 2 {
+			if got := float64(grey >> 8); !(math.Abs(got-want) <= 2) {
 				t.Errorf("pixel of component 1 at (%d, %d): grey %v, want %v", r, c, got, want)
 			}
 		}
@@ -335,11 +335,11 @@ func TestLSTMKerasPreset(t *testing.T) {
 	// --lr 1e-30 keeps the initial weights, Keras's, to 1e-26.
 	bih := tensors["lstm.bias_ih_l0"].Data
 	for j, v := range bih {
-		if want := map[bool]float64{true: 1, false: 0}[j >= 8 && j < 16]; math.Abs(v-want) > 1e-26 {
+		if want := map[bool]float64{true: 1, false: 0}[j >= 8 && j < 16]; !(math.Abs(v-want) <= 1e-26) {
 			t.Fatalf("bias_ih[%d] = %g, want %g", j, v, want)
 		}
 	}
-	if slices.ContainsFunc(tensors["fc.bias"].Data, func(v float64) bool { return math.Abs(v) > 1e-26 }) {
+	if slices.ContainsFunc(tensors["fc.bias"].Data, func(v float64) bool { return !(math.Abs(v) <= 1e-26) }) {
 		t.Errorf("fc.bias %v, want zeros", tensors["fc.bias"].Data)
 	}
 	ev := runOK(t, "eval", "--model", model, "--test-limit", "200")

@@ -108,7 +108,7 @@ func TestFastMathAtItsBranchPoints(t *testing.T) {
 				t.Errorf("%s(%v) = %v, want %v", name, x, got, w)
 			}
 		case math.Abs(float64(w)) < 1.2e-38: // subnormal: absolute error of a few steps of 2⁻¹⁴⁹
-			if math.Abs(float64(got-w)) > 4e-45 {
+			if !(math.Abs(float64(got-w)) <= 4e-45) {
 				t.Errorf("%s(%v) = %v, want %v", name, x, got, w)
 			}
 		case !(math.Abs(float64(got)-want) <= 4e-7*math.Abs(want)):
@@ -129,7 +129,7 @@ func TestFastMathAtItsBranchPoints(t *testing.T) {
 	}
 	for _, x := range []float64{800, 30, 0, -30, -800} {
 		want := 1 / (1 + math.Exp(-x))
-		if got := Sigmoid(x); got != want && math.Abs(got-want) > 1e-16*want {
+		if got := Sigmoid(x); got != want && !(math.Abs(got-want) <= 1e-16*want) {
 			t.Errorf("Sigmoid(%v) = %v, want %v", x, got, want)
 		}
 	}
