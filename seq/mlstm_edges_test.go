@@ -1,0 +1,105 @@
+package seq
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
+)
+
+// TestMLSTMForgetBiasesAndSizes: the forget gates' biases are spaced from 3
+// to 6 over the heads (3 alone for one head), the last heads entries of the
+// bias; a size of 0 or a hidden size the heads do not divide panics with
+// the sizes.
+func TestMLSTMForgetBiasesAndSizes(t *testing.T) {
+	for heads, want := range map[int][]float64{1: {3}, 2: {3, 6}, 4: {3, 4, 5, 6}} {
+		l := NewMLSTM[float64](2, 4*heads, heads, nn.NewRand(1))
+		bias := l.Params()[1].Value
+		if got := bias[len(bias)-heads:]; !slices.Equal(got, want) {
+			t.Errorf("%d heads: forget biases %v, want %v", heads, got, want)
+		}
+	}
+	for _, c := range [][3]int{{0, 4, 2}, {3, 0, 1}, {3, 4, 0}, {3, 6, 4}} {
+		func() {
+			defer func() {
+				if r := recover(); !strings.Contains(fmt.Sprint(r), fmt.Sprintf("input %d, hidden %d and %d heads", c[0], c[1], c[2])) {
+					t.Errorf("NewMLSTM(%d, %d, %d): panic %v, want one naming the sizes", c[0], c[1], c[2], r)
+				}
+			}()
+			NewMLSTM[float64](c[0], c[1], c[2], nn.NewRand(1))
+		}()
+	}
+}
+
+// TestMLSTMWorkspacesFollowTheSteps: an mLSTM that has run sequences of 3
+// steps, then 5, then 3 again (in batches large enough to split between
+// goroutines) gives each time the numbers of a fresh layer.
+func TestMLSTMWorkspacesFollowTheSteps(t *testing.T) {
+	const b, in = 9, 2
+	run := func(l *MLSTM[float64], steps int) (y, dx []float64, grads [][]float64) {
+		x := nn.NewMatrix[float64](b, steps*in)
+		for i := range x.Data {
+			x.Data[i] = math.Cos(float64(5*i + steps))
+		}
+		out := l.Forward(x, true)
+		dy := nn.NewMatrix[float64](out.Rows, out.Cols)
+		for i := range dy.Data {
+			dy.Data[i] = math.Sin(float64(i))
+		}
+		nn.ZeroGrad(l.Params())
+		y = out.Clone().Data
+		dx = l.Backward(dy).Clone().Data
+		for _, q := range l.Params() {
+			grads = append(grads, slices.Clone(q.Grad))
+		}
+		return y, dx, grads
+	}
+	reused := NewMLSTM[float64](in, 4, 2, nn.NewRand(3))
+	for _, steps := range []int{3, 5, 3} {
+		y, dx, g := run(reused, steps)
+		wy, wdx, wg := run(NewMLSTM[float64](in, 4, 2, nn.NewRand(3)), steps)
+		what := fmt.Sprintf("%d steps", steps)
+		numcheck.Close(t, what+": outputs", y, wy, 0)
+		numcheck.Close(t, what+": input gradient", dx, wdx, 0)
+		for k := range g {
+			numcheck.Close(t, what+": parameter gradient", g[k], wg[k], 0)
+		}
+	}
+}
+
+// TestLogSigmoidWithoutOverflow: log σ(x) on both branches and far out,
+// where the naive log(1/(1+e^−x)) overflows or loses every digit.
+func TestLogSigmoidWithoutOverflow(t *testing.T) {
+	for _, c := range []struct{ x, want float64 }{
+		{-800, -800},
+		{-1, -1.3132616875182228}, // −log(1 + e), the softplus of 1
+		{0, -math.Ln2},
+		{1, -0.31326168751822286},    // −log(1 + 1/e) = 1 − softplus(1)
+		{40, -4.248354255291589e-18}, // −e^−40 to the last digit
+		{800, 0},
+	} {
+		if got := logSigmoid(c.x); !numcheck.Within(math.Abs(got-c.want), 1e-15*math.Abs(c.want)) {
+			t.Errorf("logSigmoid(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+}
+
+// TestClassifierString prints the recurrent layer, the norm when there is
+// one, and the head, as PyTorch prints a module of named children.
+func TestClassifierString(t *testing.T) {
+	c := NewClassifier[float64](GRU, Config{InputSize: 3, HiddenSize: 4}, 2, nn.NewRand(1))
+	if got, want := c.String(), "Classifier(GRU(3, 4, num_layers=1, bias=true, batch_first=True, dropout=0, bidirectional=false), fc=Linear(in_features=4, out_features=2, bias=true))"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	var err error
+	if c.Norm, err = newNorm[float64]("layernorm", 4); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.String(); !strings.Contains(got, ", norm=LayerNorm(") || !strings.HasSuffix(got, ", fc=Linear(in_features=4, out_features=2, bias=true))") {
+		t.Errorf("with a norm: %s", got)
+	}
+}
