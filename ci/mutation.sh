@@ -16,6 +16,14 @@ cd "$(dirname "$0")/.."
 export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
 export GOFLAGS=-short
 gremlins="${GREMLINS:-$(go env GOPATH)/bin/gremlins}"
+# Every mutant's build goes into the Go build cache (a megabyte or more
+# each: the runs of a few days filled 72 GB, and on a full disk a mutant
+# that cannot be built counts as killed). A cache of the script's own,
+# emptied before each package and removed at the end, keeps the user's
+# cache and the disk as they were.
+GOCACHE="$(mktemp -d "${TMPDIR:-/tmp}/physml-mutation-cache.XXXXXX")"
+export GOCACHE
+trap 'rm -rf "$GOCACHE"' EXIT
 builds="${1:-both}"
 shift || true
 pkgs=("$@")
@@ -33,6 +41,12 @@ for build in $builds; do
 		args+=(--exclude-files '_other\.go$')
 		name=${pkg//\//_} # internal/gemm → internal_gemm
 		out="mutation/$build/$name.json"
+		go clean -cache
+		free=$(df -Pk "$GOCACHE" | awk 'NR == 2 { print $4 }')
+		if ((free < 5 * 1024 * 1024)); then
+			echo "ci/mutation.sh: only $((free / 1024)) MiB free beside $GOCACHE; stopping before $pkg (mutants that cannot be built would count as killed)" >&2
+			exit 1
+		fi
 		"$gremlins" unleash --workers 1 --timeout-coefficient 30 "${args[@]}" \
 			--coverpkg "./$pkg/..." -o "$out" "./$pkg" >"mutation/$build/$name.log" 2>&1 || true
 		# The log's closing lines hold the counts.
