@@ -217,36 +217,58 @@ func TestWorkspacesFollowTheBatch(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			cfg := v.cfg
 			cfg.InputSize = in
-			run := func(r *Recurrent[float64], s batch) (y, dx []float64, grads [][]float64) {
+			run := func(r *Recurrent[float64], s batch) trainPass {
 				x := nn.NewMatrix[float64](s.b, s.steps*in)
 				for i := range x.Data {
 					x.Data[i] = math.Cos(float64(3*i + s.b))
 				}
 				r.SetLengths(s.lengths)
-				out := r.Forward(x, true)
-				dy := nn.NewMatrix[float64](out.Rows, out.Cols)
-				for i := range dy.Data {
-					dy.Data[i] = math.Sin(float64(i + s.steps))
-				}
-				nn.ZeroGrad(r.Params())
-				y = out.Clone().Data
-				dx = r.Backward(dy).Clone().Data
-				for _, q := range r.Params() {
-					grads = append(grads, slices.Clone(q.Grad))
-				}
-				return y, dx, grads
+				return trainPassOf(r, x, s.steps)
 			}
 			reused := NewRecurrent[float64](v.cell, cfg, nn.NewRand(5))
 			for i, s := range []batch{small, large, small} {
-				y, dx, g := run(reused, s)
-				wy, wdx, wg := run(NewRecurrent[float64](v.cell, cfg, nn.NewRand(5)), s)
-				what := fmt.Sprintf("run %d (%d sequences, %d steps)", i+1, s.b, s.steps)
-				numcheck.Close(t, what+": outputs", y, wy, 0)
-				numcheck.Close(t, what+": input gradient", dx, wdx, 0)
-				for k := range g {
-					numcheck.Close(t, what+": parameter gradient", g[k], wg[k], 0)
-				}
+				got := run(reused, s)
+				want := run(NewRecurrent[float64](v.cell, cfg, nn.NewRand(5)), s)
+				got.equal(t, fmt.Sprintf("run %d (%d sequences, %d steps)", i+1, s.b, s.steps), want)
 			}
 		})
+	}
+}
+
+// trainPass holds what one training step computes: the output, the input
+// gradient and the parameter gradients.
+type trainPass struct {
+	y, dx []float64
+	grads [][]float64
+}
+
+// trainPassOf runs a training forward and backward pass of l on x, with the
+// output gradient dy_i = sin(i + shift), from zeroed parameter gradients,
+// and returns copies of what it computed.
+func trainPassOf(l nn.Layer[float64], x *nn.Matrix[float64], shift int) trainPass {
+	out := l.Forward(x, true)
+	dy := nn.NewMatrix[float64](out.Rows, out.Cols)
+	for i := range dy.Data {
+		dy.Data[i] = math.Sin(float64(i + shift))
+	}
+	nn.ZeroGrad(l.Params())
+	p := trainPass{y: out.Clone().Data}
+	p.dx = l.Backward(dy).Clone().Data
+	for _, q := range l.Params() {
+		p.grads = append(p.grads, slices.Clone(q.Grad))
+	}
+	return p
+}
+
+// equal fails t unless p and want are the same to the bit.
+func (p trainPass) equal(t *testing.T, what string, want trainPass) {
+	t.Helper()
+	numcheck.Close(t, what+": outputs", p.y, want.y, 0)
+	numcheck.Close(t, what+": input gradient", p.dx, want.dx, 0)
+	if len(p.grads) != len(want.grads) {
+		t.Fatalf("%s: %d parameters, want %d", what, len(p.grads), len(want.grads))
+	}
+	for k := range p.grads {
+		numcheck.Close(t, what+": parameter gradient", p.grads[k], want.grads[k], 0)
 	}
 }
