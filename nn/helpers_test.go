@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -45,19 +44,17 @@ func TestPredictDatasetHandsEachBatchItsLengths(t *testing.T) {
 	if model.lengths != nil {
 		t.Errorf("lengths left set after prediction: %v", model.lengths)
 	}
-	mustPanic(t, "lengths for a model that takes none", "takes none", func() {
+	mustPanicWith(t, "lengths for a model that takes none", "takes none", func() {
 		PredictDataset[float64](NewDense[float64](1, 1, NewRand(1)), Dataset[float64]{X: x, Lengths: []int{1, 2, 3, 4, 5}}, 2)
 	})
-	mustPanic(t, "four lengths for five rows", "4 lengths for 5 rows", func() {
+	mustPanicWith(t, "four lengths for five rows", "4 lengths for 5 rows", func() {
 		PredictDataset[float64](model, Dataset[float64]{X: x, Lengths: []int{1, 2, 3, 4}}, 2)
 	})
 }
 
-// TestCopyParamValuesAndWorkspace: CopyParamValues copies values (not
-// gradients) between lists of the same names and sizes and names the first
-// mismatch; Workspace allocates for nil and reuses storage that is large
-// enough.
-func TestCopyParamValuesAndWorkspace(t *testing.T) {
+// TestCopyParamValues: CopyParamValues copies values (not gradients)
+// between lists of the same names and sizes and names the first mismatch.
+func TestCopyParamValues(t *testing.T) {
 	src, dst := NewDense[float64](2, 3, NewRand(1)), NewDense[float64](2, 3, NewRand(2))
 	dst.Weight.Grad[0] = 7
 	CopyParamValues(dst.Params(), src.Params())
@@ -69,27 +66,18 @@ func TestCopyParamValuesAndWorkspace(t *testing.T) {
 	if dst.Weight.Grad[0] != 7 {
 		t.Error("CopyParamValues changed a gradient")
 	}
-	mustPanic(t, "two parameters into one", "2 parameters into 1", func() {
+	mustPanicWith(t, "two parameters into one", "2 parameters into 1", func() {
 		CopyParamValues(dst.Params()[:1], src.Params())
 	})
-	mustPanic(t, "a weight of another size", `"weight" (6 values) into "weight" (8 values)`, func() {
+	mustPanicWith(t, "a weight of another size", `"weight" (6 values) into "weight" (8 values)`, func() {
 		CopyParamValues(NewDense[float64](2, 4, NewRand(1)).Params(), src.Params())
 	})
-	mustPanic(t, "parameters in another order", `"bias" (3 values) into "weight"`, func() {
+	mustPanicWith(t, "parameters in another order", `"bias" (3 values) into "weight"`, func() {
 		CopyParamValues(dst.Params(), []Param[float64]{src.Bias, src.Weight})
 	})
-	mustPanic(t, "another name, the same size", `"a" (2 values) into "b" (2 values)`, func() {
+	mustPanicWith(t, "another name, the same size", `"a" (2 values) into "b" (2 values)`, func() {
 		CopyParamValues([]Param[float64]{NewParam[float64]("b", 2)}, []Param[float64]{NewParam[float64]("a", 2)})
 	})
-
-	w := Workspace[float64](nil, 2, 3)
-	if w.Rows != 2 || w.Cols != 3 || len(w.Data) != 6 {
-		t.Fatalf("Workspace(nil, 2, 3) is %d×%d with %d values", w.Rows, w.Cols, len(w.Data))
-	}
-	again := Workspace(w, 3, 2)
-	if again != w || &again.Data[0] != &w.Data[0] || again.Rows != 3 {
-		t.Error("Workspace did not reuse storage that was large enough")
-	}
 }
 
 // TestSequentialString prints a network as PyTorch prints its layers.
@@ -102,17 +90,4 @@ func TestSequentialString(t *testing.T) {
 	if got := NewSequential[float32]().String(); got != "Sequential()" {
 		t.Errorf("empty: %s", got)
 	}
-}
-
-// mustPanic runs f and fails unless it panics with a message containing want.
-func mustPanic(t *testing.T, what, want string, f func()) {
-	t.Helper()
-	defer func() {
-		t.Helper()
-		r := recover()
-		if r == nil || !strings.Contains(fmt.Sprint(r), want) {
-			t.Errorf("%s: panic %v, want one mentioning %q", what, r, want)
-		}
-	}()
-	f()
 }

@@ -95,7 +95,8 @@ func TestOrthogonalIsTheQOfTheDraws(t *testing.T) {
 }
 
 // TestWorkspacesAreReused: a layer's workspace keeps its storage when it is
-// large enough — exactly large enough included — and grows only past it.
+// large enough — exactly large enough included — and grows only past it;
+// Workspace allocates one for nil.
 func TestWorkspacesAreReused(t *testing.T) {
 	m := NewMatrix[float64](2, 3)
 	data := &m.Data[0]
@@ -107,6 +108,13 @@ func TestWorkspacesAreReused(t *testing.T) {
 	}
 	if m.resize(7, 1); len(m.Data) != 7 {
 		t.Errorf("resize past the storage: %d values", len(m.Data))
+	}
+	w := Workspace[float64](nil, 2, 3)
+	if w.Rows != 2 || w.Cols != 3 || len(w.Data) != 6 {
+		t.Fatalf("Workspace(nil, 2, 3) is %d×%d with %d values", w.Rows, w.Cols, len(w.Data))
+	}
+	if again := Workspace(w, 3, 2); again != w || &again.Data[0] != &w.Data[0] || again.Rows != 3 {
+		t.Error("Workspace did not reuse storage that was large enough")
 	}
 	s := make([]float64, 2, 6)
 	if g := growFloats(s, 6); &g[0] != &s[0] || len(g) != 6 {

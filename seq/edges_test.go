@@ -64,30 +64,21 @@ func TestRecurrentInitialisationAndDropoutPlacement(t *testing.T) {
 // blocks (Parallelism) gives the same outputs and gradients, with lengths.
 func TestParallelBlocksGiveTheSameNumbers(t *testing.T) {
 	x := nn.NewMatrix[float64](7, 4*2)
-	dy := nn.NewMatrix[float64](7, 4*2*3)
 	for i := range x.Data {
 		x.Data[i] = math.Cos(float64(i))
 	}
-	for i := range dy.Data {
-		dy.Data[i] = math.Sin(float64(i))
-	}
-	run := func(p int) (y, dx []float64, grads [][]float64) {
+	run := func(p int) trainPass {
 		r := NewRecurrent[float64](LSTM, Config{InputSize: 2, HiddenSize: 3, Bidirectional: true, Parallelism: p}, nn.NewRand(4))
 		r.SetLengths([]int{4, 1, 3, 4, 2, 4, 3})
-		y = r.Forward(x, true).Clone().Data
-		dx = r.Backward(dy).Clone().Data
-		for _, q := range r.Params() {
-			grads = append(grads, append([]float64(nil), q.Grad...))
-		}
-		return y, dx, grads
+		return trainPassOf(r, x, 0)
 	}
-	y1, dx1, g1 := run(1)
+	one := run(1)
 	for _, p := range []int{2, 3} {
-		y, dx, g := run(p)
-		numcheck.Close(t, "outputs", y, y1, 1e-15)
-		numcheck.Close(t, "input gradient", dx, dx1, 1e-15)
-		for k := range g {
-			numcheck.Close(t, "parameter gradient", g[k], g1[k], 1e-14)
+		got := run(p)
+		numcheck.Close(t, "outputs", got.y, one.y, 1e-15)
+		numcheck.Close(t, "input gradient", got.dx, one.dx, 1e-15)
+		for k := range got.grads {
+			numcheck.Close(t, "parameter gradient", got.grads[k], one.grads[k], 1e-14)
 		}
 	}
 }
