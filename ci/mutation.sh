@@ -6,11 +6,22 @@
 #
 # Needs github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0 (go install).
 # It runs the short suite (GOFLAGS=-short: the MNIST training runs are left
-# out), one worker, a generous timeout coefficient (with the default most
-# mutants of the slower packages "time out" on a 2-core machine), and leaves
-# out the files the other build compiles (and those for other architectures). Results go to mutation/<build>/<pkg>.json
+# out), one worker, and leaves out the files the other build compiles (and
+# those for other architectures). Results go to mutation/<build>/<pkg>.json
 # and a line per package on stdout: killed, lived, timed out, not covered,
 # efficacy = killed / (killed + lived) and mutant coverage.
+#
+# MUTATION_EXCLUDE, a regular expression, leaves out more files (to split a
+# long package between runs: the figures of runs of the same commit over
+# disjoint files add up); the results then go to <pkg>-part.json.
+#
+# The timeout: gremlins stops a mutant's `go test` (build included) after
+# the coefficient times its first, coverage run. That run starts from the
+# emptied cache below, so it builds the standard library and gonum as well
+# (30 s to a minute here) while a mutant rebuilds one package and its test
+# binary (a few seconds): a coefficient of 5 gives a mutant minutes, some
+# fifty times what it needs, and a mutated loop that never ends is stopped
+# after 3 to 5 minutes instead of the 20 to 30 a coefficient of 30 took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
@@ -40,6 +51,10 @@ for build in $builds; do
 		# The files for machines without the assembly (other architectures, purego).
 		args+=(--exclude-files '_other\.go$')
 		name=${pkg//\//_} # internal/gemm → internal_gemm
+		if [ -n "${MUTATION_EXCLUDE:-}" ]; then
+			args+=(--exclude-files "$MUTATION_EXCLUDE")
+			name+=-part
+		fi
 		out="mutation/$build/$name.json"
 		go clean -cache
 		free=$(df -Pk "$GOCACHE" | awk 'NR == 2 { print $4 }')
@@ -47,7 +62,7 @@ for build in $builds; do
 			echo "ci/mutation.sh: only $((free / 1024)) MiB free beside $GOCACHE; stopping before $pkg (mutants that cannot be built would count as killed)" >&2
 			exit 1
 		fi
-		"$gremlins" unleash --workers 1 --timeout-coefficient 30 "${args[@]}" \
+		"$gremlins" unleash --workers 1 --timeout-coefficient 5 "${args[@]}" \
 			--coverpkg "./$pkg/..." -o "$out" "./$pkg" >"mutation/$build/$name.log" 2>&1 || true
 		# The log's closing lines hold the counts.
 		awk -v b="$build" -v p="$pkg" '
