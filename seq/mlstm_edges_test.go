@@ -86,3 +86,29 @@ func TestClassifierString(t *testing.T) {
 		t.Errorf("with a norm: %s", got)
 	}
 }
+
+// TestXLSTMLayersPanicWithTheShapes: an input whose columns are not whole
+// steps, a gradient of another shape than the outputs, and a step input of
+// another batch or width panic with the shapes given and wanted.
+func TestXLSTMLayersPanicWithTheShapes(t *testing.T) {
+	const b, in, hidden, steps = 3, 2, 4, 3
+	x := nn.NewMatrix[float64](b, steps*in)
+	mustPanic := func(what, want string, f func()) {
+		t.Helper()
+		defer func() {
+			if r := recover(); fmt.Sprint(r) != want {
+				t.Errorf("%s: panic %v, want %q", what, r, want)
+			}
+		}()
+		f()
+	}
+	m := NewMLSTM[float64](in, hidden, 2, nn.NewRand(1))
+	mustPanic("mLSTM input", "seq: mLSTM input of 5 columns is not steps of 2", func() { m.Forward(nn.NewMatrix[float64](b, 5), true) })
+	m.Forward(x, true)
+	mustPanic("mLSTM gradient", "seq: mLSTM.Backward: gradient is 3×11, want 3×12", func() { m.Backward(nn.NewMatrix[float64](b, steps*hidden-1)) })
+	mustPanic("mLSTM step", "seq: mLSTM.Step: input is 2×2, want 3×2 for the state's batch", func() { m.Step(nn.NewMatrix[float64](2, in), m.NewState(b)) })
+	s := NewSLSTM[float64](in, hidden, 2, nn.NewRand(1))
+	mustPanic("sLSTM input", "seq: sLSTM input of 5 columns is not steps of 2", func() { s.Forward(nn.NewMatrix[float64](b, 5), true) })
+	s.Forward(x, true)
+	mustPanic("sLSTM gradient", "seq: sLSTM.Backward: gradient is 2×12, want 3×12", func() { s.Backward(nn.NewMatrix[float64](2, steps*hidden)) })
+}
