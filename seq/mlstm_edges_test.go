@@ -112,3 +112,55 @@ func TestXLSTMLayersPanicWithTheShapes(t *testing.T) {
 	s.Forward(x, true)
 	mustPanic("sLSTM gradient", "seq: sLSTM.Backward: gradient is 2×12, want 3×12", func() { s.Backward(nn.NewMatrix[float64](2, steps*hidden)) })
 }
+
+// TestMLSTMStateAfterOneStep: NewState holds, per sequence and head, a d×d
+// memory, a normaliser of d and a stabiliser at −Inf; after one step from
+// it the stabiliser is the input gate's pre-activation ĩ, so the input gate
+// is e^(ĩ−m) = 1 and the forget gate e^(−Inf) = 0, which leaves n = k/√d
+// and C = v kᵀ/√d — computed here from the projection written out by hand.
+func TestMLSTMStateAfterOneStep(t *testing.T) {
+	const b, in, H, K = 3, 2, 4, 2
+	const d = H / K
+	l := NewMLSTM[float64](in, H, K, nn.NewRand(5))
+	st := l.NewState(b)
+	if len(st.C) != b*K*d*d || len(st.N) != b*K*d || len(st.M) != b*K {
+		t.Fatalf("state of %d, %d, %d values, want %d, %d, %d", len(st.C), len(st.N), len(st.M), b*K*d*d, b*K*d, b*K)
+	}
+	for _, m := range st.M {
+		if !math.IsInf(m, -1) {
+			t.Fatalf("stabiliser %v before the first step, want −Inf", m)
+		}
+	}
+	x := nn.NewMatrix[float64](b, in)
+	for i := range x.Data {
+		x.Data[i] = math.Sin(float64(3*i + 1))
+	}
+	l.Step(x, st)
+	P := len(l.bias.Value)
+	scale := 1 / math.Sqrt(d)
+	for i := range b {
+		p := make([]float64, P) // W_ih x + b, written out
+		for j := range p {
+			p[j] = l.bias.Value[j]
+			for c := range in {
+				p[j] += l.wih.Value[j*in+c] * x.At(i, c)
+			}
+		}
+		for k := range K {
+			hk := i*K + k
+			want := func(what string, got, want float64) {
+				if !(math.Abs(got-want) <= 1e-15*(1+math.Abs(want))) {
+					t.Errorf("sequence %d, head %d: %s = %v, want %v", i, k, what, got, want)
+				}
+			}
+			want("m", st.M[hk], p[4*H+k])
+			for c := range d {
+				key := p[H+k*d+c] * scale
+				want(fmt.Sprintf("n[%d]", c), st.N[hk*d+c], key)
+				for a := range d {
+					want(fmt.Sprintf("C[%d][%d]", a, c), st.C[hk*d*d+a*d+c], p[2*H+k*d+a]*key)
+				}
+			}
+		}
+	}
+}
