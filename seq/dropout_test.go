@@ -121,3 +121,34 @@ func TestRecurrentDropoutRefusals(t *testing.T) {
 		}()
 	}
 }
+
+// TestEachRecurrentDropoutAloneTakesEffect: input dropout alone changes the
+// training outputs from the first step on; recurrent dropout alone leaves
+// the first step (whose state is zero) as in evaluation and changes the
+// later ones — with the layer's own mask generator, as a user builds it.
+func TestEachRecurrentDropoutAloneTakesEffect(t *testing.T) {
+	const b, steps, in, H = 4, 5, 3, 6
+	x := nn.NewMatrix[float64](b, steps*in)
+	nn.Normal(nn.NewRand(3), x.Data, 1)
+	for _, c := range []struct {
+		name          string
+		cfg           Config
+		firstStepSame bool
+	}{
+		{"input dropout", Config{InputSize: in, HiddenSize: H, InputDropout: 0.5}, false},
+		{"recurrent dropout", Config{InputSize: in, HiddenSize: H, RecurrentDropout: 0.5}, true},
+	} {
+		r := NewRecurrent[float64](LSTM, c.cfg, nn.NewRand(2))
+		eval := r.Forward(x, false).Clone()
+		train := r.Forward(x, true)
+		for s := range steps {
+			var d float64 // the largest change at step s
+			for i := range b {
+				d = max(d, numcheck.MaxAbsDiff(train.Row(i)[s*H:(s+1)*H], eval.Row(i)[s*H:(s+1)*H]))
+			}
+			if same := s == 0 && c.firstStepSame; same && d != 0 || !same && !(d > 1e-3) {
+				t.Errorf("%s: step %d changed by %.3g in training", c.name, s, d)
+			}
+		}
+	}
+}
