@@ -93,24 +93,15 @@ func TestClassifierString(t *testing.T) {
 func TestXLSTMLayersPanicWithTheShapes(t *testing.T) {
 	const b, in, hidden, steps = 3, 2, 4, 3
 	x := nn.NewMatrix[float64](b, steps*in)
-	mustPanic := func(what, want string, f func()) {
-		t.Helper()
-		defer func() {
-			if r := recover(); fmt.Sprint(r) != want {
-				t.Errorf("%s: panic %v, want %q", what, r, want)
-			}
-		}()
-		f()
-	}
 	m := NewMLSTM[float64](in, hidden, 2, nn.NewRand(1))
-	mustPanic("mLSTM input", "seq: mLSTM input of 5 columns is not steps of 2", func() { m.Forward(nn.NewMatrix[float64](b, 5), true) })
+	mustPanicWith(t, "mLSTM input", "seq: mLSTM input of 5 columns is not steps of 2", func() { m.Forward(nn.NewMatrix[float64](b, 5), true) })
 	m.Forward(x, true)
-	mustPanic("mLSTM gradient", "seq: mLSTM.Backward: gradient is 3×11, want 3×12", func() { m.Backward(nn.NewMatrix[float64](b, steps*hidden-1)) })
-	mustPanic("mLSTM step", "seq: mLSTM.Step: input is 2×2, want 3×2 for the state's batch", func() { m.Step(nn.NewMatrix[float64](2, in), m.NewState(b)) })
+	mustPanicWith(t, "mLSTM gradient", "seq: mLSTM.Backward: gradient is 3×11, want 3×12", func() { m.Backward(nn.NewMatrix[float64](b, steps*hidden-1)) })
+	mustPanicWith(t, "mLSTM step", "seq: mLSTM.Step: input is 2×2, want 3×2 for the state's batch", func() { m.Step(nn.NewMatrix[float64](2, in), m.NewState(b)) })
 	s := NewSLSTM[float64](in, hidden, 2, nn.NewRand(1))
-	mustPanic("sLSTM input", "seq: sLSTM input of 5 columns is not steps of 2", func() { s.Forward(nn.NewMatrix[float64](b, 5), true) })
+	mustPanicWith(t, "sLSTM input", "seq: sLSTM input of 5 columns is not steps of 2", func() { s.Forward(nn.NewMatrix[float64](b, 5), true) })
 	s.Forward(x, true)
-	mustPanic("sLSTM gradient", "seq: sLSTM.Backward: gradient is 2×12, want 3×12", func() { s.Backward(nn.NewMatrix[float64](2, steps*hidden)) })
+	mustPanicWith(t, "sLSTM gradient", "seq: sLSTM.Backward: gradient is 2×12, want 3×12", func() { s.Backward(nn.NewMatrix[float64](2, steps*hidden)) })
 }
 
 // TestMLSTMStateAfterOneStep: NewState holds, per sequence and head, a d×d
@@ -163,4 +154,38 @@ func TestMLSTMStateAfterOneStep(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mustPanicWith calls f and reports an error unless it panics with the
+// message want.
+func mustPanicWith(t *testing.T, what, want string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); fmt.Sprint(r) != want {
+			t.Errorf("%s: panic %v, want %q", what, r, want)
+		}
+	}()
+	f()
+}
+
+// TestRecurrentPanicsWithTheShapes: an initial h0 or (for an LSTM) c0 of
+// another shape than (layers·directions·batch, H), and a gradient of
+// another shape than the outputs (a bidirectional layer's: batch ×
+// steps·2·H), panic with the shapes given and wanted.
+func TestRecurrentPanicsWithTheShapes(t *testing.T) {
+	const b, in, H, steps = 2, 2, 3, 2
+	r := NewRecurrent[float64](LSTM, Config{InputSize: in, HiddenSize: H}, nn.NewRand(1))
+	x := nn.NewMatrix[float64](b, steps*in)
+	const states = " (layers·directions·batch × state size)"
+	mustPanicWith(t, "h0", "seq: LSTM: h0 is 2×2, want 2×3"+states, func() {
+		r.SetInitialState(nn.NewMatrix[float64](b, H-1), nn.NewMatrix[float64](b, H))
+		r.Forward(x, true)
+	})
+	mustPanicWith(t, "c0", "seq: LSTM: c0 is 1×3, want 2×3"+states, func() {
+		r.SetInitialState(nn.NewMatrix[float64](b, H), nn.NewMatrix[float64](1, H))
+		r.Forward(x, true)
+	})
+	bi := NewRecurrent[float64](LSTM, Config{InputSize: in, HiddenSize: H, Bidirectional: true}, nn.NewRand(1))
+	bi.Forward(x, true)
+	mustPanicWith(t, "gradient", "seq: LSTM.Backward: gradient is 2×11, want 2×12", func() { bi.Backward(nn.NewMatrix[float64](b, 2*steps*H-1)) })
 }
