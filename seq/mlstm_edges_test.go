@@ -189,3 +189,28 @@ func TestRecurrentPanicsWithTheShapes(t *testing.T) {
 	bi.Forward(x, true)
 	mustPanicWith(t, "gradient", "seq: LSTM.Backward: gradient is 2×11, want 2×12", func() { bi.Backward(nn.NewMatrix[float64](b, 2*steps*H-1)) })
 }
+
+// TestSLSTMInitialisationAndSizes: the sLSTM's weights and biases are
+// uniform in ±1/√hidden as PyTorch initialises its recurrent layers (all
+// within it, the largest of its 256 values near it); a size of 0 or a
+// hidden size the heads do not divide panics with the sizes.
+func TestSLSTMInitialisationAndSizes(t *testing.T) {
+	const in, hidden, heads = 3, 8, 2
+	bound := 1 / math.Sqrt(hidden)
+	var largest float64
+	for _, p := range NewSLSTM[float64](in, hidden, heads, nn.NewRand(4)).Params() {
+		for _, v := range p.Value {
+			if !(math.Abs(v) <= bound) {
+				t.Fatalf("%s holds %v, outside ±%v", p.Name, v, bound)
+			}
+			largest = max(largest, math.Abs(v))
+		}
+	}
+	if !(largest > 0.95*bound) {
+		t.Errorf("largest |weight| %v, want near the bound %v", largest, bound)
+	}
+	for _, c := range [][3]int{{0, 4, 2}, {3, 0, 1}, {3, 4, 0}, {3, 6, 4}} {
+		want := fmt.Sprintf("seq: sLSTM with input %d, hidden %d and %d heads: sizes must be positive and the hidden size divisible by the heads", c[0], c[1], c[2])
+		mustPanicWith(t, fmt.Sprint(c), want, func() { NewSLSTM[float64](c[0], c[1], c[2], nn.NewRand(1)) })
+	}
+}
