@@ -77,6 +77,25 @@ func TestXLSTMStackIsItsLayers(t *testing.T) {
 	}
 }
 
+// TestXLSTMThreeLayersWithDropout: a stack of three xLSTM layers has a
+// dropout between each two: training changes the outputs from evaluation's,
+// and a training pass gives an input gradient of the input's shape.
+func TestXLSTMThreeLayersWithDropout(t *testing.T) {
+	x := nn.NewMatrix[float64](3, 4*2)
+	nn.Normal(nn.NewRand(8), x.Data, 1)
+	for _, cell := range []CellType{SLSTMCell, MLSTMCell} {
+		r := NewRecurrent[float64](cell, Config{InputSize: 2, HiddenSize: 4, NumLayers: 3, Heads: 2, Dropout: 0.5}, nn.NewRand(6))
+		eval := r.Forward(x, false).Clone()
+		p := trainPassOf(r, x, 0)
+		if d := numcheck.MaxAbsDiff(p.y, eval.Data); !(d > 1e-3) {
+			t.Errorf("%v: training outputs within %.3g of evaluation's: no dropout", cell, d)
+		}
+		if len(p.dx) != len(x.Data) {
+			t.Errorf("%v: input gradient of %d values, want %d", cell, len(p.dx), len(x.Data))
+		}
+	}
+}
+
 // TestXLSTMRefusesWhatItHasNot: bidirectional, bias-free, heads that do not
 // divide the hidden size, and an initial state panic with the reason.
 func TestXLSTMRefusesWhatItHasNot(t *testing.T) {
