@@ -214,3 +214,17 @@ func TestSLSTMInitialisationAndSizes(t *testing.T) {
 		mustPanicWith(t, fmt.Sprint(c), want, func() { NewSLSTM[float64](c[0], c[1], c[2], nn.NewRand(1)) })
 	}
 }
+
+// TestSLSTMPaddedStepsAfterFullBatches: an sLSTM that has run full-length
+// sequences gives, on a batch with shorter ones, the numbers of a fresh
+// layer: the backward pass does not read the padded steps, whose gate
+// workspace still holds the earlier batch's values.
+func TestSLSTMPaddedStepsAfterFullBatches(t *testing.T) {
+	x := nn.NewMatrix[float64](2, 4*3)
+	nn.Normal(nn.NewRand(3), x.Data, 1)
+	used, fresh := NewSLSTM[float64](3, 6, 3, nn.NewRand(2)), NewSLSTM[float64](3, 6, 3, nn.NewRand(2))
+	trainPassOf(used, x, 0)
+	used.SetLengths([]int{4, 2})
+	fresh.SetLengths([]int{4, 2})
+	trainPassOf(used, x, 1).equal(t, "after a full batch", trainPassOf(fresh, x, 1))
+}
