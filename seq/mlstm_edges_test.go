@@ -171,7 +171,7 @@ func mustPanicWith(t *testing.T, what, want string, f func()) {
 // TestRecurrentPanicsWithTheShapes: an initial h0 or (for an LSTM) c0 of
 // another shape than (layers·directions·batch, H), and a gradient of
 // another shape than the outputs (a bidirectional layer's: batch ×
-// steps·2·H), panic with the shapes given and wanted.
+// steps·2·H; an xLSTM stack's), panic with the shapes given and wanted.
 func TestRecurrentPanicsWithTheShapes(t *testing.T) {
 	const b, in, H, steps = 2, 2, 3, 2
 	r := NewRecurrent[float64](LSTM, Config{InputSize: in, HiddenSize: H}, nn.NewRand(1))
@@ -188,6 +188,9 @@ func TestRecurrentPanicsWithTheShapes(t *testing.T) {
 	bi := NewRecurrent[float64](LSTM, Config{InputSize: in, HiddenSize: H, Bidirectional: true}, nn.NewRand(1))
 	bi.Forward(x, true)
 	mustPanicWith(t, "gradient", "seq: LSTM.Backward: gradient is 2×11, want 2×12", func() { bi.Backward(nn.NewMatrix[float64](b, 2*steps*H-1)) })
+	stack := NewRecurrent[float64](SLSTMCell, Config{InputSize: in, HiddenSize: 4, Heads: 2}, nn.NewRand(1))
+	stack.Forward(x, true)
+	mustPanicWith(t, "xLSTM gradient", "seq: "+SLSTMCell.String()+".Backward: gradient is 2×7, want 2×8", func() { stack.Backward(nn.NewMatrix[float64](b, steps*4-1)) })
 }
 
 // TestSLSTMInitialisationAndSizes: the sLSTM's weights and biases are
