@@ -1,6 +1,7 @@
 package seq
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -92,6 +93,31 @@ func TestXLSTMThreeLayersWithDropout(t *testing.T) {
 		}
 		if len(p.dx) != len(x.Data) {
 			t.Errorf("%v: input gradient of %d values, want %d", cell, len(p.dx), len(x.Data))
+		}
+	}
+}
+
+// TestXLSTMSkipInputGrad: a two-layer xLSTM stack told to skip the input
+// gradient returns none and the same parameter gradients as without.
+func TestXLSTMSkipInputGrad(t *testing.T) {
+	x := nn.NewMatrix[float64](2, 3*2)
+	nn.Normal(nn.NewRand(8), x.Data, 1)
+	for _, cell := range []CellType{SLSTMCell, MLSTMCell} {
+		cfg := Config{InputSize: 2, HiddenSize: 4, NumLayers: 2, Heads: 2}
+		full := trainPassOf(NewRecurrent[float64](cell, cfg, nn.NewRand(6)), x, 0)
+		skip := NewRecurrent[float64](cell, cfg, nn.NewRand(6))
+		skip.SkipInputGrad = true
+		out := skip.Forward(x, true)
+		dy := nn.NewMatrix[float64](out.Rows, out.Cols)
+		for i := range dy.Data {
+			dy.Data[i] = math.Sin(float64(i))
+		}
+		nn.ZeroGrad(skip.Params())
+		if dx := skip.Backward(dy); dx != nil {
+			t.Errorf("%v: an input gradient with SkipInputGrad", cell)
+		}
+		for k, p := range skip.Params() {
+			numcheck.Close(t, cell.String()+" "+p.Name, p.Grad, full.grads[k], 0)
 		}
 	}
 }
