@@ -231,3 +231,18 @@ func TestSLSTMPaddedStepsAfterFullBatches(t *testing.T) {
 	fresh.SetLengths([]int{4, 2})
 	trainPassOf(used, x, 1).equal(t, "after a full batch", trainPassOf(fresh, x, 1))
 }
+
+// TestSLSTMZeroStateAfterAnInitialOne: an sLSTM that has run a batch from
+// an initial state gives, on its next batch from the zero state, the
+// numbers of a fresh layer — with more sequences than steps, so that the
+// first step's previous-state rows of the backward pass are not only the
+// first sequence's.
+func TestSLSTMZeroStateAfterAnInitialOne(t *testing.T) {
+	x := nn.NewMatrix[float64](5, 2*3)
+	nn.Normal(nn.NewRand(4), x.Data, 1)
+	used, fresh := NewSLSTM[float64](3, 4, 2, nn.NewRand(2)), NewSLSTM[float64](3, 4, 2, nn.NewRand(2))
+	used.Forward(x, false)
+	used.SetInitialState(used.FinalState())
+	trainPassOf(used, x, 0)
+	trainPassOf(used, x, 1).equal(t, "from zero after an initial state", trainPassOf(fresh, x, 1))
+}
