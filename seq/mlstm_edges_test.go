@@ -246,3 +246,25 @@ func TestSLSTMZeroStateAfterAnInitialOne(t *testing.T) {
 	trainPassOf(used, x, 0)
 	trainPassOf(used, x, 1).equal(t, "from zero after an initial state", trainPassOf(fresh, x, 1))
 }
+
+// TestSLSTMStabiliserIsTheMaximum: the sLSTM's stabiliser is
+// m_t = max(log σ(f̃_t) + m_{t−1}, ĩ_t), so that neither exponential gate
+// exceeds 1 (the outputs alone do not show it: m cancels in c/n).
+func TestSLSTMStabiliserIsTheMaximum(t *testing.T) {
+	const b, steps, in, H = 3, 5, 2, 4
+	x := nn.NewMatrix[float64](b, steps*in)
+	nn.Normal(nn.NewRand(7), x.Data, 2)
+	s := NewSLSTM[float64](in, H, 2, nn.NewRand(3))
+	s.Forward(x, false)
+	for i := range b {
+		raw, m := s.raw.Row(i), s.m.Row(i)
+		for step := 1; step < steps; step++ {
+			for j := range H {
+				iT, fT := raw[4*step*H+j], raw[4*step*H+H+j]
+				if want := max(logSigmoid(fT)+m[(step-1)*H+j], iT); m[step*H+j] != want {
+					t.Fatalf("sequence %d, step %d, unit %d: m = %v, want %v", i, step, j, m[step*H+j], want)
+				}
+			}
+		}
+	}
+}
