@@ -234,14 +234,11 @@ type trainPass struct {
 }
 
 // trainPassOf runs a training forward and backward pass of l on x, with the
-// output gradient dy_i = sin(i + shift), from zeroed parameter gradients,
+// output gradient sineGrad(out, shift), from zeroed parameter gradients,
 // and returns copies of what it computed.
 func trainPassOf(l nn.Layer[float64], x *nn.Matrix[float64], shift int) trainPass {
 	out := l.Forward(x, true)
-	dy := nn.NewMatrix[float64](out.Rows, out.Cols)
-	for i := range dy.Data {
-		dy.Data[i] = math.Sin(float64(i + shift))
-	}
+	dy := sineGrad(out, shift)
 	nn.ZeroGrad(l.Params())
 	p := trainPass{y: out.Clone().Data}
 	p.dx = l.Backward(dy).Clone().Data
@@ -249,6 +246,15 @@ func trainPassOf(l nn.Layer[float64], x *nn.Matrix[float64], shift int) trainPas
 		p.grads = append(p.grads, slices.Clone(q.Grad))
 	}
 	return p
+}
+
+// sineGrad returns an output gradient of out's shape, dy_i = sin(i + shift).
+func sineGrad(out *nn.Matrix[float64], shift int) *nn.Matrix[float64] {
+	dy := nn.NewMatrix[float64](out.Rows, out.Cols)
+	for i := range dy.Data {
+		dy.Data[i] = math.Sin(float64(i + shift))
+	}
+	return dy
 }
 
 // equal fails t unless p and want are the same to the bit.
