@@ -269,3 +269,15 @@ func (p trainPass) equal(t *testing.T, what string, want trainPass) {
 		numcheck.Close(t, what+": parameter gradient", p.grads[k], want.grads[k], 0)
 	}
 }
+
+// mustPanicWith calls f and reports an error unless it panics with the
+// message want.
+func mustPanicWith(t *testing.T, what, want string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); fmt.Sprint(r) != want {
+			t.Errorf("%s: panic %v, want %q", what, r, want)
+		}
+	}()
+	f()
+}

@@ -156,18 +156,6 @@ func TestMLSTMStateAfterOneStep(t *testing.T) {
 	}
 }
 
-// mustPanicWith calls f and reports an error unless it panics with the
-// message want.
-func mustPanicWith(t *testing.T, what, want string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); fmt.Sprint(r) != want {
-			t.Errorf("%s: panic %v, want %q", what, r, want)
-		}
-	}()
-	f()
-}
-
 // TestRecurrentPanicsWithTheShapes: an initial h0 or (for an LSTM) c0 of
 // another shape than (layers·directions·batch, H), and a gradient of
 // another shape than the outputs (a bidirectional layer's: batch ×
