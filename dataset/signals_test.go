@@ -30,7 +30,7 @@ func TestSignalsEnvelopeAndFrequency(t *testing.T) {
 			case 2:
 				bound += 0.5
 			}
-			if math.Abs(v) > bound {
+			if !(math.Abs(v) <= bound) {
 				t.Fatalf("signal %d (%s): |x_%d| = %.3f above the envelope %.3f", i, SignalKinds[kind], step, v, bound)
 			}
 		}

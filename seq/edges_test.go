@@ -144,7 +144,7 @@ func TestKerasInitialisation(t *testing.T) {
 		}
 		bound := math.Sqrt(6.0 / (in + 4*H))
 		for _, v := range params["weight_ih"+suffix] {
-			if math.Abs(v) > bound {
+			if !(math.Abs(v) <= bound) {
 				t.Fatalf("weight_ih%s: %g outside ±%g", suffix, v, bound)
 			}
 		}
