@@ -97,6 +97,33 @@ func TestSignalsFrequencyChange(t *testing.T) {
 	}
 }
 
+// TestSignalsArePhaseContinuous: a normal signal and a frequency change
+// have no jump. One step moves the oscillation by at most
+// max|d/dt A e^{−γt} cos θ(t)| ≤ A(γ + 1.8ω) ≤ 1.2·(0.02 + 1.8·0.35) = 0.78,
+// and the noise by 0.05(ε_t − ε_{t−1}), whose standard deviation is
+// 0.05·√2: six of them, 0.42, is not reached in these 1.6 million steps.
+// A phase jump at t₀ (t − t₀ written t + t₀, or ωt₀ as ω/t₀) gives steps
+// of 1.30 and 1.51; the signals as documented, at most 0.58.
+func TestSignalsArePhaseContinuous(t *testing.T) {
+	const n, steps = 4000, 400
+	s, err := Signals(n, steps, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound := 1.2*(0.02+1.8*0.35) + 6*0.05*math.Sqrt2
+	for i := range n {
+		if k := s.Labels[i]; k != 0 && k != 4 {
+			continue // spikes, shifts and dropouts jump by design
+		}
+		x := s.X[i*steps : (i+1)*steps]
+		for step := 1; step < steps; step++ {
+			if d := math.Abs(x[step] - x[step-1]); !(d <= bound) {
+				t.Fatalf("signal %d (%s) moves by %.3f from step %d to %d: a jump (bound %.3f)", i, SignalKinds[s.Labels[i]], d, step-1, step, bound)
+			}
+		}
+	}
+}
+
 // TestSignalsAreTheSameFromVersionToVersion: Signals(64, 48, 7) as this
 // version makes them — a sum, a weighted sum of squares, the labels' counts
 // and the first and last values. The README's anomaly figures and the
