@@ -127,10 +127,10 @@ func TestMLSTMStateAfterOneStep(t *testing.T) {
 		x.Data[i] = math.Sin(float64(3*i + 1))
 	}
 	l.Step(x, st)
-	P := len(l.bias.Value)
 	scale := 1 / math.Sqrt(d)
+	wantC, wantN, wantM := make([]float64, len(st.C)), make([]float64, len(st.N)), make([]float64, len(st.M))
+	p := make([]float64, len(l.bias.Value)) // W_ih x + b, written out
 	for i := range b {
-		p := make([]float64, P) // W_ih x + b, written out
 		for j := range p {
 			p[j] = l.bias.Value[j]
 			for c := range in {
@@ -139,21 +139,19 @@ func TestMLSTMStateAfterOneStep(t *testing.T) {
 		}
 		for k := range K {
 			hk := i*K + k
-			want := func(what string, got, want float64) {
-				if !(math.Abs(got-want) <= 1e-15*(1+math.Abs(want))) {
-					t.Errorf("sequence %d, head %d: %s = %v, want %v", i, k, what, got, want)
-				}
-			}
-			want("m", st.M[hk], p[4*H+k])
+			wantM[hk] = p[4*H+k]
 			for c := range d {
 				key := p[H+k*d+c] * scale
-				want(fmt.Sprintf("n[%d]", c), st.N[hk*d+c], key)
+				wantN[hk*d+c] = key
 				for a := range d {
-					want(fmt.Sprintf("C[%d][%d]", a, c), st.C[hk*d*d+a*d+c], p[2*H+k*d+a]*key)
+					wantC[hk*d*d+a*d+c] = p[2*H+k*d+a] * key
 				}
 			}
 		}
 	}
+	numcheck.CloseRel(t, "m", st.M, wantM, 1e-15, 1)
+	numcheck.CloseRel(t, "n", st.N, wantN, 1e-15, 1)
+	numcheck.CloseRel(t, "C", st.C, wantC, 1e-15, 1)
 }
 
 // TestRecurrentPanicsWithTheShapes: an initial h0 or (for an LSTM) c0 of
