@@ -214,6 +214,8 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 	if cfg.BatchSize == 0 {
 		cfg.BatchSize = 32
 	}
+	// A batch size above the data's rows (up to math.MaxInt) is one batch of
+	// them all; clamping keeps the index arithmetic below from overflowing.
 	validation := cfg.Validation
 	if validation == nil && cfg.ValidationSplit > 0 {
 		var v Dataset[T]
@@ -240,6 +242,7 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 	for i := range order {
 		order[i] = i
 	}
+	cfg.BatchSize = min(cfg.BatchSize, data.Len())
 	b := newBatcher(model, data, cfg.BatchSize)
 	b.copyTargets = cfg.Corrupt != nil
 	batches := (data.Len() + cfg.BatchSize - 1) / cfg.BatchSize
@@ -334,6 +337,7 @@ func Evaluate[T Float](model Layer[T], loss Loss[T], data Dataset[T], batchSize 
 	if batchSize <= 0 {
 		batchSize = 256
 	}
+	batchSize = max(min(batchSize, data.Len()), 1)
 	b := newBatcher(model, data, batchSize)
 	idx := make([]int, 0, batchSize)
 	var sum float64
@@ -389,6 +393,7 @@ func predict[T Float](model Layer[T], x *Matrix[T], batchSize int, before func(s
 	if batchSize <= 0 {
 		batchSize = 256
 	}
+	batchSize = max(min(batchSize, x.Rows), 1)
 	var out *Matrix[T]
 	for start := 0; start < x.Rows; start += batchSize {
 		end := min(start+batchSize, x.Rows)
@@ -422,6 +427,9 @@ type batcher[T Float] struct {
 func newBatcher[T Float](model Layer[T], data Dataset[T], size int) *batcher[T] {
 	b := &batcher[T]{data: data}
 	b.model, _ = model.(LengthSetter)
+	// No batch holds more rows than the data: a batch size far above them
+	// (even math.MaxInt) costs no more memory than the data itself.
+	size = max(min(size, data.X.Rows), 0)
 	b.x.resize(size, data.X.Cols)
 	if data.Y != nil {
 		b.y.resize(size, data.Y.Cols)

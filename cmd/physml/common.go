@@ -202,6 +202,11 @@ func checkFraction(name string, v, hi float64) error {
 // writeFiles writes name → content into --out, making the folder first;
 // nothing is written before every content is ready. It returns the paths.
 func (c *common) writeFiles(files []outputFile) ([]string, error) {
+	for _, f := range files {
+		if err := checkOutput(c.fs, c.path(f.name)); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.makeOut(); err != nil {
 		return nil, err
 	}
@@ -213,6 +218,24 @@ func (c *common) writeFiles(files []outputFile) ([]string, error) {
 		paths = append(paths, c.path(f.name))
 	}
 	return paths, nil
+}
+
+// checkOutput returns an error if path cannot be written as an output: it
+// is there and not a regular file (a device, a FIFO, a folder, a link), or
+// it is one of the files the command's flags name as inputs.
+func checkOutput(fs *flag.FlagSet, path string) error {
+	if err := fileio.CheckDestination(path); err != nil {
+		return err
+	}
+	var err error
+	if fs != nil {
+		fs.VisitAll(func(f *flag.Flag) {
+			if v := f.Value.String(); err == nil && v != "" && fileio.SameFile(v, path) {
+				err = fmt.Errorf("%s would replace the --%s file %s: choose another --out", path, f.Name, v)
+			}
+		})
+	}
+	return err
 }
 
 // saveInterrupted writes what a training run stopped by a signal has and

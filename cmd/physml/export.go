@@ -38,6 +38,9 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if *model == "" || *out == "" {
 		return usageError{fmt.Errorf("give --model m.safetensors and --onnx m.onnx")}
 	}
+	if err := checkOutput(fs, *out); err != nil {
+		return usageError{fmt.Errorf("--onnx: %w", err)}
+	}
 	tensors, meta, err := nn.ReadSafetensors(*model)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/physml/physml/onnx"
@@ -62,5 +63,33 @@ func TestExportCommand(t *testing.T) {
 		{"no folder", []string{"--model", model, "--onnx", filepath.Join(dir, "nowhere", "m.onnx")}, 1, "nowhere"},
 	} {
 		mustFailCleanly(t, c.name, append([]string{"export"}, c.args...), none, c.code, c.want)
+	}
+
+	// An output that is not a regular file, or that is the model itself,
+	// is refused and left as it was (H3: --onnx /dev/null once made
+	// /dev/null a regular file).
+	fifo := filepath.Join(dir, "fifo.onnx")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.onnx")
+	os.Symlink(out, link)
+	modelBytes, _ := os.ReadFile(model)
+	for _, c := range []struct{ name, dest, want string }{
+		{"a FIFO", fifo, "not a regular file"},
+		{"a symbolic link", link, "symbolic link"},
+		{"the model itself", model, "would replace the --model file"},
+	} {
+		before, _ := os.Lstat(c.dest)
+		code, _, errOut := runCommand("export", "--model", model, "--onnx", c.dest)
+		if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%s: exit %d, %q; want 2 and one line with %q", c.name, code, errOut, c.want)
+		}
+		if after, err := os.Lstat(c.dest); err != nil || after.Mode() != before.Mode() || after.Size() != before.Size() {
+			t.Errorf("%s: changed (%v)", c.name, err)
+		}
+	}
+	if got, _ := os.ReadFile(model); !bytes.Equal(got, modelBytes) {
+		t.Error("the model file changed")
 	}
 }

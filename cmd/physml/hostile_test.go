@@ -452,3 +452,74 @@ func TestPCAInterruptedWritesNothing(t *testing.T) {
 	}
 	t.Logf("pca after SIGINT: %v, %q", err, stderr.String())
 }
+
+// TestOutputsNeverReplaceInputsOrSpecialFiles (H3): an output whose name in
+// --out is the command's own input, a FIFO or a symbolic link is refused
+// before anything is written, and the input stays whole.
+func TestOutputsNeverReplaceInputsOrSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	input := npyFile(t, filepath.Join(dir, "scores.npy"), 40, 3, func(i, j int) float64 { return float64(i*j%7) + 0.1*float64(j) })
+	before, _ := os.ReadFile(input)
+	code, _, errOut := runCommand("pca", "--input", input, "--components", "2", "--out", dir)
+	if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "would replace the --input file") {
+		t.Errorf("pca writing over its input: exit %d, %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(input); !bytes.Equal(after, before) {
+		t.Error("the input changed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "components.npy")); err == nil {
+		t.Error("components.npy written although the run failed")
+	}
+
+	for _, special := range []string{"fifo", "link"} {
+		out := filepath.Join(dir, special)
+		os.Mkdir(out, 0o755)
+		dest := filepath.Join(out, "components.npy")
+		if special == "fifo" {
+			if err := syscall.Mkfifo(dest, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			os.Symlink(input, dest)
+		}
+		code, _, errOut := runCommand("pca", "--input", input, "--components", "2", "--out", out)
+		if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, dest) {
+			t.Errorf("%s at components.npy: exit %d, %q", special, code, errOut)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 1 {
+			t.Errorf("%s: --out holds %d entries, want only the %s", special, len(entries), special)
+		}
+	}
+	if after, _ := os.ReadFile(input); !bytes.Equal(after, before) {
+		t.Error("the input changed through the link")
+	}
+}
+
+// TestBatchLargerThanTheDataCostsNothing (H2): a --batch far above the
+// data's rows, up to the largest int, trains as one batch of all rows in
+// every training command, without allocating more than the data needs.
+func TestBatchLargerThanTheDataCostsNothing(t *testing.T) {
+	mnist := fakeMNIST(t, 120, 28, 28, 0)
+	table := npyFile(t, filepath.Join(t.TempDir(), "table.npy"), 60, 5, func(i, j int) float64 { return math.Sin(float64(i+3*j)) })
+	for _, batch := range []string{"1073741824", "9223372036854775807"} {
+		for _, args := range [][]string{
+			{"lstm", "--data", mnist, "--train-limit", "100", "--test-limit", "20", "--hidden", "4"},
+			{"autoencoder", "--data", mnist, "--train-limit", "100", "--test-limit", "20"},
+			{"vae", "--data", mnist, "--train-limit", "100", "--test-limit", "20"},
+			{"anomaly", "--input", table},
+			{"linear-ae", "--data", mnist, "--limit", "100", "--k", "2"},
+			{"forecast", "--example", "sunspots", "--hidden", "4"},
+		} {
+			args = append(args, "--epochs", "1", "--batch", batch, "--out", t.TempDir())
+			var code int
+			var errOut string
+			alloc := allocatedBy(func() { code, _, errOut = runCommand(args...) })
+			if code != 0 {
+				t.Errorf("physml %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+			}
+			if alloc > 1<<30 {
+				t.Errorf("physml %s: allocated %d bytes", strings.Join(args, " "), alloc)
+			}
+		}
+	}
+}

@@ -5,8 +5,10 @@
 package fileio
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -52,10 +54,52 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// WriteAtomic writes data to a temporary file beside path (readable by
-// others, 0644), syncs it and renames it to path: a reader sees the old
-// file or the whole new one, never a part.
+// CheckDestination returns an error unless path is absent or a regular
+// file that is not a symbolic link: an output is never written over a
+// device such as /dev/null, a FIFO, a folder or a link.
+func CheckDestination(path string) error {
+	st, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case st.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%s: a symbolic link; physml writes only to absent or regular files", path)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s: not a regular file (%v); physml writes only to absent or regular files", path, st.Mode().Type())
+	}
+	return nil
+}
+
+// SameFile reports whether the paths a and b name one existing file (after
+// following links, as os.SameFile): an output that would replace one of
+// the command's inputs.
+func SameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
+}
+
+// WriteAtomic writes data to a temporary file beside path, syncs it and
+// renames it to path: a reader sees the old file or the whole new one,
+// never a part. A new file is readable by others (0644); an existing one
+// keeps its permissions. A destination that is not a regular file (a
+// device, a FIFO, a folder or a symbolic link) is refused by
+// CheckDestination and left as it is.
 func WriteAtomic(path string, data []byte) error {
+	if err := CheckDestination(path); err != nil {
+		return fmt.Errorf("writing %w", err)
+	}
+	mode := fs.FileMode(0o644)
+	if st, err := os.Lstat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -63,7 +107,7 @@ func WriteAtomic(path string, data []byte) error {
 	tmp := f.Name()
 	_, err = f.Write(data)
 	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes the file private
+		err = f.Chmod(mode) // CreateTemp makes the file private
 	}
 	if err == nil {
 		err = f.Sync()
