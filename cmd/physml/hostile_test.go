@@ -500,7 +500,7 @@ func TestOutputsNeverReplaceInputsOrSpecialFiles(t *testing.T) {
 // every training command, without allocating more than the data needs.
 func TestBatchLargerThanTheDataCostsNothing(t *testing.T) {
 	mnist := fakeMNIST(t, 120, 28, 28, 0)
-	table := npyFile(t, filepath.Join(t.TempDir(), "table.npy"), 60, 5, func(i, j int) float64 { return math.Sin(float64(i+3*j)) })
+	table := npyFile(t, filepath.Join(t.TempDir(), "table.npy"), 60, 5, func(i, j int) float64 { return math.Sin(float64(i + 3*j)) })
 	for _, batch := range []string{"1073741824", "9223372036854775807"} {
 		for _, args := range [][]string{
 			{"lstm", "--data", mnist, "--train-limit", "100", "--test-limit", "20", "--hidden", "4"},
