@@ -3,13 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
-	"github.com/physml/physml/seq"
 )
 
 const evalSummary = `Load a model saved by "physml lstm", "physml autoencoder" or "physml forecast"
@@ -182,43 +181,13 @@ func (o *evalOptions) autoencoder(m *saved.Model, stdout io.Writer) error {
 }
 
 // forecaster prints the test RMSE and MAE of a saved forecaster (the
-// average of its ensemble) on the last 15 % of the given series.
+// average of its ensemble) on the test part of the given series.
 func (o *evalOptions) forecaster(tensors map[string]nn.Tensor, meta map[string]string, stdout io.Writer) error {
-	members, err := nn.MetadataInt(meta, "physml.ensemble")
-	if err != nil || members > 100 {
-		return fmt.Errorf("%s: metadata physml.ensemble = %q: want 1 to 100 networks", o.model, meta["physml.ensemble"])
-	}
-	var models []*seq.Classifier[float32]
-	for i := 0; i < members; i++ {
-		prefix := fmt.Sprintf("members.%d.", i)
-		own := map[string]nn.Tensor{}
-		for name, t := range tensors {
-			if rest, ok := strings.CutPrefix(name, prefix); ok {
-				own[rest] = t
-			}
-		}
-		m, err := seq.DecodeClassifier[float32](own, meta)
-		if err != nil {
-			return fmt.Errorf("%s: network %d: %w", o.model, i, err)
-		}
-		models = append(models, m)
-	}
-	if want := members * len(models[0].Params()); len(tensors) != want {
-		return fmt.Errorf("%s: holds %d tensors, not the %d of %d networks", o.model, len(tensors), want, members)
-	}
-	w, err := nn.MetadataInt(meta, "physml.window")
+	f, err := forecast.Decode[float32](tensors, meta)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.model, err)
 	}
-	h, err := nn.MetadataInt(meta, "physml.horizon")
-	if err != nil {
-		return fmt.Errorf("%s: %w", o.model, err)
-	}
-	target := meta["physml.target"]
-	if target != "level" && target != "change" {
-		return fmt.Errorf("%s: metadata physml.target = %q: want level or change", o.model, target)
-	}
-	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, columns: meta["physml.columns"]}
+	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, columns: strings.Join(f.Names, ",")}
 	if (fo.input == "") == (fo.example == "") {
 		return usageError{fmt.Errorf("give --input series.csv or --example NAME (one of them)")}
 	}
@@ -226,24 +195,12 @@ func (o *evalOptions) forecaster(tensors map[string]nn.Tensor, meta map[string]s
 	if err != nil {
 		return err
 	}
-	v := s.Vars()
-	if v != models[0].RNN.InputSize || h*v != models[0].FC.Out {
-		return fmt.Errorf("%s: %d variables; %s forecasts %d values of %d variables", source, v, o.model, models[0].FC.Out, models[0].RNN.InputSize)
-	}
-	mean, std, err := savedStandardization(meta, v)
+	sp := f.Split.Of(s.Steps)
+	pred, truth, n, err := f.PredictWindows(s.Values, sp.ValidationEnd, s.Steps)
 	if err != nil {
-		return fmt.Errorf("%s: %w", o.model, err)
+		return fmt.Errorf("%s with %s: %w", source, o.model, err)
 	}
-	_, valEnd := forecastSplit(s.Steps)
-	if s.Steps-valEnd < h || valEnd < w {
-		return fmt.Errorf("%s has %d steps: too few for a window of %d and a horizon of %d", source, s.Steps, w, h)
-	}
-	f := forecaster[float32]{models: models, window: w, horizon: h, change: target == "change", mean: mean, std: std}
-	pred, truth, n := f.test(s.Values, valEnd, s.Steps)
-	got := metricsOf(pred, truth)
-	fmt.Fprintf(stdout, "%s: %d %v network(s), test RMSE %.4g  MAE %.4g  over %d windows of %s (%s units)\n", o.model, members, models[0].RNN.Cell, got.RMSE, got.MAE, n, source, strings.Join(s.Names, ", "))
-	if math.IsNaN(got.RMSE) {
-		return fmt.Errorf("%s: the forecasts are not finite", o.model)
-	}
+	got := forecast.ErrorsOf(pred, truth)
+	fmt.Fprintf(stdout, "%s: %d %v network(s), test RMSE %.4g  MAE %.4g  over %d windows of %s (%s units)\n", o.model, len(f.Members), f.Members[0].RNN.Cell, got.RMSE, got.MAE, n, source, strings.Join(s.Names, ", "))
 	return nil
 }

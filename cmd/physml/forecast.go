@@ -2,18 +2,16 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
@@ -25,7 +23,7 @@ type forecastOptions struct {
 	target                                    string
 	cell                                      string
 	window, horizon, hidden, layers, heads    int
-	epochs, batch, patience, ensemble         int
+	epochs, batch, patience, ensemble, period int
 	lr                                        float64
 }
 
@@ -63,6 +61,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.patience, "patience", 30, "epochs without a better validation loss before stopping")
 	fs.IntVar(&o.ensemble, "ensemble", 1, "train this many networks from seeds seed, seed+1, … and average them")
 	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
+	fs.IntVar(&o.period, "period", 0, "steps of a season (12 for monthly data of a yearly cycle): adds the seasonal naive baseline")
 	fs.StringVar(&o.target, "target", "level", "what the network predicts: level (the values) or change (the values minus the window's last one, for trends that leave the training range)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -75,9 +74,9 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.float64 {
-		return forecast[float64](o, series, source, stdout, stderr)
+		return runForecasting[float64](o, series, source, stdout, stderr)
 	}
-	return forecast[float32](o, series, source, stdout, stderr)
+	return runForecasting[float32](o, series, source, stdout, stderr)
 }
 
 func (o *forecastOptions) check() error {
@@ -93,6 +92,8 @@ func (o *forecastOptions) check() error {
 		return usageError{fmt.Errorf("--hidden %d and --layers %d: want positive sizes (at most 65536 and 1024)", o.hidden, o.layers)}
 	case o.epochs < 1 || o.batch < 1 || o.patience < 0 || o.ensemble < 1 || o.ensemble > 100:
 		return usageError{fmt.Errorf("--epochs, --batch and --ensemble (at most 100) must be positive and --patience not negative")}
+	case o.period < 0 || o.period > 1<<16:
+		return usageError{fmt.Errorf("--period %d: want 0 (no seasonal baseline) to 65536 steps", o.period)}
 	case o.target != "level" && o.target != "change":
 		return usageError{fmt.Errorf("--target %q: want level or change", o.target)}
 	case o.fill != "" && o.fill != "previous" && o.fill != "linear":
@@ -139,154 +140,80 @@ func (o *forecastOptions) load() (*dataset.TimeSeries, string, error) {
 	return s, o.input, nil
 }
 
-// forecastSplit is the chronological split: steps [0, trainEnd) train,
-// [trainEnd, valEnd) validate, [valEnd, steps) test.
-func forecastSplit(steps int) (trainEnd, valEnd int) {
-	return int(math.Round(0.70 * float64(steps))), int(math.Round(0.85 * float64(steps)))
-}
-
-// forecastMetrics are the test errors of one forecaster, in data units.
-type forecastMetrics struct {
-	RMSE float64 `json:"rmse"`
-	MAE  float64 `json:"mae"`
-}
-
-func metricsOf(pred, truth []float64) forecastMetrics {
-	var se, ae float64
-	for i := range pred {
-		d := pred[i] - truth[i]
-		se += d * d
-		ae += math.Abs(d)
+// runForecasting trains, evaluates and writes the forecaster of the flags.
+func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source string, stdout, stderr io.Writer) error {
+	cfg := o.config()
+	if err := cfg.Check(s.Steps, s.Vars()); err != nil {
+		return usageError{fmt.Errorf("%s: %w", source, err)}
 	}
-	n := float64(len(pred))
-	return forecastMetrics{RMSE: math.Sqrt(se / n), MAE: ae / n}
-}
-
-func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source string, stdout, stderr io.Writer) error {
 	v, w, h := s.Vars(), o.window, o.horizon
-	trainEnd, valEnd := forecastSplit(s.Steps)
-	if trainEnd-w-h+1 < 2 || valEnd-trainEnd < h || s.Steps-valEnd < h {
-		return usageError{fmt.Errorf("%s has %d steps: too few for --window %d and --horizon %d on a 70/15/15 split", source, s.Steps, w, h)}
-	}
-	// Standardise with the training part's statistics only.
-	scaler, err := dataset.FitScaler(dataset.Standard, s.Values[:trainEnd*v], v, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", source, err)
-	}
-	mean, std := scaler.Offset, scaler.Scale
-	z := make([]float64, len(s.Values))
-	for i := range z {
-		z[i] = (s.Values[i] - mean[i%v]) / std[i%v]
-	}
-	// Windows whose targets lie in a part take their inputs from before it.
-	xTrain, yTrain, nTrain := dataset.Windows(z, v, 0, trainEnd, w, h)
-	xVal, yVal, nVal := dataset.Windows(z, v, trainEnd-w, valEnd, w, h)
-	xTest, _, nTest := dataset.Windows(z, v, valEnd-w, s.Steps, w, h)
-	// With --target change the network learns y − (the window's last value),
-	// a correction to persistence, and the last value is added back.
-	last := func(x []float64, k int) []float64 { return x[(k*w+w-1)*v : (k*w+w)*v] }
-	shift := func(x, y []float64, n int, sign float64) []float64 {
-		out := append([]float64(nil), y...)
-		if o.target == "change" {
-			for k := 0; k < n; k++ {
-				for i := 0; i < h*v; i++ {
-					out[k*h*v+i] += sign * last(x, k)[i%v]
-				}
-			}
-		}
-		return out
-	}
+	sp := cfg.Split.Of(s.Steps)
 	fmt.Fprintf(stdout, "%s: %d steps of %s; windows of %d steps forecast %d ahead: %d training, %d validation, %d test windows; backend %s\n",
-		source, s.Steps, strings.Join(s.Names, ", "), w, h, nTrain, nVal, nTest, backendLine())
+		source, s.Steps, strings.Join(s.Names, ", "), w, h, sp.TrainEnd-w-h+1, sp.ValidationEnd-sp.TrainEnd-h+1, s.Steps-sp.ValidationEnd-h+1, backendLine())
 
 	ctx, stop := o.start(stderr)
 	defer stop()
-	cell, _ := seq.ParseCell(o.cell)
-	matrix := func(rows, cols int, x []float64) *nn.Matrix[T] { return nn.Convert[T](nn.MatrixFrom(rows, cols, x)) }
-	train := nn.Dataset[T]{X: matrix(nTrain, w*v, xTrain), Y: matrix(nTrain, h*v, shift(xTrain, yTrain, nTrain, -1))}
-	val := nn.Dataset[T]{X: matrix(nVal, w*v, xVal), Y: matrix(nVal, h*v, shift(xVal, yVal, nVal, -1))}
-	var models []*seq.Classifier[T]
 	start := time.Now()
-	for e := 0; e < o.ensemble; e++ {
-		seed := o.seed + uint64(e)
-		// A many-to-one network: the last hidden state through a Dense layer
-		// to the horizon·variables outputs (a "classifier" with a regression
-		// head and the MSE loss).
-		model := seq.NewClassifier[T](cell, seq.Config{InputSize: v, HiddenSize: o.hidden, NumLayers: o.layers, Heads: o.heads}, h*v, nn.NewRand(seed))
-		opt := nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr})
-		hm, err := nn.Fit(ctx, model, nn.MSE[T]{}, opt, train,
-			nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: seed, Validation: &val, Patience: o.patience})
-		if err != nil {
-			return err // an interrupt included: nothing is written
-		}
+	f, histories, err := forecast.Fit[T](ctx, s, cfg)
+	if err != nil {
+		return err // an interrupt included: nothing is written
+	}
+	for e, hm := range histories {
 		fmt.Fprintf(stdout, "network %d: best validation MSE %.4f (standardised) at epoch %d of %d\n",
 			e+1, hm.Epochs[hm.BestEpoch-1].ValidationLoss, hm.BestEpoch, len(hm.Epochs))
-		models = append(models, model)
 	}
 	trainTime := time.Since(start)
-
-	// Back to the data's units; the baselines on the same test windows.
-	unit := func(zs []float64) []float64 {
-		out := make([]float64, len(zs))
-		for i, x := range zs {
-			out[i] = x*std[i%v] + mean[i%v]
-		}
-		return out
-	}
-	f := forecaster[T]{models: models, window: w, horizon: h, change: o.target == "change", mean: mean, std: std}
-	pred, truth, _ := f.test(s.Values, valEnd, s.Steps)
-	persistenceZ := make([]float64, len(truth))
-	for k := 0; k < nTest; k++ {
-		for step := 0; step < h; step++ {
-			copy(persistenceZ[(k*h+step)*v:], last(xTest, k))
-		}
-	}
-	persistence := unit(persistenceZ)
-	ar, err := linearAutoregression(xTrain, yTrain, nTrain, xTest, nTest, w*v, h*v)
+	ev, err := forecast.Evaluate(f, s.Values, o.period)
 	if err != nil {
 		return err
 	}
-	metrics := map[string]forecastMetrics{
-		o.cell:        metricsOf(pred, truth),
-		"persistence": metricsOf(persistence, truth),
-		"linear AR":   metricsOf(unit(ar), truth),
+	metrics := map[string]forecast.Errors{o.cell: ev.Model.Errors, "persistence": ev.Persistence.Errors}
+	rows := []string{o.cell, "persistence"}
+	labels := map[string]string{}
+	if ev.SeasonalNaive != nil {
+		metrics["seasonal naive"] = ev.SeasonalNaive.Errors
+		rows = append(rows, "seasonal naive")
+		labels["seasonal naive"] = fmt.Sprintf("seasonal naive(%d)", o.period)
 	}
-	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", nTest, strings.Join(s.Names, ", "), o.ensemble, trainTime.Round(10*time.Millisecond))
-	for _, name := range []string{o.cell, "persistence", "linear AR"} {
-		label := name
-		if name == "linear AR" {
-			label = fmt.Sprintf("linear AR(%d)", w)
-		}
-		fmt.Fprintf(stdout, "  %-16s RMSE %10.4g   MAE %10.4g\n", label, metrics[name].RMSE, metrics[name].MAE)
+	if ev.LinearAR != nil {
+		metrics["linear AR"] = ev.LinearAR.Errors
+		rows = append(rows, "linear AR")
+		labels["linear AR"] = fmt.Sprintf("linear AR(%d)", w)
+	}
+	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", ev.Windows, strings.Join(s.Names, ", "), o.ensemble, trainTime.Round(10*time.Millisecond))
+	for _, name := range rows {
+		label := cmp.Or(labels[name], name)
+		fmt.Fprintf(stdout, "  %-20s RMSE %10.4g   MAE %10.4g\n", label, metrics[name].RMSE, metrics[name].MAE)
+	}
+	if ev.LinearAR == nil {
+		fmt.Fprintf(stdout, "  %-20s not fitted: %s\n", fmt.Sprintf("linear AR(%d)", w), strings.TrimPrefix(ev.LinearARSkipped, "forecast: linear AR: "))
 	}
 
 	// Everything is ready before the first file is written.
-	modelFile, err := encodeForecaster(models, map[string]string{"physml.task": "forecast", "physml.window": strconv.Itoa(w),
-		"physml.horizon": strconv.Itoa(h), "physml.target": o.target, "physml.columns": strings.Join(s.Names, ","),
-		"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std), "physml.data": "user"})
+	modelFile, err := f.EncodeFile()
 	if err != nil {
 		return err
 	}
-	preds, err := dataset.EncodeNpy([]int{nTest, h * v}, pred)
+	preds, err := dataset.EncodeNpy([]int{ev.Windows, h * v}, ev.Model.Predictions)
 	if err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(map[string]any{"source": source, "window": w, "horizon": h, "test_windows": nTest,
+	js, err := json.MarshalIndent(map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
 		"ensemble": o.ensemble, "seed": o.seed, "errors": metrics}, "", "  ")
 	if err != nil {
 		return err
 	}
 	// The plot: the test period, one step ahead, first variable.
-	steps := make([]float64, nTest)
+	steps := make([]float64, ev.Windows)
 	series := map[string][]float64{}
-	for k := 0; k < nTest; k++ {
-		steps[k] = float64(valEnd + k)
+	for k := 0; k < ev.Windows; k++ {
+		steps[k] = float64(sp.ValidationEnd + k)
 		if s.Time != nil {
-			steps[k] = s.Time[valEnd+k]
+			steps[k] = s.Time[sp.ValidationEnd+k]
 		}
-		series["truth"] = append(series["truth"], truth[k*h*v])
-		series[o.cell] = append(series[o.cell], pred[k*h*v])
-		series["persistence"] = append(series["persistence"], persistence[k*h*v])
+		series["truth"] = append(series["truth"], ev.Truth[k*h*v])
+		series[o.cell] = append(series[o.cell], ev.Model.Predictions[k*h*v])
+		series["persistence"] = append(series["persistence"], ev.Persistence.Predictions[k*h*v])
 	}
 	xlabel := "step"
 	if s.Time != nil {
@@ -305,92 +232,12 @@ func forecast[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source strin
 	return nil
 }
 
-// forecaster makes forecasts with trained networks: it standardises a
-// series with the training statistics, cuts it into windows, averages the
-// networks' outputs and maps them back to the data's units.
-type forecaster[T nn.Float] struct {
-	models          []*seq.Classifier[T]
-	window, horizon int
-	change          bool // the networks predict the change from the window's last value
-	mean, std       []float64
-}
-
-// test returns the forecasts and the truth, in the data's units, for the n
-// windows whose targets lie in steps [from, to) of values (steps × variables,
-// row-major); the windows' inputs start from−window steps in.
-func (f forecaster[T]) test(values []float64, from, to int) (pred, truth []float64, n int) {
-	v, w, h := len(f.mean), f.window, f.horizon
-	z := make([]float64, len(values))
-	for i, x := range values {
-		z[i] = (x - f.mean[i%v]) / f.std[i%v]
-	}
-	x, y, n := dataset.Windows(z, v, from-w, to, w, h)
-	xm := nn.Convert[T](nn.MatrixFrom(n, w*v, x))
-	predZ := make([]float64, n*h*v)
-	for _, m := range f.models {
-		for i, p := range nn.Predict[T](m, xm, 256).Data {
-			predZ[i] += float64(p) / float64(len(f.models))
-		}
-	}
-	unit := func(zs []float64) []float64 {
-		out := make([]float64, len(zs))
-		for i, x := range zs {
-			out[i] = x*f.std[i%v] + f.mean[i%v]
-		}
-		return out
-	}
-	if f.change {
-		for k := 0; k < n; k++ {
-			last := x[(k*w+w-1)*v : (k*w+w)*v]
-			for i := 0; i < h*v; i++ {
-				predZ[k*h*v+i] += last[i%v]
-			}
-		}
-	}
-	return unit(predZ), unit(y), n
-}
-
-// encodeForecaster returns the safetensors file of the ensemble: each
-// network's parameters under "members.i." (as a PyTorch nn.ModuleList
-// named members), the architecture of the first (all share it) and extra.
-func encodeForecaster[T nn.Float](models []*seq.Classifier[T], extra map[string]string) ([]byte, error) {
-	var params []nn.Param[T]
-	for i, m := range models {
-		params = append(params, nn.Prefixed(fmt.Sprintf("members.%d", i), m.Params())...)
-	}
-	extra["physml.ensemble"] = strconv.Itoa(len(models))
-	return nn.EncodeModel(params, models[0].Metadata(), extra)
-}
-
-// eps is the float64 machine epsilon, 2⁻⁵².
-const eps = 0x1p-52
-
-// linearAutoregression fits y = [x, 1] β by least squares on the training
-// windows and returns its predictions for the test windows.
-func linearAutoregression(xTrain, yTrain []float64, nTrain int, xTest []float64, nTest, in, out int) ([]float64, error) {
-	if nTrain <= in {
-		return nil, fmt.Errorf("linear AR: %d training windows for %d coefficients; use a shorter --window", nTrain, in+1)
-	}
-	a := mat.NewDense(nTrain, in+1, nil)
-	for i := 0; i < nTrain; i++ {
-		copy(a.RawRowView(i), xTrain[i*in:(i+1)*in])
-		a.Set(i, in, 1)
-	}
-	// The minimum-norm least-squares solution through the SVD (LAPACK), with
-	// numpy.linalg.lstsq's rank cutoff: an exactly predictable series, whose
-	// windows are collinear, gets an answer rather than a singular error.
-	var svd mat.SVD
-	if !svd.Factorize(a, mat.SVDThin) {
-		return nil, errors.New("linear AR: the SVD of the training windows did not converge")
-	}
-	var beta mat.Dense
-	svd.SolveTo(&beta, mat.NewDense(nTrain, out, yTrain), svd.Rank(eps*float64(max(nTrain, in+1))))
-	t := mat.NewDense(nTest, in+1, nil)
-	for i := 0; i < nTest; i++ {
-		copy(t.RawRowView(i), xTest[i*in:(i+1)*in])
-		t.Set(i, in, 1)
-	}
-	var pred mat.Dense
-	pred.Mul(t, &beta)
-	return pred.RawMatrix().Data, nil
+// config returns the library's configuration for the flags.
+func (o *forecastOptions) config() forecast.Config {
+	cfg := forecast.DefaultConfig()
+	cfg.Window, cfg.Horizon, cfg.Hidden, cfg.Layers, cfg.Heads = o.window, o.horizon, o.hidden, o.layers, o.heads
+	cfg.Target, _ = forecast.ParseTarget(o.target)
+	cfg.Cell, _ = seq.ParseCell(o.cell)
+	cfg.Ensemble, cfg.Epochs, cfg.BatchSize, cfg.Patience, cfg.LR, cfg.Seed = o.ensemble, o.epochs, o.batch, o.patience, o.lr, o.seed
+	return cfg
 }
