@@ -40,6 +40,31 @@ func (s *Sequences) Length(i int) int {
 	return s.Lengths[i]
 }
 
+// FitStandardization returns each feature's standardisation (mean and
+// standard deviation, ddof 0; scale 1 where the feature is constant) over
+// the valid steps of the sequences that rows lists (all when nil): what a
+// recurrent model's inputs are scaled with, fitted on the training
+// sequences only. Values too large for the statistics are an error naming
+// the feature.
+func (s *Sequences) FitStandardization(rows []int) (Scaler, error) {
+	if rows == nil {
+		rows = make([]int, s.N)
+		for i := range rows {
+			rows[i] = i
+		}
+	}
+	var steps []int // rows of X seen as (sequences·steps, features)
+	for _, i := range rows {
+		for t := 0; t < s.Length(i); t++ {
+			steps = append(steps, i*s.Steps+t)
+		}
+	}
+	if len(steps) == 0 {
+		return Scaler{}, fmt.Errorf("dataset: no valid steps to standardise with")
+	}
+	return FitScaler(Standard, s.X, s.Features, steps)
+}
+
 // SequenceFiles names the arrays of a sequence set. Each is a .npy file, or
 // an array of an .npz archive written "archive.npz:name"; only X is
 // required.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
@@ -280,4 +281,25 @@ func mustPanicWith(t *testing.T, what, want string, f func()) {
 		}
 	}()
 	f()
+}
+
+// TestDatasetOfStandardisesValidStepsOnly: DatasetOf scales every valid
+// step's features by the scaler and leaves padding at zero, with the
+// sequences' labels and lengths in the order rows gives.
+func TestDatasetOfStandardisesValidStepsOnly(t *testing.T) {
+	s := &dataset.Sequences{N: 2, Steps: 3, Features: 2, X: []float64{1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 99, 99},
+		Lengths: []int{3, 2}, Labels: []int{1, 0}, Classes: 2}
+	scaler, err := s.FitStandardization([]int{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sequence 1's valid steps: (4, 40), (5, 50): means 4.5 and 45, deviations 0.5 and 5.
+	if numcheck.MaxAbsDiff(scaler.Offset, []float64{4.5, 45}) != 0 || numcheck.MaxAbsDiff(scaler.Scale, []float64{0.5, 5}) != 0 {
+		t.Fatalf("scaler %+v", scaler)
+	}
+	d := DatasetOf[float64](s, []int{1, 0}, scaler)
+	want := []float64{-1, -1, 1, 1, 0, 0, -7, -7, -5, -5, -3, -3}
+	if numcheck.MaxAbsDiff(d.X.Data, want) != 0 || d.Labels[0] != 0 || d.Labels[1] != 1 || d.Lengths[0] != 2 || d.Lengths[1] != 3 {
+		t.Errorf("X %v, labels %v, lengths %v", d.X.Data, d.Labels, d.Lengths)
+	}
 }

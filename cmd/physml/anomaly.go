@@ -481,7 +481,11 @@ func sequenceDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T]
 	}
 	f := d.per / d.steps
 	s := &dataset.Sequences{N: d.n, Steps: d.steps, Features: f, X: d.x, Lengths: d.lengths}
-	mean, std := featureStatistics(s, d.train)
+	scaler, err := s.FitStandardization(d.train)
+	if err != nil {
+		return detector[T]{}, err
+	}
+	mean, std := scaler.Offset, scaler.Scale
 	meta := map[string]string{"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std), "physml.task": "anomaly",
 		"physml.model": "sequence_autoencoder", "physml.cell": cell.String(), "physml.hidden": strconv.Itoa(o.hidden), "physml.code": strconv.Itoa(o.code)}
 	m, err := ae.NewSequenceAE[T](ae.SequenceConfig{Cell: cell, Features: f, Hidden: o.hidden, Code: o.code}, nn.NewRand(o.seed))
@@ -489,7 +493,7 @@ func sequenceDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T]
 		return detector[T]{}, usageError{err}
 	}
 	data := func(rows []int) nn.Dataset[T] {
-		out := sequenceDataset[T](s, rows, mean, std)
+		out := seq.DatasetOf[T](s, rows, scaler)
 		out.Y = out.X
 		return out
 	}

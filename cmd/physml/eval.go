@@ -9,6 +9,7 @@ import (
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
+	"github.com/physml/physml/seq"
 )
 
 const evalSummary = `Load a model saved by "physml lstm", "physml autoencoder" or "physml forecast"
@@ -102,11 +103,11 @@ func (o *evalOptions) classifier(m *saved.Model, stdout io.Writer) error {
 		if s.Classes > c.FC.Out {
 			return fmt.Errorf("%s: labels up to %d; %s knows %d classes", o.labels, s.Classes-1, o.model, c.FC.Out)
 		}
-		mean, std, err := savedStandardization(m.Metadata, s.Features)
+		scaler, err := saved.Standardization(m.Metadata, s.Features)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.model, err)
 		}
-		d = sequenceDataset[float32](s, allRows(s.N), mean, std) // padding stays zero
+		d = seq.DatasetOf[float32](s, nil, scaler) // padding stays zero
 		what = fmt.Sprintf("%d sequences of %s", s.N, o.input)
 	} else {
 		if c.RNN.InputSize != dataset.MNISTCols || c.FC.Out != 10 {
@@ -126,13 +127,6 @@ func (o *evalOptions) classifier(m *saved.Model, stdout io.Writer) error {
 	logits := nn.PredictDataset[float32](c, d, 1000)
 	fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, c.RNN, nn.Accuracy(logits, d.Labels), what)
 	return nil
-}
-
-// savedStandardization reads the per-feature mean and deviation the
-// training run saved.
-func savedStandardization(meta map[string]string, features int) (mean, std []float64, err error) {
-	s, err := saved.Standardization(meta, features)
-	return s.Offset, s.Scale, err
 }
 
 // pixelValues returns the pixels as numbers from 0 to 255, the rows

@@ -523,3 +523,30 @@ func TestBatchLargerThanTheDataCostsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeValuesInSequencesAreAnError (M1): a value of 1e300 in the
+// sequences of lstm --input or anomaly --model lstm is an error naming the
+// feature, not a panic.
+func TestHugeValuesInSequencesAreAnError(t *testing.T) {
+	dir := t.TempDir()
+	x := npyFile(t, filepath.Join(dir, "x.npy"), 20, 6, func(i, j int) float64 {
+		if j == 2 { // in every sequence, so in the training part too
+			return 1e300
+		}
+		return math.Sin(float64(i + j))
+	})
+	labels := make([]float64, 20)
+	for i := range labels {
+		labels[i] = float64(i % 2)
+	}
+	b, _ := dataset.EncodeNpy([]int{20}, labels)
+	y := filepath.Join(dir, "y.npy")
+	os.WriteFile(y, b, 0o644)
+	out := filepath.Join(dir, "out")
+	for _, args := range [][]string{
+		{"lstm", "--input", x, "--labels", y, "--epochs", "1", "--hidden", "2", "--out", out},
+		{"anomaly", "--input", x, "--model", "lstm", "--epochs", "1", "--hidden", "2", "--out", out},
+	} {
+		mustFailCleanly(t, args[0], args, out, 1, "feature 0 spans more than a float64 can hold")
+	}
+}

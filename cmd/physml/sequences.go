@@ -8,6 +8,7 @@ import (
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
 )
 
 // classificationData is what the classifier trains and is tested on: the
@@ -46,8 +47,12 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 	if err != nil {
 		return d, err
 	}
-	mean, std := featureStatistics(s, trainRows)
-	d.train, d.test = sequenceDataset[T](s, trainRows, mean, std), sequenceDataset[T](s, testRows, mean, std)
+	scaler, err := s.FitStandardization(trainRows)
+	if err != nil {
+		return d, fmt.Errorf("%s: %w", source, err)
+	}
+	mean, std := scaler.Offset, scaler.Scale
+	d.train, d.test = seq.DatasetOf[T](s, trainRows, scaler), seq.DatasetOf[T](s, testRows, scaler)
 	d.inputSize, d.classes = s.Features, s.Classes
 	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %d classes; %d for training, %d for testing",
 		source, s.N, s.Steps, s.Features, s.Classes, len(trainRows), len(testRows))
@@ -66,51 +71,6 @@ func splitRows(n int, testFraction float64, seed uint64, items string) (trainRow
 	}
 	perm := nn.NewRand(seed ^ 0x7e57).Perm(n)
 	return perm[:n-nTest], perm[n-nTest:], nil
-}
-
-// featureStatistics returns each feature's mean and standard deviation
-// (ddof 0; 1 where it is constant) over the valid steps of the given
-// sequences.
-func featureStatistics(s *dataset.Sequences, rows []int) (mean, std []float64) {
-	var steps []int // rows of X seen as (sequences·steps, features)
-	for _, i := range rows {
-		for t := 0; t < s.Length(i); t++ {
-			steps = append(steps, i*s.Steps+t)
-		}
-	}
-	scaler, err := dataset.FitScaler(dataset.Standard, s.X, s.Features, steps)
-	if err != nil {
-		panic(err) // finite values and at least one valid step, as ReadSequences checked
-	}
-	return scaler.Offset, scaler.Scale
-}
-
-// sequenceDataset gathers the given sequences, standardised (padding stays
-// zero), with their labels (if the set has them) and lengths.
-func sequenceDataset[T nn.Float](s *dataset.Sequences, rows []int, mean, std []float64) nn.Dataset[T] {
-	per := s.Steps * s.Features
-	d := nn.Dataset[T]{X: nn.NewMatrix[T](len(rows), per)}
-	if s.Labels != nil {
-		d.Labels = make([]int, len(rows))
-	}
-	if s.Lengths != nil {
-		d.Lengths = make([]int, len(rows))
-	}
-	for r, i := range rows {
-		out := d.X.Row(r)
-		for t := 0; t < s.Length(i); t++ {
-			for j := 0; j < s.Features; j++ {
-				out[t*s.Features+j] = T((s.X[i*per+t*s.Features+j] - mean[j]) / std[j])
-			}
-		}
-		if s.Labels != nil {
-			d.Labels[r] = s.Labels[i]
-		}
-		if s.Lengths != nil {
-			d.Lengths[r] = s.Lengths[i]
-		}
-	}
-	return d
 }
 
 func floatsString(v []float64) string {
