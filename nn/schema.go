@@ -50,6 +50,7 @@ const (
 	KeyColumns   = "physml.columns"   // a forecaster's variables, comma-separated
 	KeySplit     = "physml.split"     // a forecaster's training and validation fractions, "0.7,0.15"
 	KeyThreshold = "physml.threshold" // an anomaly detector's score threshold
+	KeyQuantile  = "physml.quantile"  // the quantile of the calibration scores it is
 )
 
 // InputScalingPrefix is the prefix of the table scaling keys
@@ -63,5 +64,5 @@ func SchemaKeys() []string {
 		KeyBias, KeyHeads, KeyOutputs, KeyNorm, KeyProjSize, KeyCode, KeyOutput, KeyLoss, KeyTied,
 		KeySparsity, KeyBatchNorm, KeyBeta, KeyData, KeyNormalization, KeyInputScaling,
 		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyInputShape, KeyTask,
-		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyThreshold}
+		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyThreshold, KeyQuantile}
 }

@@ -11,6 +11,10 @@ import (
 // cellNames are the cell names of model files and of the command's --cell.
 var cellNames = map[CellType]string{LSTM: "lstm", GRU: "gru", RNNTanh: "rnn", RNNReLU: "rnn_relu", SLSTMCell: "slstm", MLSTMCell: "mlstm"}
 
+// CellName returns the cell's name in model files and flags: lstm, gru,
+// rnn, rnn_relu, slstm or mlstm.
+func CellName(c CellType) string { return cellNames[c] }
+
 // ParseCell returns the cell type named lstm, gru, rnn (tanh), rnn_relu,
 // slstm or mlstm.
 func ParseCell(s string) (CellType, error) {

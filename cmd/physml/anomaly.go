@@ -1,11 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -142,12 +142,14 @@ type anomalyData struct {
 	describe      string
 	scaling       string // for dense models: the scaling to fit on the training rows
 	wantSequences bool
+	mnist         bool   // MNIST pixels/255
+	source        string // the data's name in messages
 }
 
 // load reads --input, simulates --example signals or selects MNIST digits,
 // and splits the rows.
 func (o *anomalyOptions) load() (*anomalyData, error) {
-	d := &anomalyData{scaling: o.normalize}
+	d := &anomalyData{scaling: o.normalize, source: cmp.Or(o.input, o.example)}
 	seqModel := o.model == "lstm" || o.model == "gru" || (o.model == "auto" && (o.example != "" || o.lengths != ""))
 	switch {
 	case o.example != "":
@@ -206,22 +208,9 @@ func (d *anomalyData) fromSequences(s *dataset.Sequences) {
 
 // split shuffles the normal rows into 60 % training, 20 % calibration and
 // 20 % test; every anomalous row is tested.
-func (d *anomalyData) split(seed uint64) error {
-	var normal, anomalous []int
-	for _, i := range nn.NewRand(seed ^ 0xa40).Perm(d.n) {
-		if d.labels == nil || d.labels[i] == 0 {
-			normal = append(normal, i)
-		} else {
-			anomalous = append(anomalous, i)
-		}
-	}
-	if len(normal) < 5 {
-		return fmt.Errorf("%d normal rows: the detector needs at least 5 (training, calibration and test)", len(normal))
-	}
-	nTrain, nCalib := len(normal)*3/5, len(normal)/5
-	d.train, d.calib = normal[:nTrain], normal[nTrain:nTrain+nCalib]
-	d.test = append(normal[nTrain+nCalib:], anomalous...)
-	return nil
+func (d *anomalyData) split(seed uint64) (err error) {
+	d.train, d.calib, d.test, err = ae.SplitNormal(d.n, d.labels, seed)
+	return err
 }
 
 // fromMNIST takes the training images of the --normal digits (80 % for
@@ -284,6 +273,7 @@ func (d *anomalyData) fromMNIST(o *anomalyOptions) error {
 		}
 	}
 	d.scaling = dataset.NoScaling.String() // pixels/255 already
+	d.mnist, d.source = true, "MNIST"
 	d.describe = fmt.Sprintf("MNIST: normal digits %v, anomalous %v", normal, anomalous)
 	return nil
 }
@@ -302,50 +292,26 @@ func parseDigits(name, s string) ([]int, error) {
 	return out, nil
 }
 
-// detector is a trained autoencoder that scores rows.
-type detector[T nn.Float] struct {
-	model  nn.Layer[T]
-	params []nn.Param[T]
-	// data returns the given rows scaled with the training statistics, as
-	// an autoencoder's training set (targets = inputs, lengths kept).
-	data   func(rows []int) nn.Dataset[T]
-	scores func() []float64 // the error of every row
-	meta   map[string]string
-}
-
 func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stderr io.Writer) error {
 	ctx, stop := o.start(stderr)
 	defer stop()
-	var det detector[T]
-	var err error
-	if d.wantSequences {
-		det, err = sequenceDetector[T](o, d)
-	} else {
-		det, err = denseDetector[T](o, d)
-	}
+	model, cfg, err := anomalyModel[T](o, d)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters; %d training, %d calibration, %d test rows; backend %s\n",
-		det.model, nn.CountParams(det.params), len(d.train), len(d.calib), len(d.test), backendLine())
+		model, nn.CountParams(model.Params()), len(d.train), len(d.calib), len(d.test), backendLine())
 	prog := newProgress(stderr, o.epochs)
-	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.batch,
-		OnEpoch: func(e nn.EpochStats) {
-			prog.done()
-			if e.Epoch == 1 || e.Epoch%10 == 0 || e.Epoch == o.epochs {
-				fmt.Fprintf(stdout, "epoch %3d  train loss %.5f  %v\n", e.Epoch, e.TrainLoss, e.Duration.Round(10*time.Millisecond))
-			}
-		}}
-	train := det.data(d.train)
-	var loss nn.Loss[T]
-	switch m := det.model.(type) {
-	case *ae.SequenceAE[T]:
-		loss = m.TrainingLoss()
-	case *ae.Autoencoder[T]:
-		loss = m.TrainingLoss()
+	cfg.OnBatch = prog.batch
+	cfg.OnEpoch = func(e nn.EpochStats) {
+		prog.done()
+		if e.Epoch == 1 || e.Epoch%10 == 0 || e.Epoch == o.epochs {
+			fmt.Fprintf(stdout, "epoch %3d  train loss %.5f  %v\n", e.Epoch, e.TrainLoss, e.Duration.Round(10*time.Millisecond))
+		}
 	}
-	hist, fitErr := nn.Fit(ctx, det.model, loss, nn.NewAdam(det.params, nn.AdamConfig{LR: o.lr}), train, fitCfg)
+	rows := ae.Rows{X: d.x, N: d.n, Lengths: d.lengths}
+	det, hist, fitErr := ae.FitDetector(ctx, model, rows, d.train, d.calib, cfg)
 	prog.done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {
@@ -356,22 +322,19 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		// calibrated, scored and saved, and the run ends with the interrupt.
 		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrating and scoring the model as it is\n", len(hist.Epochs))
 	}
-	scores := det.scores()
-	pick := func(rows []int) []float64 {
-		out := make([]float64, len(rows))
-		for r, i := range rows {
-			out[r] = scores[i]
-		}
-		return out
+	scores, err := det.Scores(rows)
+	if err != nil {
+		return fmt.Errorf("%s: %w", d.source, err)
 	}
-	threshold := ae.Quantile(pick(d.calib), o.quantile)
-	metrics := anomalyMetrics(d, scores, threshold)
-	metrics["quantile"] = o.quantile
+	metrics := ae.EvaluateScores(scores, d.labels, d.test, det.Threshold, det.Quantile, d.kinds)
 	printAnomalyMetrics(stdout, d, metrics)
 
 	// Everything is ready before the first file is written.
-	det.meta["physml.threshold"] = strconv.FormatFloat(threshold, 'g', -1, 64)
-	modelFile, err := nn.EncodeSafetensors(det.params, det.meta)
+	extra := map[string]string{}
+	if d.mnist {
+		extra[nn.KeyData], extra[nn.KeyNormalization] = "mnist", dataset.Unit.String()
+	}
+	modelFile, err := det.EncodeFile(extra)
 	if err != nil {
 		return err
 	}
@@ -394,12 +357,12 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		return err
 	}
 	files := []outputFile{{"anomaly.safetensors", modelFile}, {"scores.npy", scoresNpy}, {"split.npy", splitNpy}, {"metrics.json", append(js, '\n')}}
-	histogram, err := errorHistogramPNG(d, scores, threshold)
+	histogram, err := errorHistogramPNG(d, scores, det.Threshold)
 	if err != nil {
 		return err
 	}
 	files = append(files, outputFile{"errors.png", histogram})
-	if d.labels != nil && metrics["anomalies"].(int) > 0 {
+	if metrics.Separation != nil {
 		roc, err := rocPNG(d, scores)
 		if err != nil {
 			return err
@@ -417,18 +380,26 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	return nil
 }
 
-// allRows returns 0 … n−1.
-func allRows(n int) []int {
-	rows := make([]int, n)
-	for i := range rows {
-		rows[i] = i
+// anomalyModel returns the untrained autoencoder of the flags and the
+// detector's training settings: a dense autoencoder (sigmoid outputs for
+// data scaled to [0, 1], identity ones otherwise; MSE) or an LSTM or GRU
+// sequence autoencoder.
+func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae.DetectorConfig, error) {
+	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.seed}
+	if d.wantSequences {
+		if d.steps == 0 {
+			return nil, cfg, usageError{fmt.Errorf("--model %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.model)}
+		}
+		cell := seq.LSTM
+		if o.model == "gru" {
+			cell = seq.GRU
+		}
+		m, err := ae.NewSequenceAE[T](ae.SequenceConfig{Cell: cell, Features: d.per / d.steps, Hidden: o.hidden, Code: o.code}, nn.NewRand(o.seed))
+		if err != nil {
+			return nil, cfg, usageError{err}
+		}
+		return m, cfg, nil
 	}
-	return rows
-}
-
-// denseDetector builds a dense autoencoder: sigmoid outputs for data scaled
-// to [0, 1], identity ones otherwise; MSE.
-func denseDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T], error) {
 	scaling := d.scaling
 	if scaling == "" {
 		scaling = dataset.MinMax.String()
@@ -438,134 +409,33 @@ func denseDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T], e
 	}
 	kind, err := dataset.ParseScaling(scaling)
 	if err != nil {
-		return detector[T]{}, usageError{fmt.Errorf("--normalize: %v", err)}
+		return nil, cfg, usageError{fmt.Errorf("--normalize: %v", err)}
 	}
-	scaler, err := dataset.FitScaler(kind, d.x, d.per, d.train)
-	if err != nil {
-		return detector[T]{}, err
-	}
-	meta := scaler.Metadata("physml.input_")
+	cfg.Scaling = kind
 	hidden, _ := parseInts(o.layers)
-	cfg := ae.Config{Layers: append(append([]int{d.per}, hidden...), o.code), Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.MSELoss}
+	ac := ae.Config{Layers: append(append([]int{d.per}, hidden...), o.code), Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.MSELoss}
 	if kind == dataset.Standard || kind == dataset.NoScaling && d.image == nil {
-		cfg.Output = ae.Identity
+		ac.Output = ae.Identity
 	}
-	m, err := ae.New[T](cfg, nn.NewRand(o.seed))
+	m, err := ae.New[T](ac, nn.NewRand(o.seed))
 	if err != nil {
-		return detector[T]{}, usageError{err}
+		return nil, cfg, usageError{err}
 	}
-	for k, v := range m.Metadata() {
-		meta[k] = v
-	}
-	meta["physml.task"] = "anomaly"
-	data := func(rows []int) nn.Dataset[T] {
-		x := nn.NewMatrix[T](len(rows), d.per)
-		for r, i := range rows {
-			copy(x.Row(r), dataset.Transform[T](scaler, d.x[i*d.per:(i+1)*d.per]))
-		}
-		return nn.Dataset[T]{X: x, Y: x}
-	}
-	return detector[T]{model: m, params: m.Params(), meta: meta, data: data,
-		scores: func() []float64 { return m.ReconstructionErrors(data(allRows(d.n)).X) }}, nil
+	return m, cfg, nil
 }
 
-// sequenceDetector builds an LSTM (or GRU) autoencoder over sequences
-// standardised with the training rows' valid steps.
-func sequenceDetector[T nn.Float](o anomalyOptions, d *anomalyData) (detector[T], error) {
-	if d.steps == 0 {
-		return detector[T]{}, usageError{fmt.Errorf("--model %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.model)}
-	}
-	cell := seq.LSTM
-	if o.model == "gru" {
-		cell = seq.GRU
-	}
-	f := d.per / d.steps
-	s := &dataset.Sequences{N: d.n, Steps: d.steps, Features: f, X: d.x, Lengths: d.lengths}
-	scaler, err := s.FitStandardization(d.train)
-	if err != nil {
-		return detector[T]{}, err
-	}
-	mean, std := scaler.Offset, scaler.Scale
-	meta := map[string]string{"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std), "physml.task": "anomaly",
-		"physml.model": "sequence_autoencoder", "physml.cell": cell.String(), "physml.hidden": strconv.Itoa(o.hidden), "physml.code": strconv.Itoa(o.code)}
-	m, err := ae.NewSequenceAE[T](ae.SequenceConfig{Cell: cell, Features: f, Hidden: o.hidden, Code: o.code}, nn.NewRand(o.seed))
-	if err != nil {
-		return detector[T]{}, usageError{err}
-	}
-	data := func(rows []int) nn.Dataset[T] {
-		out := seq.DatasetOf[T](s, rows, scaler)
-		out.Y = out.X
-		return out
-	}
-	return detector[T]{model: m, params: m.Params(), meta: meta, data: data,
-		scores: func() []float64 { return m.ReconstructionErrors(data(allRows(d.n)).X, d.lengths) }}, nil
-}
-
-// anomalyMetrics returns the threshold, the flagged fractions and, with
-// labels, the ROC AUC, average precision, precision and recall at the
-// threshold, and the AUC of each anomaly kind against the normal test rows.
-func anomalyMetrics(d *anomalyData, scores []float64, threshold float64) map[string]any {
-	m := map[string]any{"threshold": threshold}
-	var flaggedNormal, normal, flaggedAnomalies, anomalies int
-	var testScores []float64
-	var isAnomaly []bool
-	for _, i := range d.test {
-		a := d.labels != nil && d.labels[i] != 0
-		flagged := scores[i] > threshold
-		testScores, isAnomaly = append(testScores, scores[i]), append(isAnomaly, a)
-		if a {
-			anomalies++
-			if flagged {
-				flaggedAnomalies++
-			}
-		} else {
-			normal++
-			if flagged {
-				flaggedNormal++
-			}
-		}
-	}
-	m["test_normal"], m["anomalies"] = normal, anomalies
-	m["flagged_normal_fraction"] = float64(flaggedNormal) / float64(max(normal, 1))
-	if anomalies == 0 {
-		return m
-	}
-	m["flagged_anomaly_fraction"] = float64(flaggedAnomalies) / float64(anomalies)
-	m["roc_auc"] = ae.ROCAUC(testScores, isAnomaly)
-	_, _, _, ap := ae.PrecisionRecall(testScores, isAnomaly)
-	m["average_precision"] = ap
-	m["precision_at_threshold"] = float64(flaggedAnomalies) / float64(max(flaggedAnomalies+flaggedNormal, 1))
-	m["recall_at_threshold"] = float64(flaggedAnomalies) / float64(anomalies)
-	perKind := map[string]float64{}
-	for k := 1; k < len(d.kinds); k++ {
-		var s []float64
-		var l []bool
-		for _, i := range d.test {
-			if d.labels[i] == 0 || d.labels[i] == k {
-				s, l = append(s, scores[i]), append(l, d.labels[i] == k)
-			}
-		}
-		if auc := ae.ROCAUC(s, l); !math.IsNaN(auc) {
-			perKind[d.kinds[k]] = auc
-		}
-	}
-	m["roc_auc_per_kind"] = perKind
-	return m
-}
-
-func printAnomalyMetrics(w io.Writer, d *anomalyData, m map[string]any) {
-	fmt.Fprintf(w, "threshold %.6g (the %.3g quantile of %d calibration errors)\n", m["threshold"], m["quantile"], len(d.calib))
-	fmt.Fprintf(w, "flagged: %.4f of %d normal test rows", m["flagged_normal_fraction"], m["test_normal"])
-	if m["anomalies"].(int) == 0 {
+func printAnomalyMetrics(w io.Writer, d *anomalyData, m ae.AnomalyMetrics) {
+	fmt.Fprintf(w, "threshold %.6g (the %.3g quantile of %d calibration errors)\n", m.Threshold, m.Quantile, len(d.calib))
+	fmt.Fprintf(w, "flagged: %.4f of %d normal test rows", m.FlaggedNormalFraction, m.TestNormal)
+	if m.Separation == nil {
 		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintf(w, ", %.4f of %d anomalies\n", m["flagged_anomaly_fraction"], m["anomalies"])
+	fmt.Fprintf(w, ", %.4f of %d anomalies\n", m.FlaggedAnomalyFraction, m.Anomalies)
 	fmt.Fprintf(w, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
-		m["roc_auc"], m["average_precision"], m["precision_at_threshold"], m["recall_at_threshold"])
-	perKind := m["roc_auc_per_kind"].(map[string]float64)
+		m.ROCAUC, m.AveragePrecision, m.Precision, m.Recall)
 	for k := 1; k < len(d.kinds); k++ {
-		if auc, ok := perKind[d.kinds[k]]; ok {
+		if auc, ok := m.ROCAUCPerKind[d.kinds[k]]; ok {
 			fmt.Fprintf(w, "  ROC AUC %-18s %.4f\n", d.kinds[k], auc)
 		}
 	}

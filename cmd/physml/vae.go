@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -115,13 +114,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	extra := map[string]string{"physml.model": "vae", "physml.layers": intsString(cfg.Layers), "physml.hidden": cfg.Hidden.String(),
-		"physml.output": cfg.Output.String(), "physml.loss": cfg.Loss.String(), "physml.beta": strconv.FormatFloat(o.beta, 'g', -1, 64),
-		"physml.dtype": fmt.Sprintf("%T", T(0))}
-	for k, v := range d.metadata {
-		extra[k] = v
-	}
-	modelFile, err := nn.EncodeSafetensors(model.Params(), extra)
+	modelFile, err := model.EncodeFile(d.metadata)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,276 @@
+package ae
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
+)
+
+// AnomalyDetector is anomaly detection by reconstruction error as a
+// workflow: an autoencoder trained on normal rows only, its inputs scaled
+// with statistics of the training rows, and a threshold at a quantile of
+// the errors of held-out normal rows (the calibration rows), so that the
+// fraction of normal data flagged is known before any anomaly is seen.
+//
+// Rows are what the autoencoder reads as one sample: a dense
+// autoencoder's inputs (a table's row, an image's pixels), or a sequence
+// of steps × features values for a sequence autoencoder, padded after its
+// valid length.
+//
+// An AnomalyDetector is not safe for concurrent use (its autoencoder owns
+// its workspaces); Clone gives an independent copy.
+type AnomalyDetector[T Float] struct {
+	// Dense or Sequence is the autoencoder; the other is nil.
+	Dense    *Autoencoder[T]
+	Sequence *SequenceAE[T]
+	// Scaler scales the inputs as in training: each input of a dense
+	// autoencoder, or each feature of a sequence autoencoder (standardised
+	// over the valid steps).
+	Scaler dataset.Scaler
+	// Threshold is the Quantile-quantile of the calibration rows' errors;
+	// a row whose error exceeds it is flagged.
+	Threshold, Quantile float64
+}
+
+// DetectorConfig sets up FitDetector.
+type DetectorConfig struct {
+	// Scaling is a dense autoencoder's input scaling, fitted on the
+	// training rows; sequences are always standardised.
+	Scaling dataset.Scaling
+	// Quantile of the calibration errors that sets the threshold, in
+	// (0, 1): 0.99 flags about 1 % of normal data.
+	Quantile  float64
+	Epochs    int
+	BatchSize int
+	LR        float64 // Adam's learning rate
+	Seed      uint64  // shuffling seed
+	OnBatch   func(nn.BatchProgress)
+	OnEpoch   func(nn.EpochStats)
+}
+
+// Rows are n rows of data for a detector: X holds n rows of equal width,
+// row-major; Lengths, for sequences, the valid steps of each (nil: all).
+type Rows struct {
+	X       []float64
+	N       int
+	Lengths []int
+}
+
+// width returns the values per row.
+func (r Rows) width() int {
+	if r.N <= 0 {
+		return 0
+	}
+	return len(r.X) / r.N
+}
+
+// FitDetector trains model — an *Autoencoder[T] or a *SequenceAE[T] — on
+// the rows train of data with Adam and the autoencoder's own loss, its
+// inputs scaled by cfg.Scaling fitted on those rows, and sets the
+// threshold at cfg.Quantile of the errors of the calib rows. A cancelled
+// ctx ends the training early: the detector as trained so far is
+// calibrated and returned with the context's error.
+func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, train, calib []int, cfg DetectorConfig) (*AnomalyDetector[T], nn.History, error) {
+	var hist nn.History
+	d := &AnomalyDetector[T]{Quantile: cfg.Quantile}
+	switch m := model.(type) {
+	case *Autoencoder[T]:
+		d.Dense = m
+	case *SequenceAE[T]:
+		d.Sequence = m
+	default:
+		return nil, hist, fmt.Errorf("ae: a detector is built on an *Autoencoder or a *SequenceAE, not a %T", model)
+	}
+	switch {
+	case !(cfg.Quantile > 0 && cfg.Quantile < 1):
+		return nil, hist, fmt.Errorf("ae: quantile %g: want a value in (0, 1)", cfg.Quantile)
+	case len(train) == 0 || len(calib) == 0:
+		return nil, hist, fmt.Errorf("ae: %d training and %d calibration rows: the detector needs both", len(train), len(calib))
+	case data.N <= 0 || len(data.X)%data.N != 0 || (data.Lengths != nil && len(data.Lengths) != data.N):
+		return nil, hist, fmt.Errorf("ae: %d values and %d lengths for %d rows", len(data.X), len(data.Lengths), data.N)
+	}
+	if err := d.checkWidth(data.width()); err != nil {
+		return nil, hist, err
+	}
+	var err error
+	if d.Sequence != nil {
+		s := d.sequences(data)
+		d.Scaler, err = s.FitStandardization(train)
+	} else {
+		d.Scaler, err = dataset.FitScaler(cfg.Scaling, data.X, data.width(), train)
+	}
+	if err != nil {
+		return nil, hist, err
+	}
+	trainSet, err := d.dataset(data, train)
+	if err != nil {
+		return nil, hist, err
+	}
+	var loss nn.Loss[T]
+	var params []nn.Param[T]
+	if d.Sequence != nil {
+		loss, params = d.Sequence.TrainingLoss(), d.Sequence.Params()
+	} else {
+		loss, params = d.Dense.TrainingLoss(), d.Dense.Params()
+	}
+	hist, fitErr := nn.Fit(ctx, model, loss, nn.NewAdam(params, nn.AdamConfig{LR: cfg.LR}), trainSet,
+		nn.FitConfig[T]{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize, Seed: cfg.Seed, OnBatch: cfg.OnBatch, OnEpoch: cfg.OnEpoch})
+	if fitErr != nil && !(ctx.Err() != nil && errors.Is(fitErr, ctx.Err())) {
+		return nil, hist, fitErr
+	}
+	calibScores, err := d.Scores(pick(data, calib))
+	if err != nil {
+		return nil, hist, fmt.Errorf("calibration: %w", err)
+	}
+	d.Threshold = Quantile(calibScores, cfg.Quantile)
+	return d, hist, fitErr
+}
+
+// pick returns the rows of data that rows lists.
+func pick(data Rows, rows []int) Rows {
+	w := data.width()
+	out := Rows{X: make([]float64, 0, len(rows)*w), N: len(rows)}
+	for _, i := range rows {
+		out.X = append(out.X, data.X[i*w:(i+1)*w]...)
+		if data.Lengths != nil {
+			out.Lengths = append(out.Lengths, data.Lengths[i])
+		}
+	}
+	return out
+}
+
+// checkWidth returns an error unless rows of width values suit the
+// autoencoder.
+func (d *AnomalyDetector[T]) checkWidth(width int) error {
+	switch {
+	case d.Dense != nil && width != d.Dense.Layers[0]:
+		return fmt.Errorf("ae: rows of %d values; the autoencoder reads %d", width, d.Dense.Layers[0])
+	case d.Sequence != nil && (width <= 0 || width%d.Sequence.Features != 0):
+		return fmt.Errorf("ae: rows of %d values; the sequence autoencoder reads steps of %d features", width, d.Sequence.Features)
+	}
+	return nil
+}
+
+// Features returns the values a dense autoencoder reads per row, or the
+// features per step of a sequence autoencoder.
+func (d *AnomalyDetector[T]) Features() int {
+	if d.Sequence != nil {
+		return d.Sequence.Features
+	}
+	return d.Dense.Layers[0]
+}
+
+// sequences views data as a sequence set of the autoencoder's features.
+func (d *AnomalyDetector[T]) sequences(data Rows) *dataset.Sequences {
+	f := d.Sequence.Features
+	return &dataset.Sequences{N: data.N, Steps: data.width() / f, Features: f, X: data.X, Lengths: data.Lengths}
+}
+
+// dataset returns the given rows scaled as in training, as the
+// autoencoder's training set (targets = inputs, lengths kept). A value that
+// is not finite, before or after scaling, is an error naming its row and
+// column.
+func (d *AnomalyDetector[T]) dataset(data Rows, rows []int) (nn.Dataset[T], error) {
+	w := data.width()
+	for _, i := range rows {
+		for j, v := range data.X[i*w : (i+1)*w] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nn.Dataset[T]{}, fmt.Errorf("row %d, column %d: %v", i, j, v)
+			}
+		}
+	}
+	var out nn.Dataset[T]
+	if d.Sequence != nil {
+		out = seq.DatasetOf[T](d.sequences(data), rows, d.Scaler)
+	} else {
+		out.X = nn.NewMatrix[T](len(rows), w)
+		for r, i := range rows {
+			copy(out.X.Row(r), dataset.Transform[T](d.Scaler, data.X[i*w:(i+1)*w]))
+		}
+	}
+	for k, v := range out.X.Data {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return nn.Dataset[T]{}, fmt.Errorf("row %d, column %d: %v scales to %v, beyond the training data's range", rows[k/w], k%w, data.X[rows[k/w]*w+k%w], f)
+		}
+	}
+	out.Y = out.X
+	return out, nil
+}
+
+// Scores returns the reconstruction error of every row of data, scaled as
+// in training: the autoencoder's loss per row (a sequence's over its valid
+// steps). A value or an error that is not finite is an error naming its
+// row.
+func (d *AnomalyDetector[T]) Scores(data Rows) ([]float64, error) {
+	if data.N == 0 {
+		return nil, nil
+	}
+	if data.N < 0 || len(data.X)%data.N != 0 || (data.Lengths != nil && len(data.Lengths) != data.N) {
+		return nil, fmt.Errorf("ae: %d values and %d lengths for %d rows", len(data.X), len(data.Lengths), data.N)
+	}
+	if err := d.checkWidth(data.width()); err != nil {
+		return nil, err
+	}
+	all := make([]int, data.N)
+	for i := range all {
+		all[i] = i
+	}
+	set, err := d.dataset(data, all)
+	if err != nil {
+		return nil, err
+	}
+	var scores []float64
+	if d.Sequence != nil {
+		scores = d.Sequence.ReconstructionErrors(set.X, set.Lengths)
+	} else {
+		scores = d.Dense.ReconstructionErrors(set.X)
+	}
+	for i, s := range scores {
+		if math.IsNaN(s) || math.IsInf(s, 0) {
+			return nil, fmt.Errorf("row %d: the reconstruction error is %v", i, s)
+		}
+	}
+	return scores, nil
+}
+
+// Flag returns true for each score above the threshold (an anomaly).
+func (d *AnomalyDetector[T]) Flag(scores []float64) []bool {
+	return Detector{Threshold: d.Threshold}.Predict(scores)
+}
+
+// Clone returns an independent copy of d for another goroutine.
+func (d *AnomalyDetector[T]) Clone() *AnomalyDetector[T] {
+	c := *d
+	if d.Dense != nil {
+		c.Dense = d.Dense.Clone()
+	}
+	if d.Sequence != nil {
+		c.Sequence = d.Sequence.Clone()
+	}
+	c.Scaler = dataset.Scaler{Kind: d.Scaler.Kind, Offset: append([]float64(nil), d.Scaler.Offset...), Scale: append([]float64(nil), d.Scaler.Scale...)}
+	return &c
+}
+
+// SplitNormal splits n rows for a detector with a seeded shuffle: 60 % of
+// the normal rows (label 0, or all rows when labels is nil) for training,
+// 20 % for calibration and the rest, with every anomalous row, for testing.
+func SplitNormal(n int, labels []int, seed uint64) (train, calib, test []int, err error) {
+	var normal, anomalous []int
+	for _, i := range nn.NewRand(seed ^ 0xa40).Perm(n) {
+		if labels == nil || labels[i] == 0 {
+			normal = append(normal, i)
+		} else {
+			anomalous = append(anomalous, i)
+		}
+	}
+	if len(normal) < 5 {
+		return nil, nil, nil, fmt.Errorf("ae: %d normal rows: the detector needs at least 5 (training, calibration and test)", len(normal))
+	}
+	nTrain, nCalib := len(normal)*3/5, len(normal)/5
+	return normal[:nTrain], normal[nTrain : nTrain+nCalib], append(normal[nTrain+nCalib:], anomalous...), nil
+}

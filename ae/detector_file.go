@@ -1,0 +1,102 @@
+package ae
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+)
+
+// TaskAnomaly is the nn.KeyTask value of an anomaly detector's file.
+const TaskAnomaly = "anomaly"
+
+// EncodeFile returns the detector as a safetensors file: the autoencoder's
+// file (its weights and architecture) with the threshold, the quantile and
+// the input scaling in the metadata — a dense autoencoder's as
+// dataset.Scaler metadata under nn.InputScalingPrefix, a sequence
+// autoencoder's as nn.KeyFeatureMean and nn.KeyFeatureStd — and the
+// caller's extra keys. nn.KeyData is "user" unless extra sets it.
+func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error) {
+	var meta map[string]string
+	if d.Sequence != nil {
+		meta = map[string]string{nn.KeyFeatureMean: floatsString(d.Scaler.Offset), nn.KeyFeatureStd: floatsString(d.Scaler.Scale)}
+	} else {
+		meta = d.Scaler.Metadata(nn.InputScalingPrefix)
+	}
+	meta[nn.KeyTask], meta[nn.KeyData] = TaskAnomaly, "user"
+	meta[nn.KeyThreshold] = strconv.FormatFloat(d.Threshold, 'g', -1, 64)
+	meta[nn.KeyQuantile] = strconv.FormatFloat(d.Quantile, 'g', -1, 64)
+	for k, v := range extra {
+		meta[k] = v
+	}
+	if d.Sequence != nil {
+		return d.Sequence.EncodeFile(meta)
+	}
+	return d.Dense.EncodeFile(meta)
+}
+
+// floatsString writes values as a comma-separated list that parses back
+// exactly.
+func floatsString(values []float64) string {
+	s := ""
+	for i, x := range values {
+		if i > 0 {
+			s += ","
+		}
+		s += strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return s
+}
+
+// Save writes EncodeFile's file to path atomically.
+func (d *AnomalyDetector[T]) Save(path string, extra map[string]string) error {
+	return saveFile(path, d.EncodeFile, extra)
+}
+
+// LoadDetector rebuilds the detector saved in a safetensors file by Save
+// (or by physml anomaly, any version) and returns it with all of the
+// file's metadata.
+func LoadDetector[T Float](path string) (*AnomalyDetector[T], map[string]string, error) {
+	return nn.LoadModel(path, DecodeDetector[T])
+}
+
+// DecodeDetector builds the detector that tensors and meta describe: its
+// autoencoder (dense or sequence), threshold and input scaling.
+func DecodeDetector[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*AnomalyDetector[T], error) {
+	if meta[nn.KeyTask] != TaskAnomaly {
+		return nil, fmt.Errorf("metadata %s is %q, not an anomaly detector's %q", nn.KeyTask, meta[nn.KeyTask], TaskAnomaly)
+	}
+	d := &AnomalyDetector[T]{}
+	var err error
+	if d.Threshold, err = strconv.ParseFloat(meta[nn.KeyThreshold], 64); err != nil || math.IsNaN(d.Threshold) {
+		return nil, fmt.Errorf("metadata %s = %q: want a number", nn.KeyThreshold, meta[nn.KeyThreshold])
+	}
+	d.Quantile = math.NaN() // files written before the key
+	if q, ok := meta[nn.KeyQuantile]; ok {
+		if d.Quantile, err = strconv.ParseFloat(q, 64); err != nil || !(d.Quantile > 0 && d.Quantile < 1) {
+			return nil, fmt.Errorf("metadata %s = %q: want a value in (0, 1)", nn.KeyQuantile, q)
+		}
+	}
+	switch meta[nn.KeyModel] {
+	case ModelSequenceAutoencoder:
+		if d.Sequence, err = DecodeSequenceAE[T](tensors, meta); err != nil {
+			return nil, err
+		}
+		d.Scaler, err = dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta[nn.KeyFeatureMean], "scale": meta[nn.KeyFeatureStd]}, "", d.Sequence.Features)
+		if err != nil {
+			return nil, fmt.Errorf("metadata %s and %s: %v", nn.KeyFeatureMean, nn.KeyFeatureStd, err)
+		}
+	case "autoencoder":
+		if d.Dense, err = Decode[T](tensors, meta); err != nil {
+			return nil, err
+		}
+		if d.Scaler, err = dataset.ScalerFromMetadata(meta, nn.InputScalingPrefix, d.Dense.Layers[0]); err != nil {
+			return nil, fmt.Errorf("the saved input scaling: %v", err)
+		}
+	default:
+		return nil, fmt.Errorf("metadata %s is %q: an anomaly detector is an autoencoder or a %s", nn.KeyModel, meta[nn.KeyModel], ModelSequenceAutoencoder)
+	}
+	return d, nil
+}
