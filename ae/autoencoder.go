@@ -290,14 +290,20 @@ func (a *Autoencoder[T]) Reconstruct(x *nn.Matrix[T]) *nn.Matrix[T] { return nn.
 // row of x with the model's loss: the mean over features of (x − x̃)², or of
 // the binary cross-entropy (logs clamped at −100 as PyTorch does).
 func (a *Autoencoder[T]) ReconstructionErrors(x *nn.Matrix[T]) []float64 {
-	rec := a.Reconstruct(x)
+	return rowErrors(x, a.Reconstruct(x), a.Loss)
+}
+
+// rowErrors returns the loss of each row of the reconstructions rec
+// against x: the mean over the row of the squared differences or of the
+// binary cross-entropies.
+func rowErrors[T Float](x, rec *nn.Matrix[T], loss LossKind) []float64 {
 	errs := make([]float64, x.Rows)
 	for i := range errs {
 		xr, rr := x.Row(i), rec.Row(i)
 		var s float64
 		for j, v := range xr {
 			t, p := float64(v), float64(rr[j])
-			if a.Loss == BCELoss {
+			if loss == BCELoss {
 				s += nn.BinaryCrossEntropy(p, t)
 			} else {
 				s += (p - t) * (p - t)

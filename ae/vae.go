@@ -319,3 +319,11 @@ func (v *VAE[T]) String() string {
 	}
 	return fmt.Sprintf("%s, hidden %v, output %v, loss %v, β %g)", s, v.Hidden, v.Output, v.Loss, v.beta())
 }
+
+// ReconstructionErrors returns the reconstruction error of each row of x
+// decoded from its mean code (z = μ): the mean over the row of the squared
+// differences or binary cross-entropies, as an Autoencoder's (the training
+// loss sums over the row instead).
+func (v *VAE[T]) ReconstructionErrors(x *nn.Matrix[T]) []float64 {
+	return rowErrors(x, v.Reconstruct(x), v.Loss)
+}

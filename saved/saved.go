@@ -1,28 +1,39 @@
-// Package saved loads the model files physml writes — autoencoders and
-// sequence classifiers — and scores rows of data with them as they were
-// trained: the input scaling the training run saved in the file's metadata
-// is applied before the model sees a row.
+// Package saved is physml's one model layer: it loads any model file that
+// physml writes — classifiers and regressors of sequences, dense and
+// variational autoencoders, sequence autoencoders, forecasters and anomaly
+// detectors — from the file alone, and applies the model to new data as it
+// was trained: the input scaling the training run saved in the file's
+// metadata is applied before the model sees a row.
+//
+// One registry (Kinds) maps each kind to how its file is recognised and
+// decoded. physml eval, predict and export, and the Beam scorer (module
+// github.com/physml/physml/beam), build their models with this package;
+// a kind that a use does not fit is refused by name, with the reason.
 //
 // A row is what the model reads as one sample: an autoencoder's p input
-// values, or a classifier's sequence of steps × features values, step by
-// step (an MNIST image's 784 pixels are 28 steps of 28). Rows of models
-// trained on MNIST hold pixel values from 0 to 255, as the IDX files do;
-// rows of models trained on the user's data (physml.data = user) hold the
-// data in its own units.
+// values, or a sequence of steps × features values, step by step (an MNIST
+// image's 784 pixels are 28 steps of 28). Rows of models trained on MNIST
+// hold pixel values from 0 to 255, as the IDX files do; rows of models
+// trained on the user's data (nn.KeyData = user) hold the data in its own
+// units. A forecaster reads a series instead (Forecast).
 //
-// Scores are an autoencoder's per-row reconstruction error (its training
-// loss: MSE or BCE, the mean over the row) and a classifier's class
-// probabilities (the softmax of its logits). physml eval and the Beam
-// scorer (module github.com/physml/physml/beam) build their models with
-// this package.
+// Scores (Score, one row of Outputs values per row) are an autoencoder's
+// per-row reconstruction error (the mean over the row of its loss, MSE or
+// BCE), a detector's anomaly score (the same error), a classifier's class
+// probabilities (the softmax of its logits) and a regressor's outputs.
+// Predict returns everything a kind gives: classes, codes,
+// reconstructions in the data's units, flags.
+//
+// A Model is not safe for concurrent use (its networks own their
+// workspaces); Clone gives an independent copy for another goroutine.
 package saved
 
 import (
 	"fmt"
-	"math"
+	"strings"
 
 	"github.com/physml/physml/ae"
-	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )
@@ -30,38 +41,85 @@ import (
 // Kind is the kind of model a file holds.
 type Kind int
 
-// The kinds of models that score rows.
+// The kinds of model files.
 const (
-	Autoencoder Kind = iota + 1 // physml.model = autoencoder
-	Classifier                  // physml.model = classifier
+	Autoencoder         Kind = iota + 1 // a dense autoencoder (nn.KeyModel autoencoder)
+	Classifier                          // a recurrent classifier (classifier)
+	Regressor                           // a recurrent regressor (regressor)
+	VAE                                 // a variational autoencoder (vae)
+	SequenceAutoencoder                 // a recurrent autoencoder of sequences (sequence_autoencoder)
+	Forecaster                          // an ensemble forecaster (nn.KeyTask forecast)
+	AnomalyDetector                     // an autoencoder with a threshold (nn.KeyTask anomaly)
 )
 
-// String returns the kind's metadata name.
+// kindInfo is a kind's entry in the registry: its name, how its file is
+// recognised, and how it is decoded.
+type kindInfo struct {
+	kind   Kind
+	name   string
+	is     func(meta map[string]string) bool
+	decode func(m *Model, tensors map[string]nn.Tensor) error
+}
+
+// registry lists every kind; the workflows (task keys) come before the
+// models they are built on.
+var registry = []kindInfo{
+	{Forecaster, "forecaster", func(meta map[string]string) bool { return meta[nn.KeyTask] == forecast.TaskForecast }, decodeForecaster},
+	{AnomalyDetector, "anomaly_detector", func(meta map[string]string) bool { return meta[nn.KeyTask] == ae.TaskAnomaly }, decodeDetector},
+	{Classifier, "classifier", isModel("classifier"), decodeClassifier},
+	{Regressor, "regressor", isModel("regressor"), decodeRegressor},
+	{Autoencoder, "autoencoder", isModel("autoencoder"), decodeAutoencoder},
+	{VAE, "vae", isModel(ae.ModelVAE), decodeVAE},
+	{SequenceAutoencoder, "sequence_autoencoder", isModel(ae.ModelSequenceAutoencoder), decodeSequenceAE},
+}
+
+func isModel(name string) func(map[string]string) bool {
+	return func(meta map[string]string) bool { return meta[nn.KeyModel] == name }
+}
+
+// Kinds returns every kind of the registry.
+func Kinds() []Kind {
+	out := make([]Kind, len(registry))
+	for i, k := range registry {
+		out[i] = k.kind
+	}
+	return out
+}
+
+// String returns the kind's name: autoencoder, classifier, regressor, vae,
+// sequence_autoencoder, forecaster or anomaly_detector.
 func (k Kind) String() string {
-	switch k {
-	case Autoencoder:
-		return "autoencoder"
-	case Classifier:
-		return "classifier"
+	for _, r := range registry {
+		if r.kind == k {
+			return r.name
+		}
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
 // Model is a saved model with the input scaling of its training run.
+// Exactly one of the model fields is set, the one of Kind.
 type Model struct {
 	Kind Kind
-	// Autoencoder is set when Kind is Autoencoder, Classifier when it is
-	// Classifier.
-	Autoencoder *ae.Autoencoder[float32]
-	Classifier  *seq.Classifier[float32]
+
+	Autoencoder         *ae.Autoencoder[float32]
+	Classifier          *seq.Classifier[float32]
+	Regressor           *seq.Regressor[float32]
+	VAE                 *ae.VAE[float32]
+	SequenceAutoencoder *ae.SequenceAE[float32]
+	Forecaster          *forecast.Forecaster[float32]
+	Detector            *ae.AnomalyDetector[float32]
+
 	// Metadata is all of the file's metadata.
 	Metadata map[string]string
 	// Scaling describes the input scaling, for messages.
 	Scaling string
 
-	// features is the period of the scaling along a row: the
-	// autoencoder's inputs, the classifier's features per step.
+	// features is the period of the scaling along a row: an autoencoder's
+	// inputs, a sequence model's features per step.
 	features int
+	// sequence is true when rows are sequences of steps of features.
+	sequence bool
 	// scale maps value v of column j (of features) to the model's input.
 	scale func(v float64, j int) float64
 }
@@ -90,160 +148,110 @@ func Parse(data []byte) (*Model, error) {
 }
 
 // Decode builds the model that tensors and meta (as nn.ReadSafetensors
-// returns them) describe, with its input scaling.
+// returns them) describe, with its input scaling: the first kind of the
+// registry that recognises the metadata decodes it.
 func Decode(tensors map[string]nn.Tensor, meta map[string]string) (*Model, error) {
-	user := meta["physml.data"] == "user"
-	switch meta["physml.model"] {
-	case "autoencoder":
-		a, err := ae.Decode[float32](tensors, meta)
-		if err != nil {
+	if task, ok := meta[nn.KeyTask]; ok && task != forecast.TaskForecast && task != ae.TaskAnomaly {
+		return nil, fmt.Errorf("metadata %s is %q: a task physml does not know (%s or %s)", nn.KeyTask, task, forecast.TaskForecast, ae.TaskAnomaly)
+	}
+	for _, r := range registry {
+		if !r.is(meta) {
+			continue
+		}
+		m := &Model{Kind: r.kind, Metadata: meta}
+		if err := r.decode(m, tensors); err != nil {
 			return nil, err
 		}
-		m := &Model{Kind: Autoencoder, Autoencoder: a, Metadata: meta, features: a.Layers[0]}
-		if user {
-			s, err := dataset.ScalerFromMetadata(meta, "physml.input_", m.features)
-			if err != nil {
-				return nil, fmt.Errorf("the saved input scaling: %v", err)
-			}
-			m.scaleBy(s)
-			return m, nil
-		}
-		norm, err := dataset.ParseNormalization(meta["physml.normalization"])
-		if err != nil {
-			norm = NormalizationFor(a.Output) // files written before the key
-		}
-		m.normalizeBy(norm)
-		return m, nil
-	case "classifier":
-		c, err := seq.DecodeClassifier[float32](tensors, meta)
-		if err != nil {
-			return nil, err
-		}
-		m := &Model{Kind: Classifier, Classifier: c, Metadata: meta, features: c.RNN.InputSize}
-		if user {
-			s, err := Standardization(meta, m.features)
-			if err != nil {
-				return nil, err
-			}
-			m.scaleBy(s)
-			return m, nil
-		}
-		norm, err := dataset.ParseNormalization(meta["physml.normalization"])
-		if err != nil {
-			norm = dataset.Standardize // files written before the key
-		}
-		m.normalizeBy(norm)
 		return m, nil
 	}
-	return nil, fmt.Errorf("metadata physml.model is %q; scoring takes an autoencoder or a classifier (files of physml autoencoder, anomaly or lstm)", meta["physml.model"])
-}
-
-// Standardization returns the per-feature standardisation a sequence
-// model's training run saved (physml.feature_mean and physml.feature_std)
-// for features values per step.
-func Standardization(meta map[string]string, features int) (dataset.Scaler, error) {
-	s, err := dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta["physml.feature_mean"], "scale": meta["physml.feature_std"]}, "", features)
-	if err != nil {
-		return dataset.Scaler{}, fmt.Errorf("the saved feature statistics: %v", err)
+	var names []string
+	for _, r := range registry {
+		names = append(names, r.name)
 	}
-	return s, nil
+	return nil, fmt.Errorf("metadata %s is %q and %s %q: not a model physml knows (%s)", nn.KeyModel, meta[nn.KeyModel], nn.KeyTask, meta[nn.KeyTask], strings.Join(names, ", "))
 }
 
-// NormalizationFor is the pixel normalisation of an MNIST autoencoder
-// whose file predates the physml.normalization key: [−1, 1] for a tanh
-// output, else [0, 1].
-func NormalizationFor(out ae.Activation) dataset.Normalization {
-	if out == ae.Tanh {
-		return dataset.Symmetric
+func decodeClassifier(m *Model, tensors map[string]nn.Tensor) (err error) {
+	if m.Classifier, err = seq.DecodeClassifier[float32](tensors, m.Metadata); err != nil {
+		return err
 	}
-	return dataset.Unit
+	return m.sequenceScaling(m.Classifier.RNN.InputSize, true)
 }
 
-func (m *Model) scaleBy(s dataset.Scaler) {
-	m.scale = func(v float64, j int) float64 { return (v - s.Offset[j]) / s.Scale[j] }
-	m.Scaling = fmt.Sprintf("%v scaling of the training data", s.Kind)
-}
-
-func (m *Model) normalizeBy(n dataset.Normalization) {
-	m.scale = func(v float64, _ int) float64 { return n.Value(v) }
-	m.Scaling = fmt.Sprintf("MNIST pixels 0–255, %v normalisation", n)
-}
-
-// Features returns the values per row of an autoencoder, or the features
-// per step of a classifier, whose rows hold any number of steps.
-func (m *Model) Features() int { return m.features }
-
-// Outputs returns the scores per row: 1 for an autoencoder, the number of
-// classes for a classifier.
-func (m *Model) Outputs() int {
-	if m.Kind == Classifier {
-		return m.Classifier.FC.Out
+func decodeRegressor(m *Model, tensors map[string]nn.Tensor) (err error) {
+	if m.Regressor, err = seq.DecodeRegressor[float32](tensors, m.Metadata); err != nil {
+		return err
 	}
-	return 1
+	return m.sequenceScaling(m.Regressor.RNN.InputSize, false)
 }
 
-// CheckWidth returns an error unless rows of width values suit the model.
-func (m *Model) CheckWidth(width int) error {
-	switch {
-	case m.Kind == Autoencoder && width != m.features:
-		return fmt.Errorf("rows of %d values; the autoencoder reads %d", width, m.features)
-	case m.Kind == Classifier && (width <= 0 || width%m.features != 0):
-		return fmt.Errorf("rows of %d values; the classifier reads sequences of steps of %d features", width, m.features)
+func decodeSequenceAE(m *Model, tensors map[string]nn.Tensor) (err error) {
+	if m.SequenceAutoencoder, err = ae.DecodeSequenceAE[float32](tensors, m.Metadata); err != nil {
+		return err
 	}
+	return m.sequenceScaling(m.SequenceAutoencoder.Features, false)
+}
+
+func decodeAutoencoder(m *Model, tensors map[string]nn.Tensor) (err error) {
+	if m.Autoencoder, err = ae.Decode[float32](tensors, m.Metadata); err != nil {
+		return err
+	}
+	return m.tableScaling(m.Autoencoder.Layers[0], NormalizationFor(m.Autoencoder.Output))
+}
+
+func decodeVAE(m *Model, tensors map[string]nn.Tensor) (err error) {
+	if m.VAE, err = ae.DecodeVAE[float32](tensors, m.Metadata); err != nil {
+		return err
+	}
+	return m.tableScaling(m.VAE.Layers[0], NormalizationFor(m.VAE.Output))
+}
+
+func decodeForecaster(m *Model, tensors map[string]nn.Tensor) (err error) {
+	if m.Forecaster, err = forecast.Decode[float32](tensors, m.Metadata); err != nil {
+		return err
+	}
+	m.features, m.sequence = m.Forecaster.Vars(), true
+	m.scaleBy(m.Forecaster.Scaler)
 	return nil
 }
 
-// Prepare returns the model's input for rows × width values x (row-major):
-// each value scaled as in training, in float32. NaN or ±Inf is an error
-// naming its row and column.
-func (m *Model) Prepare(x []float64, rows, width int) (*nn.Matrix[float32], error) {
-	if err := m.CheckWidth(width); err != nil {
-		return nil, err
+func decodeDetector(m *Model, tensors map[string]nn.Tensor) (err error) {
+	if m.Detector, err = ae.DecodeDetector[float32](tensors, m.Metadata); err != nil {
+		return err
 	}
-	if rows < 0 || len(x) != rows*width {
-		return nil, fmt.Errorf("saved: %d values for %d rows of %d", len(x), rows, width)
+	d := m.Detector
+	m.features, m.sequence = d.Features(), d.Sequence != nil
+	if isMNIST(m.Metadata, d.Features(), d.Scaler.Kind.String()) {
+		// Pixels divided by 255, then the detector's own scaling (none for
+		// the command's MNIST detectors).
+		s := d.Scaler
+		m.scale = func(v float64, j int) float64 { return (v/255 - s.Offset[j]) / s.Scale[j] }
+		m.Scaling = fmt.Sprintf("MNIST pixels 0–255, divided by 255, then %v scaling", s.Kind)
+		return nil
 	}
-	in := nn.NewMatrix[float32](rows, width)
-	for k, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("row %d, column %d: %v", k/width, k%width, v)
-		}
-		in.Data[k] = float32(m.scale(v, k%width%m.features))
-	}
-	return in, nil
+	m.scaleBy(d.Scaler)
+	return nil
 }
 
-// Score returns the scores of rows × width values x, rows × Outputs()
-// values: an autoencoder's reconstruction errors as its ReconstructionErrors
-// computes them, a classifier's class probabilities.
-func (m *Model) Score(x []float64, rows, width int) ([]float64, error) {
-	in, err := m.Prepare(x, rows, width)
-	if err != nil {
-		return nil, err
+// Clone returns an independent copy of m, with networks of its own, for
+// use in another goroutine.
+func (m *Model) Clone() *Model {
+	c := *m
+	switch {
+	case m.Autoencoder != nil:
+		c.Autoencoder = m.Autoencoder.Clone()
+	case m.Classifier != nil:
+		c.Classifier = m.Classifier.Clone()
+	case m.Regressor != nil:
+		c.Regressor = m.Regressor.Clone()
+	case m.VAE != nil:
+		c.VAE = m.VAE.Clone()
+	case m.SequenceAutoencoder != nil:
+		c.SequenceAutoencoder = m.SequenceAutoencoder.Clone()
+	case m.Forecaster != nil:
+		c.Forecaster = m.Forecaster.Clone()
+	case m.Detector != nil:
+		c.Detector = m.Detector.Clone()
 	}
-	if m.Kind == Autoencoder {
-		return m.Autoencoder.ReconstructionErrors(in), nil
-	}
-	return Probabilities(nn.Predict[float32](m.Classifier, in, 512)), nil
-}
-
-// Probabilities returns the softmax of each row of logits, in float64.
-func Probabilities(logits *nn.Matrix[float32]) []float64 {
-	out := make([]float64, len(logits.Data))
-	for i := range logits.Rows {
-		row, p := logits.Row(i), out[i*logits.Cols:(i+1)*logits.Cols]
-		top := math.Inf(-1)
-		for _, v := range row {
-			top = max(top, float64(v))
-		}
-		var sum float64
-		for j, v := range row {
-			p[j] = math.Exp(float64(v) - top)
-			sum += p[j]
-		}
-		for j := range p {
-			p[j] /= sum
-		}
-	}
-	return out
+	return &c
 }

@@ -162,14 +162,17 @@ func TestScoreRefusesBadRows(t *testing.T) {
 	}
 }
 
-func TestDecodeRefusesOtherModels(t *testing.T) {
+// TestDecodeRefusesUnknownModels: a file of a model physml does not know,
+// or whose metadata does not fit its tensors, is an error naming the file
+// and the model.
+func TestDecodeRefusesUnknownModels(t *testing.T) {
 	r := seq.NewRegressor[float32](seq.LSTM, seq.Config{InputSize: 2, HiddenSize: 2, NumLayers: 1}, 2, nn.NewRand(1))
 	path := filepath.Join(t.TempDir(), "r.safetensors")
-	if err := r.Save(path, nil); err != nil {
+	if err := r.Save(path, map[string]string{nn.KeyTask: "transformer"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), `"regressor"`) || !strings.Contains(err.Error(), path) {
-		t.Errorf("Load of a regressor: %v; want an error naming the file and the model", err)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), `"transformer"`) || !strings.Contains(err.Error(), path) {
+		t.Errorf("Load of an unknown task: %v; want an error naming the file and the task", err)
 	}
 	data, err := nn.EncodeSafetensors[float32](r.Params(), map[string]string{"physml.model": "autoencoder", "physml.layers": "2,1"})
 	if err != nil {

@@ -3,13 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
+	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
-	"github.com/physml/physml/seq"
 )
 
 const evalSummary = `Load a model saved by "physml lstm", "physml autoencoder" or "physml forecast"
@@ -56,134 +57,84 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if err := o.checkFlags(); err != nil {
 		return err
 	}
-	tensors, meta, err := nn.ReadSafetensors(o.model)
+	m, err := saved.Load(o.model)
 	if err != nil {
 		return err
 	}
-	user := meta["physml.data"] == "user"
-	if !user && (o.input != "" || o.example != "") {
-		return usageError{fmt.Errorf("%s was trained on MNIST and is evaluated on its test set; --input and --example are for models trained on your data", o.model)}
+	if m.Kind == saved.Forecaster {
+		return o.forecaster(m, stdout)
 	}
-	if user && o.input == "" && o.example == "" {
-		return usageError{fmt.Errorf("%s was trained on your data (--input): give the data to evaluate it on with --input", o.model)}
+	if o.example != "" || o.timeColumn != "" || o.fill != "" {
+		return usageError{fmt.Errorf("--example, --time-column and --fill are for forecasters; %s is a %v", o.model, m.Kind)}
 	}
-	switch {
-	case meta["physml.task"] == "forecast":
-		return o.forecaster(tensors, meta, stdout)
-	case meta["physml.model"] == "classifier" || meta["physml.model"] == "autoencoder":
-		m, err := saved.Decode(tensors, meta)
-		if err != nil {
-			return fmt.Errorf("%s: %w", o.model, err)
-		}
-		if m.Kind == saved.Classifier {
-			return o.classifier(m, stdout)
-		}
-		return o.autoencoder(m, stdout)
+	if m.Kind == saved.Regressor {
+		return fmt.Errorf("%s: a regressor is evaluated against targets, which eval does not read; physml predict writes its outputs", o.model)
 	}
-	return fmt.Errorf("%s: metadata physml.model is %q; want a file written by physml lstm, autoencoder or forecast", o.model, meta["physml.model"])
-}
-
-// classifier prints the accuracy of m on the MNIST test set, or on the
-// user's sequences scaled with the saved statistics.
-func (o *evalOptions) classifier(m *saved.Model, stdout io.Writer) error {
-	c := m.Classifier
-	var d nn.Dataset[float32]
-	var what string
-	if m.Metadata["physml.data"] == "user" {
-		if o.labels == "" {
+	r, err := o.readRows(m, rowSources{input: o.input, lengths: o.lengths, labels: o.labels, labelColumn: o.labelColumn, limit: o.testLimit}, o.model)
+	if err != nil {
+		return err
+	}
+	p, err := m.Predict(r.x, r.n, r.width, r.lengths)
+	if err != nil {
+		return fmt.Errorf("%s with %s: %w", r.source, o.model, err)
+	}
+	switch m.Kind {
+	case saved.Classifier:
+		if r.labels == nil {
 			return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}
 		}
-		s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.testLimit})
+		if maxLabel := slices.Max(r.labels); maxLabel >= m.Outputs() {
+			return fmt.Errorf("%s: labels up to %d; %s knows %d classes", o.labels, maxLabel, o.model, m.Outputs())
+		}
+		correct := 0
+		for i, c := range p.Classes {
+			if c == r.labels[i] {
+				correct++
+			}
+		}
+		fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.Classifier.RNN, float64(correct)/float64(r.n), r.source)
+	case saved.Autoencoder:
+		in, err := m.Prepare(r.x, r.n, r.width)
 		if err != nil {
 			return err
 		}
-		if s.Features != c.RNN.InputSize {
-			return fmt.Errorf("%s: %d features per step; %s reads %d", o.input, s.Features, o.model, c.RNN.InputSize)
+		fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s (%s)\n", o.model, strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), m.Autoencoder.ReconstructionMSE(in), r.source, m.Scaling)
+	case saved.AnomalyDetector:
+		flagged := 0
+		for _, f := range p.Flags {
+			if f {
+				flagged++
+			}
 		}
-		if s.Classes > c.FC.Out {
-			return fmt.Errorf("%s: labels up to %d; %s knows %d classes", o.labels, s.Classes-1, o.model, c.FC.Out)
+		fmt.Fprintf(stdout, "%s: anomaly detector, mean score %.6g, %d of %d rows flagged above the threshold %.6g on %s (%s)\n",
+			o.model, mean(p.Errors), flagged, r.n, m.Detector.Threshold, r.source, m.Scaling)
+		if r.labels != nil {
+			all := make([]int, r.n)
+			for i := range all {
+				all[i] = i
+			}
+			met := ae.EvaluateScores(p.Errors, r.labels, all, m.Detector.Threshold, m.Detector.Quantile, nil)
+			if met.Separation != nil {
+				fmt.Fprintf(stdout, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
+					met.ROCAUC, met.AveragePrecision, met.Precision, met.Recall)
+			}
 		}
-		scaler, err := saved.Standardization(m.Metadata, s.Features)
-		if err != nil {
-			return fmt.Errorf("%s: %w", o.model, err)
-		}
-		d = seq.DatasetOf[float32](s, nil, scaler) // padding stays zero
-		what = fmt.Sprintf("%d sequences of %s", s.N, o.input)
-	} else {
-		if c.RNN.InputSize != dataset.MNISTCols || c.FC.Out != 10 {
-			return fmt.Errorf("%s: a classifier of %d inputs per step and %d classes cannot read MNIST rows (28 pixels, 10 classes)", o.model, c.RNN.InputSize, c.FC.Out)
-		}
-		_, test, err := o.mnist(1, o.testLimit)
-		if err != nil {
-			return err
-		}
-		x, err := m.Prepare(pixelValues(test.Pixels), test.Len(), dataset.MNISTPixels)
-		if err != nil {
-			return err
-		}
-		d = nn.Dataset[float32]{X: x, Labels: test.Labels}
-		what = fmt.Sprintf("%d images", test.Len())
+	default: // VAE, sequence autoencoder
+		fmt.Fprintf(stdout, "%s: %v, mean reconstruction error %.6g on %s (%s)\n", o.model, m.Kind, mean(p.Errors), r.source, m.Scaling)
 	}
-	logits := nn.PredictDataset[float32](c, d, 1000)
-	fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, c.RNN, nn.Accuracy(logits, d.Labels), what)
-	return nil
-}
-
-// pixelValues returns the pixels as numbers from 0 to 255, the rows
-// saved.Model.Prepare scales as in training.
-func pixelValues(pixels []byte) []float64 {
-	out := make([]float64, len(pixels))
-	for i, p := range pixels {
-		out[i] = float64(p)
-	}
-	return out
-}
-
-// autoencoder prints the reconstruction MSE of m on the MNIST test set, or
-// on the user's samples scaled as in training.
-func (o *evalOptions) autoencoder(m *saved.Model, stdout io.Writer) error {
-	p := m.Features()
-	var x *nn.Matrix[float32]
-	var what string
-	if m.Metadata["physml.data"] == "user" {
-		s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn}, dataset.Limits{Rows: o.testLimit})
-		if err != nil {
-			return err
-		}
-		if s.Features != p {
-			return fmt.Errorf("%s: samples of %d values; %s reads %d", o.input, s.Features, o.model, p)
-		}
-		if x, err = m.Prepare(s.X, s.N, p); err != nil {
-			return fmt.Errorf("%s: %w", o.input, err)
-		}
-		what = fmt.Sprintf("%d samples of %s (%s)", s.N, o.input, m.Scaling)
-	} else {
-		if p != dataset.MNISTPixels {
-			return fmt.Errorf("%s: an autoencoder of %d inputs; MNIST images have %d pixels", o.model, p, dataset.MNISTPixels)
-		}
-		_, test, err := o.mnist(1, o.testLimit)
-		if err != nil {
-			return err
-		}
-		if x, err = m.Prepare(pixelValues(test.Pixels), test.Len(), p); err != nil {
-			return err
-		}
-		what = fmt.Sprintf("%d images", test.Len())
-	}
-	fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s\n", o.model, strings.ReplaceAll(m.Metadata["physml.layers"], ",", "-"), m.Autoencoder.ReconstructionMSE(x), what)
 	return nil
 }
 
 // forecaster prints the test RMSE and MAE of a saved forecaster (the
 // average of its ensemble) on the test part of the given series.
-func (o *evalOptions) forecaster(tensors map[string]nn.Tensor, meta map[string]string, stdout io.Writer) error {
-	f, err := forecast.Decode[float32](tensors, meta)
-	if err != nil {
-		return fmt.Errorf("%s: %w", o.model, err)
+func (o *evalOptions) forecaster(m *saved.Model, stdout io.Writer) error {
+	f := m.Forecaster
+	if o.lengths != "" || o.labels != "" || o.labelColumn != "" || o.testLimit != 0 {
+		return usageError{fmt.Errorf("--lengths, --labels, --label-column and --test-limit are for rows; a forecaster reads a series")}
 	}
 	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, columns: strings.Join(f.Names, ",")}
 	if (fo.input == "") == (fo.example == "") {
-		return usageError{fmt.Errorf("give --input series.csv or --example NAME (one of them)")}
+		return usageError{fmt.Errorf("give the data: --input series.csv or --example NAME (one of them)")}
 	}
 	s, source, err := fo.load()
 	if err != nil {

@@ -7,11 +7,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/physml/physml/ae"
 	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/onnx"
-	"github.com/physml/physml/seq"
+	"github.com/physml/physml/saved"
 )
 
 const exportSummary = `Write a model trained by physml as an ONNX model (opset 13, float32), for
@@ -41,29 +40,29 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err := checkOutput(fs, *out); err != nil {
 		return usageError{fmt.Errorf("--onnx: %w", err)}
 	}
-	tensors, meta, err := nn.ReadSafetensors(*model)
+	sm, err := saved.Load(*model)
 	if err != nil {
 		return err
 	}
+	meta := sm.Metadata
 	var m any
 	var what string
-	switch {
-	case meta["physml.task"] == "forecast":
-		return fmt.Errorf("%s: a forecast model (an ensemble on standardised windows) has no ONNX export yet; classifiers and autoencoders do", *model)
-	case meta["physml.model"] == "classifier":
-		c, err := seq.DecodeClassifier[float32](tensors, meta)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *model, err)
-		}
+	switch sm.Kind {
+	case saved.Classifier:
+		c := sm.Classifier
 		m, what = c, fmt.Sprintf("%v classifier: input (batch, steps, %d), output logits (batch, %d)", c.RNN.Cell, c.RNN.InputSize, c.FC.Out)
-	case meta["physml.model"] == "autoencoder":
-		a, err := ae.Decode[float32](tensors, meta)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *model, err)
+	case saved.Autoencoder, saved.AnomalyDetector:
+		a := sm.Autoencoder
+		if sm.Kind == saved.AnomalyDetector {
+			if a = sm.Detector.Dense; a == nil {
+				return fmt.Errorf("%s: an anomaly detector on a sequence autoencoder has no ONNX export yet; dense ones do", *model)
+			}
 		}
 		m, what = a, fmt.Sprintf("autoencoder %v: input (batch, %d), outputs reconstruction (batch, %d) and code (batch, %d)", a.Layers, a.Layers[0], a.Layers[0], a.Layers[len(a.Layers)-1])
+	case saved.Forecaster:
+		return fmt.Errorf("%s: a forecast model (an ensemble on standardised windows) has no ONNX export yet; classifiers and autoencoders do", *model)
 	default:
-		return fmt.Errorf("%s: metadata physml.model is %q; the ONNX export takes the classifiers of physml lstm and the autoencoders of physml autoencoder and anomaly", *model, meta["physml.model"])
+		return fmt.Errorf("%s: a %v has no ONNX export yet; the classifiers of physml lstm and the dense autoencoders of physml autoencoder and anomaly do", *model, sm.Kind)
 	}
 	var buf bytes.Buffer
 	if err := onnx.Export(m, &buf); err != nil {
@@ -80,17 +79,17 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 // preparation says how the exported graph's inputs must be prepared: as in
 // training, which the model file's metadata records.
 func preparation(meta map[string]string) string {
-	switch n := meta["physml.normalization"]; {
-	case meta["physml.data"] == "mnist" && n == "unit":
+	switch n := meta[nn.KeyNormalization]; {
+	case meta[nn.KeyData] == "mnist" && n == "unit":
 		return "the graph expects MNIST pixels divided by 255, as in training"
-	case meta["physml.data"] == "mnist" && n == "symmetric":
+	case meta[nn.KeyData] == "mnist" && n == "symmetric":
 		return "the graph expects MNIST pixels p as 2p/255 − 1, as in training"
-	case meta["physml.data"] == "mnist" && n == "standardize":
+	case meta[nn.KeyData] == "mnist" && n == "standardize":
 		return "the graph expects MNIST pixels p as (p/255 − 0.1307)/0.3081, as in training"
 	}
 	var keys []string
 	for k := range meta {
-		if strings.HasPrefix(k, "physml.feature_") || strings.HasPrefix(k, "physml.input_") || k == "physml.normalization" {
+		if k == nn.KeyFeatureMean || k == nn.KeyFeatureStd || strings.HasPrefix(k, nn.InputScalingPrefix) || k == nn.KeyNormalization {
 			keys = append(keys, k)
 		}
 	}

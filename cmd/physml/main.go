@@ -37,6 +37,7 @@ func commands() []command {
 		{"linear-ae", "train a linear autoencoder and compare it with PCA", runLinearAE},
 		{"covariance", "the lecture's covariance and correlation example", runCovariance},
 		{"eval", "evaluate a saved model on the MNIST test set or on your data", runEval},
+		{"predict", "apply any saved model to new data: classes, codes, reconstructions, scores or a forecast", runPredict},
 		{"export", "write a saved classifier or autoencoder as an ONNX model", runExport},
 		{"version", "print the module version, Go version, BLAS/LAPACK backend and threads", runVersion},
 	}

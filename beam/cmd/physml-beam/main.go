@@ -369,9 +369,9 @@ type scoreCommand struct {
 
 func (c *scoreCommand) summary() string {
 	return `physml-beam score: score every row of the shards with a model saved by
-physml (autoencoder, anomaly or lstm), scaled as in its training: an
-autoencoder's reconstruction error per row, a classifier's class
-probabilities. Writes one file per shard, its rows in the shard's order:
+physml (any kind but a forecaster, which reads a series), scaled as in its
+training: an autoencoder's or anomaly detector's reconstruction error per
+row, a classifier's class probabilities, a regressor's outputs. Writes one file per shard, its rows in the shard's order:
 OUTPUT/NAME.scores.npy (or .csv with --format csv).`
 }
 
@@ -394,17 +394,29 @@ func (c *scoreCommand) build(ctx context.Context, s beam.Scope, in input, stdout
 	if err != nil {
 		return err
 	}
+	if m.Kind == saved.Forecaster {
+		return fmt.Errorf("%s: a forecaster reads a series, not rows to score: use physml predict", c.model)
+	}
 	opt := in.options()
 	if err := m.CheckWidth(opt.Width); opt.Width != 0 && err != nil {
 		return usageError{fmt.Errorf("--width %d: %v", opt.Width, err)}
 	}
-	header := []string{"reconstruction_error"}
-	if m.Kind == saved.Classifier {
-		header = header[:0]
+	var header []string
+	switch m.Kind {
+	case saved.Classifier:
 		for k := range m.Outputs() {
 			header = append(header, fmt.Sprintf("p%d", k))
 		}
-	} else if opt.Width == 0 {
+	case saved.Regressor:
+		for k := range m.Outputs() {
+			header = append(header, fmt.Sprintf("output%d", k))
+		}
+	case saved.AnomalyDetector:
+		header = []string{"score"}
+	default:
+		header = []string{"reconstruction_error"}
+	}
+	if opt.Width == 0 && !m.Sequences() {
 		opt.Width = m.Features()
 	}
 	if err := outputDir(c.output); err != nil {
