@@ -19,6 +19,7 @@ import (
 type aeData[T nn.Float] struct {
 	train, test   *nn.Matrix[T] // one sample per row, scaled
 	testLabels    []int         // nil when there are none
+	testRows      []int         // the input row of each test row, for the user's data
 	height, width int           // the image shape; 0 for table rows
 	features      []string      // feature names of a table, for its profiles
 	describe      string
@@ -89,7 +90,7 @@ func userAEData[T nn.Float](s *dataset.Samples, scaling string, testFraction flo
 		}
 		return nn.MatrixFrom(len(rows), p, dataset.Transform[T](scaler, x))
 	}
-	d.train, d.test = gather(trainRows), gather(testRows)
+	d.train, d.test, d.testRows = gather(trainRows), gather(testRows), testRows
 	if s.Labels != nil {
 		d.testLabels = make([]int, len(testRows))
 		for r, i := range testRows {
@@ -209,6 +210,13 @@ func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config
 		return nil, err
 	}
 	files = append(files, outputFile{"codes.npy", codesNpy}, outputFile{"latent.png", latent})
+	if d.testRows != nil {
+		rows, err := testRowsFile(d.testRows)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, rows)
+	}
 
 	series := map[string][]float64{"test MSE": testMSE}
 	trainName := "train " + cfg.Loss.String()
@@ -281,4 +289,16 @@ func pcaReconstruction[T nn.Float](train, test *nn.Matrix[T], k int, seed uint64
 		return nil, err
 	}
 	return pca.InverseTransform(scores)
+}
+
+// testRowsFile returns test_rows.npy: the input row (0-based) of each test
+// row, in the order of the per-row outputs beside it (codes.npy,
+// probabilities.npy).
+func testRowsFile(rows []int) (outputFile, error) {
+	v := make([]float64, len(rows))
+	for i, r := range rows {
+		v[i] = float64(r)
+	}
+	npy, err := dataset.EncodeNpy([]int{len(rows)}, v)
+	return outputFile{"test_rows.npy", npy}, err
 }

@@ -106,8 +106,8 @@ func runEval(args []string, stdout, _ io.Writer) error {
 				flagged++
 			}
 		}
-		fmt.Fprintf(stdout, "%s: anomaly detector, mean score %.6g, %d of %d rows flagged above the threshold %.6g on %s (%s)\n",
-			o.model, mean(p.Errors), flagged, r.n, m.Detector.Threshold, r.source, m.Scaling)
+		fmt.Fprintf(stdout, "%s: anomaly detector on %s (%s): mean score %.6g ; %d of %d rows flagged above the threshold %.6g\n",
+			o.model, r.source, m.Scaling, mean(p.Errors), flagged, r.n, m.Detector.Threshold)
 		if r.labels != nil {
 			all := make([]int, r.n)
 			for i := range all {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
+	"github.com/physml/physml/saved"
 	"github.com/physml/physml/seq"
 )
 
@@ -291,6 +292,17 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 		acc, d.test.Len(), trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
 	cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.classes)
 	files = append(files, outputFile{"confusion.csv", []byte(confusionCSV(cm))})
+	if d.testRows != nil {
+		probs, err := dataset.EncodeNpy([]int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
+		if err != nil {
+			return err
+		}
+		rows, err := testRowsFile(d.testRows)
+		if err != nil {
+			return err
+		}
+		files = append(files, outputFile{"probabilities.npy", probs}, rows)
+	}
 	if o.trace > 0 {
 		traces, err := traceFiles(model, d.test, o.trace, o.input == "")
 		if err != nil {

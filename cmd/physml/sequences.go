@@ -17,6 +17,7 @@ type classificationData[T nn.Float] struct {
 	train, test nn.Dataset[T]
 	inputSize   int
 	classes     int
+	testRows    []int             // the input row of each test sequence, for the user's data
 	describe    string            // for the first lines of output
 	metadata    map[string]string // how the inputs were prepared, for the model file
 }
@@ -53,7 +54,7 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 	}
 	mean, std := scaler.Offset, scaler.Scale
 	d.train, d.test = seq.DatasetOf[T](s, trainRows, scaler), seq.DatasetOf[T](s, testRows, scaler)
-	d.inputSize, d.classes = s.Features, s.Classes
+	d.inputSize, d.classes, d.testRows = s.Features, s.Classes, testRows
 	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %d classes; %d for training, %d for testing",
 		source, s.N, s.Steps, s.Features, s.Classes, len(trainRows), len(testRows))
 	d.metadata = map[string]string{"physml.data": "user", "physml.normalization": "standard",

@@ -184,11 +184,24 @@ func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, 
 			files = append(files, outputFile{"interpolation.png", interp})
 		}
 	}
-	latent, err := latentPNG(model.Encode(d.test), d.testLabels, seed)
+	codes := model.Encode(d.test)
+	latent, err := latentPNG(codes, d.testLabels, seed)
 	if err != nil {
 		return nil, err
 	}
 	files = append(files, outputFile{"latent.png", latent})
+	if d.testRows != nil {
+		// The means μ of the test rows' codes, and which rows they are.
+		codesNpy, err := dataset.EncodeNpy([]int{codes.Rows, codes.Cols}, nn.Convert[float64](codes).Data)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := testRowsFile(d.testRows)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, outputFile{"codes.npy", codesNpy}, rows)
+	}
 	series := map[string][]float64{"test reconstruction": testRec, "test KL": testKL}
 	for i := range testRec {
 		series["test −ELBO"] = append(series["test −ELBO"], testRec[i]+testKL[i])

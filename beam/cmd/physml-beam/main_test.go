@@ -142,6 +142,50 @@ func TestScoreCommand(t *testing.T) {
 	numcheck.Close(t, "scores", got, want, 0)
 }
 
+// TestScoreCommandGivesTheTrainingRunsScores: the anomaly detectors that
+// physml anomaly wrote before the one model layer (the core module's
+// saved/testdata) score their data as their runs did, to 1e-6 relative:
+// the CSV-trained one on the CSV and on the same rows as .npy (it was
+// once read as an MNIST model, scores 300 times off), and the sequence
+// detector on its signals. table.csv holds table.npy's values to six
+// decimals: across the two formats the scores agree to 1e-5.
+func TestScoreCommandGivesTheTrainingRunsScores(t *testing.T) {
+	before := filepath.Join("..", "..", "..", "saved", "testdata", "before_2026-12-05")
+	signals, err := dataset.Signals(60, 50, 1) // the run's --example signals --train-limit 60
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqDir := t.TempDir()
+	if err := shards.WriteNpy(context.Background(), filepath.Join(seqDir, "signals.npy"), 60, 50, signals.X); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		model, input, scores, wantText string
+		tol                            float64
+	}{
+		{"anomaly_csv.safetensors", filepath.Join(before, "table.csv"), "anomaly_csv_scores.npy", "standard scaling of the training data", 1e-6},
+		{"anomaly_csv.safetensors", filepath.Join(before, "table.npy"), "anomaly_csv_scores.npy", "standard scaling of the training data", 1e-5},
+		{"anomaly_dense.safetensors", filepath.Join(before, "table.npy"), "anomaly_dense_scores.npy", "minmax scaling", 1e-6},
+		{"anomaly_dense.safetensors", filepath.Join(before, "table.csv"), "anomaly_dense_scores.npy", "minmax scaling", 1e-5},
+		{"anomaly_seq.safetensors", filepath.Join(seqDir, "signals.npy"), "anomaly_seq_scores.npy", "standard scaling", 1e-6},
+	} {
+		out := t.TempDir()
+		text, err := runCommand("score", "--model", filepath.Join(before, c.model), "--input", c.input, "--output", out)
+		if err != nil {
+			t.Fatalf("%s on %s: %v\n%s", c.model, c.input, err, text)
+		}
+		if !strings.Contains(text, "anomaly_detector, inputs: "+c.wantText) {
+			t.Errorf("%s: %s", c.model, text)
+		}
+		name := strings.TrimSuffix(filepath.Base(c.input), filepath.Ext(c.input))
+		got := readNpy(t, filepath.Join(out, name+".scores.npy"))
+		want := readNpy(t, filepath.Join(before, c.scores))
+		if d := numcheck.MaxRelDiff(got, want, 1e-3); !(d <= c.tol) {
+			t.Errorf("%s on %s: scores %.3g (relative) off the run's", c.model, filepath.Base(c.input), d)
+		}
+	}
+}
+
 func TestCommandErrors(t *testing.T) {
 	in := t.TempDir()
 	shardsOf(t, in, 20, 3, 2)

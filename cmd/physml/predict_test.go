@@ -1,0 +1,230 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/numcheck"
+)
+
+// npyValues reads an .npy file's values.
+func npyValues(t *testing.T, path string) []float64 {
+	t.Helper()
+	a, err := dataset.ReadNpy(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Data
+}
+
+// csvColumns reads a CSV file written by predict: its header and values.
+func csvColumns(t *testing.T, path string) ([]string, []float64) {
+	t.Helper()
+	tab, err := dataset.ReadCSV(path, dataset.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab.Columns, tab.Data
+}
+
+// atRows returns the rows (of width values) of x that rows lists, as the
+// float64 indices of a test_rows.npy.
+func atRows(x []float64, width int, rows []float64) []float64 {
+	var out []float64
+	for _, r := range rows {
+		out = append(out, x[int(r)*width:(int(r)+1)*width]...)
+	}
+	return out
+}
+
+// sameNumbers fails t unless got equals the training run's want to 1e-6
+// relative (float32 networks: the same sums in the same order, measured
+// equal to the bit).
+func sameNumbers(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	if d := numcheck.MaxRelDiff(got, want, 1e-6); !(d <= 1e-6) {
+		t.Errorf("%s: %.3g (relative) off the training run's", what, d)
+	}
+}
+
+// table writes a 150 × 4 table with 30 rows off its normal relation, as
+// t.csv (with a header) and t.npy, and their labels (0 normal, 1 off).
+func table(t *testing.T, dir string) (csv, npy, labels string) {
+	var b strings.Builder
+	b.WriteString("u,v,w,z\n")
+	x := make([]float64, 0, 600)
+	y := make([]float64, 150)
+	for i := 0; i < 150; i++ {
+		u := math.Sin(0.37 * float64(i))
+		v := math.Cos(0.23 * float64(i))
+		row := []float64{u, v, u + v + 0.05*math.Sin(float64(7*i)), u - 2*v}
+		if i%5 == 4 {
+			row[3] += 1.5
+			y[i] = 1
+		}
+		x = append(x, row...)
+		fmt.Fprintf(&b, "%g,%g,%g,%g\n", row[0], row[1], row[2], row[3])
+	}
+	csv = filepath.Join(dir, "t.csv")
+	os.WriteFile(csv, []byte(b.String()), 0o644)
+	return csv, npyFile(t, filepath.Join(dir, "t.npy"), 150, 4, func(i, j int) float64 { return x[4*i+j] }),
+		npyFile(t, filepath.Join(dir, "t_labels.npy"), 150, 1, func(i, _ int) float64 { return y[i] })
+}
+
+// TestEveryKindGivesTheTrainingRunsNumbers: for each kind of model the
+// command trains on the user's own data, predict (and eval, where it prints
+// a per-file figure) gives the numbers the training run wrote. The
+// recurrent regressor is the one kind no command trains (the library's
+// seq.Regressor); saved's tests cover its file.
+func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
+	dir := t.TempDir()
+	csv, npy, _ := table(t, dir)
+
+	t.Run("classifier", func(t *testing.T) {
+		x, y, l := dampedOscillations(t, dir, 90, 20)
+		out := filepath.Join(dir, "lstm")
+		runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--hidden", "6", "--epochs", "2", "--out", out)
+		pred := filepath.Join(dir, "lstm_predict")
+		runOK(t, "predict", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--lengths", l, "--out", pred)
+		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
+		sameNumbers(t, "probabilities", atRows(npyValues(t, filepath.Join(pred, "probabilities.npy")), 3, rows), npyValues(t, filepath.Join(out, "probabilities.npy")))
+	})
+
+	t.Run("autoencoder", func(t *testing.T) {
+		out := filepath.Join(dir, "ae")
+		runOK(t, "autoencoder", "--input", csv, "--layers", "6", "--code", "2", "--epochs", "3", "--out", out)
+		pred := filepath.Join(dir, "ae_predict")
+		runOK(t, "predict", "--model", filepath.Join(out, "autoencoder.safetensors"), "--input", npy, "--out", pred)
+		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
+		sameNumbers(t, "codes", atRows(npyValues(t, filepath.Join(pred, "codes.npy")), 2, rows), npyValues(t, filepath.Join(out, "codes.npy")))
+		// The reconstructions come back in the data's units: the sigmoid
+		// outputs of minmax-scaled data lie within each column's range.
+		rec, x := npyValues(t, filepath.Join(pred, "reconstructions.npy")), npyValues(t, npy)
+		for j := 0; j < 4; j++ {
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for i := j; i < len(x); i += 4 {
+				lo, hi = min(lo, x[i]), max(hi, x[i])
+			}
+			for i := j; i < len(rec); i += 4 {
+				if !(rec[i] >= lo-1e-6 && rec[i] <= hi+1e-6) {
+					t.Fatalf("reconstruction %g of column %d outside the data's [%g, %g]", rec[i], j, lo, hi)
+				}
+			}
+		}
+	})
+
+	t.Run("vae", func(t *testing.T) {
+		out := filepath.Join(dir, "vae")
+		runOK(t, "vae", "--input", npy, "--layers", "6", "--latent", "2", "--epochs", "3", "--out", out)
+		pred := filepath.Join(dir, "vae_predict")
+		runOK(t, "predict", "--model", filepath.Join(out, "vae.safetensors"), "--input", csv, "--out", pred)
+		header, codes := csvColumns(t, filepath.Join(pred, "codes.csv"))
+		if strings.Join(header, ",") != "code0,code1" {
+			t.Errorf("codes.csv header %v", header)
+		}
+		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
+		sameNumbers(t, "codes (μ)", atRows(codes, 2, rows), npyValues(t, filepath.Join(out, "codes.npy")))
+	})
+
+	// The detector trained on a CSV, applied to the same rows as CSV and as
+	// .npy, and the other way round: the file carries its scaling, so the
+	// format of the data does not matter (a CSV-trained detector was once
+	// read back as an MNIST model).
+	for _, c := range []struct{ name, train, apply string }{
+		{"detector from CSV", csv, npy},
+		{"detector from npy", npy, csv},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_"))
+			runOK(t, "anomaly", "--input", c.train, "--normalize", "standard", "--epochs", "5", "--out", out)
+			model := filepath.Join(out, "anomaly.safetensors")
+			want := npyValues(t, filepath.Join(out, "scores.npy"))
+			for _, data := range []string{c.train, c.apply} {
+				pred := filepath.Join(out, "predict_"+filepath.Ext(data)[1:])
+				runOK(t, "predict", "--model", model, "--input", data, "--out", pred)
+				var got []float64
+				if strings.HasSuffix(data, ".csv") {
+					_, got = csvColumns(t, filepath.Join(pred, "scores.csv"))
+				} else {
+					got = npyValues(t, filepath.Join(pred, "scores.npy"))
+				}
+				sameNumbers(t, "scores of "+filepath.Base(data), got, want)
+				ev := runOK(t, "eval", "--model", model, "--input", data)
+				numcheck.Scalar(t, "eval's mean score", numberAfter(t, ev, "mean score "), mean(want), 1e-5*mean(want))
+			}
+		})
+	}
+
+	t.Run("sequence autoencoder", func(t *testing.T) {
+		x, y, l := dampedOscillations(t, dir, 60, 20)
+		out := filepath.Join(dir, "seqae")
+		runOK(t, "anomaly", "--input", x, "--labels", y, "--lengths", l, "--hidden", "4", "--code", "2", "--epochs", "2", "--out", out)
+		pred := filepath.Join(dir, "seqae_predict")
+		text := runOK(t, "predict", "--model", filepath.Join(out, "anomaly.safetensors"), "--input", x, "--lengths", l, "--out", pred)
+		if !strings.Contains(text, "standard scaling of the training data") {
+			t.Errorf("predict: %s", text)
+		}
+		sameNumbers(t, "scores", npyValues(t, filepath.Join(pred, "scores.npy")), npyValues(t, filepath.Join(out, "scores.npy")))
+	})
+
+	t.Run("forecaster", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("t,x,y\n")
+		steps := 100
+		for i := 0; i < steps; i++ {
+			fmt.Fprintf(&b, "%d,%g,%g\n", 10*i, math.Sin(0.3*float64(i)), math.Cos(0.2*float64(i)))
+		}
+		series := filepath.Join(dir, "s.csv")
+		os.WriteFile(series, []byte(b.String()), 0o644)
+		out := filepath.Join(dir, "fc")
+		runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "5", "--horizon", "2", "--hidden", "4", "--epochs", "3", "--out", out)
+		want := npyValues(t, filepath.Join(out, "predictions.npy")) // test windows × 2 steps × 2 variables
+		// Test window k forecasts steps 85+k and 86+k: predict from the
+		// series cut after step 84+k.
+		lines := strings.SplitAfter(b.String(), "\n")
+		for _, k := range []int{0, 7} {
+			cut := filepath.Join(dir, fmt.Sprintf("cut%d.csv", k))
+			os.WriteFile(cut, []byte(strings.Join(lines[:1+85+k], "")), 0o644)
+			pred := filepath.Join(dir, fmt.Sprintf("fc_predict%d", k))
+			runOK(t, "predict", "--model", filepath.Join(out, "forecast.safetensors"), "--input", cut, "--time-column", "t", "--out", pred)
+			header, got := csvColumns(t, filepath.Join(pred, "forecast.csv"))
+			if strings.Join(header, ",") != "t,x,y" || got[0] != float64(10*(85+k)) {
+				t.Errorf("forecast.csv: header %v, first time %g, want %d", header, got[0], 10*(85+k))
+			}
+			sameNumbers(t, fmt.Sprintf("forecast of window %d", k), []float64{got[1], got[2], got[4], got[5]}, want[4*k:4*k+4])
+		}
+	})
+}
+
+// TestPredictRefusesWhatDoesNotApply: flags of another kind of model, a
+// missing --input for the user's data, and rows of the wrong width are
+// usage errors or errors naming the problem, and write nothing.
+func TestPredictRefusesWhatDoesNotApply(t *testing.T) {
+	dir := t.TempDir()
+	csv, npy, _ := table(t, dir)
+	out := filepath.Join(dir, "ae")
+	runOK(t, "autoencoder", "--input", csv, "--layers", "6", "--code", "2", "--epochs", "1", "--out", out)
+	model := filepath.Join(out, "autoencoder.safetensors")
+	wide := npyFile(t, filepath.Join(dir, "wide.npy"), 5, 6, func(i, j int) float64 { return float64(i + j) })
+	none := filepath.Join(dir, "none")
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no model", []string{"--input", npy, "--out", none}, 2, "--model is required"},
+		{"no input", []string{"--model", model, "--out", none}, 2, "give the data"},
+		{"a forecaster's flag", []string{"--model", model, "--input", npy, "--horizon", "3", "--out", none}, 2, "for forecasters"},
+		{"lengths for a table", []string{"--model", model, "--input", npy, "--lengths", npy, "--out", none}, 2, "--lengths is for sequences"},
+		{"wrong width", []string{"--model", model, "--input", wide, "--out", none}, 1, "reads 4"},
+		{"not a model", []string{"--model", npy, "--input", npy, "--out", none}, 1, npy},
+	} {
+		mustFailCleanly(t, c.name, append([]string{"predict"}, c.args...), none, c.code, c.want)
+	}
+}
