@@ -127,8 +127,18 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 	if err != nil {
 		return nil, hist, fmt.Errorf("calibration: %w", err)
 	}
-	d.Threshold = Quantile(calibScores, cfg.Quantile)
+	d.Calibrate(calibScores)
 	return d, hist, fitErr
+}
+
+// Calibrate sets the threshold at the Quantile-quantile of the scores of
+// normal calibration rows. FitDetector calls it; a caller that scores all
+// rows in one pass may call it again with the calibration rows' scores of
+// that pass, so that the threshold and those scores agree to the bit
+// (OpenBLAS rounds a row's score differently in batches of other sizes, by
+// about 1e-10).
+func (d *AnomalyDetector[T]) Calibrate(scores []float64) {
+	d.Threshold = Quantile(scores, d.Quantile)
 }
 
 // pick returns the rows of data that rows lists.

@@ -326,6 +326,11 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.source, err)
 	}
+	calib := make([]float64, len(d.calib))
+	for r, i := range d.calib {
+		calib[r] = scores[i]
+	}
+	det.Calibrate(calib) // the threshold of exactly these scores
 	metrics := ae.EvaluateScores(scores, d.labels, d.test, det.Threshold, det.Quantile, d.kinds)
 	printAnomalyMetrics(stdout, d, metrics)
 
