@@ -20,12 +20,12 @@ func (a *Autoencoder[T]) Metadata() map[string]string {
 		layers += strconv.Itoa(n)
 	}
 	meta := map[string]string{
-		"physml.model": "autoencoder", "physml.layers": layers, "physml.hidden": a.Hidden.String(), "physml.code": a.Code.String(),
-		"physml.output": a.Output.String(), "physml.loss": a.Loss.String(), "physml.tied": strconv.FormatBool(a.TiedWeights),
-		"physml.sparsity": strconv.FormatFloat(a.Sparsity, 'g', -1, 64), "physml.dtype": fmt.Sprintf("%T", T(0)),
+		nn.KeyModel: "autoencoder", nn.KeyLayers: layers, nn.KeyHidden: a.Hidden.String(), nn.KeyCode: a.Code.String(),
+		nn.KeyOutput: a.Output.String(), nn.KeyLoss: a.Loss.String(), nn.KeyTied: strconv.FormatBool(a.TiedWeights),
+		nn.KeySparsity: strconv.FormatFloat(a.Sparsity, 'g', -1, 64), nn.KeyDType: fmt.Sprintf("%T", T(0)),
 	}
 	if a.BatchNorm {
-		meta["physml.batchnorm"] = "true"
+		meta[nn.KeyBatchNorm] = "true"
 	}
 	return meta
 }
@@ -56,35 +56,35 @@ func Load[T Float](path string) (*Autoencoder[T], map[string]string, error) {
 // nn.ReadSafetensors returns them) describe. The architecture is checked
 // against the number of values the file holds before anything is built.
 func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Autoencoder[T], error) {
-	if meta["physml.model"] != "autoencoder" {
-		return nil, fmt.Errorf("metadata physml.model is %q, not an autoencoder", meta["physml.model"])
+	if meta[nn.KeyModel] != "autoencoder" {
+		return nil, fmt.Errorf("metadata %s is %q, not an autoencoder", nn.KeyModel, meta[nn.KeyModel])
 	}
 	var cfg Config
 	var err error
-	if cfg.Layers, err = parseSizes(meta["physml.layers"], len(tensors)); err != nil {
+	if cfg.Layers, err = parseSizes(meta[nn.KeyLayers], len(tensors)); err != nil {
 		return nil, fmt.Errorf("metadata physml.layers: %v", err)
 	}
-	for key, dst := range map[string]*Activation{"physml.hidden": &cfg.Hidden, "physml.output": &cfg.Output} {
+	for key, dst := range map[string]*Activation{nn.KeyHidden: &cfg.Hidden, nn.KeyOutput: &cfg.Output} {
 		if *dst, err = ParseActivation(meta[key]); err != nil {
 			return nil, fmt.Errorf("metadata %s: %v", key, err)
 		}
 	}
 	cfg.Code = cfg.Hidden // files without physml.code: the command's default
-	if code, ok := meta["physml.code"]; ok {
+	if code, ok := meta[nn.KeyCode]; ok {
 		if cfg.Code, err = ParseActivation(code); err != nil {
 			return nil, fmt.Errorf("metadata physml.code: %v", err)
 		}
 	}
-	if cfg.Loss, err = ParseLoss(meta["physml.loss"]); err != nil {
+	if cfg.Loss, err = ParseLoss(meta[nn.KeyLoss]); err != nil {
 		return nil, fmt.Errorf("metadata physml.loss: %v", err)
 	}
-	if cfg.TiedWeights, err = nn.MetadataBool(meta, "physml.tied", false); err != nil {
+	if cfg.TiedWeights, err = nn.MetadataBool(meta, nn.KeyTied, false); err != nil {
 		return nil, err
 	}
-	if cfg.BatchNorm, err = nn.MetadataBool(meta, "physml.batchnorm", false); err != nil {
+	if cfg.BatchNorm, err = nn.MetadataBool(meta, nn.KeyBatchNorm, false); err != nil {
 		return nil, err
 	}
-	if s, ok := meta["physml.sparsity"]; ok {
+	if s, ok := meta[nn.KeySparsity]; ok {
 		if cfg.Sparsity, err = strconv.ParseFloat(s, 64); err != nil || !(cfg.Sparsity >= 0) || math.IsInf(cfg.Sparsity, 0) {
 			return nil, fmt.Errorf("metadata physml.sparsity = %q: want a finite weight ≥ 0", s)
 		}

@@ -47,15 +47,17 @@
 // # Model files
 //
 // physml's models save their architecture in the safetensors metadata
-// beside their weights, so that one call rebuilds them
-// (seq.LoadClassifier, seq.LoadRegressor, ae.Load). The schema, one string
-// per key:
+// beside their weights, so that one call rebuilds them (seq.LoadClassifier,
+// ae.Load, forecast.Load, …, or package saved for any kind). Every key is a
+// constant of schema.go (KeyModel, …) and SchemaKeys lists them all; a
+// test refuses a file with a key this list lacks. One string per key:
 //
-//	physml.model         "classifier" (seq.Classifier), "regressor" (seq.Regressor)
-//	                     or "autoencoder" (ae.Autoencoder)
+//	physml.model         "classifier" (seq.Classifier), "regressor" (seq.Regressor),
+//	                     "autoencoder" (ae.Autoencoder), "vae" (ae.VAE) or
+//	                     "sequence_autoencoder" (ae.SequenceAE)
 //	physml.dtype         "float32" or "float64", the type the model was trained in
 //
-//	seq.Classifier, seq.Regressor:
+//	seq.Classifier, seq.Regressor (and the halves of ae.SequenceAE):
 //	physml.cell          lstm, gru, rnn, rnn_relu, slstm or mlstm
 //	physml.input_size    features per step
 //	physml.hidden        hidden size
@@ -64,8 +66,10 @@
 //	physml.bias          true or false
 //	physml.heads         heads of an slstm or mlstm cell
 //	physml.outputs       outputs of the Dense head (classes, or forecast values)
+//	physml.norm          batchnorm or layernorm before the head
+//	physml.proj_size     the LSTM's projection size (PyTorch's proj_size)
 //
-//	ae.Autoencoder:
+//	ae.Autoencoder, ae.VAE:
 //	physml.layers        encoder sizes from the input to the code, "784,256,64"
 //	physml.hidden, physml.code, physml.output
 //	                     activations (relu, leakyrelu, sigmoid, tanh, identity)
@@ -74,8 +78,31 @@
 //	physml.sparsity      the L1 weight on the code
 //	physml.batchnorm     true when BatchNorm1d layers are in (their running
 //	                     statistics are in the file with the weights)
+//	physml.beta          a VAE's weight of the KL term
 //
-// Keys that describe the data rather than the model (how inputs were
-// scaled, which columns a forecaster reads) are the caller's: the command
-// writes them beside these, and the loaders return every key.
+//	ae.SequenceAE: physml.cell, physml.input_size, physml.hidden,
+//	physml.layers as above, and physml.code, the code size
+//
+// The data a model was trained on and how its inputs are prepared:
+//
+//	physml.data          "mnist" or "user"
+//	physml.normalization MNIST pixels: unit, symmetric or standardize
+//	physml.input_scaling a table's scaling (dataset.Scaler): none, standard,
+//	                     minmax or unit; physml.input_offset and
+//	                     physml.input_scale its offsets and scales per input
+//	physml.feature_mean, physml.feature_std
+//	                     a sequence model's standardisation per feature
+//	physml.input_shape   the shape of one sample of a table autoencoder, "28,28"
+//
+// Workflows built on the models (forecast.Forecaster, ae.AnomalyDetector):
+//
+//	physml.task          "forecast" or "anomaly"
+//	physml.ensemble      a forecaster's number of networks ("members.i." tensors)
+//	physml.window, physml.horizon
+//	                     its input and output steps
+//	physml.target        level or change
+//	physml.columns       its variables, a JSON array of names
+//	physml.split         its training and validation fractions, "0.7,0.15"
+//	physml.threshold     a detector's score threshold
+//	physml.quantile      the quantile of the calibration scores it is
 package nn

@@ -31,7 +31,7 @@ func ParseCell(s string) (CellType, error) {
 func (c *Classifier[T]) Metadata() map[string]string {
 	meta := headMetadata("classifier", c.RNN, c.FC.Out)
 	if kind := normKind(c.Norm); kind != "" {
-		meta["physml.norm"] = kind
+		meta[nn.KeyNorm] = kind
 	}
 	return meta
 }
@@ -45,16 +45,16 @@ func (m *Regressor[T]) Metadata() map[string]string {
 // headMetadata describes a recurrent layer r under a Dense head of outputs.
 func headMetadata[T Float](model string, r *Recurrent[T], outputs int) map[string]string {
 	meta := map[string]string{
-		"physml.model": model, "physml.cell": cellNames[r.Cell], "physml.input_size": strconv.Itoa(r.InputSize),
-		"physml.hidden": strconv.Itoa(r.HiddenSize), "physml.layers": strconv.Itoa(r.NumLayers),
-		"physml.bidirectional": strconv.FormatBool(r.Bidirectional), "physml.bias": strconv.FormatBool(!r.NoBias),
-		"physml.outputs": strconv.Itoa(outputs), "physml.dtype": fmt.Sprintf("%T", T(0)),
+		nn.KeyModel: model, nn.KeyCell: cellNames[r.Cell], nn.KeyInputSize: strconv.Itoa(r.InputSize),
+		nn.KeyHidden: strconv.Itoa(r.HiddenSize), nn.KeyLayers: strconv.Itoa(r.NumLayers),
+		nn.KeyBidirectional: strconv.FormatBool(r.Bidirectional), nn.KeyBias: strconv.FormatBool(!r.NoBias),
+		nn.KeyOutputs: strconv.Itoa(outputs), nn.KeyDType: fmt.Sprintf("%T", T(0)),
 	}
 	if r.Cell.xlstm() {
-		meta["physml.heads"] = strconv.Itoa(r.heads())
+		meta[nn.KeyHeads] = strconv.Itoa(r.heads())
 	}
 	if r.ProjSize > 0 {
-		meta["physml.proj_size"] = strconv.Itoa(r.ProjSize)
+		meta[nn.KeyProjSize] = strconv.Itoa(r.ProjSize)
 	}
 	return meta
 }
@@ -113,7 +113,7 @@ func DecodeClassifier[T Float](tensors map[string]nn.Tensor, meta map[string]str
 		return nil, err
 	}
 	c := NewClassifier[T](cell, cfg, outputs, nn.NewRand(0))
-	if kind, ok := meta["physml.norm"]; ok {
+	if kind, ok := meta[nn.KeyNorm]; ok {
 		if c.Norm, err = newNorm[T](kind, c.RNN.OutputSize()); err != nil {
 			return nil, fmt.Errorf("metadata physml.norm: %v", err)
 		}
@@ -141,36 +141,36 @@ func DecodeRegressor[T Float](tensors map[string]nn.Tensor, meta map[string]stri
 // decodeHead reads the architecture of a recurrent layer under a Dense head
 // (physml.model = model) and checks it against the values the file holds.
 func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model string) (cell CellType, cfg Config, outputs int, err error) {
-	if meta["physml.model"] != model {
-		return 0, cfg, 0, fmt.Errorf("metadata physml.model is %q, not a recurrent %s", meta["physml.model"], model)
+	if meta[nn.KeyModel] != model {
+		return 0, cfg, 0, fmt.Errorf("metadata %s is %q, not a recurrent %s", nn.KeyModel, meta[nn.KeyModel], model)
 	}
-	if cell, err = ParseCell(meta["physml.cell"]); err != nil {
+	if cell, err = ParseCell(meta[nn.KeyCell]); err != nil {
 		return 0, cfg, 0, fmt.Errorf("metadata physml.cell: %v", err)
 	}
-	for key, dst := range map[string]*int{"physml.input_size": &cfg.InputSize, "physml.hidden": &cfg.HiddenSize,
-		"physml.layers": &cfg.NumLayers, "physml.outputs": &outputs} {
+	for key, dst := range map[string]*int{nn.KeyInputSize: &cfg.InputSize, nn.KeyHidden: &cfg.HiddenSize,
+		nn.KeyLayers: &cfg.NumLayers, nn.KeyOutputs: &outputs} {
 		if *dst, err = nn.MetadataInt(meta, key); err != nil {
 			return 0, cfg, 0, err
 		}
 	}
-	if cfg.Bidirectional, err = nn.MetadataBool(meta, "physml.bidirectional", false); err != nil {
+	if cfg.Bidirectional, err = nn.MetadataBool(meta, nn.KeyBidirectional, false); err != nil {
 		return 0, cfg, 0, err
 	}
-	bias, err := nn.MetadataBool(meta, "physml.bias", true)
+	bias, err := nn.MetadataBool(meta, nn.KeyBias, true)
 	if err != nil {
 		return 0, cfg, 0, err
 	}
 	cfg.NoBias = !bias
 	if cell.xlstm() {
-		if cfg.Heads, err = nn.MetadataInt(meta, "physml.heads"); err != nil {
+		if cfg.Heads, err = nn.MetadataInt(meta, nn.KeyHeads); err != nil {
 			return 0, cfg, 0, err
 		}
 		if cfg.HiddenSize%cfg.Heads != 0 || cfg.Bidirectional || cfg.NoBias {
 			return 0, cfg, 0, fmt.Errorf("metadata: an %v of hidden size %d with %d heads, bidirectional %v, bias %v cannot be built", cell, cfg.HiddenSize, cfg.Heads, cfg.Bidirectional, bias)
 		}
 	}
-	if _, ok := meta["physml.proj_size"]; ok {
-		if cfg.ProjSize, err = nn.MetadataInt(meta, "physml.proj_size"); err != nil {
+	if _, ok := meta[nn.KeyProjSize]; ok {
+		if cfg.ProjSize, err = nn.MetadataInt(meta, nn.KeyProjSize); err != nil {
 			return 0, cfg, 0, err
 		}
 		if cell != LSTM || cfg.ProjSize >= cfg.HiddenSize {
@@ -206,7 +206,7 @@ func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model stri
 		}
 		in = dirs * w
 	}
-	switch meta["physml.norm"] { // over the dirs·w last states
+	switch meta[nn.KeyNorm] { // over the dirs·w last states
 	case "batchnorm": // weight, bias, running mean and variance, the batch count
 		described += 4*dirs*w + 1
 	case "layernorm":

@@ -46,7 +46,7 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 			test:       nn.MatrixFrom(test.Len(), dataset.MNISTPixels, dataset.Floats[T](test.Pixels, norm)),
 			testLabels: test.Labels, height: dataset.MNISTRows, width: dataset.MNISTCols,
 			describe: fmt.Sprintf("MNIST: %d training and %d test images, inputs %v", train.Len(), test.Len(), norm),
-			metadata: map[string]string{"physml.data": "mnist", "physml.normalization": norm.String()},
+			metadata: map[string]string{nn.KeyData: "mnist", nn.KeyNormalization: norm.String()},
 			display:  func(row []T) []float64 { return toUnit(row, norm) },
 		}, nil
 	}
@@ -103,9 +103,9 @@ func userAEData[T nn.Float](s *dataset.Samples, scaling string, testFraction flo
 		what = fmt.Sprintf("%d×%d images", d.height, d.width)
 	}
 	d.describe = fmt.Sprintf("%s: %d samples of %s; %d for training, %d for testing; scaling %v (training statistics)", source, s.N, what, len(trainRows), len(testRows), kind)
-	d.metadata = scaler.Metadata("physml.input_")
-	d.metadata["physml.data"] = "user"
-	d.metadata["physml.input_shape"] = intsString(s.Shape)
+	d.metadata = scaler.Metadata(nn.InputScalingPrefix)
+	d.metadata[nn.KeyData] = "user"
+	d.metadata[nn.KeyInputShape] = intsString(s.Shape)
 	if image {
 		// Pictures show the data's own intensities, from the training
 		// data's smallest (white) to largest (black) value.
@@ -224,7 +224,7 @@ func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config
 		series[trainName] = append(series[trainName], e.TrainLoss)
 	}
 	title := "MNIST autoencoder"
-	if d.metadata["physml.data"] == "user" {
+	if d.metadata[nn.KeyData] == "user" {
 		title = "autoencoder"
 	}
 	curves, err := curvesPNG(title, "loss", series, []string{trainName, "test MSE"})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 )
 
 // npyValues reads an .npy file's values.
@@ -52,6 +53,25 @@ func sameNumbers(t *testing.T, what string, got, want []float64) {
 	}
 }
 
+// schemaOnly fails t unless every metadata key of the model file at path
+// is one of nn's schema.
+func schemaOnly(t *testing.T, path string) {
+	t.Helper()
+	_, meta, err := nn.ReadSafetensors(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, k := range nn.SchemaKeys() {
+		known[k] = true
+	}
+	for k := range meta {
+		if !known[k] {
+			t.Errorf("%s: metadata key %q is not in nn's schema", filepath.Base(path), k)
+		}
+	}
+}
+
 // table writes a 150 × 4 table with 30 rows off its normal relation, as
 // t.csv (with a header) and t.npy, and their labels (0 normal, 1 off).
 func table(t *testing.T, dir string) (csv, npy, labels string) {
@@ -89,6 +109,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		x, y, l := dampedOscillations(t, dir, 90, 20)
 		out := filepath.Join(dir, "lstm")
 		runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--hidden", "6", "--epochs", "2", "--out", out)
+		schemaOnly(t, filepath.Join(out, "lstm.safetensors"))
 		pred := filepath.Join(dir, "lstm_predict")
 		runOK(t, "predict", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--lengths", l, "--out", pred)
 		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
@@ -98,6 +119,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 	t.Run("autoencoder", func(t *testing.T) {
 		out := filepath.Join(dir, "ae")
 		runOK(t, "autoencoder", "--input", csv, "--layers", "6", "--code", "2", "--epochs", "3", "--out", out)
+		schemaOnly(t, filepath.Join(out, "autoencoder.safetensors"))
 		pred := filepath.Join(dir, "ae_predict")
 		runOK(t, "predict", "--model", filepath.Join(out, "autoencoder.safetensors"), "--input", npy, "--out", pred)
 		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
@@ -121,6 +143,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 	t.Run("vae", func(t *testing.T) {
 		out := filepath.Join(dir, "vae")
 		runOK(t, "vae", "--input", npy, "--layers", "6", "--latent", "2", "--epochs", "3", "--out", out)
+		schemaOnly(t, filepath.Join(out, "vae.safetensors"))
 		pred := filepath.Join(dir, "vae_predict")
 		runOK(t, "predict", "--model", filepath.Join(out, "vae.safetensors"), "--input", csv, "--out", pred)
 		header, codes := csvColumns(t, filepath.Join(pred, "codes.csv"))
@@ -143,6 +166,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 			out := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_"))
 			runOK(t, "anomaly", "--input", c.train, "--normalize", "standard", "--epochs", "5", "--out", out)
 			model := filepath.Join(out, "anomaly.safetensors")
+			schemaOnly(t, model)
 			want := npyValues(t, filepath.Join(out, "scores.npy"))
 			for _, data := range []string{c.train, c.apply} {
 				pred := filepath.Join(out, "predict_"+filepath.Ext(data)[1:])
@@ -164,6 +188,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		x, y, l := dampedOscillations(t, dir, 60, 20)
 		out := filepath.Join(dir, "seqae")
 		runOK(t, "anomaly", "--input", x, "--labels", y, "--lengths", l, "--hidden", "4", "--code", "2", "--epochs", "2", "--out", out)
+		schemaOnly(t, filepath.Join(out, "anomaly.safetensors"))
 		pred := filepath.Join(dir, "seqae_predict")
 		text := runOK(t, "predict", "--model", filepath.Join(out, "anomaly.safetensors"), "--input", x, "--lengths", l, "--out", pred)
 		if !strings.Contains(text, "standard scaling of the training data") {
@@ -183,6 +208,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		os.WriteFile(series, []byte(b.String()), 0o644)
 		out := filepath.Join(dir, "fc")
 		runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "5", "--horizon", "2", "--hidden", "4", "--epochs", "3", "--out", out)
+		schemaOnly(t, filepath.Join(out, "forecast.safetensors"))
 		want := npyValues(t, filepath.Join(out, "predictions.npy")) // test windows × 2 steps × 2 variables
 		// Test window k forecasts steps 85+k and 86+k: predict from the
 		// series cut after step 84+k.

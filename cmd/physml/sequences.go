@@ -28,7 +28,7 @@ func mnistClassification[T nn.Float](train, test *dataset.Images, norm dataset.N
 	return classificationData[T]{
 		train: mnistSequences[T](train, norm), test: mnistSequences[T](test, norm), inputSize: dataset.MNISTCols, classes: 10,
 		describe: fmt.Sprintf("MNIST rows: %d training and %d test images, pixels %v", train.Len(), test.Len(), norm),
-		metadata: map[string]string{"physml.data": "mnist", "physml.normalization": norm.String()},
+		metadata: map[string]string{nn.KeyData: "mnist", nn.KeyNormalization: norm.String()},
 	}
 }
 
@@ -57,8 +57,8 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 	d.inputSize, d.classes, d.testRows = s.Features, s.Classes, testRows
 	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %d classes; %d for training, %d for testing",
 		source, s.N, s.Steps, s.Features, s.Classes, len(trainRows), len(testRows))
-	d.metadata = map[string]string{"physml.data": "user", "physml.normalization": "standard",
-		"physml.feature_mean": floatsString(mean), "physml.feature_std": floatsString(std)}
+	d.metadata = map[string]string{nn.KeyData: "user", nn.KeyNormalization: "standard",
+		nn.KeyFeatureMean: floatsString(mean), nn.KeyFeatureStd: floatsString(std)}
 	return d, nil
 }
 
