@@ -9,6 +9,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
@@ -180,7 +181,7 @@ func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config
 			}
 		}
 		scale := max(1, 84/max(d.height, d.width))
-		recPNG, err = imageGridPNG(names, rows, d.height, d.width, scale)
+		recPNG, err = figures.ImageGrid(names, rows, d.height, d.width, scale)
 	} else {
 		order := []string{"input", "autoencoder"}
 		if pcaRec != nil {
@@ -193,7 +194,7 @@ func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config
 				samples[i][order[2]] = d.display(pcaRow(i))
 			}
 		}
-		recPNG, err = profilesPNG("reconstructions", d.features, samples, order)
+		recPNG, err = figures.Profiles("reconstructions", d.features, samples, order)
 	}
 	if err != nil {
 		return nil, err
@@ -227,46 +228,16 @@ func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config
 	if d.metadata[nn.KeyData] == "user" {
 		title = "autoencoder"
 	}
-	curves, err := curvesPNG(title, "loss", series, []string{trainName, "test MSE"})
+	curves, err := figures.Curves(title, "loss", series, []string{trainName, "test MSE"})
 	if err != nil {
 		return nil, err
 	}
 	return append(files, outputFile{"autoencoder_loss.png", curves}), nil
 }
 
-// latentPNG scatters the codes coloured by label: the code itself when it
-// has one or two values (one value against the sample number), else its
-// first two principal components.
+// latentPNG scatters the codes coloured by label (figures.Latent).
 func latentPNG[T nn.Float](codes *nn.Matrix[T], labels []int, seed uint64) ([]byte, error) {
-	pts := make([][2]float64, codes.Rows)
-	title, xl, yl := "latent space: the code", "code 1", "code 2"
-	switch codes.Cols {
-	case 1:
-		xl, yl = "code", "test sample"
-		for i := range pts {
-			pts[i] = [2]float64{float64(codes.Data[i]), float64(i)}
-		}
-	case 2:
-		for i := range pts {
-			pts[i] = [2]float64{float64(codes.Data[2*i]), float64(codes.Data[2*i+1])}
-		}
-	default:
-		title, xl, yl = fmt.Sprintf("latent space: first two principal components of the %d-D code", codes.Cols), "PC1", "PC2"
-		pca := decomposition.PCA{NComponents: 2, Seed: seed}
-		scores, err := pca.FitTransform(denseOf(codes))
-		if err != nil {
-			// Codes without variance (dead units): show two of them as they are.
-			title, xl, yl = fmt.Sprintf("latent space: the first two of %d code values (no spread for PCA)", codes.Cols), "code 1", "code 2"
-			for i := range pts {
-				pts[i] = [2]float64{float64(codes.At(i, 0)), float64(codes.At(i, 1))}
-			}
-			break
-		}
-		for i := range pts {
-			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
-		}
-	}
-	return scatterPNG(title, xl, yl, pts, labels)
+	return figures.Latent(nn.Convert[float64](codes).Data, codes.Cols, labels, seed)
 }
 
 // denseOf copies m into a float64 gonum matrix.

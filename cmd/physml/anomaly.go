@@ -12,6 +12,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )
@@ -362,13 +363,21 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		return err
 	}
 	files := []outputFile{{"anomaly.safetensors", modelFile}, {"scores.npy", scoresNpy}, {"split.npy", splitNpy}, {"metrics.json", append(js, '\n')}}
-	histogram, err := errorHistogramPNG(d, scores, det.Threshold)
+	testScores, testLabels := make([]float64, len(d.test)), make([]int, len(d.test))
+	anomalous := make([]bool, len(d.test))
+	for r, i := range d.test {
+		testScores[r] = scores[i]
+		if d.labels != nil {
+			testLabels[r], anomalous[r] = d.labels[i], d.labels[i] != 0
+		}
+	}
+	histogram, err := figures.ErrorHistogram(testScores, anomalous, det.Threshold)
 	if err != nil {
 		return err
 	}
 	files = append(files, outputFile{"errors.png", histogram})
 	if metrics.Separation != nil {
-		roc, err := rocPNG(d, scores)
+		roc, err := figures.ROC(testScores, testLabels, d.kinds)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -304,14 +303,6 @@ func (p *progress) done() {
 	}
 }
 
-// render returns the bytes fn writes (a PNG), named in errors by name.
-func render(name string, fn func(w io.Writer) error) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := fn(&buf); err != nil {
-		return nil, fmt.Errorf("rendering %s: %w", name, err)
-	}
-	return buf.Bytes(), nil
-}
 
 // parseInts parses "256,64".
 func parseInts(s string) ([]int, error) {

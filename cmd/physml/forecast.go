@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
@@ -219,7 +220,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if s.Time != nil {
 		xlabel = s.TimeName
 	}
-	png, err := seriesPNG(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"})
+	png, err := figures.Series(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"})
 	if err != nil {
 		return err
 	}

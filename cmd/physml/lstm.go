@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 	"github.com/physml/physml/seq"
@@ -272,7 +273,7 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 		if o.input != "" {
 			title = fmt.Sprintf("%v on %s", model.RNN.Cell, filepath.Base(o.input))
 		}
-		png, err := historyCurves(title, hist)
+		png, err := figures.History(title, hist)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/decomposition"
 )
 
@@ -112,7 +113,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scree, err := screePNG(pca.ExplainedVarianceRatio)
+	scree, err := figures.Scree(pca.ExplainedVarianceRatio)
 	if err != nil {
 		return err
 	}
@@ -122,14 +123,14 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 		for i := range pts {
 			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
 		}
-		scatter, err := scatterPNG("PCA: first two components", "PC1", "PC2", pts, labels)
+		scatter, err := figures.Scatter("PCA: first two components", "PC1", "PC2", pts, labels)
 		if err != nil {
 			return err
 		}
 		files = append(files, outputFile{"scatter.png", scatter})
 	}
 	if imageShape != nil {
-		pictures, err := componentsPNG(pca.Components, imageShape[0], imageShape[1])
+		pictures, err := figures.Components(pca.Components, imageShape[0], imageShape[1])
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/nn"
 )
 
@@ -154,7 +155,7 @@ func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, 
 			rows[len(rows)-1] = append(rows[len(rows)-1], d.display(samples.Row(i)))
 		}
 		scale := max(1, 56/max(d.height, d.width))
-		grid, err := imageGridPNG(nil, rows, d.height, d.width, scale)
+		grid, err := figures.ImageGrid(nil, rows, d.height, d.width, scale)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +178,7 @@ func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, 
 		}
 		files = append(files, outputFile{"samples.png", grid})
 		if rows != nil {
-			interp, err := imageGridPNG(names, rows, d.height, d.width, scale)
+			interp, err := figures.ImageGrid(names, rows, d.height, d.width, scale)
 			if err != nil {
 				return nil, err
 			}
@@ -209,11 +210,11 @@ func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, 
 	}
 	// The losses fall from the top left and the KL term stays low: the
 	// legend goes top right.
-	p, err := curvesPlot("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"})
+	p, err := figures.CurvesPlot("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"})
 	if err != nil {
 		return nil, err
 	}
-	curves, err := plotPNG("vae_loss.png", p)
+	curves, err := figures.EncodePlot("vae_loss.png", p)
 	if err != nil {
 		return nil, err
 	}

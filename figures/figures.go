@@ -1,6 +1,13 @@
-package main
+// Package figures draws physml's results as PNG images for a person to
+// look at: training curves, scree plots, latent spaces, image grids,
+// principal components, table profiles, forecasts, score histograms and
+// ROC curves. Each function returns the PNG's bytes, so that a caller
+// writes them where and how it writes its other outputs (physml writes
+// every file through a temporary name and a rename).
+package figures
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -18,12 +25,13 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/physml/physml/ae"
+	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/nn"
 )
 
-// curvesPNG plots per-epoch series (name → values) against the epoch.
-func curvesPNG(title, ylabel string, series map[string][]float64, order []string) ([]byte, error) {
-	p, err := curvesPlot(title, ylabel, series, order)
+// Curves plots per-epoch series (name → values) against the epoch.
+func Curves(title, ylabel string, series map[string][]float64, order []string) ([]byte, error) {
+	p, err := CurvesPlot(title, ylabel, series, order)
 	if err != nil {
 		return nil, err
 	}
@@ -31,11 +39,11 @@ func curvesPNG(title, ylabel string, series map[string][]float64, order []string
 	// free, 1.2 inch above the bottom.
 	p.Legend.Top = false
 	p.Legend.YOffs = 1.2 * vg.Inch
-	return plotPNG(title, p)
+	return EncodePlot(title, p)
 }
 
-// curvesPlot is the plot of curvesPNG, legend top right.
-func curvesPlot(title, ylabel string, series map[string][]float64, order []string) (*plot.Plot, error) {
+// CurvesPlot is the plot of Curves, legend top right.
+func CurvesPlot(title, ylabel string, series map[string][]float64, order []string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "epoch"
@@ -56,8 +64,8 @@ func curvesPlot(title, ylabel string, series map[string][]float64, order []strin
 		if err != nil {
 			return nil, err
 		}
-		line.Color = palette[i%len(palette)]
-		points.Color = palette[i%len(palette)]
+		line.Color = Palette[i%len(Palette)]
+		points.Color = Palette[i%len(Palette)]
 		p.Add(line, points)
 		p.Legend.Add(name, line)
 	}
@@ -65,15 +73,18 @@ func curvesPlot(title, ylabel string, series map[string][]float64, order []strin
 	return p, nil
 }
 
-var palette = []color.Color{
+// Palette is the colours of the curves and classes, in order
+// (matplotlib's tab10).
+var Palette = []color.Color{
 	color.RGBA{31, 119, 180, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{44, 160, 44, 255},
 	color.RGBA{214, 39, 40, 255}, color.RGBA{148, 103, 189, 255}, color.RGBA{140, 86, 75, 255},
 	color.RGBA{227, 119, 194, 255}, color.RGBA{127, 127, 127, 255}, color.RGBA{188, 189, 34, 255},
 	color.RGBA{23, 190, 207, 255},
 }
 
-func plotPNG(name string, p *plot.Plot) ([]byte, error) {
-	return render(name, func(w io.Writer) error {
+// EncodePlot returns p as a 6 × 4 inch PNG; name names it in errors.
+func EncodePlot(name string, p *plot.Plot) ([]byte, error) {
+	return encode(name, func(w io.Writer) error {
 		wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
 		if err != nil {
 			return err
@@ -83,10 +94,10 @@ func plotPNG(name string, p *plot.Plot) ([]byte, error) {
 	})
 }
 
-// historyCurves draws the training history in two panels on linear axes:
+// History draws the training history in two panels on linear axes:
 // the training and validation loss on the left, the training and
 // validation accuracy on the right, each legend where its curves are not.
-func historyCurves(title string, hist nn.History) ([]byte, error) {
+func History(title string, hist nn.History) ([]byte, error) {
 	series := map[string][]float64{}
 	for _, e := range hist.Epochs {
 		series["train loss"] = append(series["train loss"], e.TrainLoss)
@@ -96,11 +107,11 @@ func historyCurves(title string, hist nn.History) ([]byte, error) {
 	}
 	// Losses fall and accuracies rise: the legends go top right and
 	// bottom right, where the curves end up away from.
-	loss, err := curvesPlot(title+": loss", "loss", series, []string{"train loss", "validation loss"})
+	loss, err := CurvesPlot(title+": loss", "loss", series, []string{"train loss", "validation loss"})
 	if err != nil {
 		return nil, err
 	}
-	acc, err := curvesPlot("accuracy", "accuracy", series, []string{"train accuracy", "validation accuracy"})
+	acc, err := CurvesPlot("accuracy", "accuracy", series, []string{"train accuracy", "validation accuracy"})
 	if err != nil {
 		return nil, err
 	}
@@ -112,15 +123,15 @@ func historyCurves(title string, hist nn.History) ([]byte, error) {
 	canvases := plot.Align([][]*plot.Plot{{loss, acc}}, tiles, draw.New(img))
 	loss.Draw(canvases[0][0])
 	acc.Draw(canvases[0][1])
-	return render(title, func(out io.Writer) error {
+	return encode(title, func(out io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
 		return err
 	})
 }
 
-// screePNG plots the explained-variance ratio per component and its
+// Scree plots the explained-variance ratio per component and its
 // cumulative sum.
-func screePNG(ratios []float64) ([]byte, error) {
+func Scree(ratios []float64) ([]byte, error) {
 	cum := make([]float64, len(ratios))
 	var s float64
 	for i, r := range ratios {
@@ -141,21 +152,21 @@ func screePNG(ratios []float64) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		line.Color = palette[i]
+		line.Color = Palette[i]
 		p.Add(line)
 		p.Legend.Add([]string{"ratio", "cumulative"}[i], line)
 	}
 	p.Legend.Top = false
 	p.Legend.Left = false
-	return plotPNG("scree plot", p)
+	return EncodePlot("scree plot", p)
 }
 
-// scatterPNG plots points coloured by label: a colour and a legend entry
-// per label when there are at most len(palette) distinct labels, else one
-// colour per label modulo len(palette) and no legend; one colour and no
+// Scatter plots points coloured by label: a colour and a legend entry
+// per label when there are at most len(Palette) distinct labels, else one
+// colour per label modulo len(Palette) and no legend; one colour and no
 // legend when labels is nil. Only the labels present are visited, whatever
 // their size.
-func scatterPNG(title, xlabel, ylabel string, points [][2]float64, labels []int) ([]byte, error) {
+func Scatter(title, xlabel, ylabel string, points [][2]float64, labels []int) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = xlabel
@@ -169,18 +180,18 @@ func scatterPNG(title, xlabel, ylabel string, points [][2]float64, labels []int)
 		groups[l] = append(groups[l], plotter.XY{X: s[0], Y: s[1]})
 	}
 	present := slices.Sorted(maps.Keys(groups))
-	legend := labels != nil && len(present) <= len(palette)
+	legend := labels != nil && len(present) <= len(Palette)
 	if labels != nil && !legend {
-		p.Title.Text += fmt.Sprintf(" (%d labels, colour = label mod %d)", len(present), len(palette))
+		p.Title.Text += fmt.Sprintf(" (%d labels, colour = label mod %d)", len(present), len(Palette))
 	}
 	for i, l := range present {
 		sc, err := plotter.NewScatter(groups[l])
 		if err != nil {
 			return nil, err
 		}
-		sc.Color = palette[l%len(palette)]
+		sc.Color = Palette[l%len(Palette)]
 		if legend {
-			sc.Color = palette[i]
+			sc.Color = Palette[i]
 			p.Legend.Add(strconv.Itoa(l), sc)
 		}
 		sc.Shape = draw.CircleGlyph{}
@@ -191,33 +202,33 @@ func scatterPNG(title, xlabel, ylabel string, points [][2]float64, labels []int)
 		// Room on the right for the legend, clear of the points.
 		p.X.Max += 0.12 * (p.X.Max - p.X.Min)
 	}
-	return plotPNG(title, p)
+	return EncodePlot(title, p)
 }
 
-// imageGridPNG draws rows of height×width grey-scale images (values in
+// ImageGrid draws rows of height×width grey-scale images (values in
 // [0, 1], row-major), scaled up by scale, each row of images named on its
 // left.
-func imageGridPNG(names []string, rows [][][]float64, height, width, scale int) ([]byte, error) {
-	panels := make([][]panel, len(rows))
+func ImageGrid(names []string, rows [][][]float64, height, width, scale int) ([]byte, error) {
+	panels := make([][]Panel, len(rows))
 	for r, row := range rows {
 		for _, pix := range row {
-			panels[r] = append(panels[r], panel{width: width, height: height, pix: pix})
+			panels[r] = append(panels[r], Panel{Width: width, Height: height, Pix: pix})
 		}
 	}
-	return panelsPNG(names, nil, panels, scale)
+	return Panels(names, nil, panels, scale)
 }
 
-// panel is a grey-scale image: height rows of width values in [0, 1]
+// Panel is a grey-scale image: height rows of width values in [0, 1]
 // (1 black), row-major.
-type panel struct {
-	width, height int
-	pix           []float64
+type Panel struct {
+	Width, Height int
+	Pix           []float64
 }
 
-// panelsPNG draws rows of panels, scaled up by scale: each row named on
+// Panels draws rows of panels, scaled up by scale: each row named on
 // its left, each column titled above (titles may be nil). A column is as
-// wide as its widest panel, a row as tall as its tallest.
-func panelsPNG(names, titles []string, rows [][]panel, scale int) ([]byte, error) {
+// wide as its widest Panel, a row as tall as its tallest.
+func Panels(names, titles []string, rows [][]Panel, scale int) ([]byte, error) {
 	const gap = 2
 	var colW []int
 	rowH := make([]int, len(rows))
@@ -226,8 +237,8 @@ func panelsPNG(names, titles []string, rows [][]panel, scale int) ([]byte, error
 			if c == len(colW) {
 				colW = append(colW, 0)
 			}
-			colW[c] = max(colW[c], p.width*scale)
-			rowH[r] = max(rowH[r], p.height*scale)
+			colW[c] = max(colW[c], p.Width*scale)
+			rowH[r] = max(rowH[r], p.Height*scale)
 		}
 	}
 	w, h := gap, gap
@@ -245,9 +256,9 @@ func panelsPNG(names, titles []string, rows [][]panel, scale int) ([]byte, error
 	for r, row := range rows {
 		x0 := gap
 		for c, p := range row {
-			for y := 0; y < p.height*scale; y++ {
-				for x := 0; x < p.width*scale; x++ {
-					v := math.Max(0, math.Min(1, p.pix[(y/scale)*p.width+x/scale]))
+			for y := 0; y < p.Height*scale; y++ {
+				for x := 0; x < p.Width*scale; x++ {
+					v := math.Max(0, math.Min(1, p.Pix[(y/scale)*p.Width+x/scale]))
 					grid.SetGray(x0+x, y0+y, color.Gray{Y: uint8(255 - math.Round(255*v))})
 				}
 			}
@@ -287,16 +298,16 @@ func panelsPNG(names, titles []string, rows [][]panel, scale int) ([]byte, error
 			x0 += colW[c] + gap
 		}
 	}
-	return render("image grid", func(out io.Writer) error {
+	return encode("image grid", func(out io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
 		return err
 	})
 }
 
-// componentsPNG draws the first (up to 16) principal components — the rows
+// Components draws the first (up to 16) principal components — the rows
 // of components — as height×width images in rows of 8: white where a
 // component is most negative, black where most positive, grey at 0.
-func componentsPNG(components mat.Matrix, height, width int) ([]byte, error) {
+func Components(components mat.Matrix, height, width int) ([]byte, error) {
 	k, _ := components.Dims()
 	k = min(k, 16)
 	var names []string
@@ -316,13 +327,13 @@ func componentsPNG(components mat.Matrix, height, width int) ([]byte, error) {
 		}
 		rows[len(rows)-1] = append(rows[len(rows)-1], c)
 	}
-	return imageGridPNG(names, rows, height, width, max(1, 84/max(height, width)))
+	return ImageGrid(names, rows, height, width, max(1, 84/max(height, width)))
 }
 
-// profilesPNG draws table rows as profiles — value against feature — in
+// Profiles draws table rows as profiles — value against feature — in
 // up to four panels, one per sample, each with its curves (name → values)
 // in the given order: the first as points and line, the others dashed.
-func profilesPNG(title string, features []string, samples []map[string][]float64, order []string) ([]byte, error) {
+func Profiles(title string, features []string, samples []map[string][]float64, order []string) ([]byte, error) {
 	n := min(len(samples), 4)
 	var plots []*plot.Plot
 	legend := plot.NewLegend() // one legend for all panels, above them
@@ -341,7 +352,7 @@ func profilesPNG(title string, features []string, samples []map[string][]float64
 			if err != nil {
 				return nil, err
 			}
-			line.Color = palette[c%len(palette)]
+			line.Color = Palette[c%len(Palette)]
 			p.Add(line)
 			if c == 0 {
 				sc, err := plotter.NewScatter(pts)
@@ -394,14 +405,14 @@ func profilesPNG(title string, features []string, samples []map[string][]float64
 			}
 		}
 	}
-	return render(title, func(out io.Writer) error {
+	return encode(title, func(out io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
 		return err
 	})
 }
 
-// seriesPNG plots series (name → values) against x, in the given order.
-func seriesPNG(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string) ([]byte, error) {
+// Series plots series (name → values) against x, in the given order.
+func Series(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = xlabel
@@ -416,7 +427,7 @@ func seriesPNG(title, xlabel, ylabel string, x []float64, series map[string][]fl
 		if err != nil {
 			return nil, err
 		}
-		line.Color = palette[i%len(palette)]
+		line.Color = Palette[i%len(Palette)]
 		if i > 0 {
 			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 		}
@@ -424,27 +435,27 @@ func seriesPNG(title, xlabel, ylabel string, x []float64, series map[string][]fl
 		p.Legend.Add(name, line)
 	}
 	p.Legend.Top = true
-	return plotPNG(title, p)
+	return EncodePlot(title, p)
 }
 
-// errorHistogramPNG draws the distributions of log₁₀ of the test rows'
-// reconstruction errors, normal and anomalous apart (each normalised to
-// area 1), and marks the threshold.
-func errorHistogramPNG(d *anomalyData, scores []float64, threshold float64) ([]byte, error) {
-	var normal, anomalous plotter.Values
-	for _, i := range d.test {
-		v := math.Log10(math.Max(scores[i], 1e-300))
-		if d.labels != nil && d.labels[i] != 0 {
-			anomalous = append(anomalous, v)
+// ErrorHistogram draws the distributions of log₁₀ of scores (a
+// detector's reconstruction errors), normal and anomalous rows apart (each
+// normalised to area 1), and marks the threshold.
+func ErrorHistogram(scores []float64, anomalous []bool, threshold float64) ([]byte, error) {
+	var normalValues, anomalousValues plotter.Values
+	for i, s := range scores {
+		v := math.Log10(math.Max(s, 1e-300))
+		if anomalous != nil && anomalous[i] {
+			anomalousValues = append(anomalousValues, v)
 		} else {
-			normal = append(normal, v)
+			normalValues = append(normalValues, v)
 		}
 	}
 	p := plot.New()
 	p.Title.Text = "reconstruction errors of the test rows"
 	p.X.Label.Text = "log₁₀ reconstruction error"
 	p.Y.Label.Text = "density"
-	for k, values := range []plotter.Values{normal, anomalous} {
+	for k, values := range []plotter.Values{normalValues, anomalousValues} {
 		if len(values) == 0 {
 			continue
 		}
@@ -453,9 +464,9 @@ func errorHistogramPNG(d *anomalyData, scores []float64, threshold float64) ([]b
 			return nil, err
 		}
 		h.Normalize(1)
-		c := color.NRGBAModel.Convert(palette[k]).(color.NRGBA)
+		c := color.NRGBAModel.Convert(Palette[k]).(color.NRGBA)
 		c.A = 110
-		h.FillColor, h.LineStyle.Color = c, palette[k]
+		h.FillColor, h.LineStyle.Color = c, Palette[k]
 		p.Add(h)
 		p.Legend.Add([]string{"normal", "anomalous"}[k], h)
 	}
@@ -464,17 +475,19 @@ func errorHistogramPNG(d *anomalyData, scores []float64, threshold float64) ([]b
 	if err != nil {
 		return nil, err
 	}
-	line.Color = palette[3]
+	line.Color = Palette[3]
 	line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 	p.Add(line)
 	p.Legend.Add("threshold", line)
 	p.Legend.Top = true
-	return plotPNG("errors.png", p)
+	return EncodePlot("errors.png", p)
 }
 
-// rocPNG draws the ROC curve of the test rows, all anomalies together and
-// each kind against the normal rows, with the chance diagonal.
-func rocPNG(d *anomalyData, scores []float64) ([]byte, error) {
+// ROC draws the ROC curve of scores against labels (0 normal, k > 0 an
+// anomaly of the kind kinds[k]): all anomalies together and, with more
+// than one kind, each kind against the normal rows, with the chance
+// diagonal. Each curve's legend gives its AUC.
+func ROC(scores []float64, labels []int, kinds []string) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = "ROC curve of the test rows"
 	p.X.Label.Text = "false positive rate"
@@ -484,9 +497,9 @@ func rocPNG(d *anomalyData, scores []float64) ([]byte, error) {
 	curve := func(name string, keep func(label int) bool, anomaly func(label int) bool, c int) error {
 		var s []float64
 		var l []bool
-		for _, i := range d.test {
-			if keep(d.labels[i]) {
-				s, l = append(s, scores[i]), append(l, anomaly(d.labels[i]))
+		for i, label := range labels {
+			if keep(label) {
+				s, l = append(s, scores[i]), append(l, anomaly(label))
 			}
 		}
 		fpr, tpr, _ := ae.ROCCurve(s, l)
@@ -501,7 +514,7 @@ func rocPNG(d *anomalyData, scores []float64) ([]byte, error) {
 		if err != nil {
 			return err
 		}
-		line.Color = palette[c%len(palette)]
+		line.Color = Palette[c%len(Palette)]
 		if c > 0 {
 			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 		} else {
@@ -514,9 +527,9 @@ func rocPNG(d *anomalyData, scores []float64) ([]byte, error) {
 	if err := curve("all anomalies", func(int) bool { return true }, func(l int) bool { return l != 0 }, 0); err != nil {
 		return nil, err
 	}
-	if len(d.kinds) > 2 {
-		for k := 1; k < len(d.kinds) && k < len(palette); k++ {
-			if err := curve(d.kinds[k], func(l int) bool { return l == 0 || l == k }, func(l int) bool { return l == k }, k); err != nil {
+	if len(kinds) > 2 {
+		for k := 1; k < len(kinds) && k < len(Palette); k++ {
+			if err := curve(kinds[k], func(l int) bool { return l == 0 || l == k }, func(l int) bool { return l == k }, k); err != nil {
 				return nil, err
 			}
 		}
@@ -529,5 +542,51 @@ func rocPNG(d *anomalyData, scores []float64) ([]byte, error) {
 	chance.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 	p.Add(chance)
 	p.Legend.Top = false
-	return plotPNG("roc.png", p)
+	return EncodePlot("roc.png", p)
+}
+
+// encode returns the bytes fn writes (a PNG), named in errors by name.
+func encode(name string, fn func(w io.Writer) error) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := fn(&buf); err != nil {
+		return nil, fmt.Errorf("figures: rendering %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Latent scatters codes (rows of dim values, row-major) coloured by label
+// (nil: one colour): the code itself when it has one or two values (one
+// value against the sample number), else its first two principal
+// components (PCA seeded by seed).
+func Latent(codes []float64, dim int, labels []int, seed uint64) ([]byte, error) {
+	n := len(codes) / dim
+	pts := make([][2]float64, n)
+	title, xl, yl := "latent space: the code", "code 1", "code 2"
+	switch dim {
+	case 1:
+		xl, yl = "code", "test sample"
+		for i := range pts {
+			pts[i] = [2]float64{codes[i], float64(i)}
+		}
+	case 2:
+		for i := range pts {
+			pts[i] = [2]float64{codes[2*i], codes[2*i+1]}
+		}
+	default:
+		title, xl, yl = fmt.Sprintf("latent space: first two principal components of the %d-D code", dim), "PC1", "PC2"
+		pca := decomposition.PCA{NComponents: 2, Seed: seed}
+		scores, err := pca.FitTransform(mat.NewDense(n, dim, append([]float64(nil), codes...)))
+		if err != nil {
+			// Codes without variance (dead units): show two of them as they are.
+			title, xl, yl = fmt.Sprintf("latent space: the first two of %d code values (no spread for PCA)", dim), "code 1", "code 2"
+			for i := range pts {
+				pts[i] = [2]float64{codes[i*dim], codes[i*dim+1]}
+			}
+			break
+		}
+		for i := range pts {
+			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
+		}
+	}
+	return Scatter(title, xl, yl, pts, labels)
 }

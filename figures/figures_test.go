@@ -1,0 +1,143 @@
+package figures
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
+)
+
+// decode fails t unless b is a PNG, and returns it.
+func decode(t *testing.T, what string, b []byte, err error) image.Image {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: not a PNG: %v", what, err)
+	}
+	return img
+}
+
+// grey returns the grey level (0 black, 255 white) of img at (x, y).
+func grey(img image.Image, x, y int) uint8 {
+	r, _, _, _ := img.At(x, y).RGBA()
+	return uint8(r >> 8)
+}
+
+// TestPlotsAreSixByFourInches: the plots are 6 × 4 inch PNGs (the history
+// two panels, 10 × 4) at gonum/plot's 96 dpi.
+func TestPlotsAreSixByFourInches(t *testing.T) {
+	series := map[string][]float64{"a": {3, 2, 1}, "b": {math.NaN(), 2.5, 1.5}}
+	hist := nn.History{Epochs: []nn.EpochStats{{TrainLoss: 1, ValidationLoss: 1.2, TrainAccuracy: 0.5, ValAccuracy: 0.4}, {TrainLoss: 0.5, ValidationLoss: 0.7, TrainAccuracy: 0.8, ValAccuracy: 0.7}}}
+	rng := nn.NewRand(1)
+	scores, labels, anomalous := make([]float64, 60), make([]int, 60), make([]bool, 60)
+	for i := range scores {
+		labels[i] = i % 3
+		anomalous[i] = labels[i] != 0
+		scores[i] = math.Exp(rng.NormFloat64() + float64(labels[i]))
+	}
+	codes := make([]float64, 30)
+	for i := range codes {
+		codes[i] = math.Sin(float64(i * i))
+	}
+	for _, c := range []struct {
+		name string
+		w, h int
+		make func() ([]byte, error)
+	}{
+		{"curves", 576, 384, func() ([]byte, error) { return Curves("t", "loss", series, []string{"a", "b"}) }},
+		{"history", 960, 384, func() ([]byte, error) { return History("t", hist) }},
+		{"scree", 576, 384, func() ([]byte, error) { return Scree([]float64{0.5, 0.3, 0.2}) }},
+		{"scatter", 576, 384, func() ([]byte, error) {
+			return Scatter("t", "x", "y", [][2]float64{{0, 1}, {1, 0}, {2, 2}}, []int{0, 1, 70000})
+		}},
+		{"series", 576, 384, func() ([]byte, error) {
+			return Series("t", "step", "x", []float64{1, 2, 3}, series, []string{"a"})
+		}},
+		{"error histogram", 576, 384, func() ([]byte, error) { return ErrorHistogram(scores, anomalous, 2) }},
+		{"ROC", 576, 384, func() ([]byte, error) { return ROC(scores, labels, []string{"normal", "one", "two"}) }},
+		{"latent 1-D", 576, 384, func() ([]byte, error) { return Latent(codes, 1, nil, 1) }},
+		{"latent 3-D", 576, 384, func() ([]byte, error) { return Latent(codes, 3, labels[:10], 1) }},
+	} {
+		b, err := c.make()
+		img := decode(t, c.name, b, err)
+		if got := img.Bounds().Size(); got.X != c.w || got.Y != c.h {
+			t.Errorf("%s: %v pixels, want %d × %d", c.name, got, c.w, c.h)
+		}
+	}
+}
+
+// TestImageGridDrawsValuesAsGrey: a value of 1 is black, 0 white, scaled
+// up by the factor, each image in its place after the margin of names.
+func TestImageGridDrawsValuesAsGrey(t *testing.T) {
+	pix := []float64{1, 0, 0, 0.5} // 2 × 2: black, white / white, grey
+	b, err := ImageGrid(nil, [][][]float64{{pix, pix}}, 2, 2, 3)
+	img := decode(t, "grid", b, err)
+	// Two images of 6 × 6 with gaps of 2: 2+6+2+6+2 = 18 wide, 10 high,
+	// after a margin of 8 pixels for the (absent) names.
+	if got := img.Bounds().Size(); got.X != 8+18 || got.Y != 10 {
+		t.Fatalf("%v pixels, want 26 × 10", got)
+	}
+	for _, c := range []struct {
+		x, y int
+		want uint8
+	}{
+		{8 + 2, 2, 0},           // the first image's black pixel
+		{8 + 2 + 3, 2, 255},     // white
+		{8 + 2 + 4, 2 + 4, 127}, // 0.5: grey 255 − round(127.5) = 127
+		{8 + 10, 2, 0},          // the second image starts 8 pixels on
+		{8 + 1, 1, 255},         // the gap
+	} {
+		if g := grey(img, c.x, c.y); g != c.want && !(c.want == 127 && g == 128) {
+			t.Errorf("(%d, %d): grey %d, want %d", c.x, c.y, g, c.want)
+		}
+	}
+}
+
+// TestComponentsDrawZeroAsGrey: a component is drawn white where most
+// negative, black where most positive, grey at 0.
+func TestComponentsDrawZeroAsGrey(t *testing.T) {
+	c := mat.NewDense(1, 4, []float64{-2, 0, 2, 1})
+	b, err := Components(c, 2, 2)
+	img := decode(t, "components", b, err)
+	w := img.Bounds().Dx()
+	scale := 42           // 84 / max(2, 2)
+	x0 := w - 2 - 2*scale // the image ends 2 pixels before the right edge
+	for _, p := range []struct {
+		x, y int
+		want uint8
+	}{{x0, 2, 255}, {x0 + scale, 2, 128}, {x0, 2 + scale, 0}} {
+		if g := grey(img, p.x, p.y); g != p.want && g+1 != p.want {
+			t.Errorf("(%d, %d): grey %d, want %d", p.x, p.y, g, p.want)
+		}
+	}
+}
+
+// TestTracesShowEveryGate: an LSTM's traces draw the keep gate, the input
+// gate and tanh c, beside the input image.
+func TestTracesShowEveryGate(t *testing.T) {
+	c := seq.NewClassifier[float64](seq.LSTM, seq.Config{InputSize: 28, HiddenSize: 4}, 10, nn.NewRand(1))
+	x := nn.NewMatrix[float64](1, 28*28)
+	for i := range x.Data {
+		x.Data[i] = float64(i%28) / 28
+	}
+	c.Forward(x, false)
+	tr, err := c.RNN.Trace(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Traces(seq.LSTM, [][]seq.Trace{tr}, [][]float64{x.Data}, []int{3}, 28)
+	img := decode(t, "traces", b, err)
+	// Four panels of 28 steps scaled 3: 84 pixels high, and a title strip.
+	if h := img.Bounds().Dy(); !(h > 84+4) {
+		t.Errorf("%d pixels high", h)
+	}
+}
