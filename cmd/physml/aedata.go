@@ -9,8 +9,8 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/figures"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 )

@@ -303,7 +303,6 @@ func (p *progress) done() {
 	}
 }
 
-
 // parseInts parses "256,64".
 func parseInts(s string) ([]int, error) {
 	var out []int

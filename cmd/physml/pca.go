@@ -12,8 +12,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/figures"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/figures"
 )
 
 type pcaOptions struct {

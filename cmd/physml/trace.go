@@ -1,7 +1,6 @@
 package main
 
 import (
-
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/nn"
@@ -84,4 +83,3 @@ func traceFiles[T nn.Float](model *seq.Classifier[T], test nn.Dataset[T], n int,
 	}
 	return append(files, outputFile{"trace.png", png}), nil
 }
-
