@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Short fuzzing of every reader of user files (CI runs it from ci/test.sh).
+# Short fuzzing of every reader of user files and of the size flags (CI runs
+# it from ci/test.sh).
 # The budget is a count of executions, not a duration: with a duration Go
 # 1.26's fuzz coordinator can report a spurious "context deadline exceeded"
 # at the end of the window (golang/go#75804, fixed in Go 1.27).
@@ -12,3 +13,6 @@ go test -run '^$' -fuzz '^FuzzParseNpy$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzParseCSV$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzDecodeNpz$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzMomentsUnmarshal$' -fuzztime "$execs" ./decomposition
+go test -run '^$' -fuzz '^FuzzParseTimeSeries$' -fuzztime "$execs" ./dataset
+go test -run '^$' -fuzz '^FuzzParse$' -fuzztime "$execs" ./saved
+go test -run '^$' -fuzz '^FuzzParseInts$' -fuzztime "$execs" ./cmd/physml

@@ -94,3 +94,23 @@ func TestExamplesAreThere(t *testing.T) {
 		t.Error("unknown example: no error")
 	}
 }
+
+func FuzzParseTimeSeries(f *testing.F) {
+	for _, s := range []string{"t,x,y\n0,1,2\n1,,3\n2,4,5\n", "x\n1\n2\nNaN\n", "a;b\n1;2\n", "\"t, s\",x\n1,2\n"} {
+		f.Add([]byte(s), "t", "linear")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, timeColumn, fill string) {
+		s, err := ParseTimeSeries(bytes.NewReader(data), TimeSeriesOptions{TimeColumn: timeColumn, Fill: fill, Limits: Limits{MaxBytes: 1 << 20}})
+		if err != nil {
+			return
+		}
+		if s.Steps < 1 || s.Vars() < 1 || len(s.Values) != s.Steps*s.Vars() || (s.Time != nil && len(s.Time) != s.Steps) {
+			t.Fatalf("%d steps of %d variables with %d values and %d times", s.Steps, s.Vars(), len(s.Values), len(s.Time))
+		}
+		for i, v := range s.Values {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("value %d is %v after filling", i, v)
+			}
+		}
+	})
+}

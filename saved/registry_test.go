@@ -1,6 +1,7 @@
 package saved
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -134,4 +135,30 @@ func TestEveryKindHasANameAndLoads(t *testing.T) {
 	if len(seen) != 7 {
 		t.Errorf("%d kinds, want 7: %v", len(seen), seen)
 	}
+}
+
+// FuzzParse: any bytes given as a model file are a model of a known kind
+// or an error, never a panic, and a model's sizes are what its file holds.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"lstm", "autoencoder", "vae", "anomaly_csv", "anomaly_seq"} {
+		data, err := os.ReadFile(filepath.Join(before, name+".safetensors"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	data, err := os.ReadFile("../forecast/testdata/forecast_before_2026-12-05.safetensors")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse(data)
+		if err != nil {
+			return
+		}
+		if m.Kind.String() == "" || m.Features() < 1 || m.Metadata == nil {
+			t.Fatalf("a %v of %d features", m.Kind, m.Features())
+		}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -303,12 +304,13 @@ func (p *progress) done() {
 	}
 }
 
-// parseInts parses "256,64".
+// parseInts parses "256,64": positive sizes in decimal, nothing else
+// ("1e3", "12abc", "3.9" and "4 5" are refused, not read as 1, 12, 3, 4).
 func parseInts(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
-		var v int
-		if _, err := fmt.Sscan(strings.TrimSpace(f), &v); err != nil || v <= 0 {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v <= 0 {
 			return nil, fmt.Errorf("%q is not a list of positive sizes", s)
 		}
 		out = append(out, v)
