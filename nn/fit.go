@@ -119,7 +119,8 @@ type FitConfig[T Float] struct {
 	Schedule Schedule // learning rate per epoch; nil keeps it constant
 	ClipNorm float64  // clip the global gradient norm to this when > 0
 	// Patience > 0 stops training after that many epochs without a lower
-	// validation loss and restores the parameters of the best epoch.
+	// validation loss and restores the parameters and buffers (StateDict:
+	// BatchNorm's running statistics too) of the best epoch.
 	Patience int
 
 	// Corrupt, if set, modifies each input batch in place after it is
@@ -247,6 +248,9 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 	b.copyTargets = cfg.Corrupt != nil
 	batches := (data.Len() + cfg.BatchSize - 1) / cfg.BatchSize
 	best := math.Inf(1)
+	// Early stopping keeps the best epoch's whole state: the parameters and
+	// the buffers (BatchNorm's running statistics).
+	state := StateDict(model)
 	var bestParams [][]T
 	sinceBest := 0
 
@@ -308,6 +312,9 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(stats)
 		}
+		if v := stats.ValidationLoss; math.IsNaN(v) && validation != nil || math.IsInf(v, 0) {
+			return hist, fmt.Errorf("nn: validation loss is %v after epoch %d: the model's outputs are no longer finite (lower the learning rate)", v, epoch+1)
+		}
 		if validation == nil {
 			hist.BestEpoch = epoch + 1
 			continue
@@ -315,13 +322,13 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 		if stats.ValidationLoss < best {
 			best, hist.BestEpoch, sinceBest = stats.ValidationLoss, epoch+1, 0
 			if cfg.Patience > 0 {
-				bestParams = snapshot(params, bestParams)
+				bestParams = snapshot(state, bestParams)
 			}
 			continue
 		}
 		sinceBest++
 		if cfg.Patience > 0 && sinceBest >= cfg.Patience {
-			for i, p := range params {
+			for i, p := range state {
 				copy(p.Value, bestParams[i])
 			}
 			hist.Stopped = true

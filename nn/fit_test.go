@@ -112,6 +112,62 @@ func TestEarlyStoppingRestoresTheBestEpoch(t *testing.T) {
 	t.Logf("best epoch %d of %d (validation loss %.4g, last %.4g)", hist.BestEpoch, len(hist.Epochs), best, hist.Epochs[len(hist.Epochs)-1].ValidationLoss)
 }
 
+// TestEarlyStoppingRestoresBatchNormStatistics: the restored state is the
+// best epoch's whole state dict, BatchNorm's running statistics with the
+// weights (they once kept the last epoch's, and the restored model scored
+// worse than the best epoch it claimed).
+func TestEarlyStoppingRestoresBatchNormStatistics(t *testing.T) {
+	train := regressionData(400)
+	val := regressionData(100)
+	for i := 0; i < val.Len(); i++ {
+		val.Y.Set(i, 0, val.X.At(i, 0))
+	}
+	model := NewSequential[float64](NewBatchNorm1d[float64](2), NewDense[float64](2, 1, NewRand(1)))
+	opt := NewSGD(model.Params(), SGDConfig{LR: 0.005})
+	var states [][]float64
+	hist, err := Fit(context.Background(), model, MSE[float64]{}, opt, train, FitConfig[float64]{
+		Epochs: 100, BatchSize: 20, Validation: &val, Patience: 3,
+		OnEpoch: func(EpochStats) {
+			var s []float64
+			for _, p := range StateDict[float64](model) {
+				s = append(s, p.Value...)
+			}
+			states = append(states, s)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hist.Stopped || hist.BestEpoch == len(hist.Epochs) {
+		t.Fatalf("stopped %v, best epoch %d of %d: the test shows nothing", hist.Stopped, hist.BestEpoch, len(hist.Epochs))
+	}
+	var got []float64
+	for _, p := range StateDict[float64](model) {
+		got = append(got, p.Value...)
+	}
+	want := states[hist.BestEpoch-1]
+	if numcheck.MaxAbsDiff(states[len(states)-1], want) == 0 {
+		t.Fatal("the last epoch's state is the best epoch's: the test shows nothing")
+	}
+	numcheck.Close(t, "restored state (weights and running statistics)", got, want, 0)
+	if l, _ := Evaluate(model, MSE[float64]{}, val, 0); l != hist.Epochs[hist.BestEpoch-1].ValidationLoss {
+		t.Errorf("the restored model's validation loss %g, the best epoch's %g", l, hist.Epochs[hist.BestEpoch-1].ValidationLoss)
+	}
+}
+
+// TestFitStopsWhenTheValidationLossIsNotFinite: a learning rate that sends
+// the weights to Inf/NaN in the last batch of an epoch ends training with
+// an error naming the epoch, not a NaN history.
+func TestFitStopsWhenTheValidationLossIsNotFinite(t *testing.T) {
+	train := regressionData(40)
+	val := regressionData(10)
+	model := NewSequential[float64](NewDense[float64](2, 1, NewRand(1)))
+	opt := NewSGD(model.Params(), SGDConfig{LR: 1e300})
+	hist, err := Fit(context.Background(), model, MSE[float64]{}, opt, train, FitConfig[float64]{Epochs: 5, BatchSize: 40, Validation: &val})
+	if err == nil || !strings.Contains(err.Error(), "validation loss is") || !strings.Contains(err.Error(), "epoch 1") {
+		t.Errorf("error %v after %d epochs", err, len(hist.Epochs))
+	}
+}
+
 // recorder passes batches to a layer and records the first column of each
 // row it sees, by mode.
 type recorder struct {

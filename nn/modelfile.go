@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -23,8 +24,17 @@ func MergeMetadata(architecture, extra map[string]string) (map[string]string, er
 }
 
 // EncodeModel returns a model file: params under their names, with the
-// model's architecture keys and the caller's extra keys as metadata.
+// model's architecture keys and the caller's extra keys as metadata. A
+// parameter that is not finite is an error naming it: such a model is
+// never written.
 func EncodeModel[T Float](params []Param[T], architecture, extra map[string]string) ([]byte, error) {
+	for _, p := range params {
+		for i, v := range p.Value {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return nil, fmt.Errorf("nn: parameter %q holds %v at index %d: a model that is not finite is not saved", p.Name, f, i)
+			}
+		}
+	}
 	meta, err := MergeMetadata(architecture, extra)
 	if err != nil {
 		return nil, err

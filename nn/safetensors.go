@@ -257,6 +257,9 @@ func AssignTensors[T Float](tensors map[string]Tensor, params []Param[T]) error 
 	for _, p := range params {
 		for i, v := range tensors[p.Name].Data {
 			p.Value[i] = T(v)
+			if f := float64(p.Value[i]); math.IsNaN(f) || math.IsInf(f, 0) {
+				return fmt.Errorf("tensor %q holds %v at index %d (as %T: %v): a model with parameters that are not finite cannot compute", p.Name, v, i, T(0), f)
+			}
 		}
 	}
 	return nil

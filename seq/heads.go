@@ -122,11 +122,17 @@ func (c *Classifier[T]) Clone() *Classifier[T] {
 // StateDict returns the parameters and BatchNorm1d's running statistics:
 // what a model file holds.
 func (c *Classifier[T]) StateDict() []nn.Param[T] {
-	out := c.Params()
+	return append(c.Params(), c.Buffers()...)
+}
+
+// Buffers returns the Norm's buffers (BatchNorm1d's running statistics),
+// named "norm.running_mean", …: what nn.StateDict and nn.Fit's early
+// stopping save beside the parameters.
+func (c *Classifier[T]) Buffers() []nn.Param[T] {
 	if b, ok := c.Norm.(nn.Buffered[T]); ok {
-		out = append(out, nn.Prefixed("norm", b.Buffers())...)
+		return nn.Prefixed("norm", b.Buffers())
 	}
-	return out
+	return nil
 }
 
 // normKind names the normalisation layer n: "batchnorm", "layernorm", or

@@ -595,3 +595,34 @@ func FuzzParseInts(f *testing.F) {
 		}
 	})
 }
+
+// TestNonFiniteModelsAreNeverSavedOrUsed (M3): a learning rate that sends
+// the weights to NaN stops training with an error and writes no model; a
+// model file whose weights hold NaN (written around the library) is
+// refused by eval, predict and export, naming the tensor.
+func TestNonFiniteModelsAreNeverSavedOrUsed(t *testing.T) {
+	dir := t.TempDir()
+	x, y, l := dampedOscillations(t, dir, 30, 10)
+	out := filepath.Join(dir, "out")
+	mustFailCleanly(t, "lr 1e300", []string{"lstm", "--input", x, "--labels", y, "--lengths", l, "--hidden", "3", "--epochs", "2", "--lr", "1e300", "--out", out}, out, 1, "validation loss is NaN after epoch 1")
+
+	c := seq.NewClassifier[float32](seq.LSTM, seq.Config{InputSize: 1, HiddenSize: 3}, 3, nn.NewRand(1))
+	c.FC.Bias.Value[1] = float32(math.NaN())
+	data, err := nn.EncodeSafetensors(c.StateDict(), map[string]string{nn.KeyModel: "classifier", nn.KeyCell: "lstm", nn.KeyInputSize: "1",
+		nn.KeyHidden: "3", nn.KeyLayers: "1", nn.KeyOutputs: "3", nn.KeyData: "user", nn.KeyFeatureMean: "0", nn.KeyFeatureStd: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "nan.safetensors")
+	os.WriteFile(model, data, 0o644)
+	if _, err := c.EncodeFile(nil); err == nil || !strings.Contains(err.Error(), "fc.bias") {
+		t.Errorf("the library saved a NaN model: %v", err)
+	}
+	for _, args := range [][]string{
+		{"eval", "--model", model, "--input", x, "--labels", y, "--lengths", l},
+		{"predict", "--model", model, "--input", x, "--out", out},
+		{"export", "--model", model, "--onnx", filepath.Join(out, "m.onnx")},
+	} {
+		mustFailCleanly(t, args[0], args, out, 1, `tensor "fc.bias" holds NaN`)
+	}
+}
