@@ -124,3 +124,19 @@ func readLabels(path, xPath string, n int, item string, lim Limits) ([]int, int,
 	}
 	return labels, classes, nil
 }
+
+// checkClasses refuses labels that make more classes than there are items
+// (labels number the classes 0 … classes−1): one stray large label would
+// otherwise size a classifier's head and its confusion matrix.
+func checkClasses(path string, labels []int, classes int, item string) error {
+	if classes <= len(labels) {
+		return nil
+	}
+	for i, l := range labels {
+		if l >= len(labels) {
+			return fmt.Errorf("%s: label %d of %s %d makes %d classes for %d %ss: labels number the classes from 0, at most one class per %s",
+				path, l, item, i, classes, len(labels), item, item)
+		}
+	}
+	return nil
+}

@@ -75,7 +75,8 @@ type SequenceFiles struct {
 // ReadSequences reads a sequence set within lim (lim.Rows keeps the first
 // sequences) and checks it: X of shape (n, steps, features), or (n, steps)
 // for one feature, all finite; lengths (n,) integers in 1 … steps; labels
-// (n,) integers in 0 … MaxClasses−1; targets (n, k) or (n,), finite. Every
+// (n,) integers in 0 … MaxClasses−1 making at most n classes; targets
+// (n, k) or (n,), finite. Every
 // error names the file, the array and what is wrong.
 func ReadSequences(files SequenceFiles, lim Limits) (*Sequences, error) {
 	if files.X == "" {
@@ -128,6 +129,11 @@ func ReadSequences(files SequenceFiles, lim Limits) (*Sequences, error) {
 	}
 	if files.Labels != "" {
 		if s.Labels, s.Classes, err = readLabels(files.Labels, files.X, s.N, "sequence", lim); err != nil {
+			return nil, err
+		}
+		// Sequence labels size a classifier's head: at most one class per
+		// sequence.
+		if err := checkClasses(files.Labels, s.Labels, s.Classes, "sequence"); err != nil {
 			return nil, err
 		}
 	}

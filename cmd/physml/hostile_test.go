@@ -626,3 +626,41 @@ func TestNonFiniteModelsAreNeverSavedOrUsed(t *testing.T) {
 		mustFailCleanly(t, args[0], args, out, 1, `tensor "fc.bias" holds NaN`)
 	}
 }
+
+// TestClassLabelsAreBoundedByTheData (H5): a label that makes more classes
+// than sequences is refused before training, naming it; many classes that
+// the data can hold give a sparse confusion.csv and no printed matrix.
+func TestClassLabelsAreBoundedByTheData(t *testing.T) {
+	dir := t.TempDir()
+	x, _, _ := dampedOscillations(t, dir, 120, 8)
+	labels := make([]float64, 120)
+	labels[7] = 65535
+	b, _ := dataset.EncodeNpy([]int{120}, labels)
+	huge := filepath.Join(dir, "huge.npy")
+	os.WriteFile(huge, b, 0o644)
+	out := filepath.Join(dir, "out")
+	mustFailCleanly(t, "label 65535", []string{"lstm", "--input", x, "--labels", huge, "--hidden", "2", "--epochs", "1", "--out", out}, out,
+		1, "label 65535 of sequence 7 makes 65536 classes for 120 sequences")
+
+	for i := range labels {
+		labels[i] = float64(i % 60) // 60 classes, two sequences each
+	}
+	b, _ = dataset.EncodeNpy([]int{120}, labels)
+	many := filepath.Join(dir, "many.npy")
+	os.WriteFile(many, b, 0o644)
+	text := runOK(t, "lstm", "--input", x, "--labels", many, "--hidden", "2", "--epochs", "1", "--out", out)
+	if !strings.Contains(text, "confusion of 60 classes is in confusion.csv") || strings.Count(text, "\n") > 20 {
+		t.Errorf("output of %d lines:\n%s", strings.Count(text, "\n"), text)
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "confusion.csv"))
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	total := 0
+	for _, line := range lines[1:] {
+		var tr, pr, n int
+		fmt.Sscanf(line, "%d,%d,%d", &tr, &pr, &n)
+		total += n
+	}
+	if lines[0] != "true,predicted,count" || total != 24 || len(lines)-1 > 24 {
+		t.Errorf("confusion.csv: header %q, %d pairs counting %d test sequences (want 24)", lines[0], len(lines)-1, total)
+	}
+}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -291,8 +294,15 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	acc := nn.Accuracy(logits, d.test.Labels)
 	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences); training %v, inference %.0f sequences/s\n",
 		acc, d.test.Len(), trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
-	cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.classes)
-	files = append(files, outputFile{"confusion.csv", []byte(confusionCSV(cm))})
+	// The matrix is classes² counts: beyond maxDenseClasses the file lists
+	// the pairs that occur (true, predicted, count) and nothing is printed.
+	var cm [][]int
+	if d.classes <= maxDenseClasses {
+		cm = nn.ConfusionMatrix(predicted, d.test.Labels, d.classes)
+		files = append(files, outputFile{"confusion.csv", []byte(confusionCSV(cm))})
+	} else {
+		files = append(files, outputFile{"confusion.csv", []byte(confusionPairs(predicted, d.test.Labels))})
+	}
 	if d.testRows != nil {
 		probs, err := dataset.EncodeNpy([]int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
 		if err != nil {
@@ -311,13 +321,39 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 		}
 		files = append(files, traces...)
 	}
-	fmt.Fprint(stdout, confusionTable(cm))
+	if cm != nil {
+		fmt.Fprint(stdout, confusionTable(cm))
+	} else {
+		fmt.Fprintf(stdout, "the confusion of %d classes is in confusion.csv as (true, predicted, count)\n", d.classes)
+	}
 	written, err := o.writeFiles(files)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
 	return nil
+}
+
+// maxDenseClasses is the most classes whose confusion matrix is printed
+// and written whole.
+const maxDenseClasses = 50
+
+// confusionPairs lists the (true, predicted) pairs that occur with their
+// counts, in order: a confusion matrix of many classes, sparse.
+func confusionPairs(predicted, labels []int) string {
+	counts := map[[2]int]int{}
+	for i, p := range predicted {
+		counts[[2]int{labels[i], p}]++
+	}
+	pairs := slices.SortedFunc(maps.Keys(counts), func(a, b [2]int) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
+	var b strings.Builder
+	b.WriteString("true,predicted,count\n")
+	for _, k := range pairs {
+		fmt.Fprintf(&b, "%d,%d,%d\n", k[0], k[1], counts[k])
+	}
+	return b.String()
 }
 
 func confusionCSV(cm [][]int) string { return formatConfusion(cm, "true\\predicted", "%d", ",%d") }
