@@ -76,8 +76,8 @@ type SequenceFiles struct {
 // sequences) and checks it: X of shape (n, steps, features), or (n, steps)
 // for one feature, all finite; lengths (n,) integers in 1 … steps; labels
 // (n,) integers in 0 … MaxClasses−1 making at most n classes; targets
-// (n, k) or (n,), finite. Every
-// error names the file, the array and what is wrong.
+// (n, k) or (n,), finite. Every error names the file, the array and what
+// is wrong.
 func ReadSequences(files SequenceFiles, lim Limits) (*Sequences, error) {
 	if files.X == "" {
 		return nil, errors.New("dataset: no sequence file given")
