@@ -23,9 +23,9 @@ type Samples struct {
 	Classes int
 }
 
-// SampleFiles names a sample set: X is a .csv file, a .npy file or an
-// array of an .npz archive written "archive.npz:name"; Labels, optional, is
-// a .npy or "archive.npz:name" array; LabelColumn, for a CSV file only,
+// SampleFiles names a sample set: X is a .csv file, a .npy file, an .npz
+// archive of one array or an array of an archive written
+// "archive.npz:name"; Labels, optional, is an array given the same ways; LabelColumn, for a CSV file only,
 // names (or indexes) its column of labels instead.
 type SampleFiles struct {
 	X, Labels, LabelColumn string
@@ -66,8 +66,8 @@ func ReadSamples(files SampleFiles, lim Limits) (*Samples, error) {
 		}
 		return s, nil
 	}
-	if !strings.Contains(files.X, ".npz:") && !strings.EqualFold(filepath.Ext(files.X), ".npy") {
-		return nil, fmt.Errorf("%s: want a .csv or .npy file, or archive.npz:array", files.X)
+	if ext := strings.ToLower(filepath.Ext(files.X)); !strings.Contains(files.X, ".npz:") && ext != ".npy" && ext != ".npz" {
+		return nil, fmt.Errorf("%s: want a .csv or .npy file, an .npz archive of one array, or archive.npz:array", files.X)
 	}
 	x, err := readArray(files.X, lim)
 	if err != nil {

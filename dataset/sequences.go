@@ -173,8 +173,22 @@ func readArray(path string, lim Limits) (*Array, error) {
 		}
 		return a, nil
 	}
-	if ext := strings.ToLower(filepath.Ext(path)); ext != ".npy" {
-		return nil, fmt.Errorf("%s: want a .npy file or archive.npz:array", path)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".npy":
+		return ReadNpyLimits(path, lim)
+	case ".npz":
+		// A whole archive stands for its one array.
+		arrays, err := ReadNpzLimits(path, lim)
+		if err != nil {
+			return nil, err
+		}
+		for name, a := range arrays {
+			if len(arrays) == 1 {
+				return a, nil
+			}
+			return nil, fmt.Errorf("%s holds %d arrays: name one as %s:%s", path, len(arrays), path, name)
+		}
+		return nil, fmt.Errorf("%s holds no array", path)
 	}
-	return ReadNpyLimits(path, lim)
+	return nil, fmt.Errorf("%s: want a .npy file, an .npz archive of one array, or archive.npz:array", path)
 }

@@ -114,3 +114,29 @@ func FuzzParseTimeSeries(f *testing.F) {
 		}
 	})
 }
+
+// TestEncodeCSVReadsBack: EncodeCSV's text reads back through ReadCSV to
+// the same names and the same float64 values, a quoted name included.
+func TestEncodeCSVReadsBack(t *testing.T) {
+	header := []string{"x, m", `say "hi"`, "t"}
+	data := []float64{0.1, -1e-300, 123456789.123456789, math.Pi, 2, math.MaxFloat64}
+	text, err := EncodeCSV(header, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := ParseCSV(bytes.NewReader(text), CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(tab.Columns, "|") != strings.Join(header, "|") || tab.Rows != 2 {
+		t.Errorf("columns %q, %d rows", tab.Columns, tab.Rows)
+	}
+	for i, v := range tab.Data {
+		if v != data[i] {
+			t.Errorf("value %d: %v, want %v", i, v, data[i])
+		}
+	}
+	if _, err := EncodeCSV(header, data[:4]); err == nil {
+		t.Error("4 values for 3 columns accepted")
+	}
+}

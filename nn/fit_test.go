@@ -268,3 +268,30 @@ func TestAccuracyAndConfusionMatrix(t *testing.T) {
 		t.Errorf("confusion matrix %v, want %v", cm, want)
 	}
 }
+
+// TestHoldOutSplitsEveryItemOnce: the two parts partition 0 … n−1, the
+// test part has round(fraction·n) items, and empty parts are refused.
+func TestHoldOutSplitsEveryItemOnce(t *testing.T) {
+	train, test, err := HoldOut(10, 0.25, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for _, i := range append(append([]int(nil), train...), test...) {
+		if i < 0 || i >= 10 || seen[i] {
+			t.Fatalf("item %d twice or out of range: %v %v", i, train, test)
+		}
+		seen[i] = true
+	}
+	if len(test) != 3 || len(seen) != 10 { // round(2.5) = 3
+		t.Errorf("%d test items of %d", len(test), len(seen))
+	}
+	for _, c := range []struct {
+		n int
+		f float64
+	}{{10, 0.01}, {10, 0.99}, {1, 0.5}, {10, 0}, {10, math.NaN()}} {
+		if _, _, err := HoldOut(c.n, c.f, 1); err == nil {
+			t.Errorf("HoldOut(%d, %g) accepted", c.n, c.f)
+		}
+	}
+}

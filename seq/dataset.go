@@ -47,3 +47,29 @@ func DatasetOf[T Float](s *dataset.Sequences, rows []int, scaler dataset.Scaler)
 	}
 	return d
 }
+
+// Split is a sequence set split for a recurrent model: the training and
+// test sequences gathered (DatasetOf) with their labels and lengths, every
+// feature standardised with the training sequences' valid steps.
+type Split[T Float] struct {
+	Train, Test         nn.Dataset[T]
+	TrainRows, TestRows []int // the sequences of each part, by index into the set
+	Scaler              dataset.Scaler
+}
+
+// SplitSequences holds out a seeded random testFraction of the sequences
+// of s for testing (nn.HoldOut) and standardises both parts with the
+// statistics of the training part only, so that nothing of the test part
+// leaks into training.
+func SplitSequences[T Float](s *dataset.Sequences, testFraction float64, seed uint64) (*Split[T], error) {
+	trainRows, testRows, err := nn.HoldOut(s.N, testFraction, seed)
+	if err != nil {
+		return nil, fmt.Errorf("seq: %d sequences: %w", s.N, err)
+	}
+	scaler, err := s.FitStandardization(trainRows)
+	if err != nil {
+		return nil, err
+	}
+	return &Split[T]{Train: DatasetOf[T](s, trainRows, scaler), Test: DatasetOf[T](s, testRows, scaler),
+		TrainRows: trainRows, TestRows: testRows, Scaler: scaler}, nil
+}

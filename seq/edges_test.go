@@ -303,3 +303,27 @@ func TestDatasetOfStandardisesValidStepsOnly(t *testing.T) {
 		t.Errorf("X %v, labels %v, lengths %v", d.X.Data, d.Labels, d.Lengths)
 	}
 }
+
+// TestSplitSequencesStandardisesWithTheTrainingPartOnly: the scaler is the
+// training sequences' statistics, and the test part is scaled with it.
+func TestSplitSequencesStandardisesWithTheTrainingPartOnly(t *testing.T) {
+	s := &dataset.Sequences{N: 10, Steps: 2, Features: 1, X: make([]float64, 20), Labels: make([]int, 10), Classes: 1}
+	for i := range s.X {
+		s.X[i] = float64(i * i)
+	}
+	sp, err := SplitSequences[float64](s, 0.3, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := s.FitStandardization(sp.TrainRows)
+	if len(sp.TestRows) != 3 || sp.Scaler.Offset[0] != want.Offset[0] || sp.Scaler.Scale[0] != want.Scale[0] {
+		t.Fatalf("%d test rows, scaler %+v, want %+v", len(sp.TestRows), sp.Scaler, want)
+	}
+	i := sp.TestRows[0]
+	if got := sp.Test.X.At(0, 1); got != (s.X[2*i+1]-want.Offset[0])/want.Scale[0] {
+		t.Errorf("test row 0, step 1: %g", got)
+	}
+	if _, err := SplitSequences[float64](s, 0.01, 4); err == nil {
+		t.Error("a test part of no sequence accepted")
+	}
+}

@@ -132,7 +132,7 @@ func (o *evalOptions) forecaster(m *saved.Model, stdout io.Writer) error {
 	if o.lengths != "" || o.labels != "" || o.labelColumn != "" || o.testLimit != 0 {
 		return usageError{fmt.Errorf("--lengths, --labels, --label-column and --test-limit are for rows; a forecaster reads a series")}
 	}
-	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, columns: strings.Join(f.Names, ",")}
+	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, names: f.Names}
 	if (fo.input == "") == (fo.example == "") {
 		return usageError{fmt.Errorf("give the data: --input series.csv or --example NAME (one of them)")}
 	}

@@ -1,19 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
-	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )
@@ -21,6 +20,7 @@ import (
 type forecastOptions struct {
 	common
 	input, example, timeColumn, columns, fill string
+	names                                     []string
 	target                                    string
 	cell                                      string
 	window, horizon, hidden, layers, heads    int
@@ -112,33 +112,18 @@ func (o *forecastOptions) load() (*dataset.TimeSeries, string, error) {
 	if o.columns != "" {
 		opt.Columns = strings.Split(o.columns, ",")
 	}
+	if o.names != nil { // a saved forecaster's variables (names may hold commas)
+		opt.Columns = o.names
+	}
 	if o.example != "" {
-		data, err := dataset.Example(o.example)
-		if err != nil {
-			return nil, "", usageError{fmt.Errorf("--example: %v", err)}
+		if !slices.Contains(dataset.ExampleNames(), o.example) {
+			return nil, "", usageError{fmt.Errorf("--example: no example %q: want %s", o.example, strings.Join(dataset.ExampleNames(), " or "))}
 		}
-		if opt.TimeColumn == "" {
-			opt.TimeColumn = map[string]string{"sunspots": "YEAR", "co2": "date"}[o.example]
-		}
-		if opt.Fill == "" && o.example == "co2" {
-			opt.Fill = "linear" // 59 weeks are missing
-		}
-		s, err := dataset.ParseTimeSeries(bytes.NewReader(data), opt)
-		if err != nil {
-			return nil, "", fmt.Errorf("example %s: %w", o.example, err)
-		}
-		return s, o.example, nil
+		s, err := dataset.ExampleSeries(o.example, opt)
+		return s, o.example, err
 	}
-	f, _, err := fileio.Open(o.input)
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	s, err := dataset.ParseTimeSeries(f, opt)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", o.input, err)
-	}
-	return s, o.input, nil
+	s, err := dataset.ReadTimeSeries(o.input, opt)
+	return s, o.input, err
 }
 
 // runForecasting trains, evaluates and writes the forecaster of the flags.

@@ -181,20 +181,6 @@ func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err e
 	if o.labelColumn != "" && !strings.EqualFold(filepath.Ext(o.input), ".csv") {
 		return nil, nil, nil, usageError{fmt.Errorf("--label-column applies to .csv input only")}
 	}
-	if strings.EqualFold(filepath.Ext(o.input), ".npz") {
-		// A whole archive: its one array.
-		arrays, err := dataset.ReadNpzLimits(o.input, lim)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if len(arrays) != 1 {
-			return nil, nil, nil, fmt.Errorf("%s: holds %d arrays; name one as %s:name", o.input, len(arrays), o.input)
-		}
-		for name, a := range arrays {
-			x, err := matrixOf(a, o.input+":"+name)
-			return x, nil, nil, err
-		}
-	}
 	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn}, lim)
 	if err != nil {
 		return nil, nil, nil, err
@@ -203,11 +189,4 @@ func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err e
 		imageShape = s.Shape
 	}
 	return mat.NewDense(s.N, s.Features, s.X), s.Labels, imageShape, nil
-}
-
-func matrixOf(a *dataset.Array, name string) (*mat.Dense, error) {
-	if len(a.Shape) != 2 || a.Shape[0] == 0 || a.Shape[1] == 0 {
-		return nil, fmt.Errorf("%s: array of shape %v; PCA needs a 2-D array (samples × features)", name, a.Shape)
-	}
-	return mat.NewDense(a.Shape[0], a.Shape[1], a.Data), nil
 }

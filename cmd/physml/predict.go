@@ -94,7 +94,7 @@ func (o *predictOptions) forecast(m *saved.Model, stdout io.Writer) ([]outputFil
 	if o.lengths != "" || o.labelColumn != "" || o.limit != 0 {
 		return nil, usageError{fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)")}
 	}
-	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, columns: strings.Join(f.Names, ",")}
+	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, names: f.Names}
 	if (fo.input == "") == (fo.example == "") {
 		return nil, usageError{fmt.Errorf("give the data to forecast from: --input series.csv or --example NAME (one of them)")}
 	}
@@ -118,13 +118,12 @@ func (o *predictOptions) forecast(m *saved.Model, stdout io.Writer) ([]outputFil
 		name, first, step = s.TimeName, 2*s.Time[s.Steps-1]-s.Time[s.Steps-2], s.Time[s.Steps-1]-s.Time[s.Steps-2]
 	}
 	if o.example == "" && strings.HasSuffix(strings.ToLower(o.input), ".csv") {
-		var b strings.Builder
-		b.WriteString(csvHeader(append([]string{name}, f.Names...)))
+		var rows []float64
 		for k := 0; k < steps; k++ {
-			row := append([]float64{first + float64(k)*step}, future[k*f.Vars():(k+1)*f.Vars()]...)
-			b.WriteString(csvRow(row))
+			rows = append(append(rows, first+float64(k)*step), future[k*f.Vars():(k+1)*f.Vars()]...)
 		}
-		return []outputFile{{"forecast.csv", []byte(b.String())}}, nil
+		text, err := dataset.EncodeCSV(append([]string{name}, f.Names...), rows)
+		return []outputFile{{"forecast.csv", text}}, err
 	}
 	npy, err := dataset.EncodeNpy([]int{steps, f.Vars()}, future)
 	if err != nil {
@@ -199,12 +198,9 @@ func (a *arrays) add(name string, rows, cols int, data []float64, header []strin
 		return
 	}
 	if a.csv {
-		var b strings.Builder
-		b.WriteString(csvHeader(header))
-		for i := 0; i < rows; i++ {
-			b.WriteString(csvRow(data[i*cols : (i+1)*cols]))
-		}
-		a.files = append(a.files, outputFile{name + ".csv", []byte(b.String())})
+		text, err := dataset.EncodeCSV(header, data)
+		a.err = err
+		a.files = append(a.files, outputFile{name + ".csv", text})
 		return
 	}
 	shape := []int{rows, cols}
@@ -223,25 +219,4 @@ func numbered(prefix string, n int) []string {
 		out[i] = prefix + strconv.Itoa(i)
 	}
 	return out
-}
-
-// csvHeader writes a header line, quoting names that need it.
-func csvHeader(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = n
-		if strings.ContainsAny(n, ",\"\n\r") {
-			q[i] = `"` + strings.ReplaceAll(n, `"`, `""`) + `"`
-		}
-	}
-	return strings.Join(q, ",") + "\n"
-}
-
-// csvRow writes values that parse back exactly.
-func csvRow(values []float64) string {
-	s := make([]string, len(values))
-	for i, v := range values {
-		s[i] = strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	return strings.Join(s, ",") + "\n"
 }

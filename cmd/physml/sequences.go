@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -64,14 +63,13 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 
 // splitRows returns a seeded random split of n items (named in errors)
 // into a training part and the last testFraction of the shuffle, for
-// testing.
+// testing (nn.HoldOut).
 func splitRows(n int, testFraction float64, seed uint64, items string) (trainRows, testRows []int, err error) {
-	nTest := int(math.Round(testFraction * float64(n)))
-	if nTest < 1 || nTest >= n {
-		return nil, nil, usageError{fmt.Errorf("--test %g of %d %s leaves %d for training and %d for testing; both need at least one", testFraction, n, items, n-nTest, nTest)}
+	trainRows, testRows, err = nn.HoldOut(n, testFraction, seed)
+	if err != nil {
+		return nil, nil, usageError{fmt.Errorf("--test: %d %s: %v", n, items, err)}
 	}
-	perm := nn.NewRand(seed ^ 0x7e57).Perm(n)
-	return perm[:n-nTest], perm[n-nTest:], nil
+	return trainRows, testRows, nil
 }
 
 func floatsString(v []float64) string {
