@@ -87,11 +87,43 @@ func OutputName(dir, shard, suffix, ext string) string {
 	return strings.TrimSuffix(dir, "/") + "/" + base + suffix + ext
 }
 
+// CheckOutputNames returns an error naming both shards when two of the
+// shards would write the same OutputName (a/part.csv and b/part.csv,
+// x.npy and x.csv, x.npy and x.npy.gz): run it on the matched shards
+// before WriteShards, which would merge them into one file.
+func CheckOutputNames(shards []string, dir, suffix, ext string) error {
+	seen := map[string]string{}
+	for _, shard := range shards {
+		name := OutputName(dir, shard, suffix, ext)
+		if other, ok := seen[name]; ok {
+			return fmt.Errorf("%s and %s would both write %s: rename one, or score them apart", other, shard, name)
+		}
+		seen[name] = shard
+	}
+	return nil
+}
+
+// Match returns the files that glob matches, through Beam's file systems
+// (local, gs://, …), in name order.
+func Match(ctx context.Context, glob string) ([]string, error) {
+	fs, err := filesystem.New(ctx, glob)
+	if err != nil {
+		return nil, err
+	}
+	defer fs.Close()
+	files, err := fs.List(ctx, glob)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", glob, err)
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
 // WriteShards writes Blocks as one file per input shard, its rows in the
 // order of the shard's: OutputName(dir, shard, suffix, ".npy") (format
-// Npy) or ".csv" (CSV, with columns named by header). Shards of the same
-// base name in different folders would write the same file: give them
-// distinct names.
+// Npy) or ".csv" (CSV, with columns named by header). Shards whose names
+// differ only in folder or extension would write the same file:
+// CheckOutputNames finds them before the pipeline runs.
 func WriteShards(s beam.Scope, dir, suffix string, format Format, header []string, blocks beam.PCollection) {
 	s = s.Scope("shards.WriteShards")
 	grouped := beam.GroupByKey(s, beam.ParDo(s, keyByFile, blocks))

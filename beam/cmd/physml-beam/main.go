@@ -419,12 +419,19 @@ func (c *scoreCommand) build(ctx context.Context, s beam.Scope, in input, stdout
 	if opt.Width == 0 && !m.Sequences() {
 		opt.Width = m.Features()
 	}
-	if err := outputDir(c.output); err != nil {
+	format, ext := shards.Npy, ".npy"
+	if c.format == "csv" {
+		format, ext = shards.CSV, ".csv"
+	}
+	matched, err := shards.Match(ctx, in.glob)
+	if err != nil {
 		return err
 	}
-	format := shards.Npy
-	if c.format == "csv" {
-		format = shards.CSV
+	if err := shards.CheckOutputNames(matched, c.output, ".scores", ext); err != nil {
+		return usageError{err}
+	}
+	if err := outputDir(c.output); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "%s: %v, inputs: %s\n", c.model, m.Kind, m.Scaling)
 	scores := scoring.Score(s, c.model, shards.Read(s, in.glob, opt))

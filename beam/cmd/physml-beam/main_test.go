@@ -186,6 +186,40 @@ func TestScoreCommandGivesTheTrainingRunsScores(t *testing.T) {
 	}
 }
 
+// TestScoreRefusesShardsThatWouldShareAnOutput (issue 31 H4): shards whose
+// names differ only in folder or extension would write one scores file
+// (80 rows in, 40 out); the command refuses them before running, naming
+// both, and writes nothing.
+func TestScoreRefusesShardsThatWouldShareAnOutput(t *testing.T) {
+	before := filepath.Join("..", "..", "..", "saved", "testdata", "before_2026-12-05")
+	model := filepath.Join(before, "anomaly_csv.safetensors")
+	table, err := os.ReadFile(filepath.Join(before, "table.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	for _, name := range []string{"a/part.csv", "b/part.csv", "x.csv", "y.csv", "y.csv.gz"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(in, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(in, name), table, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, glob := range []string{filepath.Join(in, "*", "part.csv"), filepath.Join(in, "y.csv*")} {
+		out := filepath.Join(t.TempDir(), "scores")
+		_, err := runCommand("score", "--model", model, "--input", glob, "--output", out)
+		var u usageError
+		if err == nil || !strings.Contains(err.Error(), "would both write") || !errors.As(err, &u) {
+			t.Errorf("%s: %v, want a usage error naming the two shards", glob, err)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: the output folder was made", glob)
+		}
+	}
+	if err := shards.CheckOutputNames([]string{"d/x.npy", "d/y.npy", "e/z.csv"}, "out", ".scores", ".npy"); err != nil {
+		t.Errorf("distinct names refused: %v", err)
+	}
+}
+
 func TestCommandErrors(t *testing.T) {
 	in := t.TempDir()
 	shardsOf(t, in, 20, 3, 2)
