@@ -6,7 +6,7 @@
 # at the end of the window (golang/go#75804, fixed in Go 1.27).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-execs="${FUZZEXECS:-300000}x"
+execs="${FUZZEXECS:-150000}x"
 go test -run '^$' -fuzz '^FuzzParseSafetensors$' -fuzztime "$execs" ./nn
 go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzParseNpy$' -fuzztime "$execs" ./dataset
