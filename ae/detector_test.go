@@ -22,8 +22,8 @@ func TestVAEAndSequenceAEFilesRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := float64(nn.CountParams(v.Params())); got != vaeParams(sizes) {
-			t.Errorf("VAE %v: %g parameters, vaeParams says %g", sizes, got, vaeParams(sizes))
+		if got, want := float64(nn.CountParams(v.Params())), v.VAEConfig.ParamCount(); got != want {
+			t.Errorf("VAE %v: %g parameters, ParamCount says %g", sizes, got, want)
 		}
 		path := filepath.Join(t.TempDir(), "v.safetensors")
 		if err := v.Save(path, map[string]string{nn.KeyData: "user"}); err != nil {
@@ -45,6 +45,9 @@ func TestVAEAndSequenceAEFilesRoundTrip(t *testing.T) {
 	s, err := NewSequenceAE[float64](SequenceConfig{Cell: seq.GRU, Features: 2, Hidden: 3, Layers: 2, Code: 2}, nn.NewRand(3))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got, want := float64(nn.CountParams(s.Params())), s.SequenceConfig.ParamCount(); got != want {
+		t.Errorf("sequence autoencoder: %g parameters, ParamCount says %g", got, want)
 	}
 	data, err := s.EncodeFile(nil)
 	if err != nil {

@@ -89,17 +89,7 @@ func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Aut
 			return nil, fmt.Errorf("metadata physml.sparsity = %q: want a finite weight ≥ 0", s)
 		}
 	}
-	var described float64
-	for i := 0; i+1 < len(cfg.Layers); i++ {
-		in, out := float64(cfg.Layers[i]), float64(cfg.Layers[i+1])
-		described += in*out + out + in // encoder weight and bias, decoder bias
-		if !cfg.TiedWeights {
-			described += in * out
-		}
-		if cfg.BatchNorm && i+2 < len(cfg.Layers) { // a hidden size: one BatchNorm1d in each half
-			described += 2 * (4*out + 1)
-		}
-	}
+	described := cfg.ParamCount()
 	if err := nn.CheckParamCount(tensors, described); err != nil {
 		return nil, err
 	}
@@ -135,4 +125,23 @@ func parseSizes(s string, tensors int) ([]int, error) {
 		return nil, fmt.Errorf("%q: want the input and the code size at least", s)
 	}
 	return sizes, nil
+}
+
+// ParamCount returns the number of values an autoencoder of c holds
+// (weights, biases and BatchNorm1d's statistics), in float64 so that no
+// size overflows: what a caller checks against a memory bound before
+// building one that large.
+func (c Config) ParamCount() float64 {
+	var described float64
+	for i := 0; i+1 < len(c.Layers); i++ {
+		in, out := float64(c.Layers[i]), float64(c.Layers[i+1])
+		described += in*out + out + in // encoder weight and bias, decoder bias
+		if !c.TiedWeights {
+			described += in * out
+		}
+		if c.BatchNorm && i+2 < len(c.Layers) { // a hidden size: one BatchNorm1d in each half
+			described += 2 * (4*out + 1)
+		}
+	}
+	return described
 }

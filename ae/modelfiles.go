@@ -72,7 +72,7 @@ func DecodeVAE[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := nn.CheckParamCount(tensors, vaeParams(cfg.Layers)); err != nil {
+	if err := nn.CheckParamCount(tensors, cfg.ParamCount()); err != nil {
 		return nil, err
 	}
 	v, err := NewVAE[T](cfg, nn.NewRand(0), 0)
@@ -85,10 +85,11 @@ func DecodeVAE[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*
 	return v, nil
 }
 
-// vaeParams returns the number of parameters of a VAE of the given sizes,
-// in float64 (no size can overflow): the encoder's Dense layers up to the
-// last hidden size, the μ and log σ² heads, and the mirrored decoder.
-func vaeParams(sizes []int) float64 {
+// ParamCount returns the number of parameters of a VAE of c, in float64
+// (no size can overflow): the encoder's Dense layers up to the last hidden
+// size, the μ and log σ² heads, and the mirrored decoder.
+func (c VAEConfig) ParamCount() float64 {
+	sizes := c.Layers
 	n := len(sizes) - 1
 	var p float64
 	for i := 0; i < n; i++ {
@@ -208,4 +209,13 @@ func DecodeSequenceAE[T Float](tensors map[string]nn.Tensor, meta map[string]str
 	}
 	dec.InputGradient(true)
 	return &SequenceAE[T]{SequenceConfig: cfg, Encoder: enc, Decoder: dec}, nil
+}
+
+// ParamCount returns the number of parameters of a sequence autoencoder of
+// c, in float64: the encoder (a classifier of the features to the code)
+// and the decoder (a regressor of the code to the features).
+func (c SequenceConfig) ParamCount() float64 {
+	layers := max(c.Layers, 1)
+	return seq.ParamCount(c.Cell, seq.Config{InputSize: c.Features, HiddenSize: c.Hidden, NumLayers: layers}, c.Code) +
+		seq.ParamCount(c.Cell, seq.Config{InputSize: c.Code, HiddenSize: c.Hidden, NumLayers: layers}, c.Features)
 }

@@ -180,11 +180,34 @@ func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model stri
 	if cfg.NumLayers > len(tensors) { // each layer has tensors of its own
 		return 0, cfg, 0, fmt.Errorf("metadata physml.layers = %d, but the file holds only %d tensors", cfg.NumLayers, len(tensors))
 	}
-	// The parameters this architecture has, in float64 (no overflow).
+	described := headParams(cell, cfg, outputs, meta[nn.KeyNorm])
+	if err := nn.CheckParamCount(tensors, described); err != nil {
+		return 0, cfg, 0, err
+	}
+	return cell, cfg, outputs, nil
+}
+
+// ParamCount returns the number of parameters (weights and biases) of a
+// Classifier or Regressor of the given cell, configuration and outputs,
+// computed in float64 so that no size overflows: what a caller checks
+// against a memory bound before building a model that large.
+func ParamCount(cell CellType, cfg Config, outputs int) float64 {
+	cfg.NumLayers = max(cfg.NumLayers, 1)
+	if cell.xlstm() {
+		cfg.Heads = max(cfg.Heads, 1)
+	}
+	return headParams(cell, cfg, outputs, "")
+}
+
+// headParams returns the parameters of a recurrent layer of cfg under a
+// Dense head of outputs, with a norm ("batchnorm", "layernorm" or "") in
+// between, in float64.
+func headParams(cell CellType, cfg Config, outputs int, norm string) float64 {
 	dirs, h, in := 1.0, float64(cfg.HiddenSize), float64(cfg.InputSize)
 	if cfg.Bidirectional {
 		dirs = 2
 	}
+	bias := !cfg.NoBias
 	gh := float64(cell.gates()) * h
 	w := h // the width of h
 	if cfg.ProjSize > 0 {
@@ -206,14 +229,11 @@ func decodeHead(tensors map[string]nn.Tensor, meta map[string]string, model stri
 		}
 		in = dirs * w
 	}
-	switch meta[nn.KeyNorm] { // over the dirs·w last states
+	switch norm { // over the dirs·w last states
 	case "batchnorm": // weight, bias, running mean and variance, the batch count
 		described += 4*dirs*w + 1
 	case "layernorm":
 		described += 2 * dirs * w
 	}
-	if err := nn.CheckParamCount(tensors, described); err != nil {
-		return 0, cfg, 0, err
-	}
-	return cell, cfg, outputs, nil
+	return described
 }

@@ -408,7 +408,11 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 		if o.model == "gru" {
 			cell = seq.GRU
 		}
-		m, err := ae.NewSequenceAE[T](ae.SequenceConfig{Cell: cell, Features: d.per / d.steps, Hidden: o.hidden, Code: o.code}, nn.NewRand(o.seed))
+		sc := ae.SequenceConfig{Cell: cell, Features: d.per / d.steps, Hidden: o.hidden, Code: o.code}
+		if err := checkModelMemory[T](sc.ParamCount()); err != nil {
+			return nil, cfg, err
+		}
+		m, err := ae.NewSequenceAE[T](sc, nn.NewRand(o.seed))
 		if err != nil {
 			return nil, cfg, usageError{err}
 		}
@@ -430,6 +434,9 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 	ac := ae.Config{Layers: append(append([]int{d.per}, hidden...), o.code), Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.MSELoss}
 	if kind == dataset.Standard || kind == dataset.NoScaling && d.image == nil {
 		ac.Output = ae.Identity
+	}
+	if err := checkModelMemory[T](ac.ParamCount()); err != nil {
+		return nil, cfg, err
 	}
 	m, err := ae.New[T](ac, nn.NewRand(o.seed))
 	if err != nil {

@@ -189,6 +189,9 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := o.start(stderr)
 	defer stop()
+	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
+		return err
+	}
 	model, err := ae.New[T](cfg, nn.NewRand(o.seed))
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -218,6 +219,19 @@ func (c *common) writeFiles(files []outputFile) ([]string, error) {
 		paths = append(paths, c.path(f.name))
 	}
 	return paths, nil
+}
+
+// checkModelMemory returns an error, before a model of params parameters
+// of T is built, when its weights, gradients and Adam's two moments
+// (4·params values) would fill more than --max-input: a size that the flag
+// checks accept (--hidden 65536) cannot exhaust memory.
+func checkModelMemory[T nn.Float](params float64) error {
+	need := 4 * params * float64(unsafe.Sizeof(T(0)))
+	if need > float64(dataset.MaxBytes) {
+		return usageError{fmt.Errorf("a model of %.4g parameters needs %.0f MiB for its weights, gradients and Adam's moments, more than --max-input's %d MiB: choose smaller sizes (--hidden, --layers, --code) or raise --max-input",
+			params, need/(1<<20), dataset.MaxBytes>>20)}
+	}
+	return nil
 }
 
 // checkOutput returns an error if path cannot be written as an output: it

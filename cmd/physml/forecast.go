@@ -133,6 +133,10 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		return usageError{fmt.Errorf("%s: %w", source, err)}
 	}
 	v, w, h := s.Vars(), o.window, o.horizon
+	net := seq.Config{InputSize: v, HiddenSize: cfg.Hidden, NumLayers: cfg.Layers, Heads: cfg.Heads}
+	if err := checkModelMemory[T](float64(cfg.Ensemble) * seq.ParamCount(cfg.Cell, net, h*v)); err != nil {
+		return err
+	}
 	sp := cfg.Split.Of(s.Steps)
 	fmt.Fprintf(stdout, "%s: %d steps of %s; windows of %d steps forecast %d ahead: %d training, %d validation, %d test windows; backend %s\n",
 		source, s.Steps, strings.Join(s.Names, ", "), w, h, sp.TrainEnd-w-h+1, sp.ValidationEnd-sp.TrainEnd-h+1, s.Steps-sp.ValidationEnd-h+1, backendLine())

@@ -664,3 +664,36 @@ func TestClassLabelsAreBoundedByTheData(t *testing.T) {
 		t.Errorf("confusion.csv: header %q, %d pairs counting %d test sequences (want 24)", lines[0], len(lines)-1, total)
 	}
 }
+
+// TestModelsTooLargeForMemoryAreRefusedFirst (M7): sizes the flag checks
+// accept but whose model would not fit in --max-input (--hidden 65536 is a
+// 68 GB LSTM) are usage errors before anything is built, within a small
+// allocation.
+func TestModelsTooLargeForMemoryAreRefusedFirst(t *testing.T) {
+	mnist := fakeMNIST(t, 60, 28, 28, 0)
+	dir := t.TempDir()
+	x, y, l := dampedOscillations(t, dir, 30, 10)
+	out := filepath.Join(dir, "out")
+	for _, args := range [][]string{
+		{"lstm", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--hidden", "65536"},
+		{"lstm", "--input", x, "--labels", y, "--hidden", "30000", "--layers", "4"},
+		{"anomaly", "--input", x, "--lengths", l, "--model", "lstm", "--hidden", "16384"},
+		{"autoencoder", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--code", "1000000000"},
+		{"vae", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--latent", "1000000000"},
+		{"forecast", "--example", "sunspots", "--hidden", "65536"},
+	} {
+		args = append(args, "--epochs", "1", "--out", out)
+		var code int
+		var errOut string
+		alloc := allocatedBy(func() { code, _, errOut = runCommand(args...) })
+		if code != 2 || !strings.Contains(errOut, "more than --max-input") || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("physml %s: exit %d, %q", strings.Join(args, " "), code, errOut)
+		}
+		if alloc > 256<<20 {
+			t.Errorf("physml %s: allocated %d bytes before refusing", strings.Join(args, " "), alloc)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("physml %s: made --out", strings.Join(args, " "))
+		}
+	}
+}

@@ -229,6 +229,9 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 			rcfg.ForgetBias = 1 // unit_forget_bias
 		}
 	}
+	if err := checkModelMemory[T](seq.ParamCount(cell, rcfg, d.classes)); err != nil {
+		return err
+	}
 	model := seq.NewClassifier[T](cell, rcfg, d.classes, nn.NewRand(o.seed))
 	switch o.norm {
 	case "batchnorm":

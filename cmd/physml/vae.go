@@ -92,6 +92,9 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := o.start(stderr)
 	defer stop()
+	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
+		return err
+	}
 	model, err := ae.NewVAE[T](cfg, nn.NewRand(o.seed), o.seed+1)
 	if err != nil {
 		return usageError{err}
