@@ -152,7 +152,9 @@ func (f *Forecaster[T]) Vars() int { return len(f.Names) }
 // trains cfg.Ensemble networks on the training windows with early stopping
 // on the validation windows (the best epoch's weights restored). It
 // returns the forecaster and each network's history. A cancelled ctx
-// stops training with the context's error.
+// stops training with the context's error; the forecaster of the networks
+// trained so far (the interrupted one after its last complete epoch) is
+// returned with it, or nil when no epoch was complete.
 func Fit[T nn.Float](ctx context.Context, s *dataset.TimeSeries, cfg Config) (*Forecaster[T], []nn.History, error) {
 	v := s.Vars()
 	if err := cfg.Check(s.Steps, v); err != nil {
@@ -185,6 +187,17 @@ func Fit[T nn.Float](ctx context.Context, s *dataset.TimeSeries, cfg Config) (*F
 			fc.OnEpoch = func(st nn.EpochStats) { cfg.OnEpoch(member, st) }
 		}
 		hist, err := nn.Fit(ctx, model, nn.MSE[T]{}, opt, train, fc)
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// Interrupted: keep the networks trained so far, the last one
+			// as it was after its last complete epoch.
+			if len(hist.Epochs) > 0 {
+				histories, f.Members = append(histories, hist), append(f.Members, model)
+			}
+			if len(f.Members) == 0 {
+				return nil, histories, fmt.Errorf("forecast: network %d: %w", e+1, err)
+			}
+			return f, histories, fmt.Errorf("forecast: network %d: %w", e+1, err)
+		}
 		if err != nil {
 			return nil, histories, fmt.Errorf("forecast: network %d: %w", e+1, err)
 		}

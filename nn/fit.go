@@ -203,7 +203,10 @@ type History struct {
 // Backward, optional gradient clipping and one optimizer step. It returns the
 // per-epoch history. It stops with an error naming the epoch and batch when
 // the loss is NaN or Inf (before the bad step is applied), and with ctx's
-// error when ctx is cancelled; the history so far is returned either way.
+// error when ctx is cancelled, the model's state (StateDict) then put back
+// to the end of the last complete epoch: a model saved after an interrupt
+// equals that of a run of as many epochs. The history so far is returned
+// either way.
 func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimizer[T], data Dataset[T], cfg FitConfig[T]) (History, error) {
 	var hist History
 	if err := data.check(); err != nil {
@@ -254,8 +257,12 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 	var bestParams [][]T
 	sinceBest := 0
 
+	var epochStart [][]T
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
 		start := time.Now()
+		// A cancellation within the epoch puts the state back to here, so
+		// that a model saved on an interrupt is that of the complete epochs.
+		epochStart = snapshot(state, epochStart)
 		if cfg.Schedule != nil {
 			opt.SetLR(cfg.Schedule.LR(epoch, initialLR))
 		}
@@ -266,6 +273,9 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 		var correct int
 		for k := 0; k < batches; k++ {
 			if err := ctx.Err(); err != nil {
+				for i, p := range state {
+					copy(p.Value, epochStart[i])
+				}
 				return hist, fmt.Errorf("nn: training stopped at epoch %d, batch %d: %w", epoch+1, k+1, err)
 			}
 			x, target := b.gather(order[k*cfg.BatchSize : min((k+1)*cfg.BatchSize, len(order))])

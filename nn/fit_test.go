@@ -295,3 +295,35 @@ func TestHoldOutSplitsEveryItemOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelledFitKeepsTheCompleteEpochs (issue 31 L4): a run cancelled in
+// the middle of its third epoch leaves the model equal, to the bit, to a
+// run of two epochs (it once kept part of the third).
+func TestCancelledFitKeepsTheCompleteEpochs(t *testing.T) {
+	train := regressionData(200)
+	run := func(epochs int, cancelAt int) []float64 {
+		model := NewSequential[float64](NewDense[float64](2, 3, NewRand(1)), NewBatchNorm1d[float64](3), NewDense[float64](3, 1, NewRand(2)))
+		opt := NewAdam(model.Params(), AdamConfig{LR: 0.01})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		_, err := Fit(ctx, model, MSE[float64]{}, opt, train, FitConfig[float64]{Epochs: epochs, BatchSize: 20, Seed: 3,
+			OnBatch: func(b BatchProgress) {
+				if b.Epoch == cancelAt && b.Batch == 4 {
+					cancel()
+				}
+			}})
+		if cancelAt > 0 && (err == nil || !strings.Contains(err.Error(), "epoch 3, batch 5")) {
+			t.Errorf("cancelled run: %v", err)
+		}
+		var state []float64
+		for _, p := range StateDict[float64](model) {
+			state = append(state, p.Value...)
+		}
+		return state
+	}
+	two, cancelled := run(2, 0), run(5, 3)
+	numcheck.Close(t, "state after a cancel in epoch 3 against two epochs", cancelled, two, 0)
+	if numcheck.MaxAbsDiff(run(3, 0), two) == 0 {
+		t.Fatal("a third epoch changes nothing: the test shows nothing")
+	}
+}

@@ -144,9 +144,18 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	ctx, stop := o.start(stderr)
 	defer stop()
 	start := time.Now()
-	f, histories, err := forecast.Fit[T](ctx, s, cfg)
-	if err != nil {
-		return err // an interrupt included: nothing is written
+	cfg.OnEpoch = func(member int, e nn.EpochStats) {
+		if e.Epoch == 1 || e.Epoch%25 == 0 {
+			fmt.Fprintf(stdout, "network %d epoch %4d  train MSE %.4f  validation MSE %.4f\n", member+1, e.Epoch, e.TrainLoss, e.ValidationLoss)
+		}
+	}
+	f, histories, fitErr := forecast.Fit[T](ctx, s, cfg)
+	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	if f == nil || fitErr != nil && !interrupted {
+		return fitErr // an interrupt before any complete epoch included: nothing is written
+	}
+	if interrupted {
+		fmt.Fprintf(stdout, "interrupted: evaluating and saving the %d network(s) trained so far\n", len(f.Members))
 	}
 	for e, hm := range histories {
 		fmt.Fprintf(stdout, "network %d: best validation MSE %.4f (standardised) at epoch %d of %d\n",
@@ -170,7 +179,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		rows = append(rows, "linear AR")
 		labels["linear AR"] = fmt.Sprintf("linear AR(%d)", w)
 	}
-	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", ev.Windows, strings.Join(s.Names, ", "), o.ensemble, trainTime.Round(10*time.Millisecond))
+	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", ev.Windows, strings.Join(s.Names, ", "), len(f.Members), trainTime.Round(10*time.Millisecond))
 	for _, name := range rows {
 		label := cmp.Or(labels[name], name)
 		fmt.Fprintf(stdout, "  %-20s RMSE %10.4g   MAE %10.4g\n", label, metrics[name].RMSE, metrics[name].MAE)
@@ -189,7 +198,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		return err
 	}
 	js, err := json.MarshalIndent(map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
-		"ensemble": o.ensemble, "seed": o.seed, "errors": metrics}, "", "  ")
+		"ensemble": len(f.Members), "seed": o.seed, "errors": metrics}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -219,7 +228,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	return nil
+	return fitErr
 }
 
 // config returns the library's configuration for the flags.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )
@@ -694,6 +695,27 @@ func TestModelsTooLargeForMemoryAreRefusedFirst(t *testing.T) {
 		}
 		if _, err := os.Stat(out); err == nil {
 			t.Fatalf("physml %s: made --out", strings.Join(args, " "))
+		}
+	}
+}
+
+// TestSIGTERMSavesTheForecastEnsembleSoFar (M5): a forecast interrupted in
+// its first network saves that network as it was after its last complete
+// epoch, evaluated like a finished run, and exits 1.
+func TestSIGTERMSavesTheForecastEnsembleSoFar(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fc")
+	code, out, errOut := runUntil(t, "network 1 epoch    1", "forecast", "--example", "sunspots", "--window", "6", "--hidden", "4",
+		"--ensemble", "3", "--epochs", "1000000", "--patience", "0", "--out", dir)
+	if code != 1 || !strings.Contains(out, "interrupted: evaluating and saving the 1 network(s)") || !strings.Contains(errOut, "network 1") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	f, err := forecast.Load[float32](filepath.Join(dir, "forecast.safetensors"))
+	if err != nil || len(f.Members) != 1 {
+		t.Fatalf("the saved forecaster: %v", err)
+	}
+	for _, name := range []string{"predictions.npy", "metrics.json", "forecast.png"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
