@@ -112,6 +112,9 @@ func TestNpyHeaderErrors(t *testing.T) {
 		"v2 length short":     {[]byte("\x93NUMPY\x02\x00\x01\x00"), "header length"},
 		"version 4":           {npyWith(4, good, nil), "format version 4"},
 		"huge shape":          {npyWith(1, strings.Replace(good, "(1,)", "(4611686018427387904, 4)", 1), nil), "too many elements"},
+		// A version-2 header of over 1 MiB, in a file that holds it: the
+		// limit is named, not the file's size (issue 31 L2).
+		"header over 1 MiB": {append([]byte("\x93NUMPY\x02\x00\x01\x00\x20\x00"), make([]byte, 3<<20)...), "more than the 1048576 bytes"},
 	} {
 		if _, err := ParseNpy(c.data); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", name, err, c.want)

@@ -60,7 +60,10 @@ func DecodeNpy(r io.Reader, size int64, lim Limits) (*Array, error) {
 	default:
 		return nil, fmt.Errorf("format version %d.%d: want 1, 2 or 3", major, pre[7])
 	}
-	if hlen > maxNpyHeader || (size >= 0 && int64(start+hlen) > size) {
+	if hlen > maxNpyHeader {
+		return nil, fmt.Errorf("header length %d: more than the %d bytes physml reads as a header", hlen, maxNpyHeader)
+	}
+	if size >= 0 && int64(start+hlen) > size {
 		return nil, fmt.Errorf("header length %d exceeds the file (%d bytes)", hlen, size)
 	}
 	hbuf := make([]byte, hlen)

@@ -349,3 +349,14 @@ func TestCloneForecastsTheSame(t *testing.T) {
 		t.Error("the clone forecasts differently")
 	}
 }
+
+// TestVariableNamesMustBeUTF8: a column name that is not UTF-8 would be
+// mangled in the file's JSON metadata (and eval could not find the
+// column): Fit refuses it before training, naming it.
+func TestVariableNamesMustBeUTF8(t *testing.T) {
+	s := readSeries(t)
+	s.Names = []string{"a\xe9", "y"}
+	if _, _, err := Fit[float32](context.Background(), s, smallConfig()); err == nil || !strings.Contains(err.Error(), `"a\xe9"`) {
+		t.Errorf("error %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
@@ -162,6 +163,13 @@ func Fit[T nn.Float](ctx context.Context, s *dataset.TimeSeries, cfg Config) (*F
 	}
 	if len(s.Values) != s.Steps*v {
 		return nil, nil, fmt.Errorf("forecast: %d values for %d steps of %d variables", len(s.Values), s.Steps, v)
+	}
+	for _, name := range s.Names {
+		// The names go into the model file's JSON metadata, which would
+		// replace bytes that are not UTF-8 and lose the column.
+		if !utf8.ValidString(name) {
+			return nil, nil, fmt.Errorf("forecast: the variable name %q is not UTF-8 text; rename the column", name)
+		}
 	}
 	sp := cfg.Split.Of(s.Steps)
 	scaler, err := dataset.FitScaler(dataset.Standard, s.Values[:sp.TrainEnd*v], v, nil)

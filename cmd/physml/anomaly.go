@@ -112,6 +112,16 @@ func (o *anomalyOptions) check() error {
 	case !(o.quantile > 0 && o.quantile < 1):
 		return usageError{fmt.Errorf("--quantile %g: want a value in (0, 1)", o.quantile)}
 	}
+	if o.model == "dense" {
+		if err := o.notWith("to --model dense (it is for sequences: --model lstm or gru)", "lengths", "hidden"); err != nil {
+			return err
+		}
+	}
+	if o.input != "" || o.example != "" {
+		if err := o.notWith("to --input or --example (it selects MNIST digits)", "normal", "anomalous", "test-limit", "data"); err != nil {
+			return err
+		}
+	}
 	if _, err := parseInts(o.layers); err != nil {
 		return usageError{fmt.Errorf("--layers: %v", err)}
 	}

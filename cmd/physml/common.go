@@ -67,6 +67,26 @@ func (c *common) check() error {
 	return checkWritable(c.out)
 }
 
+// isSet reports whether the flag name was given on the command line.
+func (c *common) isSet(name string) bool {
+	set := false
+	if c.fs != nil {
+		c.fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	}
+	return set
+}
+
+// notWith returns a usage error naming the first of flags that was given,
+// which does not apply when why holds.
+func (c *common) notWith(why string, flags ...string) error {
+	for _, f := range flags {
+		if c.isSet(f) {
+			return usageError{fmt.Errorf("--%s does not apply %s", f, why)}
+		}
+	}
+	return nil
+}
+
 // checkFlags validates the flags other than --out.
 func (c *common) checkFlags() error {
 	if c.threads < 0 || c.threads > runtime.NumCPU() {

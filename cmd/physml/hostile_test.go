@@ -719,3 +719,23 @@ func TestSIGTERMSavesTheForecastEnsembleSoFar(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagsThatDoNotApplyAreUsageErrors (L7): a flag of another mode is a
+// usage error naming it, not silently ignored.
+func TestFlagsThatDoNotApplyAreUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	x, y, l := dampedOscillations(t, dir, 30, 10)
+	out := filepath.Join(dir, "out")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lstm", "--input", x, "--labels", y, "--test-limit", "5"}, "--test-limit does not apply to --input"},
+		{[]string{"lstm", "--test", "0.3"}, "--test does not apply to MNIST"},
+		{[]string{"anomaly", "--input", x, "--model", "dense", "--lengths", l}, "--lengths does not apply to --model dense"},
+		{[]string{"anomaly", "--input", x, "--model", "dense", "--hidden", "8"}, "--hidden does not apply to --model dense"},
+		{[]string{"anomaly", "--example", "signals", "--anomalous", "3"}, "--anomalous does not apply to --input or --example"},
+	} {
+		mustFailCleanly(t, strings.Join(c.args, " "), append(c.args, "--out", out), out, 2, c.want)
+	}
+}

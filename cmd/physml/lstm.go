@@ -138,6 +138,13 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	if c, err := seq.ParseCell(o.cell); err == nil && o.trace > 0 && (c == seq.SLSTMCell || c == seq.MLSTMCell || o.proj > 0) {
 		return usageError{fmt.Errorf("--trace: the %s cell records no gate traces (lstm without --proj, gru and rnn do)", o.cell)}
 	}
+	if o.input != "" {
+		if err := o.notWith("to --input (it is for MNIST; --test holds out a part of your sequences)", "test-limit", "data"); err != nil {
+			return err
+		}
+	} else if err := o.notWith("to MNIST (it is for --input)", "test"); err != nil {
+		return err
+	}
 	if o.input != "" && o.labels == "" {
 		return usageError{fmt.Errorf("--input needs --labels: one class per sequence")}
 	}
