@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path"
 	"reflect"
 	"strings"
@@ -191,6 +192,9 @@ func readShard(ctx context.Context, f fileio.ReadableFile, opt Options) (table, 
 	if err != nil {
 		return table{}, err
 	}
+	if err := checkRegular(name); err != nil {
+		return table{}, err
+	}
 	r, err := f.Open(ctx)
 	if err != nil {
 		return table{}, fmt.Errorf("%s: %w", name, err)
@@ -201,6 +205,24 @@ func readShard(ctx context.Context, f fileio.ReadableFile, opt Options) (table, 
 		return table{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return t, nil
+}
+
+// checkRegular refuses a local shard that is not a regular file after its
+// links are followed — a FIFO would block the reader, a link to /dev/zero
+// would be read without end — as physml itself refuses such inputs.
+// Shards of other file systems (gs://, …) are objects, read as they are.
+func checkRegular(name string) error {
+	if strings.Contains(name, "://") {
+		return nil
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file (%v); physml reads only regular files", name, st.Mode().Type())
+	}
+	return nil
 }
 
 func decode(r io.Reader, format Format, size int64, compressed bool, opt Options) (table, error) {

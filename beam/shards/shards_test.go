@@ -129,6 +129,10 @@ func TestReadRefusesBadShards(t *testing.T) {
 			}
 			return os.WriteFile(filepath.Join(dir, "a.npy"), b, 0o644)
 		}, shards.Options{}, "0-d array"},
+		// Not a regular file (issue 31 M9): a link to /dev/zero was read
+		// for 2 GiB.
+		{"link to /dev/zero", func(dir string) error { return os.Symlink("/dev/zero", filepath.Join(dir, "a.csv")) },
+			shards.Options{}, "a.csv: not a regular file"},
 		{"shard over the memory bound", func(dir string) error {
 			return shards.WriteNpy(ctx, filepath.Join(dir, "a.npy"), 100, 10, make([]float64, 1000))
 		},
