@@ -262,7 +262,7 @@ func (d *AnomalyDetector[T]) Clone() *AnomalyDetector[T] {
 	if d.Sequence != nil {
 		c.Sequence = d.Sequence.Clone()
 	}
-	c.Scaler = dataset.Scaler{Kind: d.Scaler.Kind, Offset: append([]float64(nil), d.Scaler.Offset...), Scale: append([]float64(nil), d.Scaler.Scale...)}
+	c.Scaler = d.Scaler.Clone()
 	return &c
 }
 

@@ -21,7 +21,7 @@ const TaskAnomaly = "anomaly"
 func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error) {
 	var meta map[string]string
 	if d.Sequence != nil {
-		meta = map[string]string{nn.KeyFeatureMean: floatsString(d.Scaler.Offset), nn.KeyFeatureStd: floatsString(d.Scaler.Scale)}
+		meta = map[string]string{nn.KeyFeatureMean: dataset.JoinFloats(d.Scaler.Offset), nn.KeyFeatureStd: dataset.JoinFloats(d.Scaler.Scale)}
 	} else {
 		meta = d.Scaler.Metadata(nn.InputScalingPrefix)
 	}
@@ -35,19 +35,6 @@ func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error)
 		return d.Sequence.EncodeFile(meta)
 	}
 	return d.Dense.EncodeFile(meta)
-}
-
-// floatsString writes values as a comma-separated list that parses back
-// exactly.
-func floatsString(values []float64) string {
-	s := ""
-	for i, x := range values {
-		if i > 0 {
-			s += ","
-		}
-		s += strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	return s
 }
 
 // Save writes EncodeFile's file to path atomically.

@@ -154,10 +154,15 @@ func Inverse[T ~float32 | ~float64](s Scaler, y []T) []float64 {
 	return out
 }
 
+// Clone returns a copy of s that shares no slice with it.
+func (s Scaler) Clone() Scaler {
+	return Scaler{Kind: s.Kind, Offset: append([]float64(nil), s.Offset...), Scale: append([]float64(nil), s.Scale...)}
+}
+
 // Metadata describes the scaler as text (for a model file's metadata):
 // keys prefix+"scaling", prefix+"offset" and prefix+"scale".
 func (s Scaler) Metadata(prefix string) map[string]string {
-	return map[string]string{prefix + "scaling": s.Kind.String(), prefix + "offset": joinFloats(s.Offset), prefix + "scale": joinFloats(s.Scale)}
+	return map[string]string{prefix + "scaling": s.Kind.String(), prefix + "offset": JoinFloats(s.Offset), prefix + "scale": JoinFloats(s.Scale)}
 }
 
 // ScalerFromMetadata reads a scaler of p features written by Metadata.
@@ -181,7 +186,9 @@ func ScalerFromMetadata(meta map[string]string, prefix string, p int) (Scaler, e
 	return s, nil
 }
 
-func joinFloats(v []float64) string {
+// JoinFloats writes values as a comma-separated list that parses back to
+// the same float64s (the form of a scaler's metadata).
+func JoinFloats(v []float64) string {
 	s := make([]string, len(v))
 	for i, x := range v {
 		s[i] = strconv.FormatFloat(x, 'g', -1, 64)

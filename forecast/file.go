@@ -38,19 +38,10 @@ func (f *Forecaster[T]) EncodeFile() ([]byte, error) {
 	meta := map[string]string{
 		nn.KeyTask: TaskForecast, nn.KeyData: "user", nn.KeyEnsemble: strconv.Itoa(len(f.Members)),
 		nn.KeyWindow: strconv.Itoa(f.Window), nn.KeyHorizon: strconv.Itoa(f.Horizon), nn.KeyTarget: f.Target.String(),
-		nn.KeyColumns: string(names), nn.KeySplit: floats(f.Split.Train, f.Split.Validation),
-		nn.KeyFeatureMean: floats(f.Scaler.Offset...), nn.KeyFeatureStd: floats(f.Scaler.Scale...),
+		nn.KeyColumns: string(names), nn.KeySplit: dataset.JoinFloats([]float64{f.Split.Train, f.Split.Validation}),
+		nn.KeyFeatureMean: dataset.JoinFloats(f.Scaler.Offset), nn.KeyFeatureStd: dataset.JoinFloats(f.Scaler.Scale),
 	}
 	return nn.EncodeModel(params, f.Members[0].Metadata(), meta)
-}
-
-// floats writes values as a comma-separated list that parses back exactly.
-func floats(values ...float64) string {
-	s := make([]string, len(values))
-	for i, x := range values {
-		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	return strings.Join(s, ",")
 }
 
 // Save writes EncodeFile's file to path atomically.

@@ -357,7 +357,7 @@ func (f *Forecaster[T]) checkFinite(x []float64, what string) error {
 func (f *Forecaster[T]) Clone() *Forecaster[T] {
 	g := *f
 	g.Names = append([]string(nil), f.Names...)
-	g.Scaler = dataset.Scaler{Kind: f.Scaler.Kind, Offset: append([]float64(nil), f.Scaler.Offset...), Scale: append([]float64(nil), f.Scaler.Scale...)}
+	g.Scaler = f.Scaler.Clone()
 	g.Members = make([]*seq.Classifier[T], len(f.Members))
 	for i, m := range f.Members {
 		g.Members[i] = m.Clone()

@@ -71,11 +71,14 @@ func (m *Model) Prepare(x []float64, rows, width int) (*nn.Matrix[float32], erro
 // unscale maps the model's values back to the data's units, in place: every
 // scaling is affine per column, v ↦ a_j v + b_j.
 func (m *Model) unscale(y []float64, width int) {
+	a, b := make([]float64, m.features), make([]float64, m.features)
+	for j := range a {
+		b[j] = m.scale(0, j)
+		a[j] = m.scale(1, j) - b[j]
+	}
 	for k, v := range y {
 		j := k % width % m.features
-		b := m.scale(0, j)
-		a := m.scale(1, j) - b
-		y[k] = (v - b) / a
+		y[k] = (v - b[j]) / a[j]
 	}
 }
 

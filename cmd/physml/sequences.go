@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
@@ -57,7 +55,7 @@ func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, 
 	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %d classes; %d for training, %d for testing",
 		source, s.N, s.Steps, s.Features, s.Classes, len(trainRows), len(testRows))
 	d.metadata = map[string]string{nn.KeyData: "user", nn.KeyNormalization: "standard",
-		nn.KeyFeatureMean: floatsString(mean), nn.KeyFeatureStd: floatsString(std)}
+		nn.KeyFeatureMean: dataset.JoinFloats(mean), nn.KeyFeatureStd: dataset.JoinFloats(std)}
 	return d, nil
 }
 
@@ -70,12 +68,4 @@ func splitRows(n int, testFraction float64, seed uint64, items string) (trainRow
 		return nil, nil, usageError{fmt.Errorf("--test: %d %s: %v", n, items, err)}
 	}
 	return trainRows, testRows, nil
-}
-
-func floatsString(v []float64) string {
-	s := make([]string, len(v))
-	for i, x := range v {
-		s[i] = strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	return strings.Join(s, ",")
 }

@@ -144,7 +144,7 @@ func TestLSTMOnUserSequencesIsTheLibrary(t *testing.T) {
 	for i, p := range saved.Params() {
 		numcheck.Close(t, "saved "+p.Name, p.Value, model.Params()[i].Value, 0)
 	}
-	if meta["physml.feature_mean"] != floatsString(scaler.Offset) || meta["physml.feature_std"] != floatsString(scaler.Scale) {
+	if meta["physml.feature_mean"] != dataset.JoinFloats(scaler.Offset) || meta["physml.feature_std"] != dataset.JoinFloats(scaler.Scale) {
 		t.Errorf("saved statistics %s, %s; the library's %v, %v", meta["physml.feature_mean"], meta["physml.feature_std"], scaler.Offset, scaler.Scale)
 	}
 	acc := nn.Accuracy(nn.PredictDataset[float32](model, test, 100), test.Labels)
