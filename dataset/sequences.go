@@ -26,7 +26,8 @@ type Sequences struct {
 	// Labels are class labels 0 … Classes−1, one per sequence.
 	Labels  []int
 	Classes int
-	// Targets are TargetCols values per sequence, (n, k) row-major.
+	// Targets are TargetCols values per sequence, (n, k) row-major; a file
+	// of shape (n, steps, outputs) gives k = steps·outputs.
 	Targets    []float64
 	TargetCols int
 }
@@ -147,8 +148,10 @@ func ReadSequences(files SequenceFiles, lim Limits) (*Sequences, error) {
 			s.TargetCols = 1
 		case len(a.Shape) == 2 && a.Shape[0] == s.N && a.Shape[1] > 0:
 			s.TargetCols = a.Shape[1]
+		case len(a.Shape) == 3 && a.Shape[0] == s.N && a.Shape[1] == s.Steps && a.Shape[2] > 0:
+			s.TargetCols = a.Shape[1] * a.Shape[2] // per step: (n, steps, outputs)
 		default:
-			return nil, fmt.Errorf("%s: targets of shape %v, want (%d, k) or (%d,): one row per sequence of %s", files.Targets, a.Shape, s.N, s.N, files.X)
+			return nil, fmt.Errorf("%s: targets of shape %v, want (%d, k), (%d,) or (%d, %d, outputs): one row per sequence of %s", files.Targets, a.Shape, s.N, s.N, s.N, s.Steps, files.X)
 		}
 		for k, v := range a.Data {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -92,6 +92,9 @@
 //	                     physml.input_scale its offsets and scales per input
 //	physml.feature_mean, physml.feature_std
 //	                     a sequence model's standardisation per feature
+//	physml.target_mean, physml.target_std
+//	                     a regressor's standardisation of its targets per
+//	                     output (its outputs are mapped back with them)
 //	physml.input_shape   the shape of one sample of a table autoencoder, "28,28"
 //
 // Workflows built on the models (forecast.Forecaster, ae.AnomalyDetector):

@@ -1,6 +1,12 @@
 package nn
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Argmax returns the column index of the largest value in each row.
 func Argmax[T Float](m *Matrix[T]) []int {
@@ -59,4 +65,57 @@ func ConfusionMatrix(predicted, labels []int, classes int) [][]int {
 		}
 	}
 	return cm
+}
+
+// ConfusionCSV writes a confusion matrix as CSV: a header of the predicted
+// classes after the corner "true\\predicted", then one row per true class,
+// its label first.
+func ConfusionCSV(cm [][]int) string { return formatConfusion(cm, "true\\predicted", "%d", ",%d") }
+
+// ConfusionTable writes a confusion matrix as an aligned text table, for a
+// terminal.
+func ConfusionTable(cm [][]int) string {
+	return "confusion matrix (rows: true class, columns: predicted)\n" + formatConfusion(cm, "     ", "%5d", "%6d")
+}
+
+// formatConfusion writes a header of predicted classes after corner, then a
+// row per true class: its label in the first format, the counts in cell.
+func formatConfusion(cm [][]int, corner, first, cell string) string {
+	var b strings.Builder
+	b.WriteString(corner)
+	for j := range cm {
+		fmt.Fprintf(&b, cell, j)
+	}
+	b.WriteString("\n")
+	for i, row := range cm {
+		fmt.Fprintf(&b, first, i)
+		for _, v := range row {
+			fmt.Fprintf(&b, cell, v)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// ConfusionPairsCSV writes the confusion of many classes sparsely, as CSV:
+// the (true, predicted) pairs that occur, with their counts, sorted by
+// true and then predicted class. Its size is bounded by the number of
+// samples, not by the square of the number of classes.
+func ConfusionPairsCSV(predicted, labels []int) string {
+	if len(predicted) != len(labels) {
+		panic(fmt.Sprintf("nn: ConfusionPairsCSV: %d predictions for %d labels", len(predicted), len(labels)))
+	}
+	counts := map[[2]int]int{}
+	for i, p := range predicted {
+		counts[[2]int{labels[i], p}]++
+	}
+	pairs := slices.SortedFunc(maps.Keys(counts), func(a, b [2]int) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
+	var b strings.Builder
+	b.WriteString("true,predicted,count\n")
+	for _, k := range pairs {
+		fmt.Fprintf(&b, "%d,%d,%d\n", k[0], k[1], counts[k])
+	}
+	return b.String()
 }

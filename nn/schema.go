@@ -39,6 +39,8 @@ const (
 	KeyInputScale    = "physml.input_scale"   // its scales, one per feature
 	KeyFeatureMean   = "physml.feature_mean"  // a sequence model's standardisation: means per feature
 	KeyFeatureStd    = "physml.feature_std"   // and deviations per feature
+	KeyTargetMean    = "physml.target_mean"   // a regressor's target standardisation: means per output
+	KeyTargetStd     = "physml.target_std"    // and deviations per output
 	KeyInputShape    = "physml.input_shape"   // the shape of one sample of a table autoencoder's input, "28,28"
 
 	// Workflows built on the models.
@@ -63,6 +65,6 @@ func SchemaKeys() []string {
 	return []string{KeyModel, KeyDType, KeyCell, KeyInputSize, KeyHidden, KeyLayers, KeyBidirectional,
 		KeyBias, KeyHeads, KeyOutputs, KeyNorm, KeyProjSize, KeyCode, KeyOutput, KeyLoss, KeyTied,
 		KeySparsity, KeyBatchNorm, KeyBeta, KeyData, KeyNormalization, KeyInputScaling,
-		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyInputShape, KeyTask,
+		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyTargetMean, KeyTargetStd, KeyInputShape, KeyTask,
 		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyThreshold, KeyQuantile}
 }

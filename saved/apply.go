@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
 )
 
@@ -107,7 +108,7 @@ type Prediction struct {
 	// Classes and Probabilities (rows × classes) of a classifier.
 	Classes       []int
 	Probabilities []float64
-	// Outputs of a regressor, rows × outputs.
+	// Outputs of a regressor, rows × steps·outputs, in its targets' units.
 	Outputs []float64
 	// Codes (rows × CodeSize: a VAE's are the means μ), Reconstructions
 	// (rows × width, in the data's units) and reconstruction Errors of an
@@ -153,6 +154,9 @@ func (m *Model) Predict(x []float64, rows, width int, lengths []int) (*Predictio
 		return p, checkFinite(p.Probabilities, m.Classifier.FC.Out, "probability")
 	case Regressor:
 		p.Outputs = floats(nn.PredictDataset[float32](m.Regressor, data, 512).Data)
+		if m.targets != nil {
+			p.Outputs = dataset.Inverse(*m.targets, p.Outputs)
+		}
 		return p, checkFinite(p.Outputs, m.Regressor.FC.Out, "output")
 	case Autoencoder:
 		a := m.Autoencoder

@@ -33,6 +33,7 @@ import (
 	"strings"
 
 	"github.com/physml/physml/ae"
+	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
@@ -115,6 +116,9 @@ type Model struct {
 	// Scaling describes the input scaling, for messages.
 	Scaling string
 
+	// targets maps a regressor's outputs back to its targets' units; nil
+	// when the training run did not scale them.
+	targets *dataset.Scaler
 	// features is the period of the scaling along a row: an autoencoder's
 	// inputs, a sequence model's features per step.
 	features int
@@ -181,6 +185,13 @@ func decodeClassifier(m *Model, tensors map[string]nn.Tensor) (err error) {
 func decodeRegressor(m *Model, tensors map[string]nn.Tensor) (err error) {
 	if m.Regressor, err = seq.DecodeRegressor[float32](tensors, m.Metadata); err != nil {
 		return err
+	}
+	if _, ok := m.Metadata[nn.KeyTargetMean]; ok {
+		t, err := dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": m.Metadata[nn.KeyTargetMean], "scale": m.Metadata[nn.KeyTargetStd]}, "", m.Regressor.FC.Out)
+		if err != nil {
+			return fmt.Errorf("the saved target statistics: %v", err)
+		}
+		m.targets = &t
 	}
 	return m.sequenceScaling(m.Regressor.RNN.InputSize, false)
 }

@@ -55,6 +55,9 @@ type Split[T Float] struct {
 	Train, Test         nn.Dataset[T]
 	TrainRows, TestRows []int // the sequences of each part, by index into the set
 	Scaler              dataset.Scaler
+	// TargetScaler standardises the regression targets, after SetTargets;
+	// nil for a classification split.
+	TargetScaler *dataset.Scaler
 }
 
 // SplitSequences holds out a seeded random testFraction of the sequences
@@ -72,4 +75,44 @@ func SplitSequences[T Float](s *dataset.Sequences, testFraction float64, seed ui
 	}
 	return &Split[T]{Train: DatasetOf[T](s, trainRows, scaler), Test: DatasetOf[T](s, testRows, scaler),
 		TrainRows: trainRows, TestRows: testRows, Scaler: scaler}, nil
+}
+
+// SetTargets adds per-step regression targets to the split, for a
+// Regressor: targets holds steps × outputs values for every sequence of
+// the set the split was made from, in its order. Each output is
+// standardised with the mean and deviation of the training sequences'
+// values (TargetScaler), as the inputs are.
+func (sp *Split[T]) SetTargets(targets []float64, steps, outputs int) error {
+	n := len(sp.TrainRows) + len(sp.TestRows)
+	if steps < 1 || outputs < 1 || len(targets) != n*steps*outputs {
+		return fmt.Errorf("seq: %d target values for %d sequences of %d steps × %d outputs", len(targets), n, steps, outputs)
+	}
+	t := &dataset.Sequences{N: n, Steps: steps, Features: outputs, X: targets}
+	scaler, err := t.FitStandardization(sp.TrainRows)
+	if err != nil {
+		return fmt.Errorf("seq: targets: %w", err)
+	}
+	sp.Train.Y, sp.Test.Y = DatasetOf[T](t, sp.TrainRows, scaler).X, DatasetOf[T](t, sp.TestRows, scaler).X
+	sp.TargetScaler = &scaler
+	return nil
+}
+
+// Metadata returns how the split scaled its data, as model-file metadata:
+// the inputs' standardisation (nn.KeyFeatureMean, nn.KeyFeatureStd) and,
+// after SetTargets, the targets' (nn.KeyTargetMean, nn.KeyTargetStd).
+func (sp *Split[T]) Metadata() map[string]string {
+	meta := map[string]string{nn.KeyData: "user", nn.KeyNormalization: "standard",
+		nn.KeyFeatureMean: dataset.JoinFloats(sp.Scaler.Offset), nn.KeyFeatureStd: dataset.JoinFloats(sp.Scaler.Scale)}
+	if sp.TargetScaler != nil {
+		meta[nn.KeyTargetMean] = dataset.JoinFloats(sp.TargetScaler.Offset)
+		meta[nn.KeyTargetStd] = dataset.JoinFloats(sp.TargetScaler.Scale)
+	}
+	return meta
+}
+
+// MNISTRows returns MNIST images as the lecture's sequences: each image
+// read row by row, 28 steps of 28 pixels normalised by norm, with its
+// label.
+func MNISTRows[T Float](im *dataset.Images, norm dataset.Normalization) nn.Dataset[T] {
+	return nn.Dataset[T]{X: nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[T](im.Pixels, norm)), Labels: im.Labels}
 }

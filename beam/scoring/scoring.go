@@ -31,7 +31,8 @@ func init() {
 
 // Score returns the scores of blocks, a PCollection of shards.Block, as a
 // PCollection of shards.Block: for each input block one block of the same
-// shard and rows whose Cols are the model's outputs (1 for an autoencoder).
+// shard and rows whose Cols are the model's outputs per row (1 for an
+// autoencoder, steps·outputs for a regressor).
 func Score(s beam.Scope, modelPath string, blocks beam.PCollection) beam.PCollection {
 	return beam.ParDo(s.Scope("scoring.Score"), &scoreFn{Model: modelPath}, blocks)
 }
@@ -84,5 +85,5 @@ func (fn *scoreFn) ProcessElement(b shards.Block) (shards.Block, error) {
 	if err != nil {
 		return shards.Block{}, fmt.Errorf("%s, rows %d to %d: %w", b.File, b.Row, b.Row+b.Rows-1, err)
 	}
-	return shards.Block{File: b.File, Row: b.Row, Rows: b.Rows, Cols: fn.model.Outputs(), Data: scores}, nil
+	return shards.Block{File: b.File, Row: b.Row, Rows: b.Rows, Cols: len(scores) / max(b.Rows, 1), Data: scores}, nil
 }

@@ -155,7 +155,17 @@ func (fn *writeShardFn) ProcessElement(ctx context.Context, file string, blocks 
 		next, cols = b.Row+b.Rows, b.Cols
 	}
 	if fn.Format == CSV {
-		return WriteCSV(ctx, OutputName(fn.Dir, file, fn.Suffix, ".csv"), fn.Header, data)
+		header := fn.Header
+		if steps := cols / max(len(header), 1); cols > len(header) && cols%len(header) == 0 {
+			// Values at every step (a regressor's): name_step.
+			header = nil
+			for t := range steps {
+				for _, h := range fn.Header {
+					header = append(header, fmt.Sprintf("%s_step%d", h, t))
+				}
+			}
+		}
+		return WriteCSV(ctx, OutputName(fn.Dir, file, fn.Suffix, ".csv"), header, data)
 	}
 	if cols == 1 {
 		cols = 0 // one score per row: a 1-D array

@@ -58,76 +58,51 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 	return userAEData[T](s, o.normalize, o.testFraction, o.seed, o.input)
 }
 
-// userAEData splits the user's samples into a training part and the last
-// testFraction of a seeded shuffle for testing, and scales them with the
-// training part's statistics (scaling "" picks unit for images, minmax for
-// tables).
+// userAEData splits the user's samples with ae.SplitSamples (a seeded
+// random testFraction for testing, scaled with the training part's
+// statistics; scaling "" picks ae.DefaultScaling).
 func userAEData[T nn.Float](s *dataset.Samples, scaling string, testFraction float64, seed uint64, source string) (aeData[T], error) {
 	var d aeData[T]
-	image := len(s.Shape) == 2
-	if scaling == "" {
-		scaling = dataset.MinMax.String()
-		if image {
-			scaling = dataset.UnitRange.String()
+	kind := ae.DefaultScaling(s)
+	if scaling != "" {
+		var err error
+		if kind, err = dataset.ParseScaling(scaling); err != nil {
+			return d, usageError{fmt.Errorf("--normalize: %v", err)}
 		}
 	}
-	kind, err := dataset.ParseScaling(scaling)
-	if err != nil {
-		return d, usageError{fmt.Errorf("--normalize: %v", err)}
-	}
-	trainRows, testRows, err := splitRows(s.N, testFraction, seed, "samples")
-	if err != nil {
+	if _, _, err := splitRows(s.N, testFraction, seed, "samples"); err != nil {
 		return d, err
 	}
-	p := s.Features
-	scaler, err := dataset.FitScaler(kind, s.X, p, trainRows)
+	sp, err := ae.SplitSamples[T](s, kind, testFraction, seed)
 	if err != nil {
 		return d, fmt.Errorf("%s: %v", source, err)
 	}
-	gather := func(rows []int) *nn.Matrix[T] {
-		x := make([]float64, 0, len(rows)*p)
-		for _, i := range rows {
-			x = append(x, s.X[i*p:(i+1)*p]...)
-		}
-		return nn.MatrixFrom(len(rows), p, dataset.Transform[T](scaler, x))
-	}
-	d.train, d.test, d.testRows = gather(trainRows), gather(testRows), testRows
-	if s.Labels != nil {
-		d.testLabels = make([]int, len(testRows))
-		for r, i := range testRows {
-			d.testLabels[r] = s.Labels[i]
-		}
-	}
-	what := fmt.Sprintf("%d features", p)
-	if image {
+	d.train, d.test, d.testRows, d.testLabels, d.metadata = sp.Train, sp.Test, sp.TestRows, sp.TestLabels, sp.Metadata()
+	what := fmt.Sprintf("%d features", s.Features)
+	if len(s.Shape) == 2 {
 		d.height, d.width = s.Shape[0], s.Shape[1]
 		what = fmt.Sprintf("%d×%d images", d.height, d.width)
-	}
-	d.describe = fmt.Sprintf("%s: %d samples of %s; %d for training, %d for testing; scaling %v (training statistics)", source, s.N, what, len(trainRows), len(testRows), kind)
-	d.metadata = scaler.Metadata(nn.InputScalingPrefix)
-	d.metadata[nn.KeyData] = "user"
-	d.metadata[nn.KeyInputShape] = intsString(s.Shape)
-	if image {
 		// Pictures show the data's own intensities, from the training
 		// data's smallest (white) to largest (black) value.
 		lo, hi := span(s.X)
 		d.display = func(row []T) []float64 {
-			v := dataset.Inverse(scaler, row)
+			v := dataset.Inverse(sp.Scaler, row)
 			for k := range v {
 				v[k] = (v[k] - lo) / max(hi-lo, 1e-300)
 			}
 			return v
 		}
 	} else {
-		d.features = make([]string, p)
+		d.features = make([]string, s.Features)
 		for j := range d.features {
 			d.features[j] = strconv.Itoa(j)
 			if s.Names != nil {
 				d.features[j] = s.Names[j]
 			}
 		}
-		d.display = func(row []T) []float64 { return dataset.Inverse(scaler, row) }
+		d.display = func(row []T) []float64 { return dataset.Inverse(sp.Scaler, row) }
 	}
+	d.describe = fmt.Sprintf("%s: %d samples of %s; %d for training, %d for testing; scaling %v (training statistics)", source, s.N, what, len(sp.TrainRows), len(sp.TestRows), kind)
 	return d, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )
@@ -138,19 +140,12 @@ func (o *anomalyOptions) check() error {
 	return o.common.check()
 }
 
-// anomalyData is what the detector trains on, calibrates with and tests:
-// rows of x, split by index; labels 0 normal, k > 0 the anomaly kinds[k].
+// anomalyData is the detector's data (ae.AnomalySet) with what the
+// command says of it.
 type anomalyData struct {
-	x             []float64 // n rows of per values
-	n, per        int
-	steps         int   // for sequences: steps of features values; 0 for tables and images
-	lengths       []int // valid steps of sequences, or nil
-	image         []int // (height, width) of images, or nil
-	labels        []int // nil without labels
-	kinds         []string
-	train, calib  []int
-	test          []int
-	describe      string
+	*ae.AnomalySet
+	per           int    // values per row
+	describe      string // for the first lines of output
 	scaling       string // for dense models: the scaling to fit on the training rows
 	wantSequences bool
 	mnist         bool   // MNIST pixels/255
@@ -161,132 +156,72 @@ type anomalyData struct {
 // and splits the rows.
 func (o *anomalyOptions) load() (*anomalyData, error) {
 	d := &anomalyData{scaling: o.normalize, source: cmp.Or(o.input, o.example)}
-	seqModel := o.model == "lstm" || o.model == "gru" || (o.model == "auto" && (o.example != "" || o.lengths != ""))
+	d.wantSequences = o.model == "lstm" || o.model == "gru" || (o.model == "auto" && (o.example != "" || o.lengths != ""))
+	var (
+		rows   ae.Rows
+		labels []int
+		kinds  []string
+		steps  int
+		image  []int
+	)
 	switch {
 	case o.example != "":
-		n := 2000
-		if o.trainLimit > 0 {
-			n = o.trainLimit
-		}
+		n := cmp.Or(o.trainLimit, 2000)
 		s, err := dataset.Signals(n, signalSteps, o.seed)
 		if err != nil {
 			return nil, usageError{err}
 		}
-		d.fromSequences(s)
-		d.kinds = dataset.SignalKinds
+		rows, labels, kinds, steps, d.per = ae.Rows{X: s.X, N: s.N, Lengths: s.Lengths}, s.Labels, dataset.SignalKinds, s.Steps, s.Steps*s.Features
 		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.seed)
-	case o.input != "" && seqModel:
+	case o.input != "" && d.wantSequences:
 		s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
 		if err != nil {
 			return nil, err
 		}
-		d.fromSequences(s)
+		rows, labels, steps, d.per = ae.Rows{X: s.X, N: s.N, Lengths: s.Lengths}, s.Labels, s.Steps, s.Steps*s.Features
 		d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features", o.input, s.N, s.Steps, s.Features)
 	case o.input != "":
 		s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels}, dataset.Limits{Rows: o.trainLimit})
 		if err != nil {
 			return nil, err
 		}
-		d.x, d.n, d.per, d.labels = s.X, s.N, s.Features, s.Labels
+		rows, labels, d.per = ae.Rows{X: s.X, N: s.N}, s.Labels, s.Features
 		if len(s.Shape) == 2 {
-			d.image = s.Shape
+			image = s.Shape
 		}
 		d.describe = fmt.Sprintf("%s: %d samples of %d values", o.input, s.N, s.Features)
 	default:
-		if err := d.fromMNIST(o); err != nil {
+		normal, err := parseDigits("normal", o.normal)
+		if err != nil {
 			return nil, err
 		}
-		d.wantSequences = seqModel
+		anomalous, err := parseDigits("anomalous", o.anomalous)
+		if err != nil {
+			return nil, err
+		}
+		for _, digit := range anomalous {
+			if slices.Contains(normal, digit) {
+				return nil, usageError{fmt.Errorf("digit %d is both --normal and --anomalous", digit)}
+			}
+		}
+		train, test, err := o.mnist(o.trainLimit, o.testLimit)
+		if err != nil {
+			return nil, err
+		}
+		if d.AnomalySet, err = ae.MNISTAnomalies(train, test, normal, anomalous, o.seed); err != nil {
+			return nil, err
+		}
+		d.per, d.scaling, d.mnist, d.source = dataset.MNISTPixels, dataset.NoScaling.String(), true, "MNIST" // pixels/255 already
+		d.describe = fmt.Sprintf("MNIST: normal digits %v, anomalous %v", normal, anomalous)
 		return d, nil
 	}
-	d.wantSequences = seqModel
-	if d.labels != nil && d.kinds == nil {
-		classes := 0
-		for _, l := range d.labels {
-			classes = max(classes, l+1)
-		}
-		d.kinds = []string{"normal"}
-		for k := 1; k < classes; k++ {
-			d.kinds = append(d.kinds, "label "+strconv.Itoa(k))
-		}
-	}
-	return d, d.split(o.seed)
-}
-
-func (d *anomalyData) fromSequences(s *dataset.Sequences) {
-	d.x, d.n, d.per, d.steps, d.lengths, d.labels = s.X, s.N, s.Steps*s.Features, s.Steps, s.Lengths, s.Labels
-}
-
-// split shuffles the normal rows into 60 % training, 20 % calibration and
-// 20 % test; every anomalous row is tested.
-func (d *anomalyData) split(seed uint64) (err error) {
-	d.train, d.calib, d.test, err = ae.SplitNormal(d.n, d.labels, seed)
-	return err
-}
-
-// fromMNIST takes the training images of the --normal digits (80 % for
-// training, 20 % for calibration) and the test images of the --normal and
-// --anomalous digits.
-func (d *anomalyData) fromMNIST(o *anomalyOptions) error {
-	normal, err := parseDigits("normal", o.normal)
+	set, err := ae.NewAnomalySet(rows, labels, kinds, o.seed)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	anomalous, err := parseDigits("anomalous", o.anomalous)
-	if err != nil {
-		return err
-	}
-	kind := map[int]int{}
-	d.kinds = []string{"normal"}
-	for _, digit := range normal {
-		kind[digit] = 0
-	}
-	for _, digit := range anomalous {
-		if _, dup := kind[digit]; dup {
-			return usageError{fmt.Errorf("digit %d is both --normal and --anomalous", digit)}
-		}
-		kind[digit] = len(d.kinds)
-		d.kinds = append(d.kinds, "digit "+strconv.Itoa(digit))
-	}
-	train, test, err := o.mnist(o.trainLimit, o.testLimit)
-	if err != nil {
-		return err
-	}
-	d.per, d.image = dataset.MNISTPixels, []int{dataset.MNISTRows, dataset.MNISTCols}
-	var normalRows []int
-	add := func(im *dataset.Images, i int) {
-		d.x = append(d.x, dataset.Floats[float64](im.Pixels[i*d.per:(i+1)*d.per], dataset.Unit)...)
-		d.labels = append(d.labels, kind[im.Labels[i]])
-		d.n++
-	}
-	for i, l := range train.Labels {
-		if k, ok := kind[l]; ok && k == 0 {
-			normalRows = append(normalRows, d.n)
-			add(train, i)
-		}
-	}
-	for i, l := range test.Labels {
-		if _, ok := kind[l]; ok {
-			d.test = append(d.test, d.n)
-			add(test, i)
-		}
-	}
-	if len(normalRows) < 5 || len(d.test) == 0 {
-		return fmt.Errorf("MNIST: %d training images of the normal digits and %d test images: too few", len(normalRows), len(d.test))
-	}
-	perm := nn.NewRand(o.seed ^ 0xa40).Perm(len(normalRows))
-	nTrain := len(normalRows) * 4 / 5
-	for r, p := range perm {
-		if r < nTrain {
-			d.train = append(d.train, normalRows[p])
-		} else {
-			d.calib = append(d.calib, normalRows[p])
-		}
-	}
-	d.scaling = dataset.NoScaling.String() // pixels/255 already
-	d.mnist, d.source = true, "MNIST"
-	d.describe = fmt.Sprintf("MNIST: normal digits %v, anomalous %v", normal, anomalous)
-	return nil
+	set.Steps, set.Image = steps, image
+	d.AnomalySet = set
+	return d, nil
 }
 
 func parseDigits(name, s string) ([]int, error) {
@@ -312,37 +247,27 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	}
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters; %d training, %d calibration, %d test rows; backend %s\n",
-		model, nn.CountParams(model.Params()), len(d.train), len(d.calib), len(d.test), backendLine())
-	prog := newProgress(stderr, o.epochs)
-	cfg.OnBatch = prog.batch
+		model, nn.CountParams(model.Params()), len(d.Train), len(d.Calib), len(d.Test), backendLine())
+	prog := progress.New(stderr, o.epochs)
+	cfg.OnBatch = prog.Batch
 	cfg.OnEpoch = func(e nn.EpochStats) {
-		prog.done()
+		prog.Done()
 		if e.Epoch == 1 || e.Epoch%10 == 0 || e.Epoch == o.epochs {
 			fmt.Fprintf(stdout, "epoch %3d  train loss %.5f  %v\n", e.Epoch, e.TrainLoss, e.Duration.Round(10*time.Millisecond))
 		}
 	}
-	rows := ae.Rows{X: d.x, N: d.n, Lengths: d.lengths}
-	det, hist, fitErr := ae.FitDetector(ctx, model, rows, d.train, d.calib, cfg)
-	prog.done()
+	run, fitErr := ae.Detect(ctx, model, d.AnomalySet, cfg)
+	prog.Done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
-	if fitErr != nil && !interrupted {
-		return fitErr
+	if run == nil || fitErr != nil && !interrupted {
+		return fmt.Errorf("%s: %w", d.source, fitErr)
 	}
 	if interrupted {
 		// Scoring takes one pass: the detector as trained so far is
 		// calibrated, scored and saved, and the run ends with the interrupt.
-		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrating and scoring the model as it is\n", len(hist.Epochs))
+		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrated and scored the model as it is\n", len(run.History.Epochs))
 	}
-	scores, err := det.Scores(rows)
-	if err != nil {
-		return fmt.Errorf("%s: %w", d.source, err)
-	}
-	calib := make([]float64, len(d.calib))
-	for r, i := range d.calib {
-		calib[r] = scores[i]
-	}
-	det.Calibrate(calib) // the threshold of exactly these scores
-	metrics := ae.EvaluateScores(scores, d.labels, d.test, det.Threshold, det.Quantile, d.kinds)
+	det, scores, metrics := run.Detector, run.Scores, run.Metrics
 	printAnomalyMetrics(stdout, d, metrics)
 
 	// Everything is ready before the first file is written.
@@ -354,17 +279,11 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	if err != nil {
 		return err
 	}
-	scoresNpy, err := dataset.EncodeNpy([]int{d.n}, scores)
+	scoresNpy, err := dataset.EncodeNpy([]int{d.N}, scores)
 	if err != nil {
 		return err
 	}
-	split := make([]float64, d.n)
-	for part, rows := range [][]int{d.train, d.calib, d.test} {
-		for _, i := range rows {
-			split[i] = float64(part)
-		}
-	}
-	splitNpy, err := dataset.EncodeNpy([]int{d.n}, split)
+	splitNpy, err := dataset.EncodeNpy([]int{d.N}, d.SplitCodes())
 	if err != nil {
 		return err
 	}
@@ -373,12 +292,12 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		return err
 	}
 	files := []outputFile{{"anomaly.safetensors", modelFile}, {"scores.npy", scoresNpy}, {"split.npy", splitNpy}, {"metrics.json", append(js, '\n')}}
-	testScores, testLabels := make([]float64, len(d.test)), make([]int, len(d.test))
-	anomalous := make([]bool, len(d.test))
-	for r, i := range d.test {
+	testScores, testLabels := make([]float64, len(d.Test)), make([]int, len(d.Test))
+	anomalous := make([]bool, len(d.Test))
+	for r, i := range d.Test {
 		testScores[r] = scores[i]
-		if d.labels != nil {
-			testLabels[r], anomalous[r] = d.labels[i], d.labels[i] != 0
+		if d.Labels != nil {
+			testLabels[r], anomalous[r] = d.Labels[i], d.Labels[i] != 0
 		}
 	}
 	histogram, err := figures.ErrorHistogram(testScores, anomalous, det.Threshold)
@@ -387,7 +306,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	}
 	files = append(files, outputFile{"errors.png", histogram})
 	if metrics.Separation != nil {
-		roc, err := figures.ROC(testScores, testLabels, d.kinds)
+		roc, err := figures.ROC(testScores, testLabels, d.Kinds)
 		if err != nil {
 			return err
 		}
@@ -411,14 +330,14 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae.DetectorConfig, error) {
 	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.seed}
 	if d.wantSequences {
-		if d.steps == 0 {
+		if d.Steps == 0 {
 			return nil, cfg, usageError{fmt.Errorf("--model %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.model)}
 		}
 		cell := seq.LSTM
 		if o.model == "gru" {
 			cell = seq.GRU
 		}
-		sc := ae.SequenceConfig{Cell: cell, Features: d.per / d.steps, Hidden: o.hidden, Code: o.code}
+		sc := ae.SequenceConfig{Cell: cell, Features: d.per / d.Steps, Hidden: o.hidden, Code: o.code}
 		if err := checkModelMemory[T](sc.ParamCount()); err != nil {
 			return nil, cfg, err
 		}
@@ -430,10 +349,7 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 	}
 	scaling := d.scaling
 	if scaling == "" {
-		scaling = dataset.MinMax.String()
-		if d.image != nil {
-			scaling = dataset.UnitRange.String()
-		}
+		scaling = ae.DefaultScaling(&dataset.Samples{Shape: d.Image}).String()
 	}
 	kind, err := dataset.ParseScaling(scaling)
 	if err != nil {
@@ -442,7 +358,7 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 	cfg.Scaling = kind
 	hidden, _ := parseInts(o.layers)
 	ac := ae.Config{Layers: append(append([]int{d.per}, hidden...), o.code), Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.MSELoss}
-	if kind == dataset.Standard || kind == dataset.NoScaling && d.image == nil {
+	if kind == dataset.Standard || kind == dataset.NoScaling && d.Image == nil {
 		ac.Output = ae.Identity
 	}
 	if err := checkModelMemory[T](ac.ParamCount()); err != nil {
@@ -456,7 +372,7 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 }
 
 func printAnomalyMetrics(w io.Writer, d *anomalyData, m ae.AnomalyMetrics) {
-	fmt.Fprintf(w, "threshold %.6g (the %.3g quantile of %d calibration errors)\n", m.Threshold, m.Quantile, len(d.calib))
+	fmt.Fprintf(w, "threshold %.6g (the %.3g quantile of %d calibration errors)\n", m.Threshold, m.Quantile, len(d.Calib))
 	fmt.Fprintf(w, "flagged: %.4f of %d normal test rows", m.FlaggedNormalFraction, m.TestNormal)
 	if m.Separation == nil {
 		fmt.Fprintln(w)
@@ -465,9 +381,9 @@ func printAnomalyMetrics(w io.Writer, d *anomalyData, m ae.AnomalyMetrics) {
 	fmt.Fprintf(w, ", %.4f of %d anomalies\n", m.FlaggedAnomalyFraction, m.Anomalies)
 	fmt.Fprintf(w, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
 		m.ROCAUC, m.AveragePrecision, m.Precision, m.Recall)
-	for k := 1; k < len(d.kinds); k++ {
-		if auc, ok := m.ROCAUCPerKind[d.kinds[k]]; ok {
-			fmt.Fprintf(w, "  ROC AUC %-18s %.4f\n", d.kinds[k], auc)
+	for k := 1; k < len(d.Kinds); k++ {
+		if auc, ok := m.ROCAUCPerKind[d.Kinds[k]]; ok {
+			fmt.Fprintf(w, "  ROC AUC %-18s %.4f\n", d.Kinds[k], auc)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -211,11 +212,11 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	dtype := fmt.Sprintf("%T", T(0))
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters, %s, backend %s\n", model, nn.CountParams(model.Params()), dtype, backendLine())
-	prog := newProgress(stderr, o.epochs)
+	prog := progress.New(stderr, o.epochs)
 	var testMSE []float64
-	fitCfg.OnBatch = prog.batch
+	fitCfg.OnBatch = prog.Batch
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
-		prog.done()
+		prog.Done()
 		testMSE = append(testMSE, model.ReconstructionMSE(xt))
 		val := ""
 		if o.preset == "keras" {
@@ -227,7 +228,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	}
 	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam),
 		nn.Dataset[T]{X: x, Y: x}, fitCfg)
-	prog.done()
+	prog.Done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {
 		return fitErr
@@ -301,10 +302,3 @@ func toUnit[T nn.Float](x []T, norm dataset.Normalization) []float64 {
 	return out
 }
 
-func intsString(v []int) string {
-	s := make([]string, len(v))
-	for i, x := range v {
-		s[i] = strconv.Itoa(x)
-	}
-	return strings.Join(s, ",")
-}

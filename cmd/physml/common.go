@@ -15,11 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 	"unsafe"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
@@ -287,55 +283,6 @@ func (c *common) saveInterrupted(files []outputFile, epochs int, stdout io.Write
 type outputFile struct {
 	name string
 	data []byte
-}
-
-// progress reports training progress on w: a bar with rate and ETA on a
-// terminal, plain lines every tenth of an epoch otherwise.
-type progress struct {
-	w       io.Writer
-	bar     *progressbar.ProgressBar
-	epochs  int
-	last    int
-	started time.Time
-}
-
-func newProgress(w io.Writer, epochs int) *progress {
-	return &progress{w: w, epochs: epochs}
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-func (p *progress) batch(b nn.BatchProgress) {
-	if b.Batch == 1 {
-		p.started, p.last = time.Now(), 0
-		if isTerminal(p.w) {
-			p.bar = progressbar.NewOptions(b.Batches, progressbar.OptionSetWriter(p.w),
-				progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", b.Epoch, p.epochs)),
-				progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("batch"),
-				progressbar.OptionClearOnFinish())
-		}
-	}
-	if p.bar != nil {
-		p.bar.Set(b.Batch)
-		return
-	}
-	if tenth := 10 * b.Batch / b.Batches; tenth > p.last && tenth < 10 {
-		p.last = tenth
-		el := time.Since(p.started)
-		eta := time.Duration(float64(el) * float64(b.Batches-b.Batch) / float64(b.Batch))
-		fmt.Fprintf(p.w, "epoch %d/%d: %3d%% batch %d/%d, loss %.4f, %.0f batches/s, ETA %v\n", b.Epoch, p.epochs,
-			10*tenth, b.Batch, b.Batches, b.Loss, float64(b.Batch)/el.Seconds(), eta.Round(time.Second))
-	}
-}
-
-func (p *progress) done() {
-	if p.bar != nil {
-		p.bar.Finish()
-		p.bar = nil
-	}
 }
 
 // parseInts parses "256,64": positive sizes in decimal, nothing else

@@ -15,8 +15,9 @@ import (
 
 const evalSummary = `Load a model saved by "physml lstm", "physml autoencoder" or "physml forecast"
 (its architecture and how its inputs were scaled are in the safetensors
-metadata) and evaluate it: accuracy for a classifier, reconstruction MSE
-for an autoencoder, test RMSE and MAE for a forecaster.
+metadata) and evaluate it: accuracy for a classifier, RMSE and MAE of each
+output for a regressor (--targets), reconstruction MSE for an autoencoder,
+test RMSE and MAE for a forecaster.
 
 A model trained on MNIST is evaluated on the MNIST test set. A model
 trained on your data is evaluated on the data you give, scaled with the
@@ -28,6 +29,7 @@ last 15 %, as in training).`
 type evalOptions struct {
 	common
 	model, input, labels, lengths, labelColumn string
+	targets                                    string
 	example, timeColumn, fill                  string
 	testLimit                                  int
 }
@@ -41,6 +43,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	fs.StringVar(&o.input, "input", "", "your data, for a model trained on --input: sequences, samples or a CSV series")
 	fs.StringVar(&o.labels, "labels", "", "labels of --input (.npy or archive.npz:name)")
 	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of --input sequences")
+	fs.StringVar(&o.targets, "targets", "", "per-step targets of a regressor's --input, (sequences, steps[, outputs])")
 	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column of labels of an autoencoder's --input")
 	fs.StringVar(&o.example, "example", "", "a forecaster's series shipped with physml: "+strings.Join(dataset.ExampleNames(), " or "))
 	fs.StringVar(&o.timeColumn, "time-column", "", "a forecaster's --input column of times")
@@ -67,10 +70,10 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if o.example != "" || o.timeColumn != "" || o.fill != "" {
 		return usageError{fmt.Errorf("--example, --time-column and --fill are for forecasters; %s is a %v", o.model, m.Kind)}
 	}
-	if m.Kind == saved.Regressor {
-		return fmt.Errorf("%s: a regressor is evaluated against targets, which eval does not read; physml predict writes its outputs", o.model)
+	if (m.Kind == saved.Regressor) != (o.targets != "") {
+		return usageError{fmt.Errorf("--targets: a regressor, and only a regressor, is evaluated against targets")}
 	}
-	r, err := o.readRows(m, rowSources{input: o.input, lengths: o.lengths, labels: o.labels, labelColumn: o.labelColumn, limit: o.testLimit}, o.model)
+	r, err := o.readRows(m, rowSources{input: o.input, lengths: o.lengths, labels: o.labels, labelColumn: o.labelColumn, targets: o.targets, limit: o.testLimit}, o.model)
 	if err != nil {
 		return err
 	}
@@ -79,6 +82,20 @@ func runEval(args []string, stdout, _ io.Writer) error {
 		return fmt.Errorf("%s with %s: %w", r.source, o.model, err)
 	}
 	switch m.Kind {
+	case saved.Regressor:
+		if len(r.targets) != len(p.Outputs) {
+			return fmt.Errorf("%s: %d target values for the %d outputs of %s", o.targets, len(r.targets), len(p.Outputs), o.model)
+		}
+		k := m.Outputs()
+		fmt.Fprintf(stdout, "%s: %v regressor on %s, errors in the targets' units:\n", o.model, m.Regressor.RNN, r.source)
+		for j := 0; j < k; j++ {
+			var pred, truth []float64
+			for i := j; i < len(p.Outputs); i += k {
+				pred, truth = append(pred, p.Outputs[i]), append(truth, r.targets[i])
+			}
+			e := forecast.ErrorsOf(pred, truth)
+			fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, e.RMSE, e.MAE)
+		}
 	case saved.Classifier:
 		if r.labels == nil {
 			return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}

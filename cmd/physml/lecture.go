@@ -13,6 +13,7 @@ import (
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/lapack"
 	"github.com/physml/physml/nn"
 )
@@ -106,12 +107,12 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	x := nn.MatrixFrom(train.Len(), dataset.MNISTPixels, dataset.Floats[float32](train.Pixels, dataset.Unit))
 	a := ae.NewLinear[float32](dataset.MNISTPixels, *k, c.seed)
-	prog := newProgress(stderr, *epochs)
+	prog := progress.New(stderr, *epochs)
 	start := time.Now()
 	res, err := ae.CompareLinearWithPCA(ctx, a, x, nn.NewAdam(a.Params(), nn.AdamConfig{LR: *lr}), nn.FitConfig[float32]{
 		Epochs: *epochs, BatchSize: *batch, Seed: c.seed, Schedule: nn.CosineAnnealing{TMax: *epochs, Min: 1e-6},
-		OnBatch: prog.batch, OnEpoch: func(nn.EpochStats) { prog.done() }})
-	prog.done()
+		OnBatch: prog.Batch, OnEpoch: func(nn.EpochStats) { prog.Done() }})
+	prog.Done()
 	if err != nil {
 		return err
 	}

@@ -1,19 +1,19 @@
 package main
 
 import (
-	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
+	"github.com/physml/physml/forecast"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 	"github.com/physml/physml/seq"
@@ -43,6 +43,7 @@ type lstmOptions struct {
 	testLimit     int
 	input         string
 	labels        string
+	targets       string
 	lengths       string
 	testFraction  float64
 	trace         int
@@ -61,7 +62,15 @@ sequences instead: X of shape (sequences, steps, features) or (sequences,
 steps), labels 0 … classes−1, optional valid lengths (padded steps are
 ignored). --test holds out a seeded random fraction for testing; every
 feature is standardised with the training part's statistics. An array of an
-.npz archive is written archive.npz:name.`
+.npz archive is written archive.npz:name.
+
+With --input X.npy --targets Y.npy it trains a regressor instead: Y holds
+values at every step, of shape (sequences, steps) or (sequences, steps,
+outputs); a Dense layer maps each step's hidden state to them (MSE on
+targets standardised with the training part's statistics). It prints the
+test RMSE and MAE of each output in the targets' units and writes
+predictions.npy (the test sequences' outputs, (test, steps, outputs)),
+metrics.json and test_rows.npy.`
 
 func runLSTM(args []string, stdout, stderr io.Writer) error {
 	var o lstmOptions
@@ -90,6 +99,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
 	fs.StringVar(&o.input, "input", "", "your sequences (.npy or archive.npz:name) instead of MNIST")
 	fs.StringVar(&o.labels, "labels", "", "class labels of --input, one per sequence")
+	fs.StringVar(&o.targets, "targets", "", "per-step regression targets of --input, (sequences, steps[, outputs]), instead of --labels")
 	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of the --input sequences (optional)")
 	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input sequences held out for testing")
 	if err := parseFlags(fs, args); err != nil {
@@ -99,9 +109,9 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.float64 {
-		return trainClassifier[float64](o, stdout, stderr)
+		return trainSequenceModel[float64](o, stdout, stderr)
 	}
-	return trainClassifier[float32](o, stdout, stderr)
+	return trainSequenceModel[float32](o, stdout, stderr)
 }
 
 func (o *lstmOptions) check(stderr io.Writer) error {
@@ -123,8 +133,13 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	case o.clip != 0 && !(o.clip > 0 && !math.IsInf(o.clip, 0)):
 		return usageError{fmt.Errorf("--clip %g: want 0 (no clipping) or a positive finite norm", o.clip)}
 	}
-	if o.input == "" && (o.labels != "" || o.lengths != "") {
-		return usageError{fmt.Errorf("--labels and --lengths go with --input")}
+	if o.input == "" && (o.labels != "" || o.lengths != "" || o.targets != "") {
+		return usageError{fmt.Errorf("--labels, --targets and --lengths go with --input")}
+	}
+	if o.targets != "" {
+		if err := o.notWith("to --targets (a regressor of sequences of one length, without a norm layer or traces)", "labels", "lengths", "norm", "trace"); err != nil {
+			return err
+		}
 	}
 	if c, err := seq.ParseCell(o.cell); err == nil && o.proj != 0 && (c != seq.LSTM || o.proj < 0 || o.proj >= o.hidden) {
 		return usageError{fmt.Errorf("--proj %d: the LSTM projects its hidden state to fewer values than --hidden (%d)", o.proj, o.hidden)}
@@ -145,8 +160,8 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	} else if err := o.notWith("to MNIST (it is for --input)", "test"); err != nil {
 		return err
 	}
-	if o.input != "" && o.labels == "" {
-		return usageError{fmt.Errorf("--input needs --labels: one class per sequence")}
+	if o.input != "" && o.labels == "" && o.targets == "" {
+		return usageError{fmt.Errorf("--input needs --labels (one class per sequence) or --targets (values at every step)")}
 	}
 	if c, err := seq.ParseCell(o.cell); err == nil && (o.inputDropout != 0 || o.recDropout != 0) && (c == seq.SLSTMCell || c == seq.MLSTMCell) {
 		return usageError{fmt.Errorf("--input-dropout and --recurrent-dropout: the %s cell has none (lstm, gru and rnn do)", o.cell)}
@@ -189,12 +204,12 @@ func checkCell(name string, hidden, heads int, bidirectional bool) error {
 	return nil
 }
 
-// classificationInput loads MNIST, or the user's sequences with --input.
-func classificationInput[T nn.Float](o lstmOptions) (classificationData[T], error) {
+// sequenceInput loads MNIST, or the user's sequences with --input.
+func sequenceInput[T nn.Float](o lstmOptions) (sequenceData[T], error) {
 	if o.input == "" {
 		train, test, err := o.mnist(o.trainLimit, o.testLimit)
 		if err != nil {
-			return classificationData[T]{}, err
+			return sequenceData[T]{}, err
 		}
 		norm := dataset.Standardize // PyTorch's Normalize((0.1307,), (0.3081,))
 		if o.preset == "keras" {
@@ -202,21 +217,15 @@ func classificationInput[T nn.Float](o lstmOptions) (classificationData[T], erro
 		}
 		return mnistClassification[T](train, test, norm), nil
 	}
-	s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
+	s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths, Targets: o.targets}, dataset.Limits{Rows: o.trainLimit})
 	if err != nil {
-		return classificationData[T]{}, err
+		return sequenceData[T]{}, err
 	}
-	return userClassification[T](s, o.testFraction, o.seed, o.input)
+	return userSequences[T](s, o.testFraction, o.seed, o.input)
 }
 
-// mnistSequences converts images to (batch, 28·28) sequences of pixels
-// normalised by norm.
-func mnistSequences[T nn.Float](im *dataset.Images, norm dataset.Normalization) nn.Dataset[T] {
-	return nn.Dataset[T]{X: nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[T](im.Pixels, norm)), Labels: im.Labels}
-}
-
-func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
-	d, err := classificationInput[T](o)
+func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
+	d, err := sequenceInput[T](o)
 	if err != nil {
 		return err
 	}
@@ -236,57 +245,80 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 			rcfg.ForgetBias = 1 // unit_forget_bias
 		}
 	}
-	if err := checkModelMemory[T](seq.ParamCount(cell, rcfg, d.classes)); err != nil {
+	if err := checkModelMemory[T](seq.ParamCount(cell, rcfg, d.outputs)); err != nil {
 		return err
 	}
-	model := seq.NewClassifier[T](cell, rcfg, d.classes, nn.NewRand(o.seed))
-	switch o.norm {
-	case "batchnorm":
-		model.Norm = nn.NewBatchNorm1d[T](model.RNN.OutputSize())
-	case "layernorm":
-		model.Norm = nn.NewLayerNorm[T](model.RNN.OutputSize())
+	// A classifier (CrossEntropy on the last state) or, with --targets, a
+	// regressor (MSE at every step).
+	var (
+		model     nn.Layer[T]
+		rnn       *seq.Recurrent[T]
+		fc        *nn.Dense[T]
+		loss      nn.Loss[T] = nn.CrossEntropy[T]{}
+		encode    func(map[string]string) ([]byte, error)
+		describe  string
+		regressor = d.targets != nil
+	)
+	if regressor {
+		m := seq.NewRegressor[T](cell, rcfg, d.outputs, nn.NewRand(o.seed))
+		model, rnn, fc, loss, encode = m, m.RNN, m.FC, nn.MSE[T]{}, m.EncodeFile
+		describe = fmt.Sprintf("%v, Dense(%d→%d) at every step", m.RNN, m.RNN.OutputSize(), d.outputs)
+	} else {
+		m := seq.NewClassifier[T](cell, rcfg, d.outputs, nn.NewRand(o.seed))
+		norm := ""
+		switch o.norm {
+		case "batchnorm":
+			m.Norm = nn.NewBatchNorm1d[T](m.RNN.OutputSize())
+		case "layernorm":
+			m.Norm = nn.NewLayerNorm[T](m.RNN.OutputSize())
+		}
+		if m.Norm != nil {
+			norm = fmt.Sprintf("%v, ", m.Norm)
+		}
+		model, rnn, fc, encode = m, m.RNN, m.FC, m.EncodeFile
+		describe = fmt.Sprintf("%v, %sDense(%d→%d)", m.RNN, norm, m.RNN.OutputSize(), d.outputs)
 	}
 	if o.preset == "keras" {
-		nn.XavierUniform(nn.NewRand(o.seed+1), model.FC.Weight.Value, model.FC.In, model.FC.Out, 1) // Dense: Glorot, zero bias
-		clear(model.FC.Bias.Value)
+		nn.XavierUniform(nn.NewRand(o.seed+1), fc.Weight.Value, fc.In, fc.Out, 1) // Dense: Glorot, zero bias
+		clear(fc.Bias.Value)
 	}
 	opt := nn.NewAdam(model.Params(), adam)
-	dtype := fmt.Sprintf("%T", T(0))
-	norm := ""
-	if model.Norm != nil {
-		norm = fmt.Sprintf("%v, ", model.Norm)
-	}
-	fmt.Fprintf(stdout, "%v, %sDense(%d→%d); %d parameters, %s, backend %s\n", model.RNN, norm, model.RNN.OutputSize(), d.classes, nn.CountParams(model.Params()), dtype, backendLine())
+	fmt.Fprintf(stdout, "%s; %d parameters, %T, backend %s\n", describe, nn.CountParams(model.Params()), T(0), backendLine())
 	fmt.Fprintf(stdout, "%s; %.0f %% of the training part held out for validation\n", d.describe, 100*o.validation)
 
-	prog := newProgress(stderr, o.epochs)
+	prog := progress.New(stderr, o.epochs)
 	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation, ValidationLast: o.preset == "keras",
-		Schedule: schedule, ClipNorm: o.clip, Patience: o.patience, OnBatch: prog.batch,
+		Schedule: schedule, ClipNorm: o.clip, Patience: o.patience, OnBatch: prog.Batch,
 		OnEpoch: func(e nn.EpochStats) {
-			prog.done()
+			prog.Done()
+			if regressor {
+				fmt.Fprintf(stdout, "epoch %2d  train MSE %.4f  val MSE %.4f (standardised)  lr %.2g  %v\n",
+					e.Epoch, e.TrainLoss, e.ValidationLoss, e.LR, e.Duration.Round(10*time.Millisecond))
+				return
+			}
 			fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  train acc %.4f  val loss %.4f  val acc %.4f  lr %.2g  %v\n",
 				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
 		}}
 	start := time.Now()
-	hist, fitErr := nn.Fit(ctx, model, nn.CrossEntropy[T]{}, opt, d.train, cfg)
-	prog.done()
+	hist, fitErr := nn.Fit(ctx, model, loss, opt, d.train, cfg)
+	prog.Done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
 	trainTime := time.Since(start)
 
-	modelFile, err := model.EncodeFile(d.metadata)
+	modelFile, err := encode(d.metadata)
 	if err != nil {
 		return err
 	}
 	files := []outputFile{{"lstm.safetensors", modelFile}}
 	if len(hist.Epochs) > 0 {
-		title := fmt.Sprintf("%v on MNIST rows", model.RNN.Cell)
+		title := fmt.Sprintf("%v on MNIST rows", rnn.Cell)
 		if o.input != "" {
-			title = fmt.Sprintf("%v on %s", model.RNN.Cell, filepath.Base(o.input))
+			title = fmt.Sprintf("%v on %s", rnn.Cell, filepath.Base(o.input))
 		}
-		png, err := figures.History(title, hist)
+		png, err := curvesPNG(title, hist, regressor)
 		if err != nil {
 			return err
 		}
@@ -298,43 +330,25 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	}
 
 	inferStart := time.Now()
-	logits := nn.PredictDataset[T](model, d.test, 1000)
+	outputs := nn.PredictDataset[T](model, d.test, 1000)
 	inferTime := time.Since(inferStart)
-	predicted := nn.Argmax(logits)
-	acc := nn.Accuracy(logits, d.test.Labels)
-	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences); training %v, inference %.0f sequences/s\n",
-		acc, d.test.Len(), trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
-	// The matrix is classes² counts: beyond maxDenseClasses the file lists
-	// the pairs that occur (true, predicted, count) and nothing is printed.
-	var cm [][]int
-	if d.classes <= maxDenseClasses {
-		cm = nn.ConfusionMatrix(predicted, d.test.Labels, d.classes)
-		files = append(files, outputFile{"confusion.csv", []byte(confusionCSV(cm))})
+	var results []outputFile
+	if regressor {
+		results, err = regressionResults(stdout, d, outputs)
 	} else {
-		files = append(files, outputFile{"confusion.csv", []byte(confusionPairs(predicted, d.test.Labels))})
+		results, err = classificationResults(stdout, d, outputs)
 	}
-	if d.testRows != nil {
-		probs, err := dataset.EncodeNpy([]int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
-		if err != nil {
-			return err
-		}
-		rows, err := testRowsFile(d.testRows)
-		if err != nil {
-			return err
-		}
-		files = append(files, outputFile{"probabilities.npy", probs}, rows)
+	if err != nil {
+		return err
 	}
+	files = append(files, results...)
+	fmt.Fprintf(stdout, "training %v, inference %.0f sequences/s\n", trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
 	if o.trace > 0 {
-		traces, err := traceFiles(model, d.test, o.trace, o.input == "")
+		traces, err := traceFiles(model.(*seq.Classifier[T]), d.test, o.trace, o.input == "")
 		if err != nil {
 			return err
 		}
 		files = append(files, traces...)
-	}
-	if cm != nil {
-		fmt.Fprint(stdout, confusionTable(cm))
-	} else {
-		fmt.Fprintf(stdout, "the confusion of %d classes is in confusion.csv as (true, predicted, count)\n", d.classes)
 	}
 	written, err := o.writeFiles(files)
 	if err != nil {
@@ -344,49 +358,81 @@ func trainClassifier[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error 
 	return nil
 }
 
+// curvesPNG draws the training history: loss and accuracy of a
+// classifier, the standardised MSE of a regressor.
+func curvesPNG(title string, hist nn.History, regressor bool) ([]byte, error) {
+	if !regressor {
+		return figures.History(title, hist)
+	}
+	series := map[string][]float64{}
+	for _, e := range hist.Epochs {
+		series["train MSE"] = append(series["train MSE"], e.TrainLoss)
+		series["validation MSE"] = append(series["validation MSE"], e.ValidationLoss)
+	}
+	p, err := figures.CurvesPlot(title, "MSE (standardised targets)", series, []string{"train MSE", "validation MSE"})
+	if err != nil {
+		return nil, err
+	}
+	p.Legend.Top = true // the losses fall away from the top right
+	return figures.EncodePlot(title, p)
+}
+
+// classificationResults prints the test accuracy and the confusion matrix
+// of a classifier's test logits and returns confusion.csv and, for the
+// user's data, probabilities.npy and test_rows.npy.
+func classificationResults[T nn.Float](stdout io.Writer, d sequenceData[T], logits *nn.Matrix[T]) ([]outputFile, error) {
+	predicted := nn.Argmax(logits)
+	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences)\n", nn.Accuracy(logits, d.test.Labels), d.test.Len())
+	// The matrix is classes² counts: beyond maxDenseClasses the file lists
+	// the pairs that occur (true, predicted, count) and nothing is printed.
+	var files []outputFile
+	if d.outputs <= maxDenseClasses {
+		cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.outputs)
+		fmt.Fprint(stdout, nn.ConfusionTable(cm))
+		files = append(files, outputFile{"confusion.csv", []byte(nn.ConfusionCSV(cm))})
+	} else {
+		fmt.Fprintf(stdout, "the confusion of %d classes is in confusion.csv as (true, predicted, count)\n", d.outputs)
+		files = append(files, outputFile{"confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.test.Labels))})
+	}
+	if d.testRows == nil {
+		return files, nil
+	}
+	probs, err := dataset.EncodeNpy([]int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := testRowsFile(d.testRows)
+	return append(files, outputFile{"probabilities.npy", probs}, rows), err
+}
+
+// regressionResults prints a regressor's test RMSE and MAE of each output
+// in the targets' units and returns predictions.npy (test sequences,
+// steps, outputs), metrics.json and test_rows.npy.
+func regressionResults[T nn.Float](stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) ([]outputFile, error) {
+	pred, truth := dataset.Inverse(*d.targets, outputs.Data), dataset.Inverse(*d.targets, d.test.Y.Data)
+	k := d.outputs
+	errs := make([]forecast.Errors, k)
+	fmt.Fprintf(stdout, "test errors in the targets' units over %d sequences × %d steps:\n", d.test.Len(), outputs.Cols/k)
+	for j := range errs {
+		var p, t []float64
+		for i := j; i < len(pred); i += k {
+			p, t = append(p, pred[i]), append(t, truth[i])
+		}
+		errs[j] = forecast.ErrorsOf(p, t)
+		fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, errs[j].RMSE, errs[j].MAE)
+	}
+	npy, err := dataset.EncodeNpy([]int{outputs.Rows, outputs.Cols / k, k}, pred)
+	if err != nil {
+		return nil, err
+	}
+	js, err := json.MarshalIndent(map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := testRowsFile(d.testRows)
+	return []outputFile{{"predictions.npy", npy}, {"metrics.json", append(js, '\n')}, rows}, err
+}
+
 // maxDenseClasses is the most classes whose confusion matrix is printed
 // and written whole.
 const maxDenseClasses = 50
-
-// confusionPairs lists the (true, predicted) pairs that occur with their
-// counts, in order: a confusion matrix of many classes, sparse.
-func confusionPairs(predicted, labels []int) string {
-	counts := map[[2]int]int{}
-	for i, p := range predicted {
-		counts[[2]int{labels[i], p}]++
-	}
-	pairs := slices.SortedFunc(maps.Keys(counts), func(a, b [2]int) int {
-		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
-	})
-	var b strings.Builder
-	b.WriteString("true,predicted,count\n")
-	for _, k := range pairs {
-		fmt.Fprintf(&b, "%d,%d,%d\n", k[0], k[1], counts[k])
-	}
-	return b.String()
-}
-
-func confusionCSV(cm [][]int) string { return formatConfusion(cm, "true\\predicted", "%d", ",%d") }
-
-func confusionTable(cm [][]int) string {
-	return "confusion matrix (rows: true class, columns: predicted)\n" + formatConfusion(cm, "     ", "%5d", "%6d")
-}
-
-// formatConfusion writes a header of predicted classes after corner, then a
-// row per true class: its label in the first format, the counts in cell.
-func formatConfusion(cm [][]int, corner, first, cell string) string {
-	var b strings.Builder
-	b.WriteString(corner)
-	for j := range cm {
-		fmt.Fprintf(&b, cell, j)
-	}
-	b.WriteString("\n")
-	for i, row := range cm {
-		fmt.Fprintf(&b, first, i)
-		for _, v := range row {
-			fmt.Fprintf(&b, cell, v)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
-}

@@ -156,10 +156,13 @@ func (o *predictOptions) rows(m *saved.Model, stdout io.Writer) ([]outputFile, e
 		for i, c := range p.Classes {
 			classes[i] = float64(c)
 		}
-		out.add("classes", n, 1, classes, []string{"class"})
-		out.add("probabilities", n, m.Outputs(), p.Probabilities, numbered("p", m.Outputs()))
+		out.add("classes", []int{n}, classes, []string{"class"})
+		out.add("probabilities", []int{n, m.Outputs()}, p.Probabilities, numbered("p", m.Outputs()))
 	case saved.Regressor:
-		out.add("outputs", n, m.Outputs(), p.Outputs, numbered("output", m.Outputs()))
+		// Outputs at every step: (rows, steps, outputs), or a CSV row per
+		// sequence of steps·outputs columns.
+		k, per := m.Outputs(), len(p.Outputs)/max(n, 1)
+		out.add("outputs", []int{n, per / k, k}, p.Outputs, numbered("output", per))
 	default:
 		if m.Kind == saved.AnomalyDetector {
 			flags := make([]float64, n)
@@ -169,17 +172,17 @@ func (o *predictOptions) rows(m *saved.Model, stdout io.Writer) ([]outputFile, e
 					flags[i], flagged = 1, flagged+1
 				}
 			}
-			out.add("scores", n, 1, p.Errors, []string{"score"})
-			out.add("flags", n, 1, flags, []string{"flag"})
+			out.add("scores", []int{n}, p.Errors, []string{"score"})
+			out.add("flags", []int{n}, flags, []string{"flag"})
 			fmt.Fprintf(stdout, "%d of %d rows flagged above the threshold %.6g\n", flagged, n, m.Detector.Threshold)
 		} else {
-			out.add("errors", n, 1, p.Errors, []string{"error"})
+			out.add("errors", []int{n}, p.Errors, []string{"error"})
 		}
-		out.add("codes", n, p.CodeSize, p.Codes, numbered("code", p.CodeSize))
+		out.add("codes", []int{n, p.CodeSize}, p.Codes, numbered("code", p.CodeSize))
 		if names == nil {
 			names = numbered("x", width)
 		}
-		out.add("reconstructions", n, width, p.Reconstructions, names)
+		out.add("reconstructions", []int{n, width}, p.Reconstructions, names)
 	}
 	return out.files, out.err
 }
@@ -191,9 +194,9 @@ type arrays struct {
 	err   error
 }
 
-// add adds the rows × cols values named name, as name.npy or, with a
-// header, name.csv.
-func (a *arrays) add(name string, rows, cols int, data []float64, header []string) {
+// add adds the array named name, of the given shape, as name.npy or, with
+// a header of a column per value of a row, name.csv.
+func (a *arrays) add(name string, shape []int, data []float64, header []string) {
 	if a.err != nil {
 		return
 	}
@@ -202,10 +205,6 @@ func (a *arrays) add(name string, rows, cols int, data []float64, header []strin
 		a.err = err
 		a.files = append(a.files, outputFile{name + ".csv", text})
 		return
-	}
-	shape := []int{rows, cols}
-	if cols == 1 {
-		shape = []int{rows}
 	}
 	npy, err := dataset.EncodeNpy(shape, data)
 	a.err = err

@@ -98,9 +98,7 @@ func table(t *testing.T, dir string) (csv, npy, labels string) {
 
 // TestEveryKindGivesTheTrainingRunsNumbers: for each kind of model the
 // command trains on the user's own data, predict (and eval, where it prints
-// a per-file figure) gives the numbers the training run wrote. The
-// recurrent regressor is the one kind no command trains (the library's
-// seq.Regressor); saved's tests cover its file.
+// a per-file figure) gives the numbers the training run wrote.
 func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 	dir := t.TempDir()
 	csv, npy, _ := table(t, dir)
@@ -114,6 +112,37 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		runOK(t, "predict", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--lengths", l, "--out", pred)
 		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
 		sameNumbers(t, "probabilities", atRows(npyValues(t, filepath.Join(pred, "probabilities.npy")), 3, rows), npyValues(t, filepath.Join(out, "probabilities.npy")))
+	})
+
+	t.Run("regressor", func(t *testing.T) {
+		// 40 sequences of 8 steps of 2 features; targets at every step, a
+		// smoothed mixture of the inputs far from 0 (mean 10).
+		var xs []float64
+		for i := 0; i < 40; i++ {
+			for j := 0; j < 16; j++ {
+				xs = append(xs, math.Sin(0.7*float64(i)+1.3*float64(j)))
+			}
+		}
+		x := npy3(t, filepath.Join(dir, "rx.npy"), []int{40, 8, 2}, xs)
+		y := npyFile(t, filepath.Join(dir, "ry.npy"), 40, 8, func(i, s int) float64 { return 10 + xs[16*i+2*s] - 0.5*xs[16*i+2*s+1] })
+		out := filepath.Join(dir, "reg")
+		text := runOK(t, "lstm", "--input", x, "--targets", y, "--hidden", "4", "--epochs", "3", "--out", out)
+		schemaOnly(t, filepath.Join(out, "lstm.safetensors"))
+		pred := filepath.Join(dir, "reg_predict")
+		runOK(t, "predict", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--out", pred)
+		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
+		want := npyValues(t, filepath.Join(out, "predictions.npy"))
+		sameNumbers(t, "outputs", atRows(npyValues(t, filepath.Join(pred, "outputs.npy")), 8, rows), want)
+		// eval on the test sequences prints the run's test RMSE.
+		xt := npy3(t, filepath.Join(dir, "rxt.npy"), []int{len(rows), 8, 2}, atRows(xs, 16, rows))
+		ys := npyValues(t, y)
+		yt := npyFile(t, filepath.Join(dir, "ryt.npy"), len(rows), 8, func(i, s int) float64 { return ys[8*int(rows[i])+s] })
+		ev := runOK(t, "eval", "--model", filepath.Join(out, "lstm.safetensors"), "--input", xt, "--targets", yt)
+		rmse := numberAfter(t, text, "output 0: RMSE ")
+		numcheck.Scalar(t, "eval's RMSE", numberAfter(t, ev, "output 0: RMSE "), rmse, 1e-5*rmse)
+		if m := mean(want); m < 8 || m > 12 {
+			t.Errorf("mean prediction %g: not in the targets' units (mean 10)", m)
+		}
 	})
 
 	t.Run("autoencoder", func(t *testing.T) {
@@ -253,4 +282,17 @@ func TestPredictRefusesWhatDoesNotApply(t *testing.T) {
 	} {
 		mustFailCleanly(t, c.name, append([]string{"predict"}, c.args...), none, c.code, c.want)
 	}
+}
+
+// npy3 writes data of the given shape as an .npy file and returns its path.
+func npy3(t *testing.T, path string, shape []int, data []float64) string {
+	t.Helper()
+	b, err := dataset.EncodeNpy(shape, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

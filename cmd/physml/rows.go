@@ -14,6 +14,7 @@ type modelRows struct {
 	n, width int
 	lengths  []int    // valid steps of sequences, or nil
 	labels   []int    // class labels, or nil
+	targets  []float64
 	names    []string // a CSV header's feature names, or nil
 	source   string   // the data's name in messages
 }
@@ -22,6 +23,7 @@ type modelRows struct {
 // the MNIST test set for a model trained on MNIST when input is empty.
 type rowSources struct {
 	input, lengths, labels, labelColumn string
+	targets                             string
 	limit                               int
 }
 
@@ -49,15 +51,15 @@ func (c *common) readRows(m *saved.Model, src rowSources, model string) (*modelR
 		if src.labelColumn != "" {
 			return nil, usageError{fmt.Errorf("--label-column is for CSV tables; %s reads sequences", model)}
 		}
-		s, err := dataset.ReadSequences(dataset.SequenceFiles{X: src.input, Lengths: src.lengths, Labels: src.labels}, dataset.Limits{Rows: src.limit})
+		s, err := dataset.ReadSequences(dataset.SequenceFiles{X: src.input, Lengths: src.lengths, Labels: src.labels, Targets: src.targets}, dataset.Limits{Rows: src.limit})
 		if err != nil {
 			return nil, err
 		}
-		return &modelRows{x: s.X, n: s.N, width: s.Steps * s.Features, lengths: s.Lengths, labels: s.Labels,
+		return &modelRows{x: s.X, n: s.N, width: s.Steps * s.Features, lengths: s.Lengths, labels: s.Labels, targets: s.Targets,
 			source: fmt.Sprintf("%d sequences of %s", s.N, src.input)}, nil
 	}
-	if src.lengths != "" {
-		return nil, usageError{fmt.Errorf("--lengths is for sequences; %s reads rows of %d values", model, m.Features())}
+	if src.lengths != "" || src.targets != "" {
+		return nil, usageError{fmt.Errorf("--lengths is for sequences (and --targets for a regressor's); %s reads rows of %d values", model, m.Features())}
 	}
 	s, err := dataset.ReadSamples(dataset.SampleFiles{X: src.input, Labels: src.labels, LabelColumn: src.labelColumn}, dataset.Limits{Rows: src.limit})
 	if err != nil {

@@ -8,54 +8,62 @@ import (
 	"github.com/physml/physml/seq"
 )
 
-// classificationData is what the classifier trains and is tested on: the
-// lecture's MNIST rows, or the user's sequences.
-type classificationData[T nn.Float] struct {
+// sequenceData is what a recurrent model trains and is tested on: the
+// lecture's MNIST rows, or the user's sequences with labels (a classifier)
+// or per-step targets (a regressor).
+type sequenceData[T nn.Float] struct {
 	train, test nn.Dataset[T]
 	inputSize   int
-	classes     int
-	testRows    []int             // the input row of each test sequence, for the user's data
-	describe    string            // for the first lines of output
-	metadata    map[string]string // how the inputs were prepared, for the model file
+	outputs     int             // classes of a classifier; values per step of a regressor
+	targets     *dataset.Scaler // a regressor's target standardisation
+	testRows    []int           // the input row of each test sequence, for the user's data
+	describe    string          // for the first lines of output
+	metadata    map[string]string
 }
 
 // mnistClassification is MNIST read row by row: 28 steps of 28 pixels
 // normalised by norm.
-func mnistClassification[T nn.Float](train, test *dataset.Images, norm dataset.Normalization) classificationData[T] {
-	return classificationData[T]{
-		train: mnistSequences[T](train, norm), test: mnistSequences[T](test, norm), inputSize: dataset.MNISTCols, classes: 10,
+func mnistClassification[T nn.Float](train, test *dataset.Images, norm dataset.Normalization) sequenceData[T] {
+	return sequenceData[T]{
+		train: seq.MNISTRows[T](train, norm), test: seq.MNISTRows[T](test, norm), inputSize: dataset.MNISTCols, outputs: 10,
 		describe: fmt.Sprintf("MNIST rows: %d training and %d test images, pixels %v", train.Len(), test.Len(), norm),
 		metadata: map[string]string{nn.KeyData: "mnist", nn.KeyNormalization: norm.String()},
 	}
 }
 
-// userClassification splits the user's sequences into a training part and
-// the last testFraction of a seeded shuffle as the test part, and
-// standardises every feature with the mean and standard deviation of the
-// training part's valid steps (no statistics from the test part leak in).
-func userClassification[T nn.Float](s *dataset.Sequences, testFraction float64, seed uint64, source string) (classificationData[T], error) {
-	var d classificationData[T]
-	if s.Labels == nil {
-		return d, fmt.Errorf("%s: classification needs --labels", source)
-	}
-	if s.Classes < 2 {
-		return d, fmt.Errorf("%s: the labels hold %d class; classification needs at least 2", source, s.Classes)
-	}
-	trainRows, testRows, err := splitRows(s.N, testFraction, seed, "sequences")
-	if err != nil {
+// userSequences splits the user's sequences with seq.SplitSequences (a
+// seeded random testFraction for testing, features standardised with the
+// training part's statistics) and, for a regressor, standardises its
+// per-step targets likewise.
+func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed uint64, source string) (sequenceData[T], error) {
+	var d sequenceData[T]
+	if _, _, err := splitRows(s.N, testFraction, seed, "sequences"); err != nil {
 		return d, err
 	}
-	scaler, err := s.FitStandardization(trainRows)
+	sp, err := seq.SplitSequences[T](s, testFraction, seed)
 	if err != nil {
 		return d, fmt.Errorf("%s: %w", source, err)
 	}
-	mean, std := scaler.Offset, scaler.Scale
-	d.train, d.test = seq.DatasetOf[T](s, trainRows, scaler), seq.DatasetOf[T](s, testRows, scaler)
-	d.inputSize, d.classes, d.testRows = s.Features, s.Classes, testRows
-	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %d classes; %d for training, %d for testing",
-		source, s.N, s.Steps, s.Features, s.Classes, len(trainRows), len(testRows))
-	d.metadata = map[string]string{nn.KeyData: "user", nn.KeyNormalization: "standard",
-		nn.KeyFeatureMean: dataset.JoinFloats(mean), nn.KeyFeatureStd: dataset.JoinFloats(std)}
+	what := fmt.Sprintf("%d classes", s.Classes)
+	switch {
+	case s.Targets != nil:
+		if s.TargetCols%s.Steps != 0 {
+			return d, fmt.Errorf("%s: %d targets per sequence of %d steps: a recurrent regressor predicts every step, want targets of shape (sequences, steps[, outputs])", source, s.TargetCols, s.Steps)
+		}
+		d.outputs = s.TargetCols / s.Steps
+		if err := sp.SetTargets(s.Targets, s.Steps, d.outputs); err != nil {
+			return d, fmt.Errorf("%s: %w", source, err)
+		}
+		d.targets = sp.TargetScaler
+		what = fmt.Sprintf("%d targets per step", d.outputs)
+	case s.Classes < 2:
+		return d, fmt.Errorf("%s: the labels hold %d class; classification needs at least 2", source, s.Classes)
+	default:
+		d.outputs = s.Classes
+	}
+	d.train, d.test, d.inputSize, d.testRows, d.metadata = sp.Train, sp.Test, s.Features, sp.TestRows, sp.Metadata()
+	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %s; %d for training, %d for testing",
+		source, s.N, s.Steps, s.Features, what, len(sp.TrainRows), len(sp.TestRows))
 	return d, nil
 }
 

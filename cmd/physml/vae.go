@@ -10,6 +10,7 @@ import (
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -101,11 +102,11 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), backendLine())
-	prog := newProgress(stderr, o.epochs)
+	prog := progress.New(stderr, o.epochs)
 	var testRec, testKL []float64
-	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.batch}
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.Batch}
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
-		prog.done()
+		prog.Done()
 		rec, kl := model.NegativeELBO(d.test, o.seed+2)
 		testRec, testKL = append(testRec, rec), append(testKL, kl)
 		fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  test −ELBO %.4f = reconstruction %.4f + KL %.4f  %v\n",
@@ -113,7 +114,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	}
 	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}),
 		nn.Dataset[T]{X: d.train, Y: d.train}, fitCfg)
-	prog.done()
+	prog.Done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {
 		return fitErr

@@ -371,7 +371,9 @@ func (c *scoreCommand) summary() string {
 	return `physml-beam score: score every row of the shards with a model saved by
 physml (any kind but a forecaster, which reads a series), scaled as in its
 training: an autoencoder's or anomaly detector's reconstruction error per
-row, a classifier's class probabilities, a regressor's outputs. Writes one file per shard, its rows in the shard's order:
+row, a classifier's class probabilities, a regressor's outputs at every
+step (a row of steps·outputs per sequence). Writes one file per shard, its
+rows in the shard's order:
 OUTPUT/NAME.scores.npy (or .csv with --format csv).`
 }
 

@@ -186,6 +186,23 @@ func TestScoreCommandGivesTheTrainingRunsScores(t *testing.T) {
 	}
 }
 
+// TestScoreCommandGivesARegressorsOutputs: a regressor's outputs at every
+// step, one row per step of every sequence, are what physml predict wrote
+// for the same sequences (saved/testdata/regressor).
+func TestScoreCommandGivesARegressorsOutputs(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "saved", "testdata", "regressor")
+	out := t.TempDir()
+	text, err := runCommand("score", "--model", filepath.Join(dir, "regressor.safetensors"), "--input", filepath.Join(dir, "x.npy"), "--output", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	got := readNpy(t, filepath.Join(out, "x.scores.npy"))
+	want := readNpy(t, filepath.Join(dir, "outputs.npy"))
+	if d := numcheck.MaxRelDiff(got, want, 1e-3); len(got) != 80*12 || !(d <= 1e-6) {
+		t.Errorf("%d outputs, %.3g (relative) off predict's %d", len(got), d, len(want))
+	}
+}
+
 // TestScoreRefusesShardsThatWouldShareAnOutput (issue 31 H4): shards whose
 // names differ only in folder or extension would write one scores file
 // (80 rows in, 40 out); the command refuses them before running, naming

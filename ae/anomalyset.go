@@ -1,0 +1,140 @@
+package ae
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+)
+
+// AnomalySet is the data of an anomaly detection run: rows with labels
+// (0 normal, k > 0 an anomaly of the kind Kinds[k]; nil when there are
+// none, and every row counts as normal) and their split into training,
+// calibration and test rows, by index.
+type AnomalySet struct {
+	Rows
+	Steps              int   // steps of the sequences; 0 for tables and images
+	Image              []int // (height, width) of images, or nil
+	Labels             []int
+	Kinds              []string // "normal" first; nil without labels
+	Train, Calib, Test []int
+}
+
+// NewAnomalySet returns the rows with their labels, split by SplitNormal
+// (60/20/20 of the normal rows, every anomaly tested). Without kinds, the
+// anomaly kinds are named "label 1", "label 2", ….
+func NewAnomalySet(rows Rows, labels []int, kinds []string, seed uint64) (*AnomalySet, error) {
+	set := &AnomalySet{Rows: rows, Labels: labels, Kinds: kinds}
+	if labels != nil && kinds == nil {
+		classes := 0
+		for _, l := range labels {
+			classes = max(classes, l+1)
+		}
+		set.Kinds = []string{"normal"}
+		for k := 1; k < classes; k++ {
+			set.Kinds = append(set.Kinds, "label "+strconv.Itoa(k))
+		}
+	}
+	var err error
+	set.Train, set.Calib, set.Test, err = SplitNormal(rows.N, labels, seed)
+	return set, err
+}
+
+// MNISTAnomalies returns MNIST's digits as an anomaly set, pixels/255:
+// the training images of the normal digits, 80 % of them (a seeded
+// shuffle) for training and 20 % for calibration, and the test images of
+// the normal and the anomalous digits for testing, the anomalies labelled
+// by digit ("digit 9").
+func MNISTAnomalies(train, test *dataset.Images, normal, anomalous []int, seed uint64) (*AnomalySet, error) {
+	kind := map[int]int{}
+	set := &AnomalySet{Kinds: []string{"normal"}, Image: []int{dataset.MNISTRows, dataset.MNISTCols}}
+	for _, digit := range normal {
+		kind[digit] = 0
+	}
+	for _, digit := range anomalous {
+		if _, dup := kind[digit]; dup {
+			return nil, fmt.Errorf("ae: digit %d is both normal and anomalous", digit)
+		}
+		kind[digit] = len(set.Kinds)
+		set.Kinds = append(set.Kinds, "digit "+strconv.Itoa(digit))
+	}
+	const p = dataset.MNISTPixels
+	var normalRows []int
+	add := func(im *dataset.Images, i int) {
+		set.X = append(set.X, dataset.Floats[float64](im.Pixels[i*p:(i+1)*p], dataset.Unit)...)
+		set.Labels = append(set.Labels, kind[im.Labels[i]])
+		set.N++
+	}
+	for i, l := range train.Labels {
+		if k, ok := kind[l]; ok && k == 0 {
+			normalRows = append(normalRows, set.N)
+			add(train, i)
+		}
+	}
+	for i, l := range test.Labels {
+		if _, ok := kind[l]; ok {
+			set.Test = append(set.Test, set.N)
+			add(test, i)
+		}
+	}
+	if len(normalRows) < 5 || len(set.Test) == 0 {
+		return nil, fmt.Errorf("MNIST: %d training images of the normal digits and %d test images: too few", len(normalRows), len(set.Test))
+	}
+	nTrain := len(normalRows) * 4 / 5
+	for r, i := range nn.NewRand(seed ^ 0xa40).Perm(len(normalRows)) {
+		if r < nTrain {
+			set.Train = append(set.Train, normalRows[i])
+		} else {
+			set.Calib = append(set.Calib, normalRows[i])
+		}
+	}
+	return set, nil
+}
+
+// SplitCodes returns, for every row, 0 for a training row, 1 for a
+// calibration row and 2 for a test row (the layout of physml's
+// split.npy).
+func (set *AnomalySet) SplitCodes() []float64 {
+	codes := make([]float64, set.N)
+	for part, rows := range [][]int{set.Train, set.Calib, set.Test} {
+		for _, i := range rows {
+			codes[i] = float64(part)
+		}
+	}
+	return codes
+}
+
+// Detection is the outcome of Detect.
+type Detection[T Float] struct {
+	Detector *AnomalyDetector[T]
+	History  nn.History
+	Scores   []float64 // of every row of the set
+	Metrics  AnomalyMetrics
+}
+
+// Detect runs the anomaly detection workflow on set: FitDetector on the
+// training rows, the scores of every row in one pass, the threshold
+// calibrated on the calibration rows' scores of that pass, and the
+// metrics of the test rows. A cancelled ctx ends the training early: the
+// detector as trained so far is calibrated and scored, and returned with
+// the context's error.
+func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cfg DetectorConfig) (*Detection[T], error) {
+	det, hist, fitErr := FitDetector(ctx, model, set.Rows, set.Train, set.Calib, cfg)
+	if det == nil || fitErr != nil && !errors.Is(fitErr, ctx.Err()) {
+		return nil, fitErr
+	}
+	scores, err := det.Scores(set.Rows)
+	if err != nil {
+		return nil, err
+	}
+	calib := make([]float64, len(set.Calib))
+	for r, i := range set.Calib {
+		calib[r] = scores[i]
+	}
+	det.Calibrate(calib) // the threshold of exactly these scores
+	metrics := EvaluateScores(scores, set.Labels, set.Test, det.Threshold, det.Quantile, set.Kinds)
+	return &Detection[T]{Detector: det, History: hist, Scores: scores, Metrics: metrics}, fitErr
+}
