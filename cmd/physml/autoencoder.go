@@ -301,4 +301,3 @@ func toUnit[T nn.Float](x []T, norm dataset.Normalization) []float64 {
 	}
 	return out
 }
-

@@ -12,8 +12,8 @@ import (
 type modelRows struct {
 	x        []float64
 	n, width int
-	lengths  []int    // valid steps of sequences, or nil
-	labels   []int    // class labels, or nil
+	lengths  []int // valid steps of sequences, or nil
+	labels   []int // class labels, or nil
 	targets  []float64
 	names    []string // a CSV header's feature names, or nil
 	source   string   // the data's name in messages
