@@ -525,6 +525,20 @@ func (pca *PCA) InverseTransform(Z mat.Matrix) (*mat.Dense, error) {
 	return mat.NewDense(n, p, out), nil
 }
 
+// Reconstruction fits the model on train and returns its reconstruction
+// of test, InverseTransform(Transform(test)): the projection of each test
+// row onto the fitted subspace (the yardstick of a linear autoencoder).
+func (pca *PCA) Reconstruction(train, test mat.Matrix) (*mat.Dense, error) {
+	if err := pca.Fit(train); err != nil {
+		return nil, err
+	}
+	scores, err := pca.Transform(test)
+	if err != nil {
+		return nil, err
+	}
+	return pca.InverseTransform(scores)
+}
+
 // Covariance returns the covariance of the probabilistic PCA model,
 // Vᵀ diag(λ − σ²) V + σ² I, as scikit-learn's get_covariance.
 func (pca *PCA) Covariance() (*mat.SymDense, error) {

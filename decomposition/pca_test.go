@@ -175,3 +175,22 @@ func TestCovarianceAndCorrelationMatchNumPy(t *testing.T) {
 	}
 	check(t, "np.corrcoef", mat.DenseCopyOf(r).RawMatrix().Data, f.Cov.Corr, 1e-12)
 }
+
+// TestReconstructionProjectsOntoTheSubspace: rows in the fitted plane come
+// back unchanged, and a row off it loses exactly its component along the
+// discarded direction.
+func TestReconstructionProjectsOntoTheSubspace(t *testing.T) {
+	train := mat.NewDense(6, 3, []float64{1, 0, 0, 0, 2, 0, -1, 0, 0, 0, -2, 0, 2, 1, 0, -2, -1, 0})
+	test := mat.NewDense(2, 3, []float64{0.5, 0.5, 0, 1, 1, 3})
+	pca := PCA{NComponents: 2}
+	rec, err := pca.Reconstruction(train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.5, 0.5, 0, 1, 1, 0}
+	for i, v := range rec.RawMatrix().Data {
+		if math.Abs(v-want[i]) > 1e-12 {
+			t.Fatalf("reconstruction %v, want %v", rec.RawMatrix().Data, want)
+		}
+	}
+}

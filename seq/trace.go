@@ -1,6 +1,10 @@
 package seq
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/physml/physml/nn"
+)
 
 // Trace is what one direction of one layer computed for one sequence, step
 // by step in time order (a reverse direction runs them backwards): the gate
@@ -97,4 +101,60 @@ func (r *Recurrent[T]) Trace(i int) ([]Trace, error) {
 		}
 	}
 	return traces, nil
+}
+
+// TraceArrays are the traces of a batch of sequences as dense arrays, zero
+// past a sequence's length: Gates (n, layers·directions, steps, gates,
+// hidden; nil for the RNN, which has none), State and, for the LSTM, Cell
+// (n, layers·directions, steps, hidden), with the shapes beside them.
+type TraceArrays struct {
+	Traces                 [][]Trace // per sequence, as Trace returns them
+	Gates, State, Cell     []float64
+	GatesShape, StateShape []int
+}
+
+// TraceBatch runs the classifier on the sequences of data in evaluation
+// mode and returns their traces (Recurrent.Trace) as arrays.
+func (c *Classifier[T]) TraceBatch(data nn.Dataset[T]) (*TraceArrays, error) {
+	r := c.RNN
+	n := data.Len()
+	c.SetLengths(data.Lengths)
+	defer c.SetLengths(nil)
+	c.Forward(data.X, false)
+	steps := data.X.Cols / r.InputSize
+	out := &TraceArrays{}
+	for i := range n {
+		tr, err := r.Trace(i)
+		if err != nil {
+			return nil, err
+		}
+		out.Traces = append(out.Traces, tr)
+	}
+	if n == 0 {
+		return out, nil
+	}
+	H, ld, gates := r.HiddenSize, len(out.Traces[0]), len(out.Traces[0][0].Gates)
+	G := max(1, gates)
+	out.StateShape = []int{n, ld, steps, H}
+	out.State = make([]float64, n*ld*steps*H)
+	if gates > 0 {
+		out.GatesShape = []int{n, ld, steps, G, H}
+		out.Gates = make([]float64, n*ld*steps*G*H)
+	}
+	if r.Cell == LSTM {
+		out.Cell = make([]float64, n*ld*steps*H)
+	}
+	for i, traces := range out.Traces {
+		for k, tr := range traces {
+			base := (i*ld + k) * steps
+			copy(out.State[base*H:], tr.State)
+			if out.Gates != nil {
+				copy(out.Gates[base*G*H:], tr.Activations)
+			}
+			if out.Cell != nil {
+				copy(out.Cell[base*H:], tr.Cell)
+			}
+		}
+	}
+	return out, nil
 }

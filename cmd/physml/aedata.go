@@ -106,23 +106,27 @@ func userAEData[T nn.Float](s *dataset.Samples, scaling string, testFraction flo
 	return d, nil
 }
 
-// aePictures returns the files that show what the autoencoder learned —
+// aePictures adds the files that show what the autoencoder learned —
 // reconstructions.png (beside PCA's with as many components as the code),
-// codes.npy, latent.png and autoencoder_loss.png — and prints PCA's test
-// reconstruction MSE.
-func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config, hist nn.History, testMSE []float64, seed uint64, stdout io.Writer) ([]outputFile, error) {
-	var files []outputFile
+// codes.npy, latent.png, autoencoder_loss.png and, for the user's data,
+// test_rows.npy — and prints PCA's test reconstruction MSE.
+func aePictures[T nn.Float](out *outputs, model *ae.Autoencoder[T], d aeData[T], cfg ae.Config, hist nn.History, testMSE []float64, seed uint64, stdout io.Writer) {
 	k := cfg.Layers[len(cfg.Layers)-1]
 	n := min(8, d.test.Rows)
 	if d.height == 0 {
 		n = min(4, d.test.Rows)
 	}
 	shown := d.test.Slice(0, n)
+	names := []string{"input", "autoencoder"}
+	rows := [][][]float64{make([][]float64, n), make([][]float64, n)}
 	rec := model.Reconstruct(shown)
-
+	for i := 0; i < n; i++ {
+		rows[0][i], rows[1][i] = d.display(shown.Row(i)), d.display(rec.Row(i))
+	}
 	// PCA with as many components as the code, fitted on the same
 	// training data: the lecture's yardstick.
-	pcaRec, err := pcaReconstruction(d.train, d.test, k, seed)
+	pca := decomposition.PCA{NComponents: k, Seed: seed}
+	pcaRec, err := pca.Reconstruction(denseOf(d.train), denseOf(d.test))
 	if err != nil {
 		// The model is trained: say why the comparison is missing, and go on.
 		fmt.Fprintf(stdout, "no PCA comparison: %v\n", err)
@@ -133,67 +137,33 @@ func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config
 			sum += e * e
 		}
 		fmt.Fprintf(stdout, "PCA with %d components: test reconstruction MSE %.4f (autoencoder %.4f)\n", k, sum/float64(len(d.test.Data)), testMSE[len(testMSE)-1])
-	}
-	pcaRow := func(i int) []T {
-		row := make([]T, d.test.Cols)
-		for j := range row {
-			row[j] = T(pcaRec.At(i, j))
-		}
-		return row
-	}
-	var recPNG []byte
-	if d.height > 0 {
-		names := []string{"input", "autoencoder"}
-		rows := [][][]float64{make([][]float64, n), make([][]float64, n)}
+		names = append(names, fmt.Sprintf("PCA (%d)", k))
+		rows = append(rows, make([][]float64, n))
 		for i := 0; i < n; i++ {
-			rows[0][i], rows[1][i] = d.display(shown.Row(i)), d.display(rec.Row(i))
+			rows[2][i] = d.display(nn.Convert[T](nn.MatrixFrom(1, d.test.Cols, pcaRec.RawRowView(i))).Data)
 		}
-		if pcaRec != nil {
-			names = append(names, fmt.Sprintf("PCA (%d)", k))
-			rows = append(rows, make([][]float64, n))
-			for i := 0; i < n; i++ {
-				rows[2][i] = d.display(pcaRow(i))
-			}
-		}
-		scale := max(1, 84/max(d.height, d.width))
-		recPNG, err = figures.ImageGrid(names, rows, d.height, d.width, scale)
+	}
+	if d.height > 0 {
+		out.file("reconstructions.png")(figures.ImageGrid(names, rows, d.height, d.width, max(1, 84/max(d.height, d.width))))
 	} else {
-		order := []string{"input", "autoencoder"}
-		if pcaRec != nil {
-			order = append(order, fmt.Sprintf("PCA (%d components)", k))
+		if len(names) == 3 {
+			names[2] = fmt.Sprintf("PCA (%d components)", k)
 		}
 		samples := make([]map[string][]float64, n)
 		for i := range samples {
-			samples[i] = map[string][]float64{"input": d.display(shown.Row(i)), "autoencoder": d.display(rec.Row(i))}
-			if pcaRec != nil {
-				samples[i][order[2]] = d.display(pcaRow(i))
+			samples[i] = map[string][]float64{}
+			for c, name := range names {
+				samples[i][name] = rows[c][i]
 			}
 		}
-		recPNG, err = figures.Profiles("reconstructions", d.features, samples, order)
+		out.file("reconstructions.png")(figures.Profiles("reconstructions", d.features, samples, names))
 	}
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, outputFile{"reconstructions.png", recPNG})
-
-	codes := model.Encode(d.test)
-	codesNpy, err := dataset.EncodeNpy([]int{codes.Rows, codes.Cols}, nn.Convert[float64](codes).Data)
-	if err != nil {
-		return nil, err
-	}
-	latent, err := latentPNG(codes, d.testLabels, seed)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, outputFile{"codes.npy", codesNpy}, outputFile{"latent.png", latent})
+	codes := nn.Convert[float64](model.Encode(d.test))
+	out.npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
+	out.file("latent.png")(figures.Latent(codes.Data, codes.Cols, d.testLabels, seed))
 	if d.testRows != nil {
-		rows, err := testRowsFile(d.testRows)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, rows)
+		out.rows(d.testRows)
 	}
-
 	series := map[string][]float64{"test MSE": testMSE}
 	trainName := "train " + cfg.Loss.String()
 	for _, e := range hist.Epochs {
@@ -203,48 +173,10 @@ func aePictures[T nn.Float](model *ae.Autoencoder[T], d aeData[T], cfg ae.Config
 	if d.metadata[nn.KeyData] == "user" {
 		title = "autoencoder"
 	}
-	curves, err := figures.Curves(title, "loss", series, []string{trainName, "test MSE"})
-	if err != nil {
-		return nil, err
-	}
-	return append(files, outputFile{"autoencoder_loss.png", curves}), nil
-}
-
-// latentPNG scatters the codes coloured by label (figures.Latent).
-func latentPNG[T nn.Float](codes *nn.Matrix[T], labels []int, seed uint64) ([]byte, error) {
-	return figures.Latent(nn.Convert[float64](codes).Data, codes.Cols, labels, seed)
+	out.file("autoencoder_loss.png")(figures.Curves(title, "loss", series, []string{trainName, "test MSE"}))
 }
 
 // denseOf copies m into a float64 gonum matrix.
 func denseOf[T nn.Float](m *nn.Matrix[T]) *mat.Dense {
 	return mat.NewDense(m.Rows, m.Cols, nn.Convert[float64](m).Data)
-}
-
-// pcaReconstruction fits PCA with k components on train and returns its
-// reconstruction of test.
-func pcaReconstruction[T nn.Float](train, test *nn.Matrix[T], k int, seed uint64) (*mat.Dense, error) {
-	if k > min(train.Rows, train.Cols) {
-		return nil, fmt.Errorf("a code of %d exceeds the %d training samples or %d features", k, train.Rows, train.Cols)
-	}
-	pca := decomposition.PCA{NComponents: k, Seed: seed}
-	if err := pca.Fit(denseOf(train)); err != nil {
-		return nil, err
-	}
-	scores, err := pca.Transform(denseOf(test))
-	if err != nil {
-		return nil, err
-	}
-	return pca.InverseTransform(scores)
-}
-
-// testRowsFile returns test_rows.npy: the input row (0-based) of each test
-// row, in the order of the per-row outputs beside it (codes.npy,
-// probabilities.npy).
-func testRowsFile(rows []int) (outputFile, error) {
-	v := make([]float64, len(rows))
-	for i, r := range rows {
-		v[i] = float64(r)
-	}
-	npy, err := dataset.EncodeNpy([]int{len(rows)}, v)
-	return outputFile{"test_rows.npy", npy}, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
@@ -117,7 +118,8 @@ func TestAutoencoderOnUserImagesIsTheLibrary(t *testing.T) {
 	}
 	numcheck.Close(t, "codes.npy", codes.Data, nn.Convert[float64](model.Encode(test)).Data, 0)
 	numcheck.Scalar(t, "printed test MSE", numberAfter(t, text, "\ntest reconstruction MSE "), model.ReconstructionMSE(test), 5e-5)
-	pcaRec, err := pcaReconstruction(train, test, 3, 7)
+	pca := decomposition.PCA{NComponents: 3, Seed: 7}
+	pcaRec, err := pca.Reconstruction(denseOf(train), denseOf(test))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -275,23 +274,11 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	if d.mnist {
 		extra[nn.KeyData], extra[nn.KeyNormalization] = "mnist", dataset.Unit.String()
 	}
-	modelFile, err := det.EncodeFile(extra)
-	if err != nil {
-		return err
-	}
-	scoresNpy, err := dataset.EncodeNpy([]int{d.N}, scores)
-	if err != nil {
-		return err
-	}
-	splitNpy, err := dataset.EncodeNpy([]int{d.N}, d.SplitCodes())
-	if err != nil {
-		return err
-	}
-	js, err := json.MarshalIndent(metrics, "", "  ")
-	if err != nil {
-		return err
-	}
-	files := []outputFile{{"anomaly.safetensors", modelFile}, {"scores.npy", scoresNpy}, {"split.npy", splitNpy}, {"metrics.json", append(js, '\n')}}
+	out := &outputs{}
+	out.file("anomaly.safetensors")(det.EncodeFile(extra))
+	out.npy("scores.npy", []int{d.N}, scores)
+	out.npy("split.npy", []int{d.N}, d.SplitCodes())
+	out.json("metrics.json", metrics)
 	testScores, testLabels := make([]float64, len(d.Test)), make([]int, len(d.Test))
 	anomalous := make([]bool, len(d.Test))
 	for r, i := range d.Test {
@@ -300,27 +287,14 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 			testLabels[r], anomalous[r] = d.Labels[i], d.Labels[i] != 0
 		}
 	}
-	histogram, err := figures.ErrorHistogram(testScores, anomalous, det.Threshold)
-	if err != nil {
-		return err
-	}
-	files = append(files, outputFile{"errors.png", histogram})
+	out.file("errors.png")(figures.ErrorHistogram(testScores, anomalous, det.Threshold))
 	if metrics.Separation != nil {
-		roc, err := figures.ROC(testScores, testLabels, d.Kinds)
-		if err != nil {
-			return err
-		}
-		files = append(files, outputFile{"roc.png", roc})
+		out.file("roc.png")(figures.ROC(testScores, testLabels, d.Kinds))
 	}
-	written, err := o.writeFiles(files)
-	if err != nil {
+	if err := o.write(out, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	if interrupted {
-		return fitErr
-	}
-	return nil
+	return fitErr
 }
 
 // anomalyModel returns the untrained autoencoder of the flags and the

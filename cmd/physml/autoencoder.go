@@ -233,28 +233,15 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	modelFile, err := model.EncodeFile(d.metadata)
-	if err != nil {
-		return err
-	}
-	files := []outputFile{{"autoencoder.safetensors", modelFile}}
+	out := &outputs{}
+	out.file("autoencoder.safetensors")(model.EncodeFile(d.metadata))
 	if interrupted {
 		// Save first: the pictures would only delay the exit.
-		return o.saveInterrupted(files, len(hist.Epochs), stdout, fitErr)
+		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
-	final := testMSE[len(testMSE)-1]
-	pictures, err := aePictures(model, d, cfg, hist, testMSE, o.seed, stdout)
-	if err != nil {
-		return err
-	}
-	files = append(files, pictures...)
-	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", final)
-	written, err := o.writeFiles(files)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	return nil
+	aePictures(out, model, d, cfg, hist, testMSE, o.seed, stdout)
+	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
+	return o.write(out, stdout)
 }
 
 // kerasDense initialises as Keras's Dense does: every weight matrix

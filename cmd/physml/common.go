@@ -19,7 +19,6 @@ import (
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/nn"
 )
@@ -216,27 +215,6 @@ func checkFraction(name string, v, hi float64) error {
 	return nil
 }
 
-// writeFiles writes name → content into --out, making the folder first;
-// nothing is written before every content is ready. It returns the paths.
-func (c *common) writeFiles(files []outputFile) ([]string, error) {
-	for _, f := range files {
-		if err := checkOutput(c.fs, c.path(f.name)); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.makeOut(); err != nil {
-		return nil, err
-	}
-	var paths []string
-	for _, f := range files {
-		if err := fileio.WriteAtomic(c.path(f.name), f.data); err != nil {
-			return paths, err
-		}
-		paths = append(paths, c.path(f.name))
-	}
-	return paths, nil
-}
-
 // checkModelMemory returns an error, before a model of params parameters
 // of T is built, when its weights, gradients and Adam's two moments
 // (4·params values) would fill more than --max-input: a size that the flag
@@ -248,41 +226,6 @@ func checkModelMemory[T nn.Float](params float64) error {
 			params, need/(1<<20), dataset.MaxBytes>>20)}
 	}
 	return nil
-}
-
-// checkOutput returns an error if path cannot be written as an output: it
-// is there and not a regular file (a device, a FIFO, a folder, a link), or
-// it is one of the files the command's flags name as inputs.
-func checkOutput(fs *flag.FlagSet, path string) error {
-	if err := fileio.CheckDestination(path); err != nil {
-		return err
-	}
-	var err error
-	if fs != nil {
-		fs.VisitAll(func(f *flag.Flag) {
-			if v := f.Value.String(); err == nil && v != "" && fileio.SameFile(v, path) {
-				err = fmt.Errorf("%s would replace the --%s file %s: choose another --out", path, f.Name, v)
-			}
-		})
-	}
-	return err
-}
-
-// saveInterrupted writes what a training run stopped by a signal has and
-// returns the error that stopped it.
-func (c *common) saveInterrupted(files []outputFile, epochs int, stdout io.Writer, stopped error) error {
-	written, err := c.writeFiles(files)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "interrupted after %d complete epochs; wrote %s\n", epochs, strings.Join(written, ", "))
-	return stopped
-}
-
-// outputFile is one file a command writes: its name in --out and content.
-type outputFile struct {
-	name string
-	data []byte
 }
 
 // parseInts parses "256,64": positive sizes in decimal, nothing else

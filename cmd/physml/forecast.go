@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -189,19 +188,11 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	}
 
 	// Everything is ready before the first file is written.
-	modelFile, err := f.EncodeFile()
-	if err != nil {
-		return err
-	}
-	preds, err := dataset.EncodeNpy([]int{ev.Windows, h * v}, ev.Model.Predictions)
-	if err != nil {
-		return err
-	}
-	js, err := json.MarshalIndent(map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
-		"ensemble": len(f.Members), "seed": o.seed, "errors": metrics}, "", "  ")
-	if err != nil {
-		return err
-	}
+	out := &outputs{}
+	out.file("forecast.safetensors")(f.EncodeFile())
+	out.npy("predictions.npy", []int{ev.Windows, h * v}, ev.Model.Predictions)
+	out.json("metrics.json", map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
+		"ensemble": len(f.Members), "seed": o.seed, "errors": metrics})
 	// The plot: the test period, one step ahead, first variable.
 	steps := make([]float64, ev.Windows)
 	series := map[string][]float64{}
@@ -218,16 +209,10 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if s.Time != nil {
 		xlabel = s.TimeName
 	}
-	png, err := figures.Series(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"})
-	if err != nil {
+	out.file("forecast.png")(figures.Series(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"}))
+	if err := o.write(out, stdout); err != nil {
 		return err
 	}
-	written, err := o.writeFiles([]outputFile{{"forecast.safetensors", modelFile}, {"predictions.npy", preds},
-		{"metrics.json", append(js, '\n')}, {"forecast.png", png}})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
 	return fitErr
 }
 

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/physml/physml/dataset"
@@ -308,54 +306,33 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	}
 	trainTime := time.Since(start)
 
-	modelFile, err := encode(d.metadata)
-	if err != nil {
-		return err
-	}
-	files := []outputFile{{"lstm.safetensors", modelFile}}
+	out := &outputs{}
+	out.file("lstm.safetensors")(encode(d.metadata))
 	if len(hist.Epochs) > 0 {
 		title := fmt.Sprintf("%v on MNIST rows", rnn.Cell)
 		if o.input != "" {
 			title = fmt.Sprintf("%v on %s", rnn.Cell, filepath.Base(o.input))
 		}
-		png, err := curvesPNG(title, hist, regressor)
-		if err != nil {
-			return err
-		}
-		files = append(files, outputFile{"lstm_curves.png", png})
+		out.file("lstm_curves.png")(curvesPNG(title, hist, regressor))
 	}
 	if interrupted {
 		// Save first; the test inference would only delay the exit.
-		return o.saveInterrupted(files, len(hist.Epochs), stdout, fitErr)
+		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
 
 	inferStart := time.Now()
 	outputs := nn.PredictDataset[T](model, d.test, 1000)
 	inferTime := time.Since(inferStart)
-	var results []outputFile
 	if regressor {
-		results, err = regressionResults(stdout, d, outputs)
+		regressionResults(out, stdout, d, outputs)
 	} else {
-		results, err = classificationResults(stdout, d, outputs)
+		classificationResults(out, stdout, d, outputs)
 	}
-	if err != nil {
-		return err
-	}
-	files = append(files, results...)
 	fmt.Fprintf(stdout, "training %v, inference %.0f sequences/s\n", trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
 	if o.trace > 0 {
-		traces, err := traceFiles(model.(*seq.Classifier[T]), d.test, o.trace, o.input == "")
-		if err != nil {
-			return err
-		}
-		files = append(files, traces...)
+		traceFiles(out, model.(*seq.Classifier[T]), d.test, o.trace, o.input == "")
 	}
-	written, err := o.writeFiles(files)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	return nil
+	return o.write(out, stdout)
 }
 
 // curvesPNG draws the training history: loss and accuracy of a
@@ -377,38 +354,36 @@ func curvesPNG(title string, hist nn.History, regressor bool) ([]byte, error) {
 	return figures.EncodePlot(title, p)
 }
 
+// maxDenseClasses is the most classes whose confusion matrix is printed
+// and written whole.
+const maxDenseClasses = 50
+
 // classificationResults prints the test accuracy and the confusion matrix
-// of a classifier's test logits and returns confusion.csv and, for the
-// user's data, probabilities.npy and test_rows.npy.
-func classificationResults[T nn.Float](stdout io.Writer, d sequenceData[T], logits *nn.Matrix[T]) ([]outputFile, error) {
+// of a classifier's test logits and adds confusion.csv and, for the user's
+// data, probabilities.npy and test_rows.npy.
+func classificationResults[T nn.Float](out *outputs, stdout io.Writer, d sequenceData[T], logits *nn.Matrix[T]) {
 	predicted := nn.Argmax(logits)
 	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences)\n", nn.Accuracy(logits, d.test.Labels), d.test.Len())
 	// The matrix is classes² counts: beyond maxDenseClasses the file lists
 	// the pairs that occur (true, predicted, count) and nothing is printed.
-	var files []outputFile
 	if d.outputs <= maxDenseClasses {
 		cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.outputs)
 		fmt.Fprint(stdout, nn.ConfusionTable(cm))
-		files = append(files, outputFile{"confusion.csv", []byte(nn.ConfusionCSV(cm))})
+		out.add("confusion.csv", []byte(nn.ConfusionCSV(cm)), nil)
 	} else {
 		fmt.Fprintf(stdout, "the confusion of %d classes is in confusion.csv as (true, predicted, count)\n", d.outputs)
-		files = append(files, outputFile{"confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.test.Labels))})
+		out.add("confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.test.Labels)), nil)
 	}
-	if d.testRows == nil {
-		return files, nil
+	if d.testRows != nil {
+		out.npy("probabilities.npy", []int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
+		out.rows(d.testRows)
 	}
-	probs, err := dataset.EncodeNpy([]int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
-	if err != nil {
-		return nil, err
-	}
-	rows, err := testRowsFile(d.testRows)
-	return append(files, outputFile{"probabilities.npy", probs}, rows), err
 }
 
 // regressionResults prints a regressor's test RMSE and MAE of each output
-// in the targets' units and returns predictions.npy (test sequences,
-// steps, outputs), metrics.json and test_rows.npy.
-func regressionResults[T nn.Float](stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) ([]outputFile, error) {
+// in the targets' units and adds predictions.npy (test sequences, steps,
+// outputs), metrics.json and test_rows.npy.
+func regressionResults[T nn.Float](out *outputs, stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) {
 	pred, truth := dataset.Inverse(*d.targets, outputs.Data), dataset.Inverse(*d.targets, d.test.Y.Data)
 	k := d.outputs
 	errs := make([]forecast.Errors, k)
@@ -421,18 +396,7 @@ func regressionResults[T nn.Float](stdout io.Writer, d sequenceData[T], outputs 
 		errs[j] = forecast.ErrorsOf(p, t)
 		fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, errs[j].RMSE, errs[j].MAE)
 	}
-	npy, err := dataset.EncodeNpy([]int{outputs.Rows, outputs.Cols / k, k}, pred)
-	if err != nil {
-		return nil, err
-	}
-	js, err := json.MarshalIndent(map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs}, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := testRowsFile(d.testRows)
-	return []outputFile{{"predictions.npy", npy}, {"metrics.json", append(js, '\n')}, rows}, err
+	out.npy("predictions.npy", []int{outputs.Rows, outputs.Cols / k, k}, pred)
+	out.json("metrics.json", map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs})
+	out.rows(d.testRows)
 }
-
-// maxDenseClasses is the most classes whose confusion matrix is printed
-// and written whole.
-const maxDenseClasses = 50

@@ -105,46 +105,24 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "the %d components explain %.4f of the variance; noise variance %.6g\n", k, cum, pca.NoiseVariance)
 
 	// Everything is encoded and drawn before the first file is written.
-	comp, err := dataset.EncodeNpy([]int{k, p}, pca.Components.RawMatrix().Data)
-	if err != nil {
-		return err
-	}
-	sc, err := dataset.EncodeNpy([]int{n, k}, scores.RawMatrix().Data)
-	if err != nil {
-		return err
-	}
-	scree, err := figures.Scree(pca.ExplainedVarianceRatio)
-	if err != nil {
-		return err
-	}
-	files := []outputFile{{"components.npy", comp}, {"scores.npy", sc}, {"scree.png", scree}}
+	out := &outputs{}
+	out.npy("components.npy", []int{k, p}, pca.Components.RawMatrix().Data)
+	out.npy("scores.npy", []int{n, k}, scores.RawMatrix().Data)
+	out.file("scree.png")(figures.Scree(pca.ExplainedVarianceRatio))
 	if labels != nil && k >= 2 {
 		pts := make([][2]float64, n)
 		for i := range pts {
 			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
 		}
-		scatter, err := figures.Scatter("PCA: first two components", "PC1", "PC2", pts, labels)
-		if err != nil {
-			return err
-		}
-		files = append(files, outputFile{"scatter.png", scatter})
+		out.file("scatter.png")(figures.Scatter("PCA: first two components", "PC1", "PC2", pts, labels))
 	}
 	if imageShape != nil {
-		pictures, err := figures.Components(pca.Components, imageShape[0], imageShape[1])
-		if err != nil {
-			return err
-		}
-		files = append(files, outputFile{"components.png", pictures})
+		out.file("components.png")(figures.Components(pca.Components, imageShape[0], imageShape[1]))
 	}
 	if ctx.Err() != nil {
 		return errors.New("interrupted; nothing written")
 	}
-	written, err := o.writeFiles(files)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	return nil
+	return o.write(out, stdout)
 }
 
 func (o *pcaOptions) model() (*decomposition.PCA, error) {

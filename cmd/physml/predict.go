@@ -70,37 +70,32 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var files []outputFile
+	out := &outputs{csv: strings.HasSuffix(strings.ToLower(o.input), ".csv")}
 	if m.Kind == saved.Forecaster {
-		files, err = o.forecast(m, stdout)
+		err = o.forecast(out, m, stdout)
 	} else {
-		files, err = o.rows(m, stdout)
+		err = o.rows(out, m, stdout)
 	}
 	if err != nil {
 		return err
 	}
-	written, err := o.writeFiles(files)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	return nil
+	return o.write(out, stdout)
 }
 
-// forecast returns the forecaster's forecast of the steps after the end of
+// forecast adds the forecaster's forecast of the steps after the end of
 // the given series.
-func (o *predictOptions) forecast(m *saved.Model, stdout io.Writer) ([]outputFile, error) {
+func (o *predictOptions) forecast(out *outputs, m *saved.Model, stdout io.Writer) error {
 	f := m.Forecaster
 	if o.lengths != "" || o.labelColumn != "" || o.limit != 0 {
-		return nil, usageError{fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)")}
+		return usageError{fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)")}
 	}
 	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, names: f.Names}
 	if (fo.input == "") == (fo.example == "") {
-		return nil, usageError{fmt.Errorf("give the data to forecast from: --input series.csv or --example NAME (one of them)")}
+		return usageError{fmt.Errorf("give the data to forecast from: --input series.csv or --example NAME (one of them)")}
 	}
 	s, source, err := fo.load()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	steps := o.horizon
 	if steps == 0 {
@@ -108,7 +103,7 @@ func (o *predictOptions) forecast(m *saved.Model, stdout io.Writer) ([]outputFil
 	}
 	future, err := m.Forecast(s.Values, steps)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+		return fmt.Errorf("%s: %w", source, err)
 	}
 	fmt.Fprintf(stdout, "%s: forecast of %s for the %d steps after the %d of %s\n", o.model, strings.Join(f.Names, ", "), steps, s.Steps, source)
 	// The steps continue the series: its step count, or its time column
@@ -117,52 +112,47 @@ func (o *predictOptions) forecast(m *saved.Model, stdout io.Writer) ([]outputFil
 	if s.Time != nil && s.Steps > 1 {
 		name, first, step = s.TimeName, 2*s.Time[s.Steps-1]-s.Time[s.Steps-2], s.Time[s.Steps-1]-s.Time[s.Steps-2]
 	}
-	if o.example == "" && strings.HasSuffix(strings.ToLower(o.input), ".csv") {
+	if out.csv {
 		var rows []float64
 		for k := 0; k < steps; k++ {
 			rows = append(append(rows, first+float64(k)*step), future[k*f.Vars():(k+1)*f.Vars()]...)
 		}
-		text, err := dataset.EncodeCSV(append([]string{name}, f.Names...), rows)
-		return []outputFile{{"forecast.csv", text}}, err
+		out.table("forecast", nil, rows, append([]string{name}, f.Names...))
+		return nil
 	}
-	npy, err := dataset.EncodeNpy([]int{steps, f.Vars()}, future)
-	if err != nil {
-		return nil, err
-	}
-	return []outputFile{{"forecast.npy", npy}}, nil
+	out.npy("forecast.npy", []int{steps, f.Vars()}, future)
+	return nil
 }
 
-// rows returns the model's outputs for the rows of --input (or the MNIST
+// rows adds the model's outputs for the rows of --input (or the MNIST
 // test images).
-func (o *predictOptions) rows(m *saved.Model, stdout io.Writer) ([]outputFile, error) {
+func (o *predictOptions) rows(out *outputs, m *saved.Model, stdout io.Writer) error {
 	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 {
-		return nil, usageError{fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind)}
+		return usageError{fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind)}
 	}
 	r, err := o.readRows(m, rowSources{input: o.input, lengths: o.lengths, labelColumn: o.labelColumn, limit: o.limit}, o.model)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	x, n, width, lengths, names, source := r.x, r.n, r.width, r.lengths, r.names, r.source
 	p, err := m.Predict(x, n, width, lengths)
 	if err != nil {
-		return nil, fmt.Errorf("%s with %s: %w", source, o.model, err)
+		return fmt.Errorf("%s with %s: %w", source, o.model, err)
 	}
 	fmt.Fprintf(stdout, "%s (%v): applied to %s (%s)\n", o.model, m.Kind, source, m.Scaling)
-	asCSV := strings.HasSuffix(strings.ToLower(o.input), ".csv")
-	out := arrays{csv: asCSV}
 	switch m.Kind {
 	case saved.Classifier:
 		classes := make([]float64, n)
 		for i, c := range p.Classes {
 			classes[i] = float64(c)
 		}
-		out.add("classes", []int{n}, classes, []string{"class"})
-		out.add("probabilities", []int{n, m.Outputs()}, p.Probabilities, numbered("p", m.Outputs()))
+		out.table("classes", []int{n}, classes, []string{"class"})
+		out.table("probabilities", []int{n, m.Outputs()}, p.Probabilities, numbered("p", m.Outputs()))
 	case saved.Regressor:
 		// Outputs at every step: (rows, steps, outputs), or a CSV row per
 		// sequence of steps·outputs columns.
 		k, per := m.Outputs(), len(p.Outputs)/max(n, 1)
-		out.add("outputs", []int{n, per / k, k}, p.Outputs, numbered("output", per))
+		out.table("outputs", []int{n, per / k, k}, p.Outputs, numbered("output", per))
 	default:
 		if m.Kind == saved.AnomalyDetector {
 			flags := make([]float64, n)
@@ -172,43 +162,19 @@ func (o *predictOptions) rows(m *saved.Model, stdout io.Writer) ([]outputFile, e
 					flags[i], flagged = 1, flagged+1
 				}
 			}
-			out.add("scores", []int{n}, p.Errors, []string{"score"})
-			out.add("flags", []int{n}, flags, []string{"flag"})
+			out.table("scores", []int{n}, p.Errors, []string{"score"})
+			out.table("flags", []int{n}, flags, []string{"flag"})
 			fmt.Fprintf(stdout, "%d of %d rows flagged above the threshold %.6g\n", flagged, n, m.Detector.Threshold)
 		} else {
-			out.add("errors", []int{n}, p.Errors, []string{"error"})
+			out.table("errors", []int{n}, p.Errors, []string{"error"})
 		}
-		out.add("codes", []int{n, p.CodeSize}, p.Codes, numbered("code", p.CodeSize))
+		out.table("codes", []int{n, p.CodeSize}, p.Codes, numbered("code", p.CodeSize))
 		if names == nil {
 			names = numbered("x", width)
 		}
-		out.add("reconstructions", []int{n, width}, p.Reconstructions, names)
+		out.table("reconstructions", []int{n, width}, p.Reconstructions, names)
 	}
-	return out.files, out.err
-}
-
-// arrays collects output arrays as .npy or CSV files.
-type arrays struct {
-	csv   bool
-	files []outputFile
-	err   error
-}
-
-// add adds the array named name, of the given shape, as name.npy or, with
-// a header of a column per value of a row, name.csv.
-func (a *arrays) add(name string, shape []int, data []float64, header []string) {
-	if a.err != nil {
-		return
-	}
-	if a.csv {
-		text, err := dataset.EncodeCSV(header, data)
-		a.err = err
-		a.files = append(a.files, outputFile{name + ".csv", text})
-		return
-	}
-	npy, err := dataset.EncodeNpy(shape, data)
-	a.err = err
-	a.files = append(a.files, outputFile{name + ".npy", npy})
+	return nil
 }
 
 // numbered returns prefix0, prefix1, ….

@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/physml/physml/ae"
-	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
@@ -119,36 +117,21 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	modelFile, err := model.EncodeFile(d.metadata)
-	if err != nil {
-		return err
-	}
-	files := []outputFile{{"vae.safetensors", modelFile}}
+	out := &outputs{}
+	out.file("vae.safetensors")(model.EncodeFile(d.metadata))
 	if interrupted {
-		return o.saveInterrupted(files, len(hist.Epochs), stdout, fitErr)
+		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
-	pictures, err := vaePictures(model, d, o.samples, o.seed, hist, testRec, testKL)
-	if err != nil {
-		return err
-	}
-	files = append(files, pictures...)
-	written, err := o.writeFiles(files)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	return nil
+	vaePictures(out, model, d, o.samples, o.seed, hist, testRec, testKL)
+	return o.write(out, stdout)
 }
 
-// vaePictures returns samples.npy, latent.png and vae_loss.png, and for
-// images samples.png and interpolation.png.
-func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, hist nn.History, testRec, testKL []float64) ([]outputFile, error) {
+// vaePictures adds samples.npy, latent.png and vae_loss.png, for images
+// samples.png and interpolation.png, and for the user's data codes.npy
+// and test_rows.npy.
+func vaePictures[T nn.Float](out *outputs, model *ae.VAE[T], d aeData[T], n int, seed uint64, hist nn.History, testRec, testKL []float64) {
 	samples := model.Sample(n, nn.NewRand(seed+3))
-	npy, err := dataset.EncodeNpy([]int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
-	if err != nil {
-		return nil, err
-	}
-	files := []outputFile{{"samples.npy", npy}}
+	out.npy("samples.npy", []int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
 	if d.height > 0 {
 		// The draws in rows of 8.
 		var rows [][][]float64
@@ -159,10 +142,7 @@ func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, 
 			rows[len(rows)-1] = append(rows[len(rows)-1], d.display(samples.Row(i)))
 		}
 		scale := max(1, 56/max(d.height, d.width))
-		grid, err := figures.ImageGrid(nil, rows, d.height, d.width, scale)
-		if err != nil {
-			return nil, err
-		}
+		out.file("samples.png")(figures.ImageGrid(nil, rows, d.height, d.width, scale))
 		// Paths between the codes of test images 2k and 2k+1.
 		mu := model.Encode(d.test)
 		var names []string
@@ -180,32 +160,16 @@ func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, 
 			}
 			rows = append(rows, append(row, d.display(d.test.Row(k+1))))
 		}
-		files = append(files, outputFile{"samples.png", grid})
 		if rows != nil {
-			interp, err := figures.ImageGrid(names, rows, d.height, d.width, scale)
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, outputFile{"interpolation.png", interp})
+			out.file("interpolation.png")(figures.ImageGrid(names, rows, d.height, d.width, scale))
 		}
 	}
-	codes := model.Encode(d.test)
-	latent, err := latentPNG(codes, d.testLabels, seed)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, outputFile{"latent.png", latent})
+	codes := nn.Convert[float64](model.Encode(d.test))
+	out.file("latent.png")(figures.Latent(codes.Data, codes.Cols, d.testLabels, seed))
 	if d.testRows != nil {
 		// The means μ of the test rows' codes, and which rows they are.
-		codesNpy, err := dataset.EncodeNpy([]int{codes.Rows, codes.Cols}, nn.Convert[float64](codes).Data)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := testRowsFile(d.testRows)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, outputFile{"codes.npy", codesNpy}, rows)
+		out.npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
+		out.rows(d.testRows)
 	}
 	series := map[string][]float64{"test reconstruction": testRec, "test KL": testKL}
 	for i := range testRec {
@@ -216,11 +180,8 @@ func vaePictures[T nn.Float](model *ae.VAE[T], d aeData[T], n int, seed uint64, 
 	// legend goes top right.
 	p, err := figures.CurvesPlot("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"})
 	if err != nil {
-		return nil, err
+		out.add("vae_loss.png", nil, err)
+		return
 	}
-	curves, err := figures.EncodePlot("vae_loss.png", p)
-	if err != nil {
-		return nil, err
-	}
-	return append(files, outputFile{"vae_loss.png", curves}), nil
+	out.file("vae_loss.png")(figures.EncodePlot("vae_loss.png", p))
 }
