@@ -87,7 +87,7 @@ version=$(run version)
 echo "$version"
 grep -q "blas    openblas" <<<"$version" || { echo "docker-test: image is not linked with OpenBLAS"; exit 1; }
 run pca --limit 2000 --components 10 --out /tmp/out | tail -2
-run lstm --epochs 1 --train-limit 2000 --test-limit 500 --hidden 32 --out /tmp/out 2>/dev/null | grep -E "test accuracy"
+run lstm --epochs 1 --train-limit 2000 --test-limit 500 --layers 32 --out /tmp/out 2>/dev/null | grep -E "test accuracy"
 if shell 'command -v gcc || command -v cc || ls /usr/include/cblas.h || dpkg -l | grep -E "^ii +[^ ]+-dev[: ]"' >/dev/null 2>&1; then
 	echo "docker-test: the runtime stage holds a compiler or -dev packages"; exit 1
 fi

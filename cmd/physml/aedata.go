@@ -39,7 +39,7 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 		}
 		out, err := ae.ParseActivation(o.outputAct)
 		if err != nil {
-			return aeData[T]{}, usageError{fmt.Errorf("--output: %v", err)}
+			return aeData[T]{}, usageError{fmt.Errorf("--output-activation: %v", err)}
 		}
 		norm := saved.NormalizationFor(out)
 		return aeData[T]{

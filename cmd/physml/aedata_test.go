@@ -159,8 +159,8 @@ func TestAutoencoderOnUserTable(t *testing.T) {
 	csv := filepath.Join(dir, "table.csv")
 	os.WriteFile(csv, []byte(b.String()), 0o644)
 	out := filepath.Join(dir, "out")
-	text := runOK(t, "autoencoder", "--input", csv, "--label-column", "class", "--normalize", "standard", "--loss", "mse", "--output", "identity",
-		"--hidden", "identity", "--layers", "3", "--code", "2", "--epochs", "2", "--batch", "8", "--out", out)
+	text := runOK(t, "autoencoder", "--input", csv, "--label-column", "class", "--normalize", "standard", "--loss", "mse", "--output-activation", "identity",
+		"--activation", "identity", "--layers", "3", "--code", "2", "--epochs", "2", "--batch", "8", "--out", out)
 	if !strings.Contains(text, "40 samples of 4 features; 32 for training, 8 for testing; scaling standard") {
 		t.Errorf("output:\n%s", text)
 	}

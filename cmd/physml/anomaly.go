@@ -22,8 +22,9 @@ type anomalyOptions struct {
 	common
 	input, labels, lengths, example string
 	normal, anomalous               string
-	model, layers, normalize        string
-	hidden, code, epochs, batch     int
+	arch, layers, normalize         string
+	hidden, recurrentLayers         int // of --layers, for lstm and gru
+	code, epochs, batch             int
 	lr, quantile                    float64
 	trainLimit, testLimit           int
 }
@@ -39,7 +40,7 @@ anomaly; without labels every row counts as normal and the scores are all
 there is); the normal rows are split 60/20/20 into training, calibration
 (threshold) and test, and every anomalous row is tested. Tables and images
 go to a dense autoencoder; sequences (X of shape (n, steps, features) or
-(n, steps), optional --lengths) to an LSTM or GRU autoencoder with --model
+(n, steps), optional --lengths) to an LSTM or GRU autoencoder with --arch
 lstm|gru. --example signals simulates noisy damped oscillations with
 spikes, level shifts, dropouts and frequency changes. Without --input or
 --example: MNIST, training on the --normal digits and testing them against
@@ -63,9 +64,10 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.example, "example", "", "simulated data instead of --input: signals")
 	fs.StringVar(&o.normal, "normal", "0,1,2,3,4,5,6,7,8", "MNIST digits that are normal")
 	fs.StringVar(&o.anomalous, "anomalous", "9", "MNIST digits that are anomalies")
-	fs.StringVar(&o.model, "model", "auto", "autoencoder: dense, lstm or gru (auto: lstm for --example signals and with --lengths, else dense)")
-	fs.StringVar(&o.layers, "layers", "128", "dense: hidden sizes between the inputs and the code, comma-separated")
-	fs.IntVar(&o.hidden, "hidden", 32, "lstm, gru: hidden size")
+	fs.StringVar(&o.arch, "arch", "auto", "the autoencoder: dense, lstm or gru (auto: lstm for --example signals and with --lengths, else dense)")
+	renamed(fs, "model", "--arch (--model names a model file, in eval, predict and export)")
+	fs.StringVar(&o.layers, "layers", "", "hidden sizes, comma-separated: dense, the layers between the inputs and the code (default 128); lstm and gru, the hidden size of each stacked layer (default 32)")
+	renamed(fs, "hidden", layersHint)
 	fs.IntVar(&o.code, "code", 16, "size of the code")
 	fs.StringVar(&o.normalize, "normalize", "", "dense: none, unit, minmax or standard (default unit for images, minmax for tables); sequences are standardised")
 	fs.IntVar(&o.epochs, "epochs", 0, "training epochs (0: 100 for lstm and gru, 20 for dense)")
@@ -104,17 +106,17 @@ func (o *anomalyOptions) check() error {
 		return usageError{fmt.Errorf("--example %q: want signals", o.example)}
 	case o.input == "" && (o.labels != "" || o.lengths != ""):
 		return usageError{errors.New("--labels and --lengths go with --input")}
-	case o.model != "auto" && o.model != "dense" && o.model != "lstm" && o.model != "gru":
-		return usageError{fmt.Errorf("--model %q: want auto, dense, lstm or gru", o.model)}
-	case o.hidden < 1 || o.code < 1 || o.hidden > 1<<14 || o.code > 1<<14:
-		return usageError{fmt.Errorf("--hidden %d and --code %d: want 1 to 16384", o.hidden, o.code)}
+	case o.arch != "auto" && o.arch != "dense" && o.arch != "lstm" && o.arch != "gru":
+		return usageError{fmt.Errorf("--arch %q: want auto, dense, lstm or gru", o.arch)}
+	case o.code < 1 || o.code > 1<<14:
+		return usageError{fmt.Errorf("--code %d: want 1 to 16384", o.code)}
 	case o.epochs < 0 || o.batch < 1:
 		return usageError{fmt.Errorf("--epochs %d (0: the default) must not be negative and --batch %d must be positive", o.epochs, o.batch)}
 	case !(o.quantile > 0 && o.quantile < 1):
 		return usageError{fmt.Errorf("--quantile %g: want a value in (0, 1)", o.quantile)}
 	}
-	if o.model == "dense" {
-		if err := o.notWith("to --model dense (it is for sequences: --model lstm or gru)", "lengths", "hidden"); err != nil {
+	if o.arch == "dense" {
+		if err := o.notWith("to --arch dense (it is for sequences: --arch lstm or gru)", "lengths"); err != nil {
 			return err
 		}
 	}
@@ -123,7 +125,15 @@ func (o *anomalyOptions) check() error {
 			return err
 		}
 	}
-	if _, err := parseInts(o.layers); err != nil {
+	if o.arch == "lstm" || o.arch == "gru" || o.arch == "auto" && (o.example != "" || o.lengths != "") {
+		var err error
+		if o.hidden, o.recurrentLayers, err = recurrentLayers(cmp.Or(o.layers, "32")); err != nil {
+			return err
+		}
+		if o.hidden > 1<<14 {
+			return usageError{fmt.Errorf("--layers %s: want hidden sizes of at most 16384", o.layers)}
+		}
+	} else if _, err := parseInts(cmp.Or(o.layers, "128")); err != nil {
 		return usageError{fmt.Errorf("--layers: %v", err)}
 	}
 	if o.normalize != "" {
@@ -155,7 +165,7 @@ type anomalyData struct {
 // and splits the rows.
 func (o *anomalyOptions) load() (*anomalyData, error) {
 	d := &anomalyData{scaling: o.normalize, source: cmp.Or(o.input, o.example)}
-	d.wantSequences = o.model == "lstm" || o.model == "gru" || (o.model == "auto" && (o.example != "" || o.lengths != ""))
+	d.wantSequences = o.arch == "lstm" || o.arch == "gru" || (o.arch == "auto" && (o.example != "" || o.lengths != ""))
 	var (
 		rows   ae.Rows
 		labels []int
@@ -305,13 +315,13 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.seed}
 	if d.wantSequences {
 		if d.Steps == 0 {
-			return nil, cfg, usageError{fmt.Errorf("--model %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.model)}
+			return nil, cfg, usageError{fmt.Errorf("--arch %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.arch)}
 		}
 		cell := seq.LSTM
-		if o.model == "gru" {
+		if o.arch == "gru" {
 			cell = seq.GRU
 		}
-		sc := ae.SequenceConfig{Cell: cell, Features: d.per / d.Steps, Hidden: o.hidden, Code: o.code}
+		sc := ae.SequenceConfig{Cell: cell, Features: d.per / d.Steps, Hidden: o.hidden, Layers: o.recurrentLayers, Code: o.code}
 		if err := checkModelMemory[T](sc.ParamCount()); err != nil {
 			return nil, cfg, err
 		}
@@ -330,7 +340,7 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 		return nil, cfg, usageError{fmt.Errorf("--normalize: %v", err)}
 	}
 	cfg.Scaling = kind
-	hidden, _ := parseInts(o.layers)
+	hidden, _ := parseInts(cmp.Or(o.layers, "128"))
 	ac := ae.Config{Layers: append(append([]int{d.per}, hidden...), o.code), Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.MSELoss}
 	if kind == dataset.Standard || kind == dataset.NoScaling && d.Image == nil {
 		ac.Output = ae.Identity

@@ -41,7 +41,7 @@ func anomalyRun(t *testing.T, out string, args ...string) (metrics map[string]an
 // AUCs are those of the test rows' scores.
 func TestAnomalySignalsDense(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	m, scores, split := anomalyRun(t, out, "--example", "signals", "--train-limit", "500", "--model", "dense", "--epochs", "60", "--seed", "2")
+	m, scores, split := anomalyRun(t, out, "--example", "signals", "--train-limit", "500", "--arch", "dense", "--epochs", "60", "--seed", "2")
 	signals, err := dataset.Signals(500, signalSteps, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func TestAnomalySignalsLSTMBeatsDenseOnFrequencyChanges(t *testing.T) {
 	}
 	dir := t.TempDir()
 	lstm, _, _ := anomalyRun(t, filepath.Join(dir, "lstm"), "--example", "signals")
-	dense, _, _ := anomalyRun(t, filepath.Join(dir, "dense"), "--example", "signals", "--model", "dense", "--epochs", "100")
+	dense, _, _ := anomalyRun(t, filepath.Join(dir, "dense"), "--example", "signals", "--arch", "dense", "--epochs", "100")
 	auc := func(m map[string]any, kind string) float64 {
 		return m["roc_auc_per_kind"].(map[string]any)[kind].(float64)
 	}

@@ -44,7 +44,7 @@ type aeOptions struct {
 const aeSummary = `Train the lecture's MNIST autoencoder 784-256-64-256-784 (ReLU, sigmoid output,
 binary cross-entropy, Adam 1e-3, batch 128, 10 epochs) and report the test
 reconstruction MSE per epoch beside that of PCA with as many components as
-the code. --loss mse --output tanh gives the PyTorch variant (inputs scaled
+the code. --loss mse --output-activation tanh gives the PyTorch variant (inputs scaled
 to [-1, 1]).
 
 With --input it learns your own samples instead: a table (.csv with numeric
@@ -66,9 +66,10 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	o.common.register(fs)
 	fs.StringVar(&o.layers, "layers", "256", "hidden encoder sizes between the inputs and the code, comma-separated")
 	fs.IntVar(&o.code, "code", 64, "size of the code (the bottleneck)")
-	fs.StringVar(&o.hiddenAct, "hidden", "relu", "hidden activation: relu, leakyrelu, sigmoid, tanh or identity")
-	fs.StringVar(&o.outputAct, "output", "sigmoid", "output activation: sigmoid ([0,1] inputs), tanh ([-1,1] inputs), relu, leakyrelu, identity")
-	fs.StringVar(&o.loss, "loss", "bce", "reconstruction loss: bce (needs --output sigmoid and inputs in [0, 1]) or mse")
+	fs.StringVar(&o.hiddenAct, "activation", "relu", "activation of the hidden layers and the code: relu, leakyrelu, sigmoid, tanh or identity")
+	fs.StringVar(&o.outputAct, "output-activation", "sigmoid", "output activation: sigmoid ([0,1] inputs), tanh ([-1,1] inputs), relu, leakyrelu, identity")
+	o.registerRenamed(fs)
+	fs.StringVar(&o.loss, "loss", "bce", "reconstruction loss: bce (needs --output-activation sigmoid and inputs in [0, 1]) or mse")
 	fs.StringVar(&o.denoise, "denoise", "", "train as a denoising autoencoder: gauss:STD or mask:P")
 	fs.BoolVar(&o.tied, "tied", false, "tie the decoder weights to the encoder's transposes")
 	fs.BoolVar(&o.batchNorm, "batchnorm", false, "batch normalisation between each hidden layer and its activation")
@@ -88,6 +89,12 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 		return trainAutoencoder[float64](o, stdout, stderr)
 	}
 	return trainAutoencoder[float32](o, stdout, stderr)
+}
+
+// registerRenamed registers the activations' earlier spellings.
+func (o *aeOptions) registerRenamed(fs *flag.FlagSet) {
+	renamed(fs, "hidden", "--activation (in lstm, forecast and anomaly, --layers gives hidden sizes)")
+	renamed(fs, "output", "--output-activation (--out names the output folder)")
 }
 
 // registerData registers the data flags the autoencoder and the VAE share.
@@ -140,11 +147,11 @@ func (o *aeOptions) config(p int) (ae.Config, error) {
 	}
 	cfg.Layers = append(append([]int{p}, hidden...), o.code)
 	if cfg.Hidden, err = ae.ParseActivation(o.hiddenAct); err != nil {
-		return cfg, fmt.Errorf("--hidden: %v", err)
+		return cfg, fmt.Errorf("--activation: %v", err)
 	}
 	cfg.Code = cfg.Hidden
 	if cfg.Output, err = ae.ParseActivation(o.outputAct); err != nil {
-		return cfg, fmt.Errorf("--output: %v", err)
+		return cfg, fmt.Errorf("--output-activation: %v", err)
 	}
 	if cfg.Loss, err = ae.ParseLoss(o.loss); err != nil {
 		return cfg, fmt.Errorf("--loss: %v", err)

@@ -46,7 +46,7 @@ func runOK(t *testing.T, args ...string) string {
 
 func TestLSTMCommandAndEval(t *testing.T) {
 	dir := t.TempDir()
-	out := runOK(t, "lstm", "--epochs", "1", "--train-limit", "400", "--test-limit", "200", "--hidden", "16", "--out", dir)
+	out := runOK(t, "lstm", "--epochs", "1", "--train-limit", "400", "--test-limit", "200", "--layers", "16", "--out", dir)
 	if !strings.Contains(out, "test accuracy") {
 		t.Errorf("output lacks the test accuracy:\n%s", out)
 	}
@@ -94,8 +94,8 @@ func TestLSTMCommandAndEval(t *testing.T) {
 	if evaluated := numberAfter(t, ev, "test accuracy "); evaluated != trained {
 		t.Errorf("eval gives test accuracy %v, the training run %v", evaluated, trained)
 	}
-	gru := runOK(t, "lstm", "--cell", "gru", "--bidirectional", "--layers", "2", "--dropout", "0.1", "--epochs", "1",
-		"--train-limit", "200", "--test-limit", "100", "--hidden", "8", "--schedule", "cosine", "--float64", "--out", dir)
+	gru := runOK(t, "lstm", "--cell", "gru", "--bidirectional", "--layers", "8,8", "--dropout", "0.1", "--epochs", "1",
+		"--train-limit", "200", "--test-limit", "100", "--schedule", "cosine", "--dtype", "float64", "--out", dir)
 	if !strings.Contains(gru, "GRU(28, 8, num_layers=2") {
 		t.Errorf("GRU run: %s", gru)
 	}
@@ -118,7 +118,7 @@ func TestAutoencoderCommand(t *testing.T) {
 		t.Errorf("eval: %s", ev)
 	}
 	runOK(t, "autoencoder", "--epochs", "1", "--train-limit", "200", "--test-limit", "50", "--layers", "16", "--code", "4",
-		"--loss", "mse", "--output", "tanh", "--tied", "--out", dir)
+		"--loss", "mse", "--output-activation", "tanh", "--tied", "--out", dir)
 }
 
 func TestPCACommand(t *testing.T) {
@@ -212,7 +212,7 @@ func TestLectureCommands(t *testing.T) {
 	if !strings.Contains(out, "eigenvalues") {
 		t.Errorf("covariance output lacks the eigenvalues:\n%s", out)
 	}
-	out = runOK(t, "linear-ae", "--limit", "300", "--epochs", "2", "-k", "4", "--out", t.TempDir())
+	out = runOK(t, "linear-ae", "--train-limit", "300", "--epochs", "2", "--code", "4", "--out", t.TempDir())
 	if !strings.Contains(out, "principal angles") {
 		t.Errorf("linear-ae output: %s", out)
 	}
@@ -230,7 +230,7 @@ func TestBadFlagsAndFilesFailCleanly(t *testing.T) {
 		{[]string{"lstm", "--cell", "tcn"}, 2, "--cell"},
 		{[]string{"lstm", "--dropout", "1.5"}, 2, "--dropout"},
 		{[]string{"lstm", "--epochs", "x"}, 2, "epochs"},
-		{[]string{"autoencoder", "--loss", "bce", "--output", "tanh"}, 2, "sigmoid"},
+		{[]string{"autoencoder", "--loss", "bce", "--output-activation", "tanh"}, 2, "sigmoid"},
 		{[]string{"autoencoder", "--denoise", "salt:1"}, 2, "--denoise"},
 		{[]string{"pca", "--components", "-3"}, 2, "--components"},
 		{[]string{"pca", "--solver", "qr"}, 2, "--solver"},
@@ -320,7 +320,7 @@ func numberAfter(t *testing.T, out, prefix string) float64 {
 // and the Dense bias 0.
 func TestLSTMKerasPreset(t *testing.T) {
 	dir := t.TempDir()
-	out := runOK(t, "lstm", "--preset", "keras", "--epochs", "1", "--train-limit", "400", "--test-limit", "200", "--hidden", "8", "--lr", "1e-30", "--out", dir)
+	out := runOK(t, "lstm", "--preset", "keras", "--epochs", "1", "--train-limit", "400", "--test-limit", "200", "--layers", "8", "--lr", "1e-30", "--out", dir)
 	if !strings.Contains(out, "pixels unit") {
 		t.Errorf("output:\n%s", out)
 	}
@@ -356,7 +356,7 @@ func TestLSTMKerasPreset(t *testing.T) {
 // picture.
 func TestLSTMTrace(t *testing.T) {
 	dir := t.TempDir()
-	runOK(t, "lstm", "--epochs", "1", "--train-limit", "300", "--test-limit", "50", "--hidden", "8", "--trace", "3", "--out", dir)
+	runOK(t, "lstm", "--epochs", "1", "--train-limit", "300", "--test-limit", "50", "--layers", "8", "--trace", "3", "--out", dir)
 	read := func(name string) *dataset.Array {
 		a, err := dataset.ReadNpy(filepath.Join(dir, name))
 		if err != nil {
@@ -403,7 +403,7 @@ func TestLSTMTrace(t *testing.T) {
 // TestLSTMRecurrentDropoutFlags: the flags reach the layer (training runs
 // and differs from training without them) and bad values are usage errors.
 func TestLSTMRecurrentDropoutFlags(t *testing.T) {
-	base := []string{"lstm", "--epochs", "1", "--train-limit", "200", "--test-limit", "20", "--hidden", "8"}
+	base := []string{"lstm", "--epochs", "1", "--train-limit", "200", "--test-limit", "20", "--layers", "8"}
 	plain := runOK(t, append(base, "--out", t.TempDir())...)
 	dropped := runOK(t, append(base, "--out", t.TempDir(), "--input-dropout", "0.3", "--recurrent-dropout", "0.3")...)
 	loss := func(out string) string {
@@ -508,7 +508,7 @@ func TestAutoencoderKerasPreset(t *testing.T) {
 func TestLSTMNorm(t *testing.T) {
 	for _, kind := range []string{"batchnorm", "layernorm"} {
 		dir := t.TempDir()
-		out := runOK(t, "lstm", "--norm", kind, "--epochs", "1", "--train-limit", "300", "--test-limit", "60", "--hidden", "8", "--out", dir)
+		out := runOK(t, "lstm", "--norm", kind, "--epochs", "1", "--train-limit", "300", "--test-limit", "60", "--layers", "8", "--out", dir)
 		accuracy := func(s string) string {
 			_, after, ok := strings.Cut(s, "test accuracy ")
 			if !ok {
@@ -537,7 +537,7 @@ func TestLSTMNorm(t *testing.T) {
 // the same accuracy and ONNX export refuses by name.
 func TestLSTMProj(t *testing.T) {
 	dir := t.TempDir()
-	out := runOK(t, "lstm", "--proj", "4", "--hidden", "8", "--epochs", "1", "--train-limit", "300", "--test-limit", "60", "--out", dir)
+	out := runOK(t, "lstm", "--proj", "4", "--layers", "8", "--epochs", "1", "--train-limit", "300", "--test-limit", "60", "--out", dir)
 	if !strings.Contains(out, "proj_size=4") {
 		t.Errorf("the model line does not say proj_size=4:\n%s", out)
 	}
@@ -553,7 +553,7 @@ func TestLSTMProj(t *testing.T) {
 	if code, _, stderr := runCommand("export", "--model", model, "--onnx", filepath.Join(dir, "m.onnx")); code == 0 || !strings.Contains(stderr, "proj_size") {
 		t.Errorf("export of a projected LSTM: exit %d, %q", code, stderr)
 	}
-	for _, args := range [][]string{{"lstm", "--proj", "8", "--hidden", "8"}, {"lstm", "--cell", "gru", "--proj", "2"}, {"lstm", "--proj", "-1"}, {"lstm", "--proj", "2", "--trace", "1"}} {
+	for _, args := range [][]string{{"lstm", "--proj", "8", "--layers", "8"}, {"lstm", "--cell", "gru", "--proj", "2"}, {"lstm", "--proj", "-1"}, {"lstm", "--proj", "2", "--trace", "1"}} {
 		if code, _, stderr := runCommand(args...); code != 2 || !strings.Contains(stderr, "--") {
 			t.Errorf("physml %s: exit %d, %q; want a usage error", strings.Join(args, " "), code, stderr)
 		}

@@ -31,8 +31,8 @@ var defaultMaxInput = dataset.MaxBytes >> 20
 type common struct {
 	seed     uint64
 	threads  int
-	float64  bool
-	float32  bool
+	dtype    string
+	float64  bool // --dtype float64
 	out      string
 	data     string
 	maxInput int64 // MiB
@@ -43,8 +43,9 @@ func (c *common) register(fs *flag.FlagSet) {
 	c.fs = fs
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of initialisation, shuffling, dropout and noise")
 	fs.IntVar(&c.threads, "threads", 0, fmt.Sprintf("BLAS threads (OpenBLAS) or GOMAXPROCS (pure Go), at most the %d CPUs; 0 keeps the default", runtime.NumCPU()))
-	fs.BoolVar(&c.float32, "float32", true, "compute in float32 (the default, as PyTorch); --float32=false is --float64")
-	fs.BoolVar(&c.float64, "float64", false, "compute in float64")
+	fs.StringVar(&c.dtype, "dtype", "float32", "precision of the computation: float32 (as PyTorch) or float64")
+	renamed(fs, "float32", "--dtype float32")
+	renamed(fs, "float64", "--dtype float64")
 	fs.StringVar(&c.out, "out", "out", "folder for the files the command writes (made when there is something to write)")
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: $PHYSML_DATA, else the GoMNIST module)")
 	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "MiB of memory one input file's values may fill; larger claims are refused before reading")
@@ -91,18 +92,10 @@ func (c *common) checkFlags() error {
 		return usageError{fmt.Errorf("--max-input %d: want a positive number of MiB", c.maxInput)}
 	}
 	dataset.MaxBytes = c.maxInput << 20
-	set := map[string]bool{}
-	if c.fs != nil {
-		c.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if c.dtype != "float32" && c.dtype != "float64" {
+		return usageError{fmt.Errorf("--dtype %q: want float32 or float64", c.dtype)}
 	}
-	switch {
-	case set["float32"] && set["float64"] && c.float32 == c.float64:
-		return usageError{fmt.Errorf("--float32=%v and --float64=%v: choose one precision", c.float32, c.float64)}
-	case set["float32"]:
-		c.float64 = !c.float32
-	case set["float64"]:
-		c.float32 = !c.float64
-	}
+	c.float64 = c.dtype == "float64"
 	return nil
 }
 
@@ -241,6 +234,28 @@ func parseInts(s string) ([]int, error) {
 	}
 	return out, nil
 }
+
+// recurrentLayers parses --layers of a recurrent network: a hidden size
+// per stacked layer, all the same ("64,64": two layers of 64), as
+// PyTorch's nn.LSTM(hidden_size, num_layers) has them.
+func recurrentLayers(s string) (hidden, layers int, err error) {
+	sizes, err := parseInts(s)
+	if err != nil {
+		return 0, 0, usageError{fmt.Errorf("--layers: %v", err)}
+	}
+	for _, h := range sizes {
+		if h != sizes[0] {
+			return 0, 0, usageError{fmt.Errorf("--layers %s: stacked recurrent layers share one hidden size (as in PyTorch's nn.LSTM): give it once per layer, as %d,%d", s, sizes[0], sizes[0])}
+		}
+	}
+	if sizes[0] > 1<<16 || len(sizes) > 1<<10 {
+		return 0, 0, usageError{fmt.Errorf("--layers %s: at most 1024 layers of at most 65536", s)}
+	}
+	return sizes[0], len(sizes), nil
+}
+
+// layersHint is the hint of a recurrent command's earlier --hidden.
+const layersHint = "--layers: a hidden size per stacked layer (--hidden 64 with two layers is --layers 64,64)"
 
 func parseSchedule(s string, epochs int) (nn.Schedule, error) {
 	switch s {

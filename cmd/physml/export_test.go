@@ -19,7 +19,7 @@ func TestExportCommand(t *testing.T) {
 	dir := t.TempDir()
 	x, y, l := dampedOscillations(t, dir, 60, 10)
 	model := filepath.Join(dir, "gru", "lstm.safetensors")
-	runOK(t, "lstm", "--cell", "gru", "--input", x, "--labels", y, "--lengths", l, "--hidden", "4", "--epochs", "1", "--out", filepath.Dir(model))
+	runOK(t, "lstm", "--cell", "gru", "--input", x, "--labels", y, "--lengths", l, "--layers", "4", "--epochs", "1", "--out", filepath.Dir(model))
 	out := filepath.Join(dir, "gru.onnx")
 	text := runOK(t, "export", "--model", model, "--onnx", out)
 	if !strings.Contains(text, "GRU classifier: input (batch, steps, 1), output logits (batch, 3)") || !strings.Contains(text, "physml.feature_mean") {
@@ -38,7 +38,7 @@ func TestExportCommand(t *testing.T) {
 	}
 
 	xl := filepath.Join(dir, "mlstm")
-	runOK(t, "lstm", "--cell", "mlstm", "--heads", "1", "--input", x, "--labels", y, "--hidden", "4", "--epochs", "1", "--out", xl)
+	runOK(t, "lstm", "--cell", "mlstm", "--heads", "1", "--input", x, "--labels", y, "--layers", "4", "--epochs", "1", "--out", xl)
 	series := filepath.Join(dir, "s.csv")
 	var b strings.Builder
 	b.WriteString("x\n")
@@ -47,7 +47,7 @@ func TestExportCommand(t *testing.T) {
 	}
 	os.WriteFile(series, []byte(b.String()), 0o644)
 	fc := filepath.Join(dir, "fc")
-	runOK(t, "forecast", "--input", series, "--window", "4", "--hidden", "3", "--epochs", "1", "--out", fc)
+	runOK(t, "forecast", "--input", series, "--window", "4", "--layers", "3", "--epochs", "1", "--out", fc)
 	none := filepath.Join(dir, "none.onnx")
 	for _, c := range []struct {
 		name string

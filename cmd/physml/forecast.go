@@ -22,6 +22,7 @@ type forecastOptions struct {
 	names                                     []string
 	target                                    string
 	cell                                      string
+	layerList                                 string
 	window, horizon, hidden, layers, heads    int
 	epochs, batch, patience, ensemble, period int
 	lr                                        float64
@@ -54,8 +55,8 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.heads, "heads", 4, headsUsage)
 	fs.IntVar(&o.window, "window", 24, "input steps per window")
 	fs.IntVar(&o.horizon, "horizon", 1, "steps forecast per window")
-	fs.IntVar(&o.hidden, "hidden", 32, "hidden size")
-	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
+	fs.StringVar(&o.layerList, "layers", "32", "hidden size of each stacked recurrent layer, comma-separated (32,32: two layers)")
+	renamed(fs, "hidden", layersHint)
 	fs.IntVar(&o.epochs, "epochs", 200, "most training epochs (early stopping on the validation part ends sooner)")
 	fs.IntVar(&o.batch, "batch", 16, "batch size")
 	fs.IntVar(&o.patience, "patience", 30, "epochs without a better validation loss before stopping")
@@ -80,6 +81,10 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 }
 
 func (o *forecastOptions) check() error {
+	var err error
+	if o.hidden, o.layers, err = recurrentLayers(o.layerList); err != nil {
+		return err
+	}
 	if err := checkCell(o.cell, o.hidden, o.heads, false); err != nil {
 		return err
 	}
@@ -88,8 +93,6 @@ func (o *forecastOptions) check() error {
 		return usageError{errors.New("give --input series.csv or --example NAME (one of them)")}
 	case o.window < 1 || o.horizon < 1 || o.window > 1<<16 || o.horizon > 1<<16:
 		return usageError{fmt.Errorf("--window %d and --horizon %d: want 1 to 65536", o.window, o.horizon)}
-	case o.hidden < 1 || o.layers < 1 || o.hidden > 1<<16 || o.layers > 1<<10:
-		return usageError{fmt.Errorf("--hidden %d and --layers %d: want positive sizes (at most 65536 and 1024)", o.hidden, o.layers)}
 	case o.epochs < 1 || o.batch < 1 || o.patience < 0 || o.ensemble < 1 || o.ensemble > 100:
 		return usageError{fmt.Errorf("--epochs, --batch and --ensemble (at most 100) must be positive and --patience not negative")}
 	case o.period < 0 || o.period > 1<<16:

@@ -68,7 +68,7 @@ func TestForecastEnsembleEval(t *testing.T) {
 	series := filepath.Join(dir, "s.csv")
 	os.WriteFile(series, []byte(b.String()), 0o644)
 	out := filepath.Join(dir, "out")
-	text := runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "6", "--horizon", "2", "--hidden", "5",
+	text := runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "6", "--horizon", "2", "--layers", "5",
 		"--epochs", "3", "--ensemble", "2", "--target", "change", "--out", out)
 	model := filepath.Join(out, "forecast.safetensors")
 	ev := runOK(t, "eval", "--model", model, "--input", series, "--time-column", "t")

@@ -211,7 +211,8 @@ func TestHostileInputFailsCleanly(t *testing.T) {
 		{"autoencoder test-limit -1", []string{"autoencoder", "--test-limit", "-1"}, 2, "--test-limit"},
 		{"pca limit -1", []string{"pca", "--limit", "-1"}, 2, "--limit"},
 		{"validation 0.999", []string{"lstm", "--data", good, "--validation", "0.999"}, 2, "leaves 0 for training"},
-		{"both precisions off", []string{"lstm", "--float32=false", "--float64=false"}, 2, "choose one precision"},
+		{"dtype float16", []string{"lstm", "--dtype", "float16"}, 2, `--dtype "float16": want float32 or float64`},
+		{"old precision flag", []string{"lstm", "--float32=false"}, 2, "--float32 is now --dtype float32"},
 		{"max-input 0", []string{"pca", "--max-input", "0"}, 2, "--max-input"},
 		{"out inside a file", []string{"lstm", "--data", good, "--out", filepath.Join(notAFolder, "sub")}, 1, "not a folder"},
 		{"label column for npy", []string{"pca", "--input", npyFile(t, filepath.Join(base, "n.npy"), 5, 2, func(i, j int) float64 { return float64(i + j*j) }), "--label-column", "y"}, 2, "csv"},
@@ -237,7 +238,7 @@ func TestLimitsApplyWhileReading(t *testing.T) {
 	var code int
 	var errOut string
 	alloc := allocatedBy(func() {
-		code, _, errOut = runCommand("lstm", "--data", claims, "--train-limit", "100", "--test-limit", "50", "--epochs", "1", "--hidden", "4", "--out", t.TempDir())
+		code, _, errOut = runCommand("lstm", "--data", claims, "--train-limit", "100", "--test-limit", "50", "--epochs", "1", "--layers", "4", "--out", t.TempDir())
 	})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -289,17 +290,17 @@ func allocatedBy(fn func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// TestFlagsThatUsedToBeIgnored: --float32=false computes in float64, and
+// TestFlagsThatUsedToBeIgnored: --dtype float64 computes in float64, and
 // dropout with one layer warns (as PyTorch does) instead of doing nothing
 // silently.
 func TestFlagsThatUsedToBeIgnored(t *testing.T) {
 	data := fakeMNIST(t, 60, 28, 28, 0)
-	code, out, errOut := runCommand("lstm", "--data", data, "--float32=false", "--dropout", "0.2", "--epochs", "1", "--hidden", "4", "--out", t.TempDir())
+	code, out, errOut := runCommand("lstm", "--data", data, "--dtype", "float64", "--dropout", "0.2", "--epochs", "1", "--layers", "4", "--out", t.TempDir())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(out, "float64") {
-		t.Errorf("--float32=false did not compute in float64:\n%s", out)
+		t.Errorf("--dtype float64 did not compute in float64:\n%s", out)
 	}
 	if !strings.Contains(errOut, "warning: --dropout 0.2 has no effect with one layer") {
 		t.Errorf("no dropout warning: %q", errOut)
@@ -376,7 +377,7 @@ func TestSIGTERMSavesTheModelFirst(t *testing.T) {
 	}
 
 	dir = filepath.Join(t.TempDir(), "lstm")
-	code, out, _ = runUntil(t, "epoch  1 ", "lstm", "--data", data, "--epochs", "100000", "--hidden", "4", "--out", dir)
+	code, out, _ = runUntil(t, "epoch  1 ", "lstm", "--data", data, "--epochs", "100000", "--layers", "4", "--out", dir)
 	if code == 0 || strings.Contains(out, "test accuracy") || !strings.Contains(out, "lstm_curves.png") {
 		t.Errorf("lstm after SIGTERM: exit %d, output:\n%s", code, out)
 	}
@@ -391,7 +392,7 @@ func TestSIGTERMSavesTheModelFirst(t *testing.T) {
 // calibrates, scores and saves the model it has, and exits non-zero.
 func TestSIGTERMScoresTheAnomalyModelAsItIs(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "anomaly")
-	code, out, _ := runUntil(t, "epoch   1 ", "anomaly", "--example", "signals", "--train-limit", "300", "--model", "dense", "--epochs", "100000", "--out", dir)
+	code, out, _ := runUntil(t, "epoch   1 ", "anomaly", "--example", "signals", "--train-limit", "300", "--arch", "dense", "--epochs", "100000", "--out", dir)
 	if code == 0 || !strings.Contains(out, "interrupted after") || !strings.Contains(out, "ROC AUC") {
 		t.Errorf("anomaly after SIGTERM: exit %d, output:\n%s", code, out)
 	}
@@ -504,12 +505,12 @@ func TestBatchLargerThanTheDataCostsNothing(t *testing.T) {
 	table := npyFile(t, filepath.Join(t.TempDir(), "table.npy"), 60, 5, func(i, j int) float64 { return math.Sin(float64(i + 3*j)) })
 	for _, batch := range []string{"1073741824", "9223372036854775807"} {
 		for _, args := range [][]string{
-			{"lstm", "--data", mnist, "--train-limit", "100", "--test-limit", "20", "--hidden", "4"},
+			{"lstm", "--data", mnist, "--train-limit", "100", "--test-limit", "20", "--layers", "4"},
 			{"autoencoder", "--data", mnist, "--train-limit", "100", "--test-limit", "20"},
 			{"vae", "--data", mnist, "--train-limit", "100", "--test-limit", "20"},
 			{"anomaly", "--input", table},
-			{"linear-ae", "--data", mnist, "--limit", "100", "--k", "2"},
-			{"forecast", "--example", "sunspots", "--hidden", "4"},
+			{"linear-ae", "--data", mnist, "--train-limit", "100", "--code", "2"},
+			{"forecast", "--example", "sunspots", "--layers", "4"},
 		} {
 			args = append(args, "--epochs", "1", "--batch", batch, "--out", t.TempDir())
 			var code int
@@ -545,8 +546,8 @@ func TestHugeValuesInSequencesAreAnError(t *testing.T) {
 	os.WriteFile(y, b, 0o644)
 	out := filepath.Join(dir, "out")
 	for _, args := range [][]string{
-		{"lstm", "--input", x, "--labels", y, "--epochs", "1", "--hidden", "2", "--out", out},
-		{"anomaly", "--input", x, "--model", "lstm", "--epochs", "1", "--hidden", "2", "--out", out},
+		{"lstm", "--input", x, "--labels", y, "--epochs", "1", "--layers", "2", "--out", out},
+		{"anomaly", "--input", x, "--arch", "lstm", "--epochs", "1", "--layers", "2", "--out", out},
 	} {
 		mustFailCleanly(t, args[0], args, out, 1, "feature 0 spans more than a float64 can hold")
 	}
@@ -605,7 +606,7 @@ func TestNonFiniteModelsAreNeverSavedOrUsed(t *testing.T) {
 	dir := t.TempDir()
 	x, y, l := dampedOscillations(t, dir, 30, 10)
 	out := filepath.Join(dir, "out")
-	mustFailCleanly(t, "lr 1e300", []string{"lstm", "--input", x, "--labels", y, "--lengths", l, "--hidden", "3", "--epochs", "2", "--lr", "1e300", "--out", out}, out, 1, "validation loss is NaN after epoch 1")
+	mustFailCleanly(t, "lr 1e300", []string{"lstm", "--input", x, "--labels", y, "--lengths", l, "--layers", "3", "--epochs", "2", "--lr", "1e300", "--out", out}, out, 1, "validation loss is NaN after epoch 1")
 
 	c := seq.NewClassifier[float32](seq.LSTM, seq.Config{InputSize: 1, HiddenSize: 3}, 3, nn.NewRand(1))
 	c.FC.Bias.Value[1] = float32(math.NaN())
@@ -640,7 +641,7 @@ func TestClassLabelsAreBoundedByTheData(t *testing.T) {
 	huge := filepath.Join(dir, "huge.npy")
 	os.WriteFile(huge, b, 0o644)
 	out := filepath.Join(dir, "out")
-	mustFailCleanly(t, "label 65535", []string{"lstm", "--input", x, "--labels", huge, "--hidden", "2", "--epochs", "1", "--out", out}, out,
+	mustFailCleanly(t, "label 65535", []string{"lstm", "--input", x, "--labels", huge, "--layers", "2", "--epochs", "1", "--out", out}, out,
 		1, "label 65535 of sequence 7 makes 65536 classes for 120 sequences")
 
 	for i := range labels {
@@ -649,7 +650,7 @@ func TestClassLabelsAreBoundedByTheData(t *testing.T) {
 	b, _ = dataset.EncodeNpy([]int{120}, labels)
 	many := filepath.Join(dir, "many.npy")
 	os.WriteFile(many, b, 0o644)
-	text := runOK(t, "lstm", "--input", x, "--labels", many, "--hidden", "2", "--epochs", "1", "--out", out)
+	text := runOK(t, "lstm", "--input", x, "--labels", many, "--layers", "2", "--epochs", "1", "--out", out)
 	if !strings.Contains(text, "confusion of 60 classes is in confusion.csv") || strings.Count(text, "\n") > 20 {
 		t.Errorf("output of %d lines:\n%s", strings.Count(text, "\n"), text)
 	}
@@ -676,12 +677,12 @@ func TestModelsTooLargeForMemoryAreRefusedFirst(t *testing.T) {
 	x, y, l := dampedOscillations(t, dir, 30, 10)
 	out := filepath.Join(dir, "out")
 	for _, args := range [][]string{
-		{"lstm", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--hidden", "65536"},
-		{"lstm", "--input", x, "--labels", y, "--hidden", "30000", "--layers", "4"},
-		{"anomaly", "--input", x, "--lengths", l, "--model", "lstm", "--hidden", "16384"},
+		{"lstm", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--layers", "65536"},
+		{"lstm", "--input", x, "--labels", y, "--layers", "30000,30000,30000,30000"},
+		{"anomaly", "--input", x, "--lengths", l, "--arch", "lstm", "--layers", "16384"},
 		{"autoencoder", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--code", "1000000000"},
-		{"vae", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--latent", "1000000000"},
-		{"forecast", "--example", "sunspots", "--hidden", "65536"},
+		{"vae", "--data", mnist, "--train-limit", "50", "--test-limit", "10", "--code", "1000000000"},
+		{"forecast", "--example", "sunspots", "--layers", "65536"},
 	} {
 		args = append(args, "--epochs", "1", "--out", out)
 		var code int
@@ -704,7 +705,7 @@ func TestModelsTooLargeForMemoryAreRefusedFirst(t *testing.T) {
 // epoch, evaluated like a finished run, and exits 1.
 func TestSIGTERMSavesTheForecastEnsembleSoFar(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "fc")
-	code, out, errOut := runUntil(t, "network 1 epoch    1", "forecast", "--example", "sunspots", "--window", "6", "--hidden", "4",
+	code, out, errOut := runUntil(t, "network 1 epoch    1", "forecast", "--example", "sunspots", "--window", "6", "--layers", "4",
 		"--ensemble", "3", "--epochs", "1000000", "--patience", "0", "--out", dir)
 	if code != 1 || !strings.Contains(out, "interrupted: evaluating and saving the 1 network(s)") || !strings.Contains(errOut, "network 1") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -732,8 +733,8 @@ func TestFlagsThatDoNotApplyAreUsageErrors(t *testing.T) {
 	}{
 		{[]string{"lstm", "--input", x, "--labels", y, "--test-limit", "5"}, "--test-limit does not apply to --input"},
 		{[]string{"lstm", "--test", "0.3"}, "--test does not apply to MNIST"},
-		{[]string{"anomaly", "--input", x, "--model", "dense", "--lengths", l}, "--lengths does not apply to --model dense"},
-		{[]string{"anomaly", "--input", x, "--model", "dense", "--hidden", "8"}, "--hidden does not apply to --model dense"},
+		{[]string{"anomaly", "--input", x, "--arch", "dense", "--lengths", l}, "--lengths does not apply to --arch dense"},
+		{[]string{"anomaly", "--input", x, "--arch", "dense", "--hidden", "8"}, "--hidden is now --layers"},
 		{[]string{"anomaly", "--example", "signals", "--anomalous", "3"}, "--anomalous does not apply to --input or --example"},
 	} {
 		mustFailCleanly(t, strings.Join(c.args, " "), append(c.args, "--out", out), out, 2, c.want)

@@ -30,7 +30,7 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	if *n < 2 {
-		return usageError{fmt.Errorf("-n %d: need at least 2 samples", *n)}
+		return usageError{fmt.Errorf("--n %d: need at least 2 samples", *n)}
 	}
 	X := lectureSamples(*n, *seed)
 	fmt.Fprintf(stdout, "x ~ N(0,1), y = 4 + 3x + ε, %d samples (population: var x = 1, cov = 3, var y = 10, ρ = 3/√10 = 0.9487)\n\n", *n)
@@ -82,16 +82,18 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 	var c common
 	fs := newFlagSet("linear-ae", linearAESummary, stdout)
 	c.register(fs)
-	k := fs.Int("k", 16, "code size (number of components)")
+	k := fs.Int("code", 16, "code size (number of components)")
+	renamed(fs, "k", "--code")
 	epochs := fs.Int("epochs", 60, "training epochs")
 	lr := fs.Float64("lr", 5e-3, "Adam learning rate (cosine-annealed)")
 	batch := fs.Int("batch", 128, "batch size")
-	n := fs.Int("limit", 10000, "training images used")
+	n := fs.Int("train-limit", 10000, "use only the first N MNIST training images")
+	renamed(fs, "limit", "--train-limit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *k <= 0 || *k >= dataset.MNISTPixels || *epochs <= 0 || !(*lr > 0) || math.IsInf(*lr, 0) || *batch <= 0 || *n < 2 {
-		return usageError{fmt.Errorf("-k in [1, 783], --epochs, --lr, --batch positive and --limit ≥ 2 required")}
+		return usageError{fmt.Errorf("--code in [1, 783], --epochs, --lr, --batch positive and --train-limit ≥ 2 required")}
 	}
 	if err := c.check(); err != nil {
 		return err

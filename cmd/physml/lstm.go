@@ -24,8 +24,9 @@ type lstmOptions struct {
 	cell          string
 	preset        string
 	heads         int
-	hidden        int
-	layers        int
+	layerList     string // --layers
+	hidden        int    // its hidden size
+	layers        int    // and number of layers
 	bidirectional bool
 	dropout       float64
 	inputDropout  float64
@@ -79,9 +80,9 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.heads, "heads", 4, headsUsage)
 	fs.StringVar(&o.norm, "norm", "none", "none, batchnorm or layernorm: normalise the last hidden states before the Dense layer (the lecture's exercise of a BatchNormalization layer after the LSTM)")
 	fs.IntVar(&o.trace, "trace", 0, "write the gate activations and states of the first N test sequences after training (trace_*.npy) and a picture of the keep gate, the input gate and the cell state step by step (trace.png)")
-	fs.IntVar(&o.hidden, "hidden", 128, "hidden size")
+	fs.StringVar(&o.layerList, "layers", "128", "hidden size of each stacked recurrent layer, comma-separated (128,128: two layers)")
+	renamed(fs, "hidden", layersHint)
 	fs.IntVar(&o.proj, "proj", 0, "project the LSTM's hidden state to this many values (PyTorch's proj_size; 0: none)")
-	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
 	fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the rows in both directions")
 	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between stacked layers")
 	fs.Float64Var(&o.inputDropout, "input-dropout", 0, "Keras's dropout: drop this fraction of each layer's inputs, one mask per sequence reused at every step (lstm, gru, rnn)")
@@ -113,6 +114,10 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 }
 
 func (o *lstmOptions) check(stderr io.Writer) error {
+	var err error
+	if o.hidden, o.layers, err = recurrentLayers(o.layerList); err != nil {
+		return err
+	}
 	if err := checkCell(o.cell, o.hidden, o.heads, o.bidirectional); err != nil {
 		return err
 	}
@@ -120,10 +125,6 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		return usageError{fmt.Errorf("--preset %q: want pytorch or keras", o.preset)}
 	}
 	switch {
-	case o.hidden <= 0 || o.layers <= 0:
-		return usageError{fmt.Errorf("--hidden %d and --layers %d must be positive", o.hidden, o.layers)}
-	case o.hidden > 1<<16 || o.layers > 1<<10:
-		return usageError{fmt.Errorf("--hidden %d or --layers %d: too large (at most 65536 and 1024)", o.hidden, o.layers)}
 	case o.epochs <= 0 || o.batch <= 0:
 		return usageError{fmt.Errorf("--epochs %d and --batch %d must be positive", o.epochs, o.batch)}
 	case o.patience < 0:
@@ -140,7 +141,7 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		}
 	}
 	if c, err := seq.ParseCell(o.cell); err == nil && o.proj != 0 && (c != seq.LSTM || o.proj < 0 || o.proj >= o.hidden) {
-		return usageError{fmt.Errorf("--proj %d: the LSTM projects its hidden state to fewer values than --hidden (%d)", o.proj, o.hidden)}
+		return usageError{fmt.Errorf("--proj %d: the LSTM projects its hidden state to fewer values than its hidden size (%d)", o.proj, o.hidden)}
 	}
 	if o.norm != "none" && o.norm != "batchnorm" && o.norm != "layernorm" {
 		return usageError{fmt.Errorf("--norm %q: want none, batchnorm or layernorm", o.norm)}
@@ -193,7 +194,7 @@ func checkCell(name string, hidden, heads int, bidirectional bool) error {
 	}
 	if cell == seq.SLSTMCell || cell == seq.MLSTMCell {
 		if heads < 1 || hidden%heads != 0 {
-			return usageError{fmt.Errorf("--heads %d: want a positive number that divides --hidden %d", heads, hidden)}
+			return usageError{fmt.Errorf("--heads %d: want a positive number that divides the hidden size %d (--layers)", heads, hidden)}
 		}
 		if bidirectional {
 			return usageError{fmt.Errorf("--cell %s reads in one direction: --bidirectional is for lstm, gru and rnn", name)}

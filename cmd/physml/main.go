@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strings"
 )
 
 // command is one subcommand of physml.
@@ -50,11 +52,12 @@ func main() {
 // run executes the command line args and returns the process exit code:
 // 0 on success, 1 when the command failed, 2 for a usage error.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(stderr) // a usage error: the list goes to stderr
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	for _, c := range commands() {
@@ -95,21 +98,63 @@ type usageError struct{ error }
 var lastFlagSet *flag.FlagSet
 
 // newFlagSet returns a flag set that reports errors instead of exiting and
-// prints its help to stdout.
+// prints its help to stdout, with every flag spelled --name.
 func newFlagSet(name, summary string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	lastFlagSet = fs
-	fs.SetOutput(stdout)
 	fs.Usage = func() {
 		fmt.Fprintf(stdout, "Usage: physml %s [flags]\n\n%s\n\nFlags:\n", name, summary)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
+		printFlags(stdout, fs)
 	}
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors; -h and
-// --help print the usage once, with every flag.
+// printFlags prints the flags of fs as flag.PrintDefaults does, spelled
+// --name, without the renamed ones.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, old := f.Value.(*renamedFlag); !old {
+			shown.Var(f.Value, f.Name, f.Usage)
+			shown.Lookup(f.Name).DefValue = f.DefValue
+		}
+	})
+	var b strings.Builder
+	shown.SetOutput(&b)
+	shown.PrintDefaults()
+	io.WriteString(w, dashes(b.String()))
+}
+
+// dashes spells the flags of flag's messages and listings --name.
+func dashes(s string) string {
+	return singleDash.ReplaceAllString(s, "$1--$2")
+}
+
+// singleDash matches a flag spelled -name after a space or a line start.
+var singleDash = regexp.MustCompile(`(^|\s)-([a-z][a-z0-9-]*)`)
+
+// renamedFlag is a spelling of an earlier version: setting it is an error
+// that names the flag to use now (parseFlags reports the hint).
+type renamedFlag struct {
+	hint string
+	used bool
+}
+
+func (r *renamedFlag) String() string { return "" }
+func (r *renamedFlag) Set(string) error {
+	r.used = true
+	return errors.New(r.hint)
+}
+func (r *renamedFlag) IsBoolFlag() bool { return true }
+
+// renamed registers the earlier spelling old, which is refused with hint.
+func renamed(fs *flag.FlagSet, old, hint string) {
+	fs.Var(&renamedFlag{hint: "--" + old + " is now " + hint}, old, hint)
+}
+
+// parseFlags parses args, turning flag errors into usage errors (one
+// line, flags spelled --name; a renamed flag names its new spelling); -h
+// and --help print the usage once, with every flag.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() {} // errors are reported once, by run
@@ -121,7 +166,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if err != nil {
-		return usageError{err}
+		var hint error
+		fs.VisitAll(func(f *flag.Flag) {
+			if r, ok := f.Value.(*renamedFlag); ok && r.used {
+				hint = errors.New(r.hint)
+			}
+		})
+		if hint != nil {
+			return usageError{hint}
+		}
+		return usageError{errors.New(dashes(err.Error()))}
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}

@@ -39,7 +39,8 @@ func TestUnknownCommandAndBadFlag(t *testing.T) {
 }
 
 // TestHelpListsEveryFlag: each command's --help prints its usage once and
-// every flag with its meaning.
+// every flag, spelled --name, with its meaning; renamed flags are not
+// listed.
 func TestHelpListsEveryFlag(t *testing.T) {
 	for _, c := range commands() {
 		code, out, errOut := runCommand(c.name, "--help")
@@ -49,13 +50,59 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		if strings.Count(out, "Usage: physml "+c.name) != 1 || strings.Count(out, "Flags:") != 1 {
 			t.Errorf("%s --help does not print its usage once:\n%s", c.name, out)
 		}
+		listed := strings.Contains
 		lastFlagSet.VisitAll(func(f *flag.Flag) {
-			if !strings.Contains(out, "\n  -"+f.Name+" ") && !strings.Contains(out, "\n  -"+f.Name+"\n") {
-				t.Errorf("%s --help does not list -%s:\n%s", c.name, f.Name, out)
+			inHelp := listed(out, "\n  --"+f.Name+" ") || listed(out, "\n  --"+f.Name+"\n")
+			if _, old := f.Value.(*renamedFlag); old {
+				if inHelp {
+					t.Errorf("%s --help lists the renamed --%s", c.name, f.Name)
+				}
+				return
+			}
+			if !inHelp {
+				t.Errorf("%s --help does not list --%s:\n%s", c.name, f.Name, out)
 			}
 			if f.Usage == "" {
-				t.Errorf("%s: flag -%s has no description", c.name, f.Name)
+				t.Errorf("%s: flag --%s has no description", c.name, f.Name)
 			}
 		})
+	}
+}
+
+// TestBarePhysmlIsAUsageError: physml without a command lists the
+// commands on stderr and exits 2; "physml help" lists them on stdout.
+func TestBarePhysmlIsAUsageError(t *testing.T) {
+	code, out, errOut := runCommand()
+	if code != 2 || out != "" || !strings.Contains(errOut, "Commands:") {
+		t.Errorf("bare physml: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, errOut = runCommand("help")
+	if code != 0 || errOut != "" || !strings.Contains(out, "Commands:") {
+		t.Errorf("physml help: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestRenamedFlagsHint: an earlier spelling is a usage error of one line
+// that names the new flag, and flag errors spell flags --name.
+func TestRenamedFlagsHint(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lstm", "--hidden", "64"}, "--hidden is now --layers"},
+		{[]string{"forecast", "--hidden=8"}, "--hidden is now --layers"},
+		{[]string{"autoencoder", "--hidden", "tanh"}, "--hidden is now --activation"},
+		{[]string{"vae", "--output", "tanh"}, "--output is now --output-activation"},
+		{[]string{"vae", "--latent", "2"}, "--latent is now --code"},
+		{[]string{"anomaly", "--model", "lstm"}, "--model is now --arch"},
+		{[]string{"pca", "--float64"}, "--float64 is now --dtype float64"},
+		{[]string{"linear-ae", "-k", "3"}, "--k is now --code"},
+		{[]string{"lstm", "--epochs", "x"}, `invalid value "x" for flag --epochs`},
+		{[]string{"lstm", "--layers", "64,32"}, "share one hidden size"},
+	} {
+		code, out, errOut := runCommand(c.args...)
+		if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want one line with %q", c.args, code, out, errOut, c.want)
+		}
 	}
 }

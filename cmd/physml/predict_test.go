@@ -106,7 +106,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 	t.Run("classifier", func(t *testing.T) {
 		x, y, l := dampedOscillations(t, dir, 90, 20)
 		out := filepath.Join(dir, "lstm")
-		runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--hidden", "6", "--epochs", "2", "--out", out)
+		runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--layers", "6", "--epochs", "2", "--out", out)
 		schemaOnly(t, filepath.Join(out, "lstm.safetensors"))
 		pred := filepath.Join(dir, "lstm_predict")
 		runOK(t, "predict", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--lengths", l, "--out", pred)
@@ -126,7 +126,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		x := npy3(t, filepath.Join(dir, "rx.npy"), []int{40, 8, 2}, xs)
 		y := npyFile(t, filepath.Join(dir, "ry.npy"), 40, 8, func(i, s int) float64 { return 10 + xs[16*i+2*s] - 0.5*xs[16*i+2*s+1] })
 		out := filepath.Join(dir, "reg")
-		text := runOK(t, "lstm", "--input", x, "--targets", y, "--hidden", "4", "--epochs", "3", "--out", out)
+		text := runOK(t, "lstm", "--input", x, "--targets", y, "--layers", "4", "--epochs", "3", "--out", out)
 		schemaOnly(t, filepath.Join(out, "lstm.safetensors"))
 		pred := filepath.Join(dir, "reg_predict")
 		runOK(t, "predict", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--out", pred)
@@ -171,7 +171,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 
 	t.Run("vae", func(t *testing.T) {
 		out := filepath.Join(dir, "vae")
-		runOK(t, "vae", "--input", npy, "--layers", "6", "--latent", "2", "--epochs", "3", "--out", out)
+		runOK(t, "vae", "--input", npy, "--layers", "6", "--code", "2", "--epochs", "3", "--out", out)
 		schemaOnly(t, filepath.Join(out, "vae.safetensors"))
 		pred := filepath.Join(dir, "vae_predict")
 		runOK(t, "predict", "--model", filepath.Join(out, "vae.safetensors"), "--input", csv, "--out", pred)
@@ -216,7 +216,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 	t.Run("sequence autoencoder", func(t *testing.T) {
 		x, y, l := dampedOscillations(t, dir, 60, 20)
 		out := filepath.Join(dir, "seqae")
-		runOK(t, "anomaly", "--input", x, "--labels", y, "--lengths", l, "--hidden", "4", "--code", "2", "--epochs", "2", "--out", out)
+		runOK(t, "anomaly", "--input", x, "--labels", y, "--lengths", l, "--layers", "4", "--code", "2", "--epochs", "2", "--out", out)
 		schemaOnly(t, filepath.Join(out, "anomaly.safetensors"))
 		pred := filepath.Join(dir, "seqae_predict")
 		text := runOK(t, "predict", "--model", filepath.Join(out, "anomaly.safetensors"), "--input", x, "--lengths", l, "--out", pred)
@@ -236,7 +236,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		series := filepath.Join(dir, "s.csv")
 		os.WriteFile(series, []byte(b.String()), 0o644)
 		out := filepath.Join(dir, "fc")
-		runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "5", "--horizon", "2", "--hidden", "4", "--epochs", "3", "--out", out)
+		runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "5", "--horizon", "2", "--layers", "4", "--epochs", "3", "--out", out)
 		schemaOnly(t, filepath.Join(out, "forecast.safetensors"))
 		want := npyValues(t, filepath.Join(out, "predictions.npy")) // test windows × 2 steps × 2 variables
 		// Test window k forecasts steps 85+k and 86+k: predict from the

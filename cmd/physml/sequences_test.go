@@ -59,7 +59,7 @@ func TestLSTMOnUserSequences(t *testing.T) {
 	dir := t.TempDir()
 	x, y, l := dampedOscillations(t, dir, 600, 40)
 	out := filepath.Join(dir, "out")
-	text := runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--hidden", "32", "--epochs", "40",
+	text := runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--layers", "32", "--epochs", "40",
 		"--batch", "32", "--lr", "0.01", "--validation", "0.1", "--out", out)
 	if !strings.Contains(text, "600 sequences of 40 steps × 1 features, 3 classes; 480 for training, 120 for testing") {
 		t.Errorf("output:\n%s", text)
@@ -100,7 +100,7 @@ func TestLSTMOnUserSequencesIsTheLibrary(t *testing.T) {
 	dir := t.TempDir()
 	x, y, l := dampedOscillations(t, dir, 90, 16)
 	out := filepath.Join(dir, "out")
-	text := runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--cell", "gru", "--hidden", "6", "--epochs", "3",
+	text := runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--cell", "gru", "--layers", "6", "--epochs", "3",
 		"--batch", "16", "--lr", "0.01", "--validation", "0.1", "--seed", "5", "--out", out)
 
 	s, err := dataset.ReadSequences(dataset.SequenceFiles{X: x, Labels: y, Lengths: l}, dataset.Limits{})

@@ -16,7 +16,6 @@ import (
 // autoencoder, and the VAE's own.
 type vaeOptions struct {
 	aeOptions
-	latent  int
 	beta    float64
 	samples int
 }
@@ -42,10 +41,12 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("vae", vaeSummary, stdout)
 	o.common.register(fs)
 	fs.StringVar(&o.layers, "layers", "400", "hidden encoder sizes between the inputs and the latent space, comma-separated")
-	fs.IntVar(&o.latent, "latent", 20, "size of the latent space")
+	fs.IntVar(&o.code, "code", 20, "size of the latent space (the code)")
+	renamed(fs, "latent", "--code")
 	fs.Float64Var(&o.beta, "beta", 1, "weight β of the KL term (1: the plain VAE)")
-	fs.StringVar(&o.hiddenAct, "hidden", "relu", "hidden activation: relu, leakyrelu, sigmoid, tanh or identity")
-	fs.StringVar(&o.outputAct, "output", "sigmoid", "output activation: sigmoid (with bce), or identity, tanh, … (with mse)")
+	fs.StringVar(&o.hiddenAct, "activation", "relu", "activation of the hidden layers: relu, leakyrelu, sigmoid, tanh or identity")
+	fs.StringVar(&o.outputAct, "output-activation", "sigmoid", "output activation: sigmoid (with bce), or identity, tanh, … (with mse)")
+	o.registerRenamed(fs)
 	fs.StringVar(&o.loss, "loss", "bce", "reconstruction term, summed over features: bce (inputs in [0, 1]) or mse")
 	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
 	fs.IntVar(&o.batch, "batch", 128, "batch size")
@@ -55,10 +56,6 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if o.latent <= 0 {
-		return usageError{fmt.Errorf("--latent %d must be positive", o.latent)}
-	}
-	o.code = o.latent // the autoencoder's checks read the code size
 	if err := o.check(); err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 // library's on the same images with the same noise seed.
 func TestVAECommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	text := runOK(t, "vae", "--train-limit", "600", "--test-limit", "100", "--epochs", "2", "--layers", "64", "--latent", "4",
+	text := runOK(t, "vae", "--train-limit", "600", "--test-limit", "100", "--epochs", "2", "--layers", "64", "--code", "4",
 		"--samples", "16", "--seed", "3", "--out", out)
 	tensors, meta, err := nn.ReadSafetensors(filepath.Join(out, "vae.safetensors"))
 	if err != nil {
@@ -60,7 +60,7 @@ func TestVAEOnUserImagesAndBadInput(t *testing.T) {
 	dir := t.TempDir()
 	x, y := barImages(t, dir, 40, 6, 5)
 	out := filepath.Join(dir, "out")
-	runOK(t, "vae", "--input", x, "--labels", y, "--layers", "8", "--latent", "2", "--epochs", "2", "--batch", "8", "--out", out)
+	runOK(t, "vae", "--input", x, "--labels", y, "--layers", "8", "--code", "2", "--epochs", "2", "--batch", "8", "--out", out)
 	for _, png := range []string{"samples.png", "interpolation.png", "latent.png"} {
 		mustDecodePNG(t, filepath.Join(out, png))
 	}
@@ -72,8 +72,8 @@ func TestVAEOnUserImagesAndBadInput(t *testing.T) {
 		{[]string{"--beta", "0"}, 2, "--beta"},
 		{[]string{"--beta", "NaN"}, 2, "--beta"},
 		{[]string{"--samples", "0"}, 2, "--samples"},
-		{[]string{"--latent", "0"}, 2, "--latent 0"},
-		{[]string{"--output", "identity"}, 2, "sigmoid"},
+		{[]string{"--code", "0"}, 2, "--code 0"},
+		{[]string{"--output-activation", "identity"}, 2, "sigmoid"},
 		{[]string{"--input", x, "--normalize", "standard"}, 1, "--loss bce needs inputs in [0, 1]"},
 		{[]string{"--labels", y}, 2, "go with --input"},
 	} {

@@ -29,7 +29,7 @@ func TestXLSTMCellsFromTheCommand(t *testing.T) {
 	for _, cell := range []string{"slstm", "mlstm"} {
 		out := filepath.Join(dir, cell)
 		text := runOK(t, "lstm", "--cell", cell, "--heads", "2", "--input", x, "--labels", y, "--lengths", l,
-			"--hidden", "8", "--epochs", "2", "--batch", "16", "--out", out)
+			"--layers", "8", "--epochs", "2", "--batch", "16", "--out", out)
 		want := map[string]string{"slstm": "sLSTM(1, 8, num_layers=1, num_heads=2", "mlstm": "mLSTM(1, 8, num_layers=1, num_heads=2"}[cell]
 		if !strings.Contains(text, want) {
 			t.Errorf("%s: output lacks %q:\n%s", cell, want, text)
@@ -39,10 +39,10 @@ func TestXLSTMCellsFromTheCommand(t *testing.T) {
 			t.Errorf("%s eval: %s", cell, ev)
 		}
 		fc := runOK(t, "forecast", "--cell", cell, "--heads", "2", "--input", series, "--time-column", "t", "--window", "5",
-			"--hidden", "6", "--epochs", "3", "--out", out)
+			"--layers", "6", "--epochs", "3", "--out", out)
 		fev := runOK(t, "eval", "--model", filepath.Join(out, "forecast.safetensors"), "--input", series, "--time-column", "t")
 		_, line, _ := strings.Cut(fc, "\n  "+cell+" ")
 		numcheck.Scalar(t, cell+" forecast RMSE in eval", numberAfter(t, fev, "test RMSE "), numberAfter(t, line, "RMSE "), 0)
 	}
-	mustFailCleanly(t, "heads that do not divide", []string{"lstm", "--cell", "mlstm", "--hidden", "10", "--heads", "4"}, filepath.Join(dir, "none"), 2, "--heads 4")
+	mustFailCleanly(t, "heads that do not divide", []string{"lstm", "--cell", "mlstm", "--layers", "10", "--heads", "4"}, filepath.Join(dir, "none"), 2, "--heads 4")
 }

@@ -5,9 +5,9 @@
 //
 // Usage:
 //
-//	physml-beam pca --input 'shards/*.npy' --output out/ [--components K | --variance F] [--whiten]
-//	physml-beam covariance --input 'shards/*.csv' --output cov.npy [--correlation] [--ddof 1]
-//	physml-beam score --model m.safetensors --input 'shards/*.npy' --output out/ [--format csv]
+//	physml-beam pca --input 'shards/*.npy' --out out/ [--components K | --variance F] [--whiten]
+//	physml-beam covariance --input 'shards/*.csv' --out cov.npy [--correlation] [--ddof 1]
+//	physml-beam score --model m.safetensors --input 'shards/*.npy' --out out/ [--format csv]
 //
 // Beam's own flags (--runner, --endpoint, --environment_type, --project,
 // …) pass through to Beam. Run physml-beam COMMAND --help for the flags of
@@ -15,6 +15,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -23,6 +24,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -100,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Errorf("unknown command %q: want pca, covariance or score", args[0])}
 	}
 	fs := flag.NewFlagSet("physml-beam "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stdout)
+	fs.SetOutput(stdout) // --help; a parse error is one line on stderr, by main
 	var in input
 	in.register(fs)
 	var verbose, helpBeam *bool
@@ -112,7 +114,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "%s\n\nFlags (Beam's own flags, such as --runner, pass through; see --help-beam):\n", c.summary())
 		fs.VisitAll(func(f *flag.Flag) {
-			if !beamFlag(f.Name) {
+			if _, old := f.Value.(*renamedFlag); !old && !beamFlag(f.Name) {
 				fmt.Fprintf(fs.Output(), "  --%-14s %s\n", f.Name, f.Usage)
 			}
 		})
@@ -127,11 +129,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fs.Var(f.Value, f.Name, f.Usage)
 		}
 	})
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	usage := fs.Usage
+	fs.Usage = func() {} // a parse error prints no usage
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args[1:])
+	fs.Usage = usage
+	fs.SetOutput(stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return err
+	}
+	if err != nil {
+		var hint error
+		fs.VisitAll(func(f *flag.Flag) {
+			if r, ok := f.Value.(*renamedFlag); ok && r.used {
+				hint = errors.New(r.hint)
+			}
+		})
+		return usageError{cmp.Or(hint, errors.New(singleDash.ReplaceAllString(err.Error(), "$1--$2")))}
 	}
 	if *helpBeam {
 		fs.VisitAll(func(f *flag.Flag) {
@@ -188,6 +203,28 @@ type command interface {
 	build(ctx context.Context, s beam.Scope, in input, stdout io.Writer) error
 	// report says what the finished pipeline wrote.
 	report(stdout io.Writer) error
+}
+
+// singleDash matches a flag spelled -name in the flag package's messages.
+var singleDash = regexp.MustCompile(`(^|\s)-([a-z][a-z0-9-]*)`)
+
+// renamedFlag is a spelling of an earlier version: setting it is an error
+// that names the flag to use now.
+type renamedFlag struct {
+	hint string
+	used bool
+}
+
+func (r *renamedFlag) String() string { return "" }
+func (r *renamedFlag) Set(string) error {
+	r.used = true
+	return errors.New(r.hint)
+}
+func (r *renamedFlag) IsBoolFlag() bool { return true }
+
+// renamed registers the earlier spelling old, refused with a hint to now.
+func renamed(fs *flag.FlagSet, old, now string) {
+	fs.Var(&renamedFlag{hint: "--" + old + " is now " + now}, old, "renamed "+now)
 }
 
 // define registers one of our flags.
@@ -282,7 +319,8 @@ explained_variance_ratio.npy, singular_values.npy, mean.npy.`
 
 func (c *pcaCommand) register(fs *flag.FlagSet) {
 	define(fs, func() {
-		fs.StringVar(&c.output, "output", "", "folder to write the .npy files into (required)")
+		fs.StringVar(&c.output, "out", "", "folder to write the .npy files into (required)")
+		renamed(fs, "output", "--out")
 		fs.IntVar(&c.components, "components", 0, "components to keep (0: all, unless --variance)")
 		fs.Float64Var(&c.variance, "variance", 0, "keep the fewest components whose explained-variance ratio exceeds this fraction in (0, 1)")
 		fs.BoolVar(&c.whiten, "whiten", false, "scale the components to unit variance (as scikit-learn's whiten)")
@@ -291,7 +329,7 @@ func (c *pcaCommand) register(fs *flag.FlagSet) {
 
 func (c *pcaCommand) build(_ context.Context, s beam.Scope, in input, _ io.Writer) error {
 	if c.output == "" {
-		return usageError{errors.New("--output is required")}
+		return usageError{errors.New("--out is required")}
 	}
 	if c.components < 0 {
 		return usageError{fmt.Errorf("--components %d: want 0 or more", c.components)}
@@ -332,7 +370,8 @@ matrix (numpy.corrcoef), written as a p × p .npy file.`
 
 func (c *covarianceCommand) register(fs *flag.FlagSet) {
 	define(fs, func() {
-		fs.StringVar(&c.output, "output", "", "the .npy file to write (required)")
+		fs.StringVar(&c.output, "out", "", "the .npy file to write (required)")
+		renamed(fs, "output", "--out")
 		fs.BoolVar(&c.correlation, "correlation", false, "the correlation matrix instead")
 		fs.IntVar(&c.ddof, "ddof", 1, "delta degrees of freedom: divisor n − ddof")
 	})
@@ -340,13 +379,13 @@ func (c *covarianceCommand) register(fs *flag.FlagSet) {
 
 func (c *covarianceCommand) build(_ context.Context, s beam.Scope, in input, _ io.Writer) error {
 	if c.output == "" {
-		return usageError{errors.New("--output is required")}
+		return usageError{errors.New("--out is required")}
 	}
 	if c.ddof < 0 {
 		return usageError{fmt.Errorf("--ddof %d: want 0 or more", c.ddof)}
 	}
 	if !strings.HasSuffix(c.output, ".npy") {
-		return usageError{fmt.Errorf("--output %s: want a .npy file", c.output)}
+		return usageError{fmt.Errorf("--out %s: want a .npy file", c.output)}
 	}
 	rows := shards.Rows(s, shards.Read(s, in.glob, in.options()))
 	if c.correlation {
@@ -380,14 +419,15 @@ OUTPUT/NAME.scores.npy (or .csv with --format csv).`
 func (c *scoreCommand) register(fs *flag.FlagSet) {
 	define(fs, func() {
 		fs.StringVar(&c.model, "model", "", "the .safetensors file (required)")
-		fs.StringVar(&c.output, "output", "", "folder to write the scores into (required)")
+		fs.StringVar(&c.output, "out", "", "folder to write the scores into (required)")
+		renamed(fs, "output", "--out")
 		fs.StringVar(&c.format, "format", "npy", "npy or csv")
 	})
 }
 
 func (c *scoreCommand) build(ctx context.Context, s beam.Scope, in input, stdout io.Writer) error {
 	if c.model == "" || c.output == "" {
-		return usageError{errors.New("--model and --output are required")}
+		return usageError{errors.New("--model and --out are required")}
 	}
 	if c.format != "npy" && c.format != "csv" {
 		return usageError{fmt.Errorf("--format %q: want npy or csv", c.format)}

@@ -64,7 +64,7 @@ func readNpy(t *testing.T, path string) []float64 {
 func TestPCACommand(t *testing.T) {
 	in, out := t.TempDir(), t.TempDir()
 	X := shardsOf(t, in, 900, 6, 4)
-	if text, err := runCommand("pca", "--input", filepath.Join(in, "s*.npy"), "--output", out, "--components", "3"); err != nil {
+	if text, err := runCommand("pca", "--input", filepath.Join(in, "s*.npy"), "--out", out, "--components", "3"); err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
 	want := decomposition.PCA{NComponents: 3, Solver: decomposition.CovarianceEigen}
@@ -92,7 +92,7 @@ func TestCovarianceCommand(t *testing.T) {
 		{[]string{"--correlation"}, m.Correlation},
 	} {
 		path := filepath.Join(out, "m.npy")
-		args := append([]string{"covariance", "--input", filepath.Join(in, "*.npy"), "--output", path}, c.flags...)
+		args := append([]string{"covariance", "--input", filepath.Join(in, "*.npy"), "--out", path}, c.flags...)
 		if text, err := runCommand(args...); err != nil {
 			t.Fatalf("%v\n%s", err, text)
 		}
@@ -123,7 +123,7 @@ func TestScoreCommand(t *testing.T) {
 	if err := a.Save(model, meta); err != nil {
 		t.Fatal(err)
 	}
-	text, err := runCommand("score", "--model", model, "--input", filepath.Join(in, "*.npy"), "--output", out, "--format", "csv")
+	text, err := runCommand("score", "--model", model, "--input", filepath.Join(in, "*.npy"), "--out", out, "--format", "csv")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
@@ -170,7 +170,7 @@ func TestScoreCommandGivesTheTrainingRunsScores(t *testing.T) {
 		{"anomaly_seq.safetensors", filepath.Join(seqDir, "signals.npy"), "anomaly_seq_scores.npy", "standard scaling", 1e-6},
 	} {
 		out := t.TempDir()
-		text, err := runCommand("score", "--model", filepath.Join(before, c.model), "--input", c.input, "--output", out)
+		text, err := runCommand("score", "--model", filepath.Join(before, c.model), "--input", c.input, "--out", out)
 		if err != nil {
 			t.Fatalf("%s on %s: %v\n%s", c.model, c.input, err, text)
 		}
@@ -192,7 +192,7 @@ func TestScoreCommandGivesTheTrainingRunsScores(t *testing.T) {
 func TestScoreCommandGivesARegressorsOutputs(t *testing.T) {
 	dir := filepath.Join("..", "..", "..", "saved", "testdata", "regressor")
 	out := t.TempDir()
-	text, err := runCommand("score", "--model", filepath.Join(dir, "regressor.safetensors"), "--input", filepath.Join(dir, "x.npy"), "--output", out)
+	text, err := runCommand("score", "--model", filepath.Join(dir, "regressor.safetensors"), "--input", filepath.Join(dir, "x.npy"), "--out", out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
@@ -223,7 +223,7 @@ func TestScoreRefusesShardsThatWouldShareAnOutput(t *testing.T) {
 	}
 	for _, glob := range []string{filepath.Join(in, "*", "part.csv"), filepath.Join(in, "y.csv*")} {
 		out := filepath.Join(t.TempDir(), "scores")
-		_, err := runCommand("score", "--model", model, "--input", glob, "--output", out)
+		_, err := runCommand("score", "--model", model, "--input", glob, "--out", out)
 		var u usageError
 		if err == nil || !strings.Contains(err.Error(), "would both write") || !errors.As(err, &u) {
 			t.Errorf("%s: %v, want a usage error naming the two shards", glob, err)
@@ -248,19 +248,20 @@ func TestCommandErrors(t *testing.T) {
 	}{
 		{nil, true, "give a command"},
 		{[]string{"fit"}, true, `unknown command "fit"`},
-		{[]string{"pca", "--output", "x"}, true, "--input is required"},
-		{[]string{"pca", "--input", glob}, true, "--output is required"},
-		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--components", "2", "--variance", "0.9"}, true, "not both"},
-		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--variance", "1.5"}, true, "--variance 1.5"},
-		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--runner", "nonsense"}, true, `--runner "nonsense"`},
-		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "stray"}, true, `unexpected argument "stray"`},
-		{[]string{"pca", "--input", glob, "--output", t.TempDir(), "--components", "5"}, false, "5 components requested"},
-		{[]string{"pca", "--input", filepath.Join(in, "none*.npy"), "--output", t.TempDir()}, false, "no files matching"},
-		{[]string{"covariance", "--input", glob, "--output", "c.csv"}, true, "want a .npy file"},
-		{[]string{"covariance", "--input", glob, "--output", filepath.Join(t.TempDir(), "c.npy"), "--width", "4"}, false, "s0.npy, row 0: 3 values per row; the pipeline reads rows of 4"},
-		{[]string{"score", "--input", glob, "--output", t.TempDir()}, true, "--model and --output are required"},
-		{[]string{"score", "--model", filepath.Join(in, "s0.npy"), "--input", glob, "--output", t.TempDir()}, false, "s0.npy"},
-		{[]string{"score", "--model", "m", "--input", glob, "--output", t.TempDir(), "--format", "xls"}, true, `--format "xls"`},
+		{[]string{"pca", "--out", "x"}, true, "--input is required"},
+		{[]string{"pca", "--input", glob}, true, "--out is required"},
+		{[]string{"pca", "--input", glob, "--output", "x"}, true, "--output is now --out"},
+		{[]string{"pca", "--input", glob, "--out", t.TempDir(), "--components", "2", "--variance", "0.9"}, true, "not both"},
+		{[]string{"pca", "--input", glob, "--out", t.TempDir(), "--variance", "1.5"}, true, "--variance 1.5"},
+		{[]string{"pca", "--input", glob, "--out", t.TempDir(), "--runner", "nonsense"}, true, `--runner "nonsense"`},
+		{[]string{"pca", "--input", glob, "--out", t.TempDir(), "stray"}, true, `unexpected argument "stray"`},
+		{[]string{"pca", "--input", glob, "--out", t.TempDir(), "--components", "5"}, false, "5 components requested"},
+		{[]string{"pca", "--input", filepath.Join(in, "none*.npy"), "--out", t.TempDir()}, false, "no files matching"},
+		{[]string{"covariance", "--input", glob, "--out", "c.csv"}, true, "want a .npy file"},
+		{[]string{"covariance", "--input", glob, "--out", filepath.Join(t.TempDir(), "c.npy"), "--width", "4"}, false, "s0.npy, row 0: 3 values per row; the pipeline reads rows of 4"},
+		{[]string{"score", "--input", glob, "--out", t.TempDir()}, true, "--model and --out are required"},
+		{[]string{"score", "--model", filepath.Join(in, "s0.npy"), "--input", glob, "--out", t.TempDir()}, false, "s0.npy"},
+		{[]string{"score", "--model", "m", "--input", glob, "--out", t.TempDir(), "--format", "xls"}, true, `--format "xls"`},
 	} {
 		text, err := runCommand(c.args...)
 		var u usageError
