@@ -235,6 +235,39 @@ func parseInts(s string) ([]int, error) {
 	return out, nil
 }
 
+// ownDataDefaults sets, for training on n rows of the user's data, what
+// the flags leave open: without --epochs, up to 300 epochs ending
+// --patience (20) epochs after the best validation loss, whose weights are
+// kept (as Keras users tune by hand); without --batch and --lr, a batch of
+// about a twelfth of the rows (16 to 64, a power of two) and Adam's 3e-3
+// (1e-3 from 10000 rows on, where batches are many). It prints the values
+// in one line.
+func (c *common) ownDataDefaults(n int, epochs, batch, patience *int, lr *float64, stdout io.Writer) {
+	if !c.isSet("epochs") {
+		*epochs = 300
+		if !c.isSet("patience") {
+			*patience = 20
+		}
+	}
+	if !c.isSet("batch") {
+		*batch = 16
+		for *batch < 64 && 2**batch <= n/12 {
+			*batch *= 2
+		}
+	}
+	if !c.isSet("lr") {
+		*lr = 3e-3
+		if n >= 10000 {
+			*lr = 1e-3
+		}
+	}
+	stop := "no early stopping"
+	if *patience > 0 {
+		stop = fmt.Sprintf("stopping %d epochs after the best validation loss, whose weights are kept", *patience)
+	}
+	fmt.Fprintf(stdout, "training on your data: up to %d epochs, %s; batch %d, learning rate %g (--epochs, --patience, --batch and --lr set them)\n", *epochs, stop, *batch, *lr)
+}
+
 // recurrentLayers parses --layers of a recurrent network: a hidden size
 // per stacked layer, all the same ("64,64": two layers of 64), as
 // PyTorch's nn.LSTM(hidden_size, num_layers) has them.

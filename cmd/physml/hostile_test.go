@@ -606,7 +606,7 @@ func TestNonFiniteModelsAreNeverSavedOrUsed(t *testing.T) {
 	dir := t.TempDir()
 	x, y, l := dampedOscillations(t, dir, 30, 10)
 	out := filepath.Join(dir, "out")
-	mustFailCleanly(t, "lr 1e300", []string{"lstm", "--input", x, "--labels", y, "--lengths", l, "--layers", "3", "--epochs", "2", "--lr", "1e300", "--out", out}, out, 1, "validation loss is NaN after epoch 1")
+	mustFailCleanly(t, "lr 1e300", []string{"lstm", "--input", x, "--labels", y, "--lengths", l, "--layers", "3", "--epochs", "2", "--batch", "64", "--lr", "1e300", "--out", out}, out, 1, "validation loss is NaN after epoch 1")
 
 	c := seq.NewClassifier[float32](seq.LSTM, seq.Config{InputSize: 1, HiddenSize: 3}, 3, nn.NewRand(1))
 	c.FC.Bias.Value[1] = float32(math.NaN())

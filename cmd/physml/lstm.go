@@ -87,13 +87,13 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between stacked layers")
 	fs.Float64Var(&o.inputDropout, "input-dropout", 0, "Keras's dropout: drop this fraction of each layer's inputs, one mask per sequence reused at every step (lstm, gru, rnn)")
 	fs.Float64Var(&o.recDropout, "recurrent-dropout", 0, "Keras's recurrent_dropout: drop this fraction of h(t−1) where the recurrent weights read it, one mask per sequence (lstm, gru, rnn)")
-	fs.IntVar(&o.epochs, "epochs", 10, "training epochs")
-	fs.IntVar(&o.batch, "batch", 64, "batch size")
-	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate")
+	fs.IntVar(&o.epochs, "epochs", 10, "training epochs (with --input: up to 300, stopping early; see --patience)")
+	fs.IntVar(&o.batch, "batch", 64, "batch size (with --input: 16 to 64, by the data size)")
+	fs.Float64Var(&o.lr, "lr", 1e-3, "Adam learning rate (with --input: 3e-3 below 10000 sequences)")
 	fs.StringVar(&o.schedule, "schedule", "none", "learning-rate schedule: none, step, exp or cosine")
 	fs.Float64Var(&o.validation, "validation", 0.2, "fraction of the training images held out for validation")
 	fs.Float64Var(&o.clip, "clip", 0, "clip the gradient norm to this (0: no clipping)")
-	fs.IntVar(&o.patience, "patience", 0, "stop after this many epochs without a better validation loss (0: never)")
+	fs.IntVar(&o.patience, "patience", 0, "stop after this many epochs without a better validation loss and keep the best epoch's weights (0: never; with --input and no --epochs: 20)")
 	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N training images (0: all 60000)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
 	fs.StringVar(&o.input, "input", "", "your sequences (.npy or archive.npz:name) instead of MNIST")
@@ -231,6 +231,9 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	if n, nVal := d.train.Len(), int(math.Round(o.validation*float64(d.train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
 		return usageError{fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal)}
 	}
+	if o.input != "" && o.validation > 0 {
+		o.ownDataDefaults(d.train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
+	}
 	ctx, stop := o.start(stderr)
 	defer stop()
 	cell, _ := seq.ParseCell(o.cell)
@@ -306,6 +309,9 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 		return fitErr
 	}
 	trainTime := time.Since(start)
+	if n := len(hist.Epochs); o.patience > 0 && n > 0 && hist.BestEpoch < n {
+		fmt.Fprintf(stdout, "stopped early after epoch %d: kept the weights of epoch %d, the best validation loss (%.4g)\n", n, hist.BestEpoch, hist.Epochs[hist.BestEpoch-1].ValidationLoss)
+	}
 
 	out := &outputs{}
 	out.file("lstm.safetensors")(encode(d.metadata))

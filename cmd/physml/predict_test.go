@@ -123,7 +123,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 				xs = append(xs, math.Sin(0.7*float64(i)+1.3*float64(j)))
 			}
 		}
-		x := npy3(t, filepath.Join(dir, "rx.npy"), []int{40, 8, 2}, xs)
+		x := npyAt(t, filepath.Join(dir, "rx.npy"), []int{40, 8, 2}, xs)
 		y := npyFile(t, filepath.Join(dir, "ry.npy"), 40, 8, func(i, s int) float64 { return 10 + xs[16*i+2*s] - 0.5*xs[16*i+2*s+1] })
 		out := filepath.Join(dir, "reg")
 		text := runOK(t, "lstm", "--input", x, "--targets", y, "--layers", "4", "--epochs", "3", "--out", out)
@@ -134,7 +134,7 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		want := npyValues(t, filepath.Join(out, "predictions.npy"))
 		sameNumbers(t, "outputs", atRows(npyValues(t, filepath.Join(pred, "outputs.npy")), 8, rows), want)
 		// eval on the test sequences prints the run's test RMSE.
-		xt := npy3(t, filepath.Join(dir, "rxt.npy"), []int{len(rows), 8, 2}, atRows(xs, 16, rows))
+		xt := npyAt(t, filepath.Join(dir, "rxt.npy"), []int{len(rows), 8, 2}, atRows(xs, 16, rows))
 		ys := npyValues(t, y)
 		yt := npyFile(t, filepath.Join(dir, "ryt.npy"), len(rows), 8, func(i, s int) float64 { return ys[8*int(rows[i])+s] })
 		ev := runOK(t, "eval", "--model", filepath.Join(out, "lstm.safetensors"), "--input", xt, "--targets", yt)
@@ -282,17 +282,4 @@ func TestPredictRefusesWhatDoesNotApply(t *testing.T) {
 	} {
 		mustFailCleanly(t, c.name, append([]string{"predict"}, c.args...), none, c.code, c.want)
 	}
-}
-
-// npy3 writes data of the given shape as an .npy file and returns its path.
-func npy3(t *testing.T, path string, shape []int, data []float64) string {
-	t.Helper()
-	b, err := dataset.EncodeNpy(shape, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }

@@ -197,3 +197,45 @@ func TestLSTMOnUserSequencesRefusesBadInput(t *testing.T) {
 		mustFailCleanly(t, fmt.Sprint(c.args), append(append([]string{"lstm"}, c.args...), "--out", out), out, c.code, c.want)
 	}
 }
+
+// sineOrSawtooth writes the issue's recipe: n sequences of 12 to 40 steps,
+// a sine (class 0) or a sawtooth (class 1) of random frequency and phase
+// plus noise of deviation 0.1, padded to 40 steps, with labels and lengths.
+func sineOrSawtooth(t *testing.T, dir string, n int, seed uint64) (x, labels, lengths string) {
+	rng := rand.New(rand.NewPCG(seed, 17))
+	const steps = 40
+	data, y, l := make([]float64, n*steps), make([]float64, n), make([]float64, n)
+	for i := range n {
+		y[i], l[i] = float64(i%2), float64(12+rng.IntN(29))
+		f, phase := 0.05+0.15*rng.Float64(), rng.Float64()
+		for s := range int(l[i]) {
+			u := f*float64(s) + phase
+			v := math.Sin(2 * math.Pi * u)
+			if i%2 == 1 {
+				v = 2*(u-math.Floor(u)) - 1
+			}
+			data[i*steps+s] = v + 0.1*rng.NormFloat64()
+		}
+	}
+	return npyAt(t, filepath.Join(dir, "x.npy"), []int{n, steps, 1}, data), npyAt(t, filepath.Join(dir, "y.npy"), []int{n}, y),
+		npyAt(t, filepath.Join(dir, "lengths.npy"), []int{n}, l)
+}
+
+// TestLSTMDefaultsOnYourData (issue 32): with no training flag, the LSTM
+// trains on the user's 600 sequences until the validation loss stops
+// improving (the lecture's 10 MNIST epochs gave 70 % here) and reaches
+// 95 % or more, saying what it chose and where it stopped.
+func TestLSTMDefaultsOnYourData(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		dir := t.TempDir()
+		x, y, l := sineOrSawtooth(t, dir, 600, seed)
+		text := runOK(t, "lstm", "--input", x, "--labels", y, "--lengths", l, "--out", filepath.Join(dir, "out"))
+		if !strings.Contains(text, "training on your data: up to 300 epochs, stopping 20 epochs after the best validation loss") ||
+			!strings.Contains(text, "batch 32, learning rate 0.003") {
+			t.Errorf("data %d: the chosen settings are not printed:\n%s", seed, text)
+		}
+		if acc := numberAfter(t, text, "test accuracy "); acc < 0.95 {
+			t.Errorf("data %d: test accuracy %.4f with the defaults, want ≥ 0.95", seed, acc)
+		}
+	}
+}
