@@ -58,7 +58,7 @@ func TestAutoencoderOnUserImagesIsTheLibrary(t *testing.T) {
 	dir := t.TempDir()
 	x, y := barImages(t, dir, 50, 6, 5)
 	out := filepath.Join(dir, "out")
-	text := runOK(t, "autoencoder", "--input", x, "--labels", y, "--layers", "12", "--code", "3", "--epochs", "4", "--batch", "8", "--seed", "7", "--out", out)
+	text := runOK(t, "autoencoder", "--input", x, "--labels", y, "--layers", "12", "--code", "3", "--epochs", "4", "--batch", "8", "--lr", "1e-3", "--seed", "7", "--out", out)
 	if !strings.Contains(text, "50 samples of 6×5 images; 40 for training, 10 for testing; scaling unit") {
 		t.Errorf("output:\n%s", text)
 	}

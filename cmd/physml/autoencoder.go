@@ -39,6 +39,7 @@ type aeOptions struct {
 	normalize    string
 	testFraction float64
 	preset       string
+	patience     int
 }
 
 const aeSummary = `Train the lecture's MNIST autoencoder 784-256-64-256-784 (ReLU, sigmoid output,
@@ -91,6 +92,21 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	return trainAutoencoder[float32](o, stdout, stderr)
 }
 
+// ownData sets the own-data defaults (ownDataDefaults) for training on
+// n rows of --input, and returns the fraction of them held out for the
+// validation loss that early stopping watches (0 without early stopping,
+// for MNIST and for the Keras preset, which validates on the test set).
+func (o *aeOptions) ownData(n int, stdout io.Writer) float64 {
+	if o.input == "" || o.preset == "keras" {
+		return 0
+	}
+	o.ownDataDefaults(n, &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
+	if o.patience == 0 {
+		return 0 // no early stopping: every training row trains
+	}
+	return 0.2
+}
+
 // registerRenamed registers the activations' earlier spellings.
 func (o *aeOptions) registerRenamed(fs *flag.FlagSet) {
 	renamed(fs, "hidden", "--activation (in lstm, forecast and anomaly, --layers gives hidden sizes)")
@@ -106,6 +122,7 @@ func (o *aeOptions) registerData(fs *flag.FlagSet) {
 	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for latent.png")
 	fs.StringVar(&o.normalize, "normalize", "", "scaling of --input: none, unit (all values to [0, 1] together), minmax (each feature to [0, 1]) or standard (each feature to mean 0, std 1); default unit for images, minmax for tables")
 	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input samples held out for testing")
+	fs.IntVar(&o.patience, "patience", 0, "with --input: stop after this many epochs without a better validation loss (on 20 % of the training part) and keep the best epoch's weights (0: never; without --epochs: 20)")
 }
 
 // check validates the flags before anything is read.
@@ -195,6 +212,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
 		}
 	}
+	validation := o.ownData(d.train.Rows, stdout)
 	ctx, stop := o.start(stderr)
 	defer stop()
 	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
@@ -210,7 +228,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 		adam.Eps = 1e-7
 	}
 	x, xt := d.train, d.test
-	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed}
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: validation, Patience: o.patience}
 	if kind, level, _ := parseNoise(o.denoise); kind == "gauss" {
 		fitCfg.Corrupt = ae.GaussianNoise[T](level, o.seed+1)
 	} else if kind == "mask" {
@@ -240,6 +258,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
+	reportEarlyStop(stdout, hist, o.patience)
 	out := &outputs{}
 	out.file("autoencoder.safetensors")(model.EncodeFile(d.metadata))
 	if interrupted {

@@ -268,6 +268,14 @@ func (c *common) ownDataDefaults(n int, epochs, batch, patience *int, lr *float6
 	fmt.Fprintf(stdout, "training on your data: up to %d epochs, %s; batch %d, learning rate %g (--epochs, --patience, --batch and --lr set them)\n", *epochs, stop, *batch, *lr)
 }
 
+// reportEarlyStop says where early stopping ended a run, and which epoch's
+// weights were kept.
+func reportEarlyStop(stdout io.Writer, hist nn.History, patience int) {
+	if n := len(hist.Epochs); patience > 0 && n > 0 && hist.BestEpoch < n {
+		fmt.Fprintf(stdout, "stopped early after epoch %d: kept the weights of epoch %d, the best validation loss (%.4g)\n", n, hist.BestEpoch, hist.Epochs[hist.BestEpoch-1].ValidationLoss)
+	}
+}
+
 // recurrentLayers parses --layers of a recurrent network: a hidden size
 // per stacked layer, all the same ("64,64": two layers of 64), as
 // PyTorch's nn.LSTM(hidden_size, num_layers) has them.

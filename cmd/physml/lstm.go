@@ -309,9 +309,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 		return fitErr
 	}
 	trainTime := time.Since(start)
-	if n := len(hist.Epochs); o.patience > 0 && n > 0 && hist.BestEpoch < n {
-		fmt.Fprintf(stdout, "stopped early after epoch %d: kept the weights of epoch %d, the best validation loss (%.4g)\n", n, hist.BestEpoch, hist.Epochs[hist.BestEpoch-1].ValidationLoss)
-	}
+	reportEarlyStop(stdout, hist, o.patience)
 
 	out := &outputs{}
 	out.file("lstm.safetensors")(encode(d.metadata))

@@ -86,6 +86,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
 		}
 	}
+	validation := o.ownData(d.train.Rows, stdout)
 	ctx, stop := o.start(stderr)
 	defer stop()
 	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
@@ -99,7 +100,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), backendLine())
 	prog := progress.New(stderr, o.epochs)
 	var testRec, testKL []float64
-	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.Batch}
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.Batch, ValidationSplit: validation, Patience: o.patience}
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
 		prog.Done()
 		rec, kl := model.NegativeELBO(d.test, o.seed+2)
@@ -114,6 +115,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
+	reportEarlyStop(stdout, hist, o.patience)
 	out := &outputs{}
 	out.file("vae.safetensors")(model.EncodeFile(d.metadata))
 	if interrupted {
