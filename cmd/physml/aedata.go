@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"strconv"
 
@@ -110,7 +111,7 @@ func userAEData[T nn.Float](s *dataset.Samples, scaling string, testFraction flo
 // reconstructions.png (beside PCA's with as many components as the code),
 // codes.npy, latent.png, autoencoder_loss.png and, for the user's data,
 // test_rows.npy — and prints PCA's test reconstruction MSE.
-func aePictures[T nn.Float](out *outputs, model *ae.Autoencoder[T], d aeData[T], cfg ae.Config, hist nn.History, testMSE []float64, seed uint64, stdout io.Writer) {
+func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData[T], cfg ae.Config, hist nn.History, testMSE []float64, seed uint64, stdout io.Writer) {
 	k := cfg.Layers[len(cfg.Layers)-1]
 	n := min(8, d.test.Rows)
 	if d.height == 0 {
@@ -144,7 +145,7 @@ func aePictures[T nn.Float](out *outputs, model *ae.Autoencoder[T], d aeData[T],
 		}
 	}
 	if d.height > 0 {
-		out.file("reconstructions.png")(figures.ImageGrid(names, rows, d.height, d.width, max(1, 84/max(d.height, d.width))))
+		out.File("reconstructions.png")(figures.ImageGrid(names, rows, d.height, d.width, max(1, 84/max(d.height, d.width))))
 	} else {
 		if len(names) == 3 {
 			names[2] = fmt.Sprintf("PCA (%d components)", k)
@@ -156,13 +157,13 @@ func aePictures[T nn.Float](out *outputs, model *ae.Autoencoder[T], d aeData[T],
 				samples[i][name] = rows[c][i]
 			}
 		}
-		out.file("reconstructions.png")(figures.Profiles("reconstructions", d.features, samples, names))
+		out.File("reconstructions.png")(figures.Profiles("reconstructions", d.features, samples, names))
 	}
 	codes := nn.Convert[float64](model.Encode(d.test))
-	out.npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
-	out.file("latent.png")(figures.Latent(codes.Data, codes.Cols, d.testLabels, seed))
+	out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
+	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.testLabels, seed))
 	if d.testRows != nil {
-		out.rows(d.testRows)
+		out.Rows(d.testRows)
 	}
 	series := map[string][]float64{"test MSE": testMSE}
 	trainName := "train " + cfg.Loss.String()
@@ -173,7 +174,7 @@ func aePictures[T nn.Float](out *outputs, model *ae.Autoencoder[T], d aeData[T],
 	if d.metadata[nn.KeyData] == "user" {
 		title = "autoencoder"
 	}
-	out.file("autoencoder_loss.png")(figures.Curves(title, "loss", series, []string{trainName, "test MSE"}))
+	out.File("autoencoder_loss.png")(figures.Curves(title, "loss", series, []string{trainName, "test MSE"}))
 }
 
 // denseOf copies m into a float64 gonum matrix.

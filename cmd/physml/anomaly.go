@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"slices"
 	"strconv"
@@ -65,9 +66,9 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.normal, "normal", "0,1,2,3,4,5,6,7,8", "MNIST digits that are normal")
 	fs.StringVar(&o.anomalous, "anomalous", "9", "MNIST digits that are anomalies")
 	fs.StringVar(&o.arch, "arch", "auto", "the autoencoder: dense, lstm or gru (auto: lstm for --example signals and with --lengths, else dense)")
-	renamed(fs, "model", "--arch (--model names a model file, in eval, predict and export)")
+	cli.Renamed(fs, "model", "--arch (--model names a model file, in eval, predict and export)")
 	fs.StringVar(&o.layers, "layers", "", "hidden sizes, comma-separated: dense, the layers between the inputs and the code (default 128); lstm and gru, the hidden size of each stacked layer (default 32)")
-	renamed(fs, "hidden", layersHint)
+	cli.Renamed(fs, "hidden", layersHint)
 	fs.IntVar(&o.code, "code", 16, "size of the code")
 	fs.StringVar(&o.normalize, "normalize", "", "dense: none, unit, minmax or standard (default unit for images, minmax for tables); sequences are standardised")
 	fs.IntVar(&o.epochs, "epochs", 0, "training epochs (0: 100 for lstm and gru, 20 for dense)")
@@ -284,11 +285,11 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	if d.mnist {
 		extra[nn.KeyData], extra[nn.KeyNormalization] = "mnist", dataset.Unit.String()
 	}
-	out := &outputs{}
-	out.file("anomaly.safetensors")(det.EncodeFile(extra))
-	out.npy("scores.npy", []int{d.N}, scores)
-	out.npy("split.npy", []int{d.N}, d.SplitCodes())
-	out.json("metrics.json", metrics)
+	out := &cli.Outputs{}
+	out.File("anomaly.safetensors")(det.EncodeFile(extra))
+	out.Npy("scores.npy", []int{d.N}, scores)
+	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
+	out.JSON("metrics.json", metrics)
 	testScores, testLabels := make([]float64, len(d.Test)), make([]int, len(d.Test))
 	anomalous := make([]bool, len(d.Test))
 	for r, i := range d.Test {
@@ -297,9 +298,9 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 			testLabels[r], anomalous[r] = d.Labels[i], d.Labels[i] != 0
 		}
 	}
-	out.file("errors.png")(figures.ErrorHistogram(testScores, anomalous, det.Threshold))
+	out.File("errors.png")(figures.ErrorHistogram(testScores, anomalous, det.Threshold))
 	if metrics.Separation != nil {
-		out.file("roc.png")(figures.ROC(testScores, testLabels, d.Kinds))
+		out.File("roc.png")(figures.ROC(testScores, testLabels, d.Kinds))
 	}
 	if err := o.write(out, stdout); err != nil {
 		return err

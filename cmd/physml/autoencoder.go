@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -109,8 +110,8 @@ func (o *aeOptions) ownData(n int, stdout io.Writer) float64 {
 
 // registerRenamed registers the activations' earlier spellings.
 func (o *aeOptions) registerRenamed(fs *flag.FlagSet) {
-	renamed(fs, "hidden", "--activation (in lstm, forecast and anomaly, --layers gives hidden sizes)")
-	renamed(fs, "output", "--output-activation (--out names the output folder)")
+	cli.Renamed(fs, "hidden", "--activation (in lstm, forecast and anomaly, --layers gives hidden sizes)")
+	cli.Renamed(fs, "output", "--output-activation (--out names the output folder)")
 }
 
 // registerData registers the data flags the autoencoder and the VAE share.
@@ -259,8 +260,8 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 		return fitErr
 	}
 	reportEarlyStop(stdout, hist, o.patience)
-	out := &outputs{}
-	out.file("autoencoder.safetensors")(model.EncodeFile(d.metadata))
+	out := &cli.Outputs{}
+	out.File("autoencoder.safetensors")(model.EncodeFile(d.metadata))
 	if interrupted {
 		// Save first: the pictures would only delay the exit.
 		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)

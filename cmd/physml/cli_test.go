@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"os"
 	"slices"
 	"strings"
@@ -28,7 +29,7 @@ func cliTable(t *testing.T) string {
 			t.Fatalf("%s --help: %s", c.name, errOut)
 		}
 		lastFlagSet.VisitAll(func(f *flag.Flag) {
-			if _, old := f.Value.(*renamedFlag); old {
+			if _, old := f.Value.(*cli.RenamedFlag); old {
 				return
 			}
 			if _, ok := meaning[f.Name]; !ok {

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"io/fs"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -44,8 +44,8 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of initialisation, shuffling, dropout and noise")
 	fs.IntVar(&c.threads, "threads", 0, fmt.Sprintf("BLAS threads (OpenBLAS) or GOMAXPROCS (pure Go), at most the %d CPUs; 0 keeps the default", runtime.NumCPU()))
 	fs.StringVar(&c.dtype, "dtype", "float32", "precision of the computation: float32 (as PyTorch) or float64")
-	renamed(fs, "float32", "--dtype float32")
-	renamed(fs, "float64", "--dtype float64")
+	cli.Renamed(fs, "float32", "--dtype float32")
+	cli.Renamed(fs, "float64", "--dtype float64")
 	fs.StringVar(&c.out, "out", "out", "folder for the files the command writes (made when there is something to write)")
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: $PHYSML_DATA, else the GoMNIST module)")
 	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "MiB of memory one input file's values may fill; larger claims are refused before reading")
@@ -138,35 +138,23 @@ func (c *common) start(stderr io.Writer) (ctx context.Context, stop func()) {
 	if c.threads > 0 {
 		blas.SetThreads(c.threads)
 	}
-	return interruptible(stderr)
+	return cli.Interruptible("physml", stderr)
 }
 
-// interruptible returns a context cancelled by the first SIGINT or SIGTERM
-// and a function that releases the signals; a second signal exits at once.
-func interruptible(stderr io.Writer) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case s := <-sig:
-			fmt.Fprintf(stderr, "physml: %v: stopping (a second signal exits at once)\n", s)
-			cancel()
-		case <-done:
-			return
-		}
-		select {
-		case <-sig:
-			os.Exit(130)
-		case <-done:
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(sig)
-		close(done)
-		cancel()
+// write writes the files of out into --out (cli.Outputs.Write) and
+// prints their paths.
+func (c *common) write(out *cli.Outputs, stdout io.Writer) error {
+	_, err := out.Write(c.out, c.fs, stdout, "")
+	return err
+}
+
+// saveInterrupted writes what a training run stopped by a signal after
+// epochs complete epochs has and returns the error that stopped it.
+func (c *common) saveInterrupted(out *cli.Outputs, epochs int, stdout io.Writer, stopped error) error {
+	if _, err := out.Write(c.out, c.fs, stdout, fmt.Sprintf("interrupted after %d complete epochs; ", epochs)); err != nil {
+		return err
 	}
+	return stopped
 }
 
 func (c *common) path(name string) string { return filepath.Join(c.out, name) }

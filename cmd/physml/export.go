@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"sort"
 	"strings"
@@ -37,7 +38,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if *model == "" || *out == "" {
 		return usageError{fmt.Errorf("give --model m.safetensors and --onnx m.onnx")}
 	}
-	if err := checkOutput(fs, *out); err != nil {
+	if err := cli.CheckOutput(fs, *out); err != nil {
 		return usageError{fmt.Errorf("--onnx: %w", err)}
 	}
 	sm, err := saved.Load(*model)

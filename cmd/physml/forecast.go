@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"slices"
 	"strings"
@@ -56,7 +57,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.window, "window", 24, "input steps per window")
 	fs.IntVar(&o.horizon, "horizon", 1, "steps forecast per window")
 	fs.StringVar(&o.layerList, "layers", "32", "hidden size of each stacked recurrent layer, comma-separated (32,32: two layers)")
-	renamed(fs, "hidden", layersHint)
+	cli.Renamed(fs, "hidden", layersHint)
 	fs.IntVar(&o.epochs, "epochs", 200, "most training epochs (early stopping on the validation part ends sooner)")
 	fs.IntVar(&o.batch, "batch", 16, "batch size")
 	fs.IntVar(&o.patience, "patience", 30, "epochs without a better validation loss before stopping")
@@ -191,10 +192,10 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	}
 
 	// Everything is ready before the first file is written.
-	out := &outputs{}
-	out.file("forecast.safetensors")(f.EncodeFile())
-	out.npy("predictions.npy", []int{ev.Windows, h * v}, ev.Model.Predictions)
-	out.json("metrics.json", map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
+	out := &cli.Outputs{}
+	out.File("forecast.safetensors")(f.EncodeFile())
+	out.Npy("predictions.npy", []int{ev.Windows, h * v}, ev.Model.Predictions)
+	out.JSON("metrics.json", map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
 		"ensemble": len(f.Members), "seed": o.seed, "errors": metrics})
 	// The plot: the test period, one step ahead, first variable.
 	steps := make([]float64, ev.Windows)
@@ -212,7 +213,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if s.Time != nil {
 		xlabel = s.TimeName
 	}
-	out.file("forecast.png")(figures.Series(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"}))
+	out.File("forecast.png")(figures.Series(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"}))
 	if err := o.write(out, stdout); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"math"
 	"os"
 	"os/exec"
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 		if args == "interruptible-selftest" {
 			// A command stuck after the first signal (say, in a write): the
 			// second must end it at once.
-			interruptible(os.Stderr)
+			cli.Interruptible("physml", os.Stderr)
 			fmt.Println("ready")
 			time.Sleep(time.Minute)
 			os.Exit(0)

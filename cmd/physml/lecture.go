@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -83,12 +84,12 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("linear-ae", linearAESummary, stdout)
 	c.register(fs)
 	k := fs.Int("code", 16, "code size (number of components)")
-	renamed(fs, "k", "--code")
+	cli.Renamed(fs, "k", "--code")
 	epochs := fs.Int("epochs", 60, "training epochs")
 	lr := fs.Float64("lr", 5e-3, "Adam learning rate (cosine-annealed)")
 	batch := fs.Int("batch", 128, "batch size")
 	n := fs.Int("train-limit", 10000, "use only the first N MNIST training images")
-	renamed(fs, "limit", "--train-limit")
+	cli.Renamed(fs, "limit", "--train-limit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"math"
 	"path/filepath"
@@ -81,7 +82,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.norm, "norm", "none", "none, batchnorm or layernorm: normalise the last hidden states before the Dense layer (the lecture's exercise of a BatchNormalization layer after the LSTM)")
 	fs.IntVar(&o.trace, "trace", 0, "write the gate activations and states of the first N test sequences after training (trace_*.npy) and a picture of the keep gate, the input gate and the cell state step by step (trace.png)")
 	fs.StringVar(&o.layerList, "layers", "128", "hidden size of each stacked recurrent layer, comma-separated (128,128: two layers)")
-	renamed(fs, "hidden", layersHint)
+	cli.Renamed(fs, "hidden", layersHint)
 	fs.IntVar(&o.proj, "proj", 0, "project the LSTM's hidden state to this many values (PyTorch's proj_size; 0: none)")
 	fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the rows in both directions")
 	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between stacked layers")
@@ -311,14 +312,14 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	trainTime := time.Since(start)
 	reportEarlyStop(stdout, hist, o.patience)
 
-	out := &outputs{}
-	out.file("lstm.safetensors")(encode(d.metadata))
+	out := &cli.Outputs{}
+	out.File("lstm.safetensors")(encode(d.metadata))
 	if len(hist.Epochs) > 0 {
 		title := fmt.Sprintf("%v on MNIST rows", rnn.Cell)
 		if o.input != "" {
 			title = fmt.Sprintf("%v on %s", rnn.Cell, filepath.Base(o.input))
 		}
-		out.file("lstm_curves.png")(curvesPNG(title, hist, regressor))
+		out.File("lstm_curves.png")(curvesPNG(title, hist, regressor))
 	}
 	if interrupted {
 		// Save first; the test inference would only delay the exit.
@@ -366,7 +367,7 @@ const maxDenseClasses = 50
 // classificationResults prints the test accuracy and the confusion matrix
 // of a classifier's test logits and adds confusion.csv and, for the user's
 // data, probabilities.npy and test_rows.npy.
-func classificationResults[T nn.Float](out *outputs, stdout io.Writer, d sequenceData[T], logits *nn.Matrix[T]) {
+func classificationResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenceData[T], logits *nn.Matrix[T]) {
 	predicted := nn.Argmax(logits)
 	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences)\n", nn.Accuracy(logits, d.test.Labels), d.test.Len())
 	// The matrix is classes² counts: beyond maxDenseClasses the file lists
@@ -374,21 +375,21 @@ func classificationResults[T nn.Float](out *outputs, stdout io.Writer, d sequenc
 	if d.outputs <= maxDenseClasses {
 		cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.outputs)
 		fmt.Fprint(stdout, nn.ConfusionTable(cm))
-		out.add("confusion.csv", []byte(nn.ConfusionCSV(cm)), nil)
+		out.Add("confusion.csv", []byte(nn.ConfusionCSV(cm)), nil)
 	} else {
 		fmt.Fprintf(stdout, "the confusion of %d classes is in confusion.csv as (true, predicted, count)\n", d.outputs)
-		out.add("confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.test.Labels)), nil)
+		out.Add("confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.test.Labels)), nil)
 	}
 	if d.testRows != nil {
-		out.npy("probabilities.npy", []int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
-		out.rows(d.testRows)
+		out.Npy("probabilities.npy", []int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
+		out.Rows(d.testRows)
 	}
 }
 
 // regressionResults prints a regressor's test RMSE and MAE of each output
 // in the targets' units and adds predictions.npy (test sequences, steps,
 // outputs), metrics.json and test_rows.npy.
-func regressionResults[T nn.Float](out *outputs, stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) {
+func regressionResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) {
 	pred, truth := dataset.Inverse(*d.targets, outputs.Data), dataset.Inverse(*d.targets, d.test.Y.Data)
 	k := d.outputs
 	errs := make([]forecast.Errors, k)
@@ -401,7 +402,7 @@ func regressionResults[T nn.Float](out *outputs, stdout io.Writer, d sequenceDat
 		errs[j] = forecast.ErrorsOf(p, t)
 		fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, errs[j].RMSE, errs[j].MAE)
 	}
-	out.npy("predictions.npy", []int{outputs.Rows, outputs.Cols / k, k}, pred)
-	out.json("metrics.json", map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs})
-	out.rows(d.testRows)
+	out.Npy("predictions.npy", []int{outputs.Rows, outputs.Cols / k, k}, pred)
+	out.JSON("metrics.json", map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs})
+	out.Rows(d.testRows)
 }

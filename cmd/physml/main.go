@@ -17,8 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strings"
+
+	"github.com/physml/physml/internal/cli"
 )
 
 // command is one subcommand of physml.
@@ -104,78 +104,19 @@ func newFlagSet(name, summary string, stdout io.Writer) *flag.FlagSet {
 	lastFlagSet = fs
 	fs.Usage = func() {
 		fmt.Fprintf(stdout, "Usage: physml %s [flags]\n\n%s\n\nFlags:\n", name, summary)
-		printFlags(stdout, fs)
+		cli.PrintFlags(stdout, fs)
 	}
 	return fs
 }
 
-// printFlags prints the flags of fs as flag.PrintDefaults does, spelled
-// --name, without the renamed ones.
-func printFlags(w io.Writer, fs *flag.FlagSet) {
-	shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
-	fs.VisitAll(func(f *flag.Flag) {
-		if _, old := f.Value.(*renamedFlag); !old {
-			shown.Var(f.Value, f.Name, f.Usage)
-			shown.Lookup(f.Name).DefValue = f.DefValue
-		}
-	})
-	var b strings.Builder
-	shown.SetOutput(&b)
-	shown.PrintDefaults()
-	io.WriteString(w, dashes(b.String()))
-}
-
-// dashes spells the flags of flag's messages and listings --name.
-func dashes(s string) string {
-	return singleDash.ReplaceAllString(s, "$1--$2")
-}
-
-// singleDash matches a flag spelled -name after a space or a line start.
-var singleDash = regexp.MustCompile(`(^|\s)-([a-z][a-z0-9-]*)`)
-
-// renamedFlag is a spelling of an earlier version: setting it is an error
-// that names the flag to use now (parseFlags reports the hint).
-type renamedFlag struct {
-	hint string
-	used bool
-}
-
-func (r *renamedFlag) String() string { return "" }
-func (r *renamedFlag) Set(string) error {
-	r.used = true
-	return errors.New(r.hint)
-}
-func (r *renamedFlag) IsBoolFlag() bool { return true }
-
-// renamed registers the earlier spelling old, which is refused with hint.
-func renamed(fs *flag.FlagSet, old, hint string) {
-	fs.Var(&renamedFlag{hint: "--" + old + " is now " + hint}, old, hint)
-}
-
-// parseFlags parses args, turning flag errors into usage errors (one
-// line, flags spelled --name; a renamed flag names its new spelling); -h
-// and --help print the usage once, with every flag.
+// parseFlags parses args (cli.Parse) and refuses arguments that are not
+// flags.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	usage := fs.Usage
-	fs.Usage = func() {} // errors are reported once, by run
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.Usage = usage
-	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+	var bad cli.UsageError
+	if err := cli.Parse(fs, args); errors.As(err, &bad) {
+		return usageError{bad.Err}
+	} else if err != nil {
 		return err
-	}
-	if err != nil {
-		var hint error
-		fs.VisitAll(func(f *flag.Flag) {
-			if r, ok := f.Value.(*renamedFlag); ok && r.used {
-				hint = errors.New(r.hint)
-			}
-		})
-		if hint != nil {
-			return usageError{hint}
-		}
-		return usageError{errors.New(dashes(err.Error()))}
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"github.com/physml/physml/internal/cli"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		listed := strings.Contains
 		lastFlagSet.VisitAll(func(f *flag.Flag) {
 			inHelp := listed(out, "\n  --"+f.Name+" ") || listed(out, "\n  --"+f.Name+"\n")
-			if _, old := f.Value.(*renamedFlag); old {
+			if _, old := f.Value.(*cli.RenamedFlag); old {
 				if inHelp {
 					t.Errorf("%s --help lists the renamed --%s", c.name, f.Name)
 				}

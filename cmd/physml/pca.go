@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -105,19 +106,19 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "the %d components explain %.4f of the variance; noise variance %.6g\n", k, cum, pca.NoiseVariance)
 
 	// Everything is encoded and drawn before the first file is written.
-	out := &outputs{}
-	out.npy("components.npy", []int{k, p}, pca.Components.RawMatrix().Data)
-	out.npy("scores.npy", []int{n, k}, scores.RawMatrix().Data)
-	out.file("scree.png")(figures.Scree(pca.ExplainedVarianceRatio))
+	out := &cli.Outputs{}
+	out.Npy("components.npy", []int{k, p}, pca.Components.RawMatrix().Data)
+	out.Npy("scores.npy", []int{n, k}, scores.RawMatrix().Data)
+	out.File("scree.png")(figures.Scree(pca.ExplainedVarianceRatio))
 	if labels != nil && k >= 2 {
 		pts := make([][2]float64, n)
 		for i := range pts {
 			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
 		}
-		out.file("scatter.png")(figures.Scatter("PCA: first two components", "PC1", "PC2", pts, labels))
+		out.File("scatter.png")(figures.Scatter("PCA: first two components", "PC1", "PC2", pts, labels))
 	}
 	if imageShape != nil {
-		out.file("components.png")(figures.Components(pca.Components, imageShape[0], imageShape[1]))
+		out.File("components.png")(figures.Components(pca.Components, imageShape[0], imageShape[1]))
 	}
 	if ctx.Err() != nil {
 		return errors.New("interrupted; nothing written")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"strconv"
 	"strings"
@@ -70,7 +71,7 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := &outputs{csv: strings.HasSuffix(strings.ToLower(o.input), ".csv")}
+	out := &cli.Outputs{CSV: strings.HasSuffix(strings.ToLower(o.input), ".csv")}
 	if m.Kind == saved.Forecaster {
 		err = o.forecast(out, m, stdout)
 	} else {
@@ -84,7 +85,7 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 
 // forecast adds the forecaster's forecast of the steps after the end of
 // the given series.
-func (o *predictOptions) forecast(out *outputs, m *saved.Model, stdout io.Writer) error {
+func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Writer) error {
 	f := m.Forecaster
 	if o.lengths != "" || o.labelColumn != "" || o.limit != 0 {
 		return usageError{fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)")}
@@ -112,21 +113,21 @@ func (o *predictOptions) forecast(out *outputs, m *saved.Model, stdout io.Writer
 	if s.Time != nil && s.Steps > 1 {
 		name, first, step = s.TimeName, 2*s.Time[s.Steps-1]-s.Time[s.Steps-2], s.Time[s.Steps-1]-s.Time[s.Steps-2]
 	}
-	if out.csv {
+	if out.CSV {
 		var rows []float64
 		for k := 0; k < steps; k++ {
 			rows = append(append(rows, first+float64(k)*step), future[k*f.Vars():(k+1)*f.Vars()]...)
 		}
-		out.table("forecast", nil, rows, append([]string{name}, f.Names...))
+		out.Table("forecast", nil, rows, append([]string{name}, f.Names...))
 		return nil
 	}
-	out.npy("forecast.npy", []int{steps, f.Vars()}, future)
+	out.Npy("forecast.npy", []int{steps, f.Vars()}, future)
 	return nil
 }
 
 // rows adds the model's outputs for the rows of --input (or the MNIST
 // test images).
-func (o *predictOptions) rows(out *outputs, m *saved.Model, stdout io.Writer) error {
+func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer) error {
 	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 {
 		return usageError{fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind)}
 	}
@@ -146,13 +147,13 @@ func (o *predictOptions) rows(out *outputs, m *saved.Model, stdout io.Writer) er
 		for i, c := range p.Classes {
 			classes[i] = float64(c)
 		}
-		out.table("classes", []int{n}, classes, []string{"class"})
-		out.table("probabilities", []int{n, m.Outputs()}, p.Probabilities, numbered("p", m.Outputs()))
+		out.Table("classes", []int{n}, classes, []string{"class"})
+		out.Table("probabilities", []int{n, m.Outputs()}, p.Probabilities, numbered("p", m.Outputs()))
 	case saved.Regressor:
 		// Outputs at every step: (rows, steps, outputs), or a CSV row per
 		// sequence of steps·outputs columns.
 		k, per := m.Outputs(), len(p.Outputs)/max(n, 1)
-		out.table("outputs", []int{n, per / k, k}, p.Outputs, numbered("output", per))
+		out.Table("outputs", []int{n, per / k, k}, p.Outputs, numbered("output", per))
 	default:
 		if m.Kind == saved.AnomalyDetector {
 			flags := make([]float64, n)
@@ -162,17 +163,17 @@ func (o *predictOptions) rows(out *outputs, m *saved.Model, stdout io.Writer) er
 					flags[i], flagged = 1, flagged+1
 				}
 			}
-			out.table("scores", []int{n}, p.Errors, []string{"score"})
-			out.table("flags", []int{n}, flags, []string{"flag"})
+			out.Table("scores", []int{n}, p.Errors, []string{"score"})
+			out.Table("flags", []int{n}, flags, []string{"flag"})
 			fmt.Fprintf(stdout, "%d of %d rows flagged above the threshold %.6g\n", flagged, n, m.Detector.Threshold)
 		} else {
-			out.table("errors", []int{n}, p.Errors, []string{"error"})
+			out.Table("errors", []int{n}, p.Errors, []string{"error"})
 		}
-		out.table("codes", []int{n, p.CodeSize}, p.Codes, numbered("code", p.CodeSize))
+		out.Table("codes", []int{n, p.CodeSize}, p.Codes, numbered("code", p.CodeSize))
 		if names == nil {
 			names = numbered("x", width)
 		}
-		out.table("reconstructions", []int{n, width}, p.Reconstructions, names)
+		out.Table("reconstructions", []int{n, width}, p.Reconstructions, names)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/physml/physml/figures"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )
@@ -15,7 +16,7 @@ import (
 // gate and the cell state of the first layer, step by step from top to
 // bottom, unit by unit from left to right (the GRU's update and reset
 // gates and its state; the RNN's state).
-func traceFiles[T nn.Float](out *outputs, model *seq.Classifier[T], test nn.Dataset[T], n int, mnist bool) {
+func traceFiles[T nn.Float](out *cli.Outputs, model *seq.Classifier[T], test nn.Dataset[T], n int, mnist bool) {
 	rows := make([]int, min(n, test.Len()))
 	for i := range rows {
 		rows[i] = i
@@ -26,15 +27,15 @@ func traceFiles[T nn.Float](out *outputs, model *seq.Classifier[T], test nn.Data
 	part := test.Subset(rows)
 	tr, err := model.TraceBatch(part)
 	if err != nil {
-		out.add("trace.png", nil, err)
+		out.Add("trace.png", nil, err)
 		return
 	}
 	if tr.Gates != nil {
-		out.npy("trace_gates.npy", tr.GatesShape, tr.Gates)
+		out.Npy("trace_gates.npy", tr.GatesShape, tr.Gates)
 	}
-	out.npy("trace_state.npy", tr.StateShape, tr.State)
+	out.Npy("trace_state.npy", tr.StateShape, tr.State)
 	if tr.Cell != nil {
-		out.npy("trace_cell.npy", tr.StateShape, tr.Cell)
+		out.Npy("trace_cell.npy", tr.StateShape, tr.Cell)
 	}
 	var inputs [][]float64
 	if mnist {
@@ -42,5 +43,5 @@ func traceFiles[T nn.Float](out *outputs, model *seq.Classifier[T], test nn.Data
 			inputs = append(inputs, nn.Convert[float64](part.X.Slice(i, i+1)).Data)
 		}
 	}
-	out.file("trace.png")(figures.Traces(model.RNN.Cell, tr.Traces, inputs, part.Labels, tr.StateShape[2]))
+	out.File("trace.png")(figures.Traces(model.RNN.Cell, tr.Traces, inputs, part.Labels, tr.StateShape[2]))
 }

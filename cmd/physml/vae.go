@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"time"
 
@@ -42,7 +43,7 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 	o.common.register(fs)
 	fs.StringVar(&o.layers, "layers", "400", "hidden encoder sizes between the inputs and the latent space, comma-separated")
 	fs.IntVar(&o.code, "code", 20, "size of the latent space (the code)")
-	renamed(fs, "latent", "--code")
+	cli.Renamed(fs, "latent", "--code")
 	fs.Float64Var(&o.beta, "beta", 1, "weight β of the KL term (1: the plain VAE)")
 	fs.StringVar(&o.hiddenAct, "activation", "relu", "activation of the hidden layers: relu, leakyrelu, sigmoid, tanh or identity")
 	fs.StringVar(&o.outputAct, "output-activation", "sigmoid", "output activation: sigmoid (with bce), or identity, tanh, … (with mse)")
@@ -116,8 +117,8 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 		return fitErr
 	}
 	reportEarlyStop(stdout, hist, o.patience)
-	out := &outputs{}
-	out.file("vae.safetensors")(model.EncodeFile(d.metadata))
+	out := &cli.Outputs{}
+	out.File("vae.safetensors")(model.EncodeFile(d.metadata))
 	if interrupted {
 		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
@@ -128,9 +129,9 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 // vaePictures adds samples.npy, latent.png and vae_loss.png, for images
 // samples.png and interpolation.png, and for the user's data codes.npy
 // and test_rows.npy.
-func vaePictures[T nn.Float](out *outputs, model *ae.VAE[T], d aeData[T], n int, seed uint64, hist nn.History, testRec, testKL []float64) {
+func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n int, seed uint64, hist nn.History, testRec, testKL []float64) {
 	samples := model.Sample(n, nn.NewRand(seed+3))
-	out.npy("samples.npy", []int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
+	out.Npy("samples.npy", []int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
 	if d.height > 0 {
 		// The draws in rows of 8.
 		var rows [][][]float64
@@ -141,7 +142,7 @@ func vaePictures[T nn.Float](out *outputs, model *ae.VAE[T], d aeData[T], n int,
 			rows[len(rows)-1] = append(rows[len(rows)-1], d.display(samples.Row(i)))
 		}
 		scale := max(1, 56/max(d.height, d.width))
-		out.file("samples.png")(figures.ImageGrid(nil, rows, d.height, d.width, scale))
+		out.File("samples.png")(figures.ImageGrid(nil, rows, d.height, d.width, scale))
 		// Paths between the codes of test images 2k and 2k+1.
 		mu := model.Encode(d.test)
 		var names []string
@@ -160,15 +161,15 @@ func vaePictures[T nn.Float](out *outputs, model *ae.VAE[T], d aeData[T], n int,
 			rows = append(rows, append(row, d.display(d.test.Row(k+1))))
 		}
 		if rows != nil {
-			out.file("interpolation.png")(figures.ImageGrid(names, rows, d.height, d.width, scale))
+			out.File("interpolation.png")(figures.ImageGrid(names, rows, d.height, d.width, scale))
 		}
 	}
 	codes := nn.Convert[float64](model.Encode(d.test))
-	out.file("latent.png")(figures.Latent(codes.Data, codes.Cols, d.testLabels, seed))
+	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.testLabels, seed))
 	if d.testRows != nil {
 		// The means μ of the test rows' codes, and which rows they are.
-		out.npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
-		out.rows(d.testRows)
+		out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
+		out.Rows(d.testRows)
 	}
 	series := map[string][]float64{"test reconstruction": testRec, "test KL": testKL}
 	for i := range testRec {
@@ -179,8 +180,8 @@ func vaePictures[T nn.Float](out *outputs, model *ae.VAE[T], d aeData[T], n int,
 	// legend goes top right.
 	p, err := figures.CurvesPlot("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"})
 	if err != nil {
-		out.add("vae_loss.png", nil, err)
+		out.Add("vae_loss.png", nil, err)
 		return
 	}
-	out.file("vae_loss.png")(figures.EncodePlot("vae_loss.png", p))
+	out.File("vae_loss.png")(figures.EncodePlot("vae_loss.png", p))
 }

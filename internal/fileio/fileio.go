@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Open opens path for reading and returns the file and its size. It refuses
@@ -105,6 +106,8 @@ func WriteAtomic(path string, data []byte) error {
 		return err
 	}
 	tmp := f.Name()
+	pending.Store(tmp, true)
+	defer pending.Delete(tmp)
 	_, err = f.Write(data)
 	if err == nil {
 		err = f.Chmod(mode) // CreateTemp makes the file private
@@ -123,4 +126,17 @@ func WriteAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// pending holds the temporary files of the writes under way.
+var pending sync.Map
+
+// RemovePending removes the temporary files of the writes under way, for a
+// process about to exit in the middle of one (a second interrupt): no
+// ".name.tmp…" file is left behind.
+func RemovePending() {
+	pending.Range(func(name, _ any) bool {
+		os.Remove(name.(string))
+		return true
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestWriteAtomic: the file appears whole with no temporary file left,
@@ -106,5 +107,33 @@ func TestSameFile(t *testing.T) {
 	}
 	if SameFile(a, b) || SameFile(a, filepath.Join(dir, "missing")) {
 		t.Error("different or missing files called the same")
+	}
+}
+
+// TestRemovePendingLeavesNoTemporaryFile (issue 31 L6): a process that
+// exits in the middle of a write (a second interrupt) first removes the
+// write's temporary file; the write then fails, and neither the
+// destination nor a ".name.tmp…" file is left.
+func TestRemovePendingLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	done := make(chan error, 1)
+	go func() { done <- WriteAtomic(filepath.Join(dir, "big.npy"), make([]byte, 128<<20)) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		started := false
+		pending.Range(func(_, _ any) bool { started = true; return false })
+		if started {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no temporary file appeared")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	RemovePending()
+	err := <-done
+	entries, _ := os.ReadDir(dir)
+	if err == nil || len(entries) != 0 {
+		t.Errorf("write error %v; left %v", err, entries)
 	}
 }

@@ -15,18 +15,15 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/physml/physml/internal/cli"
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"regexp"
 	"strings"
-	"syscall"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
@@ -54,11 +51,15 @@ dataflow, universal with --endpoint); Beam's other flags pass through.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, stop := cli.Interruptible("physml-beam", os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
 	var u usageError
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// Each output file is written whole or not at all.
+		fmt.Fprintln(os.Stderr, "physml-beam: interrupted: the files written before the signal are complete; the others were not written")
+		os.Exit(130)
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
 	case errors.As(err, &u):
@@ -114,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "%s\n\nFlags (Beam's own flags, such as --runner, pass through; see --help-beam):\n", c.summary())
 		fs.VisitAll(func(f *flag.Flag) {
-			if _, old := f.Value.(*renamedFlag); !old && !beamFlag(f.Name) {
+			if !cli.IsRenamed(f) && !beamFlag(f.Name) {
 				fmt.Fprintf(fs.Output(), "  --%-14s %s\n", f.Name, f.Usage)
 			}
 		})
@@ -129,24 +130,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fs.Var(f.Value, f.Name, f.Usage)
 		}
 	})
-	usage := fs.Usage
-	fs.Usage = func() {} // a parse error prints no usage
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args[1:])
-	fs.Usage = usage
-	fs.SetOutput(stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+	var bad cli.UsageError
+	if err := cli.Parse(fs, args[1:]); errors.As(err, &bad) {
+		return usageError{bad.Err}
+	} else if err != nil {
 		return err
-	}
-	if err != nil {
-		var hint error
-		fs.VisitAll(func(f *flag.Flag) {
-			if r, ok := f.Value.(*renamedFlag); ok && r.used {
-				hint = errors.New(r.hint)
-			}
-		})
-		return usageError{cmp.Or(hint, errors.New(singleDash.ReplaceAllString(err.Error(), "$1--$2")))}
 	}
 	if *helpBeam {
 		fs.VisitAll(func(f *flag.Flag) {
@@ -203,28 +191,6 @@ type command interface {
 	build(ctx context.Context, s beam.Scope, in input, stdout io.Writer) error
 	// report says what the finished pipeline wrote.
 	report(stdout io.Writer) error
-}
-
-// singleDash matches a flag spelled -name in the flag package's messages.
-var singleDash = regexp.MustCompile(`(^|\s)-([a-z][a-z0-9-]*)`)
-
-// renamedFlag is a spelling of an earlier version: setting it is an error
-// that names the flag to use now.
-type renamedFlag struct {
-	hint string
-	used bool
-}
-
-func (r *renamedFlag) String() string { return "" }
-func (r *renamedFlag) Set(string) error {
-	r.used = true
-	return errors.New(r.hint)
-}
-func (r *renamedFlag) IsBoolFlag() bool { return true }
-
-// renamed registers the earlier spelling old, refused with a hint to now.
-func renamed(fs *flag.FlagSet, old, now string) {
-	fs.Var(&renamedFlag{hint: "--" + old + " is now " + now}, old, "renamed "+now)
 }
 
 // define registers one of our flags.
@@ -320,7 +286,7 @@ explained_variance_ratio.npy, singular_values.npy, mean.npy.`
 func (c *pcaCommand) register(fs *flag.FlagSet) {
 	define(fs, func() {
 		fs.StringVar(&c.output, "out", "", "folder to write the .npy files into (required)")
-		renamed(fs, "output", "--out")
+		cli.Renamed(fs, "output", "--out")
 		fs.IntVar(&c.components, "components", 0, "components to keep (0: all, unless --variance)")
 		fs.Float64Var(&c.variance, "variance", 0, "keep the fewest components whose explained-variance ratio exceeds this fraction in (0, 1)")
 		fs.BoolVar(&c.whiten, "whiten", false, "scale the components to unit variance (as scikit-learn's whiten)")
@@ -371,7 +337,7 @@ matrix (numpy.corrcoef), written as a p × p .npy file.`
 func (c *covarianceCommand) register(fs *flag.FlagSet) {
 	define(fs, func() {
 		fs.StringVar(&c.output, "out", "", "the .npy file to write (required)")
-		renamed(fs, "output", "--out")
+		cli.Renamed(fs, "output", "--out")
 		fs.BoolVar(&c.correlation, "correlation", false, "the correlation matrix instead")
 		fs.IntVar(&c.ddof, "ddof", 1, "delta degrees of freedom: divisor n − ddof")
 	})
@@ -420,7 +386,7 @@ func (c *scoreCommand) register(fs *flag.FlagSet) {
 	define(fs, func() {
 		fs.StringVar(&c.model, "model", "", "the .safetensors file (required)")
 		fs.StringVar(&c.output, "out", "", "folder to write the scores into (required)")
-		renamed(fs, "output", "--out")
+		cli.Renamed(fs, "output", "--out")
 		fs.StringVar(&c.format, "format", "npy", "npy or csv")
 	})
 }
