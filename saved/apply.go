@@ -3,6 +3,7 @@ package saved
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
@@ -250,6 +251,61 @@ func Probabilities(logits *nn.Matrix[float32]) []float64 {
 		for j := range p {
 			p[j] /= sum
 		}
+	}
+	return out
+}
+
+// Array is one named output of a prediction: its values in the given
+// shape, and a name per column of a row for a table (a CSV header).
+type Array struct {
+	Name    string
+	Shape   []int
+	Data    []float64
+	Columns []string
+}
+
+// Arrays returns the outputs of the prediction p of m for rows of width
+// values, as physml predict writes them: a classifier's classes and
+// probabilities; a regressor's outputs (rows, steps, outputs); an
+// autoencoder's errors, codes and reconstructions (a detector's scores and
+// flags, 1 above its threshold, in place of the errors). names, when not
+// nil, name the reconstructions' columns (x0, x1, … otherwise).
+func (p *Prediction) Arrays(m *Model, width int, names []string) []Array {
+	n := p.Rows
+	switch m.Kind {
+	case Classifier:
+		classes := make([]float64, n)
+		for i, c := range p.Classes {
+			classes[i] = float64(c)
+		}
+		return []Array{{"classes", []int{n}, classes, []string{"class"}},
+			{"probabilities", []int{n, m.Outputs()}, p.Probabilities, numbered("p", m.Outputs())}}
+	case Regressor:
+		k, per := m.Outputs(), len(p.Outputs)/max(n, 1)
+		return []Array{{"outputs", []int{n, per / k, k}, p.Outputs, numbered("output", per)}}
+	}
+	arrays := []Array{{"errors", []int{n}, p.Errors, []string{"error"}}}
+	if m.Kind == AnomalyDetector {
+		flags := make([]float64, n)
+		for i, f := range p.Flags {
+			if f {
+				flags[i] = 1
+			}
+		}
+		arrays = []Array{{"scores", []int{n}, p.Errors, []string{"score"}}, {"flags", []int{n}, flags, []string{"flag"}}}
+	}
+	if names == nil {
+		names = numbered("x", width)
+	}
+	return append(arrays, Array{"codes", []int{n, p.CodeSize}, p.Codes, numbered("code", p.CodeSize)},
+		Array{"reconstructions", []int{n, width}, p.Reconstructions, names})
+}
+
+// numbered returns prefix0, prefix1, …, prefix(n−1).
+func numbered(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package saved
 
 import (
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -42,5 +43,53 @@ func TestRegressorOutputsAreInTheTargetsUnits(t *testing.T) {
 	}
 	if mean < 4 || mean > 6 {
 		t.Errorf("mean output %.3g: not in the targets' units (mean 5)", mean)
+	}
+}
+
+// TestEvaluateRegressorAndDetector: Evaluate's errors are those of the
+// predictions against the targets, per output, and a detector's
+// separation uses its own threshold.
+func TestEvaluateRegressorAndDetector(t *testing.T) {
+	m, err := Load("testdata/regressor/regressor.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := dataset.ReadNpy("testdata/regressor/x.npy")
+	out, _ := dataset.ReadNpy("testdata/regressor/outputs.npy")
+	targets := make([]float64, len(out.Data))
+	for i, v := range out.Data {
+		targets[i] = v + 0.5 // every output 0.5 below its target
+	}
+	ev, err := m.Evaluate(x.Data, 80, 24, nil, nil, targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Errors) != 1 || math.Abs(ev.Errors[0].RMSE-0.5) > 1e-6 || math.Abs(ev.Errors[0].MAE-0.5) > 1e-6 {
+		t.Errorf("errors %+v, want RMSE = MAE = 0.5", ev.Errors)
+	}
+	if _, err := m.Evaluate(x.Data, 80, 24, nil, nil, targets[:10]); err == nil {
+		t.Error("too few targets: no error")
+	}
+
+	d := load(t, "anomaly_dense.safetensors", AnomalyDetector)
+	table := readNpy(t, "table.npy")
+	labels := readNpy(t, "table_labels.npy")
+	l := make([]int, len(labels.Data))
+	for i, v := range labels.Data {
+		l[i] = int(v)
+	}
+	ev, err = d.Evaluate(table.Data, 120, 4, nil, l, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, _ := d.Score(table.Data, 120, 4)
+	flagged := 0
+	for _, s := range scores {
+		if s > d.Detector.Threshold {
+			flagged++
+		}
+	}
+	if ev.Flagged != flagged || ev.Detection == nil || ev.Detection.Threshold != d.Detector.Threshold {
+		t.Errorf("flagged %d (want %d), detection %+v", ev.Flagged, flagged, ev.Detection)
 	}
 }

@@ -3,10 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
-	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
@@ -77,67 +75,32 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := m.Predict(r.x, r.n, r.width, r.lengths)
+	if m.Kind == saved.Classifier && r.labels == nil {
+		return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}
+	}
+	ev, err := m.Evaluate(r.x, r.n, r.width, r.lengths, r.labels, r.targets)
 	if err != nil {
 		return fmt.Errorf("%s with %s: %w", r.source, o.model, err)
 	}
 	switch m.Kind {
 	case saved.Regressor:
-		if len(r.targets) != len(p.Outputs) {
-			return fmt.Errorf("%s: %d target values for the %d outputs of %s", o.targets, len(r.targets), len(p.Outputs), o.model)
-		}
-		k := m.Outputs()
 		fmt.Fprintf(stdout, "%s: %v regressor on %s, errors in the targets' units:\n", o.model, m.Regressor.RNN, r.source)
-		for j := 0; j < k; j++ {
-			var pred, truth []float64
-			for i := j; i < len(p.Outputs); i += k {
-				pred, truth = append(pred, p.Outputs[i]), append(truth, r.targets[i])
-			}
-			e := forecast.ErrorsOf(pred, truth)
+		for j, e := range ev.Errors {
 			fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, e.RMSE, e.MAE)
 		}
 	case saved.Classifier:
-		if r.labels == nil {
-			return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}
-		}
-		if maxLabel := slices.Max(r.labels); maxLabel >= m.Outputs() {
-			return fmt.Errorf("%s: labels up to %d; %s knows %d classes", o.labels, maxLabel, o.model, m.Outputs())
-		}
-		correct := 0
-		for i, c := range p.Classes {
-			if c == r.labels[i] {
-				correct++
-			}
-		}
-		fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.Classifier.RNN, float64(correct)/float64(r.n), r.source)
+		fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.Classifier.RNN, ev.Accuracy, r.source)
 	case saved.Autoencoder:
-		in, err := m.Prepare(r.x, r.n, r.width)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s (%s)\n", o.model, strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), m.Autoencoder.ReconstructionMSE(in), r.source, m.Scaling)
+		fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s (%s)\n", o.model, strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), ev.ReconstructionMSE, r.source, m.Scaling)
 	case saved.AnomalyDetector:
-		flagged := 0
-		for _, f := range p.Flags {
-			if f {
-				flagged++
-			}
-		}
 		fmt.Fprintf(stdout, "%s: anomaly detector on %s (%s): mean score %.6g ; %d of %d rows flagged above the threshold %.6g\n",
-			o.model, r.source, m.Scaling, mean(p.Errors), flagged, r.n, m.Detector.Threshold)
-		if r.labels != nil {
-			all := make([]int, r.n)
-			for i := range all {
-				all[i] = i
-			}
-			met := ae.EvaluateScores(p.Errors, r.labels, all, m.Detector.Threshold, m.Detector.Quantile, nil)
-			if met.Separation != nil {
-				fmt.Fprintf(stdout, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
-					met.ROCAUC, met.AveragePrecision, met.Precision, met.Recall)
-			}
+			o.model, r.source, m.Scaling, ev.MeanError, ev.Flagged, r.n, m.Detector.Threshold)
+		if met := ev.Detection; met != nil && met.Separation != nil {
+			fmt.Fprintf(stdout, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
+				met.ROCAUC, met.AveragePrecision, met.Precision, met.Recall)
 		}
 	default: // VAE, sequence autoencoder
-		fmt.Fprintf(stdout, "%s: %v, mean reconstruction error %.6g on %s (%s)\n", o.model, m.Kind, mean(p.Errors), r.source, m.Scaling)
+		fmt.Fprintf(stdout, "%s: %v, mean reconstruction error %.6g on %s (%s)\n", o.model, m.Kind, ev.MeanError, r.source, m.Scaling)
 	}
 	return nil
 }

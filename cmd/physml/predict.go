@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"github.com/physml/physml/internal/cli"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/physml/physml/dataset"
@@ -141,48 +140,17 @@ func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer
 		return fmt.Errorf("%s with %s: %w", source, o.model, err)
 	}
 	fmt.Fprintf(stdout, "%s (%v): applied to %s (%s)\n", o.model, m.Kind, source, m.Scaling)
-	switch m.Kind {
-	case saved.Classifier:
-		classes := make([]float64, n)
-		for i, c := range p.Classes {
-			classes[i] = float64(c)
-		}
-		out.Table("classes", []int{n}, classes, []string{"class"})
-		out.Table("probabilities", []int{n, m.Outputs()}, p.Probabilities, numbered("p", m.Outputs()))
-	case saved.Regressor:
-		// Outputs at every step: (rows, steps, outputs), or a CSV row per
-		// sequence of steps·outputs columns.
-		k, per := m.Outputs(), len(p.Outputs)/max(n, 1)
-		out.Table("outputs", []int{n, per / k, k}, p.Outputs, numbered("output", per))
-	default:
-		if m.Kind == saved.AnomalyDetector {
-			flags := make([]float64, n)
-			flagged := 0
-			for i, f := range p.Flags {
-				if f {
-					flags[i], flagged = 1, flagged+1
-				}
+	for _, a := range p.Arrays(m, width, names) {
+		out.Table(a.Name, a.Shape, a.Data, a.Columns)
+	}
+	if m.Kind == saved.AnomalyDetector {
+		flagged := 0
+		for _, f := range p.Flags {
+			if f {
+				flagged++
 			}
-			out.Table("scores", []int{n}, p.Errors, []string{"score"})
-			out.Table("flags", []int{n}, flags, []string{"flag"})
-			fmt.Fprintf(stdout, "%d of %d rows flagged above the threshold %.6g\n", flagged, n, m.Detector.Threshold)
-		} else {
-			out.Table("errors", []int{n}, p.Errors, []string{"error"})
 		}
-		out.Table("codes", []int{n, p.CodeSize}, p.Codes, numbered("code", p.CodeSize))
-		if names == nil {
-			names = numbered("x", width)
-		}
-		out.Table("reconstructions", []int{n, width}, p.Reconstructions, names)
+		fmt.Fprintf(stdout, "%d of %d rows flagged above the threshold %.6g\n", flagged, n, m.Detector.Threshold)
 	}
 	return nil
-}
-
-// numbered returns prefix0, prefix1, ….
-func numbered(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = prefix + strconv.Itoa(i)
-	}
-	return out
 }

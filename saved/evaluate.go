@@ -1,0 +1,100 @@
+package saved
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/physml/physml/ae"
+	"github.com/physml/physml/forecast"
+)
+
+// Evaluation is what Evaluate measures of a model on rows of data; the
+// fields that do not apply to its kind are zero.
+type Evaluation struct {
+	Rows int
+	// Accuracy of a classifier against the labels.
+	Accuracy float64
+	// Errors of each output of a regressor against the targets, in the
+	// targets' units.
+	Errors []forecast.Errors
+	// ReconstructionMSE of a dense autoencoder: the mean squared error over
+	// all inputs, in the scaled units it was trained in.
+	ReconstructionMSE float64
+	// MeanError is the mean reconstruction error (score) per row of any
+	// autoencoder or detector.
+	MeanError float64
+	// Flagged counts a detector's rows above its threshold; Detection holds
+	// its metrics when the rows have labels (0 normal, k > 0 anomalies).
+	Flagged   int
+	Detection *ae.AnomalyMetrics
+}
+
+// Evaluate applies the model to rows × width values x (Predict) and
+// measures it: a classifier against labels (required), a regressor
+// against targets (required, rows × steps·outputs in the targets' units),
+// an autoencoder by its reconstruction errors, and a detector by its
+// scores and, with labels, how they separate the anomalies.
+func (m *Model) Evaluate(x []float64, rows, width int, lengths, labels []int, targets []float64) (*Evaluation, error) {
+	if m.Kind == Forecaster {
+		return nil, fmt.Errorf("saved: a forecaster is evaluated on a series (Forecaster.PredictWindows), not on rows")
+	}
+	p, err := m.Predict(x, rows, width, lengths)
+	if err != nil {
+		return nil, err
+	}
+	ev := &Evaluation{Rows: rows}
+	var sum float64
+	for _, e := range p.Errors {
+		sum += e
+	}
+	ev.MeanError = sum / float64(max(len(p.Errors), 1))
+	switch m.Kind {
+	case Classifier:
+		switch {
+		case len(labels) != rows:
+			return nil, fmt.Errorf("saved: %d labels for %d rows: a classifier is evaluated against labels", len(labels), rows)
+		case rows > 0 && slices.Max(labels) >= m.Outputs():
+			return nil, fmt.Errorf("saved: labels up to %d; the classifier knows %d classes", slices.Max(labels), m.Outputs())
+		}
+		correct := 0
+		for i, c := range p.Classes {
+			if c == labels[i] {
+				correct++
+			}
+		}
+		ev.Accuracy = float64(correct) / float64(max(rows, 1))
+	case Regressor:
+		if len(targets) != len(p.Outputs) {
+			return nil, fmt.Errorf("saved: %d target values for the regressor's %d outputs", len(targets), len(p.Outputs))
+		}
+		k := m.Outputs()
+		for j := 0; j < k; j++ {
+			var pred, truth []float64
+			for i := j; i < len(p.Outputs); i += k {
+				pred, truth = append(pred, p.Outputs[i]), append(truth, targets[i])
+			}
+			ev.Errors = append(ev.Errors, forecast.ErrorsOf(pred, truth))
+		}
+	case Autoencoder:
+		in, err := m.Prepare(x, rows, width)
+		if err != nil {
+			return nil, err
+		}
+		ev.ReconstructionMSE = m.Autoencoder.ReconstructionMSE(in)
+	case AnomalyDetector:
+		for _, f := range p.Flags {
+			if f {
+				ev.Flagged++
+			}
+		}
+		if labels != nil {
+			all := make([]int, rows)
+			for i := range all {
+				all[i] = i
+			}
+			met := ae.EvaluateScores(p.Errors, labels, all, m.Detector.Threshold, m.Detector.Quantile, nil)
+			ev.Detection = &met
+		}
+	}
+	return ev, nil
+}
