@@ -184,7 +184,7 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 
 const (
 	cellUsage  = "recurrent cell: lstm, gru, rnn, rnn_relu, slstm or mlstm (xLSTM)"
-	headsUsage = "heads of an slstm or mlstm cell (they must divide --hidden)"
+	headsUsage = "heads of an slstm or mlstm cell (they must divide the hidden size of --layers)"
 )
 
 // checkCell checks --cell, and --heads and --bidirectional against it.
