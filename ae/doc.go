@@ -1,8 +1,22 @@
 // Package ae implements the lecture's autoencoders on package nn: an encoder
 // h = f(x, W) into a bottleneck code and a decoder x̃ = g(h, V) back, trained
 // to minimise the reconstruction error — feed-forward, denoising, sparse and
-// linear (which learns the PCA subspace) — and anomaly detection by
-// reconstruction error.
+// linear (which learns the PCA subspace, CompareLinearWithPCA) —, the
+// variational autoencoder (VAE: β-weighted KL term, sampling from the prior,
+// interpolation, the negative ELBO), the sequence autoencoder (SequenceAE:
+// an LSTM or GRU encoder's last state as the code, repeated into a
+// recurrent decoder), and anomaly detection by reconstruction error.
+//
+// Anomaly detection is a workflow: AnomalySet holds the rows with their
+// labels and split (NewAnomalySet, SplitNormal: 60/20/20 of the normal
+// rows, every anomaly tested; MNISTAnomalies for the lecture's digits);
+// Detect (or FitDetector) trains the autoencoder on the normal training
+// rows, calibrates the threshold at a quantile of the calibration rows'
+// errors and scores every row; EvaluateScores gives the typed
+// AnomalyMetrics (ROC AUC, average precision, precision and recall at the
+// threshold, AUC per kind). The AnomalyDetector saves and loads with its
+// threshold and input scaling. SplitSamples splits and scales a table or
+// image set for any autoencoder, with the training rows' statistics only.
 //
 // An Autoencoder is an nn.Layer, so nn.Fit trains it with the data as its own
 // target (Dataset{X: x, Y: x}), with nn's optimizers, schedules, early

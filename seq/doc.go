@@ -1,6 +1,15 @@
 // Package seq implements the recurrent layers of the lecture — the Elman RNN,
-// the LSTM and the GRU — with full backpropagation through time, mirroring
-// torch.nn.RNN, torch.nn.LSTM and torch.nn.GRU with batch_first=True.
+// the LSTM (with PyTorch's proj_size), the GRU and the xLSTM's sLSTM and
+// mLSTM — with full backpropagation through time, mirroring torch.nn.RNN,
+// torch.nn.LSTM and torch.nn.GRU with batch_first=True, and the models built
+// on them: the Classifier (last state, an optional norm, a Dense head) and
+// the Regressor (a Dense head at every step), saved and loaded with their
+// architecture (EncodeFile, DecodeClassifier, DecodeRegressor).
+//
+// SplitSequences prepares a dataset.Sequences for them: a seeded held-out
+// test part, every feature standardised with the training part's
+// statistics, and with SetTargets the regressor's per-step targets too.
+// Trace and Classifier.TraceBatch record the gates and states step by step.
 //
 // # The LSTM of the lecture
 //
@@ -49,9 +58,10 @@
 // A batch of sequences is an nn.Matrix with one sequence per row, shape
 // (batch, steps·features) — PyTorch's (batch, steps, features) with
 // batch_first=True, flattened. The output has shape
-// (batch, steps·directions·H). Initial and final states h0, c0, hn, cn are
-// matrices of (layers·directions·batch) rows and H columns, in PyTorch's order
-// (layer·directions + direction, batch).
+// (batch, steps·directions·H), H being the projection size of a projected
+// LSTM. Initial and final states h0, c0, hn, cn are matrices of
+// (layers·directions·batch) rows and H columns (c0 and cn: the hidden size),
+// in PyTorch's order (layer·directions + direction, batch).
 //
 // # Variable lengths
 //

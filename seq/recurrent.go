@@ -115,7 +115,8 @@ const (
 
 // Recurrent is a stack of RNN, LSTM, GRU, sLSTM or mLSTM layers over
 // batch-first sequences. It implements nn.Layer: Forward maps
-// (batch, steps·InputSize) to (batch, steps·directions·HiddenSize).
+// (batch, steps·InputSize) to (batch, steps·OutputSize()), OutputSize being
+// directions·HiddenSize, or directions·ProjSize for a projected LSTM.
 //
 // The xLSTM cells (SLSTMCell, MLSTMCell) stack SLSTM or MLSTM layers with
 // parameters "weight_ih_l{k}", "bias_l{k}" (and the sLSTM's
@@ -345,14 +346,17 @@ func checkLengths(layer string, lengths []int, batch, steps int) {
 }
 
 // SetInitialState sets h0 (and c0 for an LSTM; nil otherwise) for the next
-// Forward only, each of shape (layers·directions·batch, HiddenSize). Without
-// it the initial state is zero, as in PyTorch.
+// Forward only: h0 of shape (layers·directions·batch, ProjSize) for a
+// projected LSTM and (…, HiddenSize) otherwise, c0 of shape
+// (layers·directions·batch, HiddenSize). Without it the initial state is
+// zero, as in PyTorch.
 func (r *Recurrent[T]) SetInitialState(h0, c0 *nn.Matrix[T]) {
 	r.h0, r.c0 = h0, c0
 }
 
 // FinalState returns hn and cn (cn nil unless LSTM) of the last Forward, of
-// shape (layers·directions·batch, HiddenSize). They belong to the layer.
+// the shapes of SetInitialState's h0 and c0 (hn has ProjSize columns for a
+// projected LSTM). They belong to the layer.
 // For the xLSTM cells hn is each layer's output at each sequence's last
 // valid step.
 func (r *Recurrent[T]) FinalState() (hn, cn *nn.Matrix[T]) {
@@ -384,7 +388,7 @@ func (r *Recurrent[T]) InitialStateGrad() (dh0, dc0 *nn.Matrix[T]) {
 
 // Forward runs the stacked recurrence over x of shape
 // (batch, steps·InputSize) and returns the outputs of the last layer,
-// (batch, steps·directions·HiddenSize), batch-first.
+// (batch, steps·OutputSize()), batch-first.
 func (r *Recurrent[T]) Forward(x *nn.Matrix[T], train bool) (y *nn.Matrix[T]) {
 	if r.Cell.xlstm() {
 		// Their products are small (per head and step, or per sequence):
@@ -466,7 +470,7 @@ func (r *Recurrent[T]) checkState(name string, s *nn.Matrix[T], rows, width int)
 }
 
 // Backward takes the gradient of the loss with respect to the output
-// (batch, steps·directions·HiddenSize), adds the gradients set by
+// (batch, steps·OutputSize()), adds the gradients set by
 // SetFinalStateGrad, accumulates all parameter gradients and returns the
 // gradient with respect to the input; InitialStateGrad returns those of the
 // initial states.

@@ -9,6 +9,8 @@
 // 1e-7 relative error.
 //
 // Available reports whether the kernels are compiled in. In the pure-Go
-// build it is false and the callers (package seq) use their Go loops, which
-// are the readable reference the C kernels are tested against.
+// build it is false and the callers — the recurrent steps of package seq,
+// nn's Adam step and binary cross-entropy, and internal/fastmath's float32
+// sigmoid and tanh — use their Go loops, which are the readable reference
+// the C kernels are tested against.
 package kernels
