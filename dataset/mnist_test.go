@@ -133,3 +133,21 @@ func FuzzReadIDX(f *testing.F) {
 		}
 	})
 }
+
+// TestMNISTOfTheWrongShapeIsAnError checks that 27×28 images and empty
+// files are refused by the loader (the commands used to panic on them).
+func TestMNISTOfTheWrongShapeIsAnError(t *testing.T) {
+	for _, c := range []struct {
+		n, rows, cols uint32
+		want          string
+	}{{5, 27, 28, "27×28"}, {0, 28, 28, "no images"}} {
+		dir := t.TempDir()
+		for _, prefix := range []string{"train", "t10k"} {
+			os.WriteFile(filepath.Join(dir, prefix+"-images-idx3-ubyte"), idxBytes([4]byte{0, 0, 8, 3}, []uint32{c.n, c.rows, c.cols}, make([]byte, c.n*c.rows*c.cols)), 0o644)
+			os.WriteFile(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), idxBytes([4]byte{0, 0, 8, 1}, []uint32{c.n}, make([]byte, c.n)), 0o644)
+		}
+		if _, _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%d images of %d×%d: error %v, want one mentioning %q", c.n, c.rows, c.cols, err, c.want)
+		}
+	}
+}

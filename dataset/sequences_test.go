@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -120,5 +121,29 @@ func TestSignals(t *testing.T) {
 	}
 	if _, err := Signals(10, 20, 1); err == nil {
 		t.Error("20 steps accepted")
+	}
+}
+
+// TestLabelsAtTheClassLimit: the label MaxClasses−1 is read, MaxClasses is
+// refused with the range in the message, from CSV and from .npy alike.
+func TestLabelsAtTheClassLimit(t *testing.T) {
+	dir := t.TempDir()
+	x := writeNpy(t, dir, "x.npy", []int{2, 1}, []float64{1, 2})
+	rangeText := fmt.Sprintf("from 0 to %d", MaxClasses-1)
+	for _, top := range []int{MaxClasses - 1, MaxClasses} {
+		labels := writeNpy(t, dir, fmt.Sprintf("y%d.npy", top), []int{2}, []float64{0, float64(top)})
+		csv := filepath.Join(dir, fmt.Sprintf("t%d.csv", top))
+		if err := os.WriteFile(csv, []byte(fmt.Sprintf("a,label\n1,0\n2,%d\n", top)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, files := range []SampleFiles{{X: x, Labels: labels}, {X: csv, LabelColumn: "label"}} {
+			s, err := ReadSamples(files, Limits{})
+			switch {
+			case top < MaxClasses && (err != nil || s.Classes != MaxClasses):
+				t.Errorf("%+v: label %d: %v", files, top, err)
+			case top == MaxClasses && (err == nil || !strings.Contains(err.Error(), rangeText)):
+				t.Errorf("%+v: label %d: %v, want an error saying %q", files, top, err, rangeText)
+			}
+		}
 	}
 }

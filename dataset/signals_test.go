@@ -162,3 +162,17 @@ func TestSignalsAreTheSameFromVersionToVersion(t *testing.T) {
 		t.Errorf("signals per kind %v, want %v", counts, want)
 	}
 }
+
+// TestSignalsSizeLimits: 1 signal and 40 or 65536 steps are made; 0
+// signals, 39 or 65537 steps are refused.
+func TestSignalsSizeLimits(t *testing.T) {
+	for _, c := range []struct {
+		n, steps int
+		ok       bool
+	}{{1, 40, true}, {1, 1 << 16, true}, {0, 40, false}, {1, 39, false}, {1, 1<<16 + 1, false}} {
+		s, err := Signals(c.n, c.steps, 1)
+		if (err == nil) != c.ok || (c.ok && (s.N != c.n || s.Steps != c.steps)) {
+			t.Errorf("Signals(%d, %d): %v", c.n, c.steps, err)
+		}
+	}
+}

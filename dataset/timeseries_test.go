@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -138,5 +139,24 @@ func TestEncodeCSVReadsBack(t *testing.T) {
 	}
 	if _, err := EncodeCSV(header, data[:4]); err == nil {
 		t.Error("4 values for 3 columns accepted")
+	}
+}
+
+// TestFillBeforeTheFirstValue: leading gaps of two variables take each
+// variable's own first value, with --fill previous and linear alike; a
+// trailing gap keeps the last value.
+func TestFillBeforeTheFirstValue(t *testing.T) {
+	for _, mode := range []string{"previous", "linear"} {
+		s, err := ParseTimeSeries(strings.NewReader("a,b\n,\n,5\n1,\n3,7\n,\n"), TimeSeriesOptions{Fill: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []float64{1, 5, 1, 5, 1, 6, 3, 7, 3, 7}
+		if mode == "previous" {
+			want[5] = 5
+		}
+		if !slices.Equal(s.Values, want) {
+			t.Errorf("%s: %v, want %v", mode, s.Values, want)
+		}
 	}
 }

@@ -1,13 +1,11 @@
 package decomposition
 
 import (
+	"github.com/physml/physml/internal/numcheck"
+	"gonum.org/v1/gonum/mat"
 	"math"
 	"strings"
 	"testing"
-
-	"gonum.org/v1/gonum/mat"
-
-	"github.com/physml/physml/internal/numcheck"
 )
 
 func fixtureMatrix(t *testing.T, name string) *mat.Dense {
@@ -164,4 +162,57 @@ func TestNonFiniteDataIsFoundInEveryEntryPoint(t *testing.T) {
 	if err := pca.Fit(huge); err == nil || !strings.Contains(err.Error(), "overflow") {
 		t.Errorf("overflowing sums: %v", err)
 	}
+}
+
+func TestIncrementalPCAChecksWhatItMerges(t *testing.T) {
+	var a, b, empty IncrementalPCA
+	if err := a.PartialFit(randomData(10, 3, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.PartialFit(randomData(10, 4, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Merge(&b); err == nil || !strings.Contains(err.Error(), "4") {
+		t.Errorf("merging 4 columns into 3: %v", err)
+	}
+	if err := empty.Merge(&a); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := a.PCA()
+	got, err := empty.PCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	numcheck.Close(t, "merged into an empty one", got.ExplainedVariance, want.ExplainedVariance, 0)
+	var one IncrementalPCA
+	one.PartialFit(randomData(1, 3, 3))
+	if _, err := one.PCA(); err == nil {
+		t.Error("PCA of one sample: no error")
+	}
+}
+
+// TestNoiseVarianceOverManyBlocksAndMerges: the residual is summed over
+// blocks of rows (n > 2048 here) and the incremental fit takes it from the
+// co-moment; both must give the batch SVD's discarded spectrum.
+func TestNoiseVarianceOverManyBlocksAndMerges(t *testing.T) {
+	X := randomData(5000, 6, 6)
+	svd := PCA{NComponents: 2, Solver: FullSVD}
+	if err := svd.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	cov := PCA{NComponents: 2, Solver: CovarianceEigen}
+	if err := cov.Fit(X); err != nil {
+		t.Fatal(err)
+	}
+	var inc IncrementalPCA
+	inc.Options.NComponents = 2
+	inc.PartialFit(X.Slice(0, 3000, 0, 6))
+	inc.PartialFit(X.Slice(3000, 5000, 0, 6))
+	merged, err := inc.PCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Measured: 1e-15 and 3e-15 relative.
+	numcheck.Scalar(t, "residual noise variance / SVD's", cov.NoiseVariance/svd.NoiseVariance, 1, 1e-13)
+	numcheck.Scalar(t, "incremental noise variance / SVD's", merged.NoiseVariance/svd.NoiseVariance, 1, 1e-13)
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/physml/physml/blas"
-	"github.com/physml/physml/internal/numcheck"
 )
 
 func blasBackendIsThreaded() bool { return blas.Backend() == "openblas" }
@@ -325,5 +325,61 @@ func TestCancelledFitKeepsTheCompleteEpochs(t *testing.T) {
 	numcheck.Close(t, "state after a cancel in epoch 3 against two epochs", cancelled, two, 0)
 	if numcheck.MaxAbsDiff(run(3, 0), two) == 0 {
 		t.Fatal("a third epoch changes nothing: the test shows nothing")
+	}
+}
+
+// TestFitRefusesSettingsAndLabelsThatCannotTrain holds one case per
+// setting that used to panic inside Fit or silently do nothing.
+func TestFitRefusesSettingsAndLabelsThatCannotTrain(t *testing.T) {
+	classes := func(labels ...int) Dataset[float64] {
+		x := NewMatrix[float64](len(labels), 2)
+		return Dataset[float64]{X: x, Labels: labels}
+	}
+	cases := []struct {
+		name string
+		data Dataset[float64]
+		cfg  FitConfig[float64]
+		lr   float64
+		want string
+	}{
+		{"label above the classes", classes(0, 1, 2, 3), FitConfig[float64]{Epochs: 1}, 0.1, "label 3 of sample 3 outside [0, 3)"},
+		{"negative label", classes(0, -1), FitConfig[float64]{Epochs: 1}, 0.1, "label -1 of sample 1"},
+		{"validation label above the classes", classes(0, 1, 2, 1), FitConfig[float64]{Epochs: 1, Validation: &Dataset[float64]{X: NewMatrix[float64](1, 2), Labels: []int{7}}}, 0.1, "validation label 7"},
+		{"zero epochs", regressionData(10), FitConfig[float64]{}, 0.1, "0 epochs"},
+		{"negative epochs", regressionData(10), FitConfig[float64]{Epochs: -2}, 0.1, "-2 epochs"},
+		{"validation split 1", regressionData(10), FitConfig[float64]{Epochs: 1, ValidationSplit: 1}, 0.1, "validation split 1"},
+		{"validation split NaN", regressionData(10), FitConfig[float64]{Epochs: 1, ValidationSplit: math.NaN()}, 0.1, "validation split NaN"},
+		{"validation split leaving no training", regressionData(10), FitConfig[float64]{Epochs: 1, ValidationSplit: 0.97}, 0.1, "leaves 0 training"},
+		{"learning rate NaN", regressionData(10), FitConfig[float64]{Epochs: 1}, math.NaN(), "learning rate NaN"},
+		{"learning rate Inf", regressionData(10), FitConfig[float64]{Epochs: 1}, math.Inf(1), "learning rate +Inf"},
+		{"clip NaN", regressionData(10), FitConfig[float64]{Epochs: 1, ClipNorm: math.NaN()}, 0.1, "clipping norm NaN"},
+		{"clip negative", regressionData(10), FitConfig[float64]{Epochs: 1, ClipNorm: -1}, 0.1, "clipping norm -1"},
+		{"patience negative", regressionData(10), FitConfig[float64]{Epochs: 1, Patience: -1}, 0.1, "patience -1"},
+		{"batch negative", regressionData(10), FitConfig[float64]{Epochs: 1, BatchSize: -5}, 0.1, "batch size -5"},
+	}
+	for _, c := range cases {
+		outputs := 1
+		if c.data.Labels != nil {
+			outputs = 3
+		}
+		model := NewSequential[float64](NewDense[float64](2, outputs, NewRand(1)))
+		before := append([]float64(nil), model.Params()[0].Value...)
+		var loss Loss[float64] = MSE[float64]{}
+		if c.data.Labels != nil {
+			loss = CrossEntropy[float64]{}
+		}
+		hist, err := Fit(context.Background(), model, loss, NewSGD(model.Params(), SGDConfig{LR: c.lr}), c.data, c.cfg)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
+		}
+		if len(hist.Epochs) != 0 {
+			t.Errorf("%s: trained %d epochs", c.name, len(hist.Epochs))
+		}
+		for i, v := range model.Params()[0].Value {
+			if v != before[i] {
+				t.Errorf("%s: weights changed", c.name)
+				break
+			}
+		}
 	}
 }

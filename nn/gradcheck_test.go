@@ -1,9 +1,10 @@
 package nn
 
 import (
-	"testing"
-
 	"github.com/physml/physml/internal/numcheck"
+	"math"
+	"strings"
+	"testing"
 )
 
 const gradTolerance = 1e-6
@@ -102,5 +103,33 @@ func TestLossGradientsMatchFiniteDifferences(t *testing.T) {
 		if !numcheck.Within(res.MaxRelError, gradTolerance) {
 			t.Errorf("%s: gradient differs by %g at %s", c.name, res.MaxRelError, res.Where)
 		}
+	}
+}
+
+// TestGradientCheckersFindAndNameABug: a doubled gradient a has relative
+// difference |2a − a|/(|2a| + |a|) = 1/3 from the true one, reported at the
+// component where it is, and a correct layer passes.
+func TestGradientCheckersFindAndNameABug(t *testing.T) {
+	x := MatrixFrom(3, 2, []float64{0.5, -1, 2, 0.25, -0.75, 1.5})
+	good := GradientCheck(NewDense[float64](2, 3, NewRand(4)), x, GradCheckOptions{})
+	if !(good.MaxRelError < 1e-6) || good.Where == "" { // measured 1.9e-8
+		t.Errorf("correct Dense layer: %+v", good)
+	}
+	bad := GradientCheck(doubledBias{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
+	if !(math.Abs(bad.MaxRelError-1.0/3) <= 1e-8) || !strings.HasPrefix(bad.Where, "bias[") {
+		t.Errorf("doubled bias gradient: %+v, want 1/3 at a bias", bad)
+	}
+	// The worst component is reported even when correct ones follow it.
+	first := GradientCheck(doubledFirstWeight{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
+	if !(math.Abs(first.MaxRelError-1.0/3) <= 1e-8) || first.Where != "weight[0]" {
+		t.Errorf("doubled first weight gradient: %+v, want 1/3 at weight[0]", first)
+	}
+	pred, y := MatrixFrom(1, 3, []float64{1, 2, 3}), MatrixFrom(1, 3, []float64{0, 0, 0})
+	if r := LossGradientCheck(MSE[float64]{}, pred, Target[float64]{Values: y}); !(r.MaxRelError < 1e-8) {
+		t.Errorf("MSE: %+v", r)
+	}
+	// Halving a gradient a: |a/2 − a|/(|a/2| + |a|) = 1/3 as well.
+	if r := LossGradientCheck(badLoss{}, pred, Target[float64]{Values: y}); !(math.Abs(r.MaxRelError-1.0/3) <= 1e-8) || r.Where != "pred[1]" {
+		t.Errorf("halved loss gradient: %+v, want 1/3 at pred[1]", r)
 	}
 }

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -90,4 +91,19 @@ func TestSequentialString(t *testing.T) {
 	if got := NewSequential[float32]().String(); got != "Sequential()" {
 		t.Errorf("empty: %s", got)
 	}
+}
+
+// mustPanicWith runs fn and checks that it panics with a message that
+// starts with "nn: " and contains want.
+func mustPanicWith(t *testing.T, name, want string, fn func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		msg, _ := r.(string)
+		if !strings.HasPrefix(msg, "nn: ") || !strings.Contains(msg, want) {
+			t.Errorf("%s: panic %v, want an \"nn: \" message mentioning %q", name, r, want)
+		}
+	}()
+	fn()
 }

@@ -1,11 +1,10 @@
 package nn
 
 import (
+	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/physml/physml/internal/numcheck"
 )
 
 // TestZeroSizesPanicWithTheirSize: layers and initialisers of no features
@@ -140,4 +139,18 @@ func TestWorkspacesAreReused(t *testing.T) {
 	if &drop.mask[0] != mask {
 		t.Error("Dropout: the mask made again for a batch of the same size")
 	}
+}
+
+// TestProgrammerErrorsPanicWithSizes checks the package-prefixed panics for
+// impossible sizes and nil matrices.
+func TestProgrammerErrorsPanicWithSizes(t *testing.T) {
+	mustPanicWith(t, "overflowing NewMatrix", "more elements than an int", func() { NewMatrix[float32](math.MaxInt/2, 3) })
+	mustPanicWith(t, "negative NewMatrix", "negative matrix dimension -1×3", func() { NewMatrix[float32](-1, 3) })
+	mustPanicWith(t, "overflowing MatrixFrom", "more elements than an int", func() { MatrixFrom[float32](math.MaxInt/2, 4, nil) })
+	mustPanicWith(t, "MatrixFrom of the wrong length", "5 elements for a 2×3 matrix", func() { MatrixFrom(2, 3, make([]float64, 5)) })
+	d := NewDense[float64](3, 2, NewRand(1))
+	mustPanicWith(t, "Predict of nil", "Predict: nil matrix", func() { Predict[float64](d, nil, 8) })
+	mustPanicWith(t, "Dense.Forward of nil", "Dense.Forward: nil matrix", func() { d.Forward(nil, false) })
+	mustPanicWith(t, "Dense.Backward of nil", "Dense.Backward: nil matrix", func() { d.Backward(nil) })
+	mustPanicWith(t, "dropout NaN", "dropout probability NaN", func() { NewDropout[float64](math.NaN(), NewRand(1)) })
 }

@@ -1,11 +1,12 @@
 package seq
 
 import (
-	"math"
-	"testing"
-
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
+	"math"
+	"slices"
+	"testing"
 )
 
 // TestSetTargetsStandardisesWithTheTrainingPart: each output of the
@@ -52,5 +53,68 @@ func TestSetTargetsStandardisesWithTheTrainingPart(t *testing.T) {
 	}
 	if err := sp.SetTargets(targets[:10], 3, 2); err == nil {
 		t.Error("targets of the wrong length: no error")
+	}
+}
+
+// TestFromSequences: sequences of (steps, features) become the batch-first
+// matrix, padded to the longest with lengths when they differ; ragged
+// features and empty sequences are errors.
+func TestFromSequences(t *testing.T) {
+	x, lengths, err := FromSequences[float32]([][][]float64{{{1, 2}, {3, 4}, {5, 6}}, {{7, 8}}})
+	if err != nil || x.Rows != 2 || x.Cols != 6 || !slices.Equal(x.Data, []float32{1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0}) || !slices.Equal(lengths, []int{3, 1}) {
+		t.Errorf("ragged: %v %v %v", x, lengths, err)
+	}
+	if _, lengths, err := FromSequences[float64]([][][]float64{{{1}, {2}}, {{3}, {4}}}); err != nil || lengths != nil {
+		t.Errorf("equal lengths: %v, %v", lengths, err)
+	}
+	for _, bad := range [][][][]float64{{{{1, 2}, {3}}}, {{{1}}, {}}} {
+		if _, _, err := FromSequences[float64](bad); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}
+
+// TestDatasetOfStandardisesValidStepsOnly: DatasetOf scales every valid
+// step's features by the scaler and leaves padding at zero, with the
+// sequences' labels and lengths in the order rows gives.
+func TestDatasetOfStandardisesValidStepsOnly(t *testing.T) {
+	s := &dataset.Sequences{N: 2, Steps: 3, Features: 2, X: []float64{1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 99, 99},
+		Lengths: []int{3, 2}, Labels: []int{1, 0}, Classes: 2}
+	scaler, err := s.FitStandardization([]int{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sequence 1's valid steps: (4, 40), (5, 50): means 4.5 and 45, deviations 0.5 and 5.
+	if numcheck.MaxAbsDiff(scaler.Offset, []float64{4.5, 45}) != 0 || numcheck.MaxAbsDiff(scaler.Scale, []float64{0.5, 5}) != 0 {
+		t.Fatalf("scaler %+v", scaler)
+	}
+	d := DatasetOf[float64](s, []int{1, 0}, scaler)
+	want := []float64{-1, -1, 1, 1, 0, 0, -7, -7, -5, -5, -3, -3}
+	if numcheck.MaxAbsDiff(d.X.Data, want) != 0 || d.Labels[0] != 0 || d.Labels[1] != 1 || d.Lengths[0] != 2 || d.Lengths[1] != 3 {
+		t.Errorf("X %v, labels %v, lengths %v", d.X.Data, d.Labels, d.Lengths)
+	}
+}
+
+// TestSplitSequencesStandardisesWithTheTrainingPartOnly: the scaler is the
+// training sequences' statistics, and the test part is scaled with it.
+func TestSplitSequencesStandardisesWithTheTrainingPartOnly(t *testing.T) {
+	s := &dataset.Sequences{N: 10, Steps: 2, Features: 1, X: make([]float64, 20), Labels: make([]int, 10), Classes: 1}
+	for i := range s.X {
+		s.X[i] = float64(i * i)
+	}
+	sp, err := SplitSequences[float64](s, 0.3, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := s.FitStandardization(sp.TrainRows)
+	if len(sp.TestRows) != 3 || sp.Scaler.Offset[0] != want.Offset[0] || sp.Scaler.Scale[0] != want.Scale[0] {
+		t.Fatalf("%d test rows, scaler %+v, want %+v", len(sp.TestRows), sp.Scaler, want)
+	}
+	i := sp.TestRows[0]
+	if got := sp.Test.X.At(0, 1); got != (s.X[2*i+1]-want.Offset[0])/want.Scale[0] {
+		t.Errorf("test row 0, step 1: %g", got)
+	}
+	if _, err := SplitSequences[float64](s, 0.01, 4); err == nil {
+		t.Error("a test part of no sequence accepted")
 	}
 }

@@ -1,14 +1,13 @@
 package seq
 
 import (
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/physml/physml/internal/numcheck"
-	"github.com/physml/physml/nn"
 )
 
 // TestClassifierFileRoundTrip saves classifiers of every cell type and shape
@@ -140,6 +139,27 @@ func TestRegressorFileRoundTrip(t *testing.T) {
 		numcheck.Close(t, c.cell.String()+" regressor predictions", back.Forward(x, false).Data, m.Forward(x, false).Data, 0)
 		if _, _, err := LoadClassifier[float64](path); err == nil || !strings.Contains(err.Error(), "not a recurrent classifier") {
 			t.Errorf("a regressor's file loaded as a classifier: %v", err)
+		}
+	}
+}
+
+// TestParamCountIsTheModelsSize: ParamCount equals the parameters of the
+// model it describes, for every kind of cell and option.
+func TestParamCountIsTheModelsSize(t *testing.T) {
+	for _, c := range []struct {
+		cell CellType
+		cfg  Config
+	}{
+		{LSTM, Config{InputSize: 3, HiddenSize: 5, NumLayers: 2, Bidirectional: true}},
+		{LSTM, Config{InputSize: 3, HiddenSize: 5, ProjSize: 2}},
+		{GRU, Config{InputSize: 4, HiddenSize: 3, NoBias: true}},
+		{RNNTanh, Config{InputSize: 2, HiddenSize: 7, NumLayers: 3}},
+		{SLSTMCell, Config{InputSize: 3, HiddenSize: 8, Heads: 2}},
+		{MLSTMCell, Config{InputSize: 3, HiddenSize: 8, Heads: 4, NumLayers: 2}},
+	} {
+		m := NewClassifier[float64](c.cell, c.cfg, 6, nn.NewRand(1))
+		if got, want := ParamCount(c.cell, c.cfg, 6), float64(nn.CountParams(m.Params())); got != want {
+			t.Errorf("%v %+v: ParamCount %g, the model has %g", c.cell, c.cfg, got, want)
 		}
 	}
 }

@@ -1,11 +1,13 @@
 package seq
 
 import (
-	"math"
-	"testing"
-
+	"fmt"
 	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
+	"math"
+	"slices"
+	"strings"
+	"testing"
 )
 
 // TestMLSTMMatchesPyTorch: the outputs, the parameter gradients and the
@@ -77,5 +79,269 @@ func TestMLSTMGradientFiniteDifferences(t *testing.T) {
 	t.Logf("mLSTM: worst relative gradient error %.2g at %s", res.MaxRelError, res.Where)
 	if !(res.MaxRelError < 1e-5) { // measured 1.5e-7
 		t.Errorf("mLSTM gradient: %+v", res)
+	}
+}
+
+// trainPass holds what one training step computes: the output, the input
+// gradient and the parameter gradients.
+type trainPass struct {
+	y, dx []float64
+	grads [][]float64
+}
+
+// equal fails t unless p and want are the same to the bit.
+func (p trainPass) equal(t *testing.T, what string, want trainPass) {
+	t.Helper()
+	numcheck.Close(t, what+": outputs", p.y, want.y, 0)
+	numcheck.Close(t, what+": input gradient", p.dx, want.dx, 0)
+	if len(p.grads) != len(want.grads) {
+		t.Fatalf("%s: %d parameters, want %d", what, len(p.grads), len(want.grads))
+	}
+	for k := range p.grads {
+		numcheck.Close(t, what+": parameter gradient", p.grads[k], want.grads[k], 0)
+	}
+}
+
+// TestMLSTMForgetBiasesAndSizes: the forget gates' biases are spaced from 3
+// to 6 over the heads (3 alone for one head), the last heads entries of the
+// bias; a size of 0 or a hidden size the heads do not divide panics with
+// the sizes.
+func TestMLSTMForgetBiasesAndSizes(t *testing.T) {
+	for heads, want := range map[int][]float64{1: {3}, 2: {3, 6}, 4: {3, 4, 5, 6}} {
+		l := NewMLSTM[float64](2, 4*heads, heads, nn.NewRand(1))
+		bias := l.Params()[1].Value
+		if got := bias[len(bias)-heads:]; !slices.Equal(got, want) {
+			t.Errorf("%d heads: forget biases %v, want %v", heads, got, want)
+		}
+	}
+	for _, c := range [][3]int{{0, 4, 2}, {3, 0, 1}, {3, 4, 0}, {3, 6, 4}} {
+		func() {
+			defer func() {
+				if r := recover(); !strings.Contains(fmt.Sprint(r), fmt.Sprintf("input %d, hidden %d and %d heads", c[0], c[1], c[2])) {
+					t.Errorf("NewMLSTM(%d, %d, %d): panic %v, want one naming the sizes", c[0], c[1], c[2], r)
+				}
+			}()
+			NewMLSTM[float64](c[0], c[1], c[2], nn.NewRand(1))
+		}()
+	}
+}
+
+// TestMLSTMWorkspacesFollowTheSteps: an mLSTM that has run sequences of 3
+// steps, then 5, then 3 again (in batches large enough to split between
+// goroutines) gives each time the numbers of a fresh layer.
+func TestMLSTMWorkspacesFollowTheSteps(t *testing.T) {
+	const b, in = 9, 2
+	run := func(l *MLSTM[float64], steps int) trainPass {
+		x := nn.NewMatrix[float64](b, steps*in)
+		for i := range x.Data {
+			x.Data[i] = math.Cos(float64(5*i + steps))
+		}
+		return trainPassOf(l, x, 0)
+	}
+	reused := NewMLSTM[float64](in, 4, 2, nn.NewRand(3))
+	for _, steps := range []int{3, 5, 3} {
+		got := run(reused, steps)
+		got.equal(t, fmt.Sprintf("%d steps", steps), run(NewMLSTM[float64](in, 4, 2, nn.NewRand(3)), steps))
+	}
+}
+
+// TestLogSigmoidWithoutOverflow: log σ(x) on both branches and far out,
+// where the naive log(1/(1+e^−x)) overflows or loses every digit.
+func TestLogSigmoidWithoutOverflow(t *testing.T) {
+	for _, c := range []struct{ x, want float64 }{
+		{-800, -800},
+		{-1, -1.3132616875182228}, // −log(1 + e), the softplus of 1
+		{0, -math.Ln2},
+		{1, -0.31326168751822286},    // −log(1 + 1/e) = 1 − softplus(1)
+		{40, -4.248354255291589e-18}, // −e^−40 to the last digit
+		{800, 0},
+	} {
+		if got := logSigmoid(c.x); !numcheck.Within(math.Abs(got-c.want), 1e-15*math.Abs(c.want)) {
+			t.Errorf("logSigmoid(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+}
+
+// TestClassifierString prints the recurrent layer, the norm when there is
+// one, and the head, as PyTorch prints a module of named children.
+func TestClassifierString(t *testing.T) {
+	c := NewClassifier[float64](GRU, Config{InputSize: 3, HiddenSize: 4}, 2, nn.NewRand(1))
+	if got, want := c.String(), "Classifier(GRU(3, 4, num_layers=1, bias=true, batch_first=True, dropout=0, bidirectional=false), fc=Linear(in_features=4, out_features=2, bias=true))"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	var err error
+	if c.Norm, err = newNorm[float64]("layernorm", 4); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.String(); !strings.Contains(got, ", norm=LayerNorm(") || !strings.HasSuffix(got, ", fc=Linear(in_features=4, out_features=2, bias=true))") {
+		t.Errorf("with a norm: %s", got)
+	}
+}
+
+// TestXLSTMLayersPanicWithTheShapes: an input whose columns are not whole
+// steps, a gradient of another shape than the outputs, and a step input of
+// another batch or width panic with the shapes given and wanted.
+func TestXLSTMLayersPanicWithTheShapes(t *testing.T) {
+	const b, in, hidden, steps = 3, 2, 4, 3
+	x := nn.NewMatrix[float64](b, steps*in)
+	m := NewMLSTM[float64](in, hidden, 2, nn.NewRand(1))
+	mustPanicWith(t, "mLSTM input", "seq: mLSTM input of 5 columns is not steps of 2", func() { m.Forward(nn.NewMatrix[float64](b, 5), true) })
+	m.Forward(x, true)
+	mustPanicWith(t, "mLSTM gradient", "seq: mLSTM.Backward: gradient is 3×11, want 3×12", func() { m.Backward(nn.NewMatrix[float64](b, steps*hidden-1)) })
+	mustPanicWith(t, "mLSTM step", "seq: mLSTM.Step: input is 2×2, want 3×2 for the state's batch", func() { m.Step(nn.NewMatrix[float64](2, in), m.NewState(b)) })
+	s := NewSLSTM[float64](in, hidden, 2, nn.NewRand(1))
+	mustPanicWith(t, "sLSTM input", "seq: sLSTM input of 5 columns is not steps of 2", func() { s.Forward(nn.NewMatrix[float64](b, 5), true) })
+	s.Forward(x, true)
+	mustPanicWith(t, "sLSTM gradient", "seq: sLSTM.Backward: gradient is 2×12, want 3×12", func() { s.Backward(nn.NewMatrix[float64](2, steps*hidden)) })
+}
+
+// TestMLSTMStateAfterOneStep: NewState holds, per sequence and head, a d×d
+// memory, a normaliser of d and a stabiliser at −Inf; after one step from
+// it the stabiliser is the input gate's pre-activation ĩ, so the input gate
+// is e^(ĩ−m) = 1 and the forget gate e^(−Inf) = 0, which leaves n = k/√d
+// and C = v kᵀ/√d — computed here from the projection written out by hand.
+func TestMLSTMStateAfterOneStep(t *testing.T) {
+	const b, in, H, K = 3, 2, 4, 2
+	const d = H / K
+	l := NewMLSTM[float64](in, H, K, nn.NewRand(5))
+	st := l.NewState(b)
+	if len(st.C) != b*K*d*d || len(st.N) != b*K*d || len(st.M) != b*K {
+		t.Fatalf("state of %d, %d, %d values, want %d, %d, %d", len(st.C), len(st.N), len(st.M), b*K*d*d, b*K*d, b*K)
+	}
+	for _, m := range st.M {
+		if !math.IsInf(m, -1) {
+			t.Fatalf("stabiliser %v before the first step, want −Inf", m)
+		}
+	}
+	x := nn.NewMatrix[float64](b, in)
+	for i := range x.Data {
+		x.Data[i] = math.Sin(float64(3*i + 1))
+	}
+	l.Step(x, st)
+	scale := 1 / math.Sqrt(d)
+	wantC, wantN, wantM := make([]float64, len(st.C)), make([]float64, len(st.N)), make([]float64, len(st.M))
+	p := make([]float64, len(l.bias.Value)) // W_ih x + b, written out
+	for i := range b {
+		for j := range p {
+			p[j] = l.bias.Value[j]
+			for c := range in {
+				p[j] += l.wih.Value[j*in+c] * x.At(i, c)
+			}
+		}
+		for k := range K {
+			hk := i*K + k
+			wantM[hk] = p[4*H+k]
+			for c := range d {
+				key := p[H+k*d+c] * scale
+				wantN[hk*d+c] = key
+				for a := range d {
+					wantC[hk*d*d+a*d+c] = p[2*H+k*d+a] * key
+				}
+			}
+		}
+	}
+	numcheck.CloseRel(t, "m", st.M, wantM, 1e-15, 1)
+	numcheck.CloseRel(t, "n", st.N, wantN, 1e-15, 1)
+	numcheck.CloseRel(t, "C", st.C, wantC, 1e-15, 1)
+}
+
+// TestRecurrentPanicsWithTheShapes: an initial h0 or (for an LSTM) c0 of
+// another shape than (layers·directions·batch, H), and a gradient of
+// another shape than the outputs (a bidirectional layer's: batch ×
+// steps·2·H; an xLSTM stack's), panic with the shapes given and wanted.
+func TestRecurrentPanicsWithTheShapes(t *testing.T) {
+	const b, in, H, steps = 2, 2, 3, 2
+	r := NewRecurrent[float64](LSTM, Config{InputSize: in, HiddenSize: H}, nn.NewRand(1))
+	x := nn.NewMatrix[float64](b, steps*in)
+	const states = " (layers·directions·batch × state size)"
+	mustPanicWith(t, "h0", "seq: LSTM: h0 is 2×2, want 2×3"+states, func() {
+		r.SetInitialState(nn.NewMatrix[float64](b, H-1), nn.NewMatrix[float64](b, H))
+		r.Forward(x, true)
+	})
+	mustPanicWith(t, "c0", "seq: LSTM: c0 is 1×3, want 2×3"+states, func() {
+		r.SetInitialState(nn.NewMatrix[float64](b, H), nn.NewMatrix[float64](1, H))
+		r.Forward(x, true)
+	})
+	bi := NewRecurrent[float64](LSTM, Config{InputSize: in, HiddenSize: H, Bidirectional: true}, nn.NewRand(1))
+	bi.Forward(x, true)
+	mustPanicWith(t, "gradient", "seq: LSTM.Backward: gradient is 2×11, want 2×12", func() { bi.Backward(nn.NewMatrix[float64](b, 2*steps*H-1)) })
+	stack := NewRecurrent[float64](SLSTMCell, Config{InputSize: in, HiddenSize: 4, Heads: 2}, nn.NewRand(1))
+	stack.Forward(x, true)
+	mustPanicWith(t, "xLSTM gradient", "seq: "+SLSTMCell.String()+".Backward: gradient is 2×7, want 2×8", func() { stack.Backward(nn.NewMatrix[float64](b, steps*4-1)) })
+}
+
+// TestSLSTMInitialisationAndSizes: the sLSTM's weights and biases are
+// uniform in ±1/√hidden as PyTorch initialises its recurrent layers (all
+// within it, the largest of its 256 values near it); a size of 0 or a
+// hidden size the heads do not divide panics with the sizes.
+func TestSLSTMInitialisationAndSizes(t *testing.T) {
+	const in, hidden, heads = 3, 8, 2
+	bound := 1 / math.Sqrt(hidden)
+	var largest float64
+	for _, p := range NewSLSTM[float64](in, hidden, heads, nn.NewRand(4)).Params() {
+		for _, v := range p.Value {
+			if !(math.Abs(v) <= bound) {
+				t.Fatalf("%s holds %v, outside ±%v", p.Name, v, bound)
+			}
+			largest = max(largest, math.Abs(v))
+		}
+	}
+	if !(largest > 0.95*bound) {
+		t.Errorf("largest |weight| %v, want near the bound %v", largest, bound)
+	}
+	for _, c := range [][3]int{{0, 4, 2}, {3, 0, 1}, {3, 4, 0}, {3, 6, 4}} {
+		want := fmt.Sprintf("seq: sLSTM with input %d, hidden %d and %d heads: sizes must be positive and the hidden size divisible by the heads", c[0], c[1], c[2])
+		mustPanicWith(t, fmt.Sprint(c), want, func() { NewSLSTM[float64](c[0], c[1], c[2], nn.NewRand(1)) })
+	}
+}
+
+// TestSLSTMPaddedStepsAfterFullBatches: an sLSTM that has run full-length
+// sequences gives, on a batch with shorter ones, the numbers of a fresh
+// layer: the backward pass does not read the padded steps, whose gate
+// workspace still holds the earlier batch's values.
+func TestSLSTMPaddedStepsAfterFullBatches(t *testing.T) {
+	x := nn.NewMatrix[float64](2, 4*3)
+	nn.Normal(nn.NewRand(3), x.Data, 1)
+	used, fresh := NewSLSTM[float64](3, 6, 3, nn.NewRand(2)), NewSLSTM[float64](3, 6, 3, nn.NewRand(2))
+	trainPassOf(used, x, 0)
+	used.SetLengths([]int{4, 2})
+	fresh.SetLengths([]int{4, 2})
+	trainPassOf(used, x, 1).equal(t, "after a full batch", trainPassOf(fresh, x, 1))
+}
+
+// TestSLSTMZeroStateAfterAnInitialOne: an sLSTM that has run a batch from
+// an initial state gives, on its next batch from the zero state, the
+// numbers of a fresh layer — with more sequences than steps, so that the
+// first step's previous-state rows of the backward pass are not only the
+// first sequence's.
+func TestSLSTMZeroStateAfterAnInitialOne(t *testing.T) {
+	x := nn.NewMatrix[float64](5, 2*3)
+	nn.Normal(nn.NewRand(4), x.Data, 1)
+	used, fresh := NewSLSTM[float64](3, 4, 2, nn.NewRand(2)), NewSLSTM[float64](3, 4, 2, nn.NewRand(2))
+	used.Forward(x, false)
+	used.SetInitialState(used.FinalState())
+	trainPassOf(used, x, 0)
+	trainPassOf(used, x, 1).equal(t, "from zero after an initial state", trainPassOf(fresh, x, 1))
+}
+
+// TestSLSTMStabiliserIsTheMaximum: the sLSTM's stabiliser is
+// m_t = max(log σ(f̃_t) + m_{t−1}, ĩ_t), so that neither exponential gate
+// exceeds 1 (the outputs alone do not show it: m cancels in c/n).
+func TestSLSTMStabiliserIsTheMaximum(t *testing.T) {
+	const b, steps, in, H = 3, 5, 2, 4
+	x := nn.NewMatrix[float64](b, steps*in)
+	nn.Normal(nn.NewRand(7), x.Data, 2)
+	s := NewSLSTM[float64](in, H, 2, nn.NewRand(3))
+	s.Forward(x, false)
+	for i := range b {
+		raw, m := s.raw.Row(i), s.m.Row(i)
+		for step := 1; step < steps; step++ {
+			for j := range H {
+				iT, fT := raw[4*step*H+j], raw[4*step*H+H+j]
+				if want := max(logSigmoid(fT)+m[(step-1)*H+j], iT); m[step*H+j] != want {
+					t.Fatalf("sequence %d, step %d, unit %d: m = %v, want %v", i, step, j, m[step*H+j], want)
+				}
+			}
+		}
 	}
 }

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"github.com/physml/physml/internal/cli"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/physml/physml/blas"
 )
@@ -106,4 +109,22 @@ func TestRenamedFlagsHint(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want one line with %q", c.args, code, out, errOut, c.want)
 		}
 	}
+}
+
+// TestMain lets the test binary run as physml itself (for the signal
+// tests, which need a process of their own): PHYSML_TEST_ARGS holds the
+// arguments separated by newlines.
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv("PHYSML_TEST_ARGS"); ok {
+		if args == "interruptible-selftest" {
+			// A command stuck after the first signal (say, in a write): the
+			// second must end it at once.
+			cli.Interruptible("physml", os.Stderr)
+			fmt.Println("ready")
+			time.Sleep(time.Minute)
+			os.Exit(0)
+		}
+		os.Exit(run(strings.Split(args, "\n"), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
 }

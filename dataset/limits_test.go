@@ -1,63 +1,79 @@
 package dataset
 
 import (
-	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 )
 
-// allocated returns the bytes fn allocates and how long it takes.
-func allocated(fn func()) (uint64, time.Duration) {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-	fn()
-	elapsed := time.Since(start)
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc, elapsed
-}
-
-// npyHeader returns a version-1 .npy header for shape (a Python tuple).
-func npyHeaderBytes(descr, shape string) []byte {
-	h := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape)
-	h += strings.Repeat(" ", (64-(10+len(h)+1)%64)%64) + "\n"
-	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
-	b.WriteString(h)
-	return b.Bytes()
-}
-
-// zipOf stores members (name, content) deflated in a zip archive.
-func zipOf(t testing.TB, members ...[2][]byte) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, m := range members {
-		w, err := zw.Create(string(m[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(m[1])
+// TestReserveDoubles: reserve keeps a slice that has the room and doubles
+// one that has not (the CSV reader's growth).
+func TestReserveDoubles(t *testing.T) {
+	s := make([]float64, 10, 13)
+	if r := reserve(s, 3); &r[0] != &s[0] || cap(r) != 13 || len(r) != 10 {
+		t.Errorf("room for exactly 3 more: a new slice (cap %d, len %d)", cap(r), len(r))
 	}
-	if err := zw.Close(); err != nil {
+	if r := reserve(s, 4); cap(r) < 20 || len(r) != 10 {
+		t.Errorf("4 more into a 10/13 slice: cap %d, len %d; want at least 20 and 10", cap(r), len(r))
+	}
+	big := make([]float64, 4096)
+	if r := reserve(big, 1); cap(r) < 8192 { // append alone would give about 1.25×
+		t.Errorf("1 more into a full 4096: cap %d, want at least 8192", cap(r))
+	}
+	if r := reserve([]float64(nil), 5); cap(r) < 5 || len(r) != 0 {
+		t.Errorf("5 into nothing: cap %d, len %d", cap(r), len(r))
+	}
+}
+
+// TestBoundaryMessagesAndEmptyDimensions: what the second mutation run of
+// this session left: a zero dimension (records of 0 bytes), a 0-d array
+// under a row limit, a header claiming data the file does not have, and
+// the numbers the errors name.
+func TestBoundaryMessagesAndEmptyDimensions(t *testing.T) {
+	im, err := ReadIDX(bytes.NewReader(idxHeader(3, 0)))
+	if err != nil || len(im.Dims) != 2 || im.Dims[0] != 3 || len(im.Data) != 0 {
+		t.Errorf("IDX of 3 records of 0 bytes: %+v, %v", im, err)
+	}
+	if _, err := ReadIDX(bytes.NewReader(idxHeader(1, 1<<20+1, 1<<20))); err == nil || !strings.Contains(err.Error(), "dimensions [1 1048577 1048576]") {
+		t.Errorf("the record check's message: %v", err)
+	}
+	scalar, err := EncodeNpy(nil, []float64{2.5})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	if a, err := DecodeNpy(bytes.NewReader(scalar), int64(len(scalar)), Limits{Rows: 1}); err != nil || len(a.Data) != 1 || a.Data[0] != 2.5 {
+		t.Errorf("a 0-d array under a row limit: %v, %v", a, err)
+	}
+	full, err := EncodeNpy([]int{2}, []float64{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := full[:len(full)-16] // the header alone, claiming two values
+	if _, err := DecodeNpy(bytes.NewReader(header), int64(len(header)), Limits{}); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("a header claiming 2 values and no data: %v", err)
+	}
+	if _, err := ParseCSV(strings.NewReader("1,2,3\n4,5,6\n7,8,9\n"), CSVOptions{Limits: Limits{MaxBytes: 71}}); err == nil || !strings.Contains(err.Error(), "3 rows of 3 columns") {
+		t.Errorf("the memory bound's message: %v", err)
+	}
+	if _, err := ParseCSV(strings.NewReader("a,b,c\n1,2,3\n"), CSVOptions{LabelColumn: "d"}); err == nil || !strings.Contains(err.Error(), "among 3 columns") {
+		t.Errorf("a missing label column's message: %v", err)
+	}
 }
 
-// zeroBomb is a .npy member of n float64 zeros (8n bytes, deflated to
-// about 8n/1000).
-func zeroBomb(n int) []byte {
-	return append(npyHeaderBytes("<f8", fmt.Sprintf("(%d, 4)", n/4)), make([]byte, 8*n)...)
+// TestRowsLimitAtItsEdges: a limit of exactly the rows there are, or more,
+// reads them all; one less stops a row early.
+func TestRowsLimitAtItsEdges(t *testing.T) {
+	for _, c := range []struct{ limit, n, want int }{{3, 3, 3}, {4, 3, 3}, {2, 3, 2}, {0, 3, 3}} {
+		if got := (Limits{Rows: c.limit}).rows(c.n); got != c.want {
+			t.Errorf("Limits{Rows: %d}.rows(%d) = %d, want %d", c.limit, c.n, got, c.want)
+		}
+	}
 }
 
 // TestHostileFilesGetErrorsInBoundedMemoryAndTime holds one case per way a
@@ -197,95 +213,4 @@ func TestHostileFilesGetErrorsInBoundedMemoryAndTime(t *testing.T) {
 		}
 		t.Logf("%s: %v; %d bytes allocated in %v", c.name, err, bytes, elapsed.Round(time.Millisecond))
 	}
-}
-
-// TestCSVLineEndingsAndByteOrderMark reads the same table written with a
-// byte-order mark and \n, \r\n and lone \r line ends.
-func TestCSVLineEndingsAndByteOrderMark(t *testing.T) {
-	for _, text := range []string{
-		"\ufeffa,b\n1,2\n3,4\n",
-		"\ufeffa,b\r\n1,2\r\n3,4",
-		"a,b\r1,2\r3,4\r",
-		"\"a\", \"b\"\n1,2\n\n3,4\n",
-	} {
-		tab, err := ParseCSV(strings.NewReader(text), CSVOptions{})
-		if err != nil {
-			t.Errorf("%q: %v", text, err)
-			continue
-		}
-		if tab.Rows != 2 || strings.Join(tab.Columns, "|") != "a|b" || fmt.Sprint(tab.Data) != "[1 2 3 4]" {
-			t.Errorf("%q: columns %q, %d rows %v", text, tab.Columns, tab.Rows, tab.Data)
-		}
-	}
-	// Without a header, a byte-order mark must not turn the first row into one.
-	tab, err := ParseCSV(strings.NewReader("\ufeff1,2\r3,4\r"), CSVOptions{})
-	if err != nil || tab.Rows != 2 || fmt.Sprint(tab.Data) != "[1 2 3 4]" {
-		t.Errorf("headerless with BOM: %v, %+v", err, tab)
-	}
-}
-
-// TestMNISTOfTheWrongShapeIsAnError checks that 27×28 images and empty
-// files are refused by the loader (the commands used to panic on them).
-func TestMNISTOfTheWrongShapeIsAnError(t *testing.T) {
-	for _, c := range []struct {
-		n, rows, cols uint32
-		want          string
-	}{{5, 27, 28, "27×28"}, {0, 28, 28, "no images"}} {
-		dir := t.TempDir()
-		for _, prefix := range []string{"train", "t10k"} {
-			os.WriteFile(filepath.Join(dir, prefix+"-images-idx3-ubyte"), idxBytes([4]byte{0, 0, 8, 3}, []uint32{c.n, c.rows, c.cols}, make([]byte, c.n*c.rows*c.cols)), 0o644)
-			os.WriteFile(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), idxBytes([4]byte{0, 0, 8, 1}, []uint32{c.n}, make([]byte, c.n)), 0o644)
-		}
-		if _, _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%d images of %d×%d: error %v, want one mentioning %q", c.n, c.rows, c.cols, err, c.want)
-		}
-	}
-}
-
-func FuzzParseCSV(f *testing.F) {
-	for _, s := range []string{"a,b,label\n1,2,0\n3,4,1\n", "\ufeff1,2\r3,4\r", "\"x, m\",y\n1,2\n", "1\n\n2\n", "a\n\"1\"\"\n"} {
-		f.Add([]byte(s), "label")
-	}
-	f.Fuzz(func(t *testing.T, data []byte, label string) {
-		tab, err := ParseCSV(bytes.NewReader(data), CSVOptions{LabelColumn: label, Limits: Limits{MaxBytes: 1 << 20}})
-		if err != nil {
-			return
-		}
-		if tab.Rows < 1 || len(tab.Data) != tab.Rows*tab.Cols || (tab.Columns != nil && len(tab.Columns) != tab.Cols) {
-			t.Fatalf("%d rows of %d columns (%d names) with %d values", tab.Rows, tab.Cols, len(tab.Columns), len(tab.Data))
-		}
-		if tab.Labels != nil && len(tab.Labels) != tab.Rows {
-			t.Fatalf("%d labels for %d rows", len(tab.Labels), tab.Rows)
-		}
-		for _, l := range tab.Labels {
-			if l < 0 || l > MaxLabel {
-				t.Fatalf("label %d", l)
-			}
-		}
-	})
-}
-
-func FuzzDecodeNpz(f *testing.F) {
-	a, _ := EncodeNpz(map[string]*Array{"x": {Shape: []int{2, 3}, Data: []float64{1, 2, 3, 4, 5, 6}}, "y": {Shape: []int{2}, Data: []float64{0, 1}}})
-	f.Add(a, 0)
-	f.Add(zipOf(f, [2][]byte{[]byte("x.npy"), zeroBomb(1 << 12)}), 3)
-	f.Fuzz(func(t *testing.T, data []byte, rows int) {
-		lim := Limits{Rows: rows, MaxBytes: 1 << 24}
-		arrays, err := DecodeNpz(bytes.NewReader(data), int64(len(data)), lim)
-		if err != nil {
-			return
-		}
-		for name, a := range arrays {
-			n := 1
-			for _, d := range a.Shape {
-				n *= d
-			}
-			if n != len(a.Data) || int64(n)*8 > lim.MaxBytes {
-				t.Fatalf("%s: shape %v with %d values", name, a.Shape, len(a.Data))
-			}
-			if rows > 0 && len(a.Shape) > 0 && a.Shape[0] > rows {
-				t.Fatalf("%s: %d rows read with a limit of %d", name, a.Shape[0], rows)
-			}
-		}
-	})
 }

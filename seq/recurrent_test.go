@@ -2,14 +2,12 @@ package seq
 
 import (
 	"fmt"
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 	"math"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/internal/numcheck"
-	"github.com/physml/physml/nn"
 )
 
 // TestRecurrentInitialisationAndDropoutPlacement: weights uniform in
@@ -166,24 +164,6 @@ func TestKerasInitialisation(t *testing.T) {
 	NewRecurrent[float64](GRU, Config{InputSize: 2, HiddenSize: 3, ForgetBias: 1}, nn.NewRand(1))
 }
 
-// TestFromSequences: sequences of (steps, features) become the batch-first
-// matrix, padded to the longest with lengths when they differ; ragged
-// features and empty sequences are errors.
-func TestFromSequences(t *testing.T) {
-	x, lengths, err := FromSequences[float32]([][][]float64{{{1, 2}, {3, 4}, {5, 6}}, {{7, 8}}})
-	if err != nil || x.Rows != 2 || x.Cols != 6 || !slices.Equal(x.Data, []float32{1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0}) || !slices.Equal(lengths, []int{3, 1}) {
-		t.Errorf("ragged: %v %v %v", x, lengths, err)
-	}
-	if _, lengths, err := FromSequences[float64]([][][]float64{{{1}, {2}}, {{3}, {4}}}); err != nil || lengths != nil {
-		t.Errorf("equal lengths: %v, %v", lengths, err)
-	}
-	for _, bad := range [][][][]float64{{{{1, 2}, {3}}}, {{{1}}, {}}} {
-		if _, _, err := FromSequences[float64](bad); err == nil {
-			t.Errorf("%v: no error", bad)
-		}
-	}
-}
-
 // TestWorkspacesFollowTheBatch: a layer that has run a small batch, then
 // runs a larger one (more sequences, more steps), then a small one again,
 // gives each time the numbers of a fresh layer — its reused workspaces
@@ -224,127 +204,5 @@ func TestWorkspacesFollowTheBatch(t *testing.T) {
 				got.equal(t, fmt.Sprintf("run %d (%d sequences, %d steps)", i+1, s.b, s.steps), want)
 			}
 		})
-	}
-}
-
-// trainPass holds what one training step computes: the output, the input
-// gradient and the parameter gradients.
-type trainPass struct {
-	y, dx []float64
-	grads [][]float64
-}
-
-// trainPassOf runs a training forward and backward pass of l on x, with the
-// output gradient sineGrad(out, shift), from zeroed parameter gradients,
-// and returns copies of what it computed.
-func trainPassOf(l nn.Layer[float64], x *nn.Matrix[float64], shift int) trainPass {
-	out := l.Forward(x, true)
-	dy := sineGrad(out, shift)
-	nn.ZeroGrad(l.Params())
-	p := trainPass{y: out.Clone().Data}
-	p.dx = l.Backward(dy).Clone().Data
-	for _, q := range l.Params() {
-		p.grads = append(p.grads, slices.Clone(q.Grad))
-	}
-	return p
-}
-
-// sineGrad returns an output gradient of out's shape, dy_i = sin(i + shift).
-func sineGrad(out *nn.Matrix[float64], shift int) *nn.Matrix[float64] {
-	dy := nn.NewMatrix[float64](out.Rows, out.Cols)
-	for i := range dy.Data {
-		dy.Data[i] = math.Sin(float64(i + shift))
-	}
-	return dy
-}
-
-// equal fails t unless p and want are the same to the bit.
-func (p trainPass) equal(t *testing.T, what string, want trainPass) {
-	t.Helper()
-	numcheck.Close(t, what+": outputs", p.y, want.y, 0)
-	numcheck.Close(t, what+": input gradient", p.dx, want.dx, 0)
-	if len(p.grads) != len(want.grads) {
-		t.Fatalf("%s: %d parameters, want %d", what, len(p.grads), len(want.grads))
-	}
-	for k := range p.grads {
-		numcheck.Close(t, what+": parameter gradient", p.grads[k], want.grads[k], 0)
-	}
-}
-
-// mustPanicWith calls f and reports an error unless it panics with the
-// message want.
-func mustPanicWith(t *testing.T, what, want string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); fmt.Sprint(r) != want {
-			t.Errorf("%s: panic %v, want %q", what, r, want)
-		}
-	}()
-	f()
-}
-
-// TestDatasetOfStandardisesValidStepsOnly: DatasetOf scales every valid
-// step's features by the scaler and leaves padding at zero, with the
-// sequences' labels and lengths in the order rows gives.
-func TestDatasetOfStandardisesValidStepsOnly(t *testing.T) {
-	s := &dataset.Sequences{N: 2, Steps: 3, Features: 2, X: []float64{1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 99, 99},
-		Lengths: []int{3, 2}, Labels: []int{1, 0}, Classes: 2}
-	scaler, err := s.FitStandardization([]int{1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Sequence 1's valid steps: (4, 40), (5, 50): means 4.5 and 45, deviations 0.5 and 5.
-	if numcheck.MaxAbsDiff(scaler.Offset, []float64{4.5, 45}) != 0 || numcheck.MaxAbsDiff(scaler.Scale, []float64{0.5, 5}) != 0 {
-		t.Fatalf("scaler %+v", scaler)
-	}
-	d := DatasetOf[float64](s, []int{1, 0}, scaler)
-	want := []float64{-1, -1, 1, 1, 0, 0, -7, -7, -5, -5, -3, -3}
-	if numcheck.MaxAbsDiff(d.X.Data, want) != 0 || d.Labels[0] != 0 || d.Labels[1] != 1 || d.Lengths[0] != 2 || d.Lengths[1] != 3 {
-		t.Errorf("X %v, labels %v, lengths %v", d.X.Data, d.Labels, d.Lengths)
-	}
-}
-
-// TestSplitSequencesStandardisesWithTheTrainingPartOnly: the scaler is the
-// training sequences' statistics, and the test part is scaled with it.
-func TestSplitSequencesStandardisesWithTheTrainingPartOnly(t *testing.T) {
-	s := &dataset.Sequences{N: 10, Steps: 2, Features: 1, X: make([]float64, 20), Labels: make([]int, 10), Classes: 1}
-	for i := range s.X {
-		s.X[i] = float64(i * i)
-	}
-	sp, err := SplitSequences[float64](s, 0.3, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := s.FitStandardization(sp.TrainRows)
-	if len(sp.TestRows) != 3 || sp.Scaler.Offset[0] != want.Offset[0] || sp.Scaler.Scale[0] != want.Scale[0] {
-		t.Fatalf("%d test rows, scaler %+v, want %+v", len(sp.TestRows), sp.Scaler, want)
-	}
-	i := sp.TestRows[0]
-	if got := sp.Test.X.At(0, 1); got != (s.X[2*i+1]-want.Offset[0])/want.Scale[0] {
-		t.Errorf("test row 0, step 1: %g", got)
-	}
-	if _, err := SplitSequences[float64](s, 0.01, 4); err == nil {
-		t.Error("a test part of no sequence accepted")
-	}
-}
-
-// TestParamCountIsTheModelsSize: ParamCount equals the parameters of the
-// model it describes, for every kind of cell and option.
-func TestParamCountIsTheModelsSize(t *testing.T) {
-	for _, c := range []struct {
-		cell CellType
-		cfg  Config
-	}{
-		{LSTM, Config{InputSize: 3, HiddenSize: 5, NumLayers: 2, Bidirectional: true}},
-		{LSTM, Config{InputSize: 3, HiddenSize: 5, ProjSize: 2}},
-		{GRU, Config{InputSize: 4, HiddenSize: 3, NoBias: true}},
-		{RNNTanh, Config{InputSize: 2, HiddenSize: 7, NumLayers: 3}},
-		{SLSTMCell, Config{InputSize: 3, HiddenSize: 8, Heads: 2}},
-		{MLSTMCell, Config{InputSize: 3, HiddenSize: 8, Heads: 4, NumLayers: 2}},
-	} {
-		m := NewClassifier[float64](c.cell, c.cfg, 6, nn.NewRand(1))
-		if got, want := ParamCount(c.cell, c.cfg, 6), float64(nn.CountParams(m.Params())); got != want {
-			t.Errorf("%v %+v: ParamCount %g, the model has %g", c.cell, c.cfg, got, want)
-		}
 	}
 }

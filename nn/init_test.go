@@ -1,12 +1,10 @@
 package nn
 
 import (
+	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"slices"
-	"strings"
 	"testing"
-
-	"github.com/physml/physml/internal/numcheck"
 )
 
 // TestInitialisersSpanTheirRange draws 20000 values from each initialiser:
@@ -38,110 +36,6 @@ func spread(x []float64) (lo, hi, mean float64) {
 		lo, hi, mean = math.Min(lo, v), math.Max(hi, v), mean+v
 	}
 	return lo, hi, mean / float64(len(x))
-}
-
-// TestCosineAnnealingWithAFloor: PyTorch's CosineAnnealingLR with
-// eta_min = 0.1 from 1.0 over 4 epochs gives 1, 0.8682…, 0.55, 0.2318…, 0.1.
-func TestCosineAnnealingWithAFloor(t *testing.T) {
-	s := CosineAnnealing{TMax: 4, Min: 0.1}
-	var got []float64
-	for e := 0; e <= 4; e++ {
-		got = append(got, s.LR(e, 1))
-	}
-	numcheck.Close(t, "cosine learning rates", got, []float64{1, 0.1 + 0.9*(1+math.Sqrt2/2)/2, 0.55, 0.1 + 0.9*(1-math.Sqrt2/2)/2, 0.1}, 1e-15)
-}
-
-// TestArgmaxTiesAndSoftmaxOfLargeLogits: ties go to the first class, as
-// numpy.argmax and torch.argmax do; softmax of logits near 1000 is finite
-// and exact (the maximum is subtracted before exp).
-func TestArgmaxTiesAndSoftmaxOfLargeLogits(t *testing.T) {
-	logits := MatrixFrom(2, 3, []float64{1, 3, 3, 2, 2, 2})
-	if acc := Accuracy(logits, []int{1, 0}); acc != 1 {
-		t.Errorf("argmax of ties: accuracy %v with the first maxima as labels, want 1", acc)
-	}
-	y := (&Softmax[float64]{}).Forward(MatrixFrom(1, 3, []float64{1000, 1000 + math.Log(2), 1000 + math.Log(5)}), false)
-	numcheck.Close(t, "softmax of large logits", y.Data, []float64{0.125, 0.25, 0.625}, 1e-12) // measured 1.9e-14: 1000 + log 2 is rounded to 1.1e-13
-	cm := ConfusionMatrix([]int{0, 2, 1, 3, -1}, []int{0, 1, 1, 2, 0}, 3)
-	want := [][]int{{1, 0, 0}, {0, 1, 1}, {0, 0, 0}} // labels 3 and −1 are outside 0…2 and not counted
-	for i := range want {
-		for j := range want[i] {
-			if cm[i][j] != want[i][j] {
-				t.Fatalf("confusion matrix %v, want %v", cm, want)
-			}
-		}
-	}
-}
-
-// TestCrossEntropyRefusesTheLabelEqualToTheClassCount: label = classes is
-// one past the last class.
-func TestCrossEntropyRefusesTheLabelEqualToTheClassCount(t *testing.T) {
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(r.(string), "label 3 of row 0 outside [0, 3)") {
-			t.Errorf("panic %v", r)
-		}
-	}()
-	pred := MatrixFrom(1, 3, []float64{1, 2, 3})
-	CrossEntropy[float64]{}.Evaluate(pred, Target[float64]{Labels: []int{3}}, NewMatrix[float64](1, 3))
-}
-
-// doubledBias is a Dense layer whose Backward reports twice the true bias
-// gradient: a bug GradientCheck must find and name.
-type doubledBias struct{ *Dense[float64] }
-
-func (d doubledBias) Backward(dy *Matrix[float64]) *Matrix[float64] {
-	dx := d.Dense.Backward(dy)
-	g := d.Params()[1].Grad
-	for i := range g {
-		g[i] *= 2
-	}
-	return dx
-}
-
-// doubledFirstWeight is a Dense layer whose Backward reports twice the true
-// gradient of its first weight only.
-type doubledFirstWeight struct{ *Dense[float64] }
-
-func (d doubledFirstWeight) Backward(dy *Matrix[float64]) *Matrix[float64] {
-	dx := d.Dense.Backward(dy)
-	d.Params()[0].Grad[0] *= 2
-	return dx
-}
-
-// badLoss is MSE whose gradient misses the factor 2 for its second element.
-type badLoss struct{ MSE[float64] }
-
-func (l badLoss) Evaluate(pred *Matrix[float64], target Target[float64], grad *Matrix[float64]) float64 {
-	v := l.MSE.Evaluate(pred, target, grad)
-	grad.Data[1] /= 2
-	return v
-}
-
-// TestGradientCheckersFindAndNameABug: a doubled gradient a has relative
-// difference |2a − a|/(|2a| + |a|) = 1/3 from the true one, reported at the
-// component where it is, and a correct layer passes.
-func TestGradientCheckersFindAndNameABug(t *testing.T) {
-	x := MatrixFrom(3, 2, []float64{0.5, -1, 2, 0.25, -0.75, 1.5})
-	good := GradientCheck(NewDense[float64](2, 3, NewRand(4)), x, GradCheckOptions{})
-	if !(good.MaxRelError < 1e-6) || good.Where == "" { // measured 1.9e-8
-		t.Errorf("correct Dense layer: %+v", good)
-	}
-	bad := GradientCheck(doubledBias{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
-	if !(math.Abs(bad.MaxRelError-1.0/3) <= 1e-8) || !strings.HasPrefix(bad.Where, "bias[") {
-		t.Errorf("doubled bias gradient: %+v, want 1/3 at a bias", bad)
-	}
-	// The worst component is reported even when correct ones follow it.
-	first := GradientCheck(doubledFirstWeight{NewDense[float64](2, 3, NewRand(4))}, x, GradCheckOptions{})
-	if !(math.Abs(first.MaxRelError-1.0/3) <= 1e-8) || first.Where != "weight[0]" {
-		t.Errorf("doubled first weight gradient: %+v, want 1/3 at weight[0]", first)
-	}
-	pred, y := MatrixFrom(1, 3, []float64{1, 2, 3}), MatrixFrom(1, 3, []float64{0, 0, 0})
-	if r := LossGradientCheck(MSE[float64]{}, pred, Target[float64]{Values: y}); !(r.MaxRelError < 1e-8) {
-		t.Errorf("MSE: %+v", r)
-	}
-	// Halving a gradient a: |a/2 − a|/(|a/2| + |a|) = 1/3 as well.
-	if r := LossGradientCheck(badLoss{}, pred, Target[float64]{Values: y}); !(math.Abs(r.MaxRelError-1.0/3) <= 1e-8) || r.Where != "pred[1]" {
-		t.Errorf("halved loss gradient: %+v, want 1/3 at pred[1]", r)
-	}
 }
 
 // TestGlorotAndHeInitialisers: the bounds and standard deviations of

@@ -3,140 +3,22 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/physml/physml/ae"
-	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/forecast"
-	"github.com/physml/physml/nn"
-	"github.com/physml/physml/seq"
 )
-
-// TestMain lets the test binary run as physml itself (for the signal
-// tests, which need a process of their own): PHYSML_TEST_ARGS holds the
-// arguments separated by newlines.
-func TestMain(m *testing.M) {
-	if args, ok := os.LookupEnv("PHYSML_TEST_ARGS"); ok {
-		if args == "interruptible-selftest" {
-			// A command stuck after the first signal (say, in a write): the
-			// second must end it at once.
-			cli.Interruptible("physml", os.Stderr)
-			fmt.Println("ready")
-			time.Sleep(time.Minute)
-			os.Exit(0)
-		}
-		os.Exit(run(strings.Split(args, "\n"), os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
-
-// writeIDX writes an IDX file of unsigned bytes, gzipped when the name ends
-// in .gz; claim, when positive, replaces the first dimension in the header.
-func writeIDX(t testing.TB, path string, dims []uint32, claim uint32, data []byte) {
-	t.Helper()
-	var b bytes.Buffer
-	b.Write([]byte{0, 0, 8, byte(len(dims))})
-	header := append([]uint32(nil), dims...)
-	if claim > 0 {
-		header[0] = claim
-	}
-	binary.Write(&b, binary.BigEndian, header)
-	b.Write(data)
-	out := b.Bytes()
-	if strings.HasSuffix(path, ".gz") {
-		var z bytes.Buffer
-		zw := gzip.NewWriter(&z)
-		zw.Write(out)
-		zw.Close()
-		out = z.Bytes()
-	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// fakeMNIST writes train and test sets of n images of rows×cols pixels
-// (a bright bar whose row is the label, so that there is something to
-// learn), claiming claim images in the headers when claim > 0.
-func fakeMNIST(t testing.TB, n, rows, cols int, claim uint32) string {
-	dir := t.TempDir()
-	pixels := make([]byte, n*rows*cols)
-	labels := make([]byte, n)
-	for i := range labels {
-		labels[i] = byte(i % 10)
-		r := (int(labels[i]) * 2) % rows
-		for c := 0; c < cols; c++ {
-			pixels[i*rows*cols+r*cols+c] = byte(100 + (i*7+c)%156)
-		}
-	}
-	for _, prefix := range []string{"train", "t10k"} {
-		writeIDX(t, filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), []uint32{uint32(n), uint32(rows), uint32(cols)}, claim, pixels)
-		writeIDX(t, filepath.Join(dir, prefix+"-labels-idx1-ubyte.gz"), []uint32{uint32(n)}, claim, labels)
-	}
-	return dir
-}
-
-// npyFile writes a .npy file of a rows×cols float64 matrix made by value.
-func npyFile(t testing.TB, path string, rows, cols int, value func(i, j int) float64) string {
-	data := make([]float64, rows*cols)
-	for i := 0; i < rows; i++ {
-		for j := 0; j < cols; j++ {
-			data[i*cols+j] = value(i, j)
-		}
-	}
-	b, err := dataset.EncodeNpy([]int{rows, cols}, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// savedClassifier writes a small LSTM classifier file whose metadata entry
-// key is replaced by value.
-func savedClassifier(t testing.TB, path, key, value string) string {
-	m := seq.NewClassifier[float32](seq.LSTM, seq.Config{InputSize: 28, HiddenSize: 4}, 10, nn.NewRand(1))
-	meta := m.Metadata()
-	meta["physml.data"] = "mnist"
-	meta[key] = value
-	if err := nn.SaveSafetensors(path, m.Params(), meta); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// savedAutoencoder writes a small autoencoder file with its metadata entry
-// key replaced by value.
-func savedAutoencoder(t testing.TB, path, key, value string) string {
-	m, err := ae.New[float32](ae.Config{Layers: []int{784, 8}, Hidden: ae.ReLU, Output: ae.Sigmoid, Loss: ae.BCELoss}, nn.NewRand(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	meta := m.Metadata()
-	meta["physml.data"] = "mnist"
-	meta[key] = value
-	if err := nn.SaveSafetensors(path, m.Params(), meta); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // TestHostileInputFailsCleanly runs the command on each input that once hung
 // it, crashed it, exhausted its memory or was accepted although it could not
@@ -291,23 +173,6 @@ func allocatedBy(fn func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// TestFlagsThatUsedToBeIgnored: --dtype float64 computes in float64, and
-// dropout with one layer warns (as PyTorch does) instead of doing nothing
-// silently.
-func TestFlagsThatUsedToBeIgnored(t *testing.T) {
-	data := fakeMNIST(t, 60, 28, 28, 0)
-	code, out, errOut := runCommand("lstm", "--data", data, "--dtype", "float64", "--dropout", "0.2", "--epochs", "1", "--layers", "4", "--out", t.TempDir())
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	if !strings.Contains(out, "float64") {
-		t.Errorf("--dtype float64 did not compute in float64:\n%s", out)
-	}
-	if !strings.Contains(errOut, "warning: --dropout 0.2 has no effect with one layer") {
-		t.Errorf("no dropout warning: %q", errOut)
-	}
-}
-
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -324,178 +189,6 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
-}
-
-// runUntil runs the command, sends SIGTERM to this process once its
-// output contains after, and returns the exit code and outputs.
-func runUntil(t *testing.T, after string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut syncBuffer
-	done := make(chan int)
-	go func() { done <- run(args, &out, &errOut) }()
-	deadline := time.After(60 * time.Second)
-	for !strings.Contains(out.String(), after) {
-		select {
-		case code := <-done:
-			t.Fatalf("finished (exit %d) before %q:\n%s\n%s", code, after, out.String(), errOut.String())
-		case <-deadline:
-			t.Fatalf("no %q after 60 s:\n%s", after, out.String())
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-	syscall.Kill(os.Getpid(), syscall.SIGTERM)
-	select {
-	case code := <-done:
-		return code, out.String(), errOut.String()
-	case <-time.After(20 * time.Second):
-		t.Fatalf("still running 20 s after SIGTERM")
-	}
-	return 0, "", ""
-}
-
-// TestSIGTERMSavesTheModelFirst: SIGTERM (docker stop) stops training,
-// saves the model and what was complete, claims nothing it did not write,
-// and exits non-zero.
-func TestSIGTERMSavesTheModelFirst(t *testing.T) {
-	data := fakeMNIST(t, 2000, 28, 28, 0)
-	dir := filepath.Join(t.TempDir(), "ae")
-	code, out, errOut := runUntil(t, "epoch  1 ", "autoencoder", "--data", data, "--epochs", "100000", "--layers", "16", "--code", "4", "--out", dir)
-	if code == 0 {
-		t.Errorf("autoencoder exited 0 after SIGTERM")
-	}
-	if !strings.Contains(out, "interrupted after") || strings.Contains(out, "reconstructions.png") {
-		t.Errorf("autoencoder output after SIGTERM:\n%s", out)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "reconstructions.png")); err == nil {
-		t.Error("wrote reconstructions.png after SIGTERM")
-	}
-	m, err := ae.New[float32](ae.Config{Layers: []int{784, 16, 4}, Hidden: ae.ReLU, Output: ae.Sigmoid, Loss: ae.BCELoss}, nn.NewRand(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := nn.LoadSafetensors(filepath.Join(dir, "autoencoder.safetensors"), m.Params()); err != nil {
-		t.Errorf("the saved autoencoder: %v (stderr %s)", err, errOut)
-	}
-
-	dir = filepath.Join(t.TempDir(), "lstm")
-	code, out, _ = runUntil(t, "epoch  1 ", "lstm", "--data", data, "--epochs", "100000", "--layers", "4", "--out", dir)
-	if code == 0 || strings.Contains(out, "test accuracy") || !strings.Contains(out, "lstm_curves.png") {
-		t.Errorf("lstm after SIGTERM: exit %d, output:\n%s", code, out)
-	}
-	for name, want := range map[string]bool{"lstm.safetensors": true, "lstm_curves.png": true, "confusion.csv": false} {
-		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
-			t.Errorf("%s written: %v, want %v", name, err == nil, want)
-		}
-	}
-}
-
-// TestSIGTERMScoresTheAnomalyModelAsItIs: an interrupted anomaly run
-// calibrates, scores and saves the model it has, and exits non-zero.
-func TestSIGTERMScoresTheAnomalyModelAsItIs(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "anomaly")
-	code, out, _ := runUntil(t, "epoch   1 ", "anomaly", "--example", "signals", "--train-limit", "300", "--arch", "dense", "--epochs", "100000", "--out", dir)
-	if code == 0 || !strings.Contains(out, "interrupted after") || !strings.Contains(out, "ROC AUC") {
-		t.Errorf("anomaly after SIGTERM: exit %d, output:\n%s", code, out)
-	}
-	for _, name := range []string{"anomaly.safetensors", "scores.npy", "split.npy", "metrics.json", "errors.png", "roc.png"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Errorf("%s not written after SIGTERM: %v", name, err)
-		}
-	}
-}
-
-// TestSecondSignalExitsAtOnce runs the signal handler in a process of its
-// own, which ignores the first signal's request (as a command stuck in a
-// long write would): the second signal must end it with code 130.
-func TestSecondSignalExitsAtOnce(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PHYSML_TEST_ARGS=interruptible-selftest")
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 6)
-	if _, err := stdout.Read(buf); err != nil || string(buf) != "ready\n" {
-		t.Fatalf("child: %q %v", buf, err)
-	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	time.Sleep(100 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGTERM)
-	start := time.Now()
-	err := cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
-		t.Errorf("after two signals: %v, want exit code 130", err)
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("took %v to exit", time.Since(start))
-	}
-}
-
-// TestPCAInterruptedWritesNothing: SIGINT during a PCA fit ends the
-// command (it used to ignore Ctrl-C) without writing anything.
-func TestPCAInterruptedWritesNothing(t *testing.T) {
-	base := t.TempDir()
-	input := npyFile(t, filepath.Join(base, "big.npy"), 4000, 1500, func(i, j int) float64 { return math.Sin(float64(i*j) + float64(i)) })
-	out := filepath.Join(base, "out")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PHYSML_TEST_ARGS="+strings.Join([]string{"pca", "--input", input, "--solver", "svd", "--components", "5", "--out", out}, "\n"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(300 * time.Millisecond)
-	cmd.Process.Signal(os.Interrupt)
-	err := cmd.Wait()
-	if err == nil {
-		t.Errorf("pca exited 0 after SIGINT (stderr %q)", stderr.String())
-	}
-	if _, serr := os.Stat(out); serr == nil {
-		t.Errorf("pca created %s after SIGINT", out)
-	}
-	t.Logf("pca after SIGINT: %v, %q", err, stderr.String())
-}
-
-// TestOutputsNeverReplaceInputsOrSpecialFiles (H3): an output whose name in
-// --out is the command's own input, a FIFO or a symbolic link is refused
-// before anything is written, and the input stays whole.
-func TestOutputsNeverReplaceInputsOrSpecialFiles(t *testing.T) {
-	dir := t.TempDir()
-	input := npyFile(t, filepath.Join(dir, "scores.npy"), 40, 3, func(i, j int) float64 { return float64(i*j%7) + 0.1*float64(j) })
-	before, _ := os.ReadFile(input)
-	code, _, errOut := runCommand("pca", "--input", input, "--components", "2", "--out", dir)
-	if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "would replace the --input file") {
-		t.Errorf("pca writing over its input: exit %d, %q", code, errOut)
-	}
-	if after, _ := os.ReadFile(input); !bytes.Equal(after, before) {
-		t.Error("the input changed")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "components.npy")); err == nil {
-		t.Error("components.npy written although the run failed")
-	}
-
-	for _, special := range []string{"fifo", "link"} {
-		out := filepath.Join(dir, special)
-		os.Mkdir(out, 0o755)
-		dest := filepath.Join(out, "components.npy")
-		if special == "fifo" {
-			if err := syscall.Mkfifo(dest, 0o600); err != nil {
-				t.Fatal(err)
-			}
-		} else {
-			os.Symlink(input, dest)
-		}
-		code, _, errOut := runCommand("pca", "--input", input, "--components", "2", "--out", out)
-		if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, dest) {
-			t.Errorf("%s at components.npy: exit %d, %q", special, code, errOut)
-		}
-		if entries, _ := os.ReadDir(out); len(entries) != 1 {
-			t.Errorf("%s: --out holds %d entries, want only the %s", special, len(entries), special)
-		}
-	}
-	if after, _ := os.ReadFile(input); !bytes.Equal(after, before) {
-		t.Error("the input changed through the link")
-	}
 }
 
 // TestBatchLargerThanTheDataCostsNothing (H2): a --batch far above the
@@ -552,51 +245,6 @@ func TestHugeValuesInSequencesAreAnError(t *testing.T) {
 	} {
 		mustFailCleanly(t, args[0], args, out, 1, "feature 0 spans more than a float64 can hold")
 	}
-}
-
-// TestSizeListsAreReadStrictly (L1): a list of sizes takes decimal
-// integers only; what fmt.Sscan once read as a prefix is refused.
-func TestSizeListsAreReadStrictly(t *testing.T) {
-	for _, bad := range []string{"1e3", "12abc", "3.9", "4 5", "", "0", "-3", "64,", "9223372036854775808"} {
-		if v, err := parseInts(bad); err == nil {
-			t.Errorf("parseInts(%q) = %v, want an error", bad, v)
-		}
-	}
-	if v, err := parseInts(" 256, 64 "); err != nil || len(v) != 2 || v[0] != 256 || v[1] != 64 {
-		t.Errorf("parseInts(\" 256, 64 \") = %v, %v", v, err)
-	}
-	code, _, errOut := runCommand("autoencoder", "--layers", "1e3", "--out", t.TempDir())
-	if code != 2 || !strings.Contains(errOut, `"1e3"`) {
-		t.Errorf("--layers 1e3: exit %d, %q", code, errOut)
-	}
-}
-
-// FuzzParseInts: a list of sizes is positive decimal integers that print
-// back as the list (spaces aside), or an error.
-func FuzzParseInts(f *testing.F) {
-	for _, s := range []string{"256,64", "1e3", "12abc", " 8 , 4", "4 5", "-1", "+7"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parseInts(s)
-		if err != nil {
-			return
-		}
-		var parts []string
-		for i, x := range v {
-			if x <= 0 {
-				t.Fatalf("%q: size %d", s, x)
-			}
-			parts = append(parts, strconv.Itoa(x))
-			field := strings.TrimSpace(strings.Split(s, ",")[i])
-			if n, err := strconv.Atoi(field); err != nil || n != x {
-				t.Fatalf("%q: field %q read as %d", s, field, x)
-			}
-		}
-		if len(parts) != len(strings.Split(s, ",")) {
-			t.Fatalf("%q: %d sizes", s, len(parts))
-		}
-	})
 }
 
 // TestNonFiniteModelsAreNeverSavedOrUsed (M3): a learning rate that sends
@@ -698,46 +346,5 @@ func TestModelsTooLargeForMemoryAreRefusedFirst(t *testing.T) {
 		if _, err := os.Stat(out); err == nil {
 			t.Fatalf("physml %s: made --out", strings.Join(args, " "))
 		}
-	}
-}
-
-// TestSIGTERMSavesTheForecastEnsembleSoFar (M5): a forecast interrupted in
-// its first network saves that network as it was after its last complete
-// epoch, evaluated like a finished run, and exits 1.
-func TestSIGTERMSavesTheForecastEnsembleSoFar(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "fc")
-	code, out, errOut := runUntil(t, "network 1 epoch    1", "forecast", "--example", "sunspots", "--window", "6", "--layers", "4",
-		"--ensemble", "3", "--epochs", "1000000", "--patience", "0", "--out", dir)
-	if code != 1 || !strings.Contains(out, "interrupted: evaluating and saving the 1 network(s)") || !strings.Contains(errOut, "network 1") {
-		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
-	}
-	f, err := forecast.Load[float32](filepath.Join(dir, "forecast.safetensors"))
-	if err != nil || len(f.Members) != 1 {
-		t.Fatalf("the saved forecaster: %v", err)
-	}
-	for _, name := range []string{"predictions.npy", "metrics.json", "forecast.png"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-}
-
-// TestFlagsThatDoNotApplyAreUsageErrors (L7): a flag of another mode is a
-// usage error naming it, not silently ignored.
-func TestFlagsThatDoNotApplyAreUsageErrors(t *testing.T) {
-	dir := t.TempDir()
-	x, y, l := dampedOscillations(t, dir, 30, 10)
-	out := filepath.Join(dir, "out")
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"lstm", "--input", x, "--labels", y, "--test-limit", "5"}, "--test-limit does not apply to --input"},
-		{[]string{"lstm", "--test", "0.3"}, "--test does not apply to MNIST"},
-		{[]string{"anomaly", "--input", x, "--arch", "dense", "--lengths", l}, "--lengths does not apply to --arch dense"},
-		{[]string{"anomaly", "--input", x, "--arch", "dense", "--hidden", "8"}, "--hidden is now --layers"},
-		{[]string{"anomaly", "--example", "signals", "--anomalous", "3"}, "--anomalous does not apply to --input or --example"},
-	} {
-		mustFailCleanly(t, strings.Join(c.args, " "), append(c.args, "--out", out), out, 2, c.want)
 	}
 }

@@ -1,0 +1,39 @@
+package ae
+
+import (
+	"github.com/physml/physml/internal/numcheck"
+	"math"
+	"testing"
+)
+
+// TestAnomalyMetricsAtTheirEdges: quantiles at q = 0 and 1 and between
+// order statistics (numpy.quantile), the threshold itself not flagged, and
+// the precision–recall curve and average precision of a case with ties and
+// a top-scored normal sample (sklearn.metrics.precision_recall_curve and
+// average_precision_score: AP 0.5333…).
+func TestAnomalyMetricsAtTheirEdges(t *testing.T) {
+	v := []float64{4, 1, 3, 2}
+	for _, c := range []struct{ q, want float64 }{{0, 1}, {1, 4}, {0.5, 2.5}, {1.0 / 3, 2}} {
+		numcheck.Scalar(t, "quantile", Quantile(v, c.q), c.want, 1e-15)
+	}
+	for _, q := range []float64{-0.01, 1.01, math.NaN()} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Quantile(%v) did not panic", q)
+				}
+			}()
+			Quantile(v, q)
+		}()
+	}
+	if got := (Detector{Threshold: 2}).Predict([]float64{2, 2.0000001, 1}); got[0] || !got[1] || got[2] {
+		t.Errorf("Predict at the threshold: %v", got)
+	}
+	scores := []float64{0.1, 0.4, 0.35, 0.8, 0.4, 0.9}
+	labels := []bool{false, false, true, true, true, false}
+	precision, recall, thresholds, ap := PrecisionRecall(scores, labels)
+	numcheck.Close(t, "precision", precision, []float64{0, 0.5, 0.5, 0.6, 0.5}, 1e-15)
+	numcheck.Close(t, "recall", recall, []float64{0, 1.0 / 3, 2.0 / 3, 1, 1}, 1e-15)
+	numcheck.Close(t, "thresholds", thresholds, []float64{0.9, 0.8, 0.4, 0.35, 0.1}, 0)
+	numcheck.Scalar(t, "average precision", ap, 0.5333333333333333, 1e-15)
+}

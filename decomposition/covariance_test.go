@@ -1,0 +1,54 @@
+package decomposition
+
+import (
+	"github.com/physml/physml/internal/numcheck"
+	"gonum.org/v1/gonum/mat"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestCovarianceOfOneSample(t *testing.T) {
+	X := mat.NewDense(1, 2, []float64{3, 4})
+	c, err := Covariance(X, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.At(0, 0) != 0 || c.At(0, 1) != 0 || c.At(1, 1) != 0 {
+		t.Errorf("covariance of one sample with 1/n: %v", mat.Formatted(c))
+	}
+	if _, err := Covariance(X, 1); err == nil {
+		t.Error("covariance of one sample with 1/(n−1): no error")
+	}
+}
+
+func TestStandardize(t *testing.T) {
+	X := randomData(50, 3, 7)
+	Z, err := Standardize(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := 0; j < 3; j++ {
+		var s, ss float64
+		for i := 0; i < 50; i++ {
+			s += Z.At(i, j)
+			ss += Z.At(i, j) * Z.At(i, j)
+		}
+		numcheck.Scalar(t, "standardised mean", s/50, 0, 1e-15)
+		numcheck.Scalar(t, "standardised variance (1/n)", ss/50, 1, 1e-14)
+	}
+	// The first column keeps its order: standardising is affine.
+	if (Z.At(0, 0) < Z.At(1, 0)) != (X.At(0, 0) < X.At(1, 0)) {
+		t.Error("standardising reversed a column")
+	}
+	constant := mat.NewDense(3, 2, []float64{1, 5, 2, 5, 3, 5})
+	if _, err := Standardize(constant); err == nil || !strings.Contains(err.Error(), "column 1 is constant") {
+		t.Errorf("constant column: %v", err)
+	}
+	if _, err := Standardize(mat.NewDense(1, 2, nil)); err == nil {
+		t.Error("one sample: no error")
+	}
+	if _, err := Standardize(mat.NewDense(2, 2, []float64{1, math.NaN(), 2, 3})); err == nil || !strings.Contains(err.Error(), "row 0, column 1") {
+		t.Errorf("NaN: %v", err)
+	}
+}
