@@ -335,7 +335,7 @@ func meanSquaredDiff[T Float](a, b []T) float64 {
 func (a *Autoencoder[T]) TrainingLoss() nn.Loss[T] {
 	var base nn.Loss[T] = nn.MSE[T]{}
 	if a.Loss == BCELoss {
-		base = &nn.BCE[T]{}
+		base = nn.BCE[T]{}
 	}
 	if a.Sparsity == 0 {
 		return base

@@ -49,13 +49,21 @@ func (a *Autoencoder[T]) Save(path string, extra map[string]string) error {
 // Load rebuilds the autoencoder saved in a safetensors file by Save and
 // returns it with all of the file's metadata.
 func Load[T Float](path string) (*Autoencoder[T], map[string]string, error) {
-	return nn.LoadModel(path, Decode[T])
+	return nn.LoadModel(path, DecodeAutoencoder[T])
 }
 
-// Decode builds the autoencoder that tensors and meta (as
+// Decode is DecodeAutoencoder under its earlier name.
+//
+// Deprecated: use DecodeAutoencoder; Decode is also the name of the
+// network half Autoencoder.Decode.
+func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Autoencoder[T], error) {
+	return DecodeAutoencoder[T](tensors, meta)
+}
+
+// DecodeAutoencoder builds the autoencoder that tensors and meta (as
 // nn.ReadSafetensors returns them) describe. The architecture is checked
 // against the number of values the file holds before anything is built.
-func Decode[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Autoencoder[T], error) {
+func DecodeAutoencoder[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*Autoencoder[T], error) {
 	if meta[nn.KeyModel] != "autoencoder" {
 		return nil, fmt.Errorf("metadata %s is %q, not an autoencoder", nn.KeyModel, meta[nn.KeyModel])
 	}

@@ -207,7 +207,7 @@ func (v *VAE[T]) Params() []nn.Param[T] {
 func (v *VAE[T]) TrainingLoss() nn.Loss[T] {
 	var base nn.Loss[T] = nn.MSE[T]{}
 	if v.Loss == BCELoss {
-		base = &nn.BCE[T]{}
+		base = nn.BCE[T]{}
 	}
 	return elbo[T]{base: base, vae: v}
 }

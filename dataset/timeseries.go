@@ -30,20 +30,39 @@ type TimeSeriesOptions struct {
 	// Columns picks the variables by name (all columns but the time
 	// column when empty).
 	Columns []string
-	// Fill says what to do with missing values (empty cells, NaN): "" for
-	// an error naming the first one, "previous" to carry the last value
-	// forward, "linear" to interpolate between the neighbours. Either way
-	// the steps before the first known value take it, and with "linear"
-	// the steps after the last known value take that.
-	Fill   string
+	// Fill says what to do with missing values (empty cells, NaN).
+	Fill   Fill
 	Limits Limits
+}
+
+// Fill is the treatment of a time series' missing values: NoFill (an error
+// naming the first one), FillPrevious (carry the last value forward) or
+// FillLinear (interpolate between the neighbours). Either way the steps
+// before the first known value take it, and with FillLinear the steps
+// after the last known value take that.
+type Fill string
+
+// The treatments of missing values.
+const (
+	NoFill       Fill = ""
+	FillPrevious Fill = "previous"
+	FillLinear   Fill = "linear"
+)
+
+// ParseFill returns the Fill named s: "" (no filling), previous or linear.
+func ParseFill(s string) (Fill, error) {
+	switch f := Fill(s); f {
+	case NoFill, FillPrevious, FillLinear:
+		return f, nil
+	}
+	return NoFill, fmt.Errorf("fill %q: want previous or linear", s)
 }
 
 // ParseTimeSeries reads a CSV time series with a header: one row per step,
 // one column per variable.
 func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
-	if opt.Fill != "" && opt.Fill != "previous" && opt.Fill != "linear" {
-		return nil, fmt.Errorf("fill %q: want previous or linear", opt.Fill)
+	if _, err := ParseFill(string(opt.Fill)); err != nil {
+		return nil, err
 	}
 	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Limits: opt.Limits})
 	if err != nil {
@@ -103,7 +122,7 @@ func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
 }
 
 // fill replaces missing values as the mode says, or names the first one.
-func (s *TimeSeries) fill(mode string) error {
+func (s *TimeSeries) fill(mode Fill) error {
 	v := s.Vars()
 	for j := 0; j < v; j++ {
 		known := -1 // step of the last known value

@@ -101,7 +101,7 @@ func FuzzParseTimeSeries(f *testing.F) {
 		f.Add([]byte(s), "t", "linear")
 	}
 	f.Fuzz(func(t *testing.T, data []byte, timeColumn, fill string) {
-		s, err := ParseTimeSeries(bytes.NewReader(data), TimeSeriesOptions{TimeColumn: timeColumn, Fill: fill, Limits: Limits{MaxBytes: 1 << 20}})
+		s, err := ParseTimeSeries(bytes.NewReader(data), TimeSeriesOptions{TimeColumn: timeColumn, Fill: Fill(fill), Limits: Limits{MaxBytes: 1 << 20}})
 		if err != nil {
 			return
 		}
@@ -147,7 +147,7 @@ func TestEncodeCSVReadsBack(t *testing.T) {
 // trailing gap keeps the last value.
 func TestFillBeforeTheFirstValue(t *testing.T) {
 	for _, mode := range []string{"previous", "linear"} {
-		s, err := ParseTimeSeries(strings.NewReader("a,b\n,\n,5\n1,\n3,7\n,\n"), TimeSeriesOptions{Fill: mode})
+		s, err := ParseTimeSeries(strings.NewReader("a,b\n,\n,5\n1,\n3,7\n,\n"), TimeSeriesOptions{Fill: Fill(mode)})
 		if err != nil {
 			t.Fatal(err)
 		}

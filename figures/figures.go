@@ -103,7 +103,7 @@ func History(title string, hist nn.History) ([]byte, error) {
 		series["train loss"] = append(series["train loss"], e.TrainLoss)
 		series["validation loss"] = append(series["validation loss"], e.ValidationLoss)
 		series["train accuracy"] = append(series["train accuracy"], e.TrainAccuracy)
-		series["validation accuracy"] = append(series["validation accuracy"], e.ValAccuracy)
+		series["validation accuracy"] = append(series["validation accuracy"], e.ValidationAccuracy)
 	}
 	// Losses fall and accuracies rise: the legends go top right and
 	// bottom right, where the curves end up away from.

@@ -36,7 +36,7 @@ func grey(img image.Image, x, y int) uint8 {
 // two panels, 10 × 4) at gonum/plot's 96 dpi.
 func TestPlotsAreSixByFourInches(t *testing.T) {
 	series := map[string][]float64{"a": {3, 2, 1}, "b": {math.NaN(), 2.5, 1.5}}
-	hist := nn.History{Epochs: []nn.EpochStats{{TrainLoss: 1, ValidationLoss: 1.2, TrainAccuracy: 0.5, ValAccuracy: 0.4}, {TrainLoss: 0.5, ValidationLoss: 0.7, TrainAccuracy: 0.8, ValAccuracy: 0.7}}}
+	hist := nn.History{Epochs: []nn.EpochStats{{TrainLoss: 1, ValidationLoss: 1.2, TrainAccuracy: 0.5, ValidationAccuracy: 0.4}, {TrainLoss: 0.5, ValidationLoss: 0.7, TrainAccuracy: 0.8, ValidationAccuracy: 0.7}}}
 	rng := nn.NewRand(1)
 	scores, labels, anomalous := make([]float64, 60), make([]int, 60), make([]bool, 60)
 	for i := range scores {

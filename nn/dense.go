@@ -96,7 +96,8 @@ func (d *Dense[T]) Params() []Param[T] {
 	return []Param[T]{d.Weight, d.Bias}
 }
 
-// String describes the layer as PyTorch prints it.
+// String describes the layer with the fields PyTorch prints for the
+// torch.nn.Linear it mirrors.
 func (d *Dense[T]) String() string {
-	return fmt.Sprintf("Linear(in_features=%d, out_features=%d, bias=%t)", d.In, d.Out, !d.noBias)
+	return fmt.Sprintf("Dense(in_features=%d, out_features=%d, bias=%t)", d.In, d.Out, !d.noBias)
 }

@@ -184,11 +184,13 @@ type BatchProgress struct {
 // the data has class labels; validation fields when there is validation
 // data (NaN otherwise).
 type EpochStats struct {
-	Epoch                       int
-	LR                          float64
-	TrainLoss, TrainAccuracy    float64
-	ValidationLoss, ValAccuracy float64
-	Duration                    time.Duration
+	Epoch                              int
+	LR                                 float64
+	TrainLoss, TrainAccuracy           float64
+	ValidationLoss, ValidationAccuracy float64
+	Duration                           time.Duration
+	// Deprecated: ValAccuracy is ValidationAccuracy, under its earlier name.
+	ValAccuracy float64
 }
 
 // History is the record of a training run.
@@ -310,14 +312,15 @@ func Fit[T Float](ctx context.Context, model Layer[T], loss Loss[T], opt Optimiz
 			}
 		}
 		stats := EpochStats{Epoch: epoch + 1, LR: opt.LR(), TrainLoss: sum / float64(data.Len()),
-			TrainAccuracy: math.NaN(), ValidationLoss: math.NaN(), ValAccuracy: math.NaN()}
+			TrainAccuracy: math.NaN(), ValidationLoss: math.NaN(), ValidationAccuracy: math.NaN()}
 		if data.Labels != nil {
 			stats.TrainAccuracy = float64(correct) / float64(data.Len())
 		}
 		if validation != nil {
-			stats.ValidationLoss, stats.ValAccuracy = Evaluate(model, loss, *validation, cfg.BatchSize)
+			stats.ValidationLoss, stats.ValidationAccuracy = Evaluate(model, loss, *validation, cfg.BatchSize)
 		}
 		stats.Duration = time.Since(start)
+		stats.ValAccuracy = stats.ValidationAccuracy
 		hist.Epochs = append(hist.Epochs, stats)
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(stats)

@@ -60,8 +60,8 @@ func TestFitBookkeeping(t *testing.T) {
 	for _, e := range hist.Epochs {
 		numcheck.Scalar(t, "training loss", e.TrainLoss, wantLoss, 1e-15)
 		numcheck.Scalar(t, "training accuracy", e.TrainAccuracy, acc, 0)
-		if !math.IsNaN(e.ValidationLoss) || !math.IsNaN(e.ValAccuracy) {
-			t.Errorf("epoch %d without validation data has validation figures %v, %v", e.Epoch, e.ValidationLoss, e.ValAccuracy)
+		if !math.IsNaN(e.ValidationLoss) || !math.IsNaN(e.ValidationAccuracy) {
+			t.Errorf("epoch %d without validation data has validation figures %v, %v", e.Epoch, e.ValidationLoss, e.ValidationAccuracy)
 		}
 	}
 	if hist.BestEpoch != 2 || hist.Stopped || hist.Epochs[1].Epoch != 2 {

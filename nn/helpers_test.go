@@ -84,7 +84,7 @@ func TestCopyParamValues(t *testing.T) {
 // TestSequentialString prints a network as PyTorch prints its layers.
 func TestSequentialString(t *testing.T) {
 	s := NewSequential[float32](NewDense[float32](2, 3, NewRand(1)), ReLU[float32](), NewDenseNoBias[float32](3, 1, NewRand(1)))
-	want := "Sequential(Linear(in_features=2, out_features=3, bias=true), ReLU(), Linear(in_features=3, out_features=1, bias=false))"
+	want := "Sequential(Dense(in_features=2, out_features=3, bias=true), ReLU(), Dense(in_features=3, out_features=1, bias=false))"
 	if got := s.String(); got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/fastmath"
@@ -45,39 +46,38 @@ func (MSE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float
 // BCE is the binary cross-entropy on probabilities p ∈ [0, 1],
 // torch.nn.BCELoss: L = −(1/N) Σ [y log p + (1−y) log(1−p)], each log clamped
 // at −100 as PyTorch does, and ∂L/∂p = (p − y) / max(p(1−p), 1e−12) / N as in
-// PyTorch's backward.
-type BCE[T Float] struct {
-	// eval is the element loop: for float32 the C kernel of the netlib
-	// build, or the assembly of the pure-Go build on AVX2, else Go; chosen
-	// at the first Evaluate (BCE is written as a literal, so it has no
-	// constructor to choose in).
-	eval    func(p, y, grad []T, n float64) float64
-	scratch []float32 // per-element losses of the C kernel
+// PyTorch's backward. It is a value, as MSE and CrossEntropy are: nn.BCE[T]{}
+// (a pointer to one is a Loss too).
+type BCE[T Float] struct{}
+
+// Evaluate implements Loss. The element loop is, for float32, the C kernel
+// of the netlib build or the assembly of the pure-Go build on AVX2, else Go.
+func (BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
+	y := valuesOf("BCE", pred, target, grad)
+	p, n := pred.Data, float64(len(pred.Data))
+	switch {
+	case kernels.For32[T]():
+		return bceC(p, y.Data, grad.Data, n)
+	case blas.Is32[T]() && simd.Available():
+		return bceSIMD(p, y.Data, grad.Data, n)
+	case blas.Is32[T]():
+		return bce32(p, y.Data, grad.Data, n)
+	}
+	return bceGo(p, y.Data, grad.Data, n)
 }
 
-// Evaluate implements Loss.
-func (l *BCE[T]) Evaluate(pred *Matrix[T], target Target[T], grad *Matrix[T]) float64 {
-	y := valuesOf("BCE", pred, target, grad)
-	if l.eval == nil {
-		l.eval = bceGo[T]
-		switch {
-		case kernels.For32[T]():
-			l.eval = l.bceC
-		case blas.Is32[T]() && simd.Available():
-			l.eval = bceSIMD[T]
-		case blas.Is32[T]():
-			l.eval = bce32[T]
-		}
-	}
-	return l.eval(pred.Data, y.Data, grad.Data, float64(len(pred.Data)))
-}
+// bceScratch holds the per-element losses of the C kernel, reused across
+// calls.
+var bceScratch = sync.Pool{New: func() any { return new([]float32) }}
 
 // bceC runs the C kernel (float32, netlib build).
-func (l *BCE[T]) bceC(p, y, grad []T, n float64) float64 {
-	if cap(l.scratch) < len(p) {
-		l.scratch = make([]float32, len(p))
+func bceC[T Float](p, y, grad []T, n float64) float64 {
+	scratch := bceScratch.Get().(*[]float32)
+	defer bceScratch.Put(scratch)
+	if cap(*scratch) < len(p) {
+		*scratch = make([]float32, len(p))
 	}
-	return kernels.BCE(kernels.Float32s(p), kernels.Float32s(y), kernels.Float32s(grad), l.scratch[:len(p)], float32(1/n)) / n
+	return kernels.BCE(kernels.Float32s(p), kernels.Float32s(y), kernels.Float32s(grad), (*scratch)[:len(p)], float32(1/n)) / n
 }
 
 // bce32 is the float32 Go loop: the logs in float32 (Log32), the sum in

@@ -45,7 +45,7 @@ func TestMLPLearnsMNISTSlice(t *testing.T) {
 	train, test := mnistSlice[float32](t, 5000, 2000)
 	model, hist := trainMLP(t, train, 1)
 	for _, e := range hist.Epochs {
-		t.Logf("epoch %d: train loss %.4f acc %.4f, validation loss %.4f acc %.4f", e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValAccuracy)
+		t.Logf("epoch %d: train loss %.4f acc %.4f, validation loss %.4f acc %.4f", e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValidationAccuracy)
 	}
 	_, acc := Evaluate[float32](model, CrossEntropy[float32]{}, test, 500)
 	t.Logf("784-256-10 MLP, 4500 training images, 5 epochs: test accuracy %.4f on 2000 test images", acc)

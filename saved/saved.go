@@ -204,7 +204,7 @@ func decodeSequenceAE(m *Model, tensors map[string]nn.Tensor) (err error) {
 }
 
 func decodeAutoencoder(m *Model, tensors map[string]nn.Tensor) (err error) {
-	if m.Autoencoder, err = ae.Decode[float32](tensors, m.Metadata); err != nil {
+	if m.Autoencoder, err = ae.DecodeAutoencoder[float32](tensors, m.Metadata); err != nil {
 		return err
 	}
 	return m.tableScaling(m.Autoencoder.Layers[0], NormalizationFor(m.Autoencoder.Output))

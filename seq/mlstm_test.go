@@ -166,14 +166,14 @@ func TestLogSigmoidWithoutOverflow(t *testing.T) {
 // one, and the head, as PyTorch prints a module of named children.
 func TestClassifierString(t *testing.T) {
 	c := NewClassifier[float64](GRU, Config{InputSize: 3, HiddenSize: 4}, 2, nn.NewRand(1))
-	if got, want := c.String(), "Classifier(GRU(3, 4, num_layers=1, bias=true, batch_first=True, dropout=0, bidirectional=false), fc=Linear(in_features=4, out_features=2, bias=true))"; got != want {
+	if got, want := c.String(), "Classifier(GRU(3, 4, num_layers=1, bias=true, batch_first=True, dropout=0, bidirectional=false), fc=Dense(in_features=4, out_features=2, bias=true))"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	var err error
 	if c.Norm, err = newNorm[float64]("layernorm", 4); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.String(); !strings.Contains(got, ", norm=LayerNorm(") || !strings.HasSuffix(got, ", fc=Linear(in_features=4, out_features=2, bias=true))") {
+	if got := c.String(); !strings.Contains(got, ", norm=LayerNorm(") || !strings.HasSuffix(got, ", fc=Dense(in_features=4, out_features=2, bias=true))") {
 		t.Errorf("with a norm: %s", got)
 	}
 }

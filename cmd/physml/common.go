@@ -48,7 +48,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	cli.Renamed(fs, "float64", "--dtype float64")
 	fs.StringVar(&c.out, "out", "out", "folder for the files the command writes (made when there is something to write)")
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: $PHYSML_DATA, else the GoMNIST module)")
-	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "MiB of memory one input file's values may fill; larger claims are refused before reading")
+	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "MiB of memory one input file (data or model) may fill; larger claims are refused before reading")
 }
 
 // check validates the common flags, and that --out can be written, before
@@ -91,7 +91,8 @@ func (c *common) checkFlags() error {
 	if c.maxInput <= 0 || c.maxInput > 1<<30 {
 		return usageError{fmt.Errorf("--max-input %d: want a positive number of MiB", c.maxInput)}
 	}
-	dataset.MaxBytes = c.maxInput << 20
+	dataset.MaxBytes = c.maxInput << 20       // data files
+	nn.MaxSafetensorsBytes = c.maxInput << 20 // model files
 	if c.dtype != "float32" && c.dtype != "float64" {
 		return usageError{fmt.Errorf("--dtype %q: want float32 or float64", c.dtype)}
 	}

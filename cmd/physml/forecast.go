@@ -111,7 +111,7 @@ func (o *forecastOptions) check() error {
 
 // load reads --input or the --example series.
 func (o *forecastOptions) load() (*dataset.TimeSeries, string, error) {
-	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: o.fill}
+	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: dataset.Fill(o.fill)}
 	if o.columns != "" {
 		opt.Columns = strings.Split(o.columns, ",")
 	}
