@@ -330,23 +330,38 @@ func Components(components mat.Matrix, height, width int) ([]byte, error) {
 	return ImageGrid(names, rows, height, width, max(1, 84/max(height, width)))
 }
 
+// MaxProfilePoints is the most points Profiles draws per curve.
+const MaxProfilePoints = 1000
+
 // Profiles draws table rows as profiles — value against feature — in
 // up to four panels, one per sample, each with its curves (name → values)
 // in the given order: the first as points and line, the others dashed.
+// Of more than MaxProfilePoints features every k-th is drawn (the panel
+// title says so), so that the drawing takes bounded time whatever the
+// width of the table.
 func Profiles(title string, features []string, samples []map[string][]float64, order []string) ([]byte, error) {
 	n := min(len(samples), 4)
+	stride := 1
+	for _, s := range samples[:n] {
+		for _, v := range s {
+			stride = max(stride, (len(v)+MaxProfilePoints-1)/MaxProfilePoints)
+		}
+	}
 	var plots []*plot.Plot
 	legend := plot.NewLegend() // one legend for all panels, above them
 	for i := 0; i < n; i++ {
 		p := plot.New()
 		p.Title.Text = fmt.Sprintf("test sample %d", i+1)
+		if stride > 1 {
+			p.Title.Text += fmt.Sprintf(" (one feature in %d)", stride)
+		}
 		p.X.Label.Text = "feature"
 		p.Add(plotter.NewGrid())
 		for c, name := range order {
 			values := samples[i][name]
-			pts := make(plotter.XYs, len(values))
-			for j, v := range values {
-				pts[j] = plotter.XY{X: float64(j), Y: v}
+			pts := make(plotter.XYs, 0, len(values)/stride+1)
+			for j := 0; j < len(values); j += stride {
+				pts = append(pts, plotter.XY{X: float64(j), Y: values[j]})
 			}
 			line, err := plotter.NewLine(pts)
 			if err != nil {
@@ -354,7 +369,7 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 			}
 			line.Color = Palette[c%len(Palette)]
 			p.Add(line)
-			if c == 0 {
+			if c == 0 && len(pts) <= 200 {
 				sc, err := plotter.NewScatter(pts)
 				if err != nil {
 					return nil, err
@@ -362,7 +377,7 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 				sc.Color = line.Color
 				sc.Radius = vg.Points(2)
 				p.Add(sc)
-			} else {
+			} else if c > 0 {
 				line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 			}
 			if i == 0 {

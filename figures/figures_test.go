@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -139,5 +140,28 @@ func TestTracesShowEveryGate(t *testing.T) {
 	// Four panels of 28 steps scaled 3: 84 pixels high, and a title strip.
 	if h := img.Bounds().Dy(); !(h > 84+4) {
 		t.Errorf("%d pixels high", h)
+	}
+}
+
+// TestProfilesOfAWideTableAreBounded (issue 31 M6): a table of 50000
+// features is drawn one feature in 50, in bounded memory (drawing every
+// point of 20 × 50000 took two minutes).
+func TestProfilesOfAWideTableAreBounded(t *testing.T) {
+	const p = 50000
+	samples := make([]map[string][]float64, 4)
+	for i := range samples {
+		in, out := make([]float64, p), make([]float64, p)
+		for j := range in {
+			in[j], out[j] = math.Sin(float64(i+j)), math.Cos(float64(i+j))
+		}
+		samples[i] = map[string][]float64{"input": in, "autoencoder": out}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b, err := Profiles("reconstructions", nil, samples, []string{"input", "autoencoder"})
+	runtime.ReadMemStats(&after)
+	decode(t, "profiles", b, err)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 200<<20 {
+		t.Errorf("drawing allocated %d MB, want under 200", alloc>>20)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +30,9 @@ func init() {
 // whose objects appear whole when written).
 func WriteFile(ctx context.Context, name string, data []byte) error {
 	if !strings.Contains(name, "://") {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
 		return fileio.WriteAtomic(name, data)
 	}
 	fs, err := filesystem.New(ctx, name)

@@ -268,7 +268,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	}
 	aePictures(out, model, d, cfg, hist, testMSE, o.seed, stdout)
 	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
-	return o.write(out, stdout)
+	return o.writeAfter(ctx, out, stdout)
 }
 
 // kerasDense initialises as Keras's Dense does: every weight matrix

@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"github.com/physml/physml/internal/cli"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"unsafe"
 
 	"github.com/physml/physml/blas"
@@ -60,7 +58,7 @@ func (c *common) check() error {
 	if c.out == "" {
 		return usageError{fmt.Errorf("--out must name a folder")}
 	}
-	return checkWritable(c.out)
+	return cli.CheckWritable(c.out)
 }
 
 // isSet reports whether the flag name was given on the command line.
@@ -100,30 +98,6 @@ func (c *common) checkFlags() error {
 	return nil
 }
 
-// checkWritable returns an error unless dir is a folder physml can write in,
-// or can be made inside one, without making anything.
-func checkWritable(dir string) error {
-	for p := dir; ; p = filepath.Dir(p) {
-		st, err := os.Stat(p)
-		if (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) && filepath.Dir(p) != p {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("--out %s: %v", dir, err)
-		}
-		if !st.IsDir() {
-			return fmt.Errorf("--out %s: %s is not a folder", dir, p)
-		}
-		probe, err := os.CreateTemp(p, ".physml-probe-*")
-		if err != nil {
-			return fmt.Errorf("--out %s: cannot write in %s: %v", dir, p, errors.Unwrap(err))
-		}
-		probe.Close()
-		os.Remove(probe.Name())
-		return nil
-	}
-}
-
 // makeOut creates the output folder, when there is something to write.
 func (c *common) makeOut() error {
 	if err := os.MkdirAll(c.out, 0o755); err != nil {
@@ -147,6 +121,19 @@ func (c *common) start(stderr io.Writer) (ctx context.Context, stop func()) {
 func (c *common) write(out *cli.Outputs, stdout io.Writer) error {
 	_, err := out.Write(c.out, c.fs, stdout, "")
 	return err
+}
+
+// writeAfter writes the files of a finished training run; a signal that
+// came after the training (while testing or drawing) ends the command
+// once they are written, with exit code 1.
+func (c *common) writeAfter(ctx context.Context, out *cli.Outputs, stdout io.Writer) error {
+	if err := c.write(out, stdout); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return errors.New("interrupted after the training: the files written are complete")
+	}
+	return nil
 }
 
 // saveInterrupted writes what a training run stopped by a signal after

@@ -338,7 +338,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	if o.trace > 0 {
 		traceFiles(out, model.(*seq.Classifier[T]), d.test, o.trace, o.input == "")
 	}
-	return o.write(out, stdout)
+	return o.writeAfter(ctx, out, stdout)
 }
 
 // curvesPNG draws the training history: loss and accuracy of a

@@ -123,7 +123,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
 	vaePictures(out, model, d, o.samples, o.seed, hist, testRec, testKL)
-	return o.write(out, stdout)
+	return o.writeAfter(ctx, out, stdout)
 }
 
 // vaePictures adds samples.npy, latent.png and vae_loss.png, for images

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/fileio"
@@ -122,4 +125,30 @@ func CheckOutput(inputs *flag.FlagSet, path string) error {
 		})
 	}
 	return err
+}
+
+// CheckWritable returns an error unless dir is a folder the command can
+// write in, or can be made inside one, without making anything: an output
+// that cannot be written is found before the work, and a failed run
+// leaves no empty folder.
+func CheckWritable(dir string) error {
+	for p := dir; ; p = filepath.Dir(p) {
+		st, err := os.Stat(p)
+		if (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) && filepath.Dir(p) != p {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("--out %s: %v", dir, err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("--out %s: %s is not a folder", dir, p)
+		}
+		probe, err := os.CreateTemp(p, ".physml-probe-*")
+		if err != nil {
+			return fmt.Errorf("--out %s: cannot write in %s: %v", dir, p, errors.Unwrap(err))
+		}
+		probe.Close()
+		os.Remove(probe.Name())
+		return nil
+	}
 }

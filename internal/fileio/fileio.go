@@ -14,9 +14,42 @@ import (
 	"sync"
 )
 
+// CheckRegular returns an error unless path is a regular file after its
+// symbolic links: a FIFO (whose opening blocks), a device (/dev/zero reads
+// without end), a socket or a folder is refused without being opened.
+func CheckRegular(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file but %s; physml reads only regular files", path, kindOf(st.Mode()))
+	}
+	return nil
+}
+
+// kindOf names the kind of file of mode that is not regular.
+func kindOf(mode fs.FileMode) string {
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode.IsDir():
+		return "a folder"
+	}
+	return fmt.Sprintf("a file of mode %v", mode.Type())
+}
+
 // Open opens path for reading and returns the file and its size. It refuses
-// anything but a regular file (after following symbolic links).
+// anything but a regular file (after following symbolic links), before
+// opening it.
 func Open(path string) (*os.File, int64, error) {
+	if err := CheckRegular(path); err != nil {
+		return nil, 0, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
@@ -28,7 +61,7 @@ func Open(path string) (*os.File, int64, error) {
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
-		return nil, 0, fmt.Errorf("%s: not a regular file (%v); physml reads only regular files", path, st.Mode().Type())
+		return nil, 0, fmt.Errorf("%s: not a regular file but %s; physml reads only regular files", path, kindOf(st.Mode()))
 	}
 	return f, st.Size(), nil
 }

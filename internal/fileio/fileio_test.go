@@ -137,3 +137,25 @@ func TestRemovePendingLeavesNoTemporaryFile(t *testing.T) {
 		t.Errorf("write error %v; left %v", err, entries)
 	}
 }
+
+// TestOpenRefusesAFIFOWithoutBlocking (issue 31 M9): opening a FIFO for
+// reading blocks until a writer comes; Open refuses it before opening.
+func TestOpenRefusesAFIFOWithoutBlocking(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "shard.csv")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := Open(fifo)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file but a FIFO") {
+			t.Errorf("error %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Open blocks on a FIFO")
+	}
+}

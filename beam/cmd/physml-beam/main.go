@@ -20,9 +20,11 @@ import (
 	"flag"
 	"fmt"
 	"github.com/physml/physml/internal/cli"
+	"github.com/physml/physml/internal/fileio"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -53,10 +55,11 @@ dataflow, universal with --endpoint); Beam's other flags pass through.
 func main() {
 	ctx, stop := cli.Interruptible("physml-beam", os.Stderr)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	interrupted := ctx.Err() != nil
 	stop()
 	var u usageError
 	switch {
-	case err != nil && ctx.Err() != nil:
+	case err != nil && interrupted:
 		// Each output file is written whole or not at all.
 		fmt.Fprintln(os.Stderr, "physml-beam: interrupted: the files written before the signal are complete; the others were not written")
 		os.Exit(130)
@@ -150,6 +153,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := in.check(); err != nil {
 		return usageError{err}
 	}
+	if err := checkLocalShards(in.glob); err != nil {
+		return err
+	}
 	if r := flag.Lookup("runner"); r != nil && !knownRunners[r.Value.String()] {
 		return usageError{fmt.Errorf("--runner %q: want prism (the default), direct, flink, spark, dataflow, universal or portable", r.Value)}
 	}
@@ -238,6 +244,25 @@ func (in *input) check() error {
 	return nil
 }
 
+// checkLocalShards refuses, before Beam lists them, the local files of
+// glob that are not regular files after their links: Beam's file matching
+// blocks on a FIFO, and a link to /dev/zero would be read without end.
+func checkLocalShards(glob string) error {
+	if strings.Contains(glob, "://") {
+		return nil // a remote file system holds objects, not devices
+	}
+	matched, err := filepath.Glob(glob)
+	if err != nil {
+		return usageError{fmt.Errorf("--input %q: %v", glob, err)}
+	}
+	for _, name := range matched {
+		if err := fileio.CheckRegular(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (in input) options() shards.Options {
 	lim := dataset.Limits{MaxBytes: in.maxShard << 20}
 	opt := shards.Options{Width: in.width, Limits: lim, CSV: dataset.CSVOptions{LabelColumn: in.labelColumn, Limits: lim}}
@@ -250,12 +275,13 @@ func (in input) options() shards.Options {
 	return opt
 }
 
-// output prepares a local output folder; other file systems need none.
+// outputDir checks that a local output folder can be written (made when
+// the results are written); other file systems are checked by Beam.
 func outputDir(dir string) error {
 	if strings.Contains(dir, "://") {
 		return nil
 	}
-	return os.MkdirAll(dir, 0o755)
+	return cli.CheckWritable(dir)
 }
 
 // pipelineError shortens a failed job's error to its cause: Beam wraps the
@@ -352,6 +378,14 @@ func (c *covarianceCommand) build(_ context.Context, s beam.Scope, in input, _ i
 	}
 	if !strings.HasSuffix(c.output, ".npy") {
 		return usageError{fmt.Errorf("--out %s: want a .npy file", c.output)}
+	}
+	if !strings.Contains(c.output, "://") {
+		if err := cli.CheckWritable(filepath.Dir(c.output)); err != nil {
+			return err
+		}
+		if err := cli.CheckOutput(nil, c.output); err != nil {
+			return err
+		}
 	}
 	rows := shards.Rows(s, shards.Read(s, in.glob, in.options()))
 	if c.correlation {

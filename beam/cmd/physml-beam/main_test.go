@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
@@ -241,6 +242,12 @@ func TestCommandErrors(t *testing.T) {
 	in := t.TempDir()
 	shardsOf(t, in, 20, 3, 2)
 	glob := filepath.Join(in, "*.npy")
+	// A FIFO among the shards blocked Beam's file matching (issue 31 M9).
+	fifos := t.TempDir()
+	shardsOf(t, fifos, 20, 3, 2)
+	if err := syscall.Mkfifo(filepath.Join(fifos, "s9.npy"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args  []string
 		usage bool
@@ -257,6 +264,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"pca", "--input", glob, "--out", t.TempDir(), "stray"}, true, `unexpected argument "stray"`},
 		{[]string{"pca", "--input", glob, "--out", t.TempDir(), "--components", "5"}, false, "5 components requested"},
 		{[]string{"pca", "--input", filepath.Join(in, "none*.npy"), "--out", t.TempDir()}, false, "no files matching"},
+		{[]string{"pca", "--input", filepath.Join(fifos, "*.npy"), "--out", t.TempDir()}, false, "s9.npy: not a regular file but a FIFO"},
 		{[]string{"covariance", "--input", glob, "--out", "c.csv"}, true, "want a .npy file"},
 		{[]string{"covariance", "--input", glob, "--out", filepath.Join(t.TempDir(), "c.npy"), "--width", "4"}, false, "s0.npy, row 0: 3 values per row; the pipeline reads rows of 4"},
 		{[]string{"score", "--input", glob, "--out", t.TempDir()}, true, "--model and --out are required"},
@@ -277,5 +285,31 @@ func TestCommandErrors(t *testing.T) {
 	}
 	if _, err := os.Stat("c.csv"); err == nil {
 		t.Error("a refused command wrote c.csv")
+	}
+}
+
+// TestFailuresLeaveNoOutputFolder (issue 31 L3): a pca that fails in the
+// pipeline leaves no empty output folder, and an output under a file is
+// refused before the pipeline runs, naming the flag.
+func TestFailuresLeaveNoOutputFolder(t *testing.T) {
+	in := t.TempDir()
+	shardsOf(t, in, 20, 3, 2)
+	glob := filepath.Join(in, "*.npy")
+	out := filepath.Join(t.TempDir(), "pca")
+	if _, err := runCommand("pca", "--input", glob, "--out", out, "--components", "5"); err == nil {
+		t.Fatal("5 components of 3 features: no error")
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the failed run left %s (%v)", out, err)
+	}
+	file := filepath.Join(in, "s0.npy")
+	for _, args := range [][]string{
+		{"pca", "--input", glob, "--out", filepath.Join(file, "sub")},
+		{"covariance", "--input", glob, "--out", filepath.Join(file, "c.npy")},
+	} {
+		text, err := runCommand(args...)
+		if err == nil || !strings.Contains(err.Error(), "--out") || strings.Contains(err.Error(), "pipeline") {
+			t.Errorf("%v: error %v\n%s", args, err, text)
+		}
 	}
 }
