@@ -302,7 +302,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	if metrics.Separation != nil {
 		out.File("roc.png")(figures.ROC(testScores, testLabels, d.Kinds))
 	}
-	if err := o.write(out, stdout); err != nil {
+	if err := o.writeRun(out, stdout, interrupted); err != nil {
 		return err
 	}
 	return fitErr

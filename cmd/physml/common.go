@@ -137,12 +137,29 @@ func (c *common) writeAfter(ctx context.Context, out *cli.Outputs, stdout io.Wri
 }
 
 // saveInterrupted writes what a training run stopped by a signal after
-// epochs complete epochs has and returns the error that stopped it.
+// epochs complete epochs has, into the folder "interrupted" of --out (so
+// that it replaces no complete run there, and stands beside none of its
+// files), and returns the error that stopped it.
 func (c *common) saveInterrupted(out *cli.Outputs, epochs int, stdout io.Writer, stopped error) error {
-	if _, err := out.Write(c.out, c.fs, stdout, fmt.Sprintf("interrupted after %d complete epochs; ", epochs)); err != nil {
+	if _, err := out.Write(filepath.Join(c.out, interruptedDir), c.fs, stdout, fmt.Sprintf("interrupted after %d complete epochs; ", epochs)); err != nil {
 		return err
 	}
 	return stopped
+}
+
+// interruptedDir is the folder of --out that an interrupted run writes
+// into.
+const interruptedDir = "interrupted"
+
+// writeRun writes the files of a run that may have been interrupted: into
+// --out, or, interrupted, into its folder "interrupted" (saveInterrupted).
+func (c *common) writeRun(out *cli.Outputs, stdout io.Writer, interrupted bool) error {
+	dir := c.out
+	if interrupted {
+		dir = filepath.Join(c.out, interruptedDir)
+	}
+	_, err := out.Write(dir, c.fs, stdout, "")
+	return err
 }
 
 func (c *common) path(name string) string { return filepath.Join(c.out, name) }

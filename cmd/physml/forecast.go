@@ -214,7 +214,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		xlabel = s.TimeName
 	}
 	out.File("forecast.png")(figures.Series(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"}))
-	if err := o.write(out, stdout); err != nil {
+	if err := o.writeRun(out, stdout, interrupted); err != nil {
 		return err
 	}
 	return fitErr

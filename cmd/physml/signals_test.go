@@ -55,26 +55,36 @@ func TestSIGTERMSavesTheModelFirst(t *testing.T) {
 	if !strings.Contains(out, "interrupted after") || strings.Contains(out, "reconstructions.png") {
 		t.Errorf("autoencoder output after SIGTERM:\n%s", out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "reconstructions.png")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "interrupted", "reconstructions.png")); err == nil {
 		t.Error("wrote reconstructions.png after SIGTERM")
 	}
 	m, err := ae.New[float32](ae.Config{Layers: []int{784, 16, 4}, Hidden: ae.ReLU, Output: ae.Sigmoid, Loss: ae.BCELoss}, nn.NewRand(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := nn.LoadSafetensors(filepath.Join(dir, "autoencoder.safetensors"), m.Params()); err != nil {
+	if err := nn.LoadSafetensors(filepath.Join(dir, "interrupted", "autoencoder.safetensors"), m.Params()); err != nil {
 		t.Errorf("the saved autoencoder: %v (stderr %s)", err, errOut)
 	}
 
+	// L5: an interrupted run replaces no complete run in the same --out and
+	// stands beside none of its files: it writes into out/interrupted.
 	dir = filepath.Join(t.TempDir(), "lstm")
+	runOK(t, "lstm", "--data", data, "--train-limit", "200", "--test-limit", "50", "--epochs", "1", "--layers", "4", "--out", dir)
+	complete, err := os.ReadFile(filepath.Join(dir, "lstm.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	code, out, _ = runUntil(t, "epoch  1 ", "lstm", "--data", data, "--epochs", "100000", "--layers", "4", "--out", dir)
-	if code == 0 || strings.Contains(out, "test accuracy") || !strings.Contains(out, "lstm_curves.png") {
+	if code == 0 || strings.Contains(out, "test accuracy") || !strings.Contains(out, filepath.Join("interrupted", "lstm_curves.png")) {
 		t.Errorf("lstm after SIGTERM: exit %d, output:\n%s", code, out)
 	}
 	for name, want := range map[string]bool{"lstm.safetensors": true, "lstm_curves.png": true, "confusion.csv": false} {
-		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
-			t.Errorf("%s written: %v, want %v", name, err == nil, want)
+		if _, err := os.Stat(filepath.Join(dir, "interrupted", name)); (err == nil) != want {
+			t.Errorf("interrupted/%s written: %v, want %v", name, err == nil, want)
 		}
+	}
+	if now, _ := os.ReadFile(filepath.Join(dir, "lstm.safetensors")); !bytes.Equal(now, complete) {
+		t.Error("the interrupted run replaced the complete run's lstm.safetensors")
 	}
 }
 
@@ -87,7 +97,7 @@ func TestSIGTERMScoresTheAnomalyModelAsItIs(t *testing.T) {
 		t.Errorf("anomaly after SIGTERM: exit %d, output:\n%s", code, out)
 	}
 	for _, name := range []string{"anomaly.safetensors", "scores.npy", "split.npy", "metrics.json", "errors.png", "roc.png"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, "interrupted", name)); err != nil {
 			t.Errorf("%s not written after SIGTERM: %v", name, err)
 		}
 	}
@@ -155,6 +165,7 @@ func TestSIGTERMSavesTheForecastEnsembleSoFar(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "interrupted: evaluating and saving the 1 network(s)") || !strings.Contains(errOut, "network 1") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
+	dir = filepath.Join(dir, "interrupted")
 	f, err := forecast.Load[float32](filepath.Join(dir, "forecast.safetensors"))
 	if err != nil || len(f.Members) != 1 {
 		t.Fatalf("the saved forecaster: %v", err)
