@@ -37,7 +37,7 @@ func (l Limits) rows(n int) int {
 // checkBytes returns an error when need bytes exceed the bound.
 func (l Limits) checkBytes(what string, need int64) error {
 	if max := l.maxBytes(); need > max || need < 0 {
-		return fmt.Errorf("%s needs %d bytes in memory, more than the limit of %d (dataset.MaxBytes, or --max-input in the command)", what, need, max)
+		return fmt.Errorf("%s needs %d bytes in memory, more than the limit of %d (dataset.MaxBytes; physml's --max-input, physml-beam's --max-shard)", what, need, max)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package saved
 import (
 	"math"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/physml/physml/dataset"
@@ -91,5 +92,50 @@ func TestEvaluateRegressorAndDetector(t *testing.T) {
 	}
 	if ev.Flagged != flagged || ev.Detection == nil || ev.Detection.Threshold != d.Detector.Threshold {
 		t.Errorf("flagged %d (want %d), detection %+v", ev.Flagged, flagged, ev.Detection)
+	}
+}
+
+// TestClonesScoreConcurrently (issue 31 L9): a Model is not safe for
+// concurrent use, and a Clone per goroutine is; under -race (CI's race
+// step) any shared workspace is found. Every clone gives the original's
+// numbers.
+func TestClonesScoreConcurrently(t *testing.T) {
+	for _, name := range []string{"anomaly_dense.safetensors", "anomaly_seq.safetensors", "lstm.safetensors", "vae.safetensors"} {
+		m, err := Load(filepath.Join(before, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var width int
+		if m.Sequences() {
+			width = 10 * m.Features()
+		} else {
+			width = m.Features()
+		}
+		rows := make([]float64, 6*width)
+		for i := range rows {
+			rows[i] = math.Sin(float64(i))
+		}
+		want, err := m.Score(rows, 6, width)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		results := make([][]float64, 4)
+		var wg sync.WaitGroup
+		for g := range results {
+			c := m.Clone()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 3 {
+					results[g], _ = c.Score(rows, 6, width)
+				}
+			}()
+		}
+		wg.Wait()
+		for g, got := range results {
+			if d := numcheck.MaxRelDiff(got, want, 1e-6); !(d <= 1e-6) {
+				t.Errorf("%s: clone %d off by %.3g", name, g, d)
+			}
+		}
 	}
 }

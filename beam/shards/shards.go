@@ -13,6 +13,7 @@ package shards
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -20,6 +21,7 @@ import (
 	"path"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
@@ -75,7 +77,14 @@ type Options struct {
 	CSV dataset.CSVOptions
 	// Limits bound each .npy shard as CSV.Limits do CSV shards.
 	Limits dataset.Limits
+	// MaxAbs, when positive, refuses values of larger magnitude, naming
+	// shard, row and column: co-moments (Σxᵢxⱼ) overflow beyond about
+	// 1e154, where the error would surface only in Beam's coder.
+	MaxAbs float64
 }
+
+// MomentsMaxAbs is the MaxAbs of a pipeline that sums co-moments.
+const MomentsMaxAbs = 1e150
 
 func (o Options) format(file string) (Format, error) {
 	if o.Format != ByExtension {
@@ -170,6 +179,9 @@ func (fn *readFn) ProcessElement(ctx context.Context, f fileio.ReadableFile, ref
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("%s, row %d, column %d: %v", name, k/a.Cols, k%a.Cols, v)
 		}
+		if fn.Opt.MaxAbs > 0 && math.Abs(v) > fn.Opt.MaxAbs {
+			return fmt.Errorf("%s, row %d, column %d: %g is beyond ±%g, where the sums of products overflow: rescale the data", name, k/a.Cols, k%a.Cols, v, fn.Opt.MaxAbs)
+		}
 	}
 	for r := 0; r < a.Rows; r += fn.Opt.BlockRows {
 		n := min(fn.Opt.BlockRows, a.Rows-r)
@@ -185,8 +197,19 @@ type table struct {
 }
 
 // readShard reads the shard f (decompressed when its name ends in .gz),
-// with errors that name it.
+// with errors that name it. An error's invalid UTF-8 (a CSV header's
+// Latin-1 byte) is replaced by U+FFFD: the runner loses a message that is
+// not UTF-8, and reports its own internals instead.
 func readShard(ctx context.Context, f fileio.ReadableFile, opt Options) (table, error) {
+	t, err := readShardBytes(ctx, f, opt)
+	if err != nil && !utf8.ValidString(err.Error()) {
+		err = errors.New(strings.ToValidUTF8(err.Error(), "\uFFFD"))
+	}
+	return t, err
+}
+
+// readShardBytes is readShard before its error is made valid UTF-8.
+func readShardBytes(ctx context.Context, f fileio.ReadableFile, opt Options) (table, error) {
 	name := f.Metadata.Path
 	format, err := opt.format(name)
 	if err != nil {

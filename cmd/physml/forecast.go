@@ -140,6 +140,12 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if err := checkModelMemory[T](float64(cfg.Ensemble) * seq.ParamCount(cfg.Cell, net, h*v)); err != nil {
 		return err
 	}
+	// The windows are copied out of the series (inputs and targets, for
+	// training and prediction): bound them like an input file.
+	if need := 4 * float64(s.Steps) * float64(w+h) * float64(v) * 8; need > float64(dataset.MaxBytes) {
+		return usageError{fmt.Errorf("%s: windows of %d steps over %d steps of %d variables need %.0f MiB, more than --max-input's %d MiB: choose a shorter --window or --horizon, or raise --max-input",
+			source, w+h, s.Steps, v, need/(1<<20), dataset.MaxBytes>>20)}
+	}
 	sp := cfg.Split.Of(s.Steps)
 	fmt.Fprintf(stdout, "%s: %d steps of %s; windows of %d steps forecast %d ahead: %d training, %d validation, %d test windows; backend %s\n",
 		source, s.Steps, strings.Join(s.Names, ", "), w, h, sp.TrainEnd-w-h+1, sp.ValidationEnd-sp.TrainEnd-h+1, s.Steps-sp.ValidationEnd-h+1, backendLine())

@@ -348,3 +348,25 @@ func TestModelsTooLargeForMemoryAreRefusedFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedArraysAreBounded (issue 31 L8): the windows a forecast copies
+// out of a 180 KB series (--window 8000: 1.96 GB before) and the trace
+// picture of 5000-step sequences (30026 pixels tall before) are refused
+// before training, naming the flag.
+func TestDerivedArraysAreBounded(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("x\n")
+	for i := range 19000 {
+		fmt.Fprintf(&b, "%.6f\n", math.Sin(float64(i)/50))
+	}
+	series := filepath.Join(dir, "s.csv")
+	os.WriteFile(series, []byte(b.String()), 0o644)
+	mustFailCleanly(t, "forecast window 8000", []string{"forecast", "--input", series, "--window", "8000", "--out", filepath.Join(dir, "fc")},
+		filepath.Join(dir, "fc"), 2, "choose a shorter --window")
+
+	x := npyAt(t, filepath.Join(dir, "long.npy"), []int{10, 5000}, make([]float64, 50000))
+	y := npyAt(t, filepath.Join(dir, "y.npy"), []int{10}, []float64{0, 1, 0, 1, 0, 1, 0, 1, 0, 1})
+	mustFailCleanly(t, "trace of 5000 steps", []string{"lstm", "--input", x, "--labels", y, "--trace", "2", "--out", filepath.Join(dir, "tr")},
+		filepath.Join(dir, "tr"), 2, "--trace: sequences of 5000 steps")
+}

@@ -232,6 +232,9 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	if n, nVal := d.train.Len(), int(math.Round(o.validation*float64(d.train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
 		return usageError{fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal)}
 	}
+	if steps := d.test.X.Cols / d.inputSize; o.trace > 0 && steps > maxTraceSteps {
+		return usageError{fmt.Errorf("--trace: sequences of %d steps; trace.png draws at most %d steps (one row of pixels each)", steps, maxTraceSteps)}
+	}
 	if o.input != "" && o.validation > 0 {
 		o.ownDataDefaults(d.train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
 	}
@@ -359,6 +362,9 @@ func curvesPNG(title string, hist nn.History, regressor bool) ([]byte, error) {
 	p.Legend.Top = true // the losses fall away from the top right
 	return figures.EncodePlot(title, p)
 }
+
+// maxTraceSteps is the most steps --trace draws.
+const maxTraceSteps = 1000
 
 // maxDenseClasses is the most classes whose confusion matrix is printed
 // and written whole.

@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
@@ -256,11 +257,21 @@ func checkLocalShards(glob string) error {
 		return usageError{fmt.Errorf("--input %q: %v", glob, err)}
 	}
 	for _, name := range matched {
+		if !utf8.ValidString(name) {
+			return fmt.Errorf("%q: the file name is not UTF-8, which Beam cannot carry: rename it", name)
+		}
 		if err := fileio.CheckRegular(name); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// momentOptions are the options of a pipeline that sums co-moments.
+func (in input) momentOptions() shards.Options {
+	opt := in.options()
+	opt.MaxAbs = shards.MomentsMaxAbs
+	return opt
 }
 
 func (in input) options() shards.Options {
@@ -335,7 +346,7 @@ func (c *pcaCommand) build(_ context.Context, s beam.Scope, in input, _ io.Write
 	if err := outputDir(c.output); err != nil {
 		return err
 	}
-	rows := shards.Rows(s, shards.Read(s, in.glob, in.options()))
+	rows := shards.Rows(s, shards.Read(s, in.glob, in.momentOptions()))
 	opt := decomposition.PCA{NComponents: c.components, VarianceFraction: c.variance, Whiten: c.whiten}
 	stats.WritePCA(s, c.output, stats.PCA(s, rows, opt))
 	return nil
@@ -387,7 +398,7 @@ func (c *covarianceCommand) build(_ context.Context, s beam.Scope, in input, _ i
 			return err
 		}
 	}
-	rows := shards.Rows(s, shards.Read(s, in.glob, in.options()))
+	rows := shards.Rows(s, shards.Read(s, in.glob, in.momentOptions()))
 	if c.correlation {
 		stats.WriteMatrix(s, c.output, stats.Correlation(s, rows))
 	} else {

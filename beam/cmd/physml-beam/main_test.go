@@ -313,3 +313,46 @@ func TestFailuresLeaveNoOutputFolder(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesThatAreNotUTF8 (issue 31 M8): an error naming a Latin-1
+// column name reaches the user as file, line and column (the runner lost
+// it and printed its internals), and a file name that is not UTF-8 is
+// refused before the pipeline.
+func TestMessagesThatAreNotUTF8(t *testing.T) {
+	in := t.TempDir()
+	os.WriteFile(filepath.Join(in, "s.csv"), []byte("a\xe9,b\n1,2\nx,3\n"), 0o644)
+	_, err := runCommand("pca", "--input", filepath.Join(in, "*.csv"), "--out", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "s.csv: line 3, column 1") || strings.Contains(err.Error(), "grpc") {
+		t.Errorf("error %v", err)
+	}
+	named := t.TempDir()
+	os.WriteFile(filepath.Join(named, "n\xe9.csv"), []byte("a,b\n1,2\n"), 0o644)
+	_, err = runCommand("pca", "--input", filepath.Join(named, "*.csv"), "--out", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "the file name is not UTF-8") {
+		t.Errorf("error %v", err)
+	}
+}
+
+// TestValuesNearTheFloatLimit (issue 31 L3): ±1e308 in a pca or covariance
+// shard is refused naming shard, row and column (it surfaced as a coder
+// failure naming neither).
+func TestValuesNearTheFloatLimit(t *testing.T) {
+	in := t.TempDir()
+	x := make([]float64, 30)
+	for i := range x {
+		x[i] = float64(i % 7)
+	}
+	x[3*2+1] = 1e308
+	if err := shards.WriteNpy(context.Background(), filepath.Join(in, "s.npy"), 10, 3, x); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"pca", "--input", filepath.Join(in, "*.npy"), "--out", t.TempDir()},
+		{"covariance", "--input", filepath.Join(in, "*.npy"), "--out", filepath.Join(t.TempDir(), "c.npy")},
+	} {
+		_, err := runCommand(args...)
+		if err == nil || !strings.Contains(err.Error(), "s.npy, row 2, column 1: 1e+308 is beyond") {
+			t.Errorf("%s: error %v", args[0], err)
+		}
+	}
+}
