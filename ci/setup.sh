@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what physml needs on a fresh Debian machine: OpenBLAS and LAPACKE
-# (for the netlib build) and the Go modules. Idempotent: quiet when all is there.
+# (for the netlib build), GNU time (ci/rss.sh) and the Go modules. Idempotent: quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in libopenblas-dev liblapacke-dev gcc; do
+for pkg in libopenblas-dev liblapacke-dev gcc time; do
 	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
 		need+=("$pkg")
 	fi

@@ -41,6 +41,9 @@ if go list -deps ./... | grep -q '^github.com/apache/beam'; then
 fi
 (cd beam && go vet ./... && go test -count=1 ./... && go test -count=1 -tags netlib ./...)
 
+step "peak memory of the hostile recipes (issue 31): under 1.5 GB each"
+bash ci/rss.sh
+
 step race detector, pure-Go build
 go test -count=1 -race -short ./...
 
