@@ -226,6 +226,9 @@ func sineOrSawtooth(t *testing.T, dir string, n int, seed uint64) (x, labels, le
 // improving (the lecture's 10 MNIST epochs gave 70 % here) and reaches
 // 95 % or more, saying what it chose and where it stopped.
 func TestLSTMDefaultsOnYourData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two LSTMs to convergence (9 s; minutes under -race)")
+	}
 	for _, seed := range []uint64{1, 2} {
 		dir := t.TempDir()
 		x, y, l := sineOrSawtooth(t, dir, 600, seed)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/nn"
@@ -174,5 +175,37 @@ func TestSIGTERMSavesTheForecastEnsembleSoFar(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestSignalWhileDrawingEndsTheRun (issue 31 M6): a SIGTERM after training,
+// while the pictures of a 20 × 50000 table are drawn, ends the command
+// with exit 1 once the complete files are written (it ran on for 112 s
+// and exited 0 before).
+func TestSignalWhileDrawingEndsTheRun(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := -1; i < 20; i++ { // the header, then 20 rows
+		for j := range 50000 {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			if i < 0 {
+				fmt.Fprintf(&b, "f%d", j)
+			} else {
+				fmt.Fprintf(&b, "%.3f", math.Sin(float64(7*i+j)))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	wide := filepath.Join(dir, "wide.csv")
+	os.WriteFile(wide, []byte(b.String()), 0o644)
+	out := filepath.Join(dir, "out")
+	code, text, errOut := runUntil(t, "PCA with 2 components", "autoencoder", "--input", wide, "--epochs", "2", "--layers", "8", "--code", "2", "--out", out)
+	if code != 1 || !strings.Contains(errOut, "interrupted after the training: the files written are complete") {
+		t.Fatalf("exit %d\n%s\n%s", code, text, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(out, "reconstructions.png")); err != nil {
+		t.Errorf("reconstructions.png: %v", err)
 	}
 }
