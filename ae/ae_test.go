@@ -2,12 +2,13 @@ package ae
 
 import (
 	"context"
-	"github.com/physml/physml/internal/numcheck"
-	"github.com/physml/physml/nn"
-	"github.com/physml/physml/seq"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
 )
 
 func TestAutoencoderGradients(t *testing.T) {

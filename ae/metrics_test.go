@@ -1,9 +1,10 @@
 package ae
 
 import (
-	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 // TestAnomalyMetricsAtTheirEdges: quantiles at q = 0 and 1 and between

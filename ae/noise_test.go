@@ -1,9 +1,10 @@
 package ae
 
 import (
-	"github.com/physml/physml/nn"
 	"math"
 	"testing"
+
+	"github.com/physml/physml/nn"
 )
 
 // TestNoiseHasItsStrength: Gaussian noise of std 0.5 adds values of that

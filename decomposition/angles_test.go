@@ -1,10 +1,12 @@
 package decomposition
 
 import (
-	"github.com/physml/physml/internal/numcheck"
-	"gonum.org/v1/gonum/mat"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 func TestPrincipalAnglesOfTheWholeSpace(t *testing.T) {

@@ -1,8 +1,9 @@
 package decomposition
 
 import (
-	"gonum.org/v1/gonum/mat"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 func randomData(n, p int, seed uint64) *mat.Dense {

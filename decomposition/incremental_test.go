@@ -1,11 +1,13 @@
 package decomposition
 
 import (
-	"github.com/physml/physml/internal/numcheck"
-	"gonum.org/v1/gonum/mat"
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 func fixtureMatrix(t *testing.T, name string) *mat.Dense {

@@ -2,13 +2,15 @@ package decomposition
 
 import (
 	"encoding/json"
-	"github.com/physml/physml/internal/numcheck"
-	"gonum.org/v1/gonum/mat"
 	"math"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 type pcaFit struct {

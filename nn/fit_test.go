@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/physml/physml/blas"
+	"github.com/physml/physml/internal/numcheck"
 )
 
 func blasBackendIsThreaded() bool { return blas.Backend() == "openblas" }

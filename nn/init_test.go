@@ -1,10 +1,11 @@
 package nn
 
 import (
-	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 // TestInitialisersSpanTheirRange draws 20000 values from each initialiser:

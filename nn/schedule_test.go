@@ -1,9 +1,10 @@
 package nn
 
 import (
-	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 // TestCosineAnnealingWithAFloor: PyTorch's CosineAnnealingLR with

@@ -1,10 +1,11 @@
 package nn
 
 import (
-	"github.com/physml/physml/internal/numcheck"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
 )
 
 // TestZeroSizesPanicWithTheirSize: layers and initialisers of no features

@@ -1,12 +1,13 @@
 package seq
 
 import (
-	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/internal/numcheck"
-	"github.com/physml/physml/nn"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 )
 
 // TestSetTargetsStandardisesWithTheTrainingPart: each output of the

@@ -1,13 +1,14 @@
 package seq
 
 import (
-	"github.com/physml/physml/internal/numcheck"
-	"github.com/physml/physml/nn"
 	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 )
 
 // TestClassifierFileRoundTrip saves classifiers of every cell type and shape

@@ -2,10 +2,11 @@ package seq
 
 import (
 	"fmt"
-	"github.com/physml/physml/nn"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/physml/physml/nn"
 )
 
 // trainPassOf runs a training forward and backward pass of l on x, with the

@@ -2,12 +2,13 @@ package seq
 
 import (
 	"fmt"
-	"github.com/physml/physml/internal/numcheck"
-	"github.com/physml/physml/nn"
 	"math"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 )
 
 // TestMLSTMMatchesPyTorch: the outputs, the parameter gradients and the

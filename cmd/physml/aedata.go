@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"strconv"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/figures"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 )

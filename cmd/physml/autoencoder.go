@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )

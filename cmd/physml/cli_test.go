@@ -3,11 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/physml/physml/internal/cli"
 )
 
 var updateCLI = flag.Bool("update-cli", false, "rewrite the flag table of docs/cli.md from the commands' flag sets")

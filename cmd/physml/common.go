@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"math"
 	"os"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/mnistdir"
 	"github.com/physml/physml/nn"
 )

@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"sort"
 	"strings"
 
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/onnx"

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/seq"
 )

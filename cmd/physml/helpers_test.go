@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"github.com/physml/physml/ae"
-	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/nn"
-	"github.com/physml/physml/seq"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/physml/physml/ae"
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
 )
 
 // writeIDX writes an IDX file of unsigned bytes, gzipped when the name ends

@@ -5,9 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/nn"
-	"github.com/physml/physml/seq"
 	"math"
 	"os"
 	"path/filepath"
@@ -18,6 +15,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
 )
 
 // TestHostileInputFailsCleanly runs the command on each input that once hung

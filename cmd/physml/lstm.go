@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"math"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/physml/physml/blas"
+	"github.com/physml/physml/internal/cli"
 )
 
 // runCommand runs physml with args and returns its exit code and outputs.

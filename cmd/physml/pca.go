@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/figures"
+	"github.com/physml/physml/internal/cli"
 )
 
 type pcaOptions struct {

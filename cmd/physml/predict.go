@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"strings"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/saved"
 )
 

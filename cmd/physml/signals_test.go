@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/physml/physml/ae"
-	"github.com/physml/physml/forecast"
-	"github.com/physml/physml/nn"
 	"math"
 	"os"
 	"os/exec"
@@ -14,6 +11,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/physml/physml/ae"
+	"github.com/physml/physml/forecast"
+	"github.com/physml/physml/nn"
 )
 
 // runUntil runs the command, sends SIGTERM to this process once its

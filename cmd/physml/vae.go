@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
 	"io"
 	"time"
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/figures"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )

@@ -19,8 +19,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/physml/physml/internal/cli"
-	"github.com/physml/physml/internal/fileio"
 	"io"
 	"log/slog"
 	"os"
@@ -36,6 +34,8 @@ import (
 	"github.com/physml/physml/beam/stats"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/internal/cli"
+	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/saved"
 )
 
