@@ -232,6 +232,9 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	if n, nVal := d.train.Len(), int(math.Round(o.validation*float64(d.train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
 		return usageError{fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal)}
 	}
+	if d.warning != "" {
+		fmt.Fprintf(stderr, "physml lstm: warning: %s\n", d.warning)
+	}
 	if steps := d.test.X.Cols / d.inputSize; o.trace > 0 && steps > maxTraceSteps {
 		return usageError{fmt.Errorf("--trace: sequences of %d steps; trace.png draws at most %d steps (one row of pixels each)", steps, maxTraceSteps)}
 	}

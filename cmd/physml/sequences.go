@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
@@ -18,6 +20,7 @@ type sequenceData[T nn.Float] struct {
 	targets     *dataset.Scaler // a regressor's target standardisation
 	testRows    []int           // the input row of each test sequence, for the user's data
 	describe    string          // for the first lines of output
+	warning     string          // said on stderr before training, or ""
 	metadata    map[string]string
 }
 
@@ -60,6 +63,7 @@ func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed 
 		return d, fmt.Errorf("%s: the labels hold %d class; classification needs at least 2", source, s.Classes)
 	default:
 		d.outputs = s.Classes
+		d.warning = missingClasses(s.Labels, s.Classes, source)
 	}
 	d.train, d.test, d.inputSize, d.testRows, d.metadata = sp.Train, sp.Test, s.Features, sp.TestRows, sp.Metadata()
 	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %s; %d for training, %d for testing",
@@ -76,4 +80,24 @@ func splitRows(n int, testFraction float64, seed uint64, items string) (trainRow
 		return nil, nil, usageError{fmt.Errorf("--test: %d %s: %v", n, items, err)}
 	}
 	return trainRows, testRows, nil
+}
+
+// missingClasses returns a warning naming the classes below the largest
+// label that no sequence has (labels 1 … 3 make four classes, class 0
+// empty), or "".
+func missingClasses(labels []int, classes int, source string) string {
+	seen := make([]bool, classes)
+	for _, l := range labels {
+		seen[l] = true
+	}
+	var missing []string
+	for c, ok := range seen {
+		if !ok {
+			missing = append(missing, strconv.Itoa(c))
+		}
+	}
+	if missing == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s: no sequence has label %s, yet labels up to %d make %d classes (labels number the classes from 0): the classifier has an output for each", source, strings.Join(missing, ", "), classes-1, classes)
 }

@@ -242,3 +242,19 @@ func TestLSTMDefaultsOnYourData(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelsFromOneAreSaid (issue 35): labels 1 … 2 make three classes,
+// class 0 empty; the command trains as asked but says so on stderr.
+func TestLabelsFromOneAreSaid(t *testing.T) {
+	dir := t.TempDir()
+	x, _, l := sineOrSawtooth(t, dir, 40, 3)
+	y := make([]float64, 40)
+	for i := range y {
+		y[i] = float64(1 + i%2)
+	}
+	labels := npyAt(t, filepath.Join(dir, "y12.npy"), []int{40}, y)
+	code, out, errOut := runCommand("lstm", "--input", x, "--labels", labels, "--lengths", l, "--layers", "4", "--epochs", "1", "--out", filepath.Join(dir, "out"))
+	if code != 0 || !strings.Contains(errOut, "warning: "+x+": no sequence has label 0, yet labels up to 2 make 3 classes") {
+		t.Errorf("exit %d, stderr %q\n%s", code, errOut, out)
+	}
+}
