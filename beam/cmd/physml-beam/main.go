@@ -58,21 +58,28 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	interrupted := ctx.Err() != nil
 	stop()
-	var u usageError
+	code, message := exitStatus(err, interrupted)
+	if message != "" {
+		fmt.Fprintln(os.Stderr, message)
+	}
+	os.Exit(code)
+}
+
+// exitStatus returns the exit code and the message of a run that ended
+// with err: 0 and none on success or --help, 2 for a usage error, 130
+// when a signal stopped it (whatever the runner then reported, such as
+// "failed to get metrics"), 1 otherwise.
+func exitStatus(err error, interrupted bool) (int, string) {
 	switch {
 	case err != nil && interrupted:
 		// Each output file is written whole or not at all.
-		fmt.Fprintln(os.Stderr, "physml-beam: interrupted: the files written before the signal are complete; the others were not written")
-		os.Exit(130)
-	case err == nil:
-	case errors.Is(err, flag.ErrHelp):
-	case errors.As(err, &u):
-		fmt.Fprintln(os.Stderr, "physml-beam:", err)
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "physml-beam:", err)
-		os.Exit(1)
+		return 130, "physml-beam: interrupted: the files written before the signal are complete; the others were not written"
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0, ""
+	case errors.As(err, new(usageError)):
+		return 2, "physml-beam: " + err.Error()
 	}
+	return 1, "physml-beam: " + err.Error()
 }
 
 // usageError is an error in the command line.

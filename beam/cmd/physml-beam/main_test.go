@@ -356,3 +356,26 @@ func TestValuesNearTheFloatLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestExitStatus (issue 31 L3): a run stopped by a signal ends with code
+// 130 and says that the files written are complete, whatever the runner
+// reported (it printed "failed to get metrics"); usage errors exit 2.
+func TestExitStatus(t *testing.T) {
+	for _, c := range []struct {
+		err         error
+		interrupted bool
+		code        int
+		message     string
+	}{
+		{errors.New("failed to get metrics"), true, 130, "physml-beam: interrupted: the files written before the signal are complete"},
+		{nil, true, 0, ""},
+		{usageError{errors.New("--out is required")}, false, 2, "physml-beam: --out is required"},
+		{errors.New("the pipeline failed: x"), false, 1, "physml-beam: the pipeline failed: x"},
+		{flag.ErrHelp, false, 0, ""},
+	} {
+		code, message := exitStatus(c.err, c.interrupted)
+		if code != c.code || !strings.HasPrefix(message, c.message) || (c.message == "") != (message == "") {
+			t.Errorf("%v, interrupted %v: %d %q; want %d %q", c.err, c.interrupted, code, message, c.code, c.message)
+		}
+	}
+}
