@@ -24,3 +24,18 @@ func ErrorsOf(pred, truth []float64) Errors {
 	n := float64(len(pred))
 	return Errors{RMSE: math.Sqrt(se / n), MAE: ae / n}
 }
+
+// ErrorsPerColumn returns the errors of each of the k columns of pred
+// against truth, row-major values of equal length (a regressor's outputs
+// at every step, an output per column).
+func ErrorsPerColumn(pred, truth []float64, k int) []Errors {
+	errs := make([]Errors, k)
+	for j := range errs {
+		var p, t []float64
+		for i := j; i < len(pred); i += k {
+			p, t = append(p, pred[i]), append(t, truth[i])
+		}
+		errs[j] = ErrorsOf(p, t)
+	}
+	return errs
+}

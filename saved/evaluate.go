@@ -67,14 +67,7 @@ func (m *Model) Evaluate(x []float64, rows, width int, lengths, labels []int, ta
 		if len(targets) != len(p.Outputs) {
 			return nil, fmt.Errorf("saved: %d target values for the regressor's %d outputs", len(targets), len(p.Outputs))
 		}
-		k := m.Outputs()
-		for j := 0; j < k; j++ {
-			var pred, truth []float64
-			for i := j; i < len(p.Outputs); i += k {
-				pred, truth = append(pred, p.Outputs[i]), append(truth, targets[i])
-			}
-			ev.Errors = append(ev.Errors, forecast.ErrorsOf(pred, truth))
-		}
+		ev.Errors = forecast.ErrorsPerColumn(p.Outputs, targets, m.Outputs())
 	case Autoencoder:
 		in, err := m.Prepare(x, rows, width)
 		if err != nil {

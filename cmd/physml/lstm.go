@@ -401,15 +401,10 @@ func classificationResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d seq
 func regressionResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) {
 	pred, truth := dataset.Inverse(*d.targets, outputs.Data), dataset.Inverse(*d.targets, d.test.Y.Data)
 	k := d.outputs
-	errs := make([]forecast.Errors, k)
+	errs := forecast.ErrorsPerColumn(pred, truth, k)
 	fmt.Fprintf(stdout, "test errors in the targets' units over %d sequences × %d steps:\n", d.test.Len(), outputs.Cols/k)
-	for j := range errs {
-		var p, t []float64
-		for i := j; i < len(pred); i += k {
-			p, t = append(p, pred[i]), append(t, truth[i])
-		}
-		errs[j] = forecast.ErrorsOf(p, t)
-		fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, errs[j].RMSE, errs[j].MAE)
+	for j, e := range errs {
+		fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, e.RMSE, e.MAE)
 	}
 	out.Npy("predictions.npy", []int{outputs.Rows, outputs.Cols / k, k}, pred)
 	out.JSON("metrics.json", map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs})
