@@ -138,3 +138,29 @@ func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cf
 	metrics := EvaluateScores(scores, set.Labels, set.Test, det.Threshold, det.Quantile, set.Kinds)
 	return &Detection[T]{Detector: det, History: hist, Scores: scores, Metrics: metrics}, fitErr
 }
+
+// SequenceAnomalies returns sequences as an anomaly set (NewAnomalySet):
+// their labels (0 normal) with the anomaly kinds named by kinds (nil:
+// "label 1", "label 2", …), and their steps. dataset.Signals with
+// dataset.SignalKinds is one.
+func SequenceAnomalies(s *dataset.Sequences, kinds []string, seed uint64) (*AnomalySet, error) {
+	set, err := NewAnomalySet(Rows{X: s.X, N: s.N, Lengths: s.Lengths}, s.Labels, kinds, seed)
+	if err != nil {
+		return nil, err
+	}
+	set.Steps = s.Steps
+	return set, nil
+}
+
+// SampleAnomalies returns a table or images as an anomaly set
+// (NewAnomalySet), with their labels (0 normal) and the images' shape.
+func SampleAnomalies(s *dataset.Samples, seed uint64) (*AnomalySet, error) {
+	set, err := NewAnomalySet(Rows{X: s.X, N: s.N}, s.Labels, nil, seed)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Shape) == 2 {
+		set.Image = s.Shape
+	}
+	return set, nil
+}

@@ -123,3 +123,23 @@ func TestDetectFindsOffRelationRows(t *testing.T) {
 		t.Errorf("metrics %+v: want a ROC AUC of at least 0.9", run.Metrics)
 	}
 }
+
+func TestAnomalySetsOfReadData(t *testing.T) {
+	labels := []int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2}
+	images := &dataset.Samples{X: make([]float64, 12*6), N: 12, Features: 6, Shape: []int{2, 3}, Labels: labels}
+	set, err := SampleAnomalies(images, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(set.Image, []int{2, 3}) || set.Steps != 0 || !slices.Equal(set.Kinds, []string{"normal", "label 1", "label 2"}) || len(set.Train)+len(set.Calib)+len(set.Test) != 12 {
+		t.Errorf("images: shape %v, steps %d, kinds %q, parts %d+%d+%d", set.Image, set.Steps, set.Kinds, len(set.Train), len(set.Calib), len(set.Test))
+	}
+	signals := &dataset.Sequences{X: make([]float64, 12*5), N: 12, Steps: 5, Features: 1, Labels: labels}
+	set, err = SequenceAnomalies(signals, []string{"normal", "spike", "dropout"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Image != nil || set.Steps != 5 || set.Kinds[2] != "dropout" {
+		t.Errorf("sequences: shape %v, steps %d, kinds %q", set.Image, set.Steps, set.Kinds)
+	}
+}

@@ -2,6 +2,7 @@ package ae
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -27,7 +28,11 @@ type SampleSplit[T nn.Float] struct {
 	TrainRows, TestRows []int         // the samples of each part, by index into the set
 	TestLabels          []int         // the test samples' labels; nil without labels
 	Scaler              dataset.Scaler
-	Shape               []int // one sample's shape, as s.Shape
+	Shape               []int    // one sample's shape, as s.Shape
+	Names               []string // a table's feature names (numbered without a header); nil for images
+
+	mnist  *dataset.Normalization // MNIST's pixel normalisation, for MNISTSamples
+	lo, hi float64                // the range of the data's values, for Display of images
 }
 
 // SplitSamples holds out a seeded random testFraction of the samples of s
@@ -51,6 +56,17 @@ func SplitSamples[T nn.Float](s *dataset.Samples, kind dataset.Scaling, testFrac
 		return nn.MatrixFrom(len(rows), p, dataset.Transform[T](scaler, x))
 	}
 	sp := &SampleSplit[T]{Train: gather(trainRows), Test: gather(testRows), TrainRows: trainRows, TestRows: testRows, Scaler: scaler, Shape: s.Shape}
+	if len(s.Shape) == 2 {
+		sp.lo, sp.hi = span(s.X)
+	} else {
+		sp.Names = make([]string, p)
+		for j := range sp.Names {
+			sp.Names[j] = strconv.Itoa(j)
+			if s.Names != nil {
+				sp.Names[j] = s.Names[j]
+			}
+		}
+	}
 	if s.Labels != nil {
 		sp.TestLabels = make([]int, len(testRows))
 		for r, i := range testRows {
@@ -60,10 +76,57 @@ func SplitSamples[T nn.Float](s *dataset.Samples, kind dataset.Scaling, testFrac
 	return sp, nil
 }
 
+// MNISTSamples returns MNIST's training and test images as a split:
+// every pixel normalised by norm, with the test images' labels.
+func MNISTSamples[T nn.Float](train, test *dataset.Images, norm dataset.Normalization) *SampleSplit[T] {
+	return &SampleSplit[T]{
+		Train:      nn.MatrixFrom(train.Len(), dataset.MNISTPixels, dataset.Floats[T](train.Pixels, norm)),
+		Test:       nn.MatrixFrom(test.Len(), dataset.MNISTPixels, dataset.Floats[T](test.Pixels, norm)),
+		TestLabels: test.Labels, Shape: []int{dataset.MNISTRows, dataset.MNISTCols}, mnist: &norm,
+	}
+}
+
+// Display maps a row as the autoencoder sees it (of Train, Test, or a
+// reconstruction) to what a picture shows: intensities in [0, 1] for
+// images (MNIST's pixels; the user's images from the smallest value of
+// the set to its largest), the data's own units for a table's rows.
+func (sp *SampleSplit[T]) Display(row []T) []float64 {
+	if sp.mnist != nil {
+		out := make([]float64, len(row))
+		for i, v := range row {
+			out[i] = float64(v)
+			if *sp.mnist == dataset.Symmetric {
+				out[i] = (out[i] + 1) / 2
+			}
+		}
+		return out
+	}
+	v := dataset.Inverse(sp.Scaler, row)
+	if len(sp.Shape) == 2 {
+		for k := range v {
+			v[k] = (v[k] - sp.lo) / max(sp.hi-sp.lo, 1e-300)
+		}
+	}
+	return v
+}
+
+// span returns the smallest and largest of values.
+func span(values []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range values {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return lo, hi
+}
+
 // Metadata returns how the split scaled its samples, as model-file
 // metadata: the scaler (nn.InputScalingPrefix keys), nn.KeyData "user" and
-// the sample shape (nn.KeyInputShape).
+// the sample shape (nn.KeyInputShape); for MNISTSamples, nn.KeyData
+// "mnist" and the pixels' normalisation (nn.KeyNormalization).
 func (sp *SampleSplit[T]) Metadata() map[string]string {
+	if sp.mnist != nil {
+		return map[string]string{nn.KeyData: "mnist", nn.KeyNormalization: sp.mnist.String()}
+	}
 	meta := sp.Scaler.Metadata(nn.InputScalingPrefix)
 	meta[nn.KeyData] = "user"
 	shape := make([]string, len(sp.Shape))

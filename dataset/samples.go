@@ -140,3 +140,21 @@ func checkClasses(path string, labels []int, classes int, item string) error {
 	}
 	return nil
 }
+
+// MissingClasses returns the classes 0 … classes−1 that no label has, in
+// order (labels 1 … 3 make four classes, class 0 empty), or nil.
+func MissingClasses(labels []int, classes int) []int {
+	seen := make([]bool, classes)
+	for _, l := range labels {
+		if l >= 0 && l < classes {
+			seen[l] = true
+		}
+	}
+	var missing []int
+	for c, ok := range seen {
+		if !ok {
+			missing = append(missing, c)
+		}
+	}
+	return missing
+}

@@ -80,3 +80,19 @@ func TestReadSamplesRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingClasses(t *testing.T) {
+	for _, c := range []struct {
+		labels  []int
+		classes int
+		want    []int
+	}{
+		{[]int{1, 2, 3, 1}, 4, []int{0}},
+		{[]int{0, 4}, 5, []int{1, 2, 3}},
+		{[]int{1, 0, 1}, 2, nil},
+	} {
+		if got := MissingClasses(c.labels, c.classes); !slices.Equal(got, c.want) {
+			t.Errorf("MissingClasses(%v, %d) = %v, want %v", c.labels, c.classes, got, c.want)
+		}
+	}
+}

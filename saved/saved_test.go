@@ -1,6 +1,9 @@
 package saved
 
 import (
+	"os"
+
+	"github.com/google/go-cmp/cmp"
 	"math"
 	"path/filepath"
 	"strings"
@@ -180,5 +183,40 @@ func TestDecodeRefusesUnknownModels(t *testing.T) {
 	}
 	if _, err := Parse(data); err == nil {
 		t.Error("Parse of an autoencoder's metadata over a regressor's tensors: no error")
+	}
+}
+
+func TestReadRowsAsTheKindReadsThem(t *testing.T) {
+	dir := t.TempDir()
+	table := filepath.Join(dir, "t.csv")
+	if err := os.WriteFile(table, []byte("a,b,label\n1,2,0\n3,4,1\n5,6,0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ae.New[float32](ae.Config{Layers: []int{2, 1}, Hidden: ae.Tanh, Output: ae.Identity, Loss: ae.MSELoss}, nn.NewRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := dataset.Scaler{Kind: dataset.Standard, Offset: []float64{0, 0}, Scale: []float64{1, 1}}.Metadata(nn.InputScalingPrefix)
+	meta[nn.KeyData] = "user"
+	data, err := a.EncodeFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.ReadRows(Files{Input: table, LabelColumn: "label", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&Rows{X: []float64{1, 2, 3, 4}, N: 2, Width: 2, Labels: []int{0, 1}, Names: []string{"a", "b"}, Source: "2 samples of " + table}, r); diff != "" {
+		t.Errorf("rows of a table (-want +got):\n%s", diff)
+	}
+	if _, err := m.ReadRows(Files{Input: table, Lengths: table}); err == nil || !strings.Contains(err.Error(), "lengths are for sequences") {
+		t.Errorf("lengths for a table: %v", err)
+	}
+	if _, err := m.MNISTRows(&dataset.Images{Pixels: make([]byte, 784), Labels: []int{3}}); err == nil || !strings.Contains(err.Error(), "MNIST images have 784 pixels") {
+		t.Errorf("MNIST rows for a model of 2 inputs: %v", err)
 	}
 }

@@ -58,12 +58,18 @@ type Split[T Float] struct {
 	// TargetScaler standardises the regression targets, after SetTargets;
 	// nil for a classification split.
 	TargetScaler *dataset.Scaler
+	// Outputs is what a model of the split outputs: the classes of a set
+	// with labels, the values per step of a set with targets (0 when the
+	// set has neither).
+	Outputs int
 }
 
 // SplitSequences holds out a seeded random testFraction of the sequences
 // of s for testing (nn.HoldOut) and standardises both parts with the
 // statistics of the training part only, so that nothing of the test part
-// leaks into training.
+// leaks into training. Targets of s, one value per step and output
+// (s.TargetCols a multiple of s.Steps), are set with SetTargets; labels
+// must make at least two classes.
 func SplitSequences[T Float](s *dataset.Sequences, testFraction float64, seed uint64) (*Split[T], error) {
 	trainRows, testRows, err := nn.HoldOut(s.N, testFraction, seed)
 	if err != nil {
@@ -73,8 +79,23 @@ func SplitSequences[T Float](s *dataset.Sequences, testFraction float64, seed ui
 	if err != nil {
 		return nil, err
 	}
-	return &Split[T]{Train: DatasetOf[T](s, trainRows, scaler), Test: DatasetOf[T](s, testRows, scaler),
-		TrainRows: trainRows, TestRows: testRows, Scaler: scaler}, nil
+	sp := &Split[T]{Train: DatasetOf[T](s, trainRows, scaler), Test: DatasetOf[T](s, testRows, scaler),
+		TrainRows: trainRows, TestRows: testRows, Scaler: scaler}
+	switch {
+	case s.Targets != nil:
+		if s.Steps == 0 || s.TargetCols%s.Steps != 0 {
+			return nil, fmt.Errorf("seq: %d targets per sequence of %d steps: a recurrent regressor predicts every step, want targets of shape (sequences, steps[, outputs])", s.TargetCols, s.Steps)
+		}
+		sp.Outputs = s.TargetCols / s.Steps
+		if err := sp.SetTargets(s.Targets, s.Steps, sp.Outputs); err != nil {
+			return nil, err
+		}
+	case s.Labels != nil && s.Classes < 2:
+		return nil, fmt.Errorf("seq: the labels hold %d class; classification needs at least 2", s.Classes)
+	case s.Labels != nil:
+		sp.Outputs = s.Classes
+	}
+	return sp, nil
 }
 
 // SetTargets adds per-step regression targets to the split, for a

@@ -3,6 +3,7 @@ package seq
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/physml/physml/dataset"
@@ -99,13 +100,17 @@ func TestDatasetOfStandardisesValidStepsOnly(t *testing.T) {
 // TestSplitSequencesStandardisesWithTheTrainingPartOnly: the scaler is the
 // training sequences' statistics, and the test part is scaled with it.
 func TestSplitSequencesStandardisesWithTheTrainingPartOnly(t *testing.T) {
-	s := &dataset.Sequences{N: 10, Steps: 2, Features: 1, X: make([]float64, 20), Labels: make([]int, 10), Classes: 1}
+	s := &dataset.Sequences{N: 10, Steps: 2, Features: 1, X: make([]float64, 20), Labels: make([]int, 10), Classes: 2}
 	for i := range s.X {
 		s.X[i] = float64(i * i)
+		s.Labels[i/2] = i / 2 % 2
 	}
 	sp, err := SplitSequences[float64](s, 0.3, 4)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if sp.Outputs != 2 {
+		t.Errorf("outputs %d of two classes", sp.Outputs)
 	}
 	want, _ := s.FitStandardization(sp.TrainRows)
 	if len(sp.TestRows) != 3 || sp.Scaler.Offset[0] != want.Offset[0] || sp.Scaler.Scale[0] != want.Scale[0] {
@@ -117,5 +122,19 @@ func TestSplitSequencesStandardisesWithTheTrainingPartOnly(t *testing.T) {
 	}
 	if _, err := SplitSequences[float64](s, 0.01, 4); err == nil {
 		t.Error("a test part of no sequence accepted")
+	}
+	one := *s
+	one.Labels, one.Classes = make([]int, 10), 1
+	if _, err := SplitSequences[float64](&one, 0.3, 4); err == nil || !strings.Contains(err.Error(), "needs at least 2") {
+		t.Errorf("labels of one class: %v", err)
+	}
+	regression := *s
+	regression.Labels, regression.Classes, regression.Targets, regression.TargetCols = nil, 0, make([]float64, 60), 6
+	if sp, err := SplitSequences[float64](&regression, 0.3, 4); err != nil || sp.Outputs != 3 || sp.TargetScaler == nil || sp.Train.Y.Cols != 6 {
+		t.Errorf("targets of 3 outputs per step: %v", err)
+	}
+	regression.TargetCols, regression.Targets = 5, make([]float64, 50)
+	if _, err := SplitSequences[float64](&regression, 0.3, 4); err == nil || !strings.Contains(err.Error(), "predicts every step") {
+		t.Errorf("5 targets per sequence of 2 steps: %v", err)
 	}
 }

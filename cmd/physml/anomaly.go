@@ -24,7 +24,6 @@ type anomalyOptions struct {
 	input, labels, lengths, example string
 	normal, anomalous               string
 	arch, layers, normalize         string
-	hidden, recurrentLayers         int // of --layers, for lstm and gru
 	code, epochs, batch             int
 	lr, quantile                    float64
 	trainLimit, testLimit           int
@@ -127,11 +126,11 @@ func (o *anomalyOptions) check() error {
 		}
 	}
 	if o.arch == "lstm" || o.arch == "gru" || o.arch == "auto" && (o.example != "" || o.lengths != "") {
-		var err error
-		if o.hidden, o.recurrentLayers, err = recurrentLayers(cmp.Or(o.layers, "32")); err != nil {
+		hidden, _, err := recurrentLayers(cmp.Or(o.layers, "32"))
+		if err != nil {
 			return err
 		}
-		if o.hidden > 1<<14 {
+		if hidden > 1<<14 {
 			return usageError{fmt.Errorf("--layers %s: want hidden sizes of at most 16384", o.layers)}
 		}
 	} else if _, err := parseInts(cmp.Or(o.layers, "128")); err != nil {
@@ -154,9 +153,7 @@ func (o *anomalyOptions) check() error {
 // command says of it.
 type anomalyData struct {
 	*ae.AnomalySet
-	per           int    // values per row
 	describe      string // for the first lines of output
-	scaling       string // for dense models: the scaling to fit on the training rows
 	wantSequences bool
 	mnist         bool   // MNIST pixels/255
 	source        string // the data's name in messages
@@ -165,40 +162,31 @@ type anomalyData struct {
 // load reads --input, simulates --example signals or selects MNIST digits,
 // and splits the rows.
 func (o *anomalyOptions) load() (*anomalyData, error) {
-	d := &anomalyData{scaling: o.normalize, source: cmp.Or(o.input, o.example)}
+	d := &anomalyData{source: cmp.Or(o.input, o.example)}
 	d.wantSequences = o.arch == "lstm" || o.arch == "gru" || (o.arch == "auto" && (o.example != "" || o.lengths != ""))
-	var (
-		rows   ae.Rows
-		labels []int
-		kinds  []string
-		steps  int
-		image  []int
-	)
+	var err error
 	switch {
 	case o.example != "":
 		n := cmp.Or(o.trainLimit, 2000)
-		s, err := dataset.Signals(n, signalSteps, o.seed)
-		if err != nil {
-			return nil, usageError{err}
+		s, serr := dataset.Signals(n, signalSteps, o.seed)
+		if serr != nil {
+			return nil, usageError{serr}
 		}
-		rows, labels, kinds, steps, d.per = ae.Rows{X: s.X, N: s.N, Lengths: s.Lengths}, s.Labels, dataset.SignalKinds, s.Steps, s.Steps*s.Features
+		d.AnomalySet, err = ae.SequenceAnomalies(s, dataset.SignalKinds, o.seed)
 		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.seed)
 	case o.input != "" && d.wantSequences:
-		s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
-		if err != nil {
-			return nil, err
+		s, rerr := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
+		if rerr != nil {
+			return nil, rerr
 		}
-		rows, labels, steps, d.per = ae.Rows{X: s.X, N: s.N, Lengths: s.Lengths}, s.Labels, s.Steps, s.Steps*s.Features
+		d.AnomalySet, err = ae.SequenceAnomalies(s, nil, o.seed)
 		d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features", o.input, s.N, s.Steps, s.Features)
 	case o.input != "":
-		s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels}, dataset.Limits{Rows: o.trainLimit})
-		if err != nil {
-			return nil, err
+		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels}, dataset.Limits{Rows: o.trainLimit})
+		if rerr != nil {
+			return nil, rerr
 		}
-		rows, labels, d.per = ae.Rows{X: s.X, N: s.N}, s.Labels, s.Features
-		if len(s.Shape) == 2 {
-			image = s.Shape
-		}
+		d.AnomalySet, err = ae.SampleAnomalies(s, o.seed)
 		d.describe = fmt.Sprintf("%s: %d samples of %d values", o.input, s.N, s.Features)
 	default:
 		normal, err := parseDigits("normal", o.normal)
@@ -221,16 +209,13 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		if d.AnomalySet, err = ae.MNISTAnomalies(train, test, normal, anomalous, o.seed); err != nil {
 			return nil, err
 		}
-		d.per, d.scaling, d.mnist, d.source = dataset.MNISTPixels, dataset.NoScaling.String(), true, "MNIST" // pixels/255 already
+		d.mnist, d.source = true, "MNIST"
 		d.describe = fmt.Sprintf("MNIST: normal digits %v, anomalous %v", normal, anomalous)
 		return d, nil
 	}
-	set, err := ae.NewAnomalySet(rows, labels, kinds, o.seed)
 	if err != nil {
 		return nil, err
 	}
-	set.Steps, set.Image = steps, image
-	d.AnomalySet = set
 	return d, nil
 }
 
@@ -308,12 +293,13 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	return fitErr
 }
 
-// anomalyModel returns the untrained autoencoder of the flags and the
-// detector's training settings: a dense autoencoder (sigmoid outputs for
-// data scaled to [0, 1], identity ones otherwise; MSE) or an LSTM or GRU
-// sequence autoencoder.
+// anomalyModel returns the untrained autoencoder of the flags
+// (ae.DenseDetectorNet or ae.SequenceDetectorNet) and the detector's
+// training settings.
 func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae.DetectorConfig, error) {
 	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.seed}
+	var net ae.DetectorNet
+	var err error
 	if d.wantSequences {
 		if d.Steps == 0 {
 			return nil, cfg, usageError{fmt.Errorf("--arch %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.arch)}
@@ -322,34 +308,28 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 		if o.arch == "gru" {
 			cell = seq.GRU
 		}
-		sc := ae.SequenceConfig{Cell: cell, Features: d.per / d.Steps, Hidden: o.hidden, Layers: o.recurrentLayers, Code: o.code}
-		if err := checkModelMemory[T](sc.ParamCount()); err != nil {
-			return nil, cfg, err
+		hidden, _ := parseInts(cmp.Or(o.layers, "32"))
+		net, err = ae.SequenceDetectorNet(d.AnomalySet, cell, hidden, o.code)
+	} else {
+		var scaling *dataset.Scaling
+		if d.mnist {
+			none := dataset.NoScaling // pixels/255 already
+			scaling = &none
+		} else if o.normalize != "" {
+			kind, _ := dataset.ParseScaling(o.normalize)
+			scaling = &kind
 		}
-		m, err := ae.NewSequenceAE[T](sc, nn.NewRand(o.seed))
-		if err != nil {
-			return nil, cfg, usageError{err}
-		}
-		return m, cfg, nil
+		hidden, _ := parseInts(cmp.Or(o.layers, "128"))
+		net, err = ae.DenseDetectorNet(d.AnomalySet, hidden, o.code, scaling)
+		cfg.Scaling = net.Scaling
 	}
-	scaling := d.scaling
-	if scaling == "" {
-		scaling = ae.DefaultScaling(&dataset.Samples{Shape: d.Image}).String()
-	}
-	kind, err := dataset.ParseScaling(scaling)
 	if err != nil {
-		return nil, cfg, usageError{fmt.Errorf("--normalize: %v", err)}
+		return nil, cfg, usageError{err}
 	}
-	cfg.Scaling = kind
-	hidden, _ := parseInts(cmp.Or(o.layers, "128"))
-	ac := ae.Config{Layers: append(append([]int{d.per}, hidden...), o.code), Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.MSELoss}
-	if kind == dataset.Standard || kind == dataset.NoScaling && d.Image == nil {
-		ac.Output = ae.Identity
-	}
-	if err := checkModelMemory[T](ac.ParamCount()); err != nil {
+	if err := checkModelMemory[T](net.ParamCount()); err != nil {
 		return nil, cfg, err
 	}
-	m, err := ae.New[T](ac, nn.NewRand(o.seed))
+	m, err := ae.NewDetectorModel[T](net, nn.NewRand(o.seed))
 	if err != nil {
 		return nil, cfg, usageError{err}
 	}

@@ -204,16 +204,14 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := o.config(d.train.Cols)
+	cfg, err := o.config(d.Train.Cols)
 	if err != nil {
 		return usageError{err}
 	}
-	if cfg.Loss == ae.BCELoss {
-		if lo, hi := span(d.train.Data); lo < 0 || hi > 1 {
-			return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
-		}
+	if err := checkLossRange(cfg.Loss, d.Train.Data); err != nil {
+		return err
 	}
-	validation := o.ownData(d.train.Rows, stdout)
+	validation := o.ownData(d.Train.Rows, stdout)
 	ctx, stop := o.start(stderr)
 	defer stop()
 	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
@@ -228,7 +226,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 		kerasDense(model.Params(), nn.NewRand(o.seed+1))
 		adam.Eps = 1e-7
 	}
-	x, xt := d.train, d.test
+	x, xt := d.Train, d.Test
 	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: validation, Patience: o.patience}
 	if kind, level, _ := parseNoise(o.denoise); kind == "gauss" {
 		fitCfg.Corrupt = ae.GaussianNoise[T](level, o.seed+1)
@@ -261,7 +259,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	}
 	reportEarlyStop(stdout, hist, o.patience)
 	out := &cli.Outputs{}
-	out.File("autoencoder.safetensors")(model.EncodeFile(d.metadata))
+	out.File("autoencoder.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
 		// Save first: the pictures would only delay the exit.
 		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
@@ -294,6 +292,14 @@ func mean(v []float64) float64 {
 	return s / float64(len(v))
 }
 
+// checkLossRange refuses binary cross-entropy on data outside [0, 1].
+func checkLossRange[T nn.Float](loss ae.LossKind, x []T) error {
+	if lo, hi := span(x); loss == ae.BCELoss && (lo < 0 || hi > 1) {
+		return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
+	}
+	return nil
+}
+
 // span returns the smallest and largest of values.
 func span[T nn.Float](values []T) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
@@ -301,17 +307,4 @@ func span[T nn.Float](values []T) (lo, hi float64) {
 		lo, hi = math.Min(lo, float64(v)), math.Max(hi, float64(v))
 	}
 	return lo, hi
-}
-
-// toUnit maps normalised pixels back to [0, 1] for pictures.
-func toUnit[T nn.Float](x []T, norm dataset.Normalization) []float64 {
-	out := make([]float64, len(x))
-	for i, v := range x {
-		f := float64(v)
-		if norm == dataset.Symmetric {
-			f = (f + 1) / 2
-		}
-		out[i] = f
-	}
-	return out
 }

@@ -71,36 +71,36 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if (m.Kind == saved.Regressor) != (o.targets != "") {
 		return usageError{fmt.Errorf("--targets: a regressor, and only a regressor, is evaluated against targets")}
 	}
-	r, err := o.readRows(m, rowSources{input: o.input, lengths: o.lengths, labels: o.labels, labelColumn: o.labelColumn, targets: o.targets, limit: o.testLimit}, o.model)
+	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Limit: o.testLimit}, o.model)
 	if err != nil {
 		return err
 	}
-	if m.Kind == saved.Classifier && r.labels == nil {
+	if m.Kind == saved.Classifier && r.Labels == nil {
 		return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}
 	}
-	ev, err := m.Evaluate(r.x, r.n, r.width, r.lengths, r.labels, r.targets)
+	ev, err := m.Evaluate(r.X, r.N, r.Width, r.Lengths, r.Labels, r.Targets)
 	if err != nil {
-		return fmt.Errorf("%s with %s: %w", r.source, o.model, err)
+		return fmt.Errorf("%s with %s: %w", r.Source, o.model, err)
 	}
 	switch m.Kind {
 	case saved.Regressor:
-		fmt.Fprintf(stdout, "%s: %v regressor on %s, errors in the targets' units:\n", o.model, m.Regressor.RNN, r.source)
+		fmt.Fprintf(stdout, "%s: %v regressor on %s, errors in the targets' units:\n", o.model, m.Regressor.RNN, r.Source)
 		for j, e := range ev.Errors {
 			fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, e.RMSE, e.MAE)
 		}
 	case saved.Classifier:
-		fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.Classifier.RNN, ev.Accuracy, r.source)
+		fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.Classifier.RNN, ev.Accuracy, r.Source)
 	case saved.Autoencoder:
-		fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s (%s)\n", o.model, strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), ev.ReconstructionMSE, r.source, m.Scaling)
+		fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s (%s)\n", o.model, strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), ev.ReconstructionMSE, r.Source, m.Scaling)
 	case saved.AnomalyDetector:
 		fmt.Fprintf(stdout, "%s: anomaly detector on %s (%s): mean score %.6g ; %d of %d rows flagged above the threshold %.6g\n",
-			o.model, r.source, m.Scaling, ev.MeanError, ev.Flagged, r.n, m.Detector.Threshold)
+			o.model, r.Source, m.Scaling, ev.MeanError, ev.Flagged, r.N, m.Detector.Threshold)
 		if met := ev.Detection; met != nil && met.Separation != nil {
 			fmt.Fprintf(stdout, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
 				met.ROCAUC, met.AveragePrecision, met.Precision, met.Recall)
 		}
 	default: // VAE, sequence autoencoder
-		fmt.Fprintf(stdout, "%s: %v, mean reconstruction error %.6g on %s (%s)\n", o.model, m.Kind, ev.MeanError, r.source, m.Scaling)
+		fmt.Fprintf(stdout, "%s: %v, mean reconstruction error %.6g on %s (%s)\n", o.model, m.Kind, ev.MeanError, r.Source, m.Scaling)
 	}
 	return nil
 }

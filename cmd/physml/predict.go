@@ -130,11 +130,11 @@ func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer
 	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 {
 		return usageError{fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind)}
 	}
-	r, err := o.readRows(m, rowSources{input: o.input, lengths: o.lengths, labelColumn: o.labelColumn, limit: o.limit}, o.model)
+	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Limit: o.limit}, o.model)
 	if err != nil {
 		return err
 	}
-	x, n, width, lengths, names, source := r.x, r.n, r.width, r.lengths, r.names, r.source
+	x, n, width, lengths, names, source := r.X, r.N, r.Width, r.Lengths, r.Names, r.Source
 	p, err := m.Predict(x, n, width, lengths)
 	if err != nil {
 		return fmt.Errorf("%s with %s: %w", source, o.model, err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/physml/physml/dataset"
@@ -35,37 +34,26 @@ func mnistClassification[T nn.Float](train, test *dataset.Images, norm dataset.N
 }
 
 // userSequences splits the user's sequences with seq.SplitSequences (a
-// seeded random testFraction for testing, features standardised with the
-// training part's statistics) and, for a regressor, standardises its
-// per-step targets likewise.
+// seeded random testFraction for testing; features, and a regressor's
+// targets, standardised with the training part's statistics).
 func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed uint64, source string) (sequenceData[T], error) {
-	var d sequenceData[T]
 	if _, _, err := splitRows(s.N, testFraction, seed, "sequences"); err != nil {
-		return d, err
+		return sequenceData[T]{}, err
 	}
 	sp, err := seq.SplitSequences[T](s, testFraction, seed)
 	if err != nil {
-		return d, fmt.Errorf("%s: %w", source, err)
+		return sequenceData[T]{}, fmt.Errorf("%s: %w", source, err)
 	}
-	what := fmt.Sprintf("%d classes", s.Classes)
-	switch {
-	case s.Targets != nil:
-		if s.TargetCols%s.Steps != 0 {
-			return d, fmt.Errorf("%s: %d targets per sequence of %d steps: a recurrent regressor predicts every step, want targets of shape (sequences, steps[, outputs])", source, s.TargetCols, s.Steps)
+	d := sequenceData[T]{train: sp.Train, test: sp.Test, inputSize: s.Features, outputs: sp.Outputs, targets: sp.TargetScaler,
+		testRows: sp.TestRows, metadata: sp.Metadata()}
+	what := fmt.Sprintf("%d targets per step", d.outputs)
+	if s.Targets == nil {
+		what = fmt.Sprintf("%d classes", s.Classes)
+		if missing := dataset.MissingClasses(s.Labels, s.Classes); missing != nil {
+			d.warning = fmt.Sprintf("%s: no sequence has label %s, yet labels up to %d make %d classes (labels number the classes from 0): the classifier has an output for each",
+				source, strings.ReplaceAll(strings.Trim(fmt.Sprint(missing), "[]"), " ", ", "), s.Classes-1, s.Classes)
 		}
-		d.outputs = s.TargetCols / s.Steps
-		if err := sp.SetTargets(s.Targets, s.Steps, d.outputs); err != nil {
-			return d, fmt.Errorf("%s: %w", source, err)
-		}
-		d.targets = sp.TargetScaler
-		what = fmt.Sprintf("%d targets per step", d.outputs)
-	case s.Classes < 2:
-		return d, fmt.Errorf("%s: the labels hold %d class; classification needs at least 2", source, s.Classes)
-	default:
-		d.outputs = s.Classes
-		d.warning = missingClasses(s.Labels, s.Classes, source)
 	}
-	d.train, d.test, d.inputSize, d.testRows, d.metadata = sp.Train, sp.Test, s.Features, sp.TestRows, sp.Metadata()
 	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %s; %d for training, %d for testing",
 		source, s.N, s.Steps, s.Features, what, len(sp.TrainRows), len(sp.TestRows))
 	return d, nil
@@ -82,22 +70,3 @@ func splitRows(n int, testFraction float64, seed uint64, items string) (trainRow
 	return trainRows, testRows, nil
 }
 
-// missingClasses returns a warning naming the classes below the largest
-// label that no sequence has (labels 1 … 3 make four classes, class 0
-// empty), or "".
-func missingClasses(labels []int, classes int, source string) string {
-	seen := make([]bool, classes)
-	for _, l := range labels {
-		seen[l] = true
-	}
-	var missing []string
-	for c, ok := range seen {
-		if !ok {
-			missing = append(missing, strconv.Itoa(c))
-		}
-	}
-	if missing == nil {
-		return ""
-	}
-	return fmt.Sprintf("%s: no sequence has label %s, yet labels up to %d make %d classes (labels number the classes from 0): the classifier has an output for each", source, strings.Join(missing, ", "), classes-1, classes)
-}

@@ -77,17 +77,15 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	aeCfg, err := o.config(d.train.Cols)
+	aeCfg, err := o.config(d.Train.Cols)
 	if err != nil {
 		return usageError{err}
 	}
 	cfg := ae.VAEConfig{Layers: aeCfg.Layers, Hidden: aeCfg.Hidden, Output: aeCfg.Output, Loss: aeCfg.Loss, Beta: o.beta}
-	if cfg.Loss == ae.BCELoss {
-		if lo, hi := span(d.train.Data); lo < 0 || hi > 1 {
-			return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
-		}
+	if err := checkLossRange(aeCfg.Loss, d.Train.Data); err != nil {
+		return err
 	}
-	validation := o.ownData(d.train.Rows, stdout)
+	validation := o.ownData(d.Train.Rows, stdout)
 	ctx, stop := o.start(stderr)
 	defer stop()
 	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
@@ -104,13 +102,13 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.Batch, ValidationSplit: validation, Patience: o.patience}
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
 		prog.Done()
-		rec, kl := model.NegativeELBO(d.test, o.seed+2)
+		rec, kl := model.NegativeELBO(d.Test, o.seed+2)
 		testRec, testKL = append(testRec, rec), append(testKL, kl)
 		fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  test −ELBO %.4f = reconstruction %.4f + KL %.4f  %v\n",
 			e.Epoch, e.TrainLoss, rec+kl, rec, kl, e.Duration.Round(10*time.Millisecond))
 	}
 	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}),
-		nn.Dataset[T]{X: d.train, Y: d.train}, fitCfg)
+		nn.Dataset[T]{X: d.Train, Y: d.Train}, fitCfg)
 	prog.Done()
 	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
 	if fitErr != nil && !interrupted {
@@ -118,7 +116,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	}
 	reportEarlyStop(stdout, hist, o.patience)
 	out := &cli.Outputs{}
-	out.File("vae.safetensors")(model.EncodeFile(d.metadata))
+	out.File("vae.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
 		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
@@ -132,44 +130,45 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n int, seed uint64, hist nn.History, testRec, testKL []float64) {
 	samples := model.Sample(n, nn.NewRand(seed+3))
 	out.Npy("samples.npy", []int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
-	if d.height > 0 {
+	if d.image() {
+		h, w := d.Shape[0], d.Shape[1]
 		// The draws in rows of 8.
 		var rows [][][]float64
 		for i := 0; i < n; i++ {
 			if i%8 == 0 {
 				rows = append(rows, nil)
 			}
-			rows[len(rows)-1] = append(rows[len(rows)-1], d.display(samples.Row(i)))
+			rows[len(rows)-1] = append(rows[len(rows)-1], d.Display(samples.Row(i)))
 		}
-		scale := max(1, 56/max(d.height, d.width))
-		out.File("samples.png")(figures.ImageGrid(nil, rows, d.height, d.width, scale))
+		scale := max(1, 56/max(h, w))
+		out.File("samples.png")(figures.ImageGrid(nil, rows, h, w, scale))
 		// Paths between the codes of test images 2k and 2k+1.
-		mu := model.Encode(d.test)
+		mu := model.Encode(d.Test)
 		var names []string
 		rows = nil
-		for k := 0; k+1 < d.test.Rows && k < 8; k += 2 {
+		for k := 0; k+1 < d.Test.Rows && k < 8; k += 2 {
 			path := model.Interpolate(mu.Row(k), mu.Row(k+1), 10)
 			name := fmt.Sprintf("test %d → %d", k+1, k+2)
-			if d.testLabels != nil {
-				name = fmt.Sprintf("%d → %d", d.testLabels[k], d.testLabels[k+1])
+			if d.TestLabels != nil {
+				name = fmt.Sprintf("%d → %d", d.TestLabels[k], d.TestLabels[k+1])
 			}
 			names = append(names, name)
-			row := [][]float64{d.display(d.test.Row(k))}
+			row := [][]float64{d.Display(d.Test.Row(k))}
 			for s := 0; s < path.Rows; s++ {
-				row = append(row, d.display(path.Row(s)))
+				row = append(row, d.Display(path.Row(s)))
 			}
-			rows = append(rows, append(row, d.display(d.test.Row(k+1))))
+			rows = append(rows, append(row, d.Display(d.Test.Row(k+1))))
 		}
 		if rows != nil {
-			out.File("interpolation.png")(figures.ImageGrid(names, rows, d.height, d.width, scale))
+			out.File("interpolation.png")(figures.ImageGrid(names, rows, h, w, scale))
 		}
 	}
-	codes := nn.Convert[float64](model.Encode(d.test))
-	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.testLabels, seed))
-	if d.testRows != nil {
+	codes := nn.Convert[float64](model.Encode(d.Test))
+	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.TestLabels, seed))
+	if d.TestRows != nil {
 		// The means μ of the test rows' codes, and which rows they are.
 		out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
-		out.Rows(d.testRows)
+		out.Rows(d.TestRows)
 	}
 	series := map[string][]float64{"test reconstruction": testRec, "test KL": testKL}
 	for i := range testRec {
