@@ -69,4 +69,3 @@ func splitRows(n int, testFraction float64, seed uint64, items string) (trainRow
 	}
 	return trainRows, testRows, nil
 }
-
