@@ -57,3 +57,39 @@ func TestNoiseHasItsStrength(t *testing.T) {
 		}()
 	}
 }
+
+func TestParseNoise(t *testing.T) {
+	for s, want := range map[string]Noise{"": {}, "gauss:0.2": {"gauss", 0.2}, "mask:0.5": {"mask", 0.5}, "gauss:0": {"gauss", 0}} {
+		if got, err := ParseNoise(s); err != nil || got != want {
+			t.Errorf("ParseNoise(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"salt:1", "gauss", "gauss:-1", "gauss:NaN", "gauss:Inf", "mask:1", "mask:x"} {
+		if _, err := ParseNoise(s); err == nil {
+			t.Errorf("ParseNoise(%q) accepted", s)
+		}
+	}
+	if Corruption[float32](Noise{}, 1) != nil {
+		t.Error("no noise corrupts")
+	}
+	x := onesMatrix(4, 50)
+	Corruption[float32](Noise{"mask", 0.5}, 1)(x)
+	zeros := 0
+	for _, v := range x.Data {
+		if v == 0 {
+			zeros++
+		}
+	}
+	if zeros < 60 || zeros > 140 {
+		t.Errorf("mask:0.5 zeroed %d of 200", zeros)
+	}
+}
+
+// onesMatrix returns a rows × cols matrix of ones.
+func onesMatrix(rows, cols int) *nn.Matrix[float32] {
+	x := nn.NewMatrix[float32](rows, cols)
+	for i := range x.Data {
+		x.Data[i] = 1
+	}
+	return x
+}

@@ -1,10 +1,12 @@
 package decomposition
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -492,6 +494,51 @@ func (pca *PCA) FitTransform(X mat.Matrix) (*mat.Dense, error) {
 		return nil, err
 	}
 	return pca.Transform(X)
+}
+
+// FitTransformContext is FitTransform that returns ctx.Err() as soon as
+// ctx is done. LAPACK cannot be interrupted, so the fit runs on its own
+// goroutine, on a copy of pca that is copied back when it succeeds: an
+// interrupted fit leaves pca as it was (its goroutine finishes alone).
+func (pca *PCA) FitTransformContext(ctx context.Context, X mat.Matrix) (*mat.Dense, error) {
+	type result struct {
+		fitted PCA
+		scores *mat.Dense
+		err    error
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	done := make(chan result, 1)
+	work := *pca
+	go func() {
+		scores, err := work.FitTransform(X)
+		done <- result{work, scores, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		*pca = r.fitted
+		return r.scores, nil
+	}
+}
+
+// ParseComponents parses a number of components as scikit-learn's
+// n_components takes it: a positive count ("50", n) or a fraction of the
+// variance to explain in (0, 1) ("0.95", fraction), for NComponents or
+// VarianceFraction.
+func ParseComponents(s string) (n int, fraction float64, err error) {
+	if k, err := strconv.Atoi(s); err == nil && k > 0 {
+		return k, 0, nil
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f > 0 && f < 1 {
+		return 0, f, nil
+	}
+	return 0, 0, fmt.Errorf("components %q: want a positive count or a fraction in (0, 1)", s)
 }
 
 // InverseTransform maps scores Z (n×k) back to data space: Z V + μ (with

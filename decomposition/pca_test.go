@@ -1,6 +1,7 @@
 package decomposition
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -441,5 +442,40 @@ func TestPCAOfDegenerateDataIsAnError(t *testing.T) {
 	p := PCA{NComponents: 2}
 	if err := p.Fit(line); err != nil || !(p.ExplainedVariance[1] <= 1e-15) {
 		t.Errorf("rank-1 data without whitening: %v, variances %v", err, p.ExplainedVariance)
+	}
+}
+
+func TestParseComponents(t *testing.T) {
+	for s, want := range map[string][2]float64{"50": {50, 0}, "1": {1, 0}, "0.95": {0, 0.95}} {
+		n, f, err := ParseComponents(s)
+		if err != nil || float64(n) != want[0] || f != want[1] {
+			t.Errorf("ParseComponents(%q) = %d, %g, %v", s, n, f, err)
+		}
+	}
+	for _, s := range []string{"0", "-3", "1.5", "NaN", "x", ""} {
+		if _, _, err := ParseComponents(s); err == nil {
+			t.Errorf("ParseComponents(%q) accepted", s)
+		}
+	}
+}
+
+// TestFitTransformContext: the scores of FitTransform; a done context
+// returns its error and leaves the model unfitted.
+func TestFitTransformContext(t *testing.T) {
+	X := mat.NewDense(6, 3, []float64{1, 2, 0, 3, 1, 1, 4, 4, 2, 0, 1, 5, 2, 2, 2, 7, 1, 0})
+	want, err := (&PCA{NComponents: 2}).FitTransform(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pca := &PCA{NComponents: 2}
+	got, err := pca.FitTransformContext(context.Background(), X)
+	if err != nil || !mat.Equal(got, want) || pca.Components == nil {
+		t.Fatalf("scores %v, %v", mat.Formatted(got), err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	idle := &PCA{NComponents: 2}
+	if _, err := idle.FitTransformContext(ctx, X); err != context.Canceled || idle.Components != nil {
+		t.Errorf("a done context: %v, components %v", err, idle.Components)
 	}
 }

@@ -1,6 +1,8 @@
 package forecast
 
 import (
+	"fmt"
+
 	"github.com/physml/physml/nn"
 )
 
@@ -27,6 +29,43 @@ type Evaluation struct {
 	// coefficients.
 	LinearAR        *Result
 	LinearARSkipped string
+
+	window, period int
+}
+
+// Line is one method of an evaluation: its key in Lines' order (the
+// model's name, "persistence", "seasonal naive", "linear AR"), its label
+// with its order ("seasonal naive(12)", "linear AR(24)") and its errors.
+type Line struct {
+	Key, Label string
+	Errors     Errors
+}
+
+// Lines returns the methods evaluated, in order: the model (named model),
+// persistence, and the seasonal naive forecast and the linear AR where
+// they were made.
+func (e *Evaluation) Lines(model string) []Line {
+	lines := []Line{{model, model, e.Model.Errors}, {"persistence", "persistence", e.Persistence.Errors}}
+	if e.SeasonalNaive != nil {
+		lines = append(lines, Line{"seasonal naive", fmt.Sprintf("seasonal naive(%d)", e.period), e.SeasonalNaive.Errors})
+	}
+	if e.LinearAR != nil {
+		lines = append(lines, Line{"linear AR", fmt.Sprintf("linear AR(%d)", e.window), e.LinearAR.Errors})
+	}
+	return lines
+}
+
+// FirstStep returns, for variable j, the first forecast step of each test
+// window: the truth, the model's forecast and persistence's, one value per
+// window (the series one step ahead, from step Split.ValidationEnd on).
+func (e *Evaluation) FirstStep(j int) (truth, model, persistence []float64) {
+	stride := len(e.Truth) / max(e.Windows, 1)
+	for k := 0; k < e.Windows; k++ {
+		truth = append(truth, e.Truth[k*stride+j])
+		model = append(model, e.Model.Predictions[k*stride+j])
+		persistence = append(persistence, e.Persistence.Predictions[k*stride+j])
+	}
+	return truth, model, persistence
 }
 
 // Evaluate forecasts the test windows of values (steps × f.Vars(),
@@ -41,7 +80,7 @@ func Evaluate[T nn.Float](f *Forecaster[T], values []float64, period int) (*Eval
 	if err != nil {
 		return nil, err
 	}
-	e := &Evaluation{Split: split, Windows: n, Truth: truth, Model: Result{pred, ErrorsOf(pred, truth)}}
+	e := &Evaluation{Split: split, Windows: n, Truth: truth, Model: Result{pred, ErrorsOf(pred, truth)}, window: f.Window, period: period}
 	persistence, err := Persistence(values, v, from, to, f.Horizon)
 	if err != nil {
 		return nil, err

@@ -3,9 +3,11 @@ package forecast
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -358,5 +360,51 @@ func TestVariableNamesMustBeUTF8(t *testing.T) {
 	s.Names = []string{"a\xe9", "y"}
 	if _, _, err := Fit[float32](context.Background(), s, smallConfig()); err == nil || !strings.Contains(err.Error(), `"a\xe9"`) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestEvaluationLinesAndFirstStep: the table lists the methods made, in
+// order and labelled with their orders; FirstStep picks the first step of
+// each window for one variable.
+func TestEvaluationLinesAndFirstStep(t *testing.T) {
+	s := readSeries(t)
+	cfg := smallConfig()
+	cfg.Epochs, cfg.Horizon = 1, 2
+	f, _, err := Fit[float64](context.Background(), s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := Evaluate(f, s.Values, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, l := range ev.Lines("gru") {
+		labels = append(labels, l.Label)
+	}
+	want := []string{"gru", "persistence", "seasonal naive(3)"}
+	if ev.LinearAR != nil {
+		want = append(want, fmt.Sprintf("linear AR(%d)", cfg.Window))
+	}
+	if !slices.Equal(labels, want) {
+		t.Errorf("lines %q, want %q", labels, want)
+	}
+	if l := ev.Lines("gru")[1]; l.Key != "persistence" || l.Errors != ev.Persistence.Errors {
+		t.Errorf("persistence line %+v", l)
+	}
+	v := f.Vars()
+	truth, model, persistence := ev.FirstStep(v - 1)
+	if len(truth) != ev.Windows || len(model) != ev.Windows || len(persistence) != ev.Windows {
+		t.Fatalf("%d, %d, %d values for %d windows", len(truth), len(model), len(persistence), ev.Windows)
+	}
+	for k := 0; k < ev.Windows; k++ {
+		// The truth one step ahead of window k is the series at step
+		// ValidationEnd + k.
+		if got, want := truth[k], s.Values[(ev.Split.ValidationEnd+k)*v+v-1]; math.Abs(got-want) > 1e-9*math.Abs(want) {
+			t.Fatalf("window %d: truth %g, series %g", k, got, want)
+		}
+		if model[k] != ev.Model.Predictions[k*2*v+v-1] {
+			t.Fatalf("window %d: model %g", k, model[k])
+		}
 	}
 }

@@ -510,3 +510,21 @@ func snapshot[T Float](params []Param[T], dst [][]T) [][]T {
 	}
 	return dst
 }
+
+// DefaultsForRows returns the training settings physml uses on n rows of
+// a user's own data when none are chosen, as Keras users tune them by hand:
+// up to 300 epochs, stopping 20 epochs after the best validation loss
+// (whose weights are kept); a batch of about a twelfth of the rows (a power
+// of two from 16 to 64); Adam's rate 3e-3, or 1e-3 from 10000 rows on,
+// where batches are many. They are the Epochs, Patience and BatchSize of
+// a FitConfig, and the LR of an AdamConfig.
+func DefaultsForRows(n int) (epochs, patience, batch int, lr float64) {
+	epochs, patience, batch, lr = 300, 20, 16, 3e-3
+	for batch < 64 && 2*batch <= n/12 {
+		batch *= 2
+	}
+	if n >= 10000 {
+		lr = 1e-3
+	}
+	return epochs, patience, batch, lr
+}

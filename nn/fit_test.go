@@ -383,3 +383,15 @@ func TestFitRefusesSettingsAndLabelsThatCannotTrain(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultsForRows(t *testing.T) {
+	for _, c := range []struct {
+		n, batch int
+		lr       float64
+	}{{50, 16, 3e-3}, {400, 32, 3e-3}, {800, 64, 3e-3}, {9999, 64, 3e-3}, {60000, 64, 1e-3}} {
+		epochs, patience, batch, lr := DefaultsForRows(c.n)
+		if epochs != 300 || patience != 20 || batch != c.batch || lr != c.lr {
+			t.Errorf("DefaultsForRows(%d) = %d, %d, %d, %g; want 300, 20, %d, %g", c.n, epochs, patience, batch, lr, c.batch, c.lr)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/physml/physml/lapack"
 )
@@ -93,6 +94,21 @@ func Orthogonal[T Float](rng *rand.Rand, w []T, rows, cols int, gain float64) {
 				v = q[j*n+i]
 			}
 			w[i*cols+j] = T(gain * v)
+		}
+	}
+}
+
+// KerasDenseInit initialises params as Keras's Dense layers are: every
+// weight matrix (a parameter of two dimensions, (out, in))
+// Glorot-uniform, every bias zero; other vectors (a batch
+// normalisation's scale) are left as they are.
+func KerasDenseInit[T Float](params []Param[T], rng *rand.Rand) {
+	for _, p := range params {
+		switch {
+		case len(p.Shape) == 2:
+			XavierUniform(rng, p.Value, p.Shape[1], p.Shape[0], 1)
+		case strings.HasSuffix(p.Name, "bias"):
+			clear(p.Value)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/physml/physml/internal/numcheck"
@@ -143,6 +144,39 @@ func TestOrthogonalSigns(t *testing.T) {
 			}
 			if !(dot > 0) {
 				t.Errorf("%d×%d: component %d has R_jj = %g, want > 0", rows, cols, j, dot)
+			}
+		}
+	}
+}
+
+// TestKerasDenseInit: weight matrices just under Glorot's bound, biases
+// zero, a batch normalisation's scale left at 1.
+func TestKerasDenseInit(t *testing.T) {
+	params := append(append(NewDense[float32](20, 10, NewRand(1)).Params(), NewDense[float32](10, 4, NewRand(1)).Params()...),
+		Prefixed("norm", NewBatchNorm1d[float32](10).Params())...)
+	KerasDenseInit(params, NewRand(2))
+	for _, p := range params {
+		switch {
+		case len(p.Shape) == 2:
+			bound := math.Sqrt(6 / float64(p.Shape[0]+p.Shape[1]))
+			var top float64
+			for _, v := range p.Value {
+				top = max(top, math.Abs(float64(v)))
+			}
+			if !(top <= bound && top > 0.8*bound) {
+				t.Errorf("%s: largest |w| %.4f; want just under Glorot's bound %.4f", p.Name, top, bound)
+			}
+		case strings.HasSuffix(p.Name, "bias"):
+			for _, v := range p.Value {
+				if v != 0 {
+					t.Fatalf("%s: %v; want zero", p.Name, v)
+				}
+			}
+		default: // batch norm's scale
+			for _, v := range p.Value {
+				if v != 1 {
+					t.Fatalf("%s: %v; want 1", p.Name, v)
+				}
 			}
 		}
 	}

@@ -220,3 +220,19 @@ func TestReadRowsAsTheKindReadsThem(t *testing.T) {
 		t.Errorf("MNIST rows for a model of 2 inputs: %v", err)
 	}
 }
+
+func TestPreparationNamesTheScaling(t *testing.T) {
+	for meta, want := range map[[2]string]string{
+		{"mnist", "unit"}:      "MNIST pixels divided by 255",
+		{"mnist", "symmetric"}: "2p/255 − 1",
+		{"user", "standard"}:   "metadata physml.feature_mean, physml.feature_std, physml.normalization",
+	} {
+		m := &Model{Metadata: map[string]string{nn.KeyData: meta[0], nn.KeyNormalization: meta[1]}}
+		if meta[0] == "user" {
+			m.Metadata[nn.KeyFeatureMean], m.Metadata[nn.KeyFeatureStd] = "0", "1"
+		}
+		if got := m.Preparation(); !strings.Contains(got, want) {
+			t.Errorf("%v: %q, want it to say %q", meta, got, want)
+		}
+	}
+}

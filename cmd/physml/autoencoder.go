@@ -1,20 +1,15 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/cli"
-	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -175,8 +170,8 @@ func (o *aeOptions) config(p int) (ae.Config, error) {
 		return cfg, fmt.Errorf("--loss: %v", err)
 	}
 	cfg.TiedWeights, cfg.Sparsity, cfg.BatchNorm = o.tied, o.sparsity, o.batchNorm
-	if _, _, err := parseNoise(o.denoise); err != nil {
-		return cfg, err
+	if _, err := ae.ParseNoise(o.denoise); err != nil {
+		return cfg, fmt.Errorf("--denoise: %v", err)
 	}
 	if o.epochs <= 0 || o.batch <= 0 || !(o.lr > 0) || math.IsInf(o.lr, 0) {
 		return cfg, fmt.Errorf("--epochs %d, --batch %d and --lr %g must be positive (and finite)", o.epochs, o.batch, o.lr)
@@ -185,18 +180,6 @@ func (o *aeOptions) config(p int) (ae.Config, error) {
 		return cfg, fmt.Errorf("--sparsity %g: want 0 (none) or a positive finite weight", o.sparsity)
 	}
 	return cfg, cfg.Validate()
-}
-
-func parseNoise(s string) (kind string, level float64, err error) {
-	if s == "" {
-		return "", 0, nil
-	}
-	kind, val, ok := strings.Cut(s, ":")
-	level, perr := strconv.ParseFloat(val, 64)
-	if !ok || perr != nil || (kind != "gauss" && kind != "mask") || !(level >= 0) || math.IsInf(level, 0) || (kind == "mask" && level >= 1) {
-		return "", 0, fmt.Errorf("--denoise %q: want gauss:STD or mask:P with 0 ≤ P < 1", s)
-	}
-	return kind, level, nil
 }
 
 func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
@@ -223,24 +206,18 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	}
 	adam := nn.AdamConfig{LR: o.lr}
 	if o.preset == "keras" {
-		kerasDense(model.Params(), nn.NewRand(o.seed+1))
+		nn.KerasDenseInit(model.Params(), nn.NewRand(o.seed+1))
 		adam.Eps = 1e-7
 	}
 	x, xt := d.Train, d.Test
 	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: validation, Patience: o.patience}
-	if kind, level, _ := parseNoise(o.denoise); kind == "gauss" {
-		fitCfg.Corrupt = ae.GaussianNoise[T](level, o.seed+1)
-	} else if kind == "mask" {
-		fitCfg.Corrupt = ae.MaskingNoise[T](level, o.seed+1)
-	}
+	noise, _ := ae.ParseNoise(o.denoise)
+	fitCfg.Corrupt = ae.Corruption[T](noise, o.seed+1)
 	dtype := fmt.Sprintf("%T", T(0))
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters, %s, backend %s\n", model, nn.CountParams(model.Params()), dtype, backendLine())
-	prog := progress.New(stderr, o.epochs)
 	var testMSE []float64
-	fitCfg.OnBatch = prog.Batch
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
-		prog.Done()
 		testMSE = append(testMSE, model.ReconstructionMSE(xt))
 		val := ""
 		if o.preset == "keras" {
@@ -250,14 +227,10 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "epoch %2d  train %v %.4f%s  test reconstruction MSE %.4f  %v\n", e.Epoch, cfg.Loss, e.TrainLoss, val, testMSE[len(testMSE)-1], e.Duration.Round(10*time.Millisecond))
 	}
-	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam),
-		nn.Dataset[T]{X: x, Y: x}, fitCfg)
-	prog.Done()
-	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	hist, interrupted, fitErr := fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam), nn.Dataset[T]{X: x, Y: x}, fitCfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	reportEarlyStop(stdout, hist, o.patience)
 	out := &cli.Outputs{}
 	out.File("autoencoder.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
@@ -267,20 +240,6 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	aePictures(out, model, d, cfg, hist, testMSE, o.seed, stdout)
 	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
 	return o.writeAfter(ctx, out, stdout)
-}
-
-// kerasDense initialises as Keras's Dense does: every weight matrix
-// Glorot-uniform, every bias zero (a batch normalisation's scale, a vector
-// named weight, stays 1).
-func kerasDense[T nn.Float](params []nn.Param[T], rng *rand.Rand) {
-	for _, p := range params {
-		switch {
-		case len(p.Shape) == 2:
-			nn.XavierUniform(rng, p.Value, p.Shape[1], p.Shape[0], 1)
-		case strings.HasSuffix(p.Name, "bias"):
-			clear(p.Value)
-		}
-	}
 }
 
 // mean returns the mean of v.

@@ -18,6 +18,7 @@ import (
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/mnistdir"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -228,31 +229,23 @@ func parseInts(s string) ([]int, error) {
 	return out, nil
 }
 
-// ownDataDefaults sets, for training on n rows of the user's data, what
-// the flags leave open: without --epochs, up to 300 epochs ending
-// --patience (20) epochs after the best validation loss, whose weights are
-// kept (as Keras users tune by hand); without --batch and --lr, a batch of
-// about a twelfth of the rows (16 to 64, a power of two) and Adam's 3e-3
-// (1e-3 from 10000 rows on, where batches are many). It prints the values
-// in one line.
+// ownDataDefaults sets, for training on n rows of the user's data, the
+// settings the flags leave open to nn.DefaultsForRows (without --epochs,
+// early stopping with --patience's default 20 too), and prints them in
+// one line.
 func (c *common) ownDataDefaults(n int, epochs, batch, patience *int, lr *float64, stdout io.Writer) {
+	e, p, b, l := nn.DefaultsForRows(n)
 	if !c.isSet("epochs") {
-		*epochs = 300
+		*epochs = e
 		if !c.isSet("patience") {
-			*patience = 20
+			*patience = p
 		}
 	}
 	if !c.isSet("batch") {
-		*batch = 16
-		for *batch < 64 && 2**batch <= n/12 {
-			*batch *= 2
-		}
+		*batch = b
 	}
 	if !c.isSet("lr") {
-		*lr = 3e-3
-		if n >= 10000 {
-			*lr = 1e-3
-		}
+		*lr = l
 	}
 	stop := "no early stopping"
 	if *patience > 0 {
@@ -291,16 +284,24 @@ func recurrentLayers(s string) (hidden, layers int, err error) {
 // layersHint is the hint of a recurrent command's earlier --hidden.
 const layersHint = "--layers: a hidden size per stacked layer (--hidden 64 with two layers is --layers 64,64)"
 
-func parseSchedule(s string, epochs int) (nn.Schedule, error) {
-	switch s {
-	case "none", "":
-		return nil, nil
-	case "step":
-		return nn.StepDecay{StepSize: max(epochs/3, 1), Gamma: 0.1}, nil
-	case "exp":
-		return nn.ExponentialDecay{Gamma: 0.9}, nil
-	case "cosine":
-		return nn.CosineAnnealing{TMax: epochs}, nil
+// fit trains model with nn.Fit, with a progress bar on stderr before each
+// cfg.OnEpoch, and says where early stopping ended. interrupted reports
+// that a signal (ctx) stopped the training; err is any other failure.
+func fit[T nn.Float](ctx context.Context, model nn.Layer[T], loss nn.Loss[T], opt nn.Optimizer[T], data nn.Dataset[T], cfg nn.FitConfig[T], stdout, stderr io.Writer) (hist nn.History, interrupted bool, err error) {
+	prog := progress.New(stderr, cfg.Epochs)
+	onEpoch := cfg.OnEpoch
+	cfg.OnBatch = prog.Batch
+	cfg.OnEpoch = func(e nn.EpochStats) {
+		prog.Done()
+		if onEpoch != nil {
+			onEpoch(e)
+		}
 	}
-	return nil, fmt.Errorf("schedule %q: want none, step, exp or cosine", s)
+	hist, err = nn.Fit(ctx, model, loss, opt, data, cfg)
+	prog.Done()
+	interrupted = err != nil && errors.Is(err, ctx.Err())
+	if err == nil || interrupted {
+		reportEarlyStop(stdout, hist, cfg.Patience)
+	}
+	return hist, interrupted, err
 }

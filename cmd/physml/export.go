@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 
 	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/fileio"
-	"github.com/physml/physml/nn"
 	"github.com/physml/physml/onnx"
 	"github.com/physml/physml/saved"
 )
@@ -45,7 +42,6 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	meta := sm.Metadata
 	var m any
 	var what string
 	switch sm.Kind {
@@ -73,30 +69,6 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %s; ONNX opset %d, %d bytes\n", *out, what, onnx.Opset, buf.Len())
-	fmt.Fprintln(stdout, preparation(meta))
+	fmt.Fprintln(stdout, sm.Preparation())
 	return nil
-}
-
-// preparation says how the exported graph's inputs must be prepared: as in
-// training, which the model file's metadata records.
-func preparation(meta map[string]string) string {
-	switch n := meta[nn.KeyNormalization]; {
-	case meta[nn.KeyData] == "mnist" && n == "unit":
-		return "the graph expects MNIST pixels divided by 255, as in training"
-	case meta[nn.KeyData] == "mnist" && n == "symmetric":
-		return "the graph expects MNIST pixels p as 2p/255 − 1, as in training"
-	case meta[nn.KeyData] == "mnist" && n == "standardize":
-		return "the graph expects MNIST pixels p as (p/255 − 0.1307)/0.3081, as in training"
-	}
-	var keys []string
-	for k := range meta {
-		if k == nn.KeyFeatureMean || k == nn.KeyFeatureStd || strings.HasPrefix(k, nn.InputScalingPrefix) || k == nn.KeyNormalization {
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
-		return "the graph expects its inputs as the model saw them in training"
-	}
-	sort.Strings(keys)
-	return "the graph expects inputs prepared as in training: see the model file's metadata " + strings.Join(keys, ", ")
 }

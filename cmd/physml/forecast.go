@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -175,23 +174,11 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if err != nil {
 		return err
 	}
-	metrics := map[string]forecast.Errors{o.cell: ev.Model.Errors, "persistence": ev.Persistence.Errors}
-	rows := []string{o.cell, "persistence"}
-	labels := map[string]string{}
-	if ev.SeasonalNaive != nil {
-		metrics["seasonal naive"] = ev.SeasonalNaive.Errors
-		rows = append(rows, "seasonal naive")
-		labels["seasonal naive"] = fmt.Sprintf("seasonal naive(%d)", o.period)
-	}
-	if ev.LinearAR != nil {
-		metrics["linear AR"] = ev.LinearAR.Errors
-		rows = append(rows, "linear AR")
-		labels["linear AR"] = fmt.Sprintf("linear AR(%d)", w)
-	}
 	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", ev.Windows, strings.Join(s.Names, ", "), len(f.Members), trainTime.Round(10*time.Millisecond))
-	for _, name := range rows {
-		label := cmp.Or(labels[name], name)
-		fmt.Fprintf(stdout, "  %-20s RMSE %10.4g   MAE %10.4g\n", label, metrics[name].RMSE, metrics[name].MAE)
+	metrics := map[string]forecast.Errors{}
+	for _, l := range ev.Lines(o.cell) {
+		metrics[l.Key] = l.Errors
+		fmt.Fprintf(stdout, "  %-20s RMSE %10.4g   MAE %10.4g\n", l.Label, l.Errors.RMSE, l.Errors.MAE)
 	}
 	if ev.LinearAR == nil {
 		fmt.Fprintf(stdout, "  %-20s not fitted: %s\n", fmt.Sprintf("linear AR(%d)", w), strings.TrimPrefix(ev.LinearARSkipped, "forecast: linear AR: "))
@@ -205,16 +192,14 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		"ensemble": len(f.Members), "seed": o.seed, "errors": metrics})
 	// The plot: the test period, one step ahead, first variable.
 	steps := make([]float64, ev.Windows)
-	series := map[string][]float64{}
-	for k := 0; k < ev.Windows; k++ {
+	for k := range steps {
 		steps[k] = float64(sp.ValidationEnd + k)
 		if s.Time != nil {
 			steps[k] = s.Time[sp.ValidationEnd+k]
 		}
-		series["truth"] = append(series["truth"], ev.Truth[k*h*v])
-		series[o.cell] = append(series[o.cell], ev.Model.Predictions[k*h*v])
-		series["persistence"] = append(series["persistence"], ev.Persistence.Predictions[k*h*v])
 	}
+	series := map[string][]float64{}
+	series["truth"], series[o.cell], series["persistence"] = ev.FirstStep(0)
 	xlabel := "step"
 	if s.Time != nil {
 		xlabel = s.TimeName

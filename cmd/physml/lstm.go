@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +11,6 @@ import (
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/internal/cli"
-	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 	"github.com/physml/physml/seq"
@@ -172,7 +170,7 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 			return err
 		}
 	}
-	if _, err := parseSchedule(o.schedule, o.epochs); err != nil {
+	if _, err := nn.ParseSchedule(o.schedule, o.epochs); err != nil {
 		return usageError{err}
 	}
 	if o.dropout > 0 && o.layers == 1 {
@@ -244,62 +242,31 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	ctx, stop := o.start(stderr)
 	defer stop()
 	cell, _ := seq.ParseCell(o.cell)
-	schedule, _ := parseSchedule(o.schedule, o.epochs)
-	rcfg := seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers,
-		Bidirectional: o.bidirectional, Dropout: o.dropout, Heads: o.heads, InputDropout: o.inputDropout, RecurrentDropout: o.recDropout, ProjSize: o.proj}
-	adam := nn.AdamConfig{LR: o.lr}
-	if o.preset == "keras" {
-		rcfg.Init, adam.Eps = seq.InitKeras, 1e-7
-		if cell == seq.LSTM {
-			rcfg.ForgetBias = 1 // unit_forget_bias
-		}
-	}
-	if err := checkModelMemory[T](seq.ParamCount(cell, rcfg, d.outputs)); err != nil {
+	schedule, _ := nn.ParseSchedule(o.schedule, o.epochs)
+	spec := seq.ModelSpec{Cell: cell, Outputs: d.outputs, Regressor: d.targets != nil, Norm: o.norm, Keras: o.preset == "keras", Seed: o.seed,
+		Config: seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers, Bidirectional: o.bidirectional,
+			Dropout: o.dropout, Heads: o.heads, InputDropout: o.inputDropout, RecurrentDropout: o.recDropout, ProjSize: o.proj}}
+	if err := checkModelMemory[T](seq.ParamCount(cell, spec.Config, d.outputs)); err != nil {
 		return err
 	}
 	// A classifier (CrossEntropy on the last state) or, with --targets, a
 	// regressor (MSE at every step).
-	var (
-		model     nn.Layer[T]
-		rnn       *seq.Recurrent[T]
-		fc        *nn.Dense[T]
-		loss      nn.Loss[T] = nn.CrossEntropy[T]{}
-		encode    func(map[string]string) ([]byte, error)
-		describe  string
-		regressor = d.targets != nil
-	)
-	if regressor {
-		m := seq.NewRegressor[T](cell, rcfg, d.outputs, nn.NewRand(o.seed))
-		model, rnn, fc, loss, encode = m, m.RNN, m.FC, nn.MSE[T]{}, m.EncodeFile
-		describe = fmt.Sprintf("%v, Dense(%d→%d) at every step", m.RNN, m.RNN.OutputSize(), d.outputs)
-	} else {
-		m := seq.NewClassifier[T](cell, rcfg, d.outputs, nn.NewRand(o.seed))
-		norm := ""
-		switch o.norm {
-		case "batchnorm":
-			m.Norm = nn.NewBatchNorm1d[T](m.RNN.OutputSize())
-		case "layernorm":
-			m.Norm = nn.NewLayerNorm[T](m.RNN.OutputSize())
-		}
-		if m.Norm != nil {
-			norm = fmt.Sprintf("%v, ", m.Norm)
-		}
-		model, rnn, fc, encode = m, m.RNN, m.FC, m.EncodeFile
-		describe = fmt.Sprintf("%v, %sDense(%d→%d)", m.RNN, norm, m.RNN.OutputSize(), d.outputs)
+	m, err := seq.NewModel[T](spec)
+	if err != nil {
+		return usageError{err}
 	}
-	if o.preset == "keras" {
-		nn.XavierUniform(nn.NewRand(o.seed+1), fc.Weight.Value, fc.In, fc.Out, 1) // Dense: Glorot, zero bias
-		clear(fc.Bias.Value)
+	model, regressor := m.Net, spec.Regressor
+	adam := nn.AdamConfig{LR: o.lr}
+	if spec.Keras {
+		adam.Eps = 1e-7
 	}
 	opt := nn.NewAdam(model.Params(), adam)
-	fmt.Fprintf(stdout, "%s; %d parameters, %T, backend %s\n", describe, nn.CountParams(model.Params()), T(0), backendLine())
+	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", m, nn.CountParams(model.Params()), T(0), backendLine())
 	fmt.Fprintf(stdout, "%s; %.0f %% of the training part held out for validation\n", d.describe, 100*o.validation)
 
-	prog := progress.New(stderr, o.epochs)
 	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation, ValidationLast: o.preset == "keras",
-		Schedule: schedule, ClipNorm: o.clip, Patience: o.patience, OnBatch: prog.Batch,
+		Schedule: schedule, ClipNorm: o.clip, Patience: o.patience,
 		OnEpoch: func(e nn.EpochStats) {
-			prog.Done()
 			if regressor {
 				fmt.Fprintf(stdout, "epoch %2d  train MSE %.4f  val MSE %.4f (standardised)  lr %.2g  %v\n",
 					e.Epoch, e.TrainLoss, e.ValidationLoss, e.LR, e.Duration.Round(10*time.Millisecond))
@@ -309,21 +276,18 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValidationAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
 		}}
 	start := time.Now()
-	hist, fitErr := nn.Fit(ctx, model, loss, opt, d.train, cfg)
-	prog.Done()
-	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	hist, interrupted, fitErr := fit(ctx, model, m.Loss, opt, d.train, cfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
 	trainTime := time.Since(start)
-	reportEarlyStop(stdout, hist, o.patience)
 
 	out := &cli.Outputs{}
-	out.File("lstm.safetensors")(encode(d.metadata))
+	out.File("lstm.safetensors")(m.EncodeFile(d.metadata))
 	if len(hist.Epochs) > 0 {
-		title := fmt.Sprintf("%v on MNIST rows", rnn.Cell)
+		title := fmt.Sprintf("%v on MNIST rows", m.RNN.Cell)
 		if o.input != "" {
-			title = fmt.Sprintf("%v on %s", rnn.Cell, filepath.Base(o.input))
+			title = fmt.Sprintf("%v on %s", m.RNN.Cell, filepath.Base(o.input))
 		}
 		out.File("lstm_curves.png")(curvesPNG(title, hist, regressor))
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -69,26 +68,11 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	n, p := X.Dims()
 	start := time.Now()
-	// LAPACK cannot be interrupted: the fit runs on its own goroutine, and a
-	// signal ends the command at once (nothing has been written).
-	type fitted struct {
-		scores *mat.Dense
-		err    error
-	}
-	done := make(chan fitted, 1)
-	go func() {
-		scores, err := pca.FitTransform(X)
-		done <- fitted{scores, err}
-	}()
-	var scores *mat.Dense
-	select {
-	case <-ctx.Done():
+	scores, err := pca.FitTransformContext(ctx, X)
+	if ctx.Err() != nil {
 		return errors.New("interrupted during the fit; nothing written")
-	case f := <-done:
-		if f.err != nil {
-			return f.err
-		}
-		scores = f.scores
+	} else if err != nil {
+		return err
 	}
 	elapsed := time.Since(start)
 	k, _ := pca.Components.Dims()
@@ -132,12 +116,8 @@ func (o *pcaOptions) model() (*decomposition.PCA, error) {
 	if pca.Solver, err = decomposition.ParseSolver(o.solver); err != nil {
 		return nil, fmt.Errorf("--solver: %v", err)
 	}
-	if k, err := strconv.Atoi(o.components); err == nil && k > 0 {
-		pca.NComponents = k
-	} else if f, err := strconv.ParseFloat(o.components, 64); err == nil && f > 0 && f < 1 {
-		pca.VarianceFraction = f
-	} else {
-		return nil, fmt.Errorf("--components %q: want a positive count or a fraction in (0, 1)", o.components)
+	if pca.NComponents, pca.VarianceFraction, err = decomposition.ParseComponents(o.components); err != nil {
+		return nil, fmt.Errorf("--%v", err)
 	}
 	if o.limit < 0 {
 		return nil, fmt.Errorf("--limit %d must not be negative", o.limit)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/internal/cli"
-	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -97,24 +95,18 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), backendLine())
-	prog := progress.New(stderr, o.epochs)
 	var testRec, testKL []float64
-	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, OnBatch: prog.Batch, ValidationSplit: validation, Patience: o.patience}
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: validation, Patience: o.patience}
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
-		prog.Done()
 		rec, kl := model.NegativeELBO(d.Test, o.seed+2)
 		testRec, testKL = append(testRec, rec), append(testKL, kl)
 		fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  test −ELBO %.4f = reconstruction %.4f + KL %.4f  %v\n",
 			e.Epoch, e.TrainLoss, rec+kl, rec, kl, e.Duration.Round(10*time.Millisecond))
 	}
-	hist, fitErr := nn.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}),
-		nn.Dataset[T]{X: d.Train, Y: d.Train}, fitCfg)
-	prog.Done()
-	interrupted := fitErr != nil && errors.Is(fitErr, ctx.Err())
+	hist, interrupted, fitErr := fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}), nn.Dataset[T]{X: d.Train, Y: d.Train}, fitCfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	reportEarlyStop(stdout, hist, o.patience)
 	out := &cli.Outputs{}
 	out.File("vae.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
