@@ -73,3 +73,22 @@ func CompareLinearWithPCA[T Float](ctx context.Context, a *Autoencoder[T], x *nn
 	res.Angles, err = decomposition.PrincipalAngles(basis, pca.Components)
 	return res, err
 }
+
+// PCAReconstruction returns the reconstructions of the test rows by PCA
+// with k components fitted on the training rows, and their mean squared
+// error per element: the lecture's yardstick for an autoencoder with a
+// code of k.
+func PCAReconstruction[T Float](k int, train, test *nn.Matrix[T], seed uint64) (*nn.Matrix[T], float64, error) {
+	pca := decomposition.PCA{NComponents: k, Seed: seed}
+	dense := func(m *nn.Matrix[T]) *mat.Dense { return mat.NewDense(m.Rows, m.Cols, nn.Convert[float64](m).Data) }
+	rec, err := pca.Reconstruction(dense(train), dense(test))
+	if err != nil {
+		return nil, 0, err
+	}
+	var sum float64
+	for i, v := range rec.RawMatrix().Data {
+		e := v - float64(test.Data[i])
+		sum += e * e
+	}
+	return nn.Convert[T](nn.MatrixFrom(test.Rows, test.Cols, rec.RawMatrix().Data)), sum / float64(len(test.Data)), nil
+}

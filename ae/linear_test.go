@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
 
@@ -94,5 +95,26 @@ func TestReconstructionErrorsPerRow(t *testing.T) {
 	}
 	if errs := a.ReconstructionErrors(nn.MatrixFrom(1, 4, []float64{1, 0, 1, 0})); errs[0] != 50 {
 		t.Errorf("BCE of an output of 0 against 1, 0, 1, 0: %g, want 50", errs[0])
+	}
+}
+
+// TestPCAReconstructionOfExactRank: data of rank 2 around its mean are
+// reconstructed exactly by two components, and not by one.
+func TestPCAReconstructionOfExactRank(t *testing.T) {
+	x := nn.NewMatrix[float64](12, 4)
+	for i := 0; i < 12; i++ {
+		a, b := float64(i%5)-2, float64(i%3)-1
+		copy(x.Row(i), []float64{1 + a, 2 + b, 3 + a + b, 4 - a})
+	}
+	rec, mse, err := PCAReconstruction(2, x.Slice(0, 8), x.Slice(8, 12), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	numcheck.Close(t, "rank-2 reconstruction", rec.Data, x.Slice(8, 12).Data, 1e-12)
+	if mse > 1e-24 {
+		t.Errorf("MSE %g of an exact reconstruction", mse)
+	}
+	if _, mse1, err := PCAReconstruction(1, x.Slice(0, 8), x.Slice(8, 12), 1); err != nil || mse1 < 1e-3 {
+		t.Errorf("one component: MSE %g, %v", mse1, err)
 	}
 }

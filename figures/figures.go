@@ -605,3 +605,34 @@ func Latent(codes []float64, dim int, labels []int, seed uint64) ([]byte, error)
 	}
 	return Scatter(title, xl, yl, pts, labels)
 }
+
+// Reconstructions draws samples beside their reconstructions: rows[c][i]
+// is sample i as version c (names[c]: "input", "autoencoder", …). Images
+// (shape (height, width)) go in a grid, a row per version; table rows
+// (shape nil) as Profiles over the features, a panel per sample.
+func Reconstructions(names []string, rows [][][]float64, shape []int, features []string) ([]byte, error) {
+	if len(shape) == 2 {
+		return ImageGrid(names, rows, shape[0], shape[1], max(1, 84/max(shape[0], shape[1])))
+	}
+	var samples []map[string][]float64
+	for i := range rows[0] {
+		sample := map[string][]float64{}
+		for c, name := range names {
+			sample[name] = rows[c][i]
+		}
+		samples = append(samples, sample)
+	}
+	return Profiles("reconstructions", features, samples, names)
+}
+
+// Tiles lays out images in rows of perRow, for ImageGrid.
+func Tiles(images [][]float64, perRow int) [][][]float64 {
+	var rows [][][]float64
+	for i, im := range images {
+		if i%perRow == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], im)
+	}
+	return rows
+}

@@ -165,3 +165,26 @@ func TestProfilesOfAWideTableAreBounded(t *testing.T) {
 		t.Errorf("drawing allocated %d MB, want under 200", alloc>>20)
 	}
 }
+
+// TestReconstructionsDrawImagesAsAGridAndTablesAsProfiles: images go in an
+// ImageGrid of a row per version, table rows in a Profiles panel per
+// sample; Tiles lays images out in rows.
+func TestReconstructionsDrawImagesAsAGridAndTablesAsProfiles(t *testing.T) {
+	a, b := []float64{1, 0, 0, 0.5}, []float64{0, 1, 1, 0.5}
+	rows := [][][]float64{{a, b}, {b, a}}
+	drawn, err := Reconstructions([]string{"input", "autoencoder"}, rows, []int{2, 2}, nil)
+	img := decode(t, "images", drawn, err)
+	want, err := ImageGrid([]string{"input", "autoencoder"}, rows, 2, 2, 42)
+	if grid := decode(t, "grid", want, err); img.Bounds() != grid.Bounds() {
+		t.Errorf("images drawn %v, the grid is %v", img.Bounds(), grid.Bounds())
+	}
+	drawn, err = Reconstructions([]string{"input", "autoencoder"}, rows, nil, []string{"a", "b", "c", "d"})
+	profiles := decode(t, "table", drawn, err)
+	if profiles.Bounds() == img.Bounds() {
+		t.Error("table rows drawn as images")
+	}
+	tiles := Tiles([][]float64{a, b, a, b, a}, 2)
+	if len(tiles) != 3 || len(tiles[0]) != 2 || len(tiles[2]) != 1 {
+		t.Errorf("tiles of 5 in rows of 2: %d rows", len(tiles))
+	}
+}

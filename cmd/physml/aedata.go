@@ -4,11 +4,8 @@ import (
 	"fmt"
 	"io"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
@@ -83,40 +80,19 @@ func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData
 	}
 	// PCA with as many components as the code, fitted on the same
 	// training data: the lecture's yardstick.
-	pca := decomposition.PCA{NComponents: k, Seed: seed}
-	pcaRec, err := pca.Reconstruction(denseOf(d.Train), denseOf(d.Test))
+	pcaRec, pcaMSE, err := ae.PCAReconstruction(k, d.Train, d.Test, seed)
 	if err != nil {
 		// The model is trained: say why the comparison is missing, and go on.
 		fmt.Fprintf(stdout, "no PCA comparison: %v\n", err)
 	} else {
-		var sum float64
-		for i, v := range pcaRec.RawMatrix().Data {
-			e := v - float64(d.Test.Data[i])
-			sum += e * e
-		}
-		fmt.Fprintf(stdout, "PCA with %d components: test reconstruction MSE %.4f (autoencoder %.4f)\n", k, sum/float64(len(d.Test.Data)), testMSE[len(testMSE)-1])
-		names = append(names, fmt.Sprintf("PCA (%d)", k))
+		fmt.Fprintf(stdout, "PCA with %d components: test reconstruction MSE %.4f (autoencoder %.4f)\n", k, pcaMSE, testMSE[len(testMSE)-1])
+		names = append(names, fmt.Sprintf("PCA (%d components)", k))
 		rows = append(rows, make([][]float64, n))
 		for i := 0; i < n; i++ {
-			rows[2][i] = d.Display(nn.Convert[T](nn.MatrixFrom(1, d.Test.Cols, pcaRec.RawRowView(i))).Data)
+			rows[2][i] = d.Display(pcaRec.Row(i))
 		}
 	}
-	if d.image() {
-		h, w := d.Shape[0], d.Shape[1]
-		out.File("reconstructions.png")(figures.ImageGrid(names, rows, h, w, max(1, 84/max(h, w))))
-	} else {
-		if len(names) == 3 {
-			names[2] = fmt.Sprintf("PCA (%d components)", k)
-		}
-		samples := make([]map[string][]float64, n)
-		for i := range samples {
-			samples[i] = map[string][]float64{}
-			for c, name := range names {
-				samples[i][name] = rows[c][i]
-			}
-		}
-		out.File("reconstructions.png")(figures.Profiles("reconstructions", d.Names, samples, names))
-	}
+	out.File("reconstructions.png")(figures.Reconstructions(names, rows, d.Shape, d.Names))
 	codes := nn.Convert[float64](model.Encode(d.Test))
 	out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
 	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.TestLabels, seed))
@@ -133,9 +109,4 @@ func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData
 		title = "autoencoder"
 	}
 	out.File("autoencoder_loss.png")(figures.Curves(title, "loss", series, []string{trainName, "test MSE"}))
-}
-
-// denseOf copies m into a float64 gonum matrix.
-func denseOf[T nn.Float](m *nn.Matrix[T]) *mat.Dense {
-	return mat.NewDense(m.Rows, m.Cols, nn.Convert[float64](m).Data)
 }

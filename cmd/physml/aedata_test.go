@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
@@ -119,7 +121,7 @@ func TestAutoencoderOnUserImagesIsTheLibrary(t *testing.T) {
 	numcheck.Close(t, "codes.npy", codes.Data, nn.Convert[float64](model.Encode(test)).Data, 0)
 	numcheck.Scalar(t, "printed test MSE", numberAfter(t, text, "\ntest reconstruction MSE "), model.ReconstructionMSE(test), 5e-5)
 	pca := decomposition.PCA{NComponents: 3, Seed: 7}
-	pcaRec, err := pca.Reconstruction(denseOf(train), denseOf(test))
+	pcaRec, err := pca.Reconstruction(mat.NewDense(train.Rows, train.Cols, nn.Convert[float64](train).Data), mat.NewDense(test.Rows, test.Cols, nn.Convert[float64](test).Data))
 	if err != nil {
 		t.Fatal(err)
 	}

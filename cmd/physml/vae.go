@@ -125,19 +125,16 @@ func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n 
 	if d.image() {
 		h, w := d.Shape[0], d.Shape[1]
 		// The draws in rows of 8.
-		var rows [][][]float64
-		for i := 0; i < n; i++ {
-			if i%8 == 0 {
-				rows = append(rows, nil)
-			}
-			rows[len(rows)-1] = append(rows[len(rows)-1], d.Display(samples.Row(i)))
+		draws := make([][]float64, n)
+		for i := range draws {
+			draws[i] = d.Display(samples.Row(i))
 		}
 		scale := max(1, 56/max(h, w))
-		out.File("samples.png")(figures.ImageGrid(nil, rows, h, w, scale))
+		out.File("samples.png")(figures.ImageGrid(nil, figures.Tiles(draws, 8), h, w, scale))
 		// Paths between the codes of test images 2k and 2k+1.
 		mu := model.Encode(d.Test)
 		var names []string
-		rows = nil
+		var rows [][][]float64
 		for k := 0; k+1 < d.Test.Rows && k < 8; k += 2 {
 			path := model.Interpolate(mu.Row(k), mu.Row(k+1), 10)
 			name := fmt.Sprintf("test %d → %d", k+1, k+2)
