@@ -164,3 +164,17 @@ func SampleAnomalies(s *dataset.Samples, seed uint64) (*AnomalySet, error) {
 	}
 	return set, nil
 }
+
+// TestScores returns the scores of the test rows (scores holds one per
+// row of the set), in the order of set.Test, with their labels (all 0
+// without labels) and whether each is an anomaly.
+func (set *AnomalySet) TestScores(scores []float64) (test []float64, labels []int, anomalous []bool) {
+	test, labels, anomalous = make([]float64, len(set.Test)), make([]int, len(set.Test)), make([]bool, len(set.Test))
+	for r, i := range set.Test {
+		test[r] = scores[i]
+		if set.Labels != nil {
+			labels[r], anomalous[r] = set.Labels[i], set.Labels[i] != 0
+		}
+	}
+	return test, labels, anomalous
+}

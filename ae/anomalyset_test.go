@@ -143,3 +143,11 @@ func TestAnomalySetsOfReadData(t *testing.T) {
 		t.Errorf("sequences: shape %v, steps %d, kinds %q", set.Image, set.Steps, set.Kinds)
 	}
 }
+
+func TestTestScoresFollowTheTestRows(t *testing.T) {
+	set := &AnomalySet{Labels: []int{0, 2, 0, 1}, Test: []int{3, 0, 1}}
+	scores, labels, anomalous := set.TestScores([]float64{10, 11, 12, 13})
+	if !slices.Equal(scores, []float64{13, 10, 11}) || !slices.Equal(labels, []int{1, 0, 2}) || !slices.Equal(anomalous, []bool{true, false, true}) {
+		t.Errorf("scores %v, labels %v, anomalous %v", scores, labels, anomalous)
+	}
+}

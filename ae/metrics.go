@@ -1,6 +1,10 @@
 package ae
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"strings"
+)
 
 // AnomalyMetrics are a detector's results on its test rows: the flagged
 // fractions and, when there are anomalies among them, how well the scores
@@ -84,4 +88,27 @@ func EvaluateScores(scores []float64, labels []int, test []int, threshold, quant
 	}
 	m.Separation = s
 	return m
+}
+
+// Report returns the metrics in lines, as physml anomaly prints them: the
+// threshold, the flagged fractions and, with anomalies, the ROC AUC, the
+// average precision, precision and recall at the threshold, and the ROC
+// AUC of each kind in kinds[1:] that was tested.
+func (m AnomalyMetrics) Report(kinds []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "threshold %.6g (the %.3g quantile of the calibration errors)\n", m.Threshold, m.Quantile)
+	fmt.Fprintf(&b, "flagged: %.4f of %d normal test rows", m.FlaggedNormalFraction, m.TestNormal)
+	if m.Separation == nil {
+		b.WriteString("\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, ", %.4f of %d anomalies\n", m.FlaggedAnomalyFraction, m.Anomalies)
+	fmt.Fprintf(&b, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
+		m.ROCAUC, m.AveragePrecision, m.Precision, m.Recall)
+	for k := 1; k < len(kinds); k++ {
+		if auc, ok := m.ROCAUCPerKind[kinds[k]]; ok {
+			fmt.Fprintf(&b, "  ROC AUC %-18s %.4f\n", kinds[k], auc)
+		}
+	}
+	return b.String()
 }

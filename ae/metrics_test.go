@@ -2,6 +2,7 @@ package ae
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/physml/physml/internal/numcheck"
@@ -37,4 +38,23 @@ func TestAnomalyMetricsAtTheirEdges(t *testing.T) {
 	numcheck.Close(t, "recall", recall, []float64{0, 1.0 / 3, 2.0 / 3, 1, 1}, 1e-15)
 	numcheck.Close(t, "thresholds", thresholds, []float64{0.9, 0.8, 0.4, 0.35, 0.1}, 0)
 	numcheck.Scalar(t, "average precision", ap, 0.5333333333333333, 1e-15)
+}
+
+// TestReportSaysWhatWasMeasured: the threshold and flagged fractions
+// always; the separation and each tested kind's AUC with anomalies.
+func TestReportSaysWhatWasMeasured(t *testing.T) {
+	scores := []float64{0.1, 0.2, 0.3, 0.9, 0.8, 0.25}
+	labels := []int{0, 0, 0, 1, 2, 1}
+	kinds := []string{"normal", "spike", "dropout"}
+	m := EvaluateScores(scores, labels, []int{0, 1, 2, 3, 4, 5}, 0.5, 0.99, kinds)
+	got := m.Report(kinds)
+	for _, want := range []string{"threshold 0.5 (the 0.99 quantile", "flagged: 0.0000 of 3 normal test rows, 0.6667 of 3 anomalies", "ROC AUC 0.8889", "ROC AUC spike", "ROC AUC dropout            1.0000"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+	normal := EvaluateScores(scores, nil, []int{0, 1}, 0.5, 0.99, nil).Report(nil)
+	if strings.Contains(normal, "ROC") || !strings.HasSuffix(normal, "2 normal test rows\n") {
+		t.Errorf("report without anomalies:\n%s", normal)
+	}
 }

@@ -15,4 +15,4 @@ go test -run '^$' -fuzz '^FuzzDecodeNpz$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzMomentsUnmarshal$' -fuzztime "$execs" ./decomposition
 go test -run '^$' -fuzz '^FuzzParseTimeSeries$' -fuzztime "$execs" ./dataset
 go test -run '^$' -fuzz '^FuzzParse$' -fuzztime "$execs" ./saved
-go test -run '^$' -fuzz '^FuzzParseInts$' -fuzztime "$execs" ./cmd/physml
+go test -run '^$' -fuzz '^FuzzParseSizes$' -fuzztime "$execs" ./internal/cli

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 // MNIST image size.
@@ -118,6 +120,22 @@ func NewImages(images, labels *IDX, imagesPath, labelsPath string) (*Images, err
 			return nil, fmt.Errorf("%s: label %d of image %d outside 0–9", labelsPath, l, i)
 		}
 		out.Labels[i] = int(l)
+	}
+	return out, nil
+}
+
+// ParseDigits parses a comma-separated list of distinct MNIST digits
+// ("0,1,2"), each 0 to 9.
+func ParseDigits(s string) ([]int, error) {
+	var out []int
+	seen := map[int]bool{}
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 0 || v > 9 || seen[v] {
+			return nil, fmt.Errorf("%q: want distinct digits 0 to 9, comma-separated", s)
+		}
+		seen[v] = true
+		out = append(out, v)
 	}
 	return out, nil
 }

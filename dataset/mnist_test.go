@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,6 +149,17 @@ func TestMNISTOfTheWrongShapeIsAnError(t *testing.T) {
 		}
 		if _, _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%d images of %d×%d: error %v, want one mentioning %q", c.n, c.rows, c.cols, err, c.want)
+		}
+	}
+}
+
+func TestParseDigits(t *testing.T) {
+	if got, err := ParseDigits("0, 1,9"); err != nil || !slices.Equal(got, []int{0, 1, 9}) {
+		t.Errorf("ParseDigits(\"0, 1,9\") = %v, %v", got, err)
+	}
+	for _, s := range []string{"", "10", "-1", "1,1", "a", "1,", "3.0"} {
+		if _, err := ParseDigits(s); err == nil {
+			t.Errorf("ParseDigits(%q) accepted", s)
 		}
 	}
 }

@@ -100,6 +100,41 @@ type Config struct {
 	ProjSize int
 }
 
+// Check reports a setting of c that a layer of cell cannot take (the
+// input size aside, which the data set): sizes that are not positive,
+// dropout outside [0, 1), a projection other than the LSTM's to fewer
+// values than its hidden size, a forget-gate bias other than the LSTM's,
+// and, for the xLSTM cells, a second direction, no bias, input or
+// recurrent dropout, or heads that do not divide the hidden size.
+// NewRecurrent panics with its error.
+func (c Config) Check(cell CellType) error {
+	layers := c.NumLayers
+	if layers == 0 {
+		layers = 1
+	}
+	switch {
+	case c.HiddenSize <= 0 || layers < 0 || c.InputSize < 0:
+		return fmt.Errorf("seq: %v with input size %d, hidden size %d, %d layers", cell, c.InputSize, c.HiddenSize, c.NumLayers)
+	case !(c.Dropout >= 0 && c.Dropout < 1): // also refuses NaN
+		return fmt.Errorf("seq: dropout %g outside [0, 1)", c.Dropout)
+	case !(c.InputDropout >= 0 && c.InputDropout < 1) || !(c.RecurrentDropout >= 0 && c.RecurrentDropout < 1):
+		return fmt.Errorf("seq: input dropout %g or recurrent dropout %g outside [0, 1)", c.InputDropout, c.RecurrentDropout)
+	case c.ForgetBias != 0 && (cell != LSTM || math.IsNaN(c.ForgetBias) || math.IsInf(c.ForgetBias, 0)):
+		return fmt.Errorf("seq: forget-gate bias %g for a %v: the LSTM has one, and it must be finite", c.ForgetBias, cell)
+	case c.ProjSize < 0 || c.ProjSize > 0 && (cell != LSTM || c.ProjSize >= c.HiddenSize):
+		return fmt.Errorf("seq: projection size %d for a %v of hidden size %d: the LSTM projects its hidden state, to fewer values than its hidden size", c.ProjSize, cell, c.HiddenSize)
+	case !cell.xlstm():
+		return nil
+	case c.Heads < 0 || c.HiddenSize%c.heads() != 0:
+		return fmt.Errorf("seq: %d heads of a %v: the heads must divide the hidden size %d", c.Heads, cell, c.HiddenSize)
+	case c.Bidirectional || c.NoBias:
+		return fmt.Errorf("seq: a bidirectional %v, or one without bias: the xLSTM cells read in one direction and have a bias (lstm, gru and rnn may do either)", cell)
+	case c.InputDropout != 0 || c.RecurrentDropout != 0:
+		return fmt.Errorf("seq: %v layers have no input or recurrent dropout (lstm, gru and rnn do)", cell)
+	}
+	return nil
+}
+
 // Init names an initialisation scheme of the recurrent layers.
 type Init int
 
@@ -182,28 +217,14 @@ func NewRecurrent[T Float](cell CellType, cfg Config, rng *rand.Rand) *Recurrent
 	if cfg.NumLayers == 0 {
 		cfg.NumLayers = 1
 	}
-	if cfg.InputSize <= 0 || cfg.HiddenSize <= 0 || cfg.NumLayers < 0 {
-		panic(fmt.Sprintf("seq: %v with input size %d, hidden size %d, %d layers", cell, cfg.InputSize, cfg.HiddenSize, cfg.NumLayers))
+	if cfg.InputSize <= 0 {
+		panic(fmt.Sprintf("seq: %v with input size %d", cell, cfg.InputSize))
 	}
-	if !(cfg.Dropout >= 0 && cfg.Dropout < 1) { // also refuses NaN
-		panic(fmt.Sprintf("seq: dropout %g outside [0, 1)", cfg.Dropout))
-	}
-	if cfg.ForgetBias != 0 && (cell != LSTM || math.IsNaN(cfg.ForgetBias) || math.IsInf(cfg.ForgetBias, 0)) {
-		panic(fmt.Sprintf("seq: forget-gate bias %g for a %v: the LSTM has one, and it must be finite", cfg.ForgetBias, cell))
-	}
-	if cfg.ProjSize < 0 || (cfg.ProjSize > 0 && (cell != LSTM || cfg.ProjSize >= cfg.HiddenSize)) {
-		panic(fmt.Sprintf("seq: projection size %d for a %v of hidden size %d: the LSTM projects, to fewer values than its hidden size", cfg.ProjSize, cell, cfg.HiddenSize))
-	}
-	for _, p := range []float64{cfg.InputDropout, cfg.RecurrentDropout} {
-		if !(p >= 0 && p < 1) {
-			panic(fmt.Sprintf("seq: input or recurrent dropout %g outside [0, 1)", p))
-		}
+	if err := cfg.Check(cell); err != nil {
+		panic(err.Error())
 	}
 	r := &Recurrent[T]{Cell: cell, Config: cfg}
 	if cell.xlstm() {
-		if cfg.InputDropout != 0 || cfg.RecurrentDropout != 0 {
-			panic(fmt.Sprintf("seq: %v layers have no input or recurrent dropout (the RNN, LSTM and GRU do)", cell))
-		}
 		return newXLSTMStack(r, rng)
 	}
 	dirs, W := r.directions(), r.stateSize()

@@ -120,14 +120,18 @@ func TestXLSTMSkipInputGrad(t *testing.T) {
 // TestXLSTMRefusesWhatItHasNot: bidirectional, bias-free, heads that do not
 // divide the hidden size, and an initial state panic with the reason.
 func TestXLSTMRefusesWhatItHasNot(t *testing.T) {
-	for _, cfg := range []Config{
-		{InputSize: 2, HiddenSize: 4, Bidirectional: true},
-		{InputSize: 2, HiddenSize: 4, NoBias: true},
-		{InputSize: 2, HiddenSize: 4, Heads: 3},
+	for cfg, want := range map[Config]string{
+		{InputSize: 2, HiddenSize: 4, Bidirectional: true}:   "xLSTM cells read in one direction",
+		{InputSize: 2, HiddenSize: 4, NoBias: true}:          "and have a bias",
+		{InputSize: 2, HiddenSize: 4, Heads: 3}:              "heads must divide the hidden size 4",
+		{InputSize: 2, HiddenSize: 4, RecurrentDropout: 0.1}: "no input or recurrent dropout",
 	} {
+		if err := cfg.Check(MLSTMCell); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Check %+v: %v, want %q", cfg, err, want)
+		}
 		func() {
 			defer func() {
-				if e := recover(); e == nil || !strings.Contains(e.(string), "xLSTM cells have one direction") {
+				if e := recover(); e == nil || !strings.Contains(e.(string), want) {
 					t.Errorf("%+v: %v", cfg, e)
 				}
 			}()

@@ -33,7 +33,7 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 		}
 		out, err := ae.ParseActivation(o.outputAct)
 		if err != nil {
-			return aeData[T]{}, usageError{fmt.Errorf("--output-activation: %v", err)}
+			return aeData[T]{}, usageError(fmt.Errorf("--output-activation: %v", err))
 		}
 		norm := saved.NormalizationFor(out)
 		return aeData[T]{ae.MNISTSamples[T](train, test, norm), fmt.Sprintf("MNIST: %d training and %d test images, inputs %v", train.Len(), test.Len(), norm)}, nil

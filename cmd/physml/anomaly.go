@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/physml/physml/ae"
@@ -101,19 +99,19 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 func (o *anomalyOptions) check() error {
 	switch {
 	case o.input != "" && o.example != "":
-		return usageError{errors.New("give --input or --example, not both")}
+		return usageError(errors.New("give --input or --example, not both"))
 	case o.example != "" && o.example != "signals":
-		return usageError{fmt.Errorf("--example %q: want signals", o.example)}
+		return usageError(fmt.Errorf("--example %q: want signals", o.example))
 	case o.input == "" && (o.labels != "" || o.lengths != ""):
-		return usageError{errors.New("--labels and --lengths go with --input")}
+		return usageError(errors.New("--labels and --lengths go with --input"))
 	case o.arch != "auto" && o.arch != "dense" && o.arch != "lstm" && o.arch != "gru":
-		return usageError{fmt.Errorf("--arch %q: want auto, dense, lstm or gru", o.arch)}
+		return usageError(fmt.Errorf("--arch %q: want auto, dense, lstm or gru", o.arch))
 	case o.code < 1 || o.code > 1<<14:
-		return usageError{fmt.Errorf("--code %d: want 1 to 16384", o.code)}
+		return usageError(fmt.Errorf("--code %d: want 1 to 16384", o.code))
 	case o.epochs < 0 || o.batch < 1:
-		return usageError{fmt.Errorf("--epochs %d (0: the default) must not be negative and --batch %d must be positive", o.epochs, o.batch)}
+		return usageError(fmt.Errorf("--epochs %d (0: the default) must not be negative and --batch %d must be positive", o.epochs, o.batch))
 	case !(o.quantile > 0 && o.quantile < 1):
-		return usageError{fmt.Errorf("--quantile %g: want a value in (0, 1)", o.quantile)}
+		return usageError(fmt.Errorf("--quantile %g: want a value in (0, 1)", o.quantile))
 	}
 	if o.arch == "dense" {
 		if err := o.notWith("to --arch dense (it is for sequences: --arch lstm or gru)", "lengths"); err != nil {
@@ -131,20 +129,18 @@ func (o *anomalyOptions) check() error {
 			return err
 		}
 		if hidden > 1<<14 {
-			return usageError{fmt.Errorf("--layers %s: want hidden sizes of at most 16384", o.layers)}
+			return usageError(fmt.Errorf("--layers %s: want hidden sizes of at most 16384", o.layers))
 		}
-	} else if _, err := parseInts(cmp.Or(o.layers, "128")); err != nil {
-		return usageError{fmt.Errorf("--layers: %v", err)}
+	} else if _, err := cli.ParseSizes(cmp.Or(o.layers, "128")); err != nil {
+		return usageError(fmt.Errorf("--layers: %v", err))
 	}
 	if o.normalize != "" {
 		if _, err := dataset.ParseScaling(o.normalize); err != nil {
-			return usageError{fmt.Errorf("--normalize: %v", err)}
+			return usageError(fmt.Errorf("--normalize: %v", err))
 		}
 	}
-	for _, err := range []error{checkPositive("lr", o.lr), checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit)} {
-		if err != nil {
-			return err
-		}
+	if err := cli.FirstError(cli.CheckPositive("lr", o.lr), cli.CheckLimit("train-limit", o.trainLimit), cli.CheckLimit("test-limit", o.testLimit)); err != nil {
+		return err
 	}
 	return o.common.check()
 }
@@ -170,7 +166,7 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		n := cmp.Or(o.trainLimit, 2000)
 		s, serr := dataset.Signals(n, signalSteps, o.seed)
 		if serr != nil {
-			return nil, usageError{serr}
+			return nil, usageError(serr)
 		}
 		d.AnomalySet, err = ae.SequenceAnomalies(s, dataset.SignalKinds, o.seed)
 		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.seed)
@@ -189,17 +185,17 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		d.AnomalySet, err = ae.SampleAnomalies(s, o.seed)
 		d.describe = fmt.Sprintf("%s: %d samples of %d values", o.input, s.N, s.Features)
 	default:
-		normal, err := parseDigits("normal", o.normal)
+		normal, err := dataset.ParseDigits(o.normal)
 		if err != nil {
-			return nil, err
+			return nil, usageError(fmt.Errorf("--normal %v", err))
 		}
-		anomalous, err := parseDigits("anomalous", o.anomalous)
+		anomalous, err := dataset.ParseDigits(o.anomalous)
 		if err != nil {
-			return nil, err
+			return nil, usageError(fmt.Errorf("--anomalous %v", err))
 		}
 		for _, digit := range anomalous {
 			if slices.Contains(normal, digit) {
-				return nil, usageError{fmt.Errorf("digit %d is both --normal and --anomalous", digit)}
+				return nil, usageError(fmt.Errorf("digit %d is both --normal and --anomalous", digit))
 			}
 		}
 		train, test, err := o.mnist(o.trainLimit, o.testLimit)
@@ -219,19 +215,6 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 	return d, nil
 }
 
-func parseDigits(name, s string) ([]int, error) {
-	var out []int
-	seen := map[int]bool{}
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 0 || v > 9 || seen[v] {
-			return nil, usageError{fmt.Errorf("--%s %q: want distinct digits 0 to 9, comma-separated", name, s)}
-		}
-		seen[v] = true
-		out = append(out, v)
-	}
-	return out, nil
-}
 
 func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stderr io.Writer) error {
 	ctx, stop := o.start(stderr)
@@ -263,7 +246,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrated and scored the model as it is\n", len(run.History.Epochs))
 	}
 	det, scores, metrics := run.Detector, run.Scores, run.Metrics
-	printAnomalyMetrics(stdout, d, metrics)
+	fmt.Fprint(stdout, metrics.Report(d.Kinds))
 
 	// Everything is ready before the first file is written.
 	extra := map[string]string{}
@@ -275,14 +258,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out.Npy("scores.npy", []int{d.N}, scores)
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
 	out.JSON("metrics.json", metrics)
-	testScores, testLabels := make([]float64, len(d.Test)), make([]int, len(d.Test))
-	anomalous := make([]bool, len(d.Test))
-	for r, i := range d.Test {
-		testScores[r] = scores[i]
-		if d.Labels != nil {
-			testLabels[r], anomalous[r] = d.Labels[i], d.Labels[i] != 0
-		}
-	}
+	testScores, testLabels, anomalous := d.TestScores(scores)
 	out.File("errors.png")(figures.ErrorHistogram(testScores, anomalous, det.Threshold))
 	if metrics.Separation != nil {
 		out.File("roc.png")(figures.ROC(testScores, testLabels, d.Kinds))
@@ -302,13 +278,13 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 	var err error
 	if d.wantSequences {
 		if d.Steps == 0 {
-			return nil, cfg, usageError{fmt.Errorf("--arch %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.arch)}
+			return nil, cfg, usageError(fmt.Errorf("--arch %s needs sequences: --input X.npy of shape (n, steps[, features]), or --example signals", o.arch))
 		}
 		cell := seq.LSTM
 		if o.arch == "gru" {
 			cell = seq.GRU
 		}
-		hidden, _ := parseInts(cmp.Or(o.layers, "32"))
+		hidden, _ := cli.ParseSizes(cmp.Or(o.layers, "32"))
 		net, err = ae.SequenceDetectorNet(d.AnomalySet, cell, hidden, o.code)
 	} else {
 		var scaling *dataset.Scaling
@@ -319,39 +295,23 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 			kind, _ := dataset.ParseScaling(o.normalize)
 			scaling = &kind
 		}
-		hidden, _ := parseInts(cmp.Or(o.layers, "128"))
+		hidden, _ := cli.ParseSizes(cmp.Or(o.layers, "128"))
 		net, err = ae.DenseDetectorNet(d.AnomalySet, hidden, o.code, scaling)
 		cfg.Scaling = net.Scaling
 	}
 	if err != nil {
-		return nil, cfg, usageError{err}
+		return nil, cfg, usageError(err)
 	}
 	if err := checkModelMemory[T](net.ParamCount()); err != nil {
 		return nil, cfg, err
 	}
 	m, err := ae.NewDetectorModel[T](net, nn.NewRand(o.seed))
 	if err != nil {
-		return nil, cfg, usageError{err}
+		return nil, cfg, usageError(err)
 	}
 	return m, cfg, nil
 }
 
-func printAnomalyMetrics(w io.Writer, d *anomalyData, m ae.AnomalyMetrics) {
-	fmt.Fprintf(w, "threshold %.6g (the %.3g quantile of %d calibration errors)\n", m.Threshold, m.Quantile, len(d.Calib))
-	fmt.Fprintf(w, "flagged: %.4f of %d normal test rows", m.FlaggedNormalFraction, m.TestNormal)
-	if m.Separation == nil {
-		fmt.Fprintln(w)
-		return
-	}
-	fmt.Fprintf(w, ", %.4f of %d anomalies\n", m.FlaggedAnomalyFraction, m.Anomalies)
-	fmt.Fprintf(w, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
-		m.ROCAUC, m.AveragePrecision, m.Precision, m.Recall)
-	for k := 1; k < len(d.Kinds); k++ {
-		if auc, ok := m.ROCAUCPerKind[d.Kinds[k]]; ok {
-			fmt.Fprintf(w, "  ROC AUC %-18s %.4f\n", d.Kinds[k], auc)
-		}
-	}
-}
 
 // signalSteps is the length of the simulated signals of --example signals.
 const signalSteps = 50

@@ -124,26 +124,24 @@ func (o *aeOptions) registerData(fs *flag.FlagSet) {
 // check validates the flags before anything is read.
 func (o *aeOptions) check() error {
 	if _, err := o.config(dataset.MNISTPixels); err != nil {
-		return usageError{err}
+		return usageError(err)
 	}
 	if o.preset != "" && o.preset != "pytorch" && o.preset != "keras" { // "": vae, which has no --preset
-		return usageError{fmt.Errorf("--preset %q: want pytorch or keras", o.preset)}
+		return usageError(fmt.Errorf("--preset %q: want pytorch or keras", o.preset))
 	}
 	if o.input == "" && (o.labels != "" || o.labelColumn != "" || o.normalize != "") {
-		return usageError{fmt.Errorf("--labels, --label-column and --normalize go with --input")}
+		return usageError(fmt.Errorf("--labels, --label-column and --normalize go with --input"))
 	}
 	if o.input != "" && o.testLimit != 0 {
-		return usageError{fmt.Errorf("--test-limit applies to MNIST; with --input, --test sets the test fraction")}
+		return usageError(fmt.Errorf("--test-limit applies to MNIST; with --input, --test sets the test fraction"))
 	}
 	if o.normalize != "" {
 		if _, err := dataset.ParseScaling(o.normalize); err != nil {
-			return usageError{fmt.Errorf("--normalize: %v", err)}
+			return usageError(fmt.Errorf("--normalize: %v", err))
 		}
 	}
-	for _, err := range []error{checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit), checkFraction("test", o.testFraction, 1)} {
-		if err != nil {
-			return err
-		}
+	if err := cli.FirstError(cli.CheckLimit("train-limit", o.trainLimit), cli.CheckLimit("test-limit", o.testLimit), cli.CheckFraction("test", o.testFraction, 1)); err != nil {
+		return err
 	}
 	return o.common.check()
 }
@@ -151,7 +149,7 @@ func (o *aeOptions) check() error {
 // config returns the architecture for samples of p features.
 func (o *aeOptions) config(p int) (ae.Config, error) {
 	var cfg ae.Config
-	hidden, err := parseInts(o.layers)
+	hidden, err := cli.ParseSizes(o.layers)
 	if err != nil {
 		return cfg, fmt.Errorf("--layers: %v", err)
 	}
@@ -183,18 +181,10 @@ func (o *aeOptions) config(p int) (ae.Config, error) {
 }
 
 func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
-	d, err := autoencoderInput[T](o)
+	d, cfg, validation, err := prepareAE[T](&o, stdout)
 	if err != nil {
 		return err
 	}
-	cfg, err := o.config(d.Train.Cols)
-	if err != nil {
-		return usageError{err}
-	}
-	if err := checkLossRange(cfg.Loss, d.Train.Data); err != nil {
-		return err
-	}
-	validation := o.ownData(d.Train.Rows, stdout)
 	ctx, stop := o.start(stderr)
 	defer stop()
 	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
@@ -251,12 +241,23 @@ func mean(v []float64) float64 {
 	return s / float64(len(v))
 }
 
-// checkLossRange refuses binary cross-entropy on data outside [0, 1].
-func checkLossRange[T nn.Float](loss ae.LossKind, x []T) error {
-	if lo, hi := span(x); loss == ae.BCELoss && (lo < 0 || hi > 1) {
-		return fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
+// prepareAE loads the data of an autoencoder or a VAE, returns its
+// architecture and, with the own-data defaults applied (ownData), the
+// fraction held out for validation. Binary cross-entropy on data outside
+// [0, 1] is refused.
+func prepareAE[T nn.Float](o *aeOptions, stdout io.Writer) (aeData[T], ae.Config, float64, error) {
+	d, err := autoencoderInput[T](*o)
+	if err != nil {
+		return d, ae.Config{}, 0, err
 	}
-	return nil
+	cfg, err := o.config(d.Train.Cols)
+	if err != nil {
+		return d, cfg, 0, usageError(err)
+	}
+	if lo, hi := span(d.Train.Data); cfg.Loss == ae.BCELoss && (lo < 0 || hi > 1) {
+		return d, cfg, 0, fmt.Errorf("--loss bce needs inputs in [0, 1], but the scaled training data span [%g, %g]: use --normalize unit or minmax, or --loss mse", lo, hi)
+	}
+	return d, cfg, o.ownData(d.Train.Rows, stdout), nil
 }
 
 // span returns the smallest and largest of values.

@@ -6,12 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"unsafe"
 
 	"github.com/physml/physml/blas"
@@ -57,7 +54,7 @@ func (c *common) check() error {
 		return err
 	}
 	if c.out == "" {
-		return usageError{fmt.Errorf("--out must name a folder")}
+		return usageError(fmt.Errorf("--out must name a folder"))
 	}
 	return cli.CheckWritable(c.out)
 }
@@ -76,7 +73,7 @@ func (c *common) isSet(name string) bool {
 func (c *common) notWith(why string, flags ...string) error {
 	for _, f := range flags {
 		if c.isSet(f) {
-			return usageError{fmt.Errorf("--%s does not apply %s", f, why)}
+			return usageError(fmt.Errorf("--%s does not apply %s", f, why))
 		}
 	}
 	return nil
@@ -85,15 +82,15 @@ func (c *common) notWith(why string, flags ...string) error {
 // checkFlags validates the flags other than --out.
 func (c *common) checkFlags() error {
 	if c.threads < 0 || c.threads > runtime.NumCPU() {
-		return usageError{fmt.Errorf("--threads %d: want 0 (the default) to %d, the number of CPUs", c.threads, runtime.NumCPU())}
+		return usageError(fmt.Errorf("--threads %d: want 0 (the default) to %d, the number of CPUs", c.threads, runtime.NumCPU()))
 	}
 	if c.maxInput <= 0 || c.maxInput > 1<<30 {
-		return usageError{fmt.Errorf("--max-input %d: want a positive number of MiB", c.maxInput)}
+		return usageError(fmt.Errorf("--max-input %d: want a positive number of MiB", c.maxInput))
 	}
 	dataset.MaxBytes = c.maxInput << 20       // data files
 	nn.MaxSafetensorsBytes = c.maxInput << 20 // model files
 	if c.dtype != "float32" && c.dtype != "float64" {
-		return usageError{fmt.Errorf("--dtype %q: want float32 or float64", c.dtype)}
+		return usageError(fmt.Errorf("--dtype %q: want float32 or float64", c.dtype))
 	}
 	c.float64 = c.dtype == "float64"
 	return nil
@@ -178,30 +175,6 @@ func (c *common) mnist(trainLimit, testLimit int) (train, test *dataset.Images, 
 	return dataset.LoadMNISTLimits(dir, trainLimit, testLimit)
 }
 
-// checkLimit refuses a negative sample limit.
-func checkLimit(name string, n int) error {
-	if n < 0 {
-		return usageError{fmt.Errorf("--%s %d: want 0 (all) or a positive count", name, n)}
-	}
-	return nil
-}
-
-// checkPositive refuses values that are not finite and positive (NaN too).
-func checkPositive(name string, v float64) error {
-	if !(v > 0) || math.IsInf(v, 0) {
-		return usageError{fmt.Errorf("--%s %g: want a positive finite value", name, v)}
-	}
-	return nil
-}
-
-// checkFraction refuses values outside [0, hi) (NaN too).
-func checkFraction(name string, v, hi float64) error {
-	if !(v >= 0 && v < hi) {
-		return usageError{fmt.Errorf("--%s %g: want a value in [0, %g)", name, v, hi)}
-	}
-	return nil
-}
-
 // checkModelMemory returns an error, before a model of params parameters
 // of T is built, when its weights, gradients and Adam's two moments
 // (4·params values) would fill more than --max-input: a size that the flag
@@ -209,24 +182,10 @@ func checkFraction(name string, v, hi float64) error {
 func checkModelMemory[T nn.Float](params float64) error {
 	need := 4 * params * float64(unsafe.Sizeof(T(0)))
 	if need > float64(dataset.MaxBytes) {
-		return usageError{fmt.Errorf("a model of %.4g parameters needs %.0f MiB for its weights, gradients and Adam's moments, more than --max-input's %d MiB: choose smaller sizes (--hidden, --layers, --code) or raise --max-input",
-			params, need/(1<<20), dataset.MaxBytes>>20)}
+		return usageError(fmt.Errorf("a model of %.4g parameters needs %.0f MiB for its weights, gradients and Adam's moments, more than --max-input's %d MiB: choose smaller sizes (--hidden, --layers, --code) or raise --max-input",
+			params, need/(1<<20), dataset.MaxBytes>>20))
 	}
 	return nil
-}
-
-// parseInts parses "256,64": positive sizes in decimal, nothing else
-// ("1e3", "12abc", "3.9" and "4 5" are refused, not read as 1, 12, 3, 4).
-func parseInts(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("%q is not a list of positive sizes", s)
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }
 
 // ownDataDefaults sets, for training on n rows of the user's data, the
@@ -266,17 +225,17 @@ func reportEarlyStop(stdout io.Writer, hist nn.History, patience int) {
 // per stacked layer, all the same ("64,64": two layers of 64), as
 // PyTorch's nn.LSTM(hidden_size, num_layers) has them.
 func recurrentLayers(s string) (hidden, layers int, err error) {
-	sizes, err := parseInts(s)
+	sizes, err := cli.ParseSizes(s)
 	if err != nil {
-		return 0, 0, usageError{fmt.Errorf("--layers: %v", err)}
+		return 0, 0, usageError(fmt.Errorf("--layers: %v", err))
 	}
 	for _, h := range sizes {
 		if h != sizes[0] {
-			return 0, 0, usageError{fmt.Errorf("--layers %s: stacked recurrent layers share one hidden size (as in PyTorch's nn.LSTM): give it once per layer, as %d,%d", s, sizes[0], sizes[0])}
+			return 0, 0, usageError(fmt.Errorf("--layers %s: stacked recurrent layers share one hidden size (as in PyTorch's nn.LSTM): give it once per layer, as %d,%d", s, sizes[0], sizes[0]))
 		}
 	}
 	if sizes[0] > 1<<16 || len(sizes) > 1<<10 {
-		return 0, 0, usageError{fmt.Errorf("--layers %s: at most 1024 layers of at most 65536", s)}
+		return 0, 0, usageError(fmt.Errorf("--layers %s: at most 1024 layers of at most 65536", s))
 	}
 	return sizes[0], len(sizes), nil
 }

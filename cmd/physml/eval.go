@@ -7,6 +7,7 @@ import (
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/forecast"
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 )
@@ -50,9 +51,9 @@ func runEval(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	if o.model == "" {
-		return usageError{fmt.Errorf("--model is required")}
+		return usageError(fmt.Errorf("--model is required"))
 	}
-	if err := checkLimit("test-limit", o.testLimit); err != nil {
+	if err := cli.CheckLimit("test-limit", o.testLimit); err != nil {
 		return err
 	}
 	if err := o.checkFlags(); err != nil {
@@ -66,17 +67,17 @@ func runEval(args []string, stdout, _ io.Writer) error {
 		return o.forecaster(m, stdout)
 	}
 	if o.example != "" || o.timeColumn != "" || o.fill != "" {
-		return usageError{fmt.Errorf("--example, --time-column and --fill are for forecasters; %s is a %v", o.model, m.Kind)}
+		return usageError(fmt.Errorf("--example, --time-column and --fill are for forecasters; %s is a %v", o.model, m.Kind))
 	}
 	if (m.Kind == saved.Regressor) != (o.targets != "") {
-		return usageError{fmt.Errorf("--targets: a regressor, and only a regressor, is evaluated against targets")}
+		return usageError(fmt.Errorf("--targets: a regressor, and only a regressor, is evaluated against targets"))
 	}
 	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Limit: o.testLimit}, o.model)
 	if err != nil {
 		return err
 	}
 	if m.Kind == saved.Classifier && r.Labels == nil {
-		return usageError{fmt.Errorf("--labels: a classifier is evaluated against labels")}
+		return usageError(fmt.Errorf("--labels: a classifier is evaluated against labels"))
 	}
 	ev, err := m.Evaluate(r.X, r.N, r.Width, r.Lengths, r.Labels, r.Targets)
 	if err != nil {
@@ -110,13 +111,9 @@ func runEval(args []string, stdout, _ io.Writer) error {
 func (o *evalOptions) forecaster(m *saved.Model, stdout io.Writer) error {
 	f := m.Forecaster
 	if o.lengths != "" || o.labels != "" || o.labelColumn != "" || o.testLimit != 0 {
-		return usageError{fmt.Errorf("--lengths, --labels, --label-column and --test-limit are for rows; a forecaster reads a series")}
+		return usageError(fmt.Errorf("--lengths, --labels, --label-column and --test-limit are for rows; a forecaster reads a series"))
 	}
-	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, names: f.Names}
-	if (fo.input == "") == (fo.example == "") {
-		return usageError{fmt.Errorf("give the data: --input series.csv or --example NAME (one of them)")}
-	}
-	s, source, err := fo.load()
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names)
 	if err != nil {
 		return err
 	}

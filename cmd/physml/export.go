@@ -33,10 +33,10 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *model == "" || *out == "" {
-		return usageError{fmt.Errorf("give --model m.safetensors and --onnx m.onnx")}
+		return usageError(fmt.Errorf("give --model m.safetensors and --onnx m.onnx"))
 	}
 	if err := cli.CheckOutput(fs, *out); err != nil {
-		return usageError{fmt.Errorf("--onnx: %w", err)}
+		return usageError(fmt.Errorf("--onnx: %w", err))
 	}
 	sm, err := saved.Load(*model)
 	if err != nil {

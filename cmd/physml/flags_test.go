@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,48 +24,13 @@ func TestFlagsThatUsedToBeIgnored(t *testing.T) {
 }
 
 // TestSizeListsAreReadStrictly (L1): a list of sizes takes decimal
-// integers only; what fmt.Sscan once read as a prefix is refused.
+// integers only (cli.ParseSizes); what fmt.Sscan once read as a prefix is
+// refused.
 func TestSizeListsAreReadStrictly(t *testing.T) {
-	for _, bad := range []string{"1e3", "12abc", "3.9", "4 5", "", "0", "-3", "64,", "9223372036854775808"} {
-		if v, err := parseInts(bad); err == nil {
-			t.Errorf("parseInts(%q) = %v, want an error", bad, v)
-		}
-	}
-	if v, err := parseInts(" 256, 64 "); err != nil || len(v) != 2 || v[0] != 256 || v[1] != 64 {
-		t.Errorf("parseInts(\" 256, 64 \") = %v, %v", v, err)
-	}
 	code, _, errOut := runCommand("autoencoder", "--layers", "1e3", "--out", t.TempDir())
 	if code != 2 || !strings.Contains(errOut, `"1e3"`) {
 		t.Errorf("--layers 1e3: exit %d, %q", code, errOut)
 	}
-}
-
-// FuzzParseInts: a list of sizes is positive decimal integers that print
-// back as the list (spaces aside), or an error.
-func FuzzParseInts(f *testing.F) {
-	for _, s := range []string{"256,64", "1e3", "12abc", " 8 , 4", "4 5", "-1", "+7"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parseInts(s)
-		if err != nil {
-			return
-		}
-		var parts []string
-		for i, x := range v {
-			if x <= 0 {
-				t.Fatalf("%q: size %d", s, x)
-			}
-			parts = append(parts, strconv.Itoa(x))
-			field := strings.TrimSpace(strings.Split(s, ",")[i])
-			if n, err := strconv.Atoi(field); err != nil || n != x {
-				t.Fatalf("%q: field %q read as %d", s, field, x)
-			}
-		}
-		if len(parts) != len(strings.Split(s, ",")) {
-			t.Fatalf("%q: %d sizes", s, len(parts))
-		}
-	})
 }
 
 // TestFlagsThatDoNotApplyAreUsageErrors (L7): a flag of another mode is a

@@ -18,8 +18,8 @@ import (
 
 type forecastOptions struct {
 	common
-	input, example, timeColumn, columns, fill string
-	names                                     []string
+	seriesSource
+	columns                                   string
 	target                                    string
 	cell                                      string
 	layerList                                 string
@@ -70,7 +70,11 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	series, source, err := o.load()
+	var columns []string
+	if o.columns != "" {
+		columns = strings.Split(o.columns, ",")
+	}
+	series, source, err := o.load(columns)
 	if err != nil {
 		return err
 	}
@@ -85,41 +89,41 @@ func (o *forecastOptions) check() error {
 	if o.hidden, o.layers, err = recurrentLayers(o.layerList); err != nil {
 		return err
 	}
-	if err := checkCell(o.cell, o.hidden, o.heads, false); err != nil {
+	if _, err := checkCell(o.cell, seq.Config{HiddenSize: o.hidden, NumLayers: o.layers, Heads: o.heads}); err != nil {
 		return err
 	}
 	switch {
-	case (o.input == "") == (o.example == ""):
-		return usageError{errors.New("give --input series.csv or --example NAME (one of them)")}
 	case o.window < 1 || o.horizon < 1 || o.window > 1<<16 || o.horizon > 1<<16:
-		return usageError{fmt.Errorf("--window %d and --horizon %d: want 1 to 65536", o.window, o.horizon)}
+		return usageError(fmt.Errorf("--window %d and --horizon %d: want 1 to 65536", o.window, o.horizon))
 	case o.epochs < 1 || o.batch < 1 || o.patience < 0 || o.ensemble < 1 || o.ensemble > 100:
-		return usageError{fmt.Errorf("--epochs, --batch and --ensemble (at most 100) must be positive and --patience not negative")}
+		return usageError(fmt.Errorf("--epochs, --batch and --ensemble (at most 100) must be positive and --patience not negative"))
 	case o.period < 0 || o.period > 1<<16:
-		return usageError{fmt.Errorf("--period %d: want 0 (no seasonal baseline) to 65536 steps", o.period)}
+		return usageError(fmt.Errorf("--period %d: want 0 (no seasonal baseline) to 65536 steps", o.period))
 	case o.target != "level" && o.target != "change":
-		return usageError{fmt.Errorf("--target %q: want level or change", o.target)}
+		return usageError(fmt.Errorf("--target %q: want level or change", o.target))
 	case o.fill != "" && o.fill != "previous" && o.fill != "linear":
-		return usageError{fmt.Errorf("--fill %q: want previous or linear", o.fill)}
+		return usageError(fmt.Errorf("--fill %q: want previous or linear", o.fill))
 	}
-	if err := checkPositive("lr", o.lr); err != nil {
+	if err := cli.CheckPositive("lr", o.lr); err != nil {
 		return err
 	}
 	return o.common.check()
 }
 
-// load reads --input or the --example series.
-func (o *forecastOptions) load() (*dataset.TimeSeries, string, error) {
-	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: dataset.Fill(o.fill)}
-	if o.columns != "" {
-		opt.Columns = strings.Split(o.columns, ",")
+// seriesSource is the series a forecaster reads: --input or --example,
+// with --time-column and --fill.
+type seriesSource struct{ input, example, timeColumn, fill string }
+
+// load reads the series: its columns (all but the time column when nil;
+// a saved forecaster's variables, whose names may hold commas).
+func (o seriesSource) load(columns []string) (*dataset.TimeSeries, string, error) {
+	if (o.input == "") == (o.example == "") {
+		return nil, "", usageError(errors.New("give the data: --input series.csv or --example NAME (one of them)"))
 	}
-	if o.names != nil { // a saved forecaster's variables (names may hold commas)
-		opt.Columns = o.names
-	}
+	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: dataset.Fill(o.fill), Columns: columns}
 	if o.example != "" {
 		if !slices.Contains(dataset.ExampleNames(), o.example) {
-			return nil, "", usageError{fmt.Errorf("--example: no example %q: want %s", o.example, strings.Join(dataset.ExampleNames(), " or "))}
+			return nil, "", usageError(fmt.Errorf("--example: no example %q: want %s", o.example, strings.Join(dataset.ExampleNames(), " or ")))
 		}
 		s, err := dataset.ExampleSeries(o.example, opt)
 		return s, o.example, err
@@ -132,7 +136,7 @@ func (o *forecastOptions) load() (*dataset.TimeSeries, string, error) {
 func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source string, stdout, stderr io.Writer) error {
 	cfg := o.config()
 	if err := cfg.Check(s.Steps, s.Vars()); err != nil {
-		return usageError{fmt.Errorf("%s: %w", source, err)}
+		return usageError(fmt.Errorf("%s: %w", source, err))
 	}
 	v, w, h := s.Vars(), o.window, o.horizon
 	net := seq.Config{InputSize: v, HiddenSize: cfg.Hidden, NumLayers: cfg.Layers, Heads: cfg.Heads}
@@ -142,8 +146,8 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	// The windows are copied out of the series (inputs and targets, for
 	// training and prediction): bound them like an input file.
 	if need := 4 * float64(s.Steps) * float64(w+h) * float64(v) * 8; need > float64(dataset.MaxBytes) {
-		return usageError{fmt.Errorf("%s: windows of %d steps over %d steps of %d variables need %.0f MiB, more than --max-input's %d MiB: choose a shorter --window or --horizon, or raise --max-input",
-			source, w+h, s.Steps, v, need/(1<<20), dataset.MaxBytes>>20)}
+		return usageError(fmt.Errorf("%s: windows of %d steps over %d steps of %d variables need %.0f MiB, more than --max-input's %d MiB: choose a shorter --window or --horizon, or raise --max-input",
+			source, w+h, s.Steps, v, need/(1<<20), dataset.MaxBytes>>20))
 	}
 	sp := cfg.Split.Of(s.Steps)
 	fmt.Fprintf(stdout, "%s: %d steps of %s; windows of %d steps forecast %d ahead: %d training, %d validation, %d test windows; backend %s\n",

@@ -31,7 +31,7 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	if *n < 2 {
-		return usageError{fmt.Errorf("--n %d: need at least 2 samples", *n)}
+		return usageError(fmt.Errorf("--n %d: need at least 2 samples", *n))
 	}
 	X := lectureSamples(*n, *seed)
 	fmt.Fprintf(stdout, "x ~ N(0,1), y = 4 + 3x + ε, %d samples (population: var x = 1, cov = 3, var y = 10, ρ = 3/√10 = 0.9487)\n\n", *n)
@@ -94,7 +94,7 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *k <= 0 || *k >= dataset.MNISTPixels || *epochs <= 0 || !(*lr > 0) || math.IsInf(*lr, 0) || *batch <= 0 || *n < 2 {
-		return usageError{fmt.Errorf("--code in [1, 783], --epochs, --lr, --batch positive and --train-limit ≥ 2 required")}
+		return usageError(fmt.Errorf("--code in [1, 783], --epochs, --lr, --batch positive and --train-limit ≥ 2 required"))
 	}
 	if err := c.check(); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/physml/physml/dataset"
@@ -117,39 +118,39 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 	if o.hidden, o.layers, err = recurrentLayers(o.layerList); err != nil {
 		return err
 	}
-	if err := checkCell(o.cell, o.hidden, o.heads, o.bidirectional); err != nil {
+	if err := cli.FirstError(cli.CheckFraction("dropout", o.dropout, 1), cli.CheckFraction("input-dropout", o.inputDropout, 1), cli.CheckFraction("recurrent-dropout", o.recDropout, 1)); err != nil {
+		return err
+	}
+	if _, err := checkCell(o.cell, o.config(0)); err != nil {
 		return err
 	}
 	if o.preset != "pytorch" && o.preset != "keras" {
-		return usageError{fmt.Errorf("--preset %q: want pytorch or keras", o.preset)}
+		return usageError(fmt.Errorf("--preset %q: want pytorch or keras", o.preset))
 	}
 	switch {
 	case o.epochs <= 0 || o.batch <= 0:
-		return usageError{fmt.Errorf("--epochs %d and --batch %d must be positive", o.epochs, o.batch)}
+		return usageError(fmt.Errorf("--epochs %d and --batch %d must be positive", o.epochs, o.batch))
 	case o.patience < 0:
-		return usageError{fmt.Errorf("--patience %d: want 0 (never stop early) or a positive count", o.patience)}
+		return usageError(fmt.Errorf("--patience %d: want 0 (never stop early) or a positive count", o.patience))
 	case o.clip != 0 && !(o.clip > 0 && !math.IsInf(o.clip, 0)):
-		return usageError{fmt.Errorf("--clip %g: want 0 (no clipping) or a positive finite norm", o.clip)}
+		return usageError(fmt.Errorf("--clip %g: want 0 (no clipping) or a positive finite norm", o.clip))
 	}
 	if o.input == "" && (o.labels != "" || o.lengths != "" || o.targets != "") {
-		return usageError{fmt.Errorf("--labels, --targets and --lengths go with --input")}
+		return usageError(fmt.Errorf("--labels, --targets and --lengths go with --input"))
 	}
 	if o.targets != "" {
 		if err := o.notWith("to --targets (a regressor of sequences of one length, without a norm layer or traces)", "labels", "lengths", "norm", "trace"); err != nil {
 			return err
 		}
 	}
-	if c, err := seq.ParseCell(o.cell); err == nil && o.proj != 0 && (c != seq.LSTM || o.proj < 0 || o.proj >= o.hidden) {
-		return usageError{fmt.Errorf("--proj %d: the LSTM projects its hidden state to fewer values than its hidden size (%d)", o.proj, o.hidden)}
-	}
 	if o.norm != "none" && o.norm != "batchnorm" && o.norm != "layernorm" {
-		return usageError{fmt.Errorf("--norm %q: want none, batchnorm or layernorm", o.norm)}
+		return usageError(fmt.Errorf("--norm %q: want none, batchnorm or layernorm", o.norm))
 	}
 	if o.trace < 0 || o.trace > 1000 {
-		return usageError{fmt.Errorf("--trace %d: want 0 to 1000 sequences", o.trace)}
+		return usageError(fmt.Errorf("--trace %d: want 0 to 1000 sequences", o.trace))
 	}
 	if c, err := seq.ParseCell(o.cell); err == nil && o.trace > 0 && (c == seq.SLSTMCell || c == seq.MLSTMCell || o.proj > 0) {
-		return usageError{fmt.Errorf("--trace: the %s cell records no gate traces (lstm without --proj, gru and rnn do)", o.cell)}
+		return usageError(fmt.Errorf("--trace: the %s cell records no gate traces (lstm without --proj, gru and rnn do)", o.cell))
 	}
 	if o.input != "" {
 		if err := o.notWith("to --input (it is for MNIST; --test holds out a part of your sequences)", "test-limit", "data"); err != nil {
@@ -159,19 +160,14 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		return err
 	}
 	if o.input != "" && o.labels == "" && o.targets == "" {
-		return usageError{fmt.Errorf("--input needs --labels (one class per sequence) or --targets (values at every step)")}
+		return usageError(fmt.Errorf("--input needs --labels (one class per sequence) or --targets (values at every step)"))
 	}
-	if c, err := seq.ParseCell(o.cell); err == nil && (o.inputDropout != 0 || o.recDropout != 0) && (c == seq.SLSTMCell || c == seq.MLSTMCell) {
-		return usageError{fmt.Errorf("--input-dropout and --recurrent-dropout: the %s cell has none (lstm, gru and rnn do)", o.cell)}
-	}
-	for _, err := range []error{checkFraction("dropout", o.dropout, 1), checkFraction("input-dropout", o.inputDropout, 1), checkFraction("recurrent-dropout", o.recDropout, 1), checkPositive("lr", o.lr), checkFraction("test", o.testFraction, 1),
-		checkFraction("validation", o.validation, 1), checkLimit("train-limit", o.trainLimit), checkLimit("test-limit", o.testLimit)} {
-		if err != nil {
-			return err
-		}
+	if err := cli.FirstError(cli.CheckPositive("lr", o.lr), cli.CheckFraction("test", o.testFraction, 1),
+		cli.CheckFraction("validation", o.validation, 1), cli.CheckLimit("train-limit", o.trainLimit), cli.CheckLimit("test-limit", o.testLimit)); err != nil {
+		return err
 	}
 	if _, err := nn.ParseSchedule(o.schedule, o.epochs); err != nil {
-		return usageError{err}
+		return usageError(err)
 	}
 	if o.dropout > 0 && o.layers == 1 {
 		// PyTorch warns likewise: dropout acts only between stacked layers.
@@ -185,21 +181,24 @@ const (
 	headsUsage = "heads of an slstm or mlstm cell (they must divide the hidden size of --layers)"
 )
 
-// checkCell checks --cell, and --heads and --bidirectional against it.
-func checkCell(name string, hidden, heads int, bidirectional bool) error {
+// config returns the recurrent layers' configuration of the flags, for
+// inputSize features per step.
+func (o *lstmOptions) config(inputSize int) seq.Config {
+	return seq.Config{InputSize: inputSize, HiddenSize: o.hidden, NumLayers: o.layers, Bidirectional: o.bidirectional,
+		Dropout: o.dropout, Heads: o.heads, InputDropout: o.inputDropout, RecurrentDropout: o.recDropout, ProjSize: o.proj}
+}
+
+// checkCell parses --cell and checks the recurrent settings of cfg against
+// it (seq.Config.Check).
+func checkCell(name string, cfg seq.Config) (seq.CellType, error) {
 	cell, err := seq.ParseCell(name)
 	if err != nil {
-		return usageError{fmt.Errorf("--cell %q: want lstm, gru, rnn, rnn_relu, slstm or mlstm", name)}
+		return 0, usageError(fmt.Errorf("--cell %q: want lstm, gru, rnn, rnn_relu, slstm or mlstm", name))
 	}
-	if cell == seq.SLSTMCell || cell == seq.MLSTMCell {
-		if heads < 1 || hidden%heads != 0 {
-			return usageError{fmt.Errorf("--heads %d: want a positive number that divides the hidden size %d (--layers)", heads, hidden)}
-		}
-		if bidirectional {
-			return usageError{fmt.Errorf("--cell %s reads in one direction: --bidirectional is for lstm, gru and rnn", name)}
-		}
+	if err := cfg.Check(cell); err != nil {
+		return 0, usageError(fmt.Errorf("--cell %s: %s", name, strings.TrimPrefix(err.Error(), "seq: ")))
 	}
-	return nil
+	return cell, nil
 }
 
 // sequenceInput loads MNIST, or the user's sequences with --input.
@@ -228,13 +227,13 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	if n, nVal := d.train.Len(), int(math.Round(o.validation*float64(d.train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
-		return usageError{fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal)}
+		return usageError(fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal))
 	}
 	if d.warning != "" {
 		fmt.Fprintf(stderr, "physml lstm: warning: %s\n", d.warning)
 	}
 	if steps := d.test.X.Cols / d.inputSize; o.trace > 0 && steps > maxTraceSteps {
-		return usageError{fmt.Errorf("--trace: sequences of %d steps; trace.png draws at most %d steps (one row of pixels each)", steps, maxTraceSteps)}
+		return usageError(fmt.Errorf("--trace: sequences of %d steps; trace.png draws at most %d steps (one row of pixels each)", steps, maxTraceSteps))
 	}
 	if o.input != "" && o.validation > 0 {
 		o.ownDataDefaults(d.train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
@@ -244,8 +243,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	cell, _ := seq.ParseCell(o.cell)
 	schedule, _ := nn.ParseSchedule(o.schedule, o.epochs)
 	spec := seq.ModelSpec{Cell: cell, Outputs: d.outputs, Regressor: d.targets != nil, Norm: o.norm, Keras: o.preset == "keras", Seed: o.seed,
-		Config: seq.Config{InputSize: d.inputSize, HiddenSize: o.hidden, NumLayers: o.layers, Bidirectional: o.bidirectional,
-			Dropout: o.dropout, Heads: o.heads, InputDropout: o.inputDropout, RecurrentDropout: o.recDropout, ProjSize: o.proj}}
+		Config: o.config(d.inputSize)}
 	if err := checkModelMemory[T](seq.ParamCount(cell, spec.Config, d.outputs)); err != nil {
 		return err
 	}
@@ -253,7 +251,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	// regressor (MSE at every step).
 	m, err := seq.NewModel[T](spec)
 	if err != nil {
-		return usageError{err}
+		return usageError(err)
 	}
 	model, regressor := m.Net, spec.Regressor
 	adam := nn.AdamConfig{LR: o.lr}

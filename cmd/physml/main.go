@@ -70,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
-		case errors.As(err, new(usageError)):
+		case errors.As(err, new(cli.UsageError)):
 			fmt.Fprintf(stderr, "physml %s: %v\n", c.name, err)
 			return 2
 		default:
@@ -90,8 +90,9 @@ func usage(w io.Writer) {
 	}
 }
 
-// usageError is a bad flag or argument: exit code 2.
-type usageError struct{ error }
+// usageError returns err as a bad flag or argument (cli.UsageError): exit
+// code 2.
+func usageError(err error) error { return cli.UsageError{Err: err} }
 
 // lastFlagSet is the flag set newFlagSet made last; the help test reads it
 // to check that --help lists every flag.
@@ -112,14 +113,11 @@ func newFlagSet(name, summary string, stdout io.Writer) *flag.FlagSet {
 // parseFlags parses args (cli.Parse) and refuses arguments that are not
 // flags.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	var bad cli.UsageError
-	if err := cli.Parse(fs, args); errors.As(err, &bad) {
-		return usageError{bad.Err}
-	} else if err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return usageError(fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	}
 	pca, err := o.model()
 	if err != nil {
-		return usageError{err}
+		return usageError(err)
 	}
 	if err := o.common.check(); err != nil {
 		return err
@@ -138,7 +138,7 @@ func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err e
 			[]int{dataset.MNISTRows, dataset.MNISTCols}, nil
 	}
 	if o.labelColumn != "" && !strings.EqualFold(filepath.Ext(o.input), ".csv") {
-		return nil, nil, nil, usageError{fmt.Errorf("--label-column applies to .csv input only")}
+		return nil, nil, nil, usageError(fmt.Errorf("--label-column applies to .csv input only"))
 	}
 	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn}, lim)
 	if err != nil {

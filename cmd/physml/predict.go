@@ -54,13 +54,13 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	}
 	switch {
 	case o.model == "":
-		return usageError{fmt.Errorf("--model is required")}
+		return usageError(fmt.Errorf("--model is required"))
 	case o.horizon < 0 || o.horizon > 1<<20:
-		return usageError{fmt.Errorf("--horizon %d: want 1 to %d steps (0: the forecaster's own)", o.horizon, 1<<20)}
+		return usageError(fmt.Errorf("--horizon %d: want 1 to %d steps (0: the forecaster's own)", o.horizon, 1<<20))
 	case o.input != "" && o.example != "":
-		return usageError{fmt.Errorf("give --input or --example, not both")}
+		return usageError(fmt.Errorf("give --input or --example, not both"))
 	}
-	if err := checkLimit("limit", o.limit); err != nil {
+	if err := cli.CheckLimit("limit", o.limit); err != nil {
 		return err
 	}
 	if err := o.check(); err != nil {
@@ -87,13 +87,9 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Writer) error {
 	f := m.Forecaster
 	if o.lengths != "" || o.labelColumn != "" || o.limit != 0 {
-		return usageError{fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)")}
+		return usageError(fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)"))
 	}
-	fo := forecastOptions{input: o.input, example: o.example, timeColumn: o.timeColumn, fill: o.fill, names: f.Names}
-	if (fo.input == "") == (fo.example == "") {
-		return usageError{fmt.Errorf("give the data to forecast from: --input series.csv or --example NAME (one of them)")}
-	}
-	s, source, err := fo.load()
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names)
 	if err != nil {
 		return err
 	}
@@ -128,7 +124,7 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 // test images).
 func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer) error {
 	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 {
-		return usageError{fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind)}
+		return usageError(fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind))
 	}
 	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Limit: o.limit}, o.model)
 	if err != nil {

@@ -14,9 +14,9 @@ func (c *common) readRows(m *saved.Model, f saved.Files, model string) (*saved.R
 	mnist := m.Metadata[nn.KeyData] != "user"
 	switch {
 	case f.Input == "" && !mnist:
-		return nil, usageError{fmt.Errorf("%s was trained on your data: give the data to apply it to with --input", model)}
+		return nil, usageError(fmt.Errorf("%s was trained on your data: give the data to apply it to with --input", model))
 	case f.Input != "" && mnist:
-		return nil, usageError{fmt.Errorf("%s was trained on MNIST and reads MNIST images; --input is for models trained on your data", model)}
+		return nil, usageError(fmt.Errorf("%s was trained on MNIST and reads MNIST images; --input is for models trained on your data", model))
 	case f.Input == "":
 		_, test, err := c.mnist(1, f.Limit)
 		if err != nil {
@@ -28,9 +28,9 @@ func (c *common) readRows(m *saved.Model, f saved.Files, model string) (*saved.R
 		}
 		return r, nil
 	case m.Sequences() && f.LabelColumn != "":
-		return nil, usageError{fmt.Errorf("--label-column is for CSV tables; %s reads sequences", model)}
+		return nil, usageError(fmt.Errorf("--label-column is for CSV tables; %s reads sequences", model))
 	case !m.Sequences() && (f.Lengths != "" || f.Targets != ""):
-		return nil, usageError{fmt.Errorf("--lengths is for sequences (and --targets for a regressor's); %s reads rows of %d values", model, m.Features())}
+		return nil, usageError(fmt.Errorf("--lengths is for sequences (and --targets for a regressor's); %s reads rows of %d values", model, m.Features()))
 	}
 	return m.ReadRows(f)
 }

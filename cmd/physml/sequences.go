@@ -65,7 +65,7 @@ func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed 
 func splitRows(n int, testFraction float64, seed uint64, items string) (trainRows, testRows []int, err error) {
 	trainRows, testRows, err = nn.HoldOut(n, testFraction, seed)
 	if err != nil {
-		return nil, nil, usageError{fmt.Errorf("--test: %d %s: %v", n, items, err)}
+		return nil, nil, usageError(fmt.Errorf("--test: %d %s: %v", n, items, err))
 	}
 	return trainRows, testRows, nil
 }

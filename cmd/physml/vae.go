@@ -58,11 +58,11 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	if err := checkPositive("beta", o.beta); err != nil {
+	if err := cli.CheckPositive("beta", o.beta); err != nil {
 		return err
 	}
 	if o.samples < 1 || o.samples > 1024 {
-		return usageError{fmt.Errorf("--samples %d: want 1 to 1024", o.samples)}
+		return usageError(fmt.Errorf("--samples %d: want 1 to 1024", o.samples))
 	}
 	if o.float64 {
 		return trainVAE[float64](o, stdout, stderr)
@@ -71,19 +71,11 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 }
 
 func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
-	d, err := autoencoderInput[T](o.aeOptions)
+	d, aeCfg, validation, err := prepareAE[T](&o.aeOptions, stdout)
 	if err != nil {
 		return err
-	}
-	aeCfg, err := o.config(d.Train.Cols)
-	if err != nil {
-		return usageError{err}
 	}
 	cfg := ae.VAEConfig{Layers: aeCfg.Layers, Hidden: aeCfg.Hidden, Output: aeCfg.Output, Loss: aeCfg.Loss, Beta: o.beta}
-	if err := checkLossRange(aeCfg.Loss, d.Train.Data); err != nil {
-		return err
-	}
-	validation := o.ownData(d.Train.Rows, stdout)
 	ctx, stop := o.start(stderr)
 	defer stop()
 	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
@@ -91,7 +83,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	}
 	model, err := ae.NewVAE[T](cfg, nn.NewRand(o.seed), o.seed+1)
 	if err != nil {
-		return usageError{err}
+		return usageError(err)
 	}
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), backendLine())

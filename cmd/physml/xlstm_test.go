@@ -44,5 +44,5 @@ func TestXLSTMCellsFromTheCommand(t *testing.T) {
 		_, line, _ := strings.Cut(fc, "\n  "+cell+" ")
 		numcheck.Scalar(t, cell+" forecast RMSE in eval", numberAfter(t, fev, "test RMSE "), numberAfter(t, line, "RMSE "), 0)
 	}
-	mustFailCleanly(t, "heads that do not divide", []string{"lstm", "--cell", "mlstm", "--layers", "10", "--heads", "4"}, filepath.Join(dir, "none"), 2, "--heads 4")
+	mustFailCleanly(t, "heads that do not divide", []string{"lstm", "--cell", "mlstm", "--layers", "10", "--heads", "4"}, filepath.Join(dir, "none"), 2, "4 heads of a mLSTM: the heads must divide the hidden size 10")
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -96,4 +99,67 @@ func TestOutputsWriteAllOrNothing(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(out, "t.csv")); string(b) != "v\n1\n2\n" {
 		t.Errorf("t.csv: %q", b)
 	}
+}
+
+func TestValueChecks(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string // "" for no error
+	}{
+		{CheckLimit("limit", 0), ""},
+		{CheckLimit("limit", -1), "--limit -1: want 0 (all) or a positive count"},
+		{CheckPositive("lr", 1e-3), ""},
+		{CheckPositive("lr", 0), "--lr 0: want a positive finite value"},
+		{CheckPositive("lr", math.NaN()), "--lr NaN"},
+		{CheckPositive("lr", math.Inf(1)), "--lr +Inf"},
+		{CheckFraction("test", 0, 1), ""},
+		{CheckFraction("test", 1, 1), "--test 1: want a value in [0, 1)"},
+		{CheckFraction("test", math.NaN(), 1), "--test NaN"},
+		{FirstError(nil, CheckLimit("a", -2), CheckLimit("b", -3)), "--a -2"},
+	} {
+		if c.want == "" && c.err != nil || c.want != "" && (c.err == nil || !strings.Contains(c.err.Error(), c.want)) {
+			t.Errorf("got %v, want %q", c.err, c.want)
+		}
+		if c.err != nil && !errors.As(c.err, new(UsageError)) {
+			t.Errorf("%v is not a usage error", c.err)
+		}
+	}
+	for s, want := range map[string][]int{"256,64": {256, 64}, " 3 , 4": {3, 4}, "7": {7}} {
+		if got, err := ParseSizes(s); err != nil || !slices.Equal(got, want) {
+			t.Errorf("ParseSizes(%q) = %v, %v", s, got, err)
+		}
+	}
+	for _, s := range []string{"", "1e3", "12abc", "3.9", "4 5", "0", "-2", "3,"} {
+		if _, err := ParseSizes(s); err == nil {
+			t.Errorf("ParseSizes(%q) accepted", s)
+		}
+	}
+}
+
+// FuzzParseSizes: a list of sizes is positive decimal integers that print
+// back as the list (spaces aside), or an error.
+func FuzzParseSizes(f *testing.F) {
+	for _, s := range []string{"256,64", "1e3", "12abc", " 8 , 4", "4 5", "-1", "+7"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseSizes(s)
+		if err != nil {
+			return
+		}
+		var parts []string
+		for i, x := range v {
+			if x <= 0 {
+				t.Fatalf("%q: size %d", s, x)
+			}
+			parts = append(parts, strconv.Itoa(x))
+			field := strings.TrimSpace(strings.Split(s, ",")[i])
+			if n, err := strconv.Atoi(field); err != nil || n != x {
+				t.Fatalf("%q: field %q read as %d", s, field, x)
+			}
+		}
+		if len(parts) != len(strings.Split(s, ",")) {
+			t.Fatalf("%q: %d sizes", s, len(parts))
+		}
+	})
 }
