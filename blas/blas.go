@@ -1,6 +1,7 @@
 package blas
 
 import (
+	"fmt"
 	"runtime"
 	"strconv"
 	"unsafe"
@@ -71,6 +72,16 @@ func Backend() string { return backendName }
 // physml's assembly kernels, or "gonum" on machines without AVX2 and FMA,
 // other architectures, and with the purego tag.
 func Kernels() string { return kernelsName }
+
+// Describe names the backend, its matrix kernels when they are not the
+// backend's own, and its threads, in one phrase for a run's header:
+// "OpenBLAS 0.3.21 with 2 threads".
+func Describe() string {
+	if Kernels() != Backend() {
+		return fmt.Sprintf("%s (GEMM %s) with %d threads", Backend(), Kernels(), Threads())
+	}
+	return fmt.Sprintf("%s with %d threads", Backend(), Threads())
+}
 
 // Gemm computes C = alpha * op(A) * op(B) + beta * C, where op(A) is m×k,
 // op(B) is k×n and C is m×n, all row-major with leading dimensions lda, ldb

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/physml/physml/internal/numcheck"
@@ -254,5 +255,12 @@ func TestBackendAndThreads(t *testing.T) {
 	SetThreads(old)
 	if got := Threads(); got != old {
 		t.Errorf("after SetThreads(%d), Threads() = %d", old, got)
+	}
+}
+
+func TestDescribeNamesTheBackendAndThreads(t *testing.T) {
+	d := Describe()
+	if !strings.HasPrefix(d, Backend()) || !strings.HasSuffix(d, fmt.Sprintf("with %d threads", Threads())) || (Kernels() != Backend()) != strings.Contains(d, "GEMM "+Kernels()) {
+		t.Errorf("Describe() = %q (backend %s, kernels %s, %d threads)", d, Backend(), Kernels(), Threads())
 	}
 }

@@ -171,3 +171,20 @@ func Windows(values []float64, vars, from, to, window, horizon int) (x, y []floa
 	}
 	return x, y, count
 }
+
+// Following returns the k steps after the end of the series, for a
+// forecast of them: the times continuing the time column at its last
+// spacing, named by it, or, without times (or with one step), the step
+// numbers Steps, Steps+1, … named "step".
+func (s *TimeSeries) Following(k int) (name string, times []float64) {
+	name, first, step := "step", float64(s.Steps), 1.0
+	if s.Time != nil && s.Steps > 1 {
+		last, spacing := s.Time[s.Steps-1], s.Time[s.Steps-1]-s.Time[s.Steps-2]
+		name, first, step = s.TimeName, last+spacing, spacing
+	}
+	times = make([]float64, k)
+	for i := range times {
+		times[i] = first + float64(i)*step
+	}
+	return name, times
+}

@@ -160,3 +160,14 @@ func TestFillBeforeTheFirstValue(t *testing.T) {
 		}
 	}
 }
+
+func TestFollowingContinuesTheTimes(t *testing.T) {
+	s := &TimeSeries{Steps: 3, Time: []float64{1990, 1990.5, 1991}, TimeName: "year"}
+	if name, times := s.Following(3); name != "year" || !slices.Equal(times, []float64{1991.5, 1992, 1992.5}) {
+		t.Errorf("following %q %v", name, times)
+	}
+	s.Time = nil
+	if name, times := s.Following(2); name != "step" || !slices.Equal(times, []float64{3, 4}) {
+		t.Errorf("following %q %v", name, times)
+	}
+}

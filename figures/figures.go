@@ -42,6 +42,16 @@ func Curves(title, ylabel string, series map[string][]float64, order []string) (
 	return EncodePlot(title, p)
 }
 
+// CurvesLegendTop is Curves with the legend top right, for losses that
+// fall away from it.
+func CurvesLegendTop(title, ylabel string, series map[string][]float64, order []string) ([]byte, error) {
+	p, err := CurvesPlot(title, ylabel, series, order)
+	if err != nil {
+		return nil, err
+	}
+	return EncodePlot(title, p)
+}
+
 // CurvesPlot is the plot of Curves, legend top right.
 func CurvesPlot(title, ylabel string, series map[string][]float64, order []string) (*plot.Plot, error) {
 	p := plot.New()

@@ -55,6 +55,7 @@ func TestPlotsAreSixByFourInches(t *testing.T) {
 		make func() ([]byte, error)
 	}{
 		{"curves", 576, 384, func() ([]byte, error) { return Curves("t", "loss", series, []string{"a", "b"}) }},
+		{"curves, legend top", 576, 384, func() ([]byte, error) { return CurvesLegendTop("t", "loss", series, []string{"a", "b"}) }},
 		{"history", 960, 384, func() ([]byte, error) { return History("t", hist) }},
 		{"scree", 576, 384, func() ([]byte, error) { return Scree([]float64{0.5, 0.3, 0.2}) }},
 		{"scatter", 576, 384, func() ([]byte, error) {

@@ -408,3 +408,23 @@ func TestEvaluationLinesAndFirstStep(t *testing.T) {
 		}
 	}
 }
+
+// TestTestErrorsAreTheEvaluationsModelErrors: the errors on the test
+// windows, as Evaluate measures them.
+func TestTestErrorsAreTheEvaluationsModelErrors(t *testing.T) {
+	s := readSeries(t)
+	cfg := smallConfig()
+	cfg.Epochs = 1
+	f, _, err := Fit[float64](context.Background(), s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := Evaluate(f, s.Values, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, n, err := f.TestErrors(s.Values)
+	if err != nil || got != ev.Model.Errors || n != ev.Windows {
+		t.Errorf("TestErrors %+v over %d windows, %v; Evaluate %+v over %d", got, n, err, ev.Model.Errors, ev.Windows)
+	}
+}

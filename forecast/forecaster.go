@@ -304,6 +304,18 @@ func (f *Forecaster[T]) PredictWindows(values []float64, from, to int) (pred, tr
 	return pred, f.unstandardize(y), n, nil
 }
 
+// TestErrors returns the errors of f, in the data's units, on the windows
+// of values (steps × f.Vars(), row-major) whose targets lie in the test
+// part of f's split, and how many windows there are.
+func (f *Forecaster[T]) TestErrors(values []float64) (Errors, int, error) {
+	sp := f.Split.Of(len(values) / max(f.Vars(), 1))
+	pred, truth, n, err := f.PredictWindows(values, sp.ValidationEnd, sp.Steps)
+	if err != nil {
+		return Errors{}, 0, err
+	}
+	return ErrorsOf(pred, truth), n, nil
+}
+
 // Forecast predicts the steps that follow the series values (at least
 // Window steps × Vars() values, row-major, in the data's units), steps
 // steps ahead: the networks read the last Window steps and predict the next

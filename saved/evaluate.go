@@ -3,9 +3,11 @@ package saved
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/forecast"
+	"github.com/physml/physml/nn"
 )
 
 // Evaluation is what Evaluate measures of a model on rows of data; the
@@ -90,4 +92,31 @@ func (m *Model) Evaluate(x []float64, rows, width int, lengths, labels []int, ta
 		}
 	}
 	return ev, nil
+}
+
+// Report describes the model and what e measured of it, in lines: a
+// classifier's test accuracy, a regressor's errors of each output, an
+// autoencoder's reconstruction error, a detector's mean score, flagged
+// rows and, with labels, how its scores separate the anomalies.
+func (m *Model) Report(e *Evaluation) string {
+	var b strings.Builder
+	switch m.Kind {
+	case Regressor:
+		fmt.Fprintf(&b, "%v regressor, errors in the targets' units:\n", m.Regressor.RNN)
+		for j, err := range e.Errors {
+			fmt.Fprintf(&b, "  output %d: RMSE %.6g  MAE %.6g\n", j, err.RMSE, err.MAE)
+		}
+	case Classifier:
+		fmt.Fprintf(&b, "%v classifier, test accuracy %.4f\n", m.Classifier.RNN, e.Accuracy)
+	case Autoencoder:
+		fmt.Fprintf(&b, "autoencoder %s (%s), test reconstruction MSE %.4f\n", strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), m.Scaling, e.ReconstructionMSE)
+	case AnomalyDetector:
+		fmt.Fprintf(&b, "anomaly detector (%s): mean score %.6g; %d of %d rows flagged above the threshold %.6g\n", m.Scaling, e.MeanError, e.Flagged, e.Rows, m.Detector.Threshold)
+		if d := e.Detection; d != nil && d.Separation != nil {
+			fmt.Fprintf(&b, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n", d.ROCAUC, d.AveragePrecision, d.Precision, d.Recall)
+		}
+	default: // VAE, sequence autoencoder
+		fmt.Fprintf(&b, "%v (%s), mean reconstruction error %.6g\n", m.Kind, m.Scaling, e.MeanError)
+	}
+	return b.String()
 }

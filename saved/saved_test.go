@@ -236,3 +236,18 @@ func TestPreparationNamesTheScaling(t *testing.T) {
 		}
 	}
 }
+
+func TestReportOfAClassifierAndADetector(t *testing.T) {
+	c := seq.NewClassifier[float32](seq.GRU, seq.Config{InputSize: 2, HiddenSize: 3}, 4, nn.NewRand(1))
+	m := &Model{Kind: Classifier, Classifier: c}
+	if got := m.Report(&Evaluation{Rows: 9, Accuracy: 0.875}); !strings.HasPrefix(got, "GRU(2, 3,") || !strings.HasSuffix(got, ") classifier, test accuracy 0.8750\n") {
+		t.Errorf("classifier report %q", got)
+	}
+	d := &Model{Kind: AnomalyDetector, Detector: &ae.AnomalyDetector[float32]{Threshold: 0.25}, Scaling: "inputs minmax"}
+	got := d.Report(&Evaluation{Rows: 10, MeanError: 0.125, Flagged: 3, Detection: &ae.AnomalyMetrics{Separation: &ae.Separation{ROCAUC: 0.75}}})
+	for _, want := range []string{"mean score 0.125; 3 of 10 rows flagged above the threshold 0.25", "ROC AUC 0.7500"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detector report lacks %q: %q", want, got)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/physml/physml/ae"
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/internal/cli"
@@ -215,7 +216,6 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 	return d, nil
 }
 
-
 func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stderr io.Writer) error {
 	ctx, stop := o.start(stderr)
 	defer stop()
@@ -225,7 +225,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	}
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters; %d training, %d calibration, %d test rows; backend %s\n",
-		model, nn.CountParams(model.Params()), len(d.Train), len(d.Calib), len(d.Test), backendLine())
+		model, nn.CountParams(model.Params()), len(d.Train), len(d.Calib), len(d.Test), blas.Describe())
 	prog := progress.New(stderr, o.epochs)
 	cfg.OnBatch = prog.Batch
 	cfg.OnEpoch = func(e nn.EpochStats) {
@@ -311,7 +311,6 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 	}
 	return m, cfg, nil
 }
-
 
 // signalSteps is the length of the simulated signals of --example signals.
 const signalSteps = 50

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/physml/physml/ae"
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
@@ -205,7 +206,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	fitCfg.Corrupt = ae.Corruption[T](noise, o.seed+1)
 	dtype := fmt.Sprintf("%T", T(0))
 	fmt.Fprintln(stdout, d.describe)
-	fmt.Fprintf(stdout, "%v; %d parameters, %s, backend %s\n", model, nn.CountParams(model.Params()), dtype, backendLine())
+	fmt.Fprintf(stdout, "%v; %d parameters, %s, backend %s\n", model, nn.CountParams(model.Params()), dtype, blas.Describe())
 	var testMSE []float64
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
 		testMSE = append(testMSE, model.ReconstructionMSE(xt))

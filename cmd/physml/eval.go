@@ -6,9 +6,7 @@ import (
 	"strings"
 
 	"github.com/physml/physml/dataset"
-	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/internal/cli"
-	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 )
 
@@ -83,26 +81,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s with %s: %w", r.Source, o.model, err)
 	}
-	switch m.Kind {
-	case saved.Regressor:
-		fmt.Fprintf(stdout, "%s: %v regressor on %s, errors in the targets' units:\n", o.model, m.Regressor.RNN, r.Source)
-		for j, e := range ev.Errors {
-			fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, e.RMSE, e.MAE)
-		}
-	case saved.Classifier:
-		fmt.Fprintf(stdout, "%s: %v classifier, test accuracy %.4f on %s\n", o.model, m.Classifier.RNN, ev.Accuracy, r.Source)
-	case saved.Autoencoder:
-		fmt.Fprintf(stdout, "%s: autoencoder %s, test reconstruction MSE %.4f on %s (%s)\n", o.model, strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), ev.ReconstructionMSE, r.Source, m.Scaling)
-	case saved.AnomalyDetector:
-		fmt.Fprintf(stdout, "%s: anomaly detector on %s (%s): mean score %.6g ; %d of %d rows flagged above the threshold %.6g\n",
-			o.model, r.Source, m.Scaling, ev.MeanError, ev.Flagged, r.N, m.Detector.Threshold)
-		if met := ev.Detection; met != nil && met.Separation != nil {
-			fmt.Fprintf(stdout, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n",
-				met.ROCAUC, met.AveragePrecision, met.Precision, met.Recall)
-		}
-	default: // VAE, sequence autoencoder
-		fmt.Fprintf(stdout, "%s: %v, mean reconstruction error %.6g on %s (%s)\n", o.model, m.Kind, ev.MeanError, r.Source, m.Scaling)
-	}
+	fmt.Fprintf(stdout, "%s on %s: %s", o.model, r.Source, m.Report(ev))
 	return nil
 }
 
@@ -117,12 +96,10 @@ func (o *evalOptions) forecaster(m *saved.Model, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sp := f.Split.Of(s.Steps)
-	pred, truth, n, err := f.PredictWindows(s.Values, sp.ValidationEnd, s.Steps)
+	got, n, err := f.TestErrors(s.Values)
 	if err != nil {
 		return fmt.Errorf("%s with %s: %w", source, o.model, err)
 	}
-	got := forecast.ErrorsOf(pred, truth)
 	fmt.Fprintf(stdout, "%s: %d %v network(s), test RMSE %.4g  MAE %.4g  over %d windows of %s (%s units)\n", o.model, len(f.Members), f.Members[0].RNN.Cell, got.RMSE, got.MAE, n, source, strings.Join(s.Names, ", "))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
@@ -151,7 +152,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	}
 	sp := cfg.Split.Of(s.Steps)
 	fmt.Fprintf(stdout, "%s: %d steps of %s; windows of %d steps forecast %d ahead: %d training, %d validation, %d test windows; backend %s\n",
-		source, s.Steps, strings.Join(s.Names, ", "), w, h, sp.TrainEnd-w-h+1, sp.ValidationEnd-sp.TrainEnd-h+1, s.Steps-sp.ValidationEnd-h+1, backendLine())
+		source, s.Steps, strings.Join(s.Names, ", "), w, h, sp.TrainEnd-w-h+1, sp.ValidationEnd-sp.TrainEnd-h+1, s.Steps-sp.ValidationEnd-h+1, blas.Describe())
 
 	ctx, stop := o.start(stderr)
 	defer stop()

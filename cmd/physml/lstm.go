@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
@@ -259,7 +260,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 		adam.Eps = 1e-7
 	}
 	opt := nn.NewAdam(model.Params(), adam)
-	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", m, nn.CountParams(model.Params()), T(0), backendLine())
+	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", m, nn.CountParams(model.Params()), T(0), blas.Describe())
 	fmt.Fprintf(stdout, "%s; %.0f %% of the training part held out for validation\n", d.describe, 100*o.validation)
 
 	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation, ValidationLast: o.preset == "keras",
@@ -320,12 +321,7 @@ func curvesPNG(title string, hist nn.History, regressor bool) ([]byte, error) {
 		series["train MSE"] = append(series["train MSE"], e.TrainLoss)
 		series["validation MSE"] = append(series["validation MSE"], e.ValidationLoss)
 	}
-	p, err := figures.CurvesPlot(title, "MSE (standardised targets)", series, []string{"train MSE", "validation MSE"})
-	if err != nil {
-		return nil, err
-	}
-	p.Legend.Top = true // the losses fall away from the top right
-	return figures.EncodePlot(title, p)
+	return figures.CurvesLegendTop(title, "MSE (standardised targets)", series, []string{"train MSE", "validation MSE"})
 }
 
 // maxTraceSteps is the most steps --trace draws.

@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
 	"github.com/physml/physml/figures"
@@ -76,7 +77,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	}
 	elapsed := time.Since(start)
 	k, _ := pca.Components.Dims()
-	fmt.Fprintf(stdout, "PCA of %d samples × %d features: %d components, solver %v, %v (backend %s)\n", n, p, k, pca.UsedSolver, elapsed.Round(time.Millisecond), backendLine())
+	fmt.Fprintf(stdout, "PCA of %d samples × %d features: %d components, solver %v, %v (backend %s)\n", n, p, k, pca.UsedSolver, elapsed.Round(time.Millisecond), blas.Describe())
 	fmt.Fprintln(stdout, "component  explained variance  ratio     cumulative")
 	var cum float64
 	for j := 0; j < k; j++ {

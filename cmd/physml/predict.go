@@ -102,16 +102,11 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 		return fmt.Errorf("%s: %w", source, err)
 	}
 	fmt.Fprintf(stdout, "%s: forecast of %s for the %d steps after the %d of %s\n", o.model, strings.Join(f.Names, ", "), steps, s.Steps, source)
-	// The steps continue the series: its step count, or its time column
-	// at the last spacing.
-	name, first, step := "step", float64(s.Steps), 1.0
-	if s.Time != nil && s.Steps > 1 {
-		name, first, step = s.TimeName, 2*s.Time[s.Steps-1]-s.Time[s.Steps-2], s.Time[s.Steps-1]-s.Time[s.Steps-2]
-	}
 	if out.CSV {
+		name, times := s.Following(steps)
 		var rows []float64
-		for k := 0; k < steps; k++ {
-			rows = append(append(rows, first+float64(k)*step), future[k*f.Vars():(k+1)*f.Vars()]...)
+		for k, t := range times {
+			rows = append(append(rows, t), future[k*f.Vars():(k+1)*f.Vars()]...)
 		}
 		out.Table("forecast", nil, rows, append([]string{name}, f.Names...))
 		return nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/physml/physml/ae"
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
@@ -86,7 +87,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 		return usageError(err)
 	}
 	fmt.Fprintln(stdout, d.describe)
-	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), backendLine())
+	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), blas.Describe())
 	var testRec, testKL []float64
 	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: validation, Patience: o.patience}
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
@@ -158,10 +159,5 @@ func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n 
 	}
 	// The losses fall from the top left and the KL term stays low: the
 	// legend goes top right.
-	p, err := figures.CurvesPlot("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"})
-	if err != nil {
-		out.Add("vae_loss.png", nil, err)
-		return
-	}
-	out.File("vae_loss.png")(figures.EncodePlot("vae_loss.png", p))
+	out.File("vae_loss.png")(figures.CurvesLegendTop("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"}))
 }

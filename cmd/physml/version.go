@@ -27,12 +27,3 @@ func runVersion(args []string, stdout, _ io.Writer) error {
 	fmt.Fprintf(stdout, "threads %d\n", blas.Threads())
 	return nil
 }
-
-// backendLine names the BLAS backend, its matrix kernels when they are not
-// the backend's own, and its threads, for run headers.
-func backendLine() string {
-	if blas.Kernels() != blas.Backend() {
-		return fmt.Sprintf("%s (GEMM %s) with %d threads", blas.Backend(), blas.Kernels(), blas.Threads())
-	}
-	return fmt.Sprintf("%s with %d threads", blas.Backend(), blas.Threads())
-}
