@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -667,4 +668,25 @@ func (pca *PCA) Score(X mat.Matrix) (float64, error) {
 		s += v
 	}
 	return s / float64(len(ll)), nil
+}
+
+// VarianceTable returns the explained variance of each component, its
+// ratio and the cumulative ratio, one line per component after a header
+// (the first rows and the last; "..." between), and a line with the total
+// ratio and the noise variance.
+func (f *PCAFit) VarianceTable(rows int) string {
+	var b strings.Builder
+	b.WriteString("component  explained variance  ratio     cumulative\n")
+	var cum float64
+	k := len(f.ExplainedVariance)
+	for j := 0; j < k; j++ {
+		cum += f.ExplainedVarianceRatio[j]
+		if j < rows || j == k-1 {
+			fmt.Fprintf(&b, "%9d  %18.6g  %.6f  %.6f\n", j+1, f.ExplainedVariance[j], f.ExplainedVarianceRatio[j], cum)
+		} else if j == rows {
+			b.WriteString("      ...\n")
+		}
+	}
+	fmt.Fprintf(&b, "the %d components explain %.4f of the variance; noise variance %.6g\n", k, cum, f.NoiseVariance)
+	return b.String()
 }

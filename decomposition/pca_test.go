@@ -479,3 +479,17 @@ func TestFitTransformContext(t *testing.T) {
 		t.Errorf("a done context: %v, components %v", err, idle.Components)
 	}
 }
+
+func TestVarianceTable(t *testing.T) {
+	f := &PCAFit{ExplainedVariance: []float64{4, 2, 1, 0.5}, ExplainedVarianceRatio: []float64{0.5, 0.25, 0.125, 0.0625}, NoiseVariance: 0.25}
+	got := f.VarianceTable(2)
+	want := "component  explained variance  ratio     cumulative\n" +
+		"        1                   4  0.500000  0.500000\n" +
+		"        2                   2  0.250000  0.750000\n" +
+		"      ...\n" +
+		"        4                 0.5  0.062500  0.937500\n" +
+		"the 4 components explain 0.9375 of the variance; noise variance 0.25\n"
+	if got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+}

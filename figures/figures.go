@@ -171,6 +171,19 @@ func Scree(ratios []float64) ([]byte, error) {
 	return EncodePlot("scree plot", p)
 }
 
+// PCAScatter draws the scores of the first two principal components (the
+// first two columns of scores), coloured by label (Scatter), each axis
+// labelled with its component's percentage of the variance.
+func PCAScatter(scores mat.Matrix, ratio []float64, labels []int) ([]byte, error) {
+	n, _ := scores.Dims()
+	pts := make([][2]float64, n)
+	for i := range pts {
+		pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
+	}
+	return Scatter("PCA: first two components", fmt.Sprintf("PC1 (%.1f %% of the variance)", 100*ratio[0]),
+		fmt.Sprintf("PC2 (%.1f %% of the variance)", 100*ratio[1]), pts, labels)
+}
+
 // Scatter plots points coloured by label: a colour and a legend entry
 // per label when there are at most len(Palette) distinct labels, else one
 // colour per label modulo len(Palette) and no legend; one colour and no

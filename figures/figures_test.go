@@ -58,6 +58,9 @@ func TestPlotsAreSixByFourInches(t *testing.T) {
 		{"curves, legend top", 576, 384, func() ([]byte, error) { return CurvesLegendTop("t", "loss", series, []string{"a", "b"}) }},
 		{"history", 960, 384, func() ([]byte, error) { return History("t", hist) }},
 		{"scree", 576, 384, func() ([]byte, error) { return Scree([]float64{0.5, 0.3, 0.2}) }},
+		{"pca scatter", 576, 384, func() ([]byte, error) {
+			return PCAScatter(mat.NewDense(3, 2, []float64{0, 1, 1, 0, 2, 2}), []float64{0.6, 0.3}, []int{0, 1, 1})
+		}},
 		{"scatter", 576, 384, func() ([]byte, error) {
 			return Scatter("t", "x", "y", [][2]float64{{0, 1}, {1, 0}, {2, 2}}, []int{0, 1, 70000})
 		}},

@@ -144,6 +144,22 @@ func TestPCACommand(t *testing.T) {
 	if !strings.Contains(out, "4 samples × 3 features") {
 		t.Errorf("csv output: %s", out)
 	}
+	// The fitted model's arrays, for the user's own analysis: the mean of
+	// the standardised columns is 0, and the ratios are those printed.
+	mean, err := dataset.ReadNpy(filepath.Join(dir, "mean.npy"))
+	if err != nil || len(mean.Data) != 3 {
+		t.Fatalf("mean.npy: %v %v", mean, err)
+	}
+	numcheck.Close(t, "mean of standardised columns", mean.Data, []float64{0, 0, 0}, 1e-12)
+	ratio, err := dataset.ReadNpy(filepath.Join(dir, "explained_variance_ratio.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	variance, err := dataset.ReadNpy(filepath.Join(dir, "explained_variance.npy"))
+	if err != nil || len(variance.Data) != len(ratio.Data) {
+		t.Fatalf("explained_variance.npy: %v %v", variance, err)
+	}
+	numcheck.Scalar(t, "printed ratio of component 1", numberAfter(t, out, fmt.Sprintf("%9d  %18.6g  ", 1, variance.Data[0])), ratio.Data[0], 1e-6)
 	if _, err := os.Stat(filepath.Join(dir, "components.png")); err != nil {
 		t.Errorf("the MNIST run wrote no components.png: %v", err)
 	}

@@ -32,8 +32,10 @@ const pcaSummary = `Principal component analysis of MNIST's training images (pix
 --input: a .csv with numeric columns, a .npy (or archive.npz:name, or an
 .npz of one array) of shape (samples, features), or images of shape
 (samples, height, width). Prints the explained-variance table and writes
-components.npy, scores.npy, scree.png, for images components.png (the first
-components as images), and, when there are labels, scatter.png into --out.`
+into --out components.npy, scores.npy, mean.npy, explained_variance.npy,
+explained_variance_ratio.npy (scikit-learn's attributes), scree.png, for
+images components.png (the first components as images), and, when there
+are labels, scatter.png.`
 
 func runPCA(args []string, stdout, stderr io.Writer) error {
 	var o pcaOptions
@@ -78,29 +80,18 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	elapsed := time.Since(start)
 	k, _ := pca.Components.Dims()
 	fmt.Fprintf(stdout, "PCA of %d samples × %d features: %d components, solver %v, %v (backend %s)\n", n, p, k, pca.UsedSolver, elapsed.Round(time.Millisecond), blas.Describe())
-	fmt.Fprintln(stdout, "component  explained variance  ratio     cumulative")
-	var cum float64
-	for j := 0; j < k; j++ {
-		cum += pca.ExplainedVarianceRatio[j]
-		if j < 20 || j == k-1 {
-			fmt.Fprintf(stdout, "%9d  %18.6g  %.6f  %.6f\n", j+1, pca.ExplainedVariance[j], pca.ExplainedVarianceRatio[j], cum)
-		} else if j == 20 {
-			fmt.Fprintln(stdout, "      ...")
-		}
-	}
-	fmt.Fprintf(stdout, "the %d components explain %.4f of the variance; noise variance %.6g\n", k, cum, pca.NoiseVariance)
+	fmt.Fprint(stdout, pca.VarianceTable(20))
 
 	// Everything is encoded and drawn before the first file is written.
 	out := &cli.Outputs{}
 	out.Npy("components.npy", []int{k, p}, pca.Components.RawMatrix().Data)
 	out.Npy("scores.npy", []int{n, k}, scores.RawMatrix().Data)
+	out.Npy("mean.npy", []int{p}, pca.Mean)
+	out.Npy("explained_variance.npy", []int{k}, pca.ExplainedVariance)
+	out.Npy("explained_variance_ratio.npy", []int{k}, pca.ExplainedVarianceRatio)
 	out.File("scree.png")(figures.Scree(pca.ExplainedVarianceRatio))
 	if labels != nil && k >= 2 {
-		pts := make([][2]float64, n)
-		for i := range pts {
-			pts[i] = [2]float64{scores.At(i, 0), scores.At(i, 1)}
-		}
-		out.File("scatter.png")(figures.Scatter("PCA: first two components", "PC1", "PC2", pts, labels))
+		out.File("scatter.png")(figures.PCAScatter(scores, pca.ExplainedVarianceRatio, labels))
 	}
 	if imageShape != nil {
 		out.File("components.png")(figures.Components(pca.Components, imageShape[0], imageShape[1]))
