@@ -327,3 +327,16 @@ func (v *VAE[T]) String() string {
 func (v *VAE[T]) ReconstructionErrors(x *nn.Matrix[T]) []float64 {
 	return rowErrors(x, v.Reconstruct(x), v.Loss)
 }
+
+// InterpolationRow returns row i of x, the decoded straight path of steps
+// points between the mean codes of rows i and j, and row j: steps+2 rows,
+// a morph from one sample to the other through the latent space.
+func (v *VAE[T]) InterpolationRow(x *nn.Matrix[T], i, j, steps int) *nn.Matrix[T] {
+	mu := v.Encode(nn.MatrixFrom(2, x.Cols, append(append([]T{}, x.Row(i)...), x.Row(j)...)))
+	path := v.Interpolate(mu.Row(0), mu.Row(1), steps)
+	out := nn.NewMatrix[T](steps+2, x.Cols)
+	copy(out.Row(0), x.Row(i))
+	copy(out.Data[x.Cols:], path.Data)
+	copy(out.Row(steps+1), x.Row(j))
+	return out
+}

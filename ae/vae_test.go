@@ -130,6 +130,16 @@ func TestVAESampleInterpolateEncode(t *testing.T) {
 	numcheck.Close(t, "the path's first point", path.Row(0), v.Decode(nn.MatrixFrom(1, 2, a)).Data, 0)
 	numcheck.Close(t, "the path's last point", path.Row(4), v.Decode(nn.MatrixFrom(1, 2, b)).Data, 0)
 	numcheck.Close(t, "the path's middle", path.Row(2), v.Decode(nn.MatrixFrom(1, 2, []float64{0.5, -1.25})).Data, 1e-15)
+	// InterpolationRow: row i, the path between the mean codes, row j.
+	rows := nn.MatrixFrom(3, 6, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0, 0, 0, 0, 0, 0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4})
+	muRows := nn.MatrixFrom(3, 2, append([]float64{}, v.Encode(rows).Data...))
+	morph := v.InterpolationRow(rows, 0, 2, 4)
+	if morph.Rows != 6 {
+		t.Fatalf("%d rows, want 6", morph.Rows)
+	}
+	numcheck.Close(t, "the morph's first row", morph.Row(0), rows.Row(0), 0)
+	numcheck.Close(t, "the morph's last row", morph.Row(5), rows.Row(2), 0)
+	numcheck.Close(t, "the morph's path", morph.Data[6:30], v.Interpolate(muRows.Row(0), muRows.Row(2), 4).Data, 1e-15)
 	// Sample decodes standard normal draws of the given generator.
 	samples := v.Sample(3, nn.NewRand(4))
 	rng := nn.NewRand(4)

@@ -251,3 +251,19 @@ func TestReportOfAClassifierAndADetector(t *testing.T) {
 		}
 	}
 }
+
+func TestExportableKinds(t *testing.T) {
+	c := seq.NewClassifier[float32](seq.LSTM, seq.Config{InputSize: 2, HiddenSize: 3}, 4, nn.NewRand(1))
+	net, what, err := (&Model{Kind: Classifier, Classifier: c}).Exportable()
+	if err != nil || net != any(c) || !strings.Contains(what, "input (batch, steps, 2), output logits (batch, 4)") {
+		t.Errorf("classifier: %v, %q, %v", net, what, err)
+	}
+	for _, k := range []Kind{Forecaster, Regressor, VAE, SequenceAutoencoder} {
+		if _, _, err := (&Model{Kind: k}).Exportable(); err == nil || !strings.Contains(err.Error(), "no ONNX export yet") {
+			t.Errorf("%v: %v", k, err)
+		}
+	}
+	if _, _, err := (&Model{Kind: AnomalyDetector, Detector: &ae.AnomalyDetector[float32]{}}).Exportable(); err == nil || !strings.Contains(err.Error(), "sequence autoencoder") {
+		t.Errorf("a detector on a sequence autoencoder: %v", err)
+	}
+}

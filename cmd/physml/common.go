@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"unsafe"
@@ -96,14 +95,6 @@ func (c *common) checkFlags() error {
 	return nil
 }
 
-// makeOut creates the output folder, when there is something to write.
-func (c *common) makeOut() error {
-	if err := os.MkdirAll(c.out, 0o755); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	return nil
-}
-
 // start applies the thread setting and returns a context that the first
 // SIGINT or SIGTERM cancels (training stops and saves what it has); a second
 // signal exits at once with code 130. stop releases the signals.
@@ -159,8 +150,6 @@ func (c *common) writeRun(out *cli.Outputs, stdout io.Writer, interrupted bool) 
 	_, err := out.Write(dir, c.fs, stdout, "")
 	return err
 }
-
-func (c *common) path(name string) string { return filepath.Join(c.out, name) }
 
 // mnist loads the first trainLimit training and testLimit test images (all
 // when 0) of MNIST from --data (or where mnistdir.Find finds it), reading no

@@ -42,24 +42,9 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var m any
-	var what string
-	switch sm.Kind {
-	case saved.Classifier:
-		c := sm.Classifier
-		m, what = c, fmt.Sprintf("%v classifier: input (batch, steps, %d), output logits (batch, %d)", c.RNN.Cell, c.RNN.InputSize, c.FC.Out)
-	case saved.Autoencoder, saved.AnomalyDetector:
-		a := sm.Autoencoder
-		if sm.Kind == saved.AnomalyDetector {
-			if a = sm.Detector.Dense; a == nil {
-				return fmt.Errorf("%s: an anomaly detector on a sequence autoencoder has no ONNX export yet; dense ones do", *model)
-			}
-		}
-		m, what = a, fmt.Sprintf("autoencoder %v: input (batch, %d), outputs reconstruction (batch, %d) and code (batch, %d)", a.Layers, a.Layers[0], a.Layers[0], a.Layers[len(a.Layers)-1])
-	case saved.Forecaster:
-		return fmt.Errorf("%s: a forecast model (an ensemble on standardised windows) has no ONNX export yet; classifiers and autoencoders do", *model)
-	default:
-		return fmt.Errorf("%s: a %v has no ONNX export yet; the classifiers of physml lstm and the dense autoencoders of physml autoencoder and anomaly do", *model, sm.Kind)
+	m, what, err := sm.Exportable()
+	if err != nil {
+		return fmt.Errorf("%s: %w", *model, err)
 	}
 	var buf bytes.Buffer
 	if err := onnx.Export(m, &buf); err != nil {

@@ -125,21 +125,19 @@ func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n 
 		scale := max(1, 56/max(h, w))
 		out.File("samples.png")(figures.ImageGrid(nil, figures.Tiles(draws, 8), h, w, scale))
 		// Paths between the codes of test images 2k and 2k+1.
-		mu := model.Encode(d.Test)
 		var names []string
 		var rows [][][]float64
 		for k := 0; k+1 < d.Test.Rows && k < 8; k += 2 {
-			path := model.Interpolate(mu.Row(k), mu.Row(k+1), 10)
 			name := fmt.Sprintf("test %d → %d", k+1, k+2)
 			if d.TestLabels != nil {
 				name = fmt.Sprintf("%d → %d", d.TestLabels[k], d.TestLabels[k+1])
 			}
-			names = append(names, name)
-			row := [][]float64{d.Display(d.Test.Row(k))}
-			for s := 0; s < path.Rows; s++ {
-				row = append(row, d.Display(path.Row(s)))
+			path := model.InterpolationRow(d.Test, k, k+1, 10)
+			row := make([][]float64, path.Rows)
+			for s := range row {
+				row[s] = d.Display(path.Row(s))
 			}
-			rows = append(rows, append(row, d.Display(d.Test.Row(k+1))))
+			names, rows = append(names, name), append(rows, row)
 		}
 		if rows != nil {
 			out.File("interpolation.png")(figures.ImageGrid(names, rows, h, w, scale))
