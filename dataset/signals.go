@@ -64,3 +64,17 @@ func Signals(n, steps int, seed uint64) (*Sequences, error) {
 	}
 	return s, nil
 }
+
+// LinePlusNoise returns n samples of the lecture's covariance example,
+// (x, y) rows of n × 2 values: x ~ N(0, 1) and y = 4 + 3x + ε with
+// ε ~ N(0, 1), seeded. Their covariance is [[1, 3], [3, 10]] and their
+// correlation 3/√10.
+func LinePlusNoise(n int, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	xy := make([]float64, 2*n)
+	for i := 0; i < n; i++ {
+		x := rng.NormFloat64()
+		xy[2*i], xy[2*i+1] = x, 4+3*x+rng.NormFloat64()
+	}
+	return xy
+}

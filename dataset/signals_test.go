@@ -176,3 +176,27 @@ func TestSignalsSizeLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestLinePlusNoiseHasTheLecturesMoments: with many samples the sample
+// moments approach var x = 1, cov = 3, var y = 10, and the mean of y 4.
+func TestLinePlusNoiseHasTheLecturesMoments(t *testing.T) {
+	const n = 200000
+	xy := LinePlusNoise(n, 1)
+	var mx, my, sxx, sxy, syy float64
+	for i := 0; i < n; i++ {
+		mx, my = mx+xy[2*i], my+xy[2*i+1]
+	}
+	mx, my = mx/n, my/n
+	for i := 0; i < n; i++ {
+		dx, dy := xy[2*i]-mx, xy[2*i+1]-my
+		sxx, sxy, syy = sxx+dx*dx, sxy+dx*dy, syy+dy*dy
+	}
+	for _, c := range [][3]float64{{my, 4, 0.03}, {sxx / n, 1, 0.02}, {sxy / n, 3, 0.05}, {syy / n, 10, 0.1}} {
+		if math.Abs(c[0]-c[1]) > c[2] {
+			t.Errorf("moment %g, want %g ± %g", c[0], c[1], c[2])
+		}
+	}
+	if a, b := LinePlusNoise(3, 5), LinePlusNoise(3, 5); !slices.Equal(a, b) {
+		t.Error("the same seed drew different samples")
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
@@ -210,7 +212,7 @@ func TestPCAComponentsPicture(t *testing.T) {
 func TestLectureCommands(t *testing.T) {
 	out := runOK(t, "covariance", "-n", "200", "--seed", "3")
 	// The printed matrices are the library's, to the 4 decimals printed.
-	X := lectureSamples(200, 3)
+	X := mat.NewDense(200, 2, dataset.LinePlusNoise(200, 3))
 	for _, ddof := range []int{0, 1} {
 		want, err := decomposition.Covariance(X, ddof)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -33,7 +32,7 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 	if *n < 2 {
 		return usageError(fmt.Errorf("--n %d: need at least 2 samples", *n))
 	}
-	X := lectureSamples(*n, *seed)
+	X := mat.NewDense(*n, 2, dataset.LinePlusNoise(*n, *seed))
 	fmt.Fprintf(stdout, "x ~ N(0,1), y = 4 + 3x + ε, %d samples (population: var x = 1, cov = 3, var y = 10, ρ = 3/√10 = 0.9487)\n\n", *n)
 	for _, ddof := range []int{0, 1} {
 		c, err := decomposition.Covariance(X, ddof)
@@ -62,18 +61,6 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-// lectureSamples draws n samples of the lecture's example: x ~ N(0, 1) and
-// y = 4 + 3x + ε with ε ~ N(0, 1), as the rows of an n×2 matrix.
-func lectureSamples(n int, seed uint64) *mat.Dense {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	X := mat.NewDense(n, 2, nil)
-	for i := 0; i < n; i++ {
-		x := rng.NormFloat64()
-		X.Set(i, 0, x)
-		X.Set(i, 1, 4+3*x+rng.NormFloat64())
-	}
-	return X
-}
 
 const linearAESummary = `Train a linear autoencoder 784-k-784 (identity activations, MSE) on MNIST
 images and compare it with PCA: the principal angles between the decoder's
