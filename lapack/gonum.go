@@ -29,6 +29,14 @@ func eigSym(n int, a []float64, lda int, w []float64) bool {
 	return impl.Dsyev(glapack.EVCompute, blas.Upper, n, a, lda, w, work, len(work))
 }
 
+// eigSymValues runs gonum's Dsyev for the eigenvalues alone (ascending).
+func eigSymValues(n int, a []float64, lda int, w []float64) bool {
+	work := []float64{0}
+	impl.Dsyev(glapack.EVNone, blas.Upper, n, a, lda, w, work, workspaceQuery)
+	work = make([]float64, int(work[0]))
+	return impl.Dsyev(glapack.EVNone, blas.Upper, n, a, lda, w, work, len(work))
+}
+
 // eigSymTop computes all eigenpairs with Dsyev (gonum has no partial
 // symmetric eigensolver) and keeps the k largest in descending order.
 func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {

@@ -52,6 +52,23 @@ func EigSym(n int, a []float64, lda int, values, vectors []float64, ldv int) boo
 	return true
 }
 
+// EigSymValues computes all eigenvalues of the symmetric n×n row-major
+// matrix a (only the upper triangle is read; a is overwritten), without
+// eigenvectors: values[0] ≥ … ≥ values[n-1]. It reports false if the
+// algorithm did not converge.
+func EigSymValues(n int, a []float64, lda int, values []float64) bool {
+	checkMatrix("EigSymValues", "a", n, n, a, lda)
+	checkLen("EigSymValues", "values", values, n)
+	if n == 0 {
+		return true
+	}
+	if !eigSymValues(n, a, lda, values) {
+		return false
+	}
+	slices.Reverse(values[:n])
+	return true
+}
+
 // EigSymTop computes the k largest eigenvalues of the symmetric n×n row-major
 // matrix a (only the upper triangle is read; a is overwritten) and their
 // eigenvectors. On return values[0] ≥ … ≥ values[k-1] and column j of the

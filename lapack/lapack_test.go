@@ -112,6 +112,11 @@ func TestEigSym(t *testing.T) {
 		checkOrthonormalColumns(t, what, n, n, vectors, ldv, 1e-12)
 		checkSignConvention(t, what, n, n, vectors, ldv)
 		checkEigenpairs(t, what, n, n, orig, lda, values, vectors, ldv, 1e-11)
+		only := make([]float64, n)
+		if !EigSymValues(n, append([]float64(nil), orig...), lda, only) {
+			t.Fatalf("n=%d: EigSymValues did not converge", n)
+		}
+		numcheck.Close(t, fmt.Sprintf("EigSymValues n=%d", n), only, values, 1e-12)
 
 		for _, k := range []int{1, n / 2, n} {
 			if k == 0 {

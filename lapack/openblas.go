@@ -38,6 +38,20 @@ func eigSym(n int, a []float64, lda int, w []float64) bool {
 	return lapacke.Dsyevd('V', 'U', n, a, lda, w, work, lwork, iwork, liwork)
 }
 
+// eigSymValues runs Dsyevd for the eigenvalues alone (ascending in w): a
+// tridiagonal reduction and the root-free QR iteration Dsterf.
+func eigSymValues(n int, a []float64, lda int, w []float64) bool {
+	work := []float64{0}
+	iwork := []int32{0}
+	if !lapacke.Dsyevd('N', 'U', n, a, lda, w, work, workspaceQuery, iwork, workspaceQuery) {
+		return false
+	}
+	lwork, liwork := int(work[0]), int(iwork[0])
+	work = make([]float64, lwork)
+	iwork = make([]int32, liwork)
+	return lapacke.Dsyevd('N', 'U', n, a, lda, w, work, lwork, iwork, liwork)
+}
+
 // eigSymTop runs the MRRR driver Dsyevr for eigenvalues n-k+1 … n (1-based,
 // ascending) and stores them in descending order.
 func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
