@@ -37,7 +37,9 @@ type CSVOptions struct {
 	// LabelColumn names (or, as a number, indexes) a column of integer
 	// class labels to split off; empty means none.
 	LabelColumn string
-	Comma       rune // field separator; default ','
+	// Comma is the field separator; 0 detects it from the first line
+	// that is not a comment (Sniff): ';', a tab, ',' or blanks.
+	Comma rune
 	// AllowMissing reads empty fields and NaN in the data columns as NaN
 	// (missing values) instead of refusing them; the label column must
 	// still be complete.
@@ -51,7 +53,11 @@ type CSVOptions struct {
 const MaxLabel = math.MaxInt32
 
 // ReadCSV reads a CSV file of numbers. The first line is taken as a header
-// when any of its fields is not a number. Every other field must parse as a
+// when any of its fields is not a number. Lines starting with '#' are
+// comments; the last comment before the data is the header, as np.savetxt
+// writes it ("# t_s,x_m"), when the first line is all numbers and the
+// comment has as many fields. The separator is detected unless
+// CSVOptions.Comma sets it. Every other field must parse as a
 // finite number; errors name the file, the line and the column. Only
 // regular files are read.
 func ReadCSV(path string, opt CSVOptions) (*Table, error) {
@@ -72,7 +78,7 @@ func ReadCSV(path string, opt CSVOptions) (*Table, error) {
 // in "\n", "\r\n" or "\r"; a UTF-8 byte-order mark at the start is skipped;
 // fields may be quoted ("a, b"); blank lines are skipped.
 func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
-	comma := byte(',')
+	comma := byte(0) // detected from the first line
 	if opt.Comma != 0 {
 		if opt.Comma >= 0x80 || opt.Comma == '"' || opt.Comma == '\r' || opt.Comma == '\n' {
 			return nil, fmt.Errorf("separator %q: want an ASCII character other than a quote or a line end", opt.Comma)
@@ -84,7 +90,8 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	sc.Buffer(make([]byte, 0, 64<<10), int(min(maxBytes, math.MaxInt32)))
 	sc.Split(scanLines)
 	line := 0
-	var text []byte
+	var text, comment []byte // comment: the last comment line before the data
+	content := false
 	next := func() (bool, error) {
 		for sc.Scan() {
 			line++
@@ -92,7 +99,15 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 			if line == 1 {
 				text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
 			}
-			if len(bytes.TrimSpace(text)) > 0 {
+			trimmed := bytes.TrimSpace(text)
+			if len(trimmed) > 0 && trimmed[0] == '#' {
+				if !content {
+					comment = append(comment[:0], bytes.TrimLeft(trimmed, "# \t")...)
+				}
+				continue
+			}
+			if len(trimmed) > 0 {
+				content = true
 				return true, nil
 			}
 		}
@@ -110,6 +125,9 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	}
 	if !ok {
 		return nil, errors.New("no data")
+	}
+	if comma == 0 {
+		comma = Sniff(text)
 	}
 	var fields fieldReader
 	header := false
@@ -132,6 +150,16 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 			names = append(names, string(f))
 			return nil
 		})
+	} else if len(comment) > 0 {
+		// np.savetxt's header: "# a,b,c" above numbers.
+		var fromComment []string
+		n, err := fields.each(comment, comma, func(_ int, f []byte) error {
+			fromComment = append(fromComment, string(f))
+			return nil
+		})
+		if err == nil && n == width {
+			names = fromComment
+		}
 	}
 	labelCol, err := findColumn(names, width, opt.LabelColumn)
 	if err != nil {
@@ -142,9 +170,9 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 		t.Cols--
 	}
 	switch {
-	case header && labelCol >= 0:
+	case names != nil && labelCol >= 0:
 		t.Columns = append(names[:labelCol:labelCol], names[labelCol+1:]...)
-	case header:
+	case names != nil:
 		t.Columns = names
 	}
 	name := func(j int) string {
@@ -256,7 +284,13 @@ type fieldReader struct{ quoted []byte }
 // each calls fn with the index and content of every field of line, trimmed
 // of spaces and unquoted ("" inside quotes is one quote character), and
 // returns the number of fields.
+//
+// A comma of ' ' separates fields by runs of blanks (spaces and tabs).
 func (r *fieldReader) each(line []byte, comma byte, fn func(j int, field []byte) error) (int, error) {
+	blanks := comma == ' '
+	if blanks {
+		line = bytes.TrimRight(line, " \t")
+	}
 	for j := 0; ; j++ {
 		line = bytes.TrimLeft(line, " \t")
 		var field []byte
@@ -278,12 +312,20 @@ func (r *fieldReader) each(line []byte, comma byte, fn func(j int, field []byte)
 				break
 			}
 			field = r.quoted
+			if blanks && end < len(line) && line[end] != ' ' && line[end] != '\t' {
+				return j, errAfterQuote
+			}
 			line = bytes.TrimLeft(line[end:], " \t")
-			if len(line) > 0 && line[0] != comma {
+			if !blanks && len(line) > 0 && line[0] != comma {
 				return j, errAfterQuote
 			}
 		} else {
-			i := bytes.IndexByte(line, comma)
+			var i int
+			if blanks {
+				i = bytes.IndexAny(line, " \t")
+			} else {
+				i = bytes.IndexByte(line, comma)
+			}
 			if i < 0 {
 				i = len(line)
 			}
@@ -296,8 +338,48 @@ func (r *fieldReader) each(line []byte, comma byte, fn func(j int, field []byte)
 		if len(line) == 0 {
 			return j + 1, nil
 		}
+		if blanks {
+			line = bytes.TrimLeft(line, " \t") // the run of blanks
+			continue
+		}
 		line = line[1:] // the separator
 	}
+}
+
+// Sniff returns the field separator of a line of a table: ';' or a tab
+// when the line holds one outside quotes, else ',' when it holds one, else
+// ' ' (runs of blanks) when it has blanks between fields, else ','. A
+// semicolon wins over commas, which it may hold as decimal commas.
+func Sniff(line []byte) byte {
+	var semicolons, tabs, commas, blanks int
+	quoted := false
+	trimmed := bytes.TrimSpace(line)
+	for _, c := range trimmed {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == ';':
+			semicolons++
+		case c == '\t':
+			tabs++
+		case c == ',':
+			commas++
+		case c == ' ':
+			blanks++
+		}
+	}
+	switch {
+	case semicolons > 0:
+		return ';'
+	case tabs > 0:
+		return '\t'
+	case commas > 0:
+		return ','
+	case blanks > 0:
+		return ' '
+	}
+	return ','
 }
 
 // scanLines splits at "\n", "\r\n" or a lone "\r".

@@ -191,3 +191,43 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestParseCSVDetectsTheSeparatorAndReadsSavetxtHeaders: semicolons, tabs
+// and runs of blanks are found from the first line; np.savetxt's "# "
+// header names the columns; other comment lines are skipped.
+func TestParseCSVDetectsTheSeparatorAndReadsSavetxtHeaders(t *testing.T) {
+	want := &Table{Columns: []string{"t_s", "x_m"}, Cols: 2, Rows: 2, Data: []float64{0, 1.5, 0.1, -2}}
+	for name, text := range map[string]string{
+		"commas":         "t_s,x_m\n0,1.5\n0.1,-2\n",
+		"semicolons":     "t_s;x_m\n0;1.5\n0.1;-2\n",
+		"tabs":           "t_s\tx_m\n0\t1.5\n0.1\t-2\n",
+		"blanks":         "t_s   x_m\n  0  1.5  \n0.1 \t -2\n",
+		"savetxt header": "# t_s,x_m\n0.000000000000000000e+00,1.500000000000000000e+00\n1.000000000000000056e-01,-2.000000000000000000e+00\n",
+		"savetxt blanks": "# t_s x_m\n0 1.5\n0.1 -2\n",
+		"comments":       "# written by a logger\n# t_s;x_m\n0;1.5\n# a pause\n0.1;-2\n",
+		"quoted":         "\"t_s\";\"x_m\"\n0;1.5\n0.1;\"-2\"\n",
+	} {
+		got, err := ParseCSV(strings.NewReader(text), CSVOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !slices.Equal(got.Columns, want.Columns) || got.Rows != 2 || got.Cols != 2 || !slices.Equal(got.Data, want.Data) {
+			t.Errorf("%s: columns %q, %d × %d, data %v", name, got.Columns, got.Rows, got.Cols, got.Data)
+		}
+	}
+	// A comment whose fields do not match the data is no header.
+	got, err := ParseCSV(strings.NewReader("# made on Monday\n1,2\n3,4\n"), CSVOptions{})
+	if err != nil || got.Columns != nil || got.Rows != 2 {
+		t.Errorf("a comment of another width: columns %q, %d rows, %v", got.Columns, got.Rows, err)
+	}
+	// A set separator is kept: semicolons in a comma file are text.
+	if _, err := ParseCSV(strings.NewReader("a;b\n1;2\n"), CSVOptions{Comma: ','}); err == nil {
+		t.Error("--delimiter , read a semicolon file")
+	}
+	for line, want := range map[string]byte{"1,5;2,5": ';', "a\tb,c": '\t', "1, 2": ',', " 1  2 ": ' ', "x": ',', "\"a;b\",c": ','} {
+		if got := Sniff([]byte(line)); got != want {
+			t.Errorf("Sniff(%q) = %q, want %q", line, got, want)
+		}
+	}
+}

@@ -29,6 +29,7 @@ type Samples struct {
 // names (or indexes) its column of labels instead.
 type SampleFiles struct {
 	X, Labels, LabelColumn string
+	Comma                  rune // a CSV's separator (CSVOptions.Comma; 0 detects it)
 }
 
 // ReadSamples reads a sample set within lim (lim.Rows keeps the first
@@ -50,7 +51,7 @@ func ReadSamples(files SampleFiles, lim Limits) (*Samples, error) {
 	}
 	s := &Samples{}
 	if csv {
-		t, err := ReadCSV(files.X, CSVOptions{LabelColumn: files.LabelColumn, Limits: lim})
+		t, err := ReadCSV(files.X, CSVOptions{LabelColumn: files.LabelColumn, Comma: files.Comma, Limits: lim})
 		if err != nil {
 			return nil, err
 		}

@@ -32,6 +32,7 @@ type TimeSeriesOptions struct {
 	Columns []string
 	// Fill says what to do with missing values (empty cells, NaN).
 	Fill   Fill
+	Comma  rune // the separator (CSVOptions.Comma; 0 detects it)
 	Limits Limits
 }
 
@@ -64,7 +65,7 @@ func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
 	if _, err := ParseFill(string(opt.Fill)); err != nil {
 		return nil, err
 	}
-	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Limits: opt.Limits})
+	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Comma: opt.Comma, Limits: opt.Limits})
 	if err != nil {
 		return nil, err
 	}

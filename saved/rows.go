@@ -24,6 +24,7 @@ type Rows struct {
 type Files struct {
 	Input, Lengths, Labels, Targets string
 	LabelColumn                     string // a CSV column of labels, left out of the rows
+	Comma                           rune   // a CSV's separator (0 detects it)
 	Limit                           int
 }
 
@@ -47,7 +48,7 @@ func (m *Model) ReadRows(f Files) (*Rows, error) {
 	if f.Lengths != "" || f.Targets != "" {
 		return nil, fmt.Errorf("lengths are for sequences (and targets for a regressor's); the %v reads rows of %d values", m.Kind, m.Features())
 	}
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: f.Input, Labels: f.Labels, LabelColumn: f.LabelColumn}, lim)
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: f.Input, Labels: f.Labels, LabelColumn: f.LabelColumn, Comma: f.Comma}, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -547,3 +547,30 @@ func TestLSTMProj(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesOfOtherSeparators: a semicolon table is read as a comma one,
+// an np.savetxt file of blanks with its "# " header too; --delimiter sets
+// the separator (a wrong one fails with the field it could not read).
+func TestTablesOfOtherSeparators(t *testing.T) {
+	dir := t.TempDir()
+	comma := filepath.Join(dir, "c.csv")
+	semi := filepath.Join(dir, "s.csv")
+	blanks := filepath.Join(dir, "b.csv")
+	os.WriteFile(comma, []byte("a,b,c\n1,2,3\n2,4.1,5\n3,6.3,8\n4,7.9,9\n"), 0o644)
+	os.WriteFile(semi, []byte("a;b;c\n1;2;3\n2;4.1;5\n3;6.3;8\n4;7.9;9\n"), 0o644)
+	os.WriteFile(blanks, []byte("# a b c\n1 2 3\n2 4.1 5\n3 6.3 8\n4 7.9 9\n"), 0o644)
+	want := runOK(t, "pca", "--input", comma, "--components", "2", "--out", filepath.Join(dir, "c"))
+	table := want[strings.Index(want, "component "):strings.Index(want, "wrote ")]
+	for _, args := range [][]string{{"--input", semi}, {"--input", blanks}, {"--input", semi, "--delimiter", ";"}} {
+		got := runOK(t, append([]string{"pca", "--components", "2", "--out", filepath.Join(dir, "x")}, args...)...)
+		if !strings.Contains(got, table) {
+			t.Errorf("pca %v:\n%s\nwant the table\n%s", args, got, table)
+		}
+	}
+	if code, _, stderr := runCommand("pca", "--input", semi, "--delimiter", ",", "--out", filepath.Join(dir, "y")); code != 1 || !strings.Contains(stderr, `"1;2;3" is not a finite number`) {
+		t.Errorf("--delimiter , on a semicolon file: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := runCommand("pca", "--input", semi, "--delimiter", "|", "--out", filepath.Join(dir, "y")); code != 2 || !strings.Contains(stderr, "--delimiter") {
+		t.Errorf("--delimiter |: exit %d, %q", code, stderr)
+	}
+}

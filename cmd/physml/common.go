@@ -24,14 +24,16 @@ var defaultMaxInput = dataset.MaxBytes >> 20
 
 // common holds the flags every training or analysis command has.
 type common struct {
-	seed     uint64
-	threads  int
-	dtype    string
-	float64  bool // --dtype float64
-	out      string
-	data     string
-	maxInput int64 // MiB
-	fs       *flag.FlagSet
+	seed      uint64
+	threads   int
+	dtype     string
+	float64   bool // --dtype float64
+	out       string
+	data      string
+	maxInput  int64 // MiB
+	delimiter string
+	comma     rune // of --delimiter; 0 detects it
+	fs        *flag.FlagSet
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -44,6 +46,12 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.out, "out", "out", "folder for the files the command writes (made when there is something to write)")
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: $PHYSML_DATA, else the GoMNIST module)")
 	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "MiB of memory one input file (data or model) may fill; larger claims are refused before reading")
+}
+
+// registerDelimiter registers --delimiter, for the commands that read
+// CSV tables.
+func (c *common) registerDelimiter(fs *flag.FlagSet) {
+	fs.StringVar(&c.delimiter, "delimiter", "", `separator of a CSV input: ",", ";", "tab" or "space" (runs of blanks); default: detected from its first line`)
 }
 
 // check validates the common flags, and that --out can be written, before
@@ -92,6 +100,18 @@ func (c *common) checkFlags() error {
 		return usageError(fmt.Errorf("--dtype %q: want float32 or float64", c.dtype))
 	}
 	c.float64 = c.dtype == "float64"
+	switch c.delimiter {
+	case "":
+		c.comma = 0
+	case ",", ";":
+		c.comma = rune(c.delimiter[0])
+	case "tab", "\t":
+		c.comma = '\t'
+	case "space", " ":
+		c.comma = ' '
+	default:
+		return usageError(fmt.Errorf("--delimiter %q: want \",\", \";\", tab or space", c.delimiter))
+	}
 	return nil
 }
 

@@ -47,6 +47,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	var o forecastOptions
 	fs := newFlagSet("forecast", forecastSummary, stdout)
 	o.common.register(fs)
+	o.registerDelimiter(fs)
 	fs.StringVar(&o.input, "input", "", "CSV time series with a header: a column per variable")
 	fs.StringVar(&o.example, "example", "", "a series shipped with physml instead of --input: "+strings.Join(dataset.ExampleNames(), " or "))
 	fs.StringVar(&o.timeColumn, "time-column", "", "column of times, not forecast (the examples set it)")
@@ -75,7 +76,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	if o.columns != "" {
 		columns = strings.Split(o.columns, ",")
 	}
-	series, source, err := o.load(columns)
+	series, source, err := o.load(columns, o.comma)
 	if err != nil {
 		return err
 	}
@@ -115,13 +116,13 @@ func (o *forecastOptions) check() error {
 // with --time-column and --fill.
 type seriesSource struct{ input, example, timeColumn, fill string }
 
-// load reads the series: its columns (all but the time column when nil;
+// load reads the series (with the separator comma, 0 to detect it): its columns (all but the time column when nil;
 // a saved forecaster's variables, whose names may hold commas).
-func (o seriesSource) load(columns []string) (*dataset.TimeSeries, string, error) {
+func (o seriesSource) load(columns []string, comma rune) (*dataset.TimeSeries, string, error) {
 	if (o.input == "") == (o.example == "") {
 		return nil, "", usageError(errors.New("give the data: --input series.csv or --example NAME (one of them)"))
 	}
-	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: dataset.Fill(o.fill), Columns: columns}
+	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: dataset.Fill(o.fill), Columns: columns, Comma: comma}
 	if o.example != "" {
 		if !slices.Contains(dataset.ExampleNames(), o.example) {
 			return nil, "", usageError(fmt.Errorf("--example: no example %q: want %s", o.example, strings.Join(dataset.ExampleNames(), " or ")))

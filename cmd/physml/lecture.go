@@ -61,7 +61,6 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-
 const linearAESummary = `Train a linear autoencoder 784-k-784 (identity activations, MSE) on MNIST
 images and compare it with PCA: the principal angles between the decoder's
 subspace and the top-k principal subspace, and both reconstruction errors.`
