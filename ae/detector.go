@@ -248,6 +248,32 @@ func (d *AnomalyDetector[T]) Scores(data Rows) ([]float64, error) {
 	return scores, nil
 }
 
+// StepErrors returns, for a detector of sequences, the squared
+// reconstruction error of every step of every row of data (scaled as in
+// training, averaged over the features; SequenceAE.StepErrors): rows ×
+// steps values, zero past a row's length. A dense detector has no steps:
+// an error.
+func (d *AnomalyDetector[T]) StepErrors(data Rows) ([]float64, error) {
+	if d.Sequence == nil {
+		return nil, fmt.Errorf("ae: a dense detector scores whole rows; per-step errors are a sequence detector's")
+	}
+	if data.N <= 0 || len(data.X)%data.N != 0 || (data.Lengths != nil && len(data.Lengths) != data.N) {
+		return nil, fmt.Errorf("ae: %d values and %d lengths for %d rows", len(data.X), len(data.Lengths), data.N)
+	}
+	if err := d.checkWidth(data.width()); err != nil {
+		return nil, err
+	}
+	all := make([]int, data.N)
+	for i := range all {
+		all[i] = i
+	}
+	set, err := d.dataset(data, all)
+	if err != nil {
+		return nil, err
+	}
+	return d.Sequence.StepErrors(set.X, set.Lengths), nil
+}
+
 // Flag returns true for each score above the threshold (an anomaly).
 func (d *AnomalyDetector[T]) Flag(scores []float64) []bool {
 	return Detector{Threshold: d.Threshold}.Predict(scores)

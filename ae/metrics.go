@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/physml/physml/dataset"
 )
 
 // AnomalyMetrics are a detector's results on its test rows: the flagged
@@ -18,6 +20,42 @@ type AnomalyMetrics struct {
 	FlaggedNormalFraction float64 `json:"flagged_normal_fraction"`
 	// Separation is nil when the test rows hold no anomaly.
 	*Separation
+	// FaultLocated is, for sequences whose faults' steps are known (the
+	// simulated signals), the fraction of each kind's test anomalies whose
+	// step of largest reconstruction error lies inside the fault (see
+	// LocatedFaults); nil otherwise.
+	FaultLocated map[string]float64 `json:"fault_located_per_kind,omitempty"`
+}
+
+// LocatedFaults returns, for each kind of anomaly among the rows (indices
+// into labels), the fraction of its rows whose step of largest error
+// (stepErrors: a row of steps values per row of the set) lies inside the
+// row's fault span (dataset.SignalsWithFaults): where in a signal the
+// detector points, against where the fault is.
+func LocatedFaults(stepErrors []float64, steps int, rows, labels []int, spans []dataset.Span, kinds []string) map[string]float64 {
+	hits, counts := map[string]int{}, map[string]int{}
+	for _, i := range rows {
+		if labels[i] == 0 {
+			continue
+		}
+		e := stepErrors[i*steps : (i+1)*steps]
+		peak := 0
+		for t, v := range e {
+			if v > e[peak] {
+				peak = t
+			}
+		}
+		kind := kinds[labels[i]]
+		counts[kind]++
+		if spans[i].Contains(peak) {
+			hits[kind]++
+		}
+	}
+	out := map[string]float64{}
+	for kind, n := range counts {
+		out[kind] = float64(hits[kind]) / float64(n)
+	}
+	return out
 }
 
 // Separation measures how well scores separate anomalies from normal rows.
@@ -108,6 +146,14 @@ func (m AnomalyMetrics) Report(kinds []string) string {
 	for k := 1; k < len(kinds); k++ {
 		if auc, ok := m.ROCAUCPerKind[kinds[k]]; ok {
 			fmt.Fprintf(&b, "  ROC AUC %-18s %.4f\n", kinds[k], auc)
+		}
+	}
+	if m.FaultLocated != nil {
+		b.WriteString("the step of largest error lies inside the fault, of the test anomalies:\n")
+		for k := 1; k < len(kinds); k++ {
+			if f, ok := m.FaultLocated[kinds[k]]; ok {
+				fmt.Fprintf(&b, "  %-26s %.4f\n", kinds[k], f)
+			}
 		}
 	}
 	return b.String()

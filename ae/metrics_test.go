@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/numcheck"
 )
 
@@ -56,5 +57,15 @@ func TestReportSaysWhatWasMeasured(t *testing.T) {
 	normal := EvaluateScores(scores, nil, []int{0, 1}, 0.5, 0.99, nil).Report(nil)
 	if strings.Contains(normal, "ROC") || !strings.HasSuffix(normal, "2 normal test rows\n") {
 		t.Errorf("report without anomalies:\n%s", normal)
+	}
+}
+
+func TestLocatedFaults(t *testing.T) {
+	// Three rows of 4 steps: a normal one, a spike found at step 2 (its
+	// span [2, 3)), a shift whose peak (step 0) lies before its span.
+	steps := []float64{9, 9, 9, 9, 0, 1, 5, 1, 3, 1, 2, 2}
+	got := LocatedFaults(steps, 4, []int{0, 1, 2}, []int{0, 1, 2}, []dataset.Span{{}, {Start: 2, End: 3}, {Start: 1, End: 4}}, []string{"normal", "spike", "level shift"})
+	if len(got) != 2 || got["spike"] != 1 || got["level shift"] != 0 {
+		t.Errorf("located %v", got)
 	}
 }

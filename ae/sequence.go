@@ -199,6 +199,34 @@ func (a *SequenceAE[T]) ReconstructionErrors(x *nn.Matrix[T], lengths []int) []f
 	return errs
 }
 
+// StepErrors returns each sequence's squared reconstruction error at each
+// step, averaged over the features: rows × steps values, row-major, zero
+// past a sequence's length (lengths nil: all steps valid). Their mean over
+// the valid steps is ReconstructionErrors; their peak is where a fault
+// sits.
+func (a *SequenceAE[T]) StepErrors(x *nn.Matrix[T], lengths []int) []float64 {
+	rec := nn.PredictDataset[T](a, nn.Dataset[T]{X: x, Lengths: lengths}, 256)
+	f := a.Features
+	steps := x.Cols / f
+	errs := make([]float64, x.Rows*steps)
+	for i := 0; i < x.Rows; i++ {
+		valid := steps
+		if lengths != nil {
+			valid = lengths[i]
+		}
+		xr, rr := x.Row(i), rec.Row(i)
+		for t := 0; t < valid; t++ {
+			var s float64
+			for k := t * f; k < (t+1)*f; k++ {
+				d := float64(rr[k]) - float64(xr[k])
+				s += d * d
+			}
+			errs[i*steps+t] = s / float64(f)
+		}
+	}
+	return errs
+}
+
 // Encode returns the codes of the sequences x with the given lengths (nil:
 // all steps valid).
 func (a *SequenceAE[T]) Encode(x *nn.Matrix[T], lengths []int) *nn.Matrix[T] {

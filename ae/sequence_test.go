@@ -70,3 +70,32 @@ func TestSequenceAEGradient(t *testing.T) {
 		t.Errorf("hidden size 0: %v", err)
 	}
 }
+
+// TestStepErrorsAverageToTheScore: each row's per-step errors average, over
+// its valid steps, to its reconstruction error, and are zero past its
+// length.
+func TestStepErrorsAverageToTheScore(t *testing.T) {
+	a, err := NewSequenceAE[float64](SequenceConfig{Cell: seq.GRU, Features: 2, Hidden: 3, Code: 2}, nn.NewRand(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const steps = 6
+	lengths := []int{6, 2, 4}
+	rng := nn.NewRand(3)
+	x := nn.NewMatrix[float64](3, steps*2)
+	for i := range x.Data {
+		x.Data[i] = rng.NormFloat64()
+	}
+	errs := a.ReconstructionErrors(x, lengths)
+	step := a.StepErrors(x, lengths)
+	for i, n := range lengths {
+		var sum float64
+		for tt := 0; tt < steps; tt++ {
+			if tt >= n && step[i*steps+tt] != 0 {
+				t.Errorf("row %d, step %d past its length: %g", i, tt, step[i*steps+tt])
+			}
+			sum += step[i*steps+tt]
+		}
+		numcheck.Scalar(t, "mean of the step errors", sum/float64(n), errs[i], 1e-13)
+	}
+}

@@ -23,11 +23,27 @@ var SignalKinds = []string{"normal", "spike", "level shift", "dropout", "frequen
 // 4, a frequency change by a factor 1.4 to 1.8 from t₀ on (phase
 // continuous). The same seed gives the same signals.
 func Signals(n, steps int, seed uint64) (*Sequences, error) {
+	s, _, err := SignalsWithFaults(n, steps, seed)
+	return s, err
+}
+
+// Span is a range of steps [Start, End); the zero Span is empty.
+type Span struct{ Start, End int }
+
+// Contains reports whether step t lies in the span.
+func (s Span) Contains(t int) bool { return t >= s.Start && t < s.End }
+
+// SignalsWithFaults returns the signals of Signals and, for each, the
+// steps its fault spans: the spike's step, the level shift's and the
+// frequency change's steps from t₀ to the end, the dropout's samples (the
+// zero Span for a normal signal).
+func SignalsWithFaults(n, steps int, seed uint64) (*Sequences, []Span, error) {
 	if n < 1 || steps < 40 || steps > 1<<16 || n > 1<<24 {
-		return nil, fmt.Errorf("dataset: %d signals of %d steps: want 1 to 2²⁴ signals of 40 to 65536 steps", n, steps)
+		return nil, nil, fmt.Errorf("dataset: %d signals of %d steps: want 1 to 2²⁴ signals of 40 to 65536 steps", n, steps)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x516e616c))
 	s := &Sequences{N: n, Steps: steps, Features: 1, X: make([]float64, n*steps), Labels: make([]int, n), Classes: len(SignalKinds)}
+	spans := make([]Span, n)
 	uniform := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
 	sign := func() float64 {
 		if rng.IntN(2) == 0 {
@@ -61,8 +77,16 @@ func Signals(n, steps int, seed uint64) (*Sequences, error) {
 			}
 		}
 		s.Labels[i] = kind
+		switch kind {
+		case 1:
+			spans[i] = Span{t0, t0 + 1}
+		case 2, 4:
+			spans[i] = Span{t0, steps}
+		case 3:
+			spans[i] = Span{t0, min(t0+drop, steps)}
+		}
 	}
-	return s, nil
+	return s, spans, nil
 }
 
 // LinePlusNoise returns n samples of the lecture's covariance example,

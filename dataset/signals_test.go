@@ -200,3 +200,43 @@ func TestLinePlusNoiseHasTheLecturesMoments(t *testing.T) {
 		t.Error("the same seed drew different samples")
 	}
 }
+
+// TestSignalFaultSpans: every fault's span holds the steps it changed: a
+// spike's one step is far from its neighbours, a dropout's samples are 0,
+// a normal signal has none; the signals are Signals'.
+func TestSignalFaultSpans(t *testing.T) {
+	s, spans, err := SignalsWithFaults(400, 60, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := Signals(400, 60, 9)
+	if !slices.Equal(s.X, plain.X) || !slices.Equal(s.Labels, plain.Labels) {
+		t.Fatal("SignalsWithFaults drew other signals than Signals")
+	}
+	for i, sp := range spans {
+		x := s.X[i*60 : (i+1)*60]
+		switch s.Labels[i] {
+		case 0:
+			if sp != (Span{}) {
+				t.Fatalf("normal signal %d has a fault span %v", i, sp)
+			}
+		case 1:
+			if sp.End != sp.Start+1 || !sp.Contains(sp.Start) || sp.Contains(sp.End) {
+				t.Fatalf("spike %d: span %v", i, sp)
+			}
+		case 3:
+			for tt := sp.Start; tt < sp.End; tt++ {
+				if x[tt] != 0 {
+					t.Fatalf("dropout %d: step %d of span %v reads %g", i, tt, sp, x[tt])
+				}
+			}
+			if n := sp.End - sp.Start; n < 8 || n > 15 {
+				t.Fatalf("dropout %d of %d samples", i, n)
+			}
+		default:
+			if sp.End != 60 || sp.Start < 15 || sp.Start >= 45 {
+				t.Fatalf("%s %d: span %v", SignalKinds[s.Labels[i]], i, sp)
+			}
+		}
+	}
+}

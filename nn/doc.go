@@ -96,6 +96,8 @@
 //	                     a regressor's standardisation of its targets per
 //	                     output (its outputs are mapped back with them)
 //	physml.input_shape   the shape of one sample of a table autoencoder, "28,28"
+//	physml.lengths       "true" when a sequence model was trained on
+//	                     sequences of their own lengths (padded beyond)
 //
 // Workflows built on the models (forecast.Forecaster, ae.AnomalyDetector):
 //

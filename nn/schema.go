@@ -42,6 +42,7 @@ const (
 	KeyTargetMean    = "physml.target_mean"   // a regressor's target standardisation: means per output
 	KeyTargetStd     = "physml.target_std"    // and deviations per output
 	KeyInputShape    = "physml.input_shape"   // the shape of one sample of a table autoencoder's input, "28,28"
+	KeyLengths       = "physml.lengths"       // "true" when a sequence model was trained with valid lengths
 
 	// Workflows built on the models.
 	KeyTask      = "physml.task"      // forecast or anomaly
@@ -65,6 +66,6 @@ func SchemaKeys() []string {
 	return []string{KeyModel, KeyDType, KeyCell, KeyInputSize, KeyHidden, KeyLayers, KeyBidirectional,
 		KeyBias, KeyHeads, KeyOutputs, KeyNorm, KeyProjSize, KeyCode, KeyOutput, KeyLoss, KeyTied,
 		KeySparsity, KeyBatchNorm, KeyBeta, KeyData, KeyNormalization, KeyInputScaling,
-		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyTargetMean, KeyTargetStd, KeyInputShape, KeyTask,
+		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyTargetMean, KeyTargetStd, KeyInputShape, KeyLengths, KeyTask,
 		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyThreshold, KeyQuantile}
 }

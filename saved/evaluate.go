@@ -111,7 +111,7 @@ func (m *Model) Report(e *Evaluation) string {
 	case Autoencoder:
 		fmt.Fprintf(&b, "autoencoder %s (%s), test reconstruction MSE %.4f\n", strings.ReplaceAll(m.Metadata[nn.KeyLayers], ",", "-"), m.Scaling, e.ReconstructionMSE)
 	case AnomalyDetector:
-		fmt.Fprintf(&b, "anomaly detector (%s): mean score %.6g; %d of %d rows flagged above the threshold %.6g\n", m.Scaling, e.MeanError, e.Flagged, e.Rows, m.Detector.Threshold)
+		fmt.Fprintf(&b, "anomaly detector (%s): mean score %.6g (%d of %d rows flagged above the threshold %.6g)\n", m.Scaling, e.MeanError, e.Flagged, e.Rows, m.Detector.Threshold)
 		if d := e.Detection; d != nil && d.Separation != nil {
 			fmt.Fprintf(&b, "ROC AUC %.4f  average precision %.4f  at the threshold: precision %.4f, recall %.4f\n", d.ROCAUC, d.AveragePrecision, d.Precision, d.Recall)
 		}

@@ -245,7 +245,7 @@ func TestReportOfAClassifierAndADetector(t *testing.T) {
 	}
 	d := &Model{Kind: AnomalyDetector, Detector: &ae.AnomalyDetector[float32]{Threshold: 0.25}, Scaling: "inputs minmax"}
 	got := d.Report(&Evaluation{Rows: 10, MeanError: 0.125, Flagged: 3, Detection: &ae.AnomalyMetrics{Separation: &ae.Separation{ROCAUC: 0.75}}})
-	for _, want := range []string{"mean score 0.125; 3 of 10 rows flagged above the threshold 0.25", "ROC AUC 0.7500"} {
+	for _, want := range []string{"mean score 0.125 (3 of 10 rows flagged above the threshold 0.25)", "ROC AUC 0.7500"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("detector report lacks %q: %q", want, got)
 		}

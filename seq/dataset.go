@@ -62,6 +62,9 @@ type Split[T Float] struct {
 	// with labels, the values per step of a set with targets (0 when the
 	// set has neither).
 	Outputs int
+	// Lengths reports that the sequences have valid lengths (padded
+	// beyond), which a model trained on them needs given too.
+	Lengths bool
 }
 
 // SplitSequences holds out a seeded random testFraction of the sequences
@@ -80,7 +83,7 @@ func SplitSequences[T Float](s *dataset.Sequences, testFraction float64, seed ui
 		return nil, err
 	}
 	sp := &Split[T]{Train: DatasetOf[T](s, trainRows, scaler), Test: DatasetOf[T](s, testRows, scaler),
-		TrainRows: trainRows, TestRows: testRows, Scaler: scaler}
+		TrainRows: trainRows, TestRows: testRows, Scaler: scaler, Lengths: s.Lengths != nil}
 	switch {
 	case s.Targets != nil:
 		if s.Steps == 0 || s.TargetCols%s.Steps != 0 {
@@ -119,11 +122,15 @@ func (sp *Split[T]) SetTargets(targets []float64, steps, outputs int) error {
 }
 
 // Metadata returns how the split scaled its data, as model-file metadata:
-// the inputs' standardisation (nn.KeyFeatureMean, nn.KeyFeatureStd) and,
-// after SetTargets, the targets' (nn.KeyTargetMean, nn.KeyTargetStd).
+// the inputs' standardisation (nn.KeyFeatureMean, nn.KeyFeatureStd),
+// nn.KeyLengths when the sequences have lengths and, after SetTargets, the
+// targets' standardisation (nn.KeyTargetMean, nn.KeyTargetStd).
 func (sp *Split[T]) Metadata() map[string]string {
 	meta := map[string]string{nn.KeyData: "user", nn.KeyNormalization: "standard",
 		nn.KeyFeatureMean: dataset.JoinFloats(sp.Scaler.Offset), nn.KeyFeatureStd: dataset.JoinFloats(sp.Scaler.Scale)}
+	if sp.Lengths {
+		meta[nn.KeyLengths] = "true"
+	}
 	if sp.TargetScaler != nil {
 		meta[nn.KeyTargetMean] = dataset.JoinFloats(sp.TargetScaler.Offset)
 		meta[nn.KeyTargetStd] = dataset.JoinFloats(sp.TargetScaler.Scale)

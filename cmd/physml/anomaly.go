@@ -49,8 +49,10 @@ A first Ctrl-C or SIGTERM ends the training: the model as it is then is
 calibrated, scored and saved, and the command exits 1.
 
 Writes into --out: anomaly.safetensors; scores.npy (the error of every row,
-in input order); split.npy (0 training, 1 calibration, 2 test);
-metrics.json; errors.png (the test errors of normal and anomalous rows,
+in input order); split.npy (0 training, 1 calibration, 2 test); for
+sequences step_errors.npy (the error at every step of every row, where a
+fault shows; with --example signals the command reports how often the
+largest lies inside the simulated fault); metrics.json; errors.png (the test errors of normal and anomalous rows,
 threshold marked) and, with labels, roc.png.`
 
 func runAnomaly(args []string, stdout, stderr io.Writer) error {
@@ -153,8 +155,9 @@ type anomalyData struct {
 	*ae.AnomalySet
 	describe      string // for the first lines of output
 	wantSequences bool
-	mnist         bool   // MNIST pixels/255
-	source        string // the data's name in messages
+	spans         []dataset.Span // the faults of --example signals
+	mnist         bool           // MNIST pixels/255
+	source        string         // the data's name in messages
 }
 
 // load reads --input, simulates --example signals or selects MNIST digits,
@@ -166,11 +169,12 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 	switch {
 	case o.example != "":
 		n := cmp.Or(o.trainLimit, 2000)
-		s, serr := dataset.Signals(n, signalSteps, o.seed)
+		s, spans, serr := dataset.SignalsWithFaults(n, signalSteps, o.seed)
 		if serr != nil {
 			return nil, usageError(serr)
 		}
 		d.AnomalySet, err = ae.SequenceAnomalies(s, dataset.SignalKinds, o.seed)
+		d.spans = spans
 		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.seed)
 	case o.input != "" && d.wantSequences:
 		s, rerr := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
@@ -247,6 +251,16 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrated and scored the model as it is\n", len(run.History.Epochs))
 	}
 	det, scores, metrics := run.Detector, run.Scores, run.Metrics
+	var stepErrors []float64
+	if det.Sequence != nil {
+		// Where in each sequence the error is: the fault's place.
+		if stepErrors, err = det.StepErrors(d.Rows); err != nil {
+			return fmt.Errorf("%s: %w", d.source, err)
+		}
+		if d.spans != nil {
+			metrics.FaultLocated = ae.LocatedFaults(stepErrors, d.Steps, d.Test, d.Labels, d.spans, d.Kinds)
+		}
+	}
 	fmt.Fprint(stdout, metrics.Report(d.Kinds))
 
 	// Everything is ready before the first file is written.
@@ -258,6 +272,9 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out.File("anomaly.safetensors")(det.EncodeFile(extra))
 	out.Npy("scores.npy", []int{d.N}, scores)
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
+	if stepErrors != nil {
+		out.Npy("step_errors.npy", []int{d.N, d.Steps}, stepErrors)
+	}
 	out.JSON("metrics.json", metrics)
 	testScores, testLabels, anomalous := d.TestScores(scores)
 	out.File("errors.png")(figures.ErrorHistogram(testScores, anomalous, det.Threshold))

@@ -442,7 +442,7 @@ func TestLSTMRecurrentDropoutFlags(t *testing.T) {
 	}{
 		{[]string{"lstm", "--input-dropout", "1"}, "--input-dropout 1"},
 		{[]string{"lstm", "--recurrent-dropout", "-0.2"}, "--recurrent-dropout -0.2"},
-		{[]string{"lstm", "--cell", "slstm", "--recurrent-dropout", "0.2"}, "has none"},
+		{[]string{"lstm", "--cell", "slstm", "--recurrent-dropout", "0.2"}, "sLSTM layers have no input or recurrent dropout"},
 	} {
 		if code, _, stderr := runCommand(c.args...); code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("physml %s: exit %d, %q; want 2 and %q", strings.Join(c.args, " "), code, stderr, c.want)

@@ -43,6 +43,7 @@ type lstmOptions struct {
 	testLimit     int
 	input         string
 	labels        string
+	classes       int
 	targets       string
 	lengths       string
 	testFraction  float64
@@ -99,6 +100,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test images (0: all 10000)")
 	fs.StringVar(&o.input, "input", "", "your sequences (.npy or archive.npz:name) instead of MNIST")
 	fs.StringVar(&o.labels, "labels", "", "class labels of --input, one per sequence")
+	fs.IntVar(&o.classes, "classes", 0, "number of classes of --labels, when some have no sequence (0: the largest label + 1, every class present)")
 	fs.StringVar(&o.targets, "targets", "", "per-step regression targets of --input, (sequences, steps[, outputs]), instead of --labels")
 	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of the --input sequences (optional)")
 	fs.Float64Var(&o.testFraction, "test", 0.2, "fraction of --input sequences held out for testing")
@@ -140,12 +142,15 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		return usageError(fmt.Errorf("--labels, --targets and --lengths go with --input"))
 	}
 	if o.targets != "" {
-		if err := o.notWith("to --targets (a regressor of sequences of one length, without a norm layer or traces)", "labels", "lengths", "norm", "trace"); err != nil {
+		if err := o.notWith("to --targets (a regressor of sequences of one length, without a norm layer or traces)", "labels", "lengths", "norm", "trace", "classes"); err != nil {
 			return err
 		}
 	}
 	if o.norm != "none" && o.norm != "batchnorm" && o.norm != "layernorm" {
 		return usageError(fmt.Errorf("--norm %q: want none, batchnorm or layernorm", o.norm))
+	}
+	if o.classes < 0 || o.classes > dataset.MaxClasses {
+		return usageError(fmt.Errorf("--classes %d: want 0 (from the labels) to %d", o.classes, dataset.MaxClasses))
 	}
 	if o.trace < 0 || o.trace > 1000 {
 		return usageError(fmt.Errorf("--trace %d: want 0 to 1000 sequences", o.trace))
@@ -157,7 +162,7 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		if err := o.notWith("to --input (it is for MNIST; --test holds out a part of your sequences)", "test-limit", "data"); err != nil {
 			return err
 		}
-	} else if err := o.notWith("to MNIST (it is for --input)", "test"); err != nil {
+	} else if err := o.notWith("to MNIST (it is for --input)", "test", "classes"); err != nil {
 		return err
 	}
 	if o.input != "" && o.labels == "" && o.targets == "" {
@@ -219,7 +224,7 @@ func sequenceInput[T nn.Float](o lstmOptions) (sequenceData[T], error) {
 	if err != nil {
 		return sequenceData[T]{}, err
 	}
-	return userSequences[T](s, o.testFraction, o.seed, o.input)
+	return userSequences[T](s, o.testFraction, o.seed, o.input, o.classes)
 }
 
 func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
@@ -229,9 +234,6 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	}
 	if n, nVal := d.train.Len(), int(math.Round(o.validation*float64(d.train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
 		return usageError(fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal))
-	}
-	if d.warning != "" {
-		fmt.Fprintf(stderr, "physml lstm: warning: %s\n", d.warning)
 	}
 	if steps := d.test.X.Cols / d.inputSize; o.trace > 0 && steps > maxTraceSteps {
 		return usageError(fmt.Errorf("--trace: sequences of %d steps; trace.png draws at most %d steps (one row of pixels each)", steps, maxTraceSteps))

@@ -32,5 +32,11 @@ func (c *common) readRows(m *saved.Model, f saved.Files, model string) (*saved.R
 	case !m.Sequences() && (f.Lengths != "" || f.Targets != ""):
 		return nil, usageError(fmt.Errorf("--lengths is for sequences (and --targets for a regressor's); %s reads rows of %d values", model, m.Features()))
 	}
-	return m.ReadRows(f)
+	r, err := m.ReadRows(f)
+	if err == nil && r.Lengths == nil && m.Metadata[nn.KeyLengths] == "true" {
+		// Read to full length, padded sequences would give other numbers
+		// than in training (an accuracy of 0.983 became 0.961).
+		return nil, usageError(fmt.Errorf("%s was trained on sequences with --lengths: give the lengths of these too (--lengths)", model))
+	}
+	return r, err
 }

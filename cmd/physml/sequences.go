@@ -19,7 +19,6 @@ type sequenceData[T nn.Float] struct {
 	targets     *dataset.Scaler // a regressor's target standardisation
 	testRows    []int           // the input row of each test sequence, for the user's data
 	describe    string          // for the first lines of output
-	warning     string          // said on stderr before training, or ""
 	metadata    map[string]string
 }
 
@@ -35,8 +34,20 @@ func mnistClassification[T nn.Float](train, test *dataset.Images, norm dataset.N
 
 // userSequences splits the user's sequences with seq.SplitSequences (a
 // seeded random testFraction for testing; features, and a regressor's
-// targets, standardised with the training part's statistics).
-func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed uint64, source string) (sequenceData[T], error) {
+// targets, standardised with the training part's statistics). classes,
+// when positive, is the number of classes (--classes): labels may then
+// skip some; otherwise a class below the largest label that no sequence
+// has is an error naming it.
+func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed uint64, source string, classes int) (sequenceData[T], error) {
+	if s.Targets == nil && classes > 0 {
+		if classes < s.Classes {
+			return sequenceData[T]{}, usageError(fmt.Errorf("--classes %d: %s has labels up to %d", classes, source, s.Classes-1))
+		}
+		s.Classes = classes
+	} else if missing := dataset.MissingClasses(s.Labels, s.Classes); s.Targets == nil && missing != nil {
+		return sequenceData[T]{}, usageError(fmt.Errorf("%s: no sequence has label %s, yet labels up to %d make %d classes (labels number the classes from 0): relabel them 0 … %d, or give --classes %d to train an output for each",
+			source, strings.ReplaceAll(strings.Trim(fmt.Sprint(missing), "[]"), " ", ", "), s.Classes-1, s.Classes, s.Classes-1-len(missing), s.Classes))
+	}
 	if _, _, err := splitRows(s.N, testFraction, seed, "sequences"); err != nil {
 		return sequenceData[T]{}, err
 	}
@@ -49,10 +60,6 @@ func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed 
 	what := fmt.Sprintf("%d targets per step", d.outputs)
 	if s.Targets == nil {
 		what = fmt.Sprintf("%d classes", s.Classes)
-		if missing := dataset.MissingClasses(s.Labels, s.Classes); missing != nil {
-			d.warning = fmt.Sprintf("%s: no sequence has label %s, yet labels up to %d make %d classes (labels number the classes from 0): the classifier has an output for each",
-				source, strings.ReplaceAll(strings.Trim(fmt.Sprint(missing), "[]"), " ", ", "), s.Classes-1, s.Classes)
-		}
 	}
 	d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features, %s; %d for training, %d for testing",
 		source, s.N, s.Steps, s.Features, what, len(sp.TrainRows), len(sp.TestRows))
