@@ -659,3 +659,62 @@ func Tiles(images [][]float64, perRow int) [][][]float64 {
 	}
 	return rows
 }
+
+// FaultSignal is one signal for Faults: its values (one feature per step),
+// its per-step reconstruction error and its title ("spike, score 0.41").
+type FaultSignal struct {
+	Title      string
+	Values     []float64
+	StepErrors []float64
+}
+
+// Faults draws signals in columns, each with its per-step reconstruction
+// error in the panel under it on the same steps, so that the eye finds
+// where a fault sits: the caller passes, say, the most and the least
+// anomalous of the flagged test signals. At most 6 signals are drawn.
+func Faults(signals []FaultSignal) ([]byte, error) {
+	n := min(len(signals), 6)
+	if n == 0 {
+		return nil, fmt.Errorf("figures: no signal to draw")
+	}
+	plots := [][]*plot.Plot{make([]*plot.Plot, n), make([]*plot.Plot, n)}
+	for c, s := range signals[:n] {
+		for r, values := range [][]float64{s.Values, s.StepErrors} {
+			p := plot.New()
+			p.Add(plotter.NewGrid())
+			pts := make(plotter.XYs, len(values))
+			for t, v := range values {
+				pts[t] = plotter.XY{X: float64(t), Y: v}
+			}
+			line, err := plotter.NewLine(pts)
+			if err != nil {
+				return nil, err
+			}
+			line.Color = Palette[r*3]
+			p.Add(line)
+			p.X.Label.Text = "step"
+			if r == 0 {
+				p.Title.Text = s.Title
+				p.Y.Label.Text = "signal"
+			} else {
+				p.Y.Label.Text = "step error"
+				p.Y.Min = 0
+			}
+			plots[r][c] = p
+		}
+	}
+	w, h := vg.Length(3.2*float64(n))*vg.Inch, 5*vg.Inch
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
+	pad := 3 * vg.Millimeter
+	tiles := draw.Tiles{Rows: 2, Cols: n, PadX: 2 * pad, PadY: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
+	canvases := plot.Align(plots, tiles, draw.New(img))
+	for r := range plots {
+		for c := range plots[r] {
+			plots[r][c].Draw(canvases[r][c])
+		}
+	}
+	return encode("faults", func(out io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+		return err
+	})
+}

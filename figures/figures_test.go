@@ -192,3 +192,15 @@ func TestReconstructionsDrawImagesAsAGridAndTablesAsProfiles(t *testing.T) {
 		t.Errorf("tiles of 5 in rows of 2: %d rows", len(tiles))
 	}
 }
+
+func TestFaultsDrawsASignalOverItsErrors(t *testing.T) {
+	s := FaultSignal{Title: "spike", Values: []float64{0, 1, 5, 1, 0}, StepErrors: []float64{0, 0.1, 4, 0.1, 0}}
+	drawn, err := Faults([]FaultSignal{s, s, s})
+	img := decode(t, "faults", drawn, err)
+	if got := img.Bounds().Size(); got.X != 922 && got.X != 921 || got.Y != 5*96 {
+		t.Errorf("%v pixels, want 3 columns of 3.2 × 5 inches at 96 dpi", got)
+	}
+	if _, err := Faults(nil); err == nil {
+		t.Error("no signal drawn without an error")
+	}
+}

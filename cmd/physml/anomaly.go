@@ -52,8 +52,10 @@ Writes into --out: anomaly.safetensors; scores.npy (the error of every row,
 in input order); split.npy (0 training, 1 calibration, 2 test); for
 sequences step_errors.npy (the error at every step of every row, where a
 fault shows; with --example signals the command reports how often the
-largest lies inside the simulated fault); metrics.json; errors.png (the test errors of normal and anomalous rows,
-threshold marked) and, with labels, roc.png.`
+largest lies inside the simulated fault) and faults.png (the three most
+and the three least anomalous flagged test sequences, each over its step
+errors); metrics.json; errors.png (the test errors of normal and
+anomalous rows, threshold marked) and, with labels, roc.png.`
 
 func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	var o anomalyOptions
@@ -274,6 +276,9 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
 	if stepErrors != nil {
 		out.Npy("step_errors.npy", []int{d.N, d.Steps}, stepErrors)
+		if signals := faultSignals(d, scores, stepErrors, det.Threshold); signals != nil {
+			out.File("faults.png")(figures.Faults(signals))
+		}
 	}
 	out.JSON("metrics.json", metrics)
 	testScores, testLabels, anomalous := d.TestScores(scores)
@@ -332,3 +337,33 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 
 // signalSteps is the length of the simulated signals of --example signals.
 const signalSteps = 50
+
+// faultSignals returns the flagged test rows to draw in faults.png: the
+// three most anomalous and the three least (just above the threshold),
+// each with its first feature and its per-step errors; nil when none is
+// flagged.
+func faultSignals(d *anomalyData, scores, stepErrors []float64, threshold float64) []figures.FaultSignal {
+	var flagged []int
+	for _, i := range d.Test {
+		if scores[i] > threshold {
+			flagged = append(flagged, i)
+		}
+	}
+	slices.SortFunc(flagged, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	if len(flagged) > 6 {
+		flagged = append(flagged[:3], flagged[len(flagged)-3:]...)
+	}
+	var out []figures.FaultSignal
+	features := len(d.X) / d.N / d.Steps
+	for _, i := range flagged {
+		s := figures.FaultSignal{Title: fmt.Sprintf("row %d, score %.3g", i, scores[i]), StepErrors: stepErrors[i*d.Steps : (i+1)*d.Steps]}
+		if d.Labels != nil {
+			s.Title = fmt.Sprintf("%s, score %.3g", d.Kinds[d.Labels[i]], scores[i])
+		}
+		for t := 0; t < d.Steps; t++ {
+			s.Values = append(s.Values, d.X[(i*d.Steps+t)*features])
+		}
+		out = append(out, s)
+	}
+	return out
+}

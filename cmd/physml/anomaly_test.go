@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/physml/physml/ae"
@@ -89,7 +90,7 @@ func TestAnomalySignalsLSTMBeatsDenseOnFrequencyChanges(t *testing.T) {
 		t.Skip("training runs; skipped with -short")
 	}
 	dir := t.TempDir()
-	lstm, _, _ := anomalyRun(t, filepath.Join(dir, "lstm"), "--example", "signals")
+	lstm, scores, _ := anomalyRun(t, filepath.Join(dir, "lstm"), "--example", "signals")
 	dense, _, _ := anomalyRun(t, filepath.Join(dir, "dense"), "--example", "signals", "--arch", "dense", "--epochs", "100")
 	auc := func(m map[string]any, kind string) float64 {
 		return m["roc_auc_per_kind"].(map[string]any)[kind].(float64)
@@ -98,6 +99,25 @@ func TestAnomalySignalsLSTMBeatsDenseOnFrequencyChanges(t *testing.T) {
 	if !(auc(lstm, "frequency change") > auc(dense, "frequency change")) || !(lstm["roc_auc"].(float64) > 0.98) {
 		t.Errorf("LSTM %v\ndense %v", lstm, dense)
 	}
+	// Where the fault is (issue 34): each signal's step errors average to
+	// its score; the spikes are found at their step (measured 0.9945).
+	steps, err := dataset.ReadNpy(filepath.Join(dir, "lstm", "step_errors.npy"))
+	if err != nil || !slices.Equal(steps.Shape, []int{2000, 50}) {
+		t.Fatalf("step_errors.npy: %v %v", steps, err)
+	}
+	for i, score := range scores {
+		var sum float64
+		for _, e := range steps.Data[i*50 : (i+1)*50] {
+			sum += e
+		}
+		numcheck.Scalar(t, "mean step error of a signal", sum/50, score, 1e-9)
+	}
+	located := lstm["fault_located_per_kind"].(map[string]any)
+	t.Logf("fault located: %v", located)
+	if len(located) != 4 || !(located["spike"].(float64) >= 0.9) {
+		t.Errorf("fault located %v, want the four kinds and spikes ≥ 0.9", located)
+	}
+	mustDecodePNG(t, filepath.Join(dir, "lstm", "faults.png"))
 }
 
 func TestAnomalyRefusesBadInput(t *testing.T) {
