@@ -30,7 +30,24 @@ type Evaluation struct {
 	LinearAR        *Result
 	LinearARSkipped string
 
-	window, period int
+	window, period, horizon, vars int
+}
+
+// PerVariable returns the model's errors of each variable in its own
+// unit, over every lead time of the test windows.
+func (e *Evaluation) PerVariable() []Errors {
+	return ErrorsPerColumn(e.Model.Predictions, e.Truth, e.vars)
+}
+
+// PerLead returns the model's errors at each lead time, 1 to the
+// horizon steps ahead, of each variable: PerLead()[lead-1][variable].
+func (e *Evaluation) PerLead() [][]Errors {
+	all := ErrorsPerColumn(e.Model.Predictions, e.Truth, e.horizon*e.vars)
+	out := make([][]Errors, e.horizon)
+	for k := range out {
+		out[k] = all[k*e.vars : (k+1)*e.vars]
+	}
+	return out
 }
 
 // Line is one method of an evaluation: its key in Lines' order (the
@@ -80,7 +97,8 @@ func Evaluate[T nn.Float](f *Forecaster[T], values []float64, period int) (*Eval
 	if err != nil {
 		return nil, err
 	}
-	e := &Evaluation{Split: split, Windows: n, Truth: truth, Model: Result{pred, ErrorsOf(pred, truth)}, window: f.Window, period: period}
+	e := &Evaluation{Split: split, Windows: n, Truth: truth, Model: Result{pred, ErrorsOf(pred, truth)},
+		window: f.Window, period: period, horizon: f.Horizon, vars: v}
 	persistence, err := Persistence(values, v, from, to, f.Horizon)
 	if err != nil {
 		return nil, err

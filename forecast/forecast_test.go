@@ -428,3 +428,43 @@ func TestTestErrorsAreTheEvaluationsModelErrors(t *testing.T) {
 		t.Errorf("TestErrors %+v over %d windows, %v; Evaluate %+v over %d", got, n, err, ev.Model.Errors, ev.Windows)
 	}
 }
+
+// TestErrorsPerVariableAndLead: the per-variable and per-lead errors are
+// those of the prediction columns they name.
+func TestErrorsPerVariableAndLead(t *testing.T) {
+	s := readSeries(t)
+	cfg := smallConfig()
+	cfg.Epochs, cfg.Horizon = 1, 3
+	f, _, err := Fit[float64](context.Background(), s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := Evaluate(f, s.Values, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := f.Vars()
+	column := func(c int) (p, tr []float64) {
+		for w := 0; w < ev.Windows; w++ {
+			p, tr = append(p, ev.Model.Predictions[w*3*v+c]), append(tr, ev.Truth[w*3*v+c])
+		}
+		return p, tr
+	}
+	lead := ev.PerLead()
+	if len(lead) != 3 || len(lead[2]) != v {
+		t.Fatalf("PerLead: %d leads of %d variables", len(lead), len(lead[0]))
+	}
+	p, tr := column(2*v + v - 1)
+	if got, want := lead[2][v-1], ErrorsOf(p, tr); got != want {
+		t.Errorf("lead 3, last variable: %+v, want %+v", got, want)
+	}
+	var pv, tv []float64
+	for k := 0; k < 3; k++ {
+		p, tr := column(k*v + 0)
+		pv, tv = append(pv, p...), append(tv, tr...)
+	}
+	want := ErrorsOf(pv, tv)
+	if got := ev.PerVariable()[0]; math.Abs(got.RMSE-want.RMSE) > 1e-12*want.RMSE || math.Abs(got.MAE-want.MAE) > 1e-12*want.MAE {
+		t.Errorf("variable 0: %+v, want %+v", got, want)
+	}
+}

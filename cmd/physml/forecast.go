@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +23,8 @@ type forecastOptions struct {
 	common
 	seriesSource
 	columns                                   string
+	splitFlag                                 string
+	split                                     forecast.Fractions
 	target                                    string
 	cell                                      string
 	layerList                                 string
@@ -32,8 +36,8 @@ type forecastOptions struct {
 const forecastSummary = `Forecast a time series with a recurrent network: a window of past steps
 goes in, the next --horizon steps come out (direct multi-output). The series
 (--input series.csv with a header, or --example sunspots|co2 shipped with
-physml) is split in time: the first 70 % for training, the next 15 % for
-validation (early stopping), the last 15 % for testing; each variable is
+physml) is split in time (--split): the first 70 % for training, the next 15 %
+for validation (early stopping), the last 15 % for testing; each variable is
 standardised with the training part's mean and deviation. Test RMSE and MAE,
 in the data's units, are printed beside two baselines on the same test
 windows: persistence (the last value) and a least-squares linear
@@ -65,6 +69,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.ensemble, "ensemble", 1, "train this many networks from seeds seed, seed+1, … and average them")
 	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
 	fs.IntVar(&o.period, "period", 0, "steps of a season (12 for monthly data of a yearly cycle): adds the seasonal naive baseline")
+	fs.StringVar(&o.splitFlag, "split", "0.7,0.15,0.15", "chronological fractions of training, validation (early stopping) and test steps, summing to 1")
 	fs.StringVar(&o.target, "target", "level", "what the network predicts: level (the values) or change (the values minus the window's last one, for trends that leave the training range)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -106,6 +111,19 @@ func (o *forecastOptions) check() error {
 	case o.fill != "" && o.fill != "previous" && o.fill != "linear":
 		return usageError(fmt.Errorf("--fill %q: want previous or linear", o.fill))
 	}
+	var fr []float64
+	for _, f := range strings.Split(o.splitFlag, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0 && v < 1) {
+			fr = nil
+			break
+		}
+		fr = append(fr, v)
+	}
+	if len(fr) != 3 || math.Abs(fr[0]+fr[1]+fr[2]-1) > 1e-9 {
+		return usageError(fmt.Errorf("--split %q: want three positive fractions, training, validation and test, that sum to 1", o.splitFlag))
+	}
+	o.split = forecast.Fractions{Train: fr[0], Validation: fr[1]}
 	if err := cli.CheckPositive("lr", o.lr); err != nil {
 		return err
 	}
@@ -189,13 +207,35 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if ev.LinearAR == nil {
 		fmt.Fprintf(stdout, "  %-20s not fitted: %s\n", fmt.Sprintf("linear AR(%d)", w), strings.TrimPrefix(ev.LinearARSkipped, "forecast: linear AR: "))
 	}
+	// The network's errors of each variable in its own unit, and at each
+	// lead time.
+	perVariable, perLead := map[string]forecast.Errors{}, make([]map[string]forecast.Errors, h)
+	fmt.Fprintf(stdout, "%s RMSE by variable (its unit) and lead time:\n  %-6s", o.cell, "lead")
+	for j, e := range ev.PerVariable() {
+		perVariable[s.Names[j]] = e
+		fmt.Fprintf(stdout, " %12s", s.Names[j])
+	}
+	for k, lead := range ev.PerLead() {
+		perLead[k] = map[string]forecast.Errors{}
+		fmt.Fprintf(stdout, "\n  %-6d", k+1)
+		for j, e := range lead {
+			perLead[k][s.Names[j]] = e
+			fmt.Fprintf(stdout, " %12.4g", e.RMSE)
+		}
+	}
+	fmt.Fprintf(stdout, "\n  %-6s", "all")
+	for _, e := range ev.PerVariable() {
+		fmt.Fprintf(stdout, " %12.4g", e.RMSE)
+	}
+	fmt.Fprintln(stdout)
 
 	// Everything is ready before the first file is written.
 	out := &cli.Outputs{}
 	out.File("forecast.safetensors")(f.EncodeFile())
 	out.Npy("predictions.npy", []int{ev.Windows, h * v}, ev.Model.Predictions)
 	out.JSON("metrics.json", map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
-		"ensemble": len(f.Members), "seed": o.seed, "errors": metrics})
+		"ensemble": len(f.Members), "seed": o.seed, "split": f.Split.String(), "errors": metrics,
+		"errors_per_variable": perVariable, "errors_per_lead": perLead})
 	// The plot: the test period, one step ahead, first variable.
 	steps := make([]float64, ev.Windows)
 	for k := range steps {
@@ -224,5 +264,6 @@ func (o *forecastOptions) config() forecast.Config {
 	cfg.Target, _ = forecast.ParseTarget(o.target)
 	cfg.Cell, _ = seq.ParseCell(o.cell)
 	cfg.Ensemble, cfg.Epochs, cfg.BatchSize, cfg.Patience, cfg.LR, cfg.Seed = o.ensemble, o.epochs, o.batch, o.patience, o.lr, o.seed
+	cfg.Split = o.split
 	return cfg
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/physml/physml/dataset"
+	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
@@ -150,5 +151,57 @@ func TestForecastRefusesBadInput(t *testing.T) {
 	for _, c := range cases {
 		out := filepath.Join(dir, "out")
 		mustFailCleanly(t, fmt.Sprint(c.args), append(append([]string{"forecast"}, c.args...), "--out", out), out, c.code, c.want)
+	}
+}
+
+// TestForecastSplitAndErrorsPerLead (issue 35): --split sets the parts (the
+// window counts follow it, and eval evaluates the same test part); the
+// errors of each variable and lead time are printed and in metrics.json,
+// and pooled over the leads they are the variable's.
+func TestForecastSplitAndErrorsPerLead(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("t,x,y\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "%d,%g,%g\n", i, math.Sin(0.3*float64(i)), 10*math.Cos(0.2*float64(i)))
+	}
+	series := filepath.Join(dir, "s.csv")
+	os.WriteFile(series, []byte(b.String()), 0o644)
+	out := filepath.Join(dir, "out")
+	text := runOK(t, "forecast", "--input", series, "--time-column", "t", "--window", "5", "--horizon", "3", "--layers", "4",
+		"--epochs", "2", "--split", "0.5,0.25,0.25", "--out", out)
+	// Steps 0–49 train, 50–74 validate, 75–99 test: 50−5−3+1 = 43, 25−3+1
+	// = 23 and 23 windows.
+	if !strings.Contains(text, "43 training, 23 validation, 23 test windows") || !strings.Contains(text, "lstm RMSE by variable (its unit) and lead time:") {
+		t.Errorf("output:\n%s", text)
+	}
+	var m struct {
+		Split    string                       `json:"split"`
+		Lead     []map[string]forecast.Errors `json:"errors_per_lead"`
+		Variable map[string]forecast.Errors   `json:"errors_per_variable"`
+		Errors   map[string]forecast.Errors   `json:"errors"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	if err != nil || json.Unmarshal(data, &m) != nil {
+		t.Fatalf("metrics.json: %v\n%s", err, data)
+	}
+	if m.Split != "50/25/25" || len(m.Lead) != 3 || len(m.Variable) != 2 {
+		t.Fatalf("metrics.json: %+v", m)
+	}
+	// RMSE² pooled over the leads is the mean of the leads' RMSE².
+	var sq float64
+	for _, lead := range m.Lead {
+		sq += lead["y"].RMSE * lead["y"].RMSE / 3
+	}
+	numcheck.Scalar(t, "y's RMSE over the leads", math.Sqrt(sq), m.Variable["y"].RMSE, 1e-12)
+	ev := runOK(t, "eval", "--model", filepath.Join(out, "forecast.safetensors"), "--input", series, "--time-column", "t")
+	numcheck.Scalar(t, "eval RMSE", numberAfter(t, ev, "test RMSE "), m.Errors["lstm"].RMSE, 1e-3)
+	if !strings.Contains(ev, "over 23 windows") {
+		t.Errorf("eval: %s", ev)
+	}
+	for _, bad := range []string{"0.5,0.5", "0.5,0.25,0.3", "0.7,0.3,0", "a,b,c"} {
+		if code, _, stderr := runCommand("forecast", "--input", series, "--split", bad, "--out", filepath.Join(dir, "x")); code != 2 || !strings.Contains(stderr, "--split") {
+			t.Errorf("--split %s: exit %d, %q", bad, code, stderr)
+		}
 	}
 }
