@@ -449,6 +449,56 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 	})
 }
 
+// SeriesWithResiduals plots series (name → values) against x, in the
+// given order, the first (the truth) solid and the others dashed, and
+// under them, on the same x, each other series minus the first: the
+// residuals, around a zero line.
+func SeriesWithResiduals(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string) ([]byte, error) {
+	top, bottom := plot.New(), plot.New()
+	top.Title.Text, top.Y.Label.Text = title, ylabel
+	bottom.X.Label.Text, bottom.Y.Label.Text = xlabel, "forecast − "+order[0]
+	top.Add(plotter.NewGrid())
+	bottom.Add(plotter.NewGrid())
+	truth := series[order[0]]
+	for i, name := range order {
+		pts, res := make(plotter.XYs, len(x)), make(plotter.XYs, len(x))
+		for k := range x {
+			pts[k] = plotter.XY{X: x[k], Y: series[name][k]}
+			res[k] = plotter.XY{X: x[k], Y: series[name][k] - truth[k]}
+		}
+		for _, p := range []struct {
+			plot *plot.Plot
+			xys  plotter.XYs
+		}{{top, pts}, {bottom, res}} {
+			line, err := plotter.NewLine(p.xys)
+			if err != nil {
+				return nil, err
+			}
+			line.Color = Palette[i%len(Palette)]
+			if i > 0 {
+				line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+			}
+			p.plot.Add(line)
+			if p.plot == top {
+				top.Legend.Add(name, line)
+			}
+		}
+	}
+	top.Legend.Top = true
+	const w, h = 8 * vg.Inch, 6 * vg.Inch
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
+	pad := 3 * vg.Millimeter
+	// Aligned, so that a step is at one x in both panels.
+	tiles := draw.Tiles{Rows: 2, Cols: 1, PadY: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
+	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, draw.New(img))
+	top.Draw(canvases[0][0])
+	bottom.Draw(canvases[1][0])
+	return encode(title, func(out io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+		return err
+	})
+}
+
 // Series plots series (name → values) against x, in the given order.
 func Series(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string) ([]byte, error) {
 	p := plot.New()

@@ -204,3 +204,12 @@ func TestFaultsDrawsASignalOverItsErrors(t *testing.T) {
 		t.Error("no signal drawn without an error")
 	}
 }
+
+func TestSeriesWithResidualsIsEightBySixInches(t *testing.T) {
+	x := []float64{1, 2, 3, 4}
+	series := map[string][]float64{"truth": {1, 2, 3, 4}, "model": {1.1, 2.2, 2.9, 4}}
+	drawn, err := SeriesWithResiduals("t", "step", "x", x, series, []string{"truth", "model"})
+	if got := decode(t, "series with residuals", drawn, err).Bounds().Size(); got.X != 768 || got.Y != 576 {
+		t.Errorf("%v pixels, want 768 × 576", got)
+	}
+}

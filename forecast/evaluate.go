@@ -76,13 +76,19 @@ func (e *Evaluation) Lines(model string) []Line {
 // window: the truth, the model's forecast and persistence's, one value per
 // window (the series one step ahead, from step Split.ValidationEnd on).
 func (e *Evaluation) FirstStep(j int) (truth, model, persistence []float64) {
+	return e.FirstStepOf(e.Truth, j), e.FirstStepOf(e.Model.Predictions, j), e.FirstStepOf(e.Persistence.Predictions, j)
+}
+
+// FirstStepOf returns the first forecast step of variable j of each test
+// window of values laid out as Truth (a Result's Predictions, such as
+// the linear AR's).
+func (e *Evaluation) FirstStepOf(values []float64, j int) []float64 {
 	stride := len(e.Truth) / max(e.Windows, 1)
-	for k := 0; k < e.Windows; k++ {
-		truth = append(truth, e.Truth[k*stride+j])
-		model = append(model, e.Model.Predictions[k*stride+j])
-		persistence = append(persistence, e.Persistence.Predictions[k*stride+j])
+	out := make([]float64, e.Windows)
+	for k := range out {
+		out[k] = values[k*stride+j]
 	}
-	return truth, model, persistence
+	return out
 }
 
 // Evaluate forecasts the test windows of values (steps × f.Vars(),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -246,11 +247,16 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	}
 	series := map[string][]float64{}
 	series["truth"], series[o.cell], series["persistence"] = ev.FirstStep(0)
+	order := []string{"truth", o.cell, "persistence"}
+	if ev.LinearAR != nil {
+		label := fmt.Sprintf("linear AR(%d)", w)
+		series[label], order = ev.FirstStepOf(ev.LinearAR.Predictions, 0), append(order, label)
+	}
 	xlabel := "step"
 	if s.Time != nil {
 		xlabel = s.TimeName
 	}
-	out.File("forecast.png")(figures.Series(fmt.Sprintf("%s: test period, one step ahead", source), xlabel, s.Names[0], steps, series, []string{"truth", o.cell, "persistence"}))
+	out.File("forecast.png")(figures.SeriesWithResiduals(fmt.Sprintf("%s: test period, one step ahead", filepath.Base(source)), xlabel, s.Names[0], steps, series, order))
 	if err := o.writeRun(out, stdout, interrupted); err != nil {
 		return err
 	}
