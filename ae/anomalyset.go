@@ -1,9 +1,11 @@
 package ae
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/physml/physml/dataset"
@@ -177,4 +179,22 @@ func (set *AnomalySet) TestScores(scores []float64) (test []float64, labels []in
 		}
 	}
 	return test, labels, anomalous
+}
+
+// FlaggedExtremes returns the flagged test rows (score above threshold)
+// to look at first: the n of highest score and the n lowest, just above
+// the threshold, in decreasing score; all of them when there are at most
+// 2n.
+func (set *AnomalySet) FlaggedExtremes(scores []float64, threshold float64, n int) []int {
+	var flagged []int
+	for _, i := range set.Test {
+		if scores[i] > threshold {
+			flagged = append(flagged, i)
+		}
+	}
+	slices.SortStableFunc(flagged, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	if len(flagged) > 2*n {
+		flagged = append(flagged[:n], flagged[len(flagged)-n:]...)
+	}
+	return flagged
 }

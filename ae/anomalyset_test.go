@@ -151,3 +151,14 @@ func TestTestScoresFollowTheTestRows(t *testing.T) {
 		t.Errorf("scores %v, labels %v, anomalous %v", scores, labels, anomalous)
 	}
 }
+
+func TestFlaggedExtremes(t *testing.T) {
+	set := &AnomalySet{Test: []int{0, 1, 2, 3, 4, 5, 6, 7}}
+	scores := []float64{0.9, 0.1, 0.5, 0.7, 0.3, 0.8, 0.6, 0.4}
+	if got := set.FlaggedExtremes(scores, 0.35, 2); !slices.Equal(got, []int{0, 5, 2, 7}) {
+		t.Errorf("extremes %v, want [0 5 2 7]", got)
+	}
+	if got := set.FlaggedExtremes(scores, 0.75, 2); !slices.Equal(got, []int{0, 5}) {
+		t.Errorf("two flagged: %v", got)
+	}
+}

@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/physml/physml/nn"
 )
@@ -37,6 +38,28 @@ type Evaluation struct {
 // unit, over every lead time of the test windows.
 func (e *Evaluation) PerVariable() []Errors {
 	return ErrorsPerColumn(e.Model.Predictions, e.Truth, e.vars)
+}
+
+// LeadTable returns the model's RMSE at each lead time (a row each) of
+// each variable (a column each, headed by names), and over all leads.
+func (e *Evaluation) LeadTable(names []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "  %-6s", "lead")
+	for _, name := range names {
+		fmt.Fprintf(&b, " %12s", name)
+	}
+	for k, lead := range e.PerLead() {
+		fmt.Fprintf(&b, "\n  %-6d", k+1)
+		for _, err := range lead {
+			fmt.Fprintf(&b, " %12.4g", err.RMSE)
+		}
+	}
+	fmt.Fprintf(&b, "\n  %-6s", "all")
+	for _, err := range e.PerVariable() {
+		fmt.Fprintf(&b, " %12.4g", err.RMSE)
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // PerLead returns the model's errors at each lead time, 1 to the

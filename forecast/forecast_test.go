@@ -463,6 +463,10 @@ func TestErrorsPerVariableAndLead(t *testing.T) {
 		p, tr := column(k*v + 0)
 		pv, tv = append(pv, p...), append(tv, tr...)
 	}
+	table := ev.LeadTable(s.Names)
+	if lines := strings.Split(table, "\n"); len(lines) != 6 || !strings.HasPrefix(lines[3], "  3      ") || !strings.Contains(lines[4], fmt.Sprintf("%12.4g", ev.PerVariable()[v-1].RMSE)) {
+		t.Errorf("lead table:\n%s", table)
+	}
 	want := ErrorsOf(pv, tv)
 	if got := ev.PerVariable()[0]; math.Abs(got.RMSE-want.RMSE) > 1e-12*want.RMSE || math.Abs(got.MAE-want.MAE) > 1e-12*want.MAE {
 		t.Errorf("variable 0: %+v, want %+v", got, want)

@@ -343,16 +343,7 @@ const signalSteps = 50
 // each with its first feature and its per-step errors; nil when none is
 // flagged.
 func faultSignals(d *anomalyData, scores, stepErrors []float64, threshold float64) []figures.FaultSignal {
-	var flagged []int
-	for _, i := range d.Test {
-		if scores[i] > threshold {
-			flagged = append(flagged, i)
-		}
-	}
-	slices.SortFunc(flagged, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
-	if len(flagged) > 6 {
-		flagged = append(flagged[:3], flagged[len(flagged)-3:]...)
-	}
+	flagged := d.FlaggedExtremes(scores, threshold, 3)
 	var out []figures.FaultSignal
 	features := len(d.X) / d.N / d.Steps
 	for _, i := range flagged {

@@ -210,25 +210,17 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	}
 	// The network's errors of each variable in its own unit, and at each
 	// lead time.
+	fmt.Fprintf(stdout, "%s RMSE by variable (its unit) and lead time:\n%s", o.cell, ev.LeadTable(s.Names))
 	perVariable, perLead := map[string]forecast.Errors{}, make([]map[string]forecast.Errors, h)
-	fmt.Fprintf(stdout, "%s RMSE by variable (its unit) and lead time:\n  %-6s", o.cell, "lead")
 	for j, e := range ev.PerVariable() {
 		perVariable[s.Names[j]] = e
-		fmt.Fprintf(stdout, " %12s", s.Names[j])
 	}
 	for k, lead := range ev.PerLead() {
 		perLead[k] = map[string]forecast.Errors{}
-		fmt.Fprintf(stdout, "\n  %-6d", k+1)
 		for j, e := range lead {
 			perLead[k][s.Names[j]] = e
-			fmt.Fprintf(stdout, " %12.4g", e.RMSE)
 		}
 	}
-	fmt.Fprintf(stdout, "\n  %-6s", "all")
-	for _, e := range ev.PerVariable() {
-		fmt.Fprintf(stdout, " %12.4g", e.RMSE)
-	}
-	fmt.Fprintln(stdout)
 
 	// Everything is ready before the first file is written.
 	out := &cli.Outputs{}
