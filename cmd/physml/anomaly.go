@@ -21,6 +21,7 @@ import (
 type anomalyOptions struct {
 	common
 	input, labels, lengths, example string
+	labelColumn                     string
 	normal, anomalous               string
 	arch, layers, normalize         string
 	code, epochs, batch             int
@@ -34,9 +35,9 @@ data, and score the test data. Prints the threshold and the flagged
 fractions and, with labels, the ROC AUC, the average precision, precision
 and recall at the threshold, and the AUC of each kind of anomaly.
 
-Data: --input X.npy with --labels y.npy (0 normal; 1, 2, … kinds of
-anomaly; without labels every row counts as normal and the scores are all
-there is); the normal rows are split 60/20/20 into training, calibration
+Data: --input X.npy with --labels y.npy, or a CSV with --label-column (0
+normal; 1, 2, … kinds of anomaly; without labels every row counts as
+normal and the scores are all there is); the normal rows are split 60/20/20 into training, calibration
 (threshold) and test, and every anomalous row is tested. Tables and images
 go to a dense autoencoder; sequences (X of shape (n, steps, features) or
 (n, steps), optional --lengths) to an LSTM or GRU autoencoder with --arch
@@ -64,6 +65,7 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	o.registerDelimiter(fs)
 	fs.StringVar(&o.input, "input", "", "your data (.npy, archive.npz:name or .csv) instead of MNIST")
 	fs.StringVar(&o.labels, "labels", "", "labels of --input: 0 normal, 1, 2, … kinds of anomaly")
+	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of the labels of --input, left out of the features: 0 normal, 1, 2, … kinds of anomaly")
 	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of --input sequences")
 	fs.StringVar(&o.example, "example", "", "simulated data instead of --input: signals")
 	fs.StringVar(&o.normal, "normal", "0,1,2,3,4,5,6,7,8", "MNIST digits that are normal")
@@ -108,8 +110,10 @@ func (o *anomalyOptions) check() error {
 		return usageError(errors.New("give --input or --example, not both"))
 	case o.example != "" && o.example != "signals":
 		return usageError(fmt.Errorf("--example %q: want signals", o.example))
-	case o.input == "" && (o.labels != "" || o.lengths != ""):
-		return usageError(errors.New("--labels and --lengths go with --input"))
+	case o.input == "" && (o.labels != "" || o.lengths != "" || o.labelColumn != ""):
+		return usageError(errors.New("--labels, --label-column and --lengths go with --input"))
+	case o.labels != "" && o.labelColumn != "":
+		return usageError(errors.New("give --labels or --label-column, not both"))
 	case o.arch != "auto" && o.arch != "dense" && o.arch != "lstm" && o.arch != "gru":
 		return usageError(fmt.Errorf("--arch %q: want auto, dense, lstm or gru", o.arch))
 	case o.code < 1 || o.code > 1<<14:
@@ -179,6 +183,9 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		d.spans = spans
 		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.seed)
 	case o.input != "" && d.wantSequences:
+		if o.labelColumn != "" {
+			return nil, usageError(errors.New("--label-column is for CSV tables; sequences take --labels"))
+		}
 		s, rerr := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths}, dataset.Limits{Rows: o.trainLimit})
 		if rerr != nil {
 			return nil, rerr
@@ -186,7 +193,7 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		d.AnomalySet, err = ae.SequenceAnomalies(s, nil, o.seed)
 		d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features", o.input, s.N, s.Steps, s.Features)
 	case o.input != "":
-		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, Comma: o.comma}, dataset.Limits{Rows: o.trainLimit})
+		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma}, dataset.Limits{Rows: o.trainLimit})
 		if rerr != nil {
 			return nil, rerr
 		}

@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/numcheck"
+	"github.com/physml/physml/nn"
 )
 
 // anomalyRun runs physml anomaly and returns its metrics.json and the
@@ -152,5 +154,31 @@ func TestAnomalyRefusesBadInput(t *testing.T) {
 	} {
 		out := filepath.Join(dir, "out")
 		mustFailCleanly(t, fmt.Sprint(c.args), append(append([]string{"anomaly", "--epochs", "1"}, c.args...), "--out", out), out, c.code, c.want)
+	}
+}
+
+// TestAnomalyLabelColumn (issue 35): a CSV's label column gives the labels
+// and is no feature.
+func TestAnomalyLabelColumn(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("a,b,c,kind\n")
+	rng := nn.NewRand(4)
+	for i := 0; i < 300; i++ {
+		x, kind := rng.NormFloat64(), 0
+		if i%10 == 0 {
+			x, kind = x+8, 1
+		}
+		fmt.Fprintf(&b, "%g,%g,%g,%d\n", x, 2*x+0.1*rng.NormFloat64(), -x, kind)
+	}
+	table := filepath.Join(dir, "t.csv")
+	os.WriteFile(table, []byte(b.String()), 0o644)
+	m, _, _ := anomalyRun(t, filepath.Join(dir, "out"), "--input", table, "--label-column", "kind", "--epochs", "5")
+	if m["roc_auc"] == nil || m["anomalies"].(float64) != 30 {
+		t.Errorf("metrics %v", m)
+	}
+	text := runOK(t, "anomaly", "--input", table, "--label-column", "kind", "--epochs", "1", "--out", filepath.Join(dir, "o2"))
+	if !strings.Contains(text, "300 samples of 3 values") {
+		t.Errorf("the label column was read as a feature:\n%s", text)
 	}
 }
