@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/physml/physml/internal/fileio"
@@ -37,6 +38,9 @@ type CSVOptions struct {
 	// LabelColumn names (or, as a number, indexes) a column of integer
 	// class labels to split off; empty means none.
 	LabelColumn string
+	// Drop names (or, as numbers, indexes) columns to leave out unread:
+	// text columns such as names or dates.
+	Drop []string
 	// Comma is the field separator; 0 detects it from the first line
 	// that is not a comment (Sniff): ';', a tab, ',' or blanks.
 	Comma rune
@@ -165,15 +169,28 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{Cols: width}
-	if labelCol >= 0 {
-		t.Cols--
+	skip := make([]bool, width) // the label and the dropped columns
+	for _, name := range opt.Drop {
+		j, err := findColumn(names, width, name)
+		if err != nil {
+			return nil, fmt.Errorf("--drop: %v", strings.Replace(err.Error(), "label column", "column", 1))
+		}
+		if j == labelCol {
+			return nil, fmt.Errorf("column %q is the label column and dropped", name)
+		}
+		skip[j] = true
 	}
-	switch {
-	case names != nil && labelCol >= 0:
-		t.Columns = append(names[:labelCol:labelCol], names[labelCol+1:]...)
-	case names != nil:
-		t.Columns = names
+	if labelCol >= 0 {
+		skip[labelCol] = true
+	}
+	t := &Table{}
+	for j := range skip {
+		if !skip[j] {
+			t.Cols++
+			if names != nil {
+				t.Columns = append(t.Columns, names[j])
+			}
+		}
 	}
 	name := func(j int) string {
 		if names != nil {
@@ -188,8 +205,8 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 		}
 		t.Data = reserve(t.Data, t.Cols)
 		n, err := fields.each(text, comma, func(j int, f []byte) error {
-			if j >= width {
-				return nil // counted, reported below
+			if j >= width || skip[j] && j != labelCol {
+				return nil // counted, reported below; or dropped
 			}
 			v, err := parseNumber(f)
 			if opt.AllowMissing && j != labelCol && (len(f) == 0 || (err == nil && math.IsNaN(v))) {

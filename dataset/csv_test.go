@@ -231,3 +231,24 @@ func TestParseCSVDetectsTheSeparatorAndReadsSavetxtHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCSVDropsColumns: dropped columns are not read (text is fine
+// there), by name or index, beside a label column.
+func TestParseCSVDropsColumns(t *testing.T) {
+	text := "name,a,date,b,class\nalice,1,2024-01-02,2,0\nbob,3,2024-01-03,4,1\n"
+	got, err := ParseCSV(strings.NewReader(text), CSVOptions{Drop: []string{"name", "2"}, LabelColumn: "class"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Columns, []string{"a", "b"}) || got.Cols != 2 || !slices.Equal(got.Data, []float64{1, 2, 3, 4}) || !slices.Equal(got.Labels, []int{0, 1}) {
+		t.Errorf("columns %q, %d cols, data %v, labels %v", got.Columns, got.Cols, got.Data, got.Labels)
+	}
+	for _, drop := range [][]string{{"nope"}, {"class"}} {
+		if _, err := ParseCSV(strings.NewReader(text), CSVOptions{Drop: drop, LabelColumn: "class"}); err == nil {
+			t.Errorf("drop %q accepted", drop)
+		}
+	}
+	if _, err := ParseCSV(strings.NewReader(text), CSVOptions{Drop: []string{"date"}}); err == nil || !strings.Contains(err.Error(), `"alice" is not a finite number`) {
+		t.Errorf("a text column not dropped: %v", err)
+	}
+}

@@ -29,7 +29,8 @@ type Samples struct {
 // names (or indexes) its column of labels instead.
 type SampleFiles struct {
 	X, Labels, LabelColumn string
-	Comma                  rune // a CSV's separator (CSVOptions.Comma; 0 detects it)
+	Comma                  rune     // a CSV's separator (CSVOptions.Comma; 0 detects it)
+	Drop                   []string // a CSV's columns to leave out (CSVOptions.Drop)
 }
 
 // ReadSamples reads a sample set within lim (lim.Rows keeps the first
@@ -51,7 +52,7 @@ func ReadSamples(files SampleFiles, lim Limits) (*Samples, error) {
 	}
 	s := &Samples{}
 	if csv {
-		t, err := ReadCSV(files.X, CSVOptions{LabelColumn: files.LabelColumn, Comma: files.Comma, Limits: lim})
+		t, err := ReadCSV(files.X, CSVOptions{LabelColumn: files.LabelColumn, Comma: files.Comma, Drop: files.Drop, Limits: lim})
 		if err != nil {
 			return nil, err
 		}

@@ -32,7 +32,8 @@ type TimeSeriesOptions struct {
 	Columns []string
 	// Fill says what to do with missing values (empty cells, NaN).
 	Fill   Fill
-	Comma  rune // the separator (CSVOptions.Comma; 0 detects it)
+	Comma  rune     // the separator (CSVOptions.Comma; 0 detects it)
+	Drop   []string // columns to leave out unread (CSVOptions.Drop)
 	Limits Limits
 }
 
@@ -65,7 +66,7 @@ func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
 	if _, err := ParseFill(string(opt.Fill)); err != nil {
 		return nil, err
 	}
-	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Comma: opt.Comma, Limits: opt.Limits})
+	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Comma: opt.Comma, Drop: opt.Drop, Limits: opt.Limits})
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	var o anomalyOptions
 	fs := newFlagSet("anomaly", anomalySummary, stdout)
 	o.common.register(fs)
-	o.registerDelimiter(fs)
+	o.registerTable(fs)
 	fs.StringVar(&o.input, "input", "", "your data (.npy, archive.npz:name or .csv) instead of MNIST")
 	fs.StringVar(&o.labels, "labels", "", "labels of --input: 0 normal, 1, 2, … kinds of anomaly")
 	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of the labels of --input, left out of the features: 0 normal, 1, 2, … kinds of anomaly")
@@ -193,7 +193,7 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		d.AnomalySet, err = ae.SequenceAnomalies(s, nil, o.seed)
 		d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features", o.input, s.N, s.Steps, s.Features)
 	case o.input != "":
-		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma}, dataset.Limits{Rows: o.trainLimit})
+		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop}, dataset.Limits{Rows: o.trainLimit})
 		if rerr != nil {
 			return nil, rerr
 		}

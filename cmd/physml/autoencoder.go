@@ -62,7 +62,7 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	var o aeOptions
 	fs := newFlagSet("autoencoder", aeSummary, stdout)
 	o.common.register(fs)
-	o.registerDelimiter(fs)
+	o.registerTable(fs)
 	fs.StringVar(&o.layers, "layers", "256", "hidden encoder sizes between the inputs and the code, comma-separated")
 	fs.IntVar(&o.code, "code", 64, "size of the code (the bottleneck)")
 	fs.StringVar(&o.hiddenAct, "activation", "relu", "activation of the hidden layers and the code: relu, leakyrelu, sigmoid, tanh or identity")

@@ -573,4 +573,10 @@ func TestTablesOfOtherSeparators(t *testing.T) {
 	if code, _, stderr := runCommand("pca", "--input", semi, "--delimiter", "|", "--out", filepath.Join(dir, "y")); code != 2 || !strings.Contains(stderr, "--delimiter") {
 		t.Errorf("--delimiter |: exit %d, %q", code, stderr)
 	}
+	// A text column is left out with --drop (issue 35).
+	named := filepath.Join(dir, "n.csv")
+	os.WriteFile(named, []byte("run,a,b,c\nr1,1,2,3\nr2,2,4.1,5\nr3,3,6.3,8\nr4,4,7.9,9\n"), 0o644)
+	if got := runOK(t, "pca", "--input", named, "--drop", "run", "--components", "2", "--out", filepath.Join(dir, "n")); !strings.Contains(got, table) {
+		t.Errorf("pca --drop run:\n%s\nwant the table\n%s", got, table)
+	}
 }

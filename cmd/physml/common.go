@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"unsafe"
 
 	"github.com/physml/physml/blas"
@@ -33,6 +34,8 @@ type common struct {
 	maxInput  int64 // MiB
 	delimiter string
 	comma     rune // of --delimiter; 0 detects it
+	dropList  string
+	drop      []string // of --drop
 	fs        *flag.FlagSet
 }
 
@@ -48,10 +51,11 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.Int64Var(&c.maxInput, "max-input", defaultMaxInput, "MiB of memory one input file (data or model) may fill; larger claims are refused before reading")
 }
 
-// registerDelimiter registers --delimiter, for the commands that read
-// CSV tables.
-func (c *common) registerDelimiter(fs *flag.FlagSet) {
+// registerTable registers --delimiter and --drop, for the commands that
+// read CSV tables.
+func (c *common) registerTable(fs *flag.FlagSet) {
 	fs.StringVar(&c.delimiter, "delimiter", "", `separator of a CSV input: ",", ";", "tab" or "space" (runs of blanks); default: detected from its first line`)
+	fs.StringVar(&c.dropList, "drop", "", "CSV columns (names or indexes, comma-separated) to leave out unread, such as text columns")
 }
 
 // check validates the common flags, and that --out can be written, before
@@ -100,6 +104,10 @@ func (c *common) checkFlags() error {
 		return usageError(fmt.Errorf("--dtype %q: want float32 or float64", c.dtype))
 	}
 	c.float64 = c.dtype == "float64"
+	c.drop = nil
+	if c.dropList != "" {
+		c.drop = strings.Split(c.dropList, ",")
+	}
 	switch c.delimiter {
 	case "":
 		c.comma = 0

@@ -35,7 +35,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	var o evalOptions
 	fs := newFlagSet("eval", evalSummary, stdout)
 	o.common.register(fs)
-	o.registerDelimiter(fs)
+	o.registerTable(fs)
 	fs.StringVar(&o.model, "model", "", "the .safetensors file to evaluate (required)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images, or samples of --input (0: all)")
 	fs.StringVar(&o.input, "input", "", "your data, for a model trained on --input: sequences, samples or a CSV series")
@@ -71,7 +71,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if (m.Kind == saved.Regressor) != (o.targets != "") {
 		return usageError(fmt.Errorf("--targets: a regressor, and only a regressor, is evaluated against targets"))
 	}
-	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Comma: o.comma, Limit: o.testLimit}, o.model)
+	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Comma: o.comma, Drop: o.drop, Limit: o.testLimit}, o.model)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (o *evalOptions) forecaster(m *saved.Model, stdout io.Writer) error {
 	if o.lengths != "" || o.labels != "" || o.labelColumn != "" || o.testLimit != 0 {
 		return usageError(fmt.Errorf("--lengths, --labels, --label-column and --test-limit are for rows; a forecaster reads a series"))
 	}
-	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names, o.comma)
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names, o.comma, o.drop)
 	if err != nil {
 		return err
 	}

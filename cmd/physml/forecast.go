@@ -52,7 +52,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	var o forecastOptions
 	fs := newFlagSet("forecast", forecastSummary, stdout)
 	o.common.register(fs)
-	o.registerDelimiter(fs)
+	o.registerTable(fs)
 	fs.StringVar(&o.input, "input", "", "CSV time series with a header: a column per variable")
 	fs.StringVar(&o.example, "example", "", "a series shipped with physml instead of --input: "+strings.Join(dataset.ExampleNames(), " or "))
 	fs.StringVar(&o.timeColumn, "time-column", "", "column of times, not forecast (the examples set it)")
@@ -82,7 +82,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	if o.columns != "" {
 		columns = strings.Split(o.columns, ",")
 	}
-	series, source, err := o.load(columns, o.comma)
+	series, source, err := o.load(columns, o.comma, o.drop)
 	if err != nil {
 		return err
 	}
@@ -135,13 +135,14 @@ func (o *forecastOptions) check() error {
 // with --time-column and --fill.
 type seriesSource struct{ input, example, timeColumn, fill string }
 
-// load reads the series (with the separator comma, 0 to detect it): its columns (all but the time column when nil;
+// load reads the series (with the separator comma, 0 to detect it, and
+// without the columns drop): its columns (all but the time column when nil;
 // a saved forecaster's variables, whose names may hold commas).
-func (o seriesSource) load(columns []string, comma rune) (*dataset.TimeSeries, string, error) {
+func (o seriesSource) load(columns []string, comma rune, drop []string) (*dataset.TimeSeries, string, error) {
 	if (o.input == "") == (o.example == "") {
 		return nil, "", usageError(errors.New("give the data: --input series.csv or --example NAME (one of them)"))
 	}
-	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: dataset.Fill(o.fill), Columns: columns, Comma: comma}
+	opt := dataset.TimeSeriesOptions{TimeColumn: o.timeColumn, Fill: dataset.Fill(o.fill), Columns: columns, Comma: comma, Drop: drop}
 	if o.example != "" {
 		if !slices.Contains(dataset.ExampleNames(), o.example) {
 			return nil, "", usageError(fmt.Errorf("--example: no example %q: want %s", o.example, strings.Join(dataset.ExampleNames(), " or ")))

@@ -41,7 +41,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	var o pcaOptions
 	fs := newFlagSet("pca", pcaSummary, stdout)
 	o.common.register(fs)
-	o.registerDelimiter(fs)
+	o.registerTable(fs)
 	fs.StringVar(&o.input, "input", "", "data file (.csv, .npy, .npz or archive.npz:name); default MNIST")
 	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for the scatter plot")
 	fs.StringVar(&o.components, "components", "50", "number of components, or a variance fraction in (0, 1)")
@@ -133,7 +133,7 @@ func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err e
 	if o.labelColumn != "" && !strings.EqualFold(filepath.Ext(o.input), ".csv") {
 		return nil, nil, nil, usageError(fmt.Errorf("--label-column applies to .csv input only"))
 	}
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn, Comma: o.comma}, lim)
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop}, lim)
 	if err != nil {
 		return nil, nil, nil, err
 	}

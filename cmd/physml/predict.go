@@ -40,7 +40,7 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	var o predictOptions
 	fs := newFlagSet("predict", predictSummary, stdout)
 	o.common.register(fs)
-	o.registerDelimiter(fs)
+	o.registerTable(fs)
 	fs.StringVar(&o.model, "model", "", "the .safetensors file to apply (required)")
 	fs.StringVar(&o.input, "input", "", "the data: rows, sequences or a CSV series (default: MNIST test images for an MNIST model)")
 	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of --input sequences")
@@ -90,7 +90,7 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 	if o.lengths != "" || o.labelColumn != "" || o.limit != 0 {
 		return usageError(fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)"))
 	}
-	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names, o.comma)
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names, o.comma, o.drop)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer
 	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 {
 		return usageError(fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind))
 	}
-	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Comma: o.comma, Limit: o.limit}, o.model)
+	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Limit: o.limit}, o.model)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 	var o vaeOptions
 	fs := newFlagSet("vae", vaeSummary, stdout)
 	o.common.register(fs)
-	o.registerDelimiter(fs)
+	o.registerTable(fs)
 	fs.StringVar(&o.layers, "layers", "400", "hidden encoder sizes between the inputs and the latent space, comma-separated")
 	fs.IntVar(&o.code, "code", 20, "size of the latent space (the code)")
 	cli.Renamed(fs, "latent", "--code")
