@@ -220,17 +220,7 @@ func (d *AnomalyDetector[T]) Scores(data Rows) ([]float64, error) {
 	if data.N == 0 {
 		return nil, nil
 	}
-	if data.N < 0 || len(data.X)%data.N != 0 || (data.Lengths != nil && len(data.Lengths) != data.N) {
-		return nil, fmt.Errorf("ae: %d values and %d lengths for %d rows", len(data.X), len(data.Lengths), data.N)
-	}
-	if err := d.checkWidth(data.width()); err != nil {
-		return nil, err
-	}
-	all := make([]int, data.N)
-	for i := range all {
-		all[i] = i
-	}
-	set, err := d.dataset(data, all)
+	set, err := d.allRows(data)
 	if err != nil {
 		return nil, err
 	}
@@ -257,21 +247,29 @@ func (d *AnomalyDetector[T]) StepErrors(data Rows) ([]float64, error) {
 	if d.Sequence == nil {
 		return nil, fmt.Errorf("ae: a dense detector scores whole rows; per-step errors are a sequence detector's")
 	}
-	if data.N <= 0 || len(data.X)%data.N != 0 || (data.Lengths != nil && len(data.Lengths) != data.N) {
-		return nil, fmt.Errorf("ae: %d values and %d lengths for %d rows", len(data.X), len(data.Lengths), data.N)
+	if data.N == 0 {
+		return nil, nil
+	}
+	set, err := d.allRows(data)
+	if err != nil {
+		return nil, err
+	}
+	return d.Sequence.StepErrors(set.X, set.Lengths), nil
+}
+
+// allRows checks data and returns all its rows as the model reads them.
+func (d *AnomalyDetector[T]) allRows(data Rows) (nn.Dataset[T], error) {
+	if data.N < 0 || len(data.X)%data.N != 0 || (data.Lengths != nil && len(data.Lengths) != data.N) {
+		return nn.Dataset[T]{}, fmt.Errorf("ae: %d values and %d lengths for %d rows", len(data.X), len(data.Lengths), data.N)
 	}
 	if err := d.checkWidth(data.width()); err != nil {
-		return nil, err
+		return nn.Dataset[T]{}, err
 	}
 	all := make([]int, data.N)
 	for i := range all {
 		all[i] = i
 	}
-	set, err := d.dataset(data, all)
-	if err != nil {
-		return nil, err
-	}
-	return d.Sequence.StepErrors(set.X, set.Lengths), nil
+	return d.dataset(data, all)
 }
 
 // Flag returns true for each score above the threshold (an anomaly).
