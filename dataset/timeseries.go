@@ -190,3 +190,30 @@ func (s *TimeSeries) Following(k int) (name string, times []float64) {
 	}
 	return name, times
 }
+
+// Irregular counts the steps where the time column does not advance
+// evenly: gaps, where it advances by more than 1.5 times its median
+// spacing (missing steps, which a forecaster's windows would pass over
+// unawares), and disorder, where it does not advance at all or goes back.
+// A series without times has neither.
+func (s *TimeSeries) Irregular() (gaps, disorder int) {
+	if s.Time == nil || s.Steps < 3 {
+		return 0, 0
+	}
+	d := make([]float64, s.Steps-1)
+	for i := range d {
+		d[i] = s.Time[i+1] - s.Time[i]
+	}
+	sorted := slices.Clone(d)
+	slices.Sort(sorted)
+	median := sorted[len(sorted)/2]
+	for _, v := range d {
+		switch {
+		case !(v > 0):
+			disorder++
+		case median > 0 && v > 1.5*median:
+			gaps++
+		}
+	}
+	return gaps, disorder
+}

@@ -171,3 +171,14 @@ func TestFollowingContinuesTheTimes(t *testing.T) {
 		t.Errorf("following %q %v", name, times)
 	}
 }
+
+func TestIrregularCountsGapsAndDisorder(t *testing.T) {
+	s := &TimeSeries{Steps: 8, Time: []float64{0, 1, 2, 5, 6, 6, 7, 4}}
+	if gaps, disorder := s.Irregular(); gaps != 1 || disorder != 2 {
+		t.Errorf("gaps %d, disorder %d; want 1 and 2", gaps, disorder)
+	}
+	s.Time = []float64{0, 1, 2, 3, 4, 5, 6, 7}
+	if gaps, disorder := s.Irregular(); gaps != 0 || disorder != 0 {
+		t.Errorf("an even series: gaps %d, disorder %d", gaps, disorder)
+	}
+}

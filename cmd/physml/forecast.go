@@ -25,6 +25,7 @@ type forecastOptions struct {
 	seriesSource
 	columns                                   string
 	splitFlag                                 string
+	strict                                    bool
 	split                                     forecast.Fractions
 	target                                    string
 	cell                                      string
@@ -70,6 +71,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.ensemble, "ensemble", 1, "train this many networks from seeds seed, seed+1, … and average them")
 	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
 	fs.IntVar(&o.period, "period", 0, "steps of a season (12 for monthly data of a yearly cycle): adds the seasonal naive baseline")
+	fs.BoolVar(&o.strict, "strict", false, "refuse a time column with gaps or steps that do not advance (default: a warning)")
 	fs.StringVar(&o.splitFlag, "split", "0.7,0.15,0.15", "chronological fractions of training, validation (early stopping) and test steps, summing to 1")
 	fs.StringVar(&o.target, "target", "level", "what the network predicts: level (the values) or change (the values minus the window's last one, for trends that leave the training range)")
 	if err := parseFlags(fs, args); err != nil {
@@ -85,6 +87,13 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	series, source, err := o.load(columns, o.comma, o.drop)
 	if err != nil {
 		return err
+	}
+	if gaps, disorder := series.Irregular(); gaps+disorder > 0 {
+		what := fmt.Sprintf("%s: the time column %s has %d gap(s) (steps of more than 1.5 times its median spacing) and %d step(s) that do not advance; the windows pass over them as if the steps were even", source, series.TimeName, gaps, disorder)
+		if o.strict {
+			return errors.New(what)
+		}
+		fmt.Fprintf(stderr, "physml forecast: warning: %s (--strict makes this an error)\n", what)
 	}
 	if o.float64 {
 		return runForecasting[float64](o, series, source, stdout, stderr)

@@ -205,3 +205,28 @@ func TestForecastSplitAndErrorsPerLead(t *testing.T) {
 		}
 	}
 }
+
+// TestForecastSaysWhereTheTimeColumnIsUneven (issue 35): ten missing steps
+// are a warning with the count, an error with --strict.
+func TestForecastSaysWhereTheTimeColumnIsUneven(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("t,x\n")
+	for i := 0; i < 80; i++ {
+		if i >= 30 && i < 40 {
+			continue // ten missing steps
+		}
+		fmt.Fprintf(&b, "%d,%g\n", i, math.Sin(0.3*float64(i)))
+	}
+	series := filepath.Join(dir, "s.csv")
+	os.WriteFile(series, []byte(b.String()), 0o644)
+	args := []string{"forecast", "--input", series, "--time-column", "t", "--window", "4", "--layers", "3", "--epochs", "1", "--out", filepath.Join(dir, "out")}
+	code, _, stderr := runCommand(args...)
+	if code != 0 || !strings.Contains(stderr, "warning: "+series+": the time column t has 1 gap(s)") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCommand(append(args, "--strict")...)
+	if code != 1 || !strings.Contains(stderr, "has 1 gap(s)") || strings.Contains(stderr, "warning") {
+		t.Errorf("--strict: exit %d, %q", code, stderr)
+	}
+}
