@@ -223,7 +223,7 @@ func Scatter(title, xlabel, ylabel string, points [][2]float64, labels []int) ([
 	}
 	if legend {
 		// Room on the right for the legend, clear of the points.
-		p.X.Max += 0.12 * (p.X.Max - p.X.Min)
+		p.X.Max += 0.2 * (p.X.Max - p.X.Min)
 	}
 	return EncodePlot(title, p)
 }
@@ -485,6 +485,8 @@ func SeriesWithResiduals(title, xlabel, ylabel string, x []float64, series map[s
 		}
 	}
 	top.Legend.Top = true
+	// Room above the curves for the legend.
+	top.Y.Max += 0.08 * float64(len(order)) * (top.Y.Max - top.Y.Min)
 	const w, h = 8 * vg.Inch, 6 * vg.Inch
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
 	pad := 3 * vg.Millimeter
