@@ -19,6 +19,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -767,6 +768,76 @@ func Faults(signals []FaultSignal) ([]byte, error) {
 	}
 	return encode("faults", func(out io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+		return err
+	})
+}
+
+// correlationGrid is a correlation matrix as a plotter.GridXYZ: column j,
+// row i (row 0 at the top).
+type correlationGrid struct {
+	r mat.Symmetric
+	p int
+}
+
+func (g correlationGrid) Dims() (c, r int)   { return g.p, g.p }
+func (g correlationGrid) Z(c, r int) float64 { return g.r.At(g.p-1-r, c) }
+func (g correlationGrid) X(c int) float64    { return float64(c) }
+func (g correlationGrid) Y(r int) float64    { return float64(r) }
+
+// CorrelationMap draws a correlation matrix as a heat map on a blue (−1),
+// white (0), red (+1) scale, its rows and columns labelled with the
+// variables' names (every k-th of more than 30) and, for up to 12
+// variables, each cell with its value.
+func CorrelationMap(title string, names []string, r mat.Symmetric) ([]byte, error) {
+	p := r.SymmetricDim()
+	if p == 0 || len(names) != p {
+		return nil, fmt.Errorf("figures: a correlation map of %d variables with %d names", p, len(names))
+	}
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(-1)
+	pal.SetMax(1)
+	heat := plotter.NewHeatMap(correlationGrid{r, p}, pal.Palette(255))
+	heat.Min, heat.Max = -1, 1
+	pl := plot.New()
+	pl.Title.Text = title
+	pl.Add(heat)
+	step := max(1, (p+29)/30)
+	var xt, yt []plot.Tick
+	for j := 0; j < p; j++ {
+		label := ""
+		if j%step == 0 {
+			label = names[j]
+		}
+		xt = append(xt, plot.Tick{Value: float64(j), Label: label})
+		yt = append(yt, plot.Tick{Value: float64(p - 1 - j), Label: label})
+	}
+	pl.X.Tick.Marker = plot.ConstantTicks(xt)
+	pl.Y.Tick.Marker = plot.ConstantTicks(yt)
+	pl.X.Tick.Label.Rotation = math.Pi / 4
+	pl.X.Tick.Label.XAlign, pl.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	if p <= 12 {
+		var labels plotter.XYLabels
+		for i := 0; i < p; i++ {
+			for j := 0; j < p; j++ {
+				labels.XYs = append(labels.XYs, plotter.XY{X: float64(j), Y: float64(p - 1 - i)})
+				labels.Labels = append(labels.Labels, fmt.Sprintf("%.2f", r.At(i, j)))
+			}
+		}
+		l, err := plotter.NewLabels(labels)
+		if err != nil {
+			return nil, err
+		}
+		for i := range l.TextStyle {
+			l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+		}
+		pl.Add(l)
+	}
+	return encode(title, func(out io.Writer) error {
+		wt, err := pl.WriterTo(6*vg.Inch, 6*vg.Inch, "png")
+		if err != nil {
+			return err
+		}
+		_, err = wt.WriteTo(out)
 		return err
 	})
 }

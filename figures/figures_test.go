@@ -213,3 +213,14 @@ func TestSeriesWithResidualsIsEightBySixInches(t *testing.T) {
 		t.Errorf("%v pixels, want 768 × 576", got)
 	}
 }
+
+func TestCorrelationMapIsSixBySixInches(t *testing.T) {
+	r := mat.NewSymDense(3, []float64{1, 0.5, -0.2, 0.5, 1, 0, -0.2, 0, 1})
+	drawn, err := CorrelationMap("t", []string{"a", "b", "c"}, r)
+	if got := decode(t, "correlation map", drawn, err).Bounds().Size(); got.X != 576 || got.Y != 576 {
+		t.Errorf("%v pixels, want 576 × 576", got)
+	}
+	if _, err := CorrelationMap("t", []string{"a"}, r); err == nil {
+		t.Error("3 variables with one name drawn")
+	}
+}

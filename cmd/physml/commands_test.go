@@ -580,3 +580,41 @@ func TestTablesOfOtherSeparators(t *testing.T) {
 		t.Errorf("pca --drop run:\n%s\nwant the table\n%s", got, table)
 	}
 }
+
+// TestCovarianceOfYourTable (issue 35): covariance --input writes the
+// covariance and correlation of the table's columns (a text column
+// dropped, the labels left out) and their heat map.
+func TestCovarianceOfYourTable(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("run;a;b;c;label\n")
+	rng := nn.NewRand(2)
+	var xs []float64
+	for i := 0; i < 50; i++ {
+		x, y := rng.NormFloat64(), rng.NormFloat64()
+		row := []float64{x, 2*x + 0.5*y, -y}
+		xs = append(xs, row...)
+		fmt.Fprintf(&b, "r%d;%g;%g;%g;%d\n", i, row[0], row[1], row[2], i%2)
+	}
+	table := filepath.Join(dir, "t.csv")
+	os.WriteFile(table, []byte(b.String()), 0o644)
+	out := filepath.Join(dir, "out")
+	text := runOK(t, "covariance", "--input", table, "--drop", "run", "--label-column", "label", "--out", out)
+	if !strings.Contains(text, "50 samples of 3 columns (a, b, c)") {
+		t.Errorf("output:\n%s", text)
+	}
+	X := mat.NewDense(50, 3, xs)
+	wantCov, _ := decomposition.Covariance(X, 1)
+	wantCorr, _ := decomposition.Correlation(X)
+	for name, want := range map[string]*mat.SymDense{"covariance.npy": wantCov, "correlation.npy": wantCorr} {
+		got, err := dataset.ReadNpy(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		numcheck.Close(t, name, got.Data, mat.DenseCopyOf(want).RawMatrix().Data, 1e-12)
+	}
+	mustDecodePNG(t, filepath.Join(out, "correlation.png"))
+	if code, _, stderr := runCommand("covariance", "--drop", "run"); code != 2 || !strings.Contains(stderr, "--drop does not apply") {
+		t.Errorf("--drop without --input: exit %d, %q", code, stderr)
+	}
+}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -12,6 +15,7 @@ import (
 	"github.com/physml/physml/ae"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/decomposition"
+	"github.com/physml/physml/figures"
 	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/lapack"
@@ -20,19 +24,38 @@ import (
 
 const covarianceSummary = `The lecture's covariance example: x ~ N(0, 1), y = 4 + 3x + ε with ε ~ N(0, 1).
 Prints the 2×2 covariance matrix with 1/n and 1/(n-1), the correlation
-matrix and its eigenvalues, and the principal axes.`
+matrix and its eigenvalues, and the principal axes.
+
+With --input (a .csv with numeric columns, or a .npy of shape (samples,
+features)) it computes the covariance (1/(n−1)) and the correlation of your
+table's columns instead, prints them when there are at most 10 columns, and
+writes covariance.npy, correlation.npy and correlation.png (a heat map with
+the column names) into --out.`
 
 func runCovariance(args []string, stdout, _ io.Writer) error {
+	var c common
 	fs := newFlagSet("covariance", covarianceSummary, stdout)
-	n := fs.Int("n", 1000, "number of samples")
-	seed := fs.Uint64("seed", 1, "seed of the samples")
+	c.register(fs)
+	c.registerTable(fs)
+	n := fs.Int("n", 1000, "number of samples of the lecture's example")
+	input := fs.String("input", "", "your table (.csv or .npy) instead of the lecture's example")
+	labelColumn := fs.String("label-column", "", "a CSV column of labels, left out")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *n < 2 {
 		return usageError(fmt.Errorf("--n %d: need at least 2 samples", *n))
 	}
-	X := mat.NewDense(*n, 2, dataset.LinePlusNoise(*n, *seed))
+	if *input != "" {
+		if err := c.check(); err != nil {
+			return err
+		}
+		return tableCovariance(&c, *input, *labelColumn, stdout)
+	}
+	if err := c.notWith("to the lecture's example (it is for --input)", "label-column", "drop", "delimiter", "out"); err != nil {
+		return err
+	}
+	X := mat.NewDense(*n, 2, dataset.LinePlusNoise(*n, c.seed))
 	fmt.Fprintf(stdout, "x ~ N(0,1), y = 4 + 3x + ε, %d samples (population: var x = 1, cov = 3, var y = 10, ρ = 3/√10 = 0.9487)\n\n", *n)
 	for _, ddof := range []int{0, 1} {
 		c, err := decomposition.Covariance(X, ddof)
@@ -59,6 +82,43 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "principal axes (rows):\n%.4f\nexplained variance ratio %.4f\n", mat.Formatted(pca.Components), pca.ExplainedVarianceRatio)
 	return nil
+}
+
+// tableCovariance writes the covariance and the correlation of the
+// columns of the table at path.
+func tableCovariance(c *common, path, labelColumn string, stdout io.Writer) error {
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: path, LabelColumn: labelColumn, Comma: c.comma, Drop: c.drop}, dataset.Limits{})
+	if err != nil {
+		return err
+	}
+	if s.N < 2 || len(s.Shape) > 1 {
+		return fmt.Errorf("%s: %d samples of shape %v: want a table of at least 2 rows", path, s.N, s.Shape)
+	}
+	X := mat.NewDense(s.N, s.Features, s.X)
+	cov, err := decomposition.Covariance(X, 1)
+	if err != nil {
+		return err
+	}
+	corr, err := decomposition.Correlation(X)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	names := s.Names
+	if names == nil {
+		for j := 0; j < s.Features; j++ {
+			names = append(names, strconv.Itoa(j))
+		}
+	}
+	fmt.Fprintf(stdout, "%s: %d samples of %d columns (%s)\n", path, s.N, s.Features, strings.Join(names, ", "))
+	if s.Features <= 10 {
+		fmt.Fprintf(stdout, "covariance, 1/(n-1):\n%.4g\n\ncorrelation:\n%.4f\n", mat.Formatted(cov), mat.Formatted(corr))
+	}
+	p := s.Features
+	out := &cli.Outputs{}
+	out.Npy("covariance.npy", []int{p, p}, mat.DenseCopyOf(cov).RawMatrix().Data)
+	out.Npy("correlation.npy", []int{p, p}, mat.DenseCopyOf(corr).RawMatrix().Data)
+	out.File("correlation.png")(figures.CorrelationMap("correlation of "+filepath.Base(path), names, corr))
+	return c.write(out, stdout)
 }
 
 const linearAESummary = `Train a linear autoencoder 784-k-784 (identity activations, MSE) on MNIST

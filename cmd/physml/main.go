@@ -37,7 +37,7 @@ func commands() []command {
 		{"pca", "principal component analysis of MNIST or of a .csv/.npy file", runPCA},
 		{"forecast", "forecast a time series (your CSV, or --example sunspots|co2) against persistence and linear AR", runForecast},
 		{"linear-ae", "train a linear autoencoder and compare it with PCA", runLinearAE},
-		{"covariance", "the lecture's covariance and correlation example", runCovariance},
+		{"covariance", "covariance and correlation: the lecture's example, or of your table (--input)", runCovariance},
 		{"eval", "evaluate a saved model on the MNIST test set or on your data", runEval},
 		{"predict", "apply any saved model to new data: classes, codes, reconstructions, scores or a forecast", runPredict},
 		{"export", "write a saved classifier or autoencoder as an ONNX model", runExport},
