@@ -65,14 +65,6 @@ func (n DetectorNet) ParamCount() float64 {
 	return n.Dense.ParamCount()
 }
 
-// String describes the autoencoder.
-func (n DetectorNet) String() string {
-	if n.Sequence != nil {
-		return fmt.Sprintf("%v sequence autoencoder, hidden %d × %d layers, code %d", n.Sequence.Cell, n.Sequence.Hidden, n.Sequence.Layers, n.Sequence.Code)
-	}
-	return fmt.Sprintf("dense autoencoder %v, inputs %v", n.Dense.Layers, n.Scaling)
-}
-
 // NewDetectorModel returns the untrained autoencoder of n, initialised
 // from rng: an *Autoencoder or a *SequenceAE.
 func NewDetectorModel[T Float](n DetectorNet, rng *rand.Rand) (nn.Layer[T], error) {

@@ -59,13 +59,7 @@ func SplitSamples[T nn.Float](s *dataset.Samples, kind dataset.Scaling, testFrac
 	if len(s.Shape) == 2 {
 		sp.lo, sp.hi = span(s.X)
 	} else {
-		sp.Names = make([]string, p)
-		for j := range sp.Names {
-			sp.Names[j] = strconv.Itoa(j)
-			if s.Names != nil {
-				sp.Names[j] = s.Names[j]
-			}
-		}
+		sp.Names = s.FeatureNames()
 	}
 	if s.Labels != nil {
 		sp.TestLabels = make([]int, len(testRows))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -159,4 +160,17 @@ func MissingClasses(labels []int, classes int) []int {
 		}
 	}
 	return missing
+}
+
+// FeatureNames returns the names of the features: a CSV header's, or
+// their numbers "0", "1", … when the data have none.
+func (s *Samples) FeatureNames() []string {
+	if s.Names != nil {
+		return s.Names
+	}
+	names := make([]string, s.Features)
+	for j := range names {
+		names[j] = strconv.Itoa(j)
+	}
+	return names
 }

@@ -96,3 +96,12 @@ func TestMissingClasses(t *testing.T) {
 		}
 	}
 }
+
+func TestFeatureNamesNumberAHeaderlessTable(t *testing.T) {
+	if got := (&Samples{Features: 3}).FeatureNames(); !slices.Equal(got, []string{"0", "1", "2"}) {
+		t.Errorf("names %q", got)
+	}
+	if got := (&Samples{Features: 2, Names: []string{"a", "b"}}).FeatureNames(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("names %q", got)
+	}
+}

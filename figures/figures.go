@@ -134,10 +134,7 @@ func History(title string, hist nn.History) ([]byte, error) {
 	canvases := plot.Align([][]*plot.Plot{{loss, acc}}, tiles, draw.New(img))
 	loss.Draw(canvases[0][0])
 	acc.Draw(canvases[0][1])
-	return encode(title, func(out io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
-		return err
-	})
+	return encodeCanvas(title, img)
 }
 
 // Scree plots the explained-variance ratio per component and its
@@ -322,10 +319,7 @@ func Panels(names, titles []string, rows [][]Panel, scale int) ([]byte, error) {
 			x0 += colW[c] + gap
 		}
 	}
-	return encode("image grid", func(out io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
-		return err
-	})
+	return encodeCanvas("image grid", img)
 }
 
 // Components draws the first (up to 16) principal components — the rows
@@ -444,10 +438,7 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 			}
 		}
 	}
-	return encode(title, func(out io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
-		return err
-	})
+	return encodeCanvas(title, img)
 }
 
 // SeriesWithResiduals plots series (name → values) against x, in the
@@ -496,10 +487,7 @@ func SeriesWithResiduals(title, xlabel, ylabel string, x []float64, series map[s
 	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, draw.New(img))
 	top.Draw(canvases[0][0])
 	bottom.Draw(canvases[1][0])
-	return encode(title, func(out io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
-		return err
-	})
+	return encodeCanvas(title, img)
 }
 
 // Series plots series (name → values) against x, in the given order.
@@ -636,6 +624,14 @@ func ROC(scores []float64, labels []int, kinds []string) ([]byte, error) {
 	return EncodePlot("roc.png", p)
 }
 
+// encodeCanvas returns img as a PNG, named in errors by name.
+func encodeCanvas(name string, img *vgimg.Canvas) ([]byte, error) {
+	return encode(name, func(out io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
+		return err
+	})
+}
+
 // encode returns the bytes fn writes (a PNG), named in errors by name.
 func encode(name string, fn func(w io.Writer) error) ([]byte, error) {
 	var buf bytes.Buffer
@@ -766,10 +762,7 @@ func Faults(signals []FaultSignal) ([]byte, error) {
 			plots[r][c].Draw(canvases[r][c])
 		}
 	}
-	return encode("faults", func(out io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(out)
-		return err
-	})
+	return encodeCanvas("faults", img)
 }
 
 // correlationGrid is a correlation matrix as a plotter.GridXYZ: column j,

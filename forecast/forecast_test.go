@@ -363,28 +363,36 @@ func TestVariableNamesMustBeUTF8(t *testing.T) {
 	}
 }
 
-// TestEvaluationLinesAndFirstStep: the table lists the methods made, in
-// order and labelled with their orders; FirstStep picks the first step of
-// each window for one variable.
-func TestEvaluationLinesAndFirstStep(t *testing.T) {
+// evaluated fits the small configuration for one epoch with the given
+// horizon to the test series and evaluates it with the seasonal period.
+func evaluated(t *testing.T, horizon, period int) (*dataset.TimeSeries, *Forecaster[float64], *Evaluation) {
+	t.Helper()
 	s := readSeries(t)
 	cfg := smallConfig()
-	cfg.Epochs, cfg.Horizon = 1, 2
+	cfg.Epochs, cfg.Horizon = 1, horizon
 	f, _, err := Fit[float64](context.Background(), s, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := Evaluate(f, s.Values, 3)
+	ev, err := Evaluate(f, s.Values, period)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, f, ev
+}
+
+// TestEvaluationLinesAndFirstStep: the table lists the methods made, in
+// order and labelled with their orders; FirstStep picks the first step of
+// each window for one variable.
+func TestEvaluationLinesAndFirstStep(t *testing.T) {
+	s, f, ev := evaluated(t, 2, 3)
 	var labels []string
 	for _, l := range ev.Lines("gru") {
 		labels = append(labels, l.Label)
 	}
 	want := []string{"gru", "persistence", "seasonal naive(3)"}
 	if ev.LinearAR != nil {
-		want = append(want, fmt.Sprintf("linear AR(%d)", cfg.Window))
+		want = append(want, fmt.Sprintf("linear AR(%d)", f.Window))
 	}
 	if !slices.Equal(labels, want) {
 		t.Errorf("lines %q, want %q", labels, want)
@@ -412,17 +420,7 @@ func TestEvaluationLinesAndFirstStep(t *testing.T) {
 // TestTestErrorsAreTheEvaluationsModelErrors: the errors on the test
 // windows, as Evaluate measures them.
 func TestTestErrorsAreTheEvaluationsModelErrors(t *testing.T) {
-	s := readSeries(t)
-	cfg := smallConfig()
-	cfg.Epochs = 1
-	f, _, err := Fit[float64](context.Background(), s, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := Evaluate(f, s.Values, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, f, ev := evaluated(t, smallConfig().Horizon, 0)
 	got, n, err := f.TestErrors(s.Values)
 	if err != nil || got != ev.Model.Errors || n != ev.Windows {
 		t.Errorf("TestErrors %+v over %d windows, %v; Evaluate %+v over %d", got, n, err, ev.Model.Errors, ev.Windows)
@@ -432,17 +430,7 @@ func TestTestErrorsAreTheEvaluationsModelErrors(t *testing.T) {
 // TestErrorsPerVariableAndLead: the per-variable and per-lead errors are
 // those of the prediction columns they name.
 func TestErrorsPerVariableAndLead(t *testing.T) {
-	s := readSeries(t)
-	cfg := smallConfig()
-	cfg.Epochs, cfg.Horizon = 1, 3
-	f, _, err := Fit[float64](context.Background(), s, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := Evaluate(f, s.Values, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, f, ev := evaluated(t, 3, 0)
 	v := f.Vars()
 	column := func(c int) (p, tr []float64) {
 		for w := 0; w < ev.Windows; w++ {

@@ -23,18 +23,21 @@ func UseBackendGlobals() { lapack64.Use(impl) }
 // eigSym runs gonum's Dsyev: eigenvalues ascending in w, eigenvectors in the
 // columns of a.
 func eigSym(n int, a []float64, lda int, w []float64) bool {
-	work := []float64{0}
-	impl.Dsyev(glapack.EVCompute, blas.Upper, n, a, lda, w, work, workspaceQuery)
-	work = make([]float64, int(work[0]))
-	return impl.Dsyev(glapack.EVCompute, blas.Upper, n, a, lda, w, work, len(work))
+	return dsyev(glapack.EVCompute, n, a, lda, w)
 }
 
 // eigSymValues runs gonum's Dsyev for the eigenvalues alone (ascending).
 func eigSymValues(n int, a []float64, lda int, w []float64) bool {
+	return dsyev(glapack.EVNone, n, a, lda, w)
+}
+
+// dsyev runs gonum's Dsyev with or without eigenvectors, after a
+// workspace query.
+func dsyev(job glapack.EVJob, n int, a []float64, lda int, w []float64) bool {
 	work := []float64{0}
-	impl.Dsyev(glapack.EVNone, blas.Upper, n, a, lda, w, work, workspaceQuery)
+	impl.Dsyev(job, blas.Upper, n, a, lda, w, work, workspaceQuery)
 	work = make([]float64, int(work[0]))
-	return impl.Dsyev(glapack.EVNone, blas.Upper, n, a, lda, w, work, len(work))
+	return impl.Dsyev(job, blas.Upper, n, a, lda, w, work, len(work))
 }
 
 // eigSymTop computes all eigenpairs with Dsyev (gonum has no partial

@@ -26,30 +26,24 @@ func UseBackendGlobals() { lapack64.Use(netlib.Implementation{}) }
 
 // eigSym runs the divide-and-conquer driver Dsyevd: eigenvalues ascending in
 // w, eigenvectors in the columns of a.
-func eigSym(n int, a []float64, lda int, w []float64) bool {
-	work := []float64{0}
-	iwork := []int32{0}
-	if !lapacke.Dsyevd('V', 'U', n, a, lda, w, work, workspaceQuery, iwork, workspaceQuery) {
-		return false
-	}
-	lwork, liwork := int(work[0]), int(iwork[0])
-	work = make([]float64, lwork)
-	iwork = make([]int32, liwork)
-	return lapacke.Dsyevd('V', 'U', n, a, lda, w, work, lwork, iwork, liwork)
-}
+func eigSym(n int, a []float64, lda int, w []float64) bool { return dsyevd('V', n, a, lda, w) }
 
 // eigSymValues runs Dsyevd for the eigenvalues alone (ascending in w): a
 // tridiagonal reduction and the root-free QR iteration Dsterf.
-func eigSymValues(n int, a []float64, lda int, w []float64) bool {
+func eigSymValues(n int, a []float64, lda int, w []float64) bool { return dsyevd('N', n, a, lda, w) }
+
+// dsyevd runs Dsyevd with jobz 'V' (vectors too) or 'N' (values only),
+// after a workspace query.
+func dsyevd(jobz byte, n int, a []float64, lda int, w []float64) bool {
 	work := []float64{0}
 	iwork := []int32{0}
-	if !lapacke.Dsyevd('N', 'U', n, a, lda, w, work, workspaceQuery, iwork, workspaceQuery) {
+	if !lapacke.Dsyevd(jobz, 'U', n, a, lda, w, work, workspaceQuery, iwork, workspaceQuery) {
 		return false
 	}
 	lwork, liwork := int(work[0]), int(iwork[0])
 	work = make([]float64, lwork)
 	iwork = make([]int32, liwork)
-	return lapacke.Dsyevd('N', 'U', n, a, lda, w, work, lwork, iwork, liwork)
+	return lapacke.Dsyevd(jobz, 'U', n, a, lda, w, work, lwork, iwork, liwork)
 }
 
 // eigSymTop runs the MRRR driver Dsyevr for eigenvalues n-k+1 … n (1-based,

@@ -25,14 +25,12 @@ func rowsOf(rows, width int, lo, hi float64) []float64 {
 	return x
 }
 
-func TestAutoencoderScoresAreItsReconstructionErrors(t *testing.T) {
-	a, err := ae.New[float32](ae.Config{Layers: []int{5, 3}, Hidden: ae.Tanh, Output: ae.Identity, Loss: ae.MSELoss}, nn.NewRand(4))
-	if err != nil {
-		t.Fatal(err)
-	}
-	scaler := dataset.Scaler{Kind: dataset.Standard, Offset: []float64{1, 2, 3, 4, 5}, Scale: []float64{2, 0.5, 1, 4, 8}}
-	meta := scaler.Metadata("physml.input_")
-	meta["physml.data"] = "user"
+// userAutoencoder returns a as the model file of an autoencoder trained on
+// the user's data with the input scaling scaler reads back.
+func userAutoencoder(t *testing.T, a *ae.Autoencoder[float32], scaler dataset.Scaler) *Model {
+	t.Helper()
+	meta := scaler.Metadata(nn.InputScalingPrefix)
+	meta[nn.KeyData] = "user"
 	data, err := a.EncodeFile(meta)
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +39,16 @@ func TestAutoencoderScoresAreItsReconstructionErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+func TestAutoencoderScoresAreItsReconstructionErrors(t *testing.T) {
+	a, err := ae.New[float32](ae.Config{Layers: []int{5, 3}, Hidden: ae.Tanh, Output: ae.Identity, Loss: ae.MSELoss}, nn.NewRand(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaler := dataset.Scaler{Kind: dataset.Standard, Offset: []float64{1, 2, 3, 4, 5}, Scale: []float64{2, 0.5, 1, 4, 8}}
+	m := userAutoencoder(t, a, scaler)
 	if m.Kind != Autoencoder || m.Outputs() != 1 || m.Features() != 5 {
 		t.Fatalf("kind %v, outputs %d, features %d; want autoencoder, 1, 5", m.Kind, m.Outputs(), m.Features())
 	}
@@ -196,16 +204,7 @@ func TestReadRowsAsTheKindReadsThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta := dataset.Scaler{Kind: dataset.Standard, Offset: []float64{0, 0}, Scale: []float64{1, 1}}.Metadata(nn.InputScalingPrefix)
-	meta[nn.KeyData] = "user"
-	data, err := a.EncodeFile(meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := userAutoencoder(t, a, dataset.Scaler{Kind: dataset.Standard, Offset: []float64{0, 0}, Scale: []float64{1, 1}})
 	r, err := m.ReadRows(Files{Input: table, LabelColumn: "label", Limit: 2})
 	if err != nil {
 		t.Fatal(err)

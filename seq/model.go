@@ -34,7 +34,6 @@ type Model[T Float] struct {
 	RNN  *Recurrent[T]
 	FC   *nn.Dense[T]
 	Loss nn.Loss[T] // nn.CrossEntropy for a classifier, nn.MSE for a regressor
-	norm nn.Layer[T]
 }
 
 // NewModel builds the model of spec, initialised from spec.Seed.
@@ -68,7 +67,7 @@ func NewModel[T Float](spec ModelSpec) (*Model[T], error) {
 		default:
 			return nil, fmt.Errorf("seq: normalisation %q: want none, batchnorm or layernorm", spec.Norm)
 		}
-		m.Net, m.RNN, m.FC, m.Loss, m.norm = c, c.RNN, c.FC, nn.CrossEntropy[T]{}, c.Norm
+		m.Net, m.RNN, m.FC, m.Loss = c, c.RNN, c.FC, nn.CrossEntropy[T]{}
 	}
 	if spec.Keras {
 		nn.XavierUniform(nn.NewRand(spec.Seed+1), m.FC.Weight.Value, m.FC.In, m.FC.Out, 1)
@@ -90,12 +89,13 @@ func (m *Model[T]) EncodeFile(extra map[string]string) ([]byte, error) {
 // norm layer between them, or "…, Dense(128→2) at every step" for a
 // regressor.
 func (m *Model[T]) String() string {
-	if _, ok := m.Net.(*Regressor[T]); ok {
+	c, ok := m.Net.(*Classifier[T])
+	if !ok {
 		return fmt.Sprintf("%v, Dense(%d→%d) at every step", m.RNN, m.RNN.OutputSize(), m.FC.Out)
 	}
 	norm := ""
-	if m.norm != nil {
-		norm = fmt.Sprintf("%v, ", m.norm)
+	if c.Norm != nil {
+		norm = fmt.Sprintf("%v, ", c.Norm)
 	}
 	return fmt.Sprintf("%v, %sDense(%d→%d)", m.RNN, norm, m.RNN.OutputSize(), m.FC.Out)
 }

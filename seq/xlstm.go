@@ -24,15 +24,12 @@ func (l *MLSTM[T]) setSkipInputGrad(skip bool) { l.SkipInputGrad = skip }
 // heads returns the configured number of heads (at least 1).
 func (c Config) heads() int { return max(c.Heads, 1) }
 
-// newXLSTMStack fills r, an sLSTM or mLSTM Recurrent, with its layers, their
+// newXLSTMStack fills r, an sLSTM or mLSTM Recurrent of a checked
+// configuration, with its layers, their
 // parameters renamed with the layer suffix _l{k}, and the dropout between
 // them.
 func newXLSTMStack[T Float](r *Recurrent[T], rng *rand.Rand) *Recurrent[T] {
-	cfg := r.Config
-	if cfg.Bidirectional || cfg.NoBias || cfg.Heads < 0 || cfg.HiddenSize%cfg.heads() != 0 {
-		panic(fmt.Sprintf("seq: %v with %d heads, bidirectional %v, bias %v: the xLSTM cells have one direction, a bias, and heads that divide the hidden size %d",
-			r.Cell, cfg.Heads, cfg.Bidirectional, !cfg.NoBias, cfg.HiddenSize))
-	}
+	cfg := r.Config // checked by NewRecurrent (Config.Check)
 	for l := 0; l < cfg.NumLayers; l++ {
 		in := cfg.InputSize
 		if l > 0 {

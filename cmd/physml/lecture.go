@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -103,12 +102,7 @@ func tableCovariance(c *common, path, labelColumn string, stdout io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	names := s.Names
-	if names == nil {
-		for j := 0; j < s.Features; j++ {
-			names = append(names, strconv.Itoa(j))
-		}
-	}
+	names := s.FeatureNames()
 	fmt.Fprintf(stdout, "%s: %d samples of %d columns (%s)\n", path, s.N, s.Features, strings.Join(names, ", "))
 	if s.Features <= 10 {
 		fmt.Fprintf(stdout, "covariance, 1/(n-1):\n%.4g\n\ncorrelation:\n%.4f\n", mat.Formatted(cov), mat.Formatted(corr))
