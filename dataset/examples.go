@@ -40,13 +40,14 @@ func ExampleNames() []string {
 // the caller sets them: its time column, and for co2 linear interpolation
 // of the missing weeks.
 var exampleDefaults = map[string]TimeSeriesOptions{
-	"sunspots": {TimeColumn: "YEAR"},
-	"co2":      {TimeColumn: "date", Fill: "linear"},
+	"sunspots":   {TimeColumn: "YEAR"},
+	"co2":        {TimeColumn: "date", Fill: "linear"},
+	"oscillator": {TimeColumn: "t_s"},
 }
 
 // ExampleSeries reads the example time series name with opt, whose empty
 // TimeColumn and Fill take the example's own (sunspots: YEAR; co2: date,
-// and linear interpolation of its 59 missing weeks).
+// and linear interpolation of its 59 missing weeks; oscillator: t_s).
 func ExampleSeries(name string, opt TimeSeriesOptions) (*TimeSeries, error) {
 	data, err := Example(name)
 	if err != nil {

@@ -172,10 +172,10 @@ func ScalerFromMetadata(meta map[string]string, prefix string, p int) (Scaler, e
 	if s.Kind, err = ParseScaling(meta[prefix+"scaling"]); err != nil {
 		return s, fmt.Errorf("metadata %sscaling: %v", prefix, err)
 	}
-	if s.Offset, err = splitFloats(meta[prefix+"offset"], p); err != nil {
+	if s.Offset, err = ParseFloats(meta[prefix+"offset"], p); err != nil {
 		return s, fmt.Errorf("metadata %soffset: %v", prefix, err)
 	}
-	if s.Scale, err = splitFloats(meta[prefix+"scale"], p); err != nil {
+	if s.Scale, err = ParseFloats(meta[prefix+"scale"], p); err != nil {
 		return s, fmt.Errorf("metadata %sscale: %v", prefix, err)
 	}
 	for j, v := range s.Scale {
@@ -196,8 +196,9 @@ func JoinFloats(v []float64) string {
 	return strings.Join(s, ",")
 }
 
-// splitFloats parses p finite comma-separated numbers.
-func splitFloats(s string, p int) ([]float64, error) {
+// ParseFloats parses p finite comma-separated numbers, the form
+// JoinFloats writes.
+func ParseFloats(s string, p int) ([]float64, error) {
 	fields := strings.Split(s, ",")
 	if len(fields) != p {
 		return nil, fmt.Errorf("%d values, want %d", len(fields), p)

@@ -67,7 +67,7 @@ func TestWindowsAreChronological(t *testing.T) {
 }
 
 func TestExamplesAreThere(t *testing.T) {
-	if strings.Join(ExampleNames(), ",") != "co2,sunspots" {
+	if strings.Join(ExampleNames(), ",") != "co2,oscillator,sunspots" {
 		t.Errorf("examples %v", ExampleNames())
 	}
 	sun, err := Example("sunspots")

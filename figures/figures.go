@@ -441,16 +441,52 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 	return encodeCanvas(title, img)
 }
 
+// Band is a shaded range around a series: a prediction interval.
+type Band struct {
+	Name         string // its legend entry, "90 % interval"
+	Lower, Upper []float64
+}
+
 // SeriesWithResiduals plots series (name → values) against x, in the
 // given order, the first (the truth) solid and the others dashed, and
 // under them, on the same x, each other series minus the first: the
-// residuals, around a zero line.
-func SeriesWithResiduals(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string) ([]byte, error) {
+// residuals, around a zero line. A band, when not nil, is shaded behind
+// the second series, in its colour, in both panels.
+func SeriesWithResiduals(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string, band *Band) ([]byte, error) {
 	top, bottom := plot.New(), plot.New()
 	top.Title.Text, top.Y.Label.Text = title, ylabel
 	bottom.X.Label.Text, bottom.Y.Label.Text = xlabel, "forecast − "+order[0]
 	top.Add(plotter.NewGrid())
 	bottom.Add(plotter.NewGrid())
+	if band != nil && len(order) > 1 {
+		truth := series[order[0]]
+		shade := Palette[1%len(Palette)]
+		r, g, b, _ := shade.RGBA()
+		fill := color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 60}
+		for _, panel := range []*plot.Plot{top, bottom} {
+			var ring plotter.XYs
+			for k := range x {
+				ring = append(ring, plotter.XY{X: x[k], Y: band.Lower[k]})
+			}
+			for k := len(x) - 1; k >= 0; k-- {
+				ring = append(ring, plotter.XY{X: x[k], Y: band.Upper[k]})
+			}
+			if panel == bottom {
+				for k := range ring {
+					ring[k].Y -= truth[min(k, 2*len(x)-1-k)]
+				}
+			}
+			poly, err := plotter.NewPolygon(ring)
+			if err != nil {
+				return nil, err
+			}
+			poly.Color, poly.LineStyle.Width = fill, 0
+			panel.Add(poly)
+			if panel == top {
+				top.Legend.Add(band.Name, poly)
+			}
+		}
+	}
 	truth := series[order[0]]
 	for i, name := range order {
 		pts, res := make(plotter.XYs, len(x)), make(plotter.XYs, len(x))
@@ -478,7 +514,11 @@ func SeriesWithResiduals(title, xlabel, ylabel string, x []float64, series map[s
 	}
 	top.Legend.Top = true
 	// Room above the curves for the legend.
-	top.Y.Max += 0.08 * float64(len(order)) * (top.Y.Max - top.Y.Min)
+	entries := len(order)
+	if band != nil {
+		entries++
+	}
+	top.Y.Max += 0.08 * float64(entries) * (top.Y.Max - top.Y.Min)
 	const w, h = 8 * vg.Inch, 6 * vg.Inch
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
 	pad := 3 * vg.Millimeter

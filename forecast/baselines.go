@@ -87,7 +87,17 @@ func FitLinearAR(values []float64, vars, window, horizon, trainEnd int) (*Linear
 		return nil, err
 	}
 	x, y, n := dataset.Windows(values, vars, 0, trainEnd, window, horizon)
-	in, out := window*vars, horizon*vars
+	beta, err := leastSquares(x, y, n, window*vars, horizon*vars)
+	if err != nil {
+		return nil, err
+	}
+	return &LinearAR{Window: window, Horizon: horizon, Vars: vars, Coefficients: beta}, nil
+}
+
+// leastSquares returns β of the least-squares fit of the n rows of y (out
+// values each) by [x, 1] β, x of in values per row. It needs more rows than
+// in.
+func leastSquares(x, y []float64, n, in, out int) (*mat.Dense, error) {
 	if n <= in {
 		return nil, fmt.Errorf("forecast: linear AR: %d training windows for %d coefficients; it needs a shorter window or a longer series", n, in+1)
 	}
@@ -101,7 +111,7 @@ func FitLinearAR(values []float64, vars, window, horizon, trainEnd int) (*Linear
 	}
 	var beta mat.Dense
 	svd.SolveTo(&beta, mat.NewDense(n, out, y), svd.Rank(eps*float64(max(n, in+1))))
-	return &LinearAR{Window: window, Horizon: horizon, Vars: vars, Coefficients: &beta}, nil
+	return &beta, nil
 }
 
 // withConstant returns the n × (in+1) matrix of the rows of x with a 1
@@ -122,7 +132,13 @@ func (ar *LinearAR) Predict(values []float64, from, to int) ([]float64, error) {
 		return nil, err
 	}
 	x, _, n := dataset.Windows(values, ar.Vars, from-ar.Window, to, ar.Window, ar.Horizon)
+	return applyLinear(ar.Coefficients, x, n), nil
+}
+
+// applyLinear returns [x, 1] β for the n rows of x.
+func applyLinear(beta *mat.Dense, x []float64, n int) []float64 {
+	in, _ := beta.Dims()
 	var pred mat.Dense
-	pred.Mul(withConstant(x, n, ar.Window*ar.Vars), ar.Coefficients)
-	return pred.RawMatrix().Data, nil
+	pred.Mul(withConstant(x, n, in-1), beta)
+	return pred.RawMatrix().Data
 }

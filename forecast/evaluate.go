@@ -31,7 +31,15 @@ type Evaluation struct {
 	LinearAR        *Result
 	LinearARSkipped string
 
+	// Interval is the forecaster's (nil without). Lower and Upper bound
+	// the model's prediction intervals (laid out as Truth) and Coverage is
+	// the fraction of Truth they hold.
+	Interval     *Interval
+	Lower, Upper []float64
+	Coverage     float64
+
 	window, period, horizon, vars int
+	covariates                    bool
 }
 
 // PerVariable returns the model's errors of each variable in its own
@@ -62,6 +70,42 @@ func (e *Evaluation) LeadTable(names []string) string {
 	return b.String()
 }
 
+// Metrics are an evaluation's errors as metrics.json holds them: each
+// method's, the model's by variable and by lead time (1 first), and the
+// coverage of its intervals.
+type Metrics struct {
+	Errors        map[string]Errors   `json:"errors"`
+	PerVariable   map[string]Errors   `json:"errors_per_variable"`
+	PerLead       []map[string]Errors `json:"errors_per_lead"`
+	IntervalLevel float64             `json:"interval_level,omitempty"`
+	Coverage      float64             `json:"interval_coverage,omitempty"`
+	Windows       int                 `json:"test_windows"`
+	TestStart     int                 `json:"test_start"`
+}
+
+// Metrics returns the evaluation's metrics, the model named model and the
+// variables names.
+func (e *Evaluation) Metrics(model string, names []string) Metrics {
+	m := Metrics{Errors: map[string]Errors{}, PerVariable: map[string]Errors{}, Windows: e.Windows, TestStart: e.Split.ValidationEnd}
+	for _, l := range e.Lines(model) {
+		m.Errors[l.Key] = l.Errors
+	}
+	for j, err := range e.PerVariable() {
+		m.PerVariable[names[j]] = err
+	}
+	for _, lead := range e.PerLead() {
+		byName := map[string]Errors{}
+		for j, err := range lead {
+			byName[names[j]] = err
+		}
+		m.PerLead = append(m.PerLead, byName)
+	}
+	if e.Interval != nil {
+		m.IntervalLevel, m.Coverage = e.Interval.Level, e.Coverage
+	}
+	return m
+}
+
 // PerLead returns the model's errors at each lead time, 1 to the
 // horizon steps ahead, of each variable: PerLead()[lead-1][variable].
 func (e *Evaluation) PerLead() [][]Errors {
@@ -90,9 +134,18 @@ func (e *Evaluation) Lines(model string) []Line {
 		lines = append(lines, Line{"seasonal naive", fmt.Sprintf("seasonal naive(%d)", e.period), e.SeasonalNaive.Errors})
 	}
 	if e.LinearAR != nil {
-		lines = append(lines, Line{"linear AR", fmt.Sprintf("linear AR(%d)", e.window), e.LinearAR.Errors})
+		lines = append(lines, Line{"linear AR", e.LinearARLabel(), e.LinearAR.Errors})
 	}
 	return lines
+}
+
+// LinearARLabel names the linear baseline with its window: "linear
+// AR(24)", or "linear ARX(24)" when it reads covariates too.
+func (e *Evaluation) LinearARLabel() string {
+	if e.covariates {
+		return fmt.Sprintf("linear ARX(%d)", e.window)
+	}
+	return fmt.Sprintf("linear AR(%d)", e.window)
 }
 
 // FirstStep returns, for variable j, the first forecast step of each test
@@ -114,43 +167,55 @@ func (e *Evaluation) FirstStepOf(values []float64, j int) []float64 {
 	return out
 }
 
-// Evaluate forecasts the test windows of values (steps × f.Vars(),
-// row-major, in the data's units) with f and the baselines, under the split
-// that f was fitted with (f.Split): persistence, the seasonal naive
-// forecast when period > 0, and the linear autoregression of the window.
+// Evaluate forecasts the test windows of values (steps × f.Inputs(),
+// row-major, in the data's units) with f and the baselines, under the
+// split that f was fitted with (f.Split): persistence, the seasonal naive
+// forecast when period > 0, and the linear autoregression of the window
+// (fitted on the training windows; with covariates it reads them as the
+// networks do, an ARX model). With f.Interval it measures the intervals'
+// coverage.
 func Evaluate[T nn.Float](f *Forecaster[T], values []float64, period int) (*Evaluation, error) {
-	v := f.Vars()
-	split := f.Split.Of(len(values) / max(v, 1))
-	from, to := split.ValidationEnd, split.Steps
+	return evaluate(f, values, f.Split.Of(len(values)/max(f.Inputs(), 1)), period)
+}
+
+// evaluate is Evaluate on the test part [sp.ValidationEnd, sp.Steps) of
+// the split sp of values, whose first sp.Steps steps it reads.
+func evaluate[T nn.Float](f *Forecaster[T], values []float64, sp Split, period int) (*Evaluation, error) {
+	v, in := f.Vars(), f.Inputs()
+	from, to := sp.ValidationEnd, sp.Steps
+	values = values[:min(len(values), to*in)]
 	pred, truth, n, err := f.PredictWindows(values, from, to)
 	if err != nil {
 		return nil, err
 	}
-	e := &Evaluation{Split: split, Windows: n, Truth: truth, Model: Result{pred, ErrorsOf(pred, truth)},
-		window: f.Window, period: period, horizon: f.Horizon, vars: v}
-	persistence, err := Persistence(values, v, from, to, f.Horizon)
+	e := &Evaluation{Split: sp, Windows: n, Truth: truth, Model: Result{pred, ErrorsOf(pred, truth)},
+		window: f.Window, period: period, horizon: f.Horizon, vars: v, covariates: in > v}
+	if e.Interval = f.Interval; f.Interval != nil {
+		e.Lower, e.Upper = f.Interval.Bounds(pred)
+		e.Coverage = f.Interval.Coverage(pred, truth)
+	}
+	targets := f.targetsOf(values)
+	persistence, err := Persistence(targets, v, from, to, f.Horizon)
 	if err != nil {
 		return nil, err
 	}
 	e.Persistence = Result{persistence, ErrorsOf(persistence, truth)}
 	if period > 0 {
-		naive, err := SeasonalNaive(values, v, period, from, to, f.Horizon)
+		naive, err := SeasonalNaive(targets, v, period, from, to, f.Horizon)
 		if err != nil {
 			return nil, err
 		}
 		e.SeasonalNaive = &Result{naive, ErrorsOf(naive, truth)}
 	}
 	z := f.standardize(values)
-	ar, err := FitLinearAR(z, v, f.Window, f.Horizon, split.TrainEnd)
+	x, y, nTrain := f.windows(z, 0, sp.TrainEnd)
+	beta, err := leastSquares(x, y, nTrain, f.Window*in, f.Horizon*v)
 	if err != nil {
 		e.LinearARSkipped = err.Error()
 		return e, nil
 	}
-	arPred, err := ar.Predict(z, from, to)
-	if err != nil {
-		return nil, err
-	}
-	arPred = f.unstandardize(arPred)
+	xTest, _, _ := f.windows(z, from-f.Window, to)
+	arPred := f.unstandardize(applyLinear(beta, xTest, n))
 	e.LinearAR = &Result{arPred, ErrorsOf(arPred, truth)}
 	return e, nil
 }

@@ -3,6 +3,7 @@ package forecast
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,17 @@ func (f *Forecaster[T]) EncodeFile() ([]byte, error) {
 		nn.KeyWindow: strconv.Itoa(f.Window), nn.KeyHorizon: strconv.Itoa(f.Horizon), nn.KeyTarget: f.Target.String(),
 		nn.KeyColumns: string(names), nn.KeySplit: dataset.JoinFloats([]float64{f.Split.Train, f.Split.Validation}),
 		nn.KeyFeatureMean: dataset.JoinFloats(f.Scaler.Offset), nn.KeyFeatureStd: dataset.JoinFloats(f.Scaler.Scale),
+	}
+	if len(f.Covariates) > 0 {
+		covariates, err := json.Marshal(f.Covariates)
+		if err != nil {
+			return nil, fmt.Errorf("forecast: the covariate names: %w", err)
+		}
+		meta[nn.KeyCovariates] = string(covariates)
+	}
+	if f.Interval != nil {
+		meta[nn.KeyIntervalLevel] = strconv.FormatFloat(f.Interval.Level, 'g', -1, 64)
+		meta[nn.KeyIntervalHalfWidth] = dataset.JoinFloats(f.Interval.HalfWidth)
 	}
 	return nn.EncodeModel(params, f.Members[0].Metadata(), meta)
 }
@@ -93,16 +105,14 @@ func Decode[T nn.Float](tensors map[string]nn.Tensor, meta map[string]string) (*
 	if f.Names, err = columnNames(meta[nn.KeyColumns]); err != nil {
 		return nil, err
 	}
-	if s, ok := meta[nn.KeySplit]; ok {
-		var fr []float64
-		for _, x := range strings.Split(s, ",") {
-			v, err := strconv.ParseFloat(x, 64)
-			if err != nil {
-				return nil, fmt.Errorf("metadata %s = %q: want two fractions", nn.KeySplit, s)
-			}
-			fr = append(fr, v)
+	if s, ok := meta[nn.KeyCovariates]; ok {
+		if err := json.Unmarshal([]byte(s), &f.Covariates); err != nil || len(f.Covariates) == 0 {
+			return nil, fmt.Errorf("metadata %s = %q: want a JSON array of names", nn.KeyCovariates, s)
 		}
-		if len(fr) != 2 {
+	}
+	if s, ok := meta[nn.KeySplit]; ok {
+		fr, err := dataset.ParseFloats(s, 2)
+		if err != nil {
 			return nil, fmt.Errorf("metadata %s = %q: want two fractions", nn.KeySplit, s)
 		}
 		f.Split = Fractions{fr[0], fr[1]}
@@ -110,9 +120,12 @@ func Decode[T nn.Float](tensors map[string]nn.Tensor, meta map[string]string) (*
 			return nil, fmt.Errorf("metadata %s: %w", nn.KeySplit, err)
 		}
 	}
-	v := len(f.Names)
-	if f.Scaler, err = dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta[nn.KeyFeatureMean], "scale": meta[nn.KeyFeatureStd]}, "", v); err != nil {
+	v, in := f.Vars(), f.Inputs()
+	if f.Scaler, err = dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta[nn.KeyFeatureMean], "scale": meta[nn.KeyFeatureStd]}, "", in); err != nil {
 		return nil, fmt.Errorf("metadata %s and %s: %w", nn.KeyFeatureMean, nn.KeyFeatureStd, err)
+	}
+	if f.Interval, err = decodeInterval(meta, f.Horizon*v); err != nil {
+		return nil, err
 	}
 	for i := 0; i < members; i++ {
 		prefix := memberPrefix(i) + "."
@@ -131,10 +144,33 @@ func Decode[T nn.Float](tensors map[string]nn.Tensor, meta map[string]string) (*
 	if want := members * len(f.Members[0].StateDict()); len(tensors) != want {
 		return nil, fmt.Errorf("holds %d tensors, not the %d of %d networks", len(tensors), want, members)
 	}
-	if in, out := f.Members[0].RNN.InputSize, f.Members[0].FC.Out; in != v || out != f.Horizon*v {
-		return nil, fmt.Errorf("networks of %d inputs and %d outputs do not forecast %d steps of the %d variables %s", in, out, f.Horizon, v, strings.Join(f.Names, ", "))
+	if got, out := f.Members[0].RNN.InputSize, f.Members[0].FC.Out; got != in || out != f.Horizon*v {
+		return nil, fmt.Errorf("networks of %d inputs and %d outputs do not forecast %d steps of the %d variables %s from %d columns", got, out, f.Horizon, v, strings.Join(f.Names, ", "), in)
 	}
 	return f, nil
+}
+
+// decodeInterval reads a forecaster's prediction intervals of width
+// half-widths (none in files written before 2026-12-06).
+func decodeInterval(meta map[string]string, width int) (*Interval, error) {
+	level, ok := meta[nn.KeyIntervalLevel]
+	if !ok {
+		return nil, nil
+	}
+	l, err := strconv.ParseFloat(level, 64)
+	if err != nil || !(l > 0 && l < 1) {
+		return nil, fmt.Errorf("metadata %s = %q: want a coverage in (0, 1)", nn.KeyIntervalLevel, level)
+	}
+	hw, err := dataset.ParseFloats(meta[nn.KeyIntervalHalfWidth], width)
+	if err != nil {
+		return nil, fmt.Errorf("metadata %s: %w", nn.KeyIntervalHalfWidth, err)
+	}
+	for _, h := range hw {
+		if !(h >= 0) || math.IsInf(h, 0) {
+			return nil, fmt.Errorf("metadata %s: a half-width of %v", nn.KeyIntervalHalfWidth, h)
+		}
+	}
+	return &Interval{Level: l, HalfWidth: hw}, nil
 }
 
 // columnNames reads the variable names: a JSON array, or (files written

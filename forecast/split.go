@@ -3,6 +3,8 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // Fractions are the training and validation shares of a chronological
@@ -37,4 +39,36 @@ type Split struct {
 func (f Fractions) Of(steps int) Split {
 	return Split{TrainEnd: int(math.Round(f.Train * float64(steps))),
 		ValidationEnd: int(math.Round((f.Train + f.Validation) * float64(steps))), Steps: steps}
+}
+
+// ParseFractions reads a split written as three fractions, training,
+// validation and test, that sum to 1: "0.7,0.15,0.15".
+func ParseFractions(s string) (Fractions, error) {
+	var fr []float64
+	for _, field := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
+		if err != nil || !(v > 0 && v < 1) {
+			break
+		}
+		fr = append(fr, v)
+	}
+	if len(fr) != 3 || math.Abs(fr[0]+fr[1]+fr[2]-1) > 1e-9 {
+		return Fractions{}, fmt.Errorf("forecast: split %q: want three positive fractions, training, validation and test, that sum to 1", s)
+	}
+	return Fractions{Train: fr[0], Validation: fr[1]}, nil
+}
+
+// Codes returns a code per step of the split: 0 training, 1 validation, 2
+// test.
+func (sp Split) Codes() []float64 {
+	codes := make([]float64, sp.Steps)
+	for t := range codes {
+		switch {
+		case t >= sp.ValidationEnd:
+			codes[t] = 2
+		case t >= sp.TrainEnd:
+			codes[t] = 1
+		}
+	}
+	return codes
 }

@@ -108,6 +108,11 @@
 //	physml.target        level or change
 //	physml.columns       its variables, a JSON array of names
 //	physml.split         its training and validation fractions, "0.7,0.15"
+//	physml.covariates    its driving variables, read and not forecast, a JSON array
+//	physml.interval_level
+//	physml.interval_half_width
+//	                     its prediction intervals' coverage, 0.9, and
+//	                     half-widths per lead time and variable
 //	physml.threshold     a detector's score threshold
 //	physml.quantile      the quantile of the calibration scores it is
 package nn

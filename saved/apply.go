@@ -190,13 +190,16 @@ func (m *Model) Predict(x []float64, rows, width int, lengths []int) (*Predictio
 }
 
 // Forecast returns a forecaster's forecast of the steps steps after the
-// end of series (at least its window of steps × Features() values,
-// row-major, in the data's units): steps × Features() values.
-func (m *Model) Forecast(series []float64, steps int) ([]float64, error) {
+// end of series (at least its window of steps × Features() values, the
+// columns of Forecaster.Columns(), row-major, in the data's units): steps
+// × Forecaster.Vars() values. future holds the covariates' values over the
+// steps forecast (forecast.Forecaster.ForecastWith), nil without
+// covariates.
+func (m *Model) Forecast(series, future []float64, steps int) ([]float64, error) {
 	if m.Kind != Forecaster {
 		return nil, fmt.Errorf("a %v does not forecast a series", m.Kind)
 	}
-	return m.Forecaster.Forecast(series, steps)
+	return m.Forecaster.ForecastWith(series, future, steps)
 }
 
 // floats converts float32 values to float64.

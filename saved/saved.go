@@ -221,7 +221,7 @@ func decodeForecaster(m *Model, tensors map[string]nn.Tensor) (err error) {
 	if m.Forecaster, err = forecast.Decode[float32](tensors, m.Metadata); err != nil {
 		return err
 	}
-	m.features, m.sequence = m.Forecaster.Vars(), true
+	m.features, m.sequence = m.Forecaster.Inputs(), true
 	m.scaleBy(m.Forecaster.Scaler)
 	return nil
 }

@@ -93,11 +93,15 @@ func (o *evalOptions) forecaster(m *saved.Model, stdout io.Writer) error {
 	if o.lengths != "" || o.labels != "" || o.labelColumn != "" || o.testLimit != 0 {
 		return usageError(fmt.Errorf("--lengths, --labels, --label-column and --test-limit are for rows; a forecaster reads a series"))
 	}
-	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names, o.comma, o.drop)
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Columns(), o.comma, o.drop)
 	if err != nil {
 		return err
 	}
-	got, n, err := f.TestErrors(s.Values)
+	values, err := f.SeriesValues(s)
+	if err != nil {
+		return err
+	}
+	got, n, err := f.TestErrors(values)
 	if err != nil {
 		return fmt.Errorf("%s with %s: %w", source, o.model, err)
 	}

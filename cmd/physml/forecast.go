@@ -1,13 +1,13 @@
 package main
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,16 +23,12 @@ import (
 type forecastOptions struct {
 	common
 	seriesSource
-	columns                                   string
-	splitFlag                                 string
-	strict                                    bool
-	split                                     forecast.Fractions
-	target                                    string
-	cell                                      string
-	layerList                                 string
-	window, horizon, hidden, layers, heads    int
-	epochs, batch, patience, ensemble, period int
-	lr                                        float64
+	columns, covariates, splitFlag, target, cell, layerList string
+	strict                                                  bool
+	split                                                   forecast.Fractions
+	window, horizon, hidden, layers, heads, backtest        int
+	epochs, batch, patience, ensemble, period               int
+	lr, interval                                            float64
 }
 
 const forecastSummary = `Forecast a time series with a recurrent network: a window of past steps
@@ -43,11 +39,19 @@ for validation (early stopping), the last 15 % for testing; each variable is
 standardised with the training part's mean and deviation. Test RMSE and MAE,
 in the data's units, are printed beside two baselines on the same test
 windows: persistence (the last value) and a least-squares linear
-autoregression on the same window. Writes forecast.safetensors (every
-network of the --ensemble, whose predictions are averaged; "physml eval"
-reads it),
-predictions.npy (test windows × horizon·variables, data units),
-metrics.json and forecast.png into --out.`
+autoregression on the same window; then the RMSE of each variable at each
+lead time. --covariates names driving columns (a force, a temperature):
+inputs only, never forecast, whose values over the forecast steps are
+taken as known. Prediction intervals (--interval, 90 %) are the
+validation errors' quantiles (split conformal); their coverage on the
+test part is printed. --backtest K refits on K rolling origins over the
+test part and reports each fold and the mean ± spread.
+
+Writes into --out: forecast.safetensors (every network of the --ensemble,
+whose predictions are averaged; "physml eval" and "physml predict" read
+it); predictions.npy and predictions_lower.npy, predictions_upper.npy
+(test windows × horizon·variables, data units); split.npy (0 training, 1
+validation, 2 test, per step); metrics.json; forecast.png.`
 
 func runForecast(args []string, stdout, stderr io.Writer) error {
 	var o forecastOptions
@@ -57,7 +61,10 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.input, "input", "", "CSV time series with a header: a column per variable")
 	fs.StringVar(&o.example, "example", "", "a series shipped with physml instead of --input: "+strings.Join(dataset.ExampleNames(), " or "))
 	fs.StringVar(&o.timeColumn, "time-column", "", "column of times, not forecast (the examples set it)")
-	fs.StringVar(&o.columns, "columns", "", "variables to forecast, comma-separated (default: all but the time column)")
+	fs.StringVar(&o.columns, "columns", "", "variables to forecast, comma-separated (default: all but the time column and the covariates)")
+	fs.StringVar(&o.covariates, "covariates", "", "driving columns, comma-separated: read as inputs, not forecast; their future values are taken as known")
+	fs.Float64Var(&o.interval, "interval", 0.9, "coverage of the prediction intervals (0: none)")
+	fs.IntVar(&o.backtest, "backtest", 0, "rolling-origin evaluation: refit on this many folds over the test part (0: none)")
 	fs.StringVar(&o.fill, "fill", "", "missing values: an error (default), previous or linear")
 	fs.StringVar(&o.cell, "cell", "lstm", cellUsage)
 	fs.IntVar(&o.heads, "heads", 4, headsUsage)
@@ -82,7 +89,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	}
 	var columns []string
 	if o.columns != "" {
-		columns = strings.Split(o.columns, ",")
+		columns = append(strings.Split(o.columns, ","), o.config().Covariates...)
 	}
 	series, source, err := o.load(columns, o.comma, o.drop)
 	if err != nil {
@@ -120,20 +127,14 @@ func (o *forecastOptions) check() error {
 		return usageError(fmt.Errorf("--target %q: want level or change", o.target))
 	case o.fill != "" && o.fill != "previous" && o.fill != "linear":
 		return usageError(fmt.Errorf("--fill %q: want previous or linear", o.fill))
+	case !(o.interval >= 0 && o.interval < 1):
+		return usageError(fmt.Errorf("--interval %g: want 0 (none) or a coverage in (0, 1), such as 0.9", o.interval))
+	case o.backtest < 0 || o.backtest > forecast.MaxFolds:
+		return usageError(fmt.Errorf("--backtest %d: want 0 (none) to %d folds", o.backtest, forecast.MaxFolds))
 	}
-	var fr []float64
-	for _, f := range strings.Split(o.splitFlag, ",") {
-		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || !(v > 0 && v < 1) {
-			fr = nil
-			break
-		}
-		fr = append(fr, v)
+	if o.split, err = forecast.ParseFractions(o.splitFlag); err != nil {
+		return usageError(fmt.Errorf("--split: %v", strings.TrimPrefix(err.Error(), "forecast: ")))
 	}
-	if len(fr) != 3 || math.Abs(fr[0]+fr[1]+fr[2]-1) > 1e-9 {
-		return usageError(fmt.Errorf("--split %q: want three positive fractions, training, validation and test, that sum to 1", o.splitFlag))
-	}
-	o.split = forecast.Fractions{Train: fr[0], Validation: fr[1]}
 	if err := cli.CheckPositive("lr", o.lr); err != nil {
 		return err
 	}
@@ -205,64 +206,118 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 			e+1, hm.Epochs[hm.BestEpoch-1].ValidationLoss, hm.BestEpoch, len(hm.Epochs))
 	}
 	trainTime := time.Since(start)
-	ev, err := forecast.Evaluate(f, s.Values, o.period)
+	values, err := f.SeriesValues(s)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", ev.Windows, strings.Join(s.Names, ", "), len(f.Members), trainTime.Round(10*time.Millisecond))
-	metrics := map[string]forecast.Errors{}
+	ev, err := forecast.Evaluate(f, values, o.period)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", ev.Windows, strings.Join(f.Names, ", "), len(f.Members), trainTime.Round(10*time.Millisecond))
 	for _, l := range ev.Lines(o.cell) {
-		metrics[l.Key] = l.Errors
 		fmt.Fprintf(stdout, "  %-20s RMSE %10.4g   MAE %10.4g\n", l.Label, l.Errors.RMSE, l.Errors.MAE)
 	}
 	if ev.LinearAR == nil {
-		fmt.Fprintf(stdout, "  %-20s not fitted: %s\n", fmt.Sprintf("linear AR(%d)", w), strings.TrimPrefix(ev.LinearARSkipped, "forecast: linear AR: "))
+		fmt.Fprintf(stdout, "  %-20s not fitted: %s\n", ev.LinearARLabel(), strings.TrimPrefix(ev.LinearARSkipped, "forecast: linear AR: "))
 	}
 	// The network's errors of each variable in its own unit, and at each
 	// lead time.
-	fmt.Fprintf(stdout, "%s RMSE by variable (its unit) and lead time:\n%s", o.cell, ev.LeadTable(s.Names))
-	perVariable, perLead := map[string]forecast.Errors{}, make([]map[string]forecast.Errors, h)
-	for j, e := range ev.PerVariable() {
-		perVariable[s.Names[j]] = e
+	fmt.Fprintf(stdout, "%s RMSE by variable (its unit) and lead time:\n%s", o.cell, ev.LeadTable(f.Names))
+	if ev.Interval != nil {
+		fmt.Fprintf(stdout, "%g %% prediction intervals hold %.1f %% of the test values\n", 100*ev.Interval.Level, 100*ev.Coverage)
 	}
-	for k, lead := range ev.PerLead() {
-		perLead[k] = map[string]forecast.Errors{}
-		for j, e := range lead {
-			perLead[k][s.Names[j]] = e
+	metrics := struct {
+		Source     string   `json:"source"`
+		Window     int      `json:"window"`
+		Horizon    int      `json:"horizon"`
+		Ensemble   int      `json:"ensemble"`
+		Seed       uint64   `json:"seed"`
+		Split      string   `json:"split"`
+		Covariates []string `json:"covariates,omitempty"`
+		forecast.Metrics
+		Backtest map[string]any `json:"backtest,omitempty"`
+	}{source, w, h, len(f.Members), o.seed, f.Split.String(), f.Covariates, ev.Metrics(o.cell, f.Names), nil}
+	if o.backtest > 0 && !interrupted {
+		if metrics.Backtest, err = backtest[T](ctx, o, s, stdout); err != nil {
+			return err
 		}
 	}
 
 	// Everything is ready before the first file is written.
 	out := &cli.Outputs{}
 	out.File("forecast.safetensors")(f.EncodeFile())
-	out.Npy("predictions.npy", []int{ev.Windows, h * v}, ev.Model.Predictions)
-	out.JSON("metrics.json", map[string]any{"source": source, "window": w, "horizon": h, "test_windows": ev.Windows,
-		"ensemble": len(f.Members), "seed": o.seed, "split": f.Split.String(), "errors": metrics,
-		"errors_per_variable": perVariable, "errors_per_lead": perLead})
-	// The plot: the test period, one step ahead, first variable.
-	steps := make([]float64, ev.Windows)
-	for k := range steps {
-		steps[k] = float64(sp.ValidationEnd + k)
-		if s.Time != nil {
-			steps[k] = s.Time[sp.ValidationEnd+k]
-		}
+	shape := []int{ev.Windows, h * f.Vars()}
+	out.Npy("predictions.npy", shape, ev.Model.Predictions)
+	if ev.Interval != nil {
+		out.Npy("predictions_lower.npy", shape, ev.Lower)
+		out.Npy("predictions_upper.npy", shape, ev.Upper)
 	}
-	series := map[string][]float64{}
-	series["truth"], series[o.cell], series["persistence"] = ev.FirstStep(0)
-	order := []string{"truth", o.cell, "persistence"}
-	if ev.LinearAR != nil {
-		label := fmt.Sprintf("linear AR(%d)", w)
-		series[label], order = ev.FirstStepOf(ev.LinearAR.Predictions, 0), append(order, label)
-	}
-	xlabel := "step"
-	if s.Time != nil {
-		xlabel = s.TimeName
-	}
-	out.File("forecast.png")(figures.SeriesWithResiduals(fmt.Sprintf("%s: test period, one step ahead", filepath.Base(source)), xlabel, s.Names[0], steps, series, order))
+	out.Npy("split.npy", []int{s.Steps}, ev.Split.Codes())
+	out.JSON("metrics.json", metrics)
+	out.File("forecast.png")(forecastPlot(ev, s, source, o.cell))
 	if err := o.writeRun(out, stdout, interrupted); err != nil {
 		return err
 	}
 	return fitErr
+}
+
+// forecastPlot draws the test period one step ahead, first variable: the
+// truth, the network with its interval, persistence and the linear AR,
+// over their residuals.
+func forecastPlot(ev *forecast.Evaluation, s *dataset.TimeSeries, source, cell string) ([]byte, error) {
+	steps := make([]float64, ev.Windows)
+	for k := range steps {
+		steps[k] = float64(ev.Split.ValidationEnd + k)
+		if s.Time != nil {
+			steps[k] = s.Time[ev.Split.ValidationEnd+k]
+		}
+	}
+	series := map[string][]float64{}
+	series["truth"], series[cell], series["persistence"] = ev.FirstStep(0)
+	order := []string{"truth", cell, "persistence"}
+	if ev.LinearAR != nil {
+		label := ev.LinearARLabel()
+		series[label], order = ev.FirstStepOf(ev.LinearAR.Predictions, 0), append(order, label)
+	}
+	var band *figures.Band
+	if ev.Interval != nil {
+		band = &figures.Band{Name: fmt.Sprintf("%g %% interval", 100*ev.Interval.Level), Lower: ev.FirstStepOf(ev.Lower, 0), Upper: ev.FirstStepOf(ev.Upper, 0)}
+	}
+	xlabel := cmp.Or(s.TimeName, "step")
+	title := fmt.Sprintf("%s: test period, one step ahead", filepath.Base(source))
+	return figures.SeriesWithResiduals(title, xlabel, s.Names[0], steps, series, order, band)
+}
+
+// backtest refits the forecaster on --backtest rolling origins, prints
+// each fold's errors and their mean ± spread, and returns them for
+// metrics.json.
+func backtest[T nn.Float](ctx context.Context, o forecastOptions, s *dataset.TimeSeries, stdout io.Writer) (map[string]any, error) {
+	cfg := o.config()
+	cfg.OnEpoch = nil
+	fmt.Fprintf(stdout, "backtest: %d folds over the test part, each refitted on every step before its block\n", o.backtest)
+	folds, err := forecast.Backtest[T](ctx, s, cfg, o.backtest, o.period)
+	if err != nil {
+		return nil, err
+	}
+	var perFold []map[string]any
+	for i, fold := range folds {
+		sp, ev := fold.Split, fold.Evaluation
+		fmt.Fprintf(stdout, "  fold %d: steps %d–%d tested, %d trained, %d windows:", i+1, sp.ValidationEnd, sp.Steps-1, sp.TrainEnd, ev.Windows)
+		for _, l := range ev.Lines(o.cell) {
+			fmt.Fprintf(stdout, "  %s %.4g", l.Label, l.Errors.RMSE)
+		}
+		fmt.Fprintln(stdout)
+		perFold = append(perFold, map[string]any{"train_end": sp.TrainEnd, "test_start": sp.ValidationEnd, "test_end": sp.Steps, "metrics": ev.Metrics(o.cell, s.Names)})
+	}
+	summary, coverage := forecast.SummarizeFolds(folds, o.cell)
+	for _, m := range summary {
+		fmt.Fprintf(stdout, "  %-20s RMSE %.4g ± %.2g   MAE %.4g ± %.2g (mean ± std over folds)\n", m.Label, m.Mean.RMSE, m.Std.RMSE, m.Mean.MAE, m.Std.MAE)
+	}
+	if folds[0].Evaluation.Interval != nil {
+		fmt.Fprintf(stdout, "  intervals hold %.1f %% of the test values (mean over folds)\n", 100*coverage)
+	}
+	return map[string]any{"folds": perFold, "summary": summary, "interval_coverage": coverage}, nil
 }
 
 // config returns the library's configuration for the flags.
@@ -272,6 +327,9 @@ func (o *forecastOptions) config() forecast.Config {
 	cfg.Target, _ = forecast.ParseTarget(o.target)
 	cfg.Cell, _ = seq.ParseCell(o.cell)
 	cfg.Ensemble, cfg.Epochs, cfg.BatchSize, cfg.Patience, cfg.LR, cfg.Seed = o.ensemble, o.epochs, o.batch, o.patience, o.lr, o.seed
-	cfg.Split = o.split
+	cfg.Split, cfg.IntervalLevel = o.split, o.interval
+	if o.covariates != "" {
+		cfg.Covariates = strings.Split(o.covariates, ",")
+	}
 	return cfg
 }

@@ -230,3 +230,90 @@ func TestForecastSaysWhereTheTimeColumnIsUneven(t *testing.T) {
 		t.Errorf("--strict: exit %d, %q", code, stderr)
 	}
 }
+
+// TestForecastWithACovariate (issue 35): on the shipped driven oscillator
+// with drive_N as a covariate, ten steps ahead, the errors are of x_m
+// only, per lead time; the 90 % intervals' coverage on the test part is
+// printed and saved; three backtest folds are reported; predict reads the
+// drive's future from --future.
+func TestForecastWithACovariate(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	text := runOK(t, "forecast", "--example", "oscillator", "--covariates", "drive_N", "--horizon", "10", "--layers", "8", "--epochs", "3",
+		"--backtest", "3", "--out", out)
+	for _, want := range []string{"(x_m units)", "linear ARX(24)", "  lead            x_m\n  1 ", "\n  10 ", "90 % prediction intervals hold",
+		"fold 1: steps 850–899 tested, 700 trained, 41 windows", "fold 3: steps 950–999 tested", "(mean ± std over folds)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in the output:\n%s", want, text)
+		}
+	}
+	var m struct {
+		Covariates []string                     `json:"covariates"`
+		Lead       []map[string]forecast.Errors `json:"errors_per_lead"`
+		Variable   map[string]forecast.Errors   `json:"errors_per_variable"`
+		Level      float64                      `json:"interval_level"`
+		Coverage   float64                      `json:"interval_coverage"`
+		Backtest   struct {
+			Folds []map[string]any `json:"folds"`
+		} `json:"backtest"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	if err != nil || json.Unmarshal(data, &m) != nil {
+		t.Fatalf("metrics.json: %v\n%s", err, data)
+	}
+	if len(m.Variable) != 1 || m.Variable["x_m"].RMSE == 0 || len(m.Lead) != 10 || len(m.Lead[9]) != 1 || m.Level != 0.9 || len(m.Backtest.Folds) != 3 {
+		t.Fatalf("metrics.json: %s", data)
+	}
+	if !strings.Contains(text, fmt.Sprintf("hold %.1f %% of the test values", 100*m.Coverage)) {
+		t.Errorf("the printed coverage is not metrics.json's %g", m.Coverage)
+	}
+	// The coverage is the fraction of test values inside the saved bounds.
+	truth := oscillatorX(t)
+	lower, _ := dataset.ReadNpy(filepath.Join(out, "predictions_lower.npy"))
+	upper, _ := dataset.ReadNpy(filepath.Join(out, "predictions_upper.npy"))
+	inside := 0
+	for k := 0; k < lower.Shape[0]; k++ {
+		for lead := 0; lead < 10; lead++ {
+			x := truth[850+k+lead]
+			if i := k*10 + lead; x >= lower.Data[i] && x <= upper.Data[i] {
+				inside++
+			}
+		}
+	}
+	numcheck.Scalar(t, "coverage", float64(inside)/float64(len(lower.Data)), m.Coverage, 1e-12)
+	split, _ := dataset.ReadNpy(filepath.Join(out, "split.npy"))
+	if len(split.Data) != 1000 || split.Data[699] != 0 || split.Data[700] != 1 || split.Data[850] != 2 {
+		t.Errorf("split.npy: %v", split.Shape)
+	}
+
+	// predict: the drive's next 10 steps from --future.
+	future := filepath.Join(dir, "future.csv")
+	var b strings.Builder
+	b.WriteString("t_s,drive_N\n")
+	for k := 0; k < 10; k++ {
+		fmt.Fprintf(&b, "%.1f,%g\n", 100+0.1*float64(k), 0.5)
+	}
+	os.WriteFile(future, []byte(b.String()), 0o644)
+	model := filepath.Join(out, "forecast.safetensors")
+	pred := runOK(t, "predict", "--model", model, "--example", "oscillator", "--future", future, "--time-column", "t_s", "--out", filepath.Join(dir, "p"))
+	f, err := dataset.ReadNpy(filepath.Join(dir, "p", "forecast.npy"))
+	if err != nil || len(f.Shape) != 2 || f.Shape[0] != 10 || f.Shape[1] != 1 {
+		t.Fatalf("forecast.npy %v, %v\n%s", f, err, pred)
+	}
+	if lo, err := dataset.ReadNpy(filepath.Join(dir, "p", "forecast_lower.npy")); err != nil || !(lo.Data[0] < f.Data[0]) {
+		t.Errorf("forecast_lower.npy: %v %v", lo, err)
+	}
+	if code, _, stderr := runCommand("predict", "--model", model, "--example", "oscillator", "--out", filepath.Join(dir, "q")); code != 2 || !strings.Contains(stderr, "--future") {
+		t.Errorf("predict without --future: exit %d, %q", code, stderr)
+	}
+}
+
+// oscillatorX returns the x_m column of the shipped oscillator example.
+func oscillatorX(t *testing.T) []float64 {
+	t.Helper()
+	s, err := dataset.ExampleSeries("oscillator", dataset.TimeSeriesOptions{Columns: []string{"x_m"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Values
+}

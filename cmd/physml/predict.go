@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -22,7 +23,11 @@ model file). Outputs are .npy files, or CSV files when --input is a CSV:
                   reconstructions
   a forecaster:   forecast: the next --horizon steps after the end of the
                   series, every variable (recursively beyond the
-                  forecaster's own horizon)
+                  forecaster's own horizon), and the bounds of its
+                  prediction intervals within its horizon (forecast_lower,
+                  forecast_upper; in a CSV, columns NAME_lower, NAME_upper).
+                  A forecaster with covariates reads their values over the
+                  steps forecast from --future, a CSV of those columns.
 
 --input holds rows as in training: a table (.csv, .npy of (n, features)),
 sequences (.npy of (n, steps[, features]), with --lengths), or a CSV time
@@ -32,7 +37,7 @@ values 0–255, and without --input the MNIST test images are used.`
 type predictOptions struct {
 	common
 	model, input, lengths, labelColumn string
-	example, timeColumn, fill          string
+	example, timeColumn, fill, future  string
 	horizon, limit                     int
 }
 
@@ -48,7 +53,8 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	fs.StringVar(&o.example, "example", "", "a forecaster's series shipped with physml instead of --input: "+strings.Join(dataset.ExampleNames(), " or "))
 	fs.StringVar(&o.timeColumn, "time-column", "", "a forecaster's --input column of times")
 	fs.StringVar(&o.fill, "fill", "", "a forecaster's missing values: an error (default), previous or linear")
-	fs.IntVar(&o.horizon, "horizon", 0, "a forecaster's steps ahead (default: its own horizon)")
+	fs.IntVar(&o.horizon, "horizon", 0, "a forecaster's steps ahead (default: its own horizon, or the rows of --future)")
+	fs.StringVar(&o.future, "future", "", "a CSV of a forecaster's covariates over the steps to forecast, a row per step")
 	fs.IntVar(&o.limit, "limit", 0, "use only the first N rows (0: all)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -90,37 +96,87 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 	if o.lengths != "" || o.labelColumn != "" || o.limit != 0 {
 		return usageError(fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)"))
 	}
-	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Names, o.comma, o.drop)
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Columns(), o.comma, o.drop)
 	if err != nil {
 		return err
 	}
-	steps := o.horizon
-	if steps == 0 {
-		steps = f.Horizon
+	values, err := f.SeriesValues(s)
+	if err != nil {
+		return err
 	}
-	future, err := m.Forecast(s.Values, steps)
+	var known []float64 // the covariates' future
+	steps := cmp.Or(o.horizon, f.Horizon)
+	switch {
+	case len(f.Covariates) > 0 && o.future == "":
+		return usageError(fmt.Errorf("%s reads the covariates %s ahead of the steps it forecasts: give their values over those steps with --future FILE.csv", o.model, strings.Join(f.Covariates, ", ")))
+	case len(f.Covariates) == 0 && o.future != "":
+		return usageError(fmt.Errorf("--future: %s has no covariates", o.model))
+	case o.future != "":
+		drive, _, err := seriesSource{input: o.future, timeColumn: o.timeColumn}.load(f.Covariates, o.comma, o.drop)
+		if err != nil {
+			return err
+		}
+		known, steps = drive.Values, cmp.Or(o.horizon, drive.Steps)
+	}
+	forecasts, err := m.Forecast(values, known, steps)
 	if err != nil {
 		return fmt.Errorf("%s: %w", source, err)
 	}
+	v := f.Vars()
 	fmt.Fprintf(stdout, "%s: forecast of %s for the %d steps after the %d of %s\n", o.model, strings.Join(f.Names, ", "), steps, s.Steps, source)
+	lower, upper := forecasts, forecasts
+	withBounds := f.Interval != nil && steps <= f.Horizon
+	if withBounds {
+		lower, upper = f.Interval.Bounds(forecasts)
+	} else if f.Interval != nil {
+		fmt.Fprintf(stdout, "no intervals: they are calibrated for the forecaster's %d steps, not the %d forecast recursively\n", f.Horizon, steps)
+	}
 	if out.CSV {
+		// A row per step: its time, then each variable's forecast and,
+		// with intervals, their bounds.
 		name, times := s.Following(steps)
+		header := []string{name}
+		for _, n := range f.Names {
+			header = append(header, n)
+			if withBounds {
+				header = append(header, n+"_lower", n+"_upper")
+			}
+		}
 		var rows []float64
 		for k, t := range times {
-			rows = append(append(rows, t), future[k*f.Vars():(k+1)*f.Vars()]...)
+			rows = append(rows, t)
+			for i := k * v; i < (k+1)*v; i++ {
+				rows = append(rows, forecasts[i])
+				if withBounds {
+					rows = append(rows, lower[i], upper[i])
+				}
+			}
 		}
-		out.Table("forecast", nil, rows, append([]string{name}, f.Names...))
+		out.Table("forecast", nil, rows, header)
 		return nil
 	}
-	out.Npy("forecast.npy", []int{steps, f.Vars()}, future)
+	out.Npy("forecast.npy", []int{steps, v}, forecasts)
+	if withBounds {
+		out.Npy("forecast_lower.npy", []int{steps, v}, lower)
+		out.Npy("forecast_upper.npy", []int{steps, v}, upper)
+	}
 	return nil
+}
+
+// suffixed returns names with suffix appended to each.
+func suffixed(names []string, suffix string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n + suffix
+	}
+	return out
 }
 
 // rows adds the model's outputs for the rows of --input (or the MNIST
 // test images).
 func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer) error {
-	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 {
-		return usageError(fmt.Errorf("--example, --time-column, --fill and --horizon are for forecasters; %s is a %v", o.model, m.Kind))
+	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 || o.future != "" {
+		return usageError(fmt.Errorf("--example, --time-column, --fill, --horizon and --future are for forecasters; %s is a %v", o.model, m.Kind))
 	}
 	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Limit: o.limit}, o.model)
 	if err != nil {

@@ -248,10 +248,13 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 			pred := filepath.Join(dir, fmt.Sprintf("fc_predict%d", k))
 			runOK(t, "predict", "--model", filepath.Join(out, "forecast.safetensors"), "--input", cut, "--time-column", "t", "--out", pred)
 			header, got := csvColumns(t, filepath.Join(pred, "forecast.csv"))
-			if strings.Join(header, ",") != "t,x,y" || got[0] != float64(10*(85+k)) {
+			if strings.Join(header, ",") != "t,x,x_lower,x_upper,y,y_lower,y_upper" || got[0] != float64(10*(85+k)) {
 				t.Errorf("forecast.csv: header %v, first time %g, want %d", header, got[0], 10*(85+k))
 			}
-			sameNumbers(t, fmt.Sprintf("forecast of window %d", k), []float64{got[1], got[2], got[4], got[5]}, want[4*k:4*k+4])
+			sameNumbers(t, fmt.Sprintf("forecast of window %d", k), []float64{got[1], got[4], got[8], got[11]}, want[4*k:4*k+4])
+			if !(got[2] < got[1] && got[1] < got[3]) {
+				t.Errorf("x's forecast %g is not inside its interval [%g, %g]", got[1], got[2], got[3])
+			}
 		}
 	})
 }
