@@ -331,3 +331,9 @@ func TestMoreEdges(t *testing.T) {
 		v.Interpolate([]float64{0, 0}, []float64{1, 1}, 1)
 	}()
 }
+
+func TestParseActivationTakesKerasLinear(t *testing.T) {
+	if a, err := ParseActivation("linear"); err != nil || a != Identity {
+		t.Errorf("linear: %v, %v", a, err)
+	}
+}

@@ -42,12 +42,15 @@ func (a Activation) String() string {
 
 // ParseActivation parses the spelling of String.
 func ParseActivation(s string) (Activation, error) {
+	if s == "linear" { // Keras's name
+		return Identity, nil
+	}
 	for _, a := range []Activation{Identity, ReLU, LeakyReLU, Sigmoid, Tanh} {
 		if a.String() == s {
 			return a, nil
 		}
 	}
-	return 0, fmt.Errorf("activation %q: want identity, relu, leakyrelu, sigmoid or tanh", s)
+	return 0, fmt.Errorf("activation %q: want identity (or linear), relu, leakyrelu, sigmoid or tanh", s)
 }
 
 func newActivation[T Float](a Activation) nn.Layer[T] {

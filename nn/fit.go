@@ -62,9 +62,8 @@ func (d Dataset[T]) Split(fraction float64, seed uint64) (train, validation Data
 	if fraction <= 0 || fraction >= 1 {
 		panic(fmt.Sprintf("nn: validation fraction %g outside (0, 1)", fraction))
 	}
-	perm := NewRand(seed).Perm(d.Len())
-	nVal := int(math.Round(fraction * float64(d.Len())))
-	return d.Subset(perm[:d.Len()-nVal]), d.Subset(perm[d.Len()-nVal:])
+	tr, va := validationRows(d.Len(), fraction, seed, false)
+	return d.Subset(tr), d.Subset(va)
 }
 
 // SplitLast returns the first samples for training and the last fraction
@@ -73,13 +72,24 @@ func (d Dataset[T]) SplitLast(fraction float64) (train, validation Dataset[T]) {
 	if fraction <= 0 || fraction >= 1 {
 		panic(fmt.Sprintf("nn: validation fraction %g outside (0, 1)", fraction))
 	}
-	n := d.Len()
+	tr, va := validationRows(d.Len(), fraction, 0, true)
+	return d.Subset(tr), d.Subset(va)
+}
+
+// validationRows returns the samples of n that Split (seeded) or, with
+// last, SplitLast keep for training and hold out for validation.
+func validationRows(n int, fraction float64, seed uint64, last bool) (train, validation []int) {
 	nVal := int(math.Round(fraction * float64(n)))
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	var idx []int
+	if last {
+		idx = make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+	} else {
+		idx = NewRand(seed).Perm(n)
 	}
-	return d.Subset(idx[:n-nVal]), d.Subset(idx[n-nVal:])
+	return idx[:n-nVal], idx[n-nVal:]
 }
 
 func (d Dataset[T]) check() error {

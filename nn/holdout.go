@@ -18,3 +18,23 @@ func HoldOut(n int, testFraction float64, seed uint64) (train, test []int, err e
 	perm := NewRand(seed ^ 0x7e57).Perm(n)
 	return perm[:n-nTest], perm[n-nTest:], nil
 }
+
+// SplitCodes returns a code per row of n rows split into trainRows and
+// testRows (HoldOut): 2 for a test row, and for a training row 1 where the
+// validation split of FitConfig (ValidationSplit fraction, Seed seed,
+// ValidationLast last) holds it out of the training dataset built from
+// trainRows in order, else 0. fraction 0 holds none out. It is the
+// split.npy of physml's training commands.
+func SplitCodes(n int, trainRows, testRows []int, fraction float64, seed uint64, last bool) []float64 {
+	codes := make([]float64, n)
+	for _, i := range testRows {
+		codes[i] = 2
+	}
+	if fraction > 0 && fraction < 1 {
+		_, val := validationRows(len(trainRows), fraction, seed, last)
+		for _, k := range val {
+			codes[trainRows[k]] = 1
+		}
+	}
+	return codes
+}

@@ -64,8 +64,8 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 // aePictures adds the files that show what the autoencoder learned —
 // reconstructions.png (beside PCA's with as many components as the code),
 // codes.npy, latent.png, autoencoder_loss.png and, for the user's data,
-// test_rows.npy — and prints PCA's test reconstruction MSE.
-func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData[T], cfg ae.Config, hist nn.History, testMSE []float64, seed uint64, stdout io.Writer) {
+// testOutputs' files — and prints PCA's test reconstruction MSE.
+func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData[T], cfg ae.Config, hist nn.History, testMSE []float64, validation float64, seed uint64, stdout io.Writer) {
 	k := cfg.Layers[len(cfg.Layers)-1]
 	n := min(8, d.Test.Rows)
 	if !d.image() {
@@ -96,9 +96,7 @@ func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData
 	codes := nn.Convert[float64](model.Encode(d.Test))
 	out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
 	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.TestLabels, seed))
-	if d.TestRows != nil {
-		out.Rows(d.TestRows)
-	}
+	testOutputs(out, d, model.Reconstruct(d.Test), validation, seed)
 	series := map[string][]float64{"test MSE": testMSE}
 	trainName := "train " + cfg.Loss.String()
 	for _, e := range hist.Epochs {
@@ -109,4 +107,20 @@ func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData
 		title = "autoencoder"
 	}
 	out.File("autoencoder_loss.png")(figures.Curves(title, "loss", series, []string{trainName, "test MSE"}))
+}
+
+// testOutputs adds, for the user's data, predictions.npy (or .csv for a
+// CSV input): the test rows' reconstructions rec in the data's units;
+// test_rows.npy; and split.npy (the fraction validation of the training
+// rows held out by nn.Fit with seed).
+func testOutputs[T nn.Float](out *cli.Outputs, d aeData[T], rec *nn.Matrix[T], validation float64, seed uint64) {
+	if d.TestRows == nil {
+		return
+	}
+	shape := []int{rec.Rows, rec.Cols}
+	if d.image() {
+		shape = append([]int{rec.Rows}, d.Shape...)
+	}
+	out.Table("predictions", shape, dataset.Inverse(d.Scaler, rec.Data), d.Names)
+	out.Rows(d.TestRows, nn.SplitCodes(len(d.TrainRows)+len(d.TestRows), d.TrainRows, d.TestRows, validation, seed, false))
 }

@@ -54,8 +54,8 @@ func npyAt(t *testing.T, path string, shape []int, data []float64) string {
 
 // TestAutoencoderOnUserImagesIsTheLibrary trains the autoencoder on a user's
 // image set from the command, and again through the library (read, split,
-// scale with training statistics, ae.New, nn.Fit): the saved weights, the
-// codes and the printed errors are the library's.
+// scale with training statistics, ae.New with a linear code, nn.Fit): the
+// saved weights, the codes and the printed errors are the library's.
 func TestAutoencoderOnUserImagesIsTheLibrary(t *testing.T) {
 	dir := t.TempDir()
 	x, y := barImages(t, dir, 50, 6, 5)
@@ -85,7 +85,7 @@ func TestAutoencoderOnUserImagesIsTheLibrary(t *testing.T) {
 		return nn.MatrixFrom(len(idx), 30, dataset.Transform[float32](scaler, v))
 	}
 	train, test := rows(trainRows), rows(testRows)
-	model, err := ae.New[float32](ae.Config{Layers: []int{30, 12, 3}, Hidden: ae.ReLU, Code: ae.ReLU, Output: ae.Sigmoid, Loss: ae.BCELoss}, nn.NewRand(7))
+	model, err := ae.New[float32](ae.Config{Layers: []int{30, 12, 3}, Hidden: ae.ReLU, Code: ae.Identity, Output: ae.Sigmoid, Loss: ae.BCELoss}, nn.NewRand(7))
 	if err != nil {
 		t.Fatal(err)
 	}

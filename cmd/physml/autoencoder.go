@@ -19,6 +19,7 @@ type aeOptions struct {
 	layers       string
 	code         int
 	hiddenAct    string
+	codeAct      string
 	outputAct    string
 	loss         string
 	denoise      string
@@ -55,8 +56,11 @@ training part's statistics.
 Writes into --out: autoencoder.safetensors; reconstructions.png (test images
 over their autoencoder and PCA reconstructions, or, for a table, four test
 rows as profiles); codes.npy, the codes of the test samples; latent.png,
-the codes (or their first two principal components) coloured by label; and
-autoencoder_loss.png.`
+the codes (or their first two principal components) coloured by label;
+autoencoder_loss.png; and for --input predictions.npy (.csv for a CSV
+input: the test samples' reconstructions in the data's units),
+test_rows.npy and split.npy (0 training, 1 validation, 2 test, per input
+row).`
 
 func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	var o aeOptions
@@ -65,7 +69,8 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	o.registerTable(fs)
 	fs.StringVar(&o.layers, "layers", "256", "hidden encoder sizes between the inputs and the code, comma-separated")
 	fs.IntVar(&o.code, "code", 64, "size of the code (the bottleneck)")
-	fs.StringVar(&o.hiddenAct, "activation", "relu", "activation of the hidden layers and the code: relu, leakyrelu, sigmoid, tanh or identity")
+	fs.StringVar(&o.hiddenAct, "activation", "relu", "activation of the hidden layers: relu, leakyrelu, sigmoid, tanh or identity")
+	fs.StringVar(&o.codeAct, "code-activation", "", "activation of the code: linear, relu, leakyrelu, sigmoid or tanh (default: linear for --input, so that codes take any sign; MNIST: --activation's, as in the lecture)")
 	fs.StringVar(&o.outputAct, "output-activation", "sigmoid", "output activation: sigmoid ([0,1] inputs), tanh ([-1,1] inputs), relu, leakyrelu, identity")
 	o.registerRenamed(fs)
 	fs.StringVar(&o.loss, "loss", "bce", "reconstruction loss: bce (needs --output-activation sigmoid and inputs in [0, 1]) or mse")
@@ -163,6 +168,14 @@ func (o *aeOptions) config(p int) (ae.Config, error) {
 		return cfg, fmt.Errorf("--activation: %v", err)
 	}
 	cfg.Code = cfg.Hidden
+	if o.input != "" {
+		cfg.Code = ae.Identity
+	}
+	if o.codeAct != "" {
+		if cfg.Code, err = ae.ParseActivation(o.codeAct); err != nil {
+			return cfg, fmt.Errorf("--code-activation: %v", err)
+		}
+	}
 	if cfg.Output, err = ae.ParseActivation(o.outputAct); err != nil {
 		return cfg, fmt.Errorf("--output-activation: %v", err)
 	}
@@ -223,13 +236,13 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	out := &cli.Outputs{}
+	out := &cli.Outputs{CSV: isCSV(o.input)}
 	out.File("autoencoder.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
 		// Save first: the pictures would only delay the exit.
 		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
-	aePictures(out, model, d, cfg, hist, testMSE, o.seed, stdout)
+	aePictures(out, model, d, cfg, hist, testMSE, validation, o.seed, stdout)
 	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
 	return o.writeAfter(ctx, out, stdout)
 }

@@ -63,7 +63,10 @@ sequences instead: X of shape (sequences, steps, features) or (sequences,
 steps), labels 0 … classes−1, optional valid lengths (padded steps are
 ignored). --test holds out a seeded random fraction for testing; every
 feature is standardised with the training part's statistics. An array of an
-.npz archive is written archive.npz:name.
+.npz archive is written archive.npz:name. Writes, beside the model,
+predictions.npy (the test sequences' classes), probabilities.npy,
+test_rows.npy (their input rows) and split.npy (0 training, 1 validation,
+2 test, per input row).
 
 With --input X.npy --targets Y.npy it trains a regressor instead: Y holds
 values at every step, of shape (sequences, steps) or (sequences, steps,
@@ -241,6 +244,9 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	if o.input != "" && o.validation > 0 {
 		o.ownDataDefaults(d.train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
 	}
+	if d.testRows != nil {
+		d.split = nn.SplitCodes(d.train.Len()+d.test.Len(), d.trainRows, d.testRows, o.validation, o.seed, o.preset == "keras")
+	}
 	ctx, stop := o.start(stderr)
 	defer stop()
 	cell, _ := seq.ParseCell(o.cell)
@@ -335,7 +341,8 @@ const maxDenseClasses = 50
 
 // classificationResults prints the test accuracy and the confusion matrix
 // of a classifier's test logits and adds confusion.csv and, for the user's
-// data, probabilities.npy and test_rows.npy.
+// data, predictions.npy (the test sequences' classes), probabilities.npy,
+// test_rows.npy and split.npy.
 func classificationResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenceData[T], logits *nn.Matrix[T]) {
 	predicted := nn.Argmax(logits)
 	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences)\n", nn.Accuracy(logits, d.test.Labels), d.test.Len())
@@ -350,14 +357,19 @@ func classificationResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d seq
 		out.Add("confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.test.Labels)), nil)
 	}
 	if d.testRows != nil {
+		classes := make([]float64, len(predicted))
+		for i, c := range predicted {
+			classes[i] = float64(c)
+		}
+		out.Npy("predictions.npy", []int{len(classes)}, classes)
 		out.Npy("probabilities.npy", []int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
-		out.Rows(d.testRows)
+		out.Rows(d.testRows, d.split)
 	}
 }
 
 // regressionResults prints a regressor's test RMSE and MAE of each output
 // in the targets' units and adds predictions.npy (test sequences, steps,
-// outputs), metrics.json and test_rows.npy.
+// outputs), metrics.json, test_rows.npy and split.npy.
 func regressionResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) {
 	pred, truth := dataset.Inverse(*d.targets, outputs.Data), dataset.Inverse(*d.targets, d.test.Y.Data)
 	k := d.outputs
@@ -368,5 +380,5 @@ func regressionResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenc
 	}
 	out.Npy("predictions.npy", []int{outputs.Rows, outputs.Cols / k, k}, pred)
 	out.JSON("metrics.json", map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs})
-	out.Rows(d.testRows)
+	out.Rows(d.testRows, d.split)
 }

@@ -77,7 +77,7 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := &cli.Outputs{CSV: strings.HasSuffix(strings.ToLower(o.input), ".csv")}
+	out := &cli.Outputs{CSV: isCSV(o.input)}
 	if m.Kind == saved.Forecaster {
 		err = o.forecast(out, m, stdout)
 	} else {
@@ -163,14 +163,8 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 	return nil
 }
 
-// suffixed returns names with suffix appended to each.
-func suffixed(names []string, suffix string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = n + suffix
-	}
-	return out
-}
+// isCSV reports whether path names a CSV file.
+func isCSV(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".csv") }
 
 // rows adds the model's outputs for the rows of --input (or the MNIST
 // test images).

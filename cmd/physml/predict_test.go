@@ -96,6 +96,28 @@ func table(t *testing.T, dir string) (csv, npy, labels string) {
 		npyFile(t, filepath.Join(dir, "t_labels.npy"), 150, 1, func(i, _ int) float64 { return y[i] })
 }
 
+// splitMatches checks split.npy of n input rows against test_rows.npy:
+// code 2 exactly at the test rows, and code 1 (validation) on the
+// fraction validation of the others.
+func splitMatches(t *testing.T, split, testRows []float64, n int, validation float64) {
+	t.Helper()
+	if len(split) != n {
+		t.Fatalf("split.npy has %d codes for %d rows", len(split), n)
+	}
+	count := map[float64]int{}
+	for _, c := range split {
+		count[c]++
+	}
+	for _, r := range testRows {
+		if split[int(r)] != 2 {
+			t.Errorf("test row %g coded %g", r, split[int(r)])
+		}
+	}
+	if train := n - len(testRows); count[2] != len(testRows) || count[1] != int(math.Round(validation*float64(train))) {
+		t.Errorf("split.npy codes %v for %d test rows of %d", count, len(testRows), n)
+	}
+}
+
 // TestEveryKindGivesTheTrainingRunsNumbers: for each kind of model the
 // command trains on the user's own data, predict (and eval, where it prints
 // a per-file figure) gives the numbers the training run wrote.
@@ -112,6 +134,8 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		runOK(t, "predict", "--model", filepath.Join(out, "lstm.safetensors"), "--input", x, "--lengths", l, "--out", pred)
 		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
 		sameNumbers(t, "probabilities", atRows(npyValues(t, filepath.Join(pred, "probabilities.npy")), 3, rows), npyValues(t, filepath.Join(out, "probabilities.npy")))
+		sameNumbers(t, "classes", atRows(npyValues(t, filepath.Join(pred, "classes.npy")), 1, rows), npyValues(t, filepath.Join(out, "predictions.npy")))
+		splitMatches(t, npyValues(t, filepath.Join(out, "split.npy")), rows, 90, 0.2)
 	})
 
 	t.Run("regressor", func(t *testing.T) {
@@ -156,6 +180,14 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		// The reconstructions come back in the data's units: the sigmoid
 		// outputs of minmax-scaled data lie within each column's range.
 		rec, x := npyValues(t, filepath.Join(pred, "reconstructions.npy")), npyValues(t, npy)
+		// The training run's predictions.csv (a CSV input) holds the test
+		// rows' reconstructions, as predict gives them.
+		header, own := csvColumns(t, filepath.Join(out, "predictions.csv"))
+		if len(header) != 4 {
+			t.Errorf("predictions.csv header %v", header)
+		}
+		sameNumbers(t, "reconstructions", atRows(rec, 4, rows), own)
+		splitMatches(t, npyValues(t, filepath.Join(out, "split.npy")), rows, 150, 0) // --epochs: no early stopping, no validation
 		for j := 0; j < 4; j++ {
 			lo, hi := math.Inf(1), math.Inf(-1)
 			for i := j; i < len(x); i += 4 {
@@ -181,6 +213,8 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 		}
 		rows := npyValues(t, filepath.Join(out, "test_rows.npy"))
 		sameNumbers(t, "codes (μ)", atRows(codes, 2, rows), npyValues(t, filepath.Join(out, "codes.npy")))
+		_, rec := csvColumns(t, filepath.Join(pred, "reconstructions.csv"))
+		sameNumbers(t, "reconstructions", atRows(rec, 4, rows), npyValues(t, filepath.Join(out, "predictions.npy")))
 	})
 
 	// The detector trained on a CSV, applied to the same rows as CSV and as

@@ -17,7 +17,9 @@ type sequenceData[T nn.Float] struct {
 	inputSize   int
 	outputs     int             // classes of a classifier; values per step of a regressor
 	targets     *dataset.Scaler // a regressor's target standardisation
-	testRows    []int           // the input row of each test sequence, for the user's data
+	trainRows   []int           // the input row of each training sequence, for the user's data
+	testRows    []int           // and of each test sequence
+	split       []float64       // each input row's part (nn.SplitCodes), for the user's data
 	describe    string          // for the first lines of output
 	metadata    map[string]string
 }
@@ -56,7 +58,7 @@ func userSequences[T nn.Float](s *dataset.Sequences, testFraction float64, seed 
 		return sequenceData[T]{}, fmt.Errorf("%s: %w", source, err)
 	}
 	d := sequenceData[T]{train: sp.Train, test: sp.Test, inputSize: s.Features, outputs: sp.Outputs, targets: sp.TargetScaler,
-		testRows: sp.TestRows, metadata: sp.Metadata()}
+		trainRows: sp.TrainRows, testRows: sp.TestRows, metadata: sp.Metadata()}
 	what := fmt.Sprintf("%d targets per step", d.outputs)
 	if s.Targets == nil {
 		what = fmt.Sprintf("%d classes", s.Classes)

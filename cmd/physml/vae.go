@@ -34,7 +34,9 @@ Writes into --out: vae.safetensors; samples.png (decoded draws from the
 prior) and interpolation.png (decoded straight paths between the codes of
 test images), for images; samples.npy (the draws, in the scaled input
 units); latent.png (the mean codes of the test set, or their first two
-principal components, coloured by label); vae_loss.png.`
+principal components, coloured by label); vae_loss.png; and for --input
+codes.npy, predictions.npy (.csv for a CSV input: the test samples'
+reconstructions in the data's units), test_rows.npy and split.npy.`
 
 func runVAE(args []string, stdout, stderr io.Writer) error {
 	var o vaeOptions
@@ -101,18 +103,19 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
-	out := &cli.Outputs{}
+	out := &cli.Outputs{CSV: isCSV(o.input)}
 	out.File("vae.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
 		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
 	vaePictures(out, model, d, o.samples, o.seed, hist, testRec, testKL)
+	testOutputs(out, d, model.Reconstruct(d.Test), validation, o.seed)
 	return o.writeAfter(ctx, out, stdout)
 }
 
 // vaePictures adds samples.npy, latent.png and vae_loss.png, for images
 // samples.png and interpolation.png, and for the user's data codes.npy
-// and test_rows.npy.
+// (testOutputs adds the test rows' files).
 func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n int, seed uint64, hist nn.History, testRec, testKL []float64) {
 	samples := model.Sample(n, nn.NewRand(seed+3))
 	out.Npy("samples.npy", []int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
@@ -147,9 +150,8 @@ func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n 
 	codes := nn.Convert[float64](model.Encode(d.Test))
 	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.TestLabels, seed))
 	if d.TestRows != nil {
-		// The means μ of the test rows' codes, and which rows they are.
+		// The means μ of the test rows' codes.
 		out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
-		out.Rows(d.TestRows)
 	}
 	series := map[string][]float64{"test reconstruction": testRec, "test KL": testKL}
 	for i := range testRec {

@@ -91,9 +91,9 @@ func TestOutputsWriteAllOrNothing(t *testing.T) {
 
 	o = &Outputs{CSV: true}
 	o.Table("t", []int{2}, []float64{1, 2}, []string{"v"})
-	o.Rows([]int{4, 2})
+	o.Rows([]int{4, 2}, []float64{0, 1, 2, 0, 2})
 	paths, err := o.Write(out, fs, &stdout, "")
-	if err != nil || len(paths) != 2 || !strings.Contains(stdout.String(), "wrote "+filepath.Join(out, "t.csv")) {
+	if err != nil || len(paths) != 3 || !strings.Contains(stdout.String(), "wrote "+filepath.Join(out, "t.csv")) {
 		t.Fatalf("paths %v, error %v, stdout %q", paths, err, stdout.String())
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "t.csv")); string(b) != "v\n1\n2\n" {

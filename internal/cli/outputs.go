@@ -69,14 +69,16 @@ func (o *Outputs) JSON(name string, v any) {
 	o.Add(name, append(b, '\n'), err)
 }
 
-// Rows adds test_rows.npy: the input row (0-based) of each test row, in
-// the order of the per-row outputs beside it.
-func (o *Outputs) Rows(rows []int) {
+// Rows adds test_rows.npy, the input row (0-based) of each test row in
+// the order of the per-row outputs beside it, and split.npy, a code per
+// input row (nn.SplitCodes: 0 training, 1 validation, 2 test).
+func (o *Outputs) Rows(rows []int, split []float64) {
 	v := make([]float64, len(rows))
 	for i, r := range rows {
 		v[i] = float64(r)
 	}
 	o.Npy("test_rows.npy", []int{len(rows)}, v)
+	o.Npy("split.npy", []int{len(split)}, split)
 }
 
 // Write writes the files into dir, making it first, and prints their
