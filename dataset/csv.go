@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/physml/physml/internal/fileio"
@@ -22,6 +23,9 @@ type Table struct {
 	Rows    int       // number of samples
 	Data    []float64 // Rows × Cols, row-major
 	Labels  []int     // the label column, when one was asked for
+	// Datetime reports that the CSVOptions.TimeColumn held ISO 8601 dates,
+	// read as Unix seconds.
+	Datetime bool
 }
 
 // ColumnName returns the name of feature column j: its header, or its
@@ -44,6 +48,11 @@ type CSVOptions struct {
 	// Comma is the field separator; 0 detects it from the first line
 	// that is not a comment (Sniff): ';', a tab, ',' or blanks.
 	Comma rune
+	// TimeColumn names a column whose fields may be ISO 8601 dates or
+	// datetimes ("2024-03-01", "2024-03-01T12:30:00Z", "2024-03-01
+	// 12:30"), read as seconds since 1970-01-01 UTC (a time without a zone
+	// is taken as UTC); a column may not mix them with numbers.
+	TimeColumn string
 	// AllowMissing reads empty fields and NaN in the data columns as NaN
 	// (missing values) instead of refusing them; the label column must
 	// still be complete.
@@ -169,6 +178,11 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	timeCol := -1
+	if opt.TimeColumn != "" && names != nil {
+		timeCol = slices.Index(names, opt.TimeColumn)
+	}
+	numbers := 0                // numeric fields of the time column
 	skip := make([]bool, width) // the label and the dropped columns
 	for _, name := range opt.Drop {
 		j, err := findColumn(names, width, name)
@@ -209,6 +223,18 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 				return nil // counted, reported below; or dropped
 			}
 			v, err := parseNumber(f)
+			if j == timeCol {
+				if err == nil {
+					numbers++
+				} else if len(f) > 0 {
+					if v, err = parseDatetime(f); err == nil {
+						t.Datetime = true
+					}
+				}
+				if t.Datetime && numbers > 0 {
+					return fmt.Errorf("line %d, time column %s: %q: the column mixes numbers and dates", line, name(j), f)
+				}
+			}
 			if opt.AllowMissing && j != labelCol && (len(f) == 0 || (err == nil && math.IsNaN(v))) {
 				t.Data = append(t.Data, math.NaN())
 				return nil
@@ -277,6 +303,21 @@ func findColumn(names []string, width int, name string) (int, error) {
 		return i, nil
 	}
 	return 0, fmt.Errorf("label column %q not found among %d columns", name, width)
+}
+
+// datetimeLayouts are the ISO 8601 forms parseDatetime reads.
+var datetimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"}
+
+// parseDatetime parses an ISO 8601 date or datetime as seconds since
+// 1970-01-01 UTC (UTC when it names no zone).
+func parseDatetime(f []byte) (float64, error) {
+	for _, layout := range datetimeLayouts {
+		if t, err := time.Parse(layout, string(f)); err == nil {
+			return float64(t.Unix()) + float64(t.Nanosecond())/1e9, nil
+		}
+	}
+	return 0, errors.New("not an ISO 8601 date")
 }
 
 // parseNumber parses a field as a float64 without copying it.

@@ -18,6 +18,9 @@ type TimeSeries struct {
 	Values   []float64
 	Time     []float64
 	TimeName string // the time column's name
+	// Datetime reports that the time column held ISO 8601 dates: Time is
+	// then in seconds since 1970-01-01 UTC.
+	Datetime bool
 }
 
 // Vars returns the number of variables.
@@ -66,7 +69,7 @@ func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
 	if _, err := ParseFill(string(opt.Fill)); err != nil {
 		return nil, err
 	}
-	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Comma: opt.Comma, Drop: opt.Drop, Limits: opt.Limits})
+	t, err := ParseCSV(r, CSVOptions{AllowMissing: true, Comma: opt.Comma, Drop: opt.Drop, Limits: opt.Limits, TimeColumn: opt.TimeColumn})
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +103,7 @@ func ParseTimeSeries(r io.Reader, opt TimeSeriesOptions) (*TimeSeries, error) {
 	if len(picked) == 0 {
 		return nil, errors.New("no variable columns besides the time column")
 	}
-	s := &TimeSeries{Steps: t.Rows, Values: make([]float64, t.Rows*len(picked)), TimeName: opt.TimeColumn}
+	s := &TimeSeries{Steps: t.Rows, Values: make([]float64, t.Rows*len(picked)), TimeName: opt.TimeColumn, Datetime: t.Datetime}
 	for _, j := range picked {
 		s.Names = append(s.Names, t.Columns[j])
 	}
@@ -177,7 +180,7 @@ func Windows(values []float64, vars, from, to, window, horizon int) (x, y []floa
 // Following returns the k steps after the end of the series, for a
 // forecast of them: the times continuing the time column at its last
 // spacing, named by it, or, without times (or with one step), the step
-// numbers Steps, Steps+1, … named "step".
+// numbers Steps, Steps+1, … named "step". Dates continue in Unix seconds.
 func (s *TimeSeries) Following(k int) (name string, times []float64) {
 	name, first, step := "step", float64(s.Steps), 1.0
 	if s.Time != nil && s.Steps > 1 {

@@ -182,3 +182,42 @@ func TestIrregularCountsGapsAndDisorder(t *testing.T) {
 		t.Errorf("an even series: gaps %d, disorder %d", gaps, disorder)
 	}
 }
+
+// TestISODatetimeTimeColumn: ISO 8601 dates and datetimes in the time
+// column are read as Unix seconds (UTC unless a zone is given); a column
+// mixing them with numbers, or text that is no date, is refused.
+func TestISODatetimeTimeColumn(t *testing.T) {
+	for _, c := range []struct {
+		csv  string
+		want []float64
+	}{
+		{"date;x\n2024-03-01;1\n2024-03-02;2\n2024-03-04;3\n", []float64{1709251200, 1709337600, 1709510400}},
+		{"time,x\n2024-03-01T00:00:00Z,1\n2024-03-01 00:30,2\n2024-03-01T02:00:00+01:00,3\n2024-03-01T01:00:00.5,4\n",
+			[]float64{1709251200, 1709253000, 1709254800, 1709254800.5}},
+	} {
+		name := strings.SplitN(c.csv, ",", 2)[0]
+		name = strings.SplitN(name, ";", 2)[0]
+		s, err := ParseTimeSeries(strings.NewReader(c.csv), TimeSeriesOptions{TimeColumn: name})
+		if err != nil {
+			t.Fatalf("%q: %v", c.csv, err)
+		}
+		if !s.Datetime || !slices.Equal(s.Time, c.want) {
+			t.Errorf("%q: times %v (datetime %v), want %v", c.csv, s.Time, s.Datetime, c.want)
+		}
+	}
+	s, _ := ParseTimeSeries(strings.NewReader("date,x\n2024-03-01,1\n2024-03-02,2\n2024-03-04,3\n2024-03-05,4\n"), TimeSeriesOptions{TimeColumn: "date"})
+	if gaps, disorder := s.Irregular(); gaps != 1 || disorder != 0 {
+		t.Errorf("a missing day: %d gaps, %d out of order", gaps, disorder)
+	}
+	if name, next := s.Following(2); name != "date" || !slices.Equal(next, []float64{1709683200, 1709769600}) {
+		t.Errorf("following: %s %v", name, next)
+	}
+	for _, bad := range []string{"t,x\n1,1\n2024-03-02,2\n", "t,x\n2024-03-01,1\n5,2\n", "t,x\n2024-13-01,1\n", "t,x\nyesterday,1\n"} {
+		if _, err := ParseTimeSeries(strings.NewReader(bad), TimeSeriesOptions{TimeColumn: "t"}); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if _, err := ParseTimeSeries(strings.NewReader("t,x\n2024-03-01,1\n"), TimeSeriesOptions{}); err == nil {
+		t.Error("a date outside the time column accepted")
+	}
+}

@@ -447,15 +447,27 @@ type Band struct {
 	Lower, Upper []float64
 }
 
+// XAxis is the horizontal axis of a series: its label, and whether its
+// values are Unix seconds, labelled as dates.
+type XAxis struct {
+	Label string
+	Dates bool
+}
+
 // SeriesWithResiduals plots series (name → values) against x, in the
 // given order, the first (the truth) solid and the others dashed, and
 // under them, on the same x, each other series minus the first: the
 // residuals, around a zero line. A band, when not nil, is shaded behind
 // the second series, in its colour, in both panels.
-func SeriesWithResiduals(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string, band *Band) ([]byte, error) {
+func SeriesWithResiduals(title string, xaxis XAxis, ylabel string, x []float64, series map[string][]float64, order []string, band *Band) ([]byte, error) {
 	top, bottom := plot.New(), plot.New()
 	top.Title.Text, top.Y.Label.Text = title, ylabel
-	bottom.X.Label.Text, bottom.Y.Label.Text = xlabel, "forecast − "+order[0]
+	bottom.X.Label.Text, bottom.Y.Label.Text = xaxis.Label, "forecast − "+order[0]
+	if xaxis.Dates {
+		for _, p := range []*plot.Plot{top, bottom} {
+			p.X.Tick.Marker = plot.TimeTicks{Format: "2006-01-02"}
+		}
+	}
 	top.Add(plotter.NewGrid())
 	bottom.Add(plotter.NewGrid())
 	if band != nil && len(order) > 1 {

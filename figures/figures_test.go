@@ -208,12 +208,12 @@ func TestFaultsDrawsASignalOverItsErrors(t *testing.T) {
 func TestSeriesWithResidualsIsEightBySixInches(t *testing.T) {
 	x := []float64{1, 2, 3, 4}
 	series := map[string][]float64{"truth": {1, 2, 3, 4}, "model": {1.1, 2.2, 2.9, 4}}
-	drawn, err := SeriesWithResiduals("t", "step", "x", x, series, []string{"truth", "model"}, nil)
+	drawn, err := SeriesWithResiduals("t", XAxis{Label: "step"}, "x", x, series, []string{"truth", "model"}, nil)
 	if got := decode(t, "series with residuals", drawn, err).Bounds().Size(); got.X != 768 || got.Y != 576 {
 		t.Errorf("%v pixels, want 768 × 576", got)
 	}
 	band := &Band{Name: "90 % interval", Lower: []float64{0.8, 1.8, 2.6, 3.7}, Upper: []float64{1.4, 2.6, 3.2, 4.3}}
-	drawn, err = SeriesWithResiduals("t", "step", "x", x, series, []string{"truth", "model"}, band)
+	drawn, err = SeriesWithResiduals("t", XAxis{Label: "date", Dates: true}, "x", x, series, []string{"truth", "model"}, band)
 	decode(t, "series with a band", drawn, err)
 }
 

@@ -284,9 +284,8 @@ func forecastPlot(ev *forecast.Evaluation, s *dataset.TimeSeries, source, cell s
 	if ev.Interval != nil {
 		band = &figures.Band{Name: fmt.Sprintf("%g %% interval", 100*ev.Interval.Level), Lower: ev.FirstStepOf(ev.Lower, 0), Upper: ev.FirstStepOf(ev.Upper, 0)}
 	}
-	xlabel := cmp.Or(s.TimeName, "step")
 	title := fmt.Sprintf("%s: test period, one step ahead", filepath.Base(source))
-	return figures.SeriesWithResiduals(title, xlabel, s.Names[0], steps, series, order, band)
+	return figures.SeriesWithResiduals(title, figures.XAxis{Label: cmp.Or(s.TimeName, "step"), Dates: s.Datetime}, s.Names[0], steps, series, order, band)
 }
 
 // backtest refits the forecaster on --backtest rolling origins, prints

@@ -135,6 +135,9 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 		// A row per step: its time, then each variable's forecast and,
 		// with intervals, their bounds.
 		name, times := s.Following(steps)
+		if s.Datetime {
+			name += "_unix_s" // seconds since 1970-01-01 UTC
+		}
 		header := []string{name}
 		for _, n := range f.Names {
 			header = append(header, n)
