@@ -45,6 +45,9 @@ type CSVOptions struct {
 	// Drop names (or, as numbers, indexes) columns to leave out unread:
 	// text columns such as names or dates.
 	Drop []string
+	// Columns, when not empty, names (or indexes) the only feature columns
+	// to read, kept in the file's order; the others are left out unread.
+	Columns []string
 	// Comma is the field separator; 0 detects it from the first line
 	// that is not a comment (Sniff): ';', a tab, ',' or blanks.
 	Comma rune
@@ -193,6 +196,22 @@ func ParseCSV(r io.Reader, opt CSVOptions) (*Table, error) {
 			return nil, fmt.Errorf("column %q is the label column and dropped", name)
 		}
 		skip[j] = true
+	}
+	if len(opt.Columns) > 0 {
+		keep := make([]bool, width)
+		for _, name := range opt.Columns {
+			j, err := findColumn(names, width, name)
+			if err != nil {
+				return nil, fmt.Errorf("--columns: %v", strings.Replace(err.Error(), "label column", "column", 1))
+			}
+			if j == labelCol || skip[j] {
+				return nil, fmt.Errorf("column %q is both read (--columns) and left out (the label column or --drop)", name)
+			}
+			keep[j] = true
+		}
+		for j := range skip {
+			skip[j] = skip[j] || !keep[j]
+		}
 	}
 	if labelCol >= 0 {
 		skip[labelCol] = true

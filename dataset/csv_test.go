@@ -252,3 +252,19 @@ func TestParseCSVDropsColumns(t *testing.T) {
 		t.Errorf("a text column not dropped: %v", err)
 	}
 }
+
+func TestParseCSVReadsOnlyTheColumnsAsked(t *testing.T) {
+	text := "name,a,date,b,class\nalice,1,2024-01-02,2,0\nbob,3,2024-01-03,4,1\n"
+	got, err := ParseCSV(strings.NewReader(text), CSVOptions{Columns: []string{"b", "1"}, LabelColumn: "class"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Columns, []string{"a", "b"}) || !slices.Equal(got.Data, []float64{1, 2, 3, 4}) || !slices.Equal(got.Labels, []int{0, 1}) {
+		t.Errorf("columns %q, data %v, labels %v", got.Columns, got.Data, got.Labels)
+	}
+	for _, c := range []CSVOptions{{Columns: []string{"nope"}}, {Columns: []string{"a", "class"}, LabelColumn: "class"}, {Columns: []string{"a"}, Drop: []string{"a"}}} {
+		if _, err := ParseCSV(strings.NewReader(text), c); err == nil {
+			t.Errorf("%+v accepted", c)
+		}
+	}
+}

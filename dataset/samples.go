@@ -32,6 +32,7 @@ type SampleFiles struct {
 	X, Labels, LabelColumn string
 	Comma                  rune     // a CSV's separator (CSVOptions.Comma; 0 detects it)
 	Drop                   []string // a CSV's columns to leave out (CSVOptions.Drop)
+	Columns                []string // a CSV's only columns to read (CSVOptions.Columns)
 }
 
 // ReadSamples reads a sample set within lim (lim.Rows keeps the first
@@ -53,7 +54,7 @@ func ReadSamples(files SampleFiles, lim Limits) (*Samples, error) {
 	}
 	s := &Samples{}
 	if csv {
-		t, err := ReadCSV(files.X, CSVOptions{LabelColumn: files.LabelColumn, Comma: files.Comma, Drop: files.Drop, Limits: lim})
+		t, err := ReadCSV(files.X, CSVOptions{LabelColumn: files.LabelColumn, Comma: files.Comma, Drop: files.Drop, Columns: files.Columns, Limits: lim})
 		if err != nil {
 			return nil, err
 		}

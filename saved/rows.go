@@ -26,6 +26,7 @@ type Files struct {
 	LabelColumn                     string   // a CSV column of labels, left out of the rows
 	Comma                           rune     // a CSV's separator (0 detects it)
 	Drop                            []string // a CSV's columns to leave out
+	Columns                         []string // a CSV's only columns to read
 	Limit                           int
 }
 
@@ -49,7 +50,7 @@ func (m *Model) ReadRows(f Files) (*Rows, error) {
 	if f.Lengths != "" || f.Targets != "" {
 		return nil, fmt.Errorf("lengths are for sequences (and targets for a regressor's); the %v reads rows of %d values", m.Kind, m.Features())
 	}
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: f.Input, Labels: f.Labels, LabelColumn: f.LabelColumn, Comma: f.Comma, Drop: f.Drop}, lim)
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: f.Input, Labels: f.Labels, LabelColumn: f.LabelColumn, Comma: f.Comma, Drop: f.Drop, Columns: f.Columns}, lim)
 	if err != nil {
 		return nil, err
 	}

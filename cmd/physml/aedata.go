@@ -38,7 +38,7 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 		norm := saved.NormalizationFor(out)
 		return aeData[T]{ae.MNISTSamples[T](train, test, norm), fmt.Sprintf("MNIST: %d training and %d test images, inputs %v", train.Len(), test.Len(), norm)}, nil
 	}
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop}, dataset.Limits{Rows: o.trainLimit})
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep}, dataset.Limits{Rows: o.trainLimit})
 	if err != nil {
 		return aeData[T]{}, err
 	}

@@ -193,7 +193,7 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		d.AnomalySet, err = ae.SequenceAnomalies(s, nil, o.seed)
 		d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features", o.input, s.N, s.Steps, s.Features)
 	case o.input != "":
-		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop}, dataset.Limits{Rows: o.trainLimit})
+		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep}, dataset.Limits{Rows: o.trainLimit})
 		if rerr != nil {
 			return nil, rerr
 		}

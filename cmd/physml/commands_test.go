@@ -579,6 +579,13 @@ func TestTablesOfOtherSeparators(t *testing.T) {
 	if got := runOK(t, "pca", "--input", named, "--drop", "run", "--components", "2", "--out", filepath.Join(dir, "n")); !strings.Contains(got, table) {
 		t.Errorf("pca --drop run:\n%s\nwant the table\n%s", got, table)
 	}
+	// Or only the columns asked for are read.
+	if got := runOK(t, "pca", "--input", named, "--columns", "a,b,c", "--components", "2", "--out", filepath.Join(dir, "k")); !strings.Contains(got, table) {
+		t.Errorf("pca --columns a,b,c:\n%s\nwant the table\n%s", got, table)
+	}
+	if got := runOK(t, "pca", "--input", named, "--columns", "a,2", "--components", "1", "--out", filepath.Join(dir, "k2")); !strings.Contains(got, "PCA of 4 samples × 2 features") {
+		t.Errorf("pca --columns a,2:\n%s", got)
+	}
 }
 
 // TestCovarianceOfYourTable (issue 35): covariance --input writes the

@@ -36,6 +36,8 @@ type common struct {
 	comma     rune // of --delimiter; 0 detects it
 	dropList  string
 	drop      []string // of --drop
+	keepList  string
+	keep      []string // of --columns, for a table's rows
 	fs        *flag.FlagSet
 }
 
@@ -56,6 +58,9 @@ func (c *common) register(fs *flag.FlagSet) {
 func (c *common) registerTable(fs *flag.FlagSet) {
 	fs.StringVar(&c.delimiter, "delimiter", "", `separator of a CSV input: ",", ";", "tab" or "space" (runs of blanks); default: detected from its first line`)
 	fs.StringVar(&c.dropList, "drop", "", "CSV columns (names or indexes, comma-separated) to leave out unread, such as text columns")
+	if fs.Lookup("columns") == nil { // forecast's --columns names its variables
+		fs.StringVar(&c.keepList, "columns", "", "the only CSV columns to read (names or indexes, comma-separated, kept in the file's order)")
+	}
 }
 
 // check validates the common flags, and that --out can be written, before
@@ -104,9 +109,12 @@ func (c *common) checkFlags() error {
 		return usageError(fmt.Errorf("--dtype %q: want float32 or float64", c.dtype))
 	}
 	c.float64 = c.dtype == "float64"
-	c.drop = nil
+	c.drop, c.keep = nil, nil
 	if c.dropList != "" {
 		c.drop = strings.Split(c.dropList, ",")
+	}
+	if c.keepList != "" {
+		c.keep = strings.Split(c.keepList, ",")
 	}
 	switch c.delimiter {
 	case "":

@@ -71,7 +71,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if (m.Kind == saved.Regressor) != (o.targets != "") {
 		return usageError(fmt.Errorf("--targets: a regressor, and only a regressor, is evaluated against targets"))
 	}
-	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Comma: o.comma, Drop: o.drop, Limit: o.testLimit}, o.model)
+	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Comma: o.comma, Drop: o.drop, Columns: o.keep, Limit: o.testLimit}, o.model)
 	if err != nil {
 		return err
 	}

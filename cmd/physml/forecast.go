@@ -57,11 +57,11 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	var o forecastOptions
 	fs := newFlagSet("forecast", forecastSummary, stdout)
 	o.common.register(fs)
-	o.registerTable(fs)
 	fs.StringVar(&o.input, "input", "", "CSV time series with a header: a column per variable")
 	fs.StringVar(&o.example, "example", "", "a series shipped with physml instead of --input: "+strings.Join(dataset.ExampleNames(), " or "))
 	fs.StringVar(&o.timeColumn, "time-column", "", "column of times, not forecast (the examples set it)")
 	fs.StringVar(&o.columns, "columns", "", "variables to forecast, comma-separated (default: all but the time column and the covariates)")
+	o.registerTable(fs) // after --columns, which names the variables here
 	fs.StringVar(&o.covariates, "covariates", "", "driving columns, comma-separated: read as inputs, not forecast; their future values are taken as known")
 	fs.Float64Var(&o.interval, "interval", 0.9, "coverage of the prediction intervals (0: none)")
 	fs.IntVar(&o.backtest, "backtest", 0, "rolling-origin evaluation: refit on this many folds over the test part (0: none)")

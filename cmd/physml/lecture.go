@@ -51,7 +51,7 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 		}
 		return tableCovariance(&c, *input, *labelColumn, stdout)
 	}
-	if err := c.notWith("to the lecture's example (it is for --input)", "label-column", "drop", "delimiter", "out"); err != nil {
+	if err := c.notWith("to the lecture's example (it is for --input)", "label-column", "drop", "columns", "delimiter", "out"); err != nil {
 		return err
 	}
 	X := mat.NewDense(*n, 2, dataset.LinePlusNoise(*n, c.seed))
@@ -86,7 +86,7 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 // tableCovariance writes the covariance and the correlation of the
 // columns of the table at path.
 func tableCovariance(c *common, path, labelColumn string, stdout io.Writer) error {
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: path, LabelColumn: labelColumn, Comma: c.comma, Drop: c.drop}, dataset.Limits{})
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: path, LabelColumn: labelColumn, Comma: c.comma, Drop: c.drop, Columns: c.keep}, dataset.Limits{})
 	if err != nil {
 		return err
 	}

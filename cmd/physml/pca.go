@@ -133,7 +133,7 @@ func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err e
 	if o.labelColumn != "" && !strings.EqualFold(filepath.Ext(o.input), ".csv") {
 		return nil, nil, nil, usageError(fmt.Errorf("--label-column applies to .csv input only"))
 	}
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop}, lim)
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep}, lim)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -175,7 +175,7 @@ func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer
 	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 || o.future != "" {
 		return usageError(fmt.Errorf("--example, --time-column, --fill, --horizon and --future are for forecasters; %s is a %v", o.model, m.Kind))
 	}
-	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Limit: o.limit}, o.model)
+	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep, Limit: o.limit}, o.model)
 	if err != nil {
 		return err
 	}
