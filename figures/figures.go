@@ -16,6 +16,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -93,16 +94,25 @@ var Palette = []color.Color{
 	color.RGBA{23, 190, 207, 255},
 }
 
-// EncodePlot returns p as a 6 × 4 inch PNG; name names it in errors.
+// DPI is the resolution of the plots' PNGs, fit for print.
+const DPI = 150
+
+// EncodePlot returns p as a 6 × 4 inch PNG at DPI; name names it in
+// errors.
 func EncodePlot(name string, p *plot.Plot) ([]byte, error) {
-	return encode(name, func(w io.Writer) error {
-		wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
-		if err != nil {
-			return err
-		}
-		_, err = wt.WriteTo(w)
-		return err
-	})
+	return encodeSized(name, p, 6*vg.Inch, 4*vg.Inch)
+}
+
+// encodeSized returns p as a w × h PNG at DPI.
+func encodeSized(name string, p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	img := canvas(w, h)
+	p.Draw(draw.New(img))
+	return encodeCanvas(name, img)
+}
+
+// canvas returns a white w × h canvas at DPI.
+func canvas(w, h vg.Length) *vgimg.Canvas {
+	return vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
 }
 
 // History draws the training history in two panels on linear axes:
@@ -128,7 +138,7 @@ func History(title string, hist nn.History) ([]byte, error) {
 	}
 	loss.Legend.Top, acc.Legend.Top = true, false
 	const w, h = 10 * vg.Inch, 4 * vg.Inch
-	img := vgimg.New(w, h)
+	img := canvas(w, h)
 	pad := 3 * vg.Millimeter
 	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
 	canvases := plot.Align([][]*plot.Plot{{loss, acc}}, tiles, draw.New(img))
@@ -205,6 +215,9 @@ func Scatter(title, xlabel, ylabel string, points [][2]float64, labels []int) ([
 	if labels != nil && !legend {
 		p.Title.Text += fmt.Sprintf(" (%d labels, colour = label mod %d)", len(present), len(Palette))
 	}
+	if legend {
+		p.Legend.Add("label") // the legend's title, above the labels
+	}
 	for i, l := range present {
 		sc, err := plotter.NewScatter(groups[l])
 		if err != nil {
@@ -222,7 +235,9 @@ func Scatter(title, xlabel, ylabel string, points [][2]float64, labels []int) ([
 	if legend {
 		// Room on the right for the legend, clear of the points.
 		p.X.Max += 0.2 * (p.X.Max - p.X.Min)
+		p.Legend.Top = true
 	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
 	return EncodePlot(title, p)
 }
 
@@ -374,6 +389,7 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 			p.Title.Text += fmt.Sprintf(" (one feature in %d)", stride)
 		}
 		p.X.Label.Text = "feature"
+		p.Y.Tick.Marker = niceTicks{}
 		p.Add(plotter.NewGrid())
 		for c, name := range order {
 			values := samples[i][name]
@@ -404,10 +420,19 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 		}
 		if len(features) <= 12 {
 			ticks := make([]plot.Tick, len(features))
+			long := false
 			for j, f := range features {
 				ticks[j] = plot.Tick{Value: float64(j), Label: f}
+				long = long || utf8.RuneCountInString(f) > 3
 			}
 			p.X.Tick.Marker = plot.ConstantTicks(ticks)
+			// Half a feature of room either side, for the names.
+			p.X.Min, p.X.Max = -0.5, float64(len(features))-0.5
+			if long {
+				// Slanted, so that neighbouring names do not overlap.
+				p.X.Tick.Label.Rotation = math.Pi / 6
+				p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+			}
 		}
 		plots = append(plots, p)
 	}
@@ -424,7 +449,7 @@ func Profiles(title string, features []string, samples []map[string][]float64, o
 	}
 	strip := vg.Length(len(order))*legend.TextStyle.Height("A") + 4*vg.Millimeter
 	w, h := vg.Length(cols)*5*vg.Inch, vg.Length(rows)*3.5*vg.Inch+strip
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
+	img := canvas(w, h)
 	dc := draw.New(img)
 	pad := 3 * vg.Millimeter
 	legend.Top = true
@@ -463,8 +488,9 @@ func SeriesWithResiduals(title string, xaxis XAxis, ylabel string, x []float64, 
 	top, bottom := plot.New(), plot.New()
 	top.Title.Text, top.Y.Label.Text = title, ylabel
 	bottom.X.Label.Text, bottom.Y.Label.Text = xaxis.Label, "forecast − "+order[0]
-	if xaxis.Dates {
-		for _, p := range []*plot.Plot{top, bottom} {
+	for _, p := range []*plot.Plot{top, bottom} {
+		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+		if xaxis.Dates {
 			p.X.Tick.Marker = plot.TimeTicks{Format: "2006-01-02"}
 		}
 	}
@@ -532,7 +558,7 @@ func SeriesWithResiduals(title string, xaxis XAxis, ylabel string, x []float64, 
 	}
 	top.Y.Max += 0.08 * float64(entries) * (top.Y.Max - top.Y.Min)
 	const w, h = 8 * vg.Inch, 6 * vg.Inch
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
+	img := canvas(w, h)
 	pad := 3 * vg.Millimeter
 	// Aligned, so that a step is at one x in both panels.
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadY: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
@@ -602,6 +628,7 @@ func ErrorHistogram(scores []float64, anomalous []bool, threshold float64) ([]by
 		p.Legend.Add([]string{"normal", "anomalous"}[k], h)
 	}
 	t := math.Log10(math.Max(threshold, 1e-300))
+	p.Y.Max *= 1.3 // room above the bars for the legend
 	line, err := plotter.NewLine(plotter.XYs{{X: t, Y: 0}, {X: t, Y: p.Y.Max}})
 	if err != nil {
 		return nil, err
@@ -611,7 +638,47 @@ func ErrorHistogram(scores []float64, anomalous []bool, threshold float64) ([]by
 	p.Add(line)
 	p.Legend.Add("threshold", line)
 	p.Legend.Top = true
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
 	return EncodePlot("errors.png", p)
+}
+
+// niceTicks labels an axis at 4 to 10 round values (steps of 1, 2, 2.5 or
+// 5 times a power of ten), with as many decimals as the step needs, and
+// puts a minor tick between them; gonum's default gives as few as two
+// labels on a narrow range.
+type niceTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || math.IsInf(hi-lo, 0) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	raw := (hi - lo) / 6
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	if math.Abs(step/math.Pow(10, math.Floor(math.Log10(step)+1e-9))-2.5) < 1e-9 {
+		decimals++
+	}
+	var ticks []plot.Tick
+	for k := math.Ceil(lo / step); k*step <= hi+1e-9*step; k++ {
+		v := k * step
+		label := strconv.FormatFloat(v, 'f', decimals, 64)
+		if decimals > 6 || math.Abs(v) >= 1e6 {
+			label = strconv.FormatFloat(v, 'g', 4, 64)
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: label})
+		if mid := v + step/2; mid <= hi {
+			ticks = append(ticks, plot.Tick{Value: mid})
+		}
+	}
+	return ticks
 }
 
 // ROC draws the ROC curve of scores against labels (0 normal, k > 0 an
@@ -805,7 +872,7 @@ func Faults(signals []FaultSignal) ([]byte, error) {
 		}
 	}
 	w, h := vg.Length(3.2*float64(n))*vg.Inch, 5*vg.Inch
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseBackgroundColor(color.White))
+	img := canvas(w, h)
 	pad := 3 * vg.Millimeter
 	tiles := draw.Tiles{Rows: 2, Cols: n, PadX: 2 * pad, PadY: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: pad}
 	canvases := plot.Align(plots, tiles, draw.New(img))
@@ -877,12 +944,5 @@ func CorrelationMap(title string, names []string, r mat.Symmetric) ([]byte, erro
 		}
 		pl.Add(l)
 	}
-	return encode(title, func(out io.Writer) error {
-		wt, err := pl.WriterTo(6*vg.Inch, 6*vg.Inch, "png")
-		if err != nil {
-			return err
-		}
-		_, err = wt.WriteTo(out)
-		return err
-	})
+	return encodeSized(title, pl, 6*vg.Inch, 6*vg.Inch)
 }

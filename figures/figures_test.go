@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -34,7 +35,7 @@ func grey(img image.Image, x, y int) uint8 {
 }
 
 // TestPlotsAreSixByFourInches: the plots are 6 × 4 inch PNGs (the history
-// two panels, 10 × 4) at gonum/plot's 96 dpi.
+// two panels, 10 × 4) at 150 dpi.
 func TestPlotsAreSixByFourInches(t *testing.T) {
 	series := map[string][]float64{"a": {3, 2, 1}, "b": {math.NaN(), 2.5, 1.5}}
 	hist := nn.History{Epochs: []nn.EpochStats{{TrainLoss: 1, ValidationLoss: 1.2, TrainAccuracy: 0.5, ValidationAccuracy: 0.4}, {TrainLoss: 0.5, ValidationLoss: 0.7, TrainAccuracy: 0.8, ValidationAccuracy: 0.7}}}
@@ -54,23 +55,23 @@ func TestPlotsAreSixByFourInches(t *testing.T) {
 		w, h int
 		make func() ([]byte, error)
 	}{
-		{"curves", 576, 384, func() ([]byte, error) { return Curves("t", "loss", series, []string{"a", "b"}) }},
-		{"curves, legend top", 576, 384, func() ([]byte, error) { return CurvesLegendTop("t", "loss", series, []string{"a", "b"}) }},
-		{"history", 960, 384, func() ([]byte, error) { return History("t", hist) }},
-		{"scree", 576, 384, func() ([]byte, error) { return Scree([]float64{0.5, 0.3, 0.2}) }},
-		{"pca scatter", 576, 384, func() ([]byte, error) {
+		{"curves", 900, 600, func() ([]byte, error) { return Curves("t", "loss", series, []string{"a", "b"}) }},
+		{"curves, legend top", 900, 600, func() ([]byte, error) { return CurvesLegendTop("t", "loss", series, []string{"a", "b"}) }},
+		{"history", 1500, 600, func() ([]byte, error) { return History("t", hist) }},
+		{"scree", 900, 600, func() ([]byte, error) { return Scree([]float64{0.5, 0.3, 0.2}) }},
+		{"pca scatter", 900, 600, func() ([]byte, error) {
 			return PCAScatter(mat.NewDense(3, 2, []float64{0, 1, 1, 0, 2, 2}), []float64{0.6, 0.3}, []int{0, 1, 1})
 		}},
-		{"scatter", 576, 384, func() ([]byte, error) {
+		{"scatter", 900, 600, func() ([]byte, error) {
 			return Scatter("t", "x", "y", [][2]float64{{0, 1}, {1, 0}, {2, 2}}, []int{0, 1, 70000})
 		}},
-		{"series", 576, 384, func() ([]byte, error) {
+		{"series", 900, 600, func() ([]byte, error) {
 			return Series("t", "step", "x", []float64{1, 2, 3}, series, []string{"a"})
 		}},
-		{"error histogram", 576, 384, func() ([]byte, error) { return ErrorHistogram(scores, anomalous, 2) }},
-		{"ROC", 576, 384, func() ([]byte, error) { return ROC(scores, labels, []string{"normal", "one", "two"}) }},
-		{"latent 1-D", 576, 384, func() ([]byte, error) { return Latent(codes, 1, nil, 1) }},
-		{"latent 3-D", 576, 384, func() ([]byte, error) { return Latent(codes, 3, labels[:10], 1) }},
+		{"error histogram", 900, 600, func() ([]byte, error) { return ErrorHistogram(scores, anomalous, 2) }},
+		{"ROC", 900, 600, func() ([]byte, error) { return ROC(scores, labels, []string{"normal", "one", "two"}) }},
+		{"latent 1-D", 900, 600, func() ([]byte, error) { return Latent(codes, 1, nil, 1) }},
+		{"latent 3-D", 900, 600, func() ([]byte, error) { return Latent(codes, 3, labels[:10], 1) }},
 	} {
 		b, err := c.make()
 		img := decode(t, c.name, b, err)
@@ -197,8 +198,8 @@ func TestFaultsDrawsASignalOverItsErrors(t *testing.T) {
 	s := FaultSignal{Title: "spike", Values: []float64{0, 1, 5, 1, 0}, StepErrors: []float64{0, 0.1, 4, 0.1, 0}}
 	drawn, err := Faults([]FaultSignal{s, s, s})
 	img := decode(t, "faults", drawn, err)
-	if got := img.Bounds().Size(); got.X != 922 && got.X != 921 || got.Y != 5*96 {
-		t.Errorf("%v pixels, want 3 columns of 3.2 × 5 inches at 96 dpi", got)
+	if got := img.Bounds().Size(); got.X != 1440 && got.X != 1439 || got.Y != 5*DPI {
+		t.Errorf("%v pixels, want 3 columns of 3.2 × 5 inches at 150 dpi", got)
 	}
 	if _, err := Faults(nil); err == nil {
 		t.Error("no signal drawn without an error")
@@ -209,8 +210,8 @@ func TestSeriesWithResidualsIsEightBySixInches(t *testing.T) {
 	x := []float64{1, 2, 3, 4}
 	series := map[string][]float64{"truth": {1, 2, 3, 4}, "model": {1.1, 2.2, 2.9, 4}}
 	drawn, err := SeriesWithResiduals("t", XAxis{Label: "step"}, "x", x, series, []string{"truth", "model"}, nil)
-	if got := decode(t, "series with residuals", drawn, err).Bounds().Size(); got.X != 768 || got.Y != 576 {
-		t.Errorf("%v pixels, want 768 × 576", got)
+	if got := decode(t, "series with residuals", drawn, err).Bounds().Size(); got.X != 1200 || got.Y != 900 {
+		t.Errorf("%v pixels, want 1200 × 900", got)
 	}
 	band := &Band{Name: "90 % interval", Lower: []float64{0.8, 1.8, 2.6, 3.7}, Upper: []float64{1.4, 2.6, 3.2, 4.3}}
 	drawn, err = SeriesWithResiduals("t", XAxis{Label: "date", Dates: true}, "x", x, series, []string{"truth", "model"}, band)
@@ -220,10 +221,34 @@ func TestSeriesWithResidualsIsEightBySixInches(t *testing.T) {
 func TestCorrelationMapIsSixBySixInches(t *testing.T) {
 	r := mat.NewSymDense(3, []float64{1, 0.5, -0.2, 0.5, 1, 0, -0.2, 0, 1})
 	drawn, err := CorrelationMap("t", []string{"a", "b", "c"}, r)
-	if got := decode(t, "correlation map", drawn, err).Bounds().Size(); got.X != 576 || got.Y != 576 {
-		t.Errorf("%v pixels, want 576 × 576", got)
+	if got := decode(t, "correlation map", drawn, err).Bounds().Size(); got.X != 900 || got.Y != 900 {
+		t.Errorf("%v pixels, want 900 × 900", got)
 	}
 	if _, err := CorrelationMap("t", []string{"a"}, r); err == nil {
 		t.Error("3 variables with one name drawn")
+	}
+}
+
+func TestNiceTicksLabelFourToTenRoundValues(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   []string
+	}{
+		{-2.31, -1.93, []string{"-2.3", "-2.2", "-2.1", "-2.0"}},
+		{0, 1, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
+		{-3, 12, nil}, // only counted
+	} {
+		var labels []string
+		for _, tick := range (niceTicks{}).Ticks(c.lo, c.hi) {
+			if tick.Label != "" {
+				labels = append(labels, tick.Label)
+			}
+		}
+		if c.want != nil && !slices.Equal(labels, c.want) {
+			t.Errorf("[%g, %g]: labels %q, want %q", c.lo, c.hi, labels, c.want)
+		}
+		if len(labels) < 4 || len(labels) > 10 {
+			t.Errorf("[%g, %g]: %d labels %q", c.lo, c.hi, len(labels), labels)
+		}
 	}
 }
