@@ -568,7 +568,9 @@ func SeriesWithResiduals(title string, xaxis XAxis, ylabel string, x []float64, 
 	return encodeCanvas(title, img)
 }
 
-// Series plots series (name → values) against x, in the given order.
+// Series plots series (name → values) against x, in the given order,
+// lines with points, the first solid and the others dashed, the legend
+// above them.
 func Series(title, xlabel, ylabel string, x []float64, series map[string][]float64, order []string) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = title
@@ -580,18 +582,20 @@ func Series(title, xlabel, ylabel string, x []float64, series map[string][]float
 		for k := range x {
 			pts[k] = plotter.XY{X: x[k], Y: series[name][k]}
 		}
-		line, err := plotter.NewLine(pts)
+		line, points, err := plotter.NewLinePoints(pts)
 		if err != nil {
 			return nil, err
 		}
-		line.Color = Palette[i%len(Palette)]
+		line.Color, points.Color = Palette[i%len(Palette)], Palette[i%len(Palette)]
 		if i > 0 {
 			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 		}
-		p.Add(line)
+		p.Add(line, points)
 		p.Legend.Add(name, line)
 	}
 	p.Legend.Top = true
+	p.Y.Max += 0.08 * float64(len(order)) * (p.Y.Max - p.Y.Min) // room for the legend
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
 	return EncodePlot(title, p)
 }
 

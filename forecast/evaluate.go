@@ -117,6 +117,17 @@ func (e *Evaluation) PerLead() [][]Errors {
 	return out
 }
 
+// LeadRMSE returns the RMSE of variable j at each lead time, 1 to the
+// horizon steps ahead, of predictions laid out as Truth (a Result's).
+func (e *Evaluation) LeadRMSE(predictions []float64, j int) []float64 {
+	all := ErrorsPerColumn(predictions, e.Truth, e.horizon*e.vars)
+	out := make([]float64, e.horizon)
+	for k := range out {
+		out[k] = all[k*e.vars+j].RMSE
+	}
+	return out
+}
+
 // Line is one method of an evaluation: its key in Lines' order (the
 // model's name, "persistence", "seasonal naive", "linear AR"), its label
 // with its order ("seasonal naive(12)", "linear AR(24)") and its errors.

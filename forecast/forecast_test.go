@@ -446,6 +446,9 @@ func TestErrorsPerVariableAndLead(t *testing.T) {
 	if got, want := lead[2][v-1], ErrorsOf(p, tr); got != want {
 		t.Errorf("lead 3, last variable: %+v, want %+v", got, want)
 	}
+	if got := ev.LeadRMSE(ev.Model.Predictions, v-1); got[2] != lead[2][v-1].RMSE || got[0] != lead[0][v-1].RMSE {
+		t.Errorf("LeadRMSE %v, PerLead %+v", got, lead)
+	}
 	var pv, tv []float64
 	for k := 0; k < 3; k++ {
 		p, tr := column(k*v + 0)

@@ -51,7 +51,8 @@ Writes into --out: forecast.safetensors (every network of the --ensemble,
 whose predictions are averaged; "physml eval" and "physml predict" read
 it); predictions.npy and predictions_lower.npy, predictions_upper.npy
 (test windows × horizon·variables, data units); split.npy (0 training, 1
-validation, 2 test, per step); metrics.json; forecast.png.`
+validation, 2 test, per step); metrics.json; forecast.png; for --horizon above 1, lead_rmse.png (the
+first variable's test RMSE against the lead time, beside the baselines').`
 
 func runForecast(args []string, stdout, stderr io.Writer) error {
 	var o forecastOptions
@@ -256,6 +257,9 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	out.Npy("split.npy", []int{s.Steps}, ev.Split.Codes())
 	out.JSON("metrics.json", metrics)
 	out.File("forecast.png")(forecastPlot(ev, s, source, o.cell))
+	if h > 1 {
+		out.File("lead_rmse.png")(leadPlot(ev, f.Names[0], o.cell))
+	}
 	if err := o.writeRun(out, stdout, interrupted); err != nil {
 		return err
 	}
@@ -286,6 +290,22 @@ func forecastPlot(ev *forecast.Evaluation, s *dataset.TimeSeries, source, cell s
 	}
 	title := fmt.Sprintf("%s: test period, one step ahead", filepath.Base(source))
 	return figures.SeriesWithResiduals(title, figures.XAxis{Label: cmp.Or(s.TimeName, "step"), Dates: s.Datetime}, s.Names[0], steps, series, order, band)
+}
+
+// leadPlot draws the test RMSE of the first variable, name, against the
+// lead time: the network's and the baselines'.
+func leadPlot(ev *forecast.Evaluation, name, cell string) ([]byte, error) {
+	var leads []float64
+	series := map[string][]float64{}
+	order := []string{cell, "persistence"}
+	series[cell], series["persistence"] = ev.LeadRMSE(ev.Model.Predictions, 0), ev.LeadRMSE(ev.Persistence.Predictions, 0)
+	if ev.LinearAR != nil {
+		series[ev.LinearARLabel()], order = ev.LeadRMSE(ev.LinearAR.Predictions, 0), append(order, ev.LinearARLabel())
+	}
+	for k := range series[cell] {
+		leads = append(leads, float64(k+1))
+	}
+	return figures.Series("test RMSE by lead time", "lead (steps ahead)", "RMSE of "+name, leads, series, order)
 }
 
 // backtest refits the forecaster on --backtest rolling origins, prints

@@ -281,6 +281,7 @@ func TestForecastWithACovariate(t *testing.T) {
 		}
 	}
 	numcheck.Scalar(t, "coverage", float64(inside)/float64(len(lower.Data)), m.Coverage, 1e-12)
+	mustDecodePNG(t, filepath.Join(out, "lead_rmse.png"))
 	split, _ := dataset.ReadNpy(filepath.Join(out, "split.npy"))
 	if len(split.Data) != 1000 || split.Data[699] != 0 || split.Data[700] != 1 || split.Data[850] != 2 {
 		t.Errorf("split.npy: %v", split.Shape)
