@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -100,68 +99,27 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	values, err := f.SeriesValues(s)
-	if err != nil {
-		return err
-	}
-	var known []float64 // the covariates' future
-	steps := cmp.Or(o.horizon, f.Horizon)
+	var future *dataset.TimeSeries
 	switch {
 	case len(f.Covariates) > 0 && o.future == "":
 		return usageError(fmt.Errorf("%s reads the covariates %s ahead of the steps it forecasts: give their values over those steps with --future FILE.csv", o.model, strings.Join(f.Covariates, ", ")))
 	case len(f.Covariates) == 0 && o.future != "":
 		return usageError(fmt.Errorf("--future: %s has no covariates", o.model))
 	case o.future != "":
-		drive, _, err := seriesSource{input: o.future, timeColumn: o.timeColumn}.load(f.Covariates, o.comma, o.drop)
-		if err != nil {
+		if future, _, err = (seriesSource{input: o.future, timeColumn: o.timeColumn}).load(f.Covariates, o.comma, o.drop); err != nil {
 			return err
 		}
-		known, steps = drive.Values, cmp.Or(o.horizon, drive.Steps)
 	}
-	forecasts, err := m.Forecast(values, known, steps)
+	p, err := m.ForecastSeries(s, future, o.horizon)
 	if err != nil {
 		return fmt.Errorf("%s: %w", source, err)
 	}
-	v := f.Vars()
-	fmt.Fprintf(stdout, "%s: forecast of %s for the %d steps after the %d of %s\n", o.model, strings.Join(f.Names, ", "), steps, s.Steps, source)
-	lower, upper := forecasts, forecasts
-	withBounds := f.Interval != nil && steps <= f.Horizon
-	if withBounds {
-		lower, upper = f.Interval.Bounds(forecasts)
-	} else if f.Interval != nil {
-		fmt.Fprintf(stdout, "no intervals: they are calibrated for the forecaster's %d steps, not the %d forecast recursively\n", f.Horizon, steps)
+	fmt.Fprintf(stdout, "%s: forecast of %s for the %d steps after the %d of %s\n", o.model, strings.Join(f.Names, ", "), p.Steps, s.Steps, source)
+	if p.NoIntervals != "" {
+		fmt.Fprintf(stdout, "no intervals: %s\n", p.NoIntervals)
 	}
-	if out.CSV {
-		// A row per step: its time, then each variable's forecast and,
-		// with intervals, their bounds.
-		name, times := s.Following(steps)
-		if s.Datetime {
-			name += "_unix_s" // seconds since 1970-01-01 UTC
-		}
-		header := []string{name}
-		for _, n := range f.Names {
-			header = append(header, n)
-			if withBounds {
-				header = append(header, n+"_lower", n+"_upper")
-			}
-		}
-		var rows []float64
-		for k, t := range times {
-			rows = append(rows, t)
-			for i := k * v; i < (k+1)*v; i++ {
-				rows = append(rows, forecasts[i])
-				if withBounds {
-					rows = append(rows, lower[i], upper[i])
-				}
-			}
-		}
-		out.Table("forecast", nil, rows, header)
-		return nil
-	}
-	out.Npy("forecast.npy", []int{steps, v}, forecasts)
-	if withBounds {
-		out.Npy("forecast_lower.npy", []int{steps, v}, lower)
-		out.Npy("forecast_upper.npy", []int{steps, v}, upper)
+	for _, a := range p.Arrays(out.CSV) {
+		out.Table(a.Name, a.Shape, a.Data, a.Columns)
 	}
 	return nil
 }
