@@ -40,6 +40,7 @@ type Evaluation struct {
 
 	window, period, horizon, vars int
 	covariates                    bool
+	names                         []string // the variables forecast
 }
 
 // PerVariable returns the model's errors of each variable in its own
@@ -49,11 +50,11 @@ func (e *Evaluation) PerVariable() []Errors {
 }
 
 // LeadTable returns the model's RMSE at each lead time (a row each) of
-// each variable (a column each, headed by names), and over all leads.
-func (e *Evaluation) LeadTable(names []string) string {
+// each variable (a column each, headed by its name), and over all leads.
+func (e *Evaluation) LeadTable() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "  %-6s", "lead")
-	for _, name := range names {
+	for _, name := range e.names {
 		fmt.Fprintf(&b, " %12s", name)
 	}
 	for k, lead := range e.PerLead() {
@@ -83,9 +84,9 @@ type Metrics struct {
 	TestStart     int                 `json:"test_start"`
 }
 
-// Metrics returns the evaluation's metrics, the model named model and the
-// variables names.
-func (e *Evaluation) Metrics(model string, names []string) Metrics {
+// Metrics returns the evaluation's metrics, the model named model.
+func (e *Evaluation) Metrics(model string) Metrics {
+	names := e.names
 	m := Metrics{Errors: map[string]Errors{}, PerVariable: map[string]Errors{}, Windows: e.Windows, TestStart: e.Split.ValidationEnd}
 	for _, l := range e.Lines(model) {
 		m.Errors[l.Key] = l.Errors
@@ -200,7 +201,7 @@ func evaluate[T nn.Float](f *Forecaster[T], values []float64, sp Split, period i
 		return nil, err
 	}
 	e := &Evaluation{Split: sp, Windows: n, Truth: truth, Model: Result{pred, ErrorsOf(pred, truth)},
-		window: f.Window, period: period, horizon: f.Horizon, vars: v, covariates: in > v}
+		window: f.Window, period: period, horizon: f.Horizon, vars: v, covariates: in > v, names: f.Names}
 	if e.Interval = f.Interval; f.Interval != nil {
 		e.Lower, e.Upper = f.Interval.Bounds(pred)
 		e.Coverage = f.Interval.Coverage(pred, truth)

@@ -454,7 +454,14 @@ func TestErrorsPerVariableAndLead(t *testing.T) {
 		p, tr := column(k*v + 0)
 		pv, tv = append(pv, p...), append(tv, tr...)
 	}
-	table := ev.LeadTable(s.Names)
+	table := ev.LeadTable()
+	if !strings.HasPrefix(table, fmt.Sprintf("  lead   %12s %12s", s.Names[0], s.Names[1])) {
+		t.Errorf("lead table header:\n%s", table)
+	}
+	report := ev.Report("lstm")
+	if !strings.Contains(report, "test errors over") || !strings.Contains(report, fmt.Sprintf("  %-20s RMSE %10.4g", "lstm", ev.Model.Errors.RMSE)) || !strings.HasSuffix(report, table+"90 % prediction intervals hold "+fmt.Sprintf("%.1f", 100*ev.Coverage)+" % of the test values\n") {
+		t.Errorf("report:\n%s", report)
+	}
 	if lines := strings.Split(table, "\n"); len(lines) != 6 || !strings.HasPrefix(lines[3], "  3      ") || !strings.Contains(lines[4], fmt.Sprintf("%12.4g", ev.PerVariable()[v-1].RMSE)) {
 		t.Errorf("lead table:\n%s", table)
 	}

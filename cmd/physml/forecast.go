@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -215,19 +214,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "test errors over %d windows (%s units), %d network(s) trained in %v:\n", ev.Windows, strings.Join(f.Names, ", "), len(f.Members), trainTime.Round(10*time.Millisecond))
-	for _, l := range ev.Lines(o.cell) {
-		fmt.Fprintf(stdout, "  %-20s RMSE %10.4g   MAE %10.4g\n", l.Label, l.Errors.RMSE, l.Errors.MAE)
-	}
-	if ev.LinearAR == nil {
-		fmt.Fprintf(stdout, "  %-20s not fitted: %s\n", ev.LinearARLabel(), strings.TrimPrefix(ev.LinearARSkipped, "forecast: linear AR: "))
-	}
-	// The network's errors of each variable in its own unit, and at each
-	// lead time.
-	fmt.Fprintf(stdout, "%s RMSE by variable (its unit) and lead time:\n%s", o.cell, ev.LeadTable(f.Names))
-	if ev.Interval != nil {
-		fmt.Fprintf(stdout, "%g %% prediction intervals hold %.1f %% of the test values\n", 100*ev.Interval.Level, 100*ev.Coverage)
-	}
+	fmt.Fprintf(stdout, "%d network(s) trained in %v; %s", len(f.Members), trainTime.Round(10*time.Millisecond), ev.Report(o.cell))
 	metrics := struct {
 		Source     string   `json:"source"`
 		Window     int      `json:"window"`
@@ -237,12 +224,18 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		Split      string   `json:"split"`
 		Covariates []string `json:"covariates,omitempty"`
 		forecast.Metrics
-		Backtest map[string]any `json:"backtest,omitempty"`
-	}{source, w, h, len(f.Members), o.seed, f.Split.String(), f.Covariates, ev.Metrics(o.cell, f.Names), nil}
+		Backtest *forecast.BacktestMetrics `json:"backtest,omitempty"`
+	}{source, w, h, len(f.Members), o.seed, f.Split.String(), f.Covariates, ev.Metrics(o.cell), nil}
 	if o.backtest > 0 && !interrupted {
-		if metrics.Backtest, err = backtest[T](ctx, o, s, stdout); err != nil {
+		cfg.OnEpoch = nil
+		fmt.Fprintf(stdout, "backtest: %d folds over the test part, each refitted on every step before its block\n", o.backtest)
+		folds, err := forecast.Backtest[T](ctx, s, cfg, o.backtest, o.period)
+		if err != nil {
 			return err
 		}
+		text, m := forecast.BacktestReport(folds, o.cell)
+		fmt.Fprint(stdout, text)
+		metrics.Backtest = &m
 	}
 
 	// Everything is ready before the first file is written.
@@ -277,13 +270,7 @@ func forecastPlot(ev *forecast.Evaluation, s *dataset.TimeSeries, source, cell s
 			steps[k] = s.Time[ev.Split.ValidationEnd+k]
 		}
 	}
-	series := map[string][]float64{}
-	series["truth"], series[cell], series["persistence"] = ev.FirstStep(0)
-	order := []string{"truth", cell, "persistence"}
-	if ev.LinearAR != nil {
-		label := ev.LinearARLabel()
-		series[label], order = ev.FirstStepOf(ev.LinearAR.Predictions, 0), append(order, label)
-	}
+	series, order := ev.FirstStepCurves(cell, 0)
 	var band *figures.Band
 	if ev.Interval != nil {
 		band = &figures.Band{Name: fmt.Sprintf("%g %% interval", 100*ev.Interval.Level), Lower: ev.FirstStepOf(ev.Lower, 0), Upper: ev.FirstStepOf(ev.Upper, 0)}
@@ -295,48 +282,12 @@ func forecastPlot(ev *forecast.Evaluation, s *dataset.TimeSeries, source, cell s
 // leadPlot draws the test RMSE of the first variable, name, against the
 // lead time: the network's and the baselines'.
 func leadPlot(ev *forecast.Evaluation, name, cell string) ([]byte, error) {
-	var leads []float64
-	series := map[string][]float64{}
-	order := []string{cell, "persistence"}
-	series[cell], series["persistence"] = ev.LeadRMSE(ev.Model.Predictions, 0), ev.LeadRMSE(ev.Persistence.Predictions, 0)
-	if ev.LinearAR != nil {
-		series[ev.LinearARLabel()], order = ev.LeadRMSE(ev.LinearAR.Predictions, 0), append(order, ev.LinearARLabel())
-	}
-	for k := range series[cell] {
-		leads = append(leads, float64(k+1))
+	series, order := ev.LeadCurves(cell, 0)
+	leads := make([]float64, len(series[cell]))
+	for k := range leads {
+		leads[k] = float64(k + 1)
 	}
 	return figures.Series("test RMSE by lead time", "lead (steps ahead)", "RMSE of "+name, leads, series, order)
-}
-
-// backtest refits the forecaster on --backtest rolling origins, prints
-// each fold's errors and their mean ± spread, and returns them for
-// metrics.json.
-func backtest[T nn.Float](ctx context.Context, o forecastOptions, s *dataset.TimeSeries, stdout io.Writer) (map[string]any, error) {
-	cfg := o.config()
-	cfg.OnEpoch = nil
-	fmt.Fprintf(stdout, "backtest: %d folds over the test part, each refitted on every step before its block\n", o.backtest)
-	folds, err := forecast.Backtest[T](ctx, s, cfg, o.backtest, o.period)
-	if err != nil {
-		return nil, err
-	}
-	var perFold []map[string]any
-	for i, fold := range folds {
-		sp, ev := fold.Split, fold.Evaluation
-		fmt.Fprintf(stdout, "  fold %d: steps %d–%d tested, %d trained, %d windows:", i+1, sp.ValidationEnd, sp.Steps-1, sp.TrainEnd, ev.Windows)
-		for _, l := range ev.Lines(o.cell) {
-			fmt.Fprintf(stdout, "  %s %.4g", l.Label, l.Errors.RMSE)
-		}
-		fmt.Fprintln(stdout)
-		perFold = append(perFold, map[string]any{"train_end": sp.TrainEnd, "test_start": sp.ValidationEnd, "test_end": sp.Steps, "metrics": ev.Metrics(o.cell, s.Names)})
-	}
-	summary, coverage := forecast.SummarizeFolds(folds, o.cell)
-	for _, m := range summary {
-		fmt.Fprintf(stdout, "  %-20s RMSE %.4g ± %.2g   MAE %.4g ± %.2g (mean ± std over folds)\n", m.Label, m.Mean.RMSE, m.Std.RMSE, m.Mean.MAE, m.Std.MAE)
-	}
-	if folds[0].Evaluation.Interval != nil {
-		fmt.Fprintf(stdout, "  intervals hold %.1f %% of the test values (mean over folds)\n", 100*coverage)
-	}
-	return map[string]any{"folds": perFold, "summary": summary, "interval_coverage": coverage}, nil
 }
 
 // config returns the library's configuration for the flags.
