@@ -113,7 +113,8 @@ func (set *AnomalySet) SplitCodes() []float64 {
 type Detection[T Float] struct {
 	Detector *AnomalyDetector[T]
 	History  nn.History
-	Scores   []float64 // of every row of the set
+	Scores   []float64   // of every row of the set, of the detector's kind
+	ByKind   [][]float64 // every row's scores of each kind, indexed by ScoreKind
 	Metrics  AnomalyMetrics
 }
 
@@ -128,17 +129,29 @@ func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cf
 	if det == nil || fitErr != nil && !errors.Is(fitErr, ctx.Err()) {
 		return nil, fitErr
 	}
-	scores, err := det.Scores(set.Rows)
+	byKind, err := det.ScoresByKind(set.Rows)
 	if err != nil {
 		return nil, err
 	}
-	calib := make([]float64, len(set.Calib))
-	for r, i := range set.Calib {
-		calib[r] = scores[i]
+	calib := make([][]float64, len(byKind))
+	for k := range byKind {
+		for _, i := range set.Calib {
+			calib[k] = append(calib[k], byKind[k][i])
+		}
 	}
 	det.Calibrate(calib) // the threshold of exactly these scores
+	byKind[CombinedScore] = det.Standardization.combine(byKind[ReconstructionScore], byKind[LatentScore])
+	scores := byKind[det.Score]
 	metrics := EvaluateScores(scores, set.Labels, set.Test, det.Threshold, det.Quantile, set.Kinds)
-	return &Detection[T]{Detector: det, History: hist, Scores: scores, Metrics: metrics}, fitErr
+	metrics.Score = det.Score.String()
+	if metrics.Separation != nil {
+		metrics.ROCAUCByScore = map[string]float64{}
+		for _, k := range ScoreKinds {
+			test, _, anomalous := set.TestScores(byKind[k])
+			metrics.ROCAUCByScore[k.String()] = ROCAUC(test, anomalous)
+		}
+	}
+	return &Detection[T]{Detector: det, History: hist, Scores: scores, ByKind: byKind, Metrics: metrics}, fitErr
 }
 
 // SequenceAnomalies returns sequences as an anomaly set (NewAnomalySet):

@@ -32,9 +32,16 @@ type AnomalyDetector[T Float] struct {
 	// autoencoder, or each feature of a sequence autoencoder (standardised
 	// over the valid steps).
 	Scaler dataset.Scaler
-	// Threshold is the Quantile-quantile of the calibration rows' errors;
-	// a row whose error exceeds it is flagged.
+	// Threshold is the Quantile-quantile of the calibration rows' scores;
+	// a row whose score exceeds it is flagged.
 	Threshold, Quantile float64
+	// Score is the kind of score flagged. Latent, the Gaussian of the
+	// training rows' codes, and Standardization, of the calibration rows'
+	// scores, serve LatentScore and CombinedScore (nil and zero in files
+	// written before them, which score by reconstruction).
+	Score           ScoreKind
+	Latent          *LatentDensity
+	Standardization Standardization
 }
 
 // DetectorConfig sets up FitDetector.
@@ -42,9 +49,11 @@ type DetectorConfig struct {
 	// Scaling is a dense autoencoder's input scaling, fitted on the
 	// training rows; sequences are always standardised.
 	Scaling dataset.Scaling
-	// Quantile of the calibration errors that sets the threshold, in
+	// Quantile of the calibration scores that sets the threshold, in
 	// (0, 1): 0.99 flags about 1 % of normal data.
-	Quantile  float64
+	Quantile float64
+	// Score is the kind of score the detector flags by.
+	Score     ScoreKind
 	Epochs    int
 	BatchSize int
 	LR        float64 // Adam's learning rate
@@ -71,13 +80,15 @@ func (r Rows) width() int {
 
 // FitDetector trains model — an *Autoencoder[T] or a *SequenceAE[T] — on
 // the rows train of data with Adam and the autoencoder's own loss, its
-// inputs scaled by cfg.Scaling fitted on those rows, and sets the
-// threshold at cfg.Quantile of the errors of the calib rows. A cancelled
+// inputs scaled by cfg.Scaling fitted on those rows; fits the Gaussian of
+// the training rows' codes and the standardisation of the calib rows'
+// scores; and sets the threshold at cfg.Quantile of the calib rows' scores
+// of kind cfg.Score. A cancelled
 // ctx ends the training early: the detector as trained so far is
 // calibrated and returned with the context's error.
 func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, train, calib []int, cfg DetectorConfig) (*AnomalyDetector[T], nn.History, error) {
 	var hist nn.History
-	d := &AnomalyDetector[T]{Quantile: cfg.Quantile}
+	d := &AnomalyDetector[T]{Quantile: cfg.Quantile, Score: cfg.Score}
 	switch m := model.(type) {
 	case *Autoencoder[T]:
 		d.Dense = m
@@ -123,7 +134,14 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 	if fitErr != nil && !(ctx.Err() != nil && errors.Is(fitErr, ctx.Err())) {
 		return nil, hist, fitErr
 	}
-	calibScores, err := d.Scores(pick(data, calib))
+	trainScores, err := d.scores(pick(data, train))
+	if err != nil {
+		return nil, hist, fmt.Errorf("training rows: %w", err)
+	}
+	if d.Latent, err = FitLatentDensity(trainScores.codes, trainScores.codeSize, cfg.Seed); err != nil {
+		return nil, hist, err
+	}
+	calibScores, err := d.ScoresByKind(pick(data, calib))
 	if err != nil {
 		return nil, hist, fmt.Errorf("calibration: %w", err)
 	}
@@ -131,14 +149,17 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 	return d, hist, fitErr
 }
 
-// Calibrate sets the threshold at the Quantile-quantile of the scores of
-// normal calibration rows. FitDetector calls it; a caller that scores all
-// rows in one pass may call it again with the calibration rows' scores of
-// that pass, so that the threshold and those scores agree to the bit
-// (OpenBLAS rounds a row's score differently in batches of other sizes, by
-// about 1e-10).
-func (d *AnomalyDetector[T]) Calibrate(scores []float64) {
-	d.Threshold = Quantile(scores, d.Quantile)
+// Calibrate sets, from the scores of every kind of the normal calibration
+// rows (ScoresByKind), the standardisation of CombinedScore and the
+// threshold at the Quantile-quantile of the scores of kind d.Score.
+// FitDetector calls it; a caller that scores all rows in one pass may call
+// it again with the calibration rows' scores of that pass, so that the
+// threshold and those scores agree to the bit (OpenBLAS rounds a row's
+// score differently in batches of other sizes, by about 1e-10).
+func (d *AnomalyDetector[T]) Calibrate(scores [][]float64) {
+	d.Standardization = standardizationOf(scores[ReconstructionScore], scores[LatentScore])
+	scores[CombinedScore] = d.Standardization.combine(scores[ReconstructionScore], scores[LatentScore])
+	d.Threshold = Quantile(scores[d.Score], d.Quantile)
 }
 
 // pick returns the rows of data that rows lists.
@@ -212,30 +233,100 @@ func (d *AnomalyDetector[T]) dataset(data Rows, rows []int) (nn.Dataset[T], erro
 	return out, nil
 }
 
-// Scores returns the reconstruction error of every row of data, scaled as
-// in training: the autoencoder's loss per row (a sequence's over its valid
-// steps). A value or an error that is not finite is an error naming its
-// row.
+// Scores returns the score of kind d.Score of every row of data, scaled as
+// in training (ScoresByKind).
 func (d *AnomalyDetector[T]) Scores(data Rows) ([]float64, error) {
-	if data.N == 0 {
-		return nil, nil
-	}
-	set, err := d.allRows(data)
+	all, err := d.ScoresByKind(data)
 	if err != nil {
 		return nil, err
 	}
-	var scores []float64
-	if d.Sequence != nil {
-		scores = d.Sequence.ReconstructionErrors(set.X, set.Lengths)
-	} else {
-		scores = d.Dense.ReconstructionErrors(set.X)
+	if all[d.Score] == nil && data.N > 0 {
+		return nil, fmt.Errorf("ae: the detector has no %v score (not calibrated, or a file written before it)", d.Score)
 	}
-	for i, s := range scores {
-		if math.IsNaN(s) || math.IsInf(s, 0) {
-			return nil, fmt.Errorf("row %d: the reconstruction error is %v", i, s)
+	return all[d.Score], nil
+}
+
+// ScoresByKind returns the scores of every row of data, scaled as in
+// training, of each kind, indexed by ScoreKind: the reconstruction error
+// (the autoencoder's loss per row, a sequence's over its valid steps),
+// the latent distance and their combination (nil for a detector read from
+// a file written before them; the combination also before Calibrate). A value or a score that is not finite is
+// an error naming its row.
+func (d *AnomalyDetector[T]) ScoresByKind(data Rows) ([][]float64, error) {
+	r, err := d.scores(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]float64, len(ScoreKinds))
+	out[ReconstructionScore] = r.reconstruction
+	if d.Latent != nil {
+		if d.Latent.Size() != r.codeSize {
+			return nil, fmt.Errorf("ae: a latent density of %d values for codes of %d", d.Latent.Size(), r.codeSize)
+		}
+		out[LatentScore] = d.Latent.Distances(r.codes)
+		if d.Standardization[1] > 0 { // calibrated
+			out[CombinedScore] = d.Standardization.combine(out[ReconstructionScore], out[LatentScore])
 		}
 	}
-	return scores, nil
+	for _, scores := range out {
+		for i, s := range scores {
+			if math.IsNaN(s) || math.IsInf(s, 0) {
+				return nil, fmt.Errorf("row %d: the score is %v", i, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ScoreOf returns the scores of kind d.Score of rows whose reconstruction
+// errors and codes (rows of the code's size) are given, as Scores computes
+// them.
+func (d *AnomalyDetector[T]) ScoreOf(reconstruction, codes []float64) ([]float64, error) {
+	if d.Score == ReconstructionScore {
+		return reconstruction, nil
+	}
+	if d.Latent == nil || !(d.Standardization[1] > 0) {
+		return nil, fmt.Errorf("ae: the detector has no %v score (not calibrated, or a file written before it)", d.Score)
+	}
+	latent := d.Latent.Distances(codes)
+	if d.Score == LatentScore {
+		return latent, nil
+	}
+	return d.Standardization.combine(reconstruction, latent), nil
+}
+
+// rowScores are the reconstruction errors and the codes of rows.
+type rowScores struct {
+	reconstruction, codes []float64
+	codeSize              int
+}
+
+// scores returns the reconstruction errors and the codes of every row of
+// data.
+func (d *AnomalyDetector[T]) scores(data Rows) (rowScores, error) {
+	if data.N == 0 {
+		return rowScores{}, nil
+	}
+	set, err := d.allRows(data)
+	if err != nil {
+		return rowScores{}, err
+	}
+	var r rowScores
+	var codes *nn.Matrix[T]
+	if d.Sequence != nil {
+		r.reconstruction = d.Sequence.ReconstructionErrors(set.X, set.Lengths)
+		codes = d.Sequence.Encode(set.X, set.Lengths)
+	} else {
+		r.reconstruction = d.Dense.ReconstructionErrors(set.X)
+		codes = d.Dense.Encode(set.X)
+	}
+	r.codes, r.codeSize = nn.Convert[float64](codes).Data, codes.Cols
+	for i, s := range r.reconstruction {
+		if math.IsNaN(s) || math.IsInf(s, 0) {
+			return rowScores{}, fmt.Errorf("row %d: the reconstruction error is %v", i, s)
+		}
+	}
+	return r, nil
 }
 
 // StepErrors returns, for a detector of sequences, the squared

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
@@ -28,6 +29,12 @@ func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error)
 	meta[nn.KeyTask], meta[nn.KeyData] = TaskAnomaly, "user"
 	meta[nn.KeyThreshold] = strconv.FormatFloat(d.Threshold, 'g', -1, 64)
 	meta[nn.KeyQuantile] = strconv.FormatFloat(d.Quantile, 'g', -1, 64)
+	meta[nn.KeyScore] = d.Score.String()
+	if d.Latent != nil {
+		meta[nn.KeyLatentWeights], meta[nn.KeyLatentMeans] = dataset.JoinFloats(d.Latent.Weights), dataset.JoinFloats(d.Latent.Means)
+		meta[nn.KeyLatentCholesky] = dataset.JoinFloats(d.Latent.Cholesky)
+		meta[nn.KeyScoreStandardization] = dataset.JoinFloats(d.Standardization[:])
+	}
 	for k, v := range extra {
 		meta[k] = v
 	}
@@ -85,5 +92,56 @@ func DecodeDetector[T Float](tensors map[string]nn.Tensor, meta map[string]strin
 	default:
 		return nil, fmt.Errorf("metadata %s is %q: an anomaly detector is an autoencoder or a %s", nn.KeyModel, meta[nn.KeyModel], ModelSequenceAutoencoder)
 	}
-	return d, nil
+	return d, decodeScore(d, meta)
+}
+
+// decodeScore reads a detector's kind of score, the Gaussian of its codes
+// and its standardisation (files written before them score by
+// reconstruction and have neither).
+func decodeScore[T Float](d *AnomalyDetector[T], meta map[string]string) error {
+	var err error
+	if s, ok := meta[nn.KeyScore]; ok {
+		if d.Score, err = ParseScoreKind(s); err != nil {
+			return fmt.Errorf("metadata %s: %w", nn.KeyScore, err)
+		}
+	}
+	weights, ok := meta[nn.KeyLatentWeights]
+	if !ok {
+		if d.Score != ReconstructionScore {
+			return fmt.Errorf("metadata %s is %v but the file has no %s", nn.KeyScore, d.Score, nn.KeyLatentWeights)
+		}
+		return nil
+	}
+	k := d.codeSize()
+	K := strings.Count(weights, ",") + 1
+	if K > MaxLatentComponents {
+		return fmt.Errorf("metadata %s: %d components, more than %d", nn.KeyLatentWeights, K, MaxLatentComponents)
+	}
+	g := &LatentDensity{}
+	if g.Weights, err = dataset.ParseFloats(weights, K); err != nil {
+		return fmt.Errorf("metadata %s: %w", nn.KeyLatentWeights, err)
+	}
+	if g.Means, err = dataset.ParseFloats(meta[nn.KeyLatentMeans], K*k); err != nil {
+		return fmt.Errorf("metadata %s: %w", nn.KeyLatentMeans, err)
+	}
+	if g.Cholesky, err = dataset.ParseFloats(meta[nn.KeyLatentCholesky], K*k*k); err != nil {
+		return fmt.Errorf("metadata %s: %w", nn.KeyLatentCholesky, err)
+	}
+	if err := g.check(); err != nil {
+		return fmt.Errorf("metadata %s: %w", nn.KeyLatentCholesky, err)
+	}
+	st, err := dataset.ParseFloats(meta[nn.KeyScoreStandardization], 4)
+	if err != nil || !(st[1] > 0 && st[3] > 0) {
+		return fmt.Errorf("metadata %s = %q: want 4 numbers, the deviations positive", nn.KeyScoreStandardization, meta[nn.KeyScoreStandardization])
+	}
+	d.Latent, d.Standardization = g, Standardization(st)
+	return nil
+}
+
+// codeSize returns the size of the autoencoder's code.
+func (d *AnomalyDetector[T]) codeSize() int {
+	if d.Sequence != nil {
+		return d.Sequence.Code
+	}
+	return d.Dense.Layers[len(d.Dense.Layers)-1]
 }

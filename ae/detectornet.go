@@ -50,7 +50,7 @@ func DenseDetectorNet(set *AnomalySet, hidden []int, code int, scaling *dataset.
 	if scaling != nil {
 		kind = *scaling
 	}
-	c := Config{Layers: append(append([]int{len(set.X) / set.N}, hidden...), code), Hidden: ReLU, Code: ReLU, Output: Sigmoid, Loss: MSELoss}
+	c := Config{Layers: append(append([]int{len(set.X) / set.N}, hidden...), code), Hidden: ReLU, Code: Identity, Output: Sigmoid, Loss: MSELoss}
 	if kind == dataset.Standard || kind == dataset.NoScaling && set.Image == nil {
 		c.Output = Identity
 	}

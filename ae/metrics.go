@@ -1,6 +1,7 @@
 package ae
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -13,6 +14,7 @@ import (
 // separate them from the normal rows. It marshals to the JSON of physml
 // anomaly's metrics.json.
 type AnomalyMetrics struct {
+	Score                 string  `json:"score"` // the kind of score flagged (ScoreKind)
 	Threshold             float64 `json:"threshold"`
 	Quantile              float64 `json:"quantile"`
 	TestNormal            int     `json:"test_normal"` // normal test rows
@@ -25,6 +27,9 @@ type AnomalyMetrics struct {
 	// step of largest reconstruction error lies inside the fault (see
 	// LocatedFaults); nil otherwise.
 	FaultLocated map[string]float64 `json:"fault_located_per_kind,omitempty"`
+	// ROCAUCByScore is the test rows' ROC AUC under each kind of score
+	// (Detect sets it when there are anomalies).
+	ROCAUCByScore map[string]float64 `json:"roc_auc_by_score,omitempty"`
 }
 
 // LocatedFaults returns, for each kind of anomaly among the rows (indices
@@ -134,7 +139,7 @@ func EvaluateScores(scores []float64, labels []int, test []int, threshold, quant
 // AUC of each kind in kinds[1:] that was tested.
 func (m AnomalyMetrics) Report(kinds []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "threshold %.6g (the %.3g quantile of the calibration errors)\n", m.Threshold, m.Quantile)
+	fmt.Fprintf(&b, "score %s; threshold %.6g (the %.3g quantile of the calibration rows' scores)\n", cmp.Or(m.Score, "reconstruction"), m.Threshold, m.Quantile)
 	fmt.Fprintf(&b, "flagged: %.4f of %d normal test rows", m.FlaggedNormalFraction, m.TestNormal)
 	if m.Separation == nil {
 		b.WriteString("\n")
@@ -147,6 +152,13 @@ func (m AnomalyMetrics) Report(kinds []string) string {
 		if auc, ok := m.ROCAUCPerKind[kinds[k]]; ok {
 			fmt.Fprintf(&b, "  ROC AUC %-18s %.4f\n", kinds[k], auc)
 		}
+	}
+	if m.ROCAUCByScore != nil {
+		b.WriteString("ROC AUC by score:")
+		for _, k := range ScoreKinds {
+			fmt.Fprintf(&b, "  %s %.4f", k, m.ROCAUCByScore[k.String()])
+		}
+		b.WriteString("\n")
 	}
 	if m.FaultLocated != nil {
 		b.WriteString("the step of largest error lies inside the fault, of the test anomalies:\n")

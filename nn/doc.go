@@ -115,4 +115,12 @@
 //	                     half-widths per lead time and variable
 //	physml.threshold     a detector's score threshold
 //	physml.quantile      the quantile of the calibration scores it is
+//	physml.score         its kind of score: reconstruction, latent or combined
+//	physml.latent_weights
+//	physml.latent_means
+//	physml.latent_cholesky
+//	                     the Gaussian mixture of its training rows' codes:
+//	                     weights, means and the covariances' Cholesky factors
+//	physml.score_standardization
+//	                     the calibration rows' log-score means and deviations
 package nn

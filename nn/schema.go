@@ -45,18 +45,23 @@ const (
 	KeyLengths       = "physml.lengths"       // "true" when a sequence model was trained with valid lengths
 
 	// Workflows built on the models.
-	KeyTask              = "physml.task"                // forecast or anomaly
-	KeyEnsemble          = "physml.ensemble"            // a forecaster's number of networks
-	KeyWindow            = "physml.window"              // a forecaster's input steps
-	KeyHorizon           = "physml.horizon"             // a forecaster's output steps
-	KeyTarget            = "physml.target"              // a forecaster's target: level or change
-	KeyColumns           = "physml.columns"             // a forecaster's variables, comma-separated
-	KeySplit             = "physml.split"               // a forecaster's training and validation fractions, "0.7,0.15"
-	KeyCovariates        = "physml.covariates"          // a forecaster's driving variables, a JSON array
-	KeyIntervalLevel     = "physml.interval_level"      // a forecaster's prediction-interval coverage, 0.9
-	KeyIntervalHalfWidth = "physml.interval_half_width" // and its half-widths per lead and variable
-	KeyThreshold         = "physml.threshold"           // an anomaly detector's score threshold
-	KeyQuantile          = "physml.quantile"            // the quantile of the calibration scores it is
+	KeyTask                 = "physml.task"                  // forecast or anomaly
+	KeyEnsemble             = "physml.ensemble"              // a forecaster's number of networks
+	KeyWindow               = "physml.window"                // a forecaster's input steps
+	KeyHorizon              = "physml.horizon"               // a forecaster's output steps
+	KeyTarget               = "physml.target"                // a forecaster's target: level or change
+	KeyColumns              = "physml.columns"               // a forecaster's variables, comma-separated
+	KeySplit                = "physml.split"                 // a forecaster's training and validation fractions, "0.7,0.15"
+	KeyCovariates           = "physml.covariates"            // a forecaster's driving variables, a JSON array
+	KeyIntervalLevel        = "physml.interval_level"        // a forecaster's prediction-interval coverage, 0.9
+	KeyIntervalHalfWidth    = "physml.interval_half_width"   // and its half-widths per lead and variable
+	KeyThreshold            = "physml.threshold"             // an anomaly detector's score threshold
+	KeyQuantile             = "physml.quantile"              // the quantile of the calibration scores it is
+	KeyScore                = "physml.score"                 // a detector's kind of score: reconstruction, latent or combined
+	KeyLatentWeights        = "physml.latent_weights"        // the Gaussian mixture of its training rows' codes: weights,
+	KeyLatentMeans          = "physml.latent_means"          // means (components × code)
+	KeyLatentCholesky       = "physml.latent_cholesky"       // and covariances' Cholesky factors (components × code × code)
+	KeyScoreStandardization = "physml.score_standardization" // the combined score's log-score means and deviations
 )
 
 // InputScalingPrefix is the prefix of the table scaling keys
@@ -70,5 +75,5 @@ func SchemaKeys() []string {
 		KeyBias, KeyHeads, KeyOutputs, KeyNorm, KeyProjSize, KeyCode, KeyOutput, KeyLoss, KeyTied,
 		KeySparsity, KeyBatchNorm, KeyBeta, KeyData, KeyNormalization, KeyInputScaling,
 		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyTargetMean, KeyTargetStd, KeyInputShape, KeyLengths, KeyTask,
-		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile}
+		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile, KeyScore, KeyLatentWeights, KeyLatentMeans, KeyLatentCholesky, KeyScoreStandardization}
 }

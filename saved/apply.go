@@ -113,7 +113,8 @@ type Prediction struct {
 	Outputs []float64
 	// Codes (rows × CodeSize: a VAE's are the means μ), Reconstructions
 	// (rows × width, in the data's units) and reconstruction Errors of an
-	// autoencoder of any kind, or of a detector.
+	// autoencoder of any kind; a detector's Errors are its scores (of its
+	// kind: ae.ScoreKind).
 	Codes           []float64
 	CodeSize        int
 	Reconstructions []float64
@@ -181,6 +182,14 @@ func (m *Model) Predict(x []float64, rows, width int, lengths []int) (*Predictio
 			p.Errors = d.Dense.ReconstructionErrors(in)
 		}
 		if err := checkFinite(p.Errors, 1, "reconstruction error"); err != nil {
+			return nil, err
+		}
+		// The detector's kind of score: the reconstruction error, the
+		// codes' latent distance or both combined.
+		if p.Errors, err = d.ScoreOf(p.Errors, p.Codes); err != nil {
+			return nil, err
+		}
+		if err := checkFinite(p.Errors, 1, "score"); err != nil {
 			return nil, err
 		}
 		p.Flags = d.Flag(p.Errors)

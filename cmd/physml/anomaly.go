@@ -23,7 +23,7 @@ type anomalyOptions struct {
 	input, labels, lengths, example string
 	labelColumn                     string
 	normal, anomalous               string
-	arch, layers, normalize         string
+	arch, layers, normalize, score  string
 	code, epochs, batch             int
 	lr, quantile                    float64
 	trainLimit, testLimit           int
@@ -79,7 +79,8 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.epochs, "epochs", 0, "training epochs (0: 100 for lstm and gru, 20 for dense)")
 	fs.IntVar(&o.batch, "batch", 32, "batch size")
 	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
-	fs.Float64Var(&o.quantile, "quantile", 0.99, "threshold: this quantile of the calibration errors (0.99 flags about 1 % of normal data)")
+	fs.Float64Var(&o.quantile, "quantile", 0.99, "threshold: this quantile of the calibration rows' scores (0.99 flags about 1 % of normal data)")
+	fs.StringVar(&o.score, "score", "combined", "what a row's score measures: reconstruction (the autoencoder's error), latent (the Mahalanobis distance of its code from the normal training codes) or combined (both, each standardised on the calibration rows, added)")
 	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N MNIST training images (0: all), or the first N rows of --input or the signals (0: 2000 signals)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images (0: all)")
 	if err := parseFlags(fs, args); err != nil {
@@ -122,6 +123,9 @@ func (o *anomalyOptions) check() error {
 		return usageError(fmt.Errorf("--epochs %d (0: the default) must not be negative and --batch %d must be positive", o.epochs, o.batch))
 	case !(o.quantile > 0 && o.quantile < 1):
 		return usageError(fmt.Errorf("--quantile %g: want a value in (0, 1)", o.quantile))
+	}
+	if _, err := ae.ParseScoreKind(o.score); err != nil {
+		return usageError(fmt.Errorf("--%v", err))
 	}
 	if o.arch == "dense" {
 		if err := o.notWith("to --arch dense (it is for sequences: --arch lstm or gru)", "lengths"); err != nil {
@@ -304,6 +308,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 // training settings.
 func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae.DetectorConfig, error) {
 	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.seed}
+	cfg.Score, _ = ae.ParseScoreKind(o.score)
 	var net ae.DetectorNet
 	var err error
 	if d.wantSequences {
