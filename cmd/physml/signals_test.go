@@ -38,8 +38,10 @@ func runUntil(t *testing.T, after string, args ...string) (int, string, string) 
 	select {
 	case code := <-done:
 		return code, out.String(), errOut.String()
-	case <-time.After(20 * time.Second):
-		t.Fatalf("still running 20 s after SIGTERM")
+	case <-time.After(60 * time.Second):
+		// Generous: what follows a signal after the training is the drawing
+		// of the pictures at 150 dpi, slow under the race detector.
+		t.Fatalf("still running 60 s after SIGTERM")
 	}
 	return 0, "", ""
 }
