@@ -121,6 +121,7 @@ func FitLatentDensity(codes []float64, k int, seed uint64) (*LatentDensity, erro
 		}
 	}
 	resp := make([]float64, n*K)
+	y := make([]float64, k) // logGaussian's workspace
 	prev := math.Inf(-1)
 	for iter := 0; iter < 100; iter++ {
 		// E step: responsibilities, and the mean log-likelihood.
@@ -128,7 +129,7 @@ func FitLatentDensity(codes []float64, k int, seed uint64) (*LatentDensity, erro
 		for i := 0; i < n; i++ {
 			lp := resp[i*K : (i+1)*K]
 			for c := range lp {
-				lp[c] = math.Log(g.Weights[c]) + g.logGaussian(c, codes[i*k:(i+1)*k])
+				lp[c] = math.Log(g.Weights[c]) + g.logGaussian(c, codes[i*k:(i+1)*k], y)
 			}
 			m := floats.LogSumExp(lp)
 			ll += m / float64(n)
@@ -155,9 +156,10 @@ func FitLatentDensity(codes []float64, k int, seed uint64) (*LatentDensity, erro
 			g.Weights[c] = w / float64(n)
 			cov := mat.NewSymDense(k, nil)
 			d := make([]float64, k)
+			dv := mat.NewVecDense(k, d) // views d
 			for i := 0; i < n; i++ {
 				floats.SubTo(d, codes[i*k:(i+1)*k], mu)
-				cov.SymRankOne(cov, resp[i*K+c]/w, mat.NewVecDense(k, d))
+				cov.SymRankOne(cov, resp[i*K+c]/w, dv)
 			}
 			for j := 0; j < k; j++ {
 				cov.SetSym(j, j, cov.At(j, j)+ridge)
@@ -211,14 +213,14 @@ func kmeansPlusPlus(codes []float64, k, K int, rng *rand.Rand) []float64 {
 	return centres
 }
 
-// logGaussian returns the log-density of component c at x.
-func (g *LatentDensity) logGaussian(c int, x []float64) float64 {
+// logGaussian returns the log-density of component c at x, using y (of
+// len(x)) as its workspace.
+func (g *LatentDensity) logGaussian(c int, x, y []float64) float64 {
 	k := len(x)
 	l := g.Cholesky[c*k*k : (c+1)*k*k]
 	mu := g.Means[c*k : (c+1)*k]
 	// Solve L y = x − μ; the log-density is −½|y|² − log det L − k/2 log 2π.
 	var q, logdet float64
-	y := make([]float64, k)
 	for a := 0; a < k; a++ {
 		s := x[a] - mu[a]
 		for b := 0; b < a; b++ {
@@ -274,10 +276,10 @@ func (g *LatentDensity) Size() int { return len(g.Means) / len(g.Weights) }
 func (g *LatentDensity) Distances(codes []float64) []float64 {
 	k := g.Size()
 	out := make([]float64, len(codes)/k)
-	lp := make([]float64, len(g.Weights))
+	lp, y := make([]float64, len(g.Weights)), make([]float64, k)
 	for r := range out {
 		for c := range lp {
-			lp[c] = math.Log(g.Weights[c]) + g.logGaussian(c, codes[r*k:(r+1)*k])
+			lp[c] = math.Log(g.Weights[c]) + g.logGaussian(c, codes[r*k:(r+1)*k], y)
 		}
 		out[r] = -floats.LogSumExp(lp)
 	}

@@ -40,14 +40,15 @@ func (m *Model) ForecastSeries(s, future *dataset.TimeSeries, steps int) (*Serie
 	}
 	var known []float64 // the covariates' future, steps × len(Covariates)
 	if future != nil {
-		for _, c := range f.Covariates {
-			if !slices.Contains(future.Names, c) {
+		cols := make([]int, len(f.Covariates))
+		for j, c := range f.Covariates {
+			if cols[j] = slices.Index(future.Names, c); cols[j] < 0 {
 				return nil, fmt.Errorf("the covariates' future has no column %q", c)
 			}
 		}
 		for t := 0; t < future.Steps; t++ {
-			for _, c := range f.Covariates {
-				known = append(known, future.Values[t*future.Vars()+slices.Index(future.Names, c)])
+			for _, j := range cols {
+				known = append(known, future.Values[t*future.Vars()+j])
 			}
 		}
 		steps = cmp.Or(steps, future.Steps)
