@@ -332,13 +332,15 @@ func TestSLSTMStabiliserIsTheMaximum(t *testing.T) {
 	const b, steps, in, H = 3, 5, 2, 4
 	x := nn.NewMatrix[float64](b, steps*in)
 	nn.Normal(nn.NewRand(7), x.Data, 2)
-	s := NewSLSTM[float64](in, H, 2, nn.NewRand(3))
+	const heads, d = 2, H / 2
+	s := NewSLSTM[float64](in, H, heads, nn.NewRand(3))
 	s.Forward(x, false)
 	for i := range b {
 		raw, m := s.raw.Row(i), s.m.Row(i)
 		for step := 1; step < steps; step++ {
 			for j := range H {
-				iT, fT := raw[4*step*H+j], raw[4*step*H+H+j]
+				at := 4*step*H + 4*(j/d)*d + j%d // the head-major gate columns
+				iT, fT := raw[at], raw[at+d]
 				if want := max(logSigmoid(fT)+m[(step-1)*H+j], iT); m[step*H+j] != want {
 					t.Fatalf("sequence %d, step %d, unit %d: m = %v, want %v", i, step, j, m[step*H+j], want)
 				}

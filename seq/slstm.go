@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 
 	"github.com/physml/physml/blas"
+	"github.com/physml/physml/internal/fastmath"
+	"github.com/physml/physml/internal/kernels"
 	"github.com/physml/physml/nn"
 )
 
@@ -48,14 +50,16 @@ type SLSTM[T Float] struct {
 	used           *SLSTMState[T] // the one the last Forward started from
 	dinit          SLSTMState[T]  // InitialStateGrad's
 
-	// Saved by Forward for Backward, (batch, steps·X) each.
+	// Saved by Forward for Backward, (batch, steps·X) each. The gate
+	// columns of raw and gates (and draw) are head-major — per head k its
+	// four gate blocks [ĩ f̃ z̃ õ]_k side by side, 4d columns — so that the
+	// recurrent product of a head is one GEMM writing its own columns.
 	x, raw, gates, c, n, m, h nn.Matrix[T]
 	steps                     int
+	// weight_ih and bias with their rows in that head-major order.
+	wihHeads, biasHeads nn.Matrix[T]
 	// Backward's workspaces.
-	draw, dhRec, hPrev, dx nn.Matrix[T]
-	// One head's four gate blocks side by side, (rows, 4d): the recurrent
-	// products of a head are one GEMM over its four gates.
-	headGates nn.Matrix[T]
+	draw, dhRec, hPrev, dx, sigF, dwih, dbias nn.Matrix[T]
 }
 
 // NewSLSTM returns an sLSTM layer of the given sizes (hidden divisible by
@@ -126,36 +130,23 @@ func (s *SLSTM[T]) length(i int) int {
 	return s.lengths[i]
 }
 
-// addRecurrent adds R h to the pre-activations of step t for the whole
-// batch, h the rows of hPrev (row stride ldh): per head k one GEMM
-// (b × d)(4d × d)ᵀ for its four gates, whose columns are then added to the
-// gate blocks of head k.
-func (s *SLSTM[T]) addRecurrent(raw *nn.Matrix[T], hPrev []T, ldh, t int) {
-	H, d := s.HiddenSize, s.HiddenSize/s.Heads
-	b := raw.Rows
-	tmp := nn.Workspace(&s.headGates, b, 4*d)
-	for k := 0; k < s.Heads; k++ {
-		blas.Gemm(blas.NoTrans, blas.Trans, b, 4*d, d, 1, hPrev[k*d:], ldh, s.whh.Value[k*4*d*d:], d, 0, tmp.Data, 4*d)
-		for i := 0; i < b; i++ {
-			row := raw.Row(i)[t*4*H:]
-			for g := 0; g < 4; g++ {
-				dst, src := row[g*H+k*d:g*H+k*d+d], tmp.Row(i)[g*d:(g+1)*d]
-				for j, v := range src {
-					dst[j] += v
-				}
-			}
-		}
-	}
+// gateRow returns the row of weight_ih (and bias) in PyTorch's gate-major
+// order — the gates ĩ, f̃, z̃, õ, H rows each — of row r in the head-major
+// order of the layer's gate columns (see SLSTM's fields).
+func (s *SLSTM[T]) gateRow(r int) int {
+	d := s.HiddenSize / s.Heads
+	k, g, a := r/(4*d), r%(4*d)/d, r%d
+	return g*s.HiddenSize + k*d + a
 }
 
-// gatherHead copies head k's four gate blocks of the rows of draw (4H
-// columns per step) into dst, (rows, 4d), with step stride 4H.
-func gatherHead[T Float](dst []T, draw []T, rows, H, d, k int) {
-	for r := 0; r < rows; r++ {
-		src := draw[r*4*H:]
-		for g := 0; g < 4; g++ {
-			copy(dst[r*4*d+g*d:r*4*d+(g+1)*d], src[g*H+k*d:g*H+k*d+d])
-		}
+// addRecurrent adds R h to the pre-activations of step t for the whole
+// batch, h the rows of hPrev (row stride ldh): per head k one GEMM
+// (b × d)(4d × d)ᵀ into the head's four gate blocks.
+func (s *SLSTM[T]) addRecurrent(raw *nn.Matrix[T], hPrev []T, ldh, t int) {
+	H, d := s.HiddenSize, s.HiddenSize/s.Heads
+	for k := 0; k < s.Heads; k++ {
+		blas.Gemm(blas.NoTrans, blas.Trans, raw.Rows, 4*d, d, 1, hPrev[k*d:], ldh, s.whh.Value[k*4*d*d:], d,
+			1, raw.Data[t*4*H+k*4*d:], raw.Cols)
 	}
 }
 
@@ -165,7 +156,7 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	if x.Cols%s.InputSize != 0 {
 		panic(fmt.Sprintf("seq: sLSTM input of %d columns is not steps of %d", x.Cols, s.InputSize))
 	}
-	b, H := x.Rows, s.HiddenSize
+	b, H, d := x.Rows, s.HiddenSize, s.HiddenSize/s.Heads
 	s.steps = x.Cols / s.InputSize
 	checkLengths("sLSTM", s.lengths, b, s.steps)
 	s.used, s.init = s.init, nil
@@ -181,17 +172,23 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	raw := nn.Workspace(&s.raw, b, T4)
 	gates := nn.Workspace(&s.gates, b, T4)
 	c, n, m, h := nn.Workspace(&s.c, b, s.steps*H), nn.Workspace(&s.n, b, s.steps*H), nn.Workspace(&s.m, b, s.steps*H), nn.Workspace(&s.h, b, s.steps*H)
-	// The input projection of every step at once: (b·steps, In)(In, 4H).
-	blas.Gemm(blas.NoTrans, blas.Trans, b*s.steps, 4*H, s.InputSize, 1, x.Data, s.InputSize, s.wih.Value, s.InputSize, 0, raw.Data, 4*H)
+	// The input projection of every step at once, (b·steps, In)(In, 4H),
+	// with the weights' rows in head-major order.
+	wih, bias := nn.Workspace(&s.wihHeads, 4*H, s.InputSize), nn.Workspace(&s.biasHeads, 1, 4*H)
+	for r := range 4 * H {
+		copy(wih.Row(r), s.wih.Value[s.gateRow(r)*s.InputSize:][:s.InputSize])
+		bias.Data[r] = s.bias.Value[s.gateRow(r)]
+	}
+	blas.Gemm(blas.NoTrans, blas.Trans, b*s.steps, 4*H, s.InputSize, 1, x.Data, s.InputSize, wih.Data, s.InputSize, 0, raw.Data, 4*H)
 	for r := 0; r < len(raw.Data); r += 4 * H {
-		for k, v := range s.bias.Value {
+		for k, v := range bias.Data {
 			raw.Data[r+k] += v
 		}
 	}
 	for t := 0; t < s.steps; t++ {
 		switch {
 		case t > 0:
-			s.addRecurrent(raw, h.Data[(t-1)*H:], s.steps*H, t)
+			s.addRecurrent(raw, h.Data[(t-1)*H:], h.Cols, t)
 		case s.used != nil:
 			s.addRecurrent(raw, s.used.H.Data, H, t)
 		}
@@ -205,45 +202,102 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 				clear(ht)
 				continue
 			}
-			r := raw.Row(i)[4*o : 4*o+4*H]
-			g := gates.Row(i)[4*o : 4*o+4*H]
-			for j := 0; j < H; j++ {
-				iT, fT, zT, oT := float64(r[j]), float64(r[H+j]), float64(r[2*H+j]), float64(r[3*H+j])
-				logF := logSigmoid(fT)
-				// m' is the larger of log f + m and ĩ, so one of i, f is e⁰ = 1.
-				mNew, ig, fg := iT, 1.0, 0.0
-				cPrev, nPrev, mPrev, ok := s.previous(i, j, t)
-				if ok {
-					if a := logF + mPrev; a > iT {
-						mNew, ig, fg = a, math.Exp(iT-a), 1
-					} else {
-						fg = math.Exp(a - iT)
-					}
+			cPrev, nPrev, mPrev := s.previous(i, t)
+			for k := range s.Heads {
+				u, v := k*d, (k+1)*d // the head's units
+				r := raw.Row(i)[4*o+4*u : 4*o+4*v]
+				g := gates.Row(i)[4*o+4*u : 4*o+4*v]
+				if mPrev != nil {
+					slstmStep(r, g, cPrev[u:v], nPrev[u:v], mPrev[u:v], ct[u:v], nt[u:v], mt[u:v], ht[u:v])
+				} else {
+					slstmStep(r, g, nil, nil, nil, ct[u:v], nt[u:v], mt[u:v], ht[u:v])
 				}
-				z, og := math.Tanh(zT), 1/(1+math.Exp(-oT))
-				cNew := fg*cPrev + ig*z
-				nNew := fg*nPrev + ig
-				g[j], g[H+j], g[2*H+j], g[3*H+j] = T(ig), T(fg), T(z), T(og)
-				ct[j], nt[j], mt[j] = T(cNew), T(nNew), T(mNew)
-				ht[j] = T(og * cNew / nNew)
 			}
 		}
 	}
 	return h
 }
 
-// previous returns the cell, normaliser and stabiliser that enter step t of
-// sequence i at unit j, and false at the first step from the zero state.
-func (s *SLSTM[T]) previous(i, j, t int) (c, n, m float64, ok bool) {
+// slstmStep is one step of one head of one sequence: r the step's
+// pre-activations [ĩ f̃ z̃ õ] (d each), g receives the gates [i f z o]; the
+// previous cell, normaliser and stabiliser are nil at the first step from
+// the zero state. float32 goes through slstmStep32.
+func slstmStep[T Float](r, g, cPrev, nPrev, mPrev, c, n, m, h []T) {
+	if blas.Is32[T]() {
+		f := kernels.Float32s[T]
+		slstmStep32(f(r), f(g), f(cPrev), f(nPrev), f(mPrev), f(c), f(n), f(m), f(h))
+		return
+	}
+	d := len(c)
+	for j := range d {
+		iT, fT, zT, oT := float64(r[j]), float64(r[d+j]), float64(r[2*d+j]), float64(r[3*d+j])
+		logF := logSigmoid(fT)
+		// m' is the larger of log f + m and ĩ, so one of i, f is e⁰ = 1.
+		mNew, ig, fg := iT, 1.0, 0.0
+		var cp, np float64
+		if mPrev != nil {
+			cp, np = float64(cPrev[j]), float64(nPrev[j])
+			if a := logF + float64(mPrev[j]); a > iT {
+				mNew, ig, fg = a, math.Exp(iT-a), 1
+			} else {
+				fg = math.Exp(a - iT)
+			}
+		}
+		z, og := math.Tanh(zT), 1/(1+math.Exp(-oT))
+		cNew := fg*cp + ig*z
+		nNew := fg*np + ig
+		g[j], g[d+j], g[2*d+j], g[3*d+j] = T(ig), T(fg), T(z), T(og)
+		c[j], n[j], m[j] = T(cNew), T(nNew), T(mNew)
+		h[j] = T(og * cNew / nNew)
+	}
+}
+
+// slstmStep32 is slstmStep in float32, the gate non-linearities eight at a
+// time (internal/fastmath).
+func slstmStep32(r, g, cPrev, nPrev, mPrev, c, n, m, h []float32) {
+	H := len(c)
+	it, ig := r[:H], g[:H]
+	lf, fg := g[H:2*H], g[H:2*H]
+	fastmath.LogSigmoid32To(lf, r[H:2*H])
+	for j := range H {
+		if mPrev == nil { // m' = ĩ, f = 0
+			m[j], ig[j], fg[j] = it[j], 0, float32(math.Inf(-1))
+			continue
+		}
+		a := lf[j] + mPrev[j]
+		mj := max(a, it[j])
+		m[j], ig[j], fg[j] = mj, it[j]-mj, a-mj
+	}
+	fastmath.Exp32To(g[:2*H], g[:2*H]) // i = exp(ĩ − m'), f = exp(log σ(f̃) + m − m')
+	z, o := g[2*H:3*H], g[3*H:]
+	fastmath.Tanh32To(z, r[2*H:3*H])
+	fastmath.Sigmoid32To(o, r[3*H:])
+	if mPrev == nil {
+		for j := range H {
+			c[j], n[j] = ig[j]*z[j], ig[j]
+			h[j] = o[j] * c[j] / n[j]
+		}
+		return
+	}
+	for j := range H {
+		c[j] = fg[j]*cPrev[j] + ig[j]*z[j]
+		n[j] = fg[j]*nPrev[j] + ig[j]
+		h[j] = o[j] * c[j] / n[j]
+	}
+}
+
+// previous returns the cell, normaliser and stabiliser rows that enter
+// step t of sequence i, nil at the first step from the zero state.
+func (s *SLSTM[T]) previous(i, t int) (c, n, m []T) {
 	H := s.HiddenSize
 	if t > 0 {
-		o := (t-1)*H + j
-		return float64(s.c.Row(i)[o]), float64(s.n.Row(i)[o]), float64(s.m.Row(i)[o]), true
+		o := (t - 1) * H
+		return s.c.Row(i)[o : o+H], s.n.Row(i)[o : o+H], s.m.Row(i)[o : o+H]
 	}
 	if st := s.used; st != nil {
-		return float64(st.C.At(i, j)), float64(st.N.At(i, j)), float64(st.M.At(i, j)), true
+		return st.C.Row(i), st.N.Row(i), st.M.Row(i)
 	}
-	return 0, 0, 0, false
+	return nil, nil, nil
 }
 
 // Backward takes the gradient of the hidden states dy (batch, steps·H),
@@ -274,40 +328,43 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			if t >= s.length(i) {
 				continue
 			}
-			g := s.gates.Row(i)[4*o : 4*o+4*H]
-			r := s.raw.Row(i)[4*o : 4*o+4*H]
 			ct, nt := s.c.Row(i)[o:o+H], s.n.Row(i)[o:o+H]
-			dr := draw.Row(i)[4*o : 4*o+4*H]
 			dci, dni := dc[i*H:(i+1)*H], dn[i*H:(i+1)*H]
-			for j := 0; j < H; j++ {
-				ig, fg, z, og := float64(g[j]), float64(g[H+j]), float64(g[2*H+j]), float64(g[3*H+j])
-				cj, nj := float64(ct[j]), float64(nt[j])
-				cPrev, nPrev, _, _ := s.previous(i, j, t)
-				dhj := float64(dy.Row(i)[o+j]) + float64(dhRec.Row(i)[j])
-				dr[3*H+j] = T(dhj * cj / nj * og * (1 - og))
-				dci[j] += dhj * og / nj
-				dni[j] -= dhj * og * cj / (nj * nj)
-				di := dci[j]*z + dni[j]
-				df := dci[j]*cPrev + dni[j]*nPrev
-				sigF := 1 / (1 + math.Exp(-float64(r[H+j])))
-				dr[j] = T(di * ig)
-				dr[H+j] = T(df * fg * (1 - sigF))
-				dr[2*H+j] = T(dci[j] * ig * (1 - z*z))
-				dci[j] *= fg
-				dni[j] *= fg
+			cPrev, nPrev, _ := s.previous(i, t)
+			dyi, dhi := dy.Row(i)[o:o+H], dhRec.Row(i)
+			sigF := nn.Workspace(&s.sigF, 1, d).Data
+			for k := range s.Heads {
+				u := k * d // the head's first unit; its gate block starts at 4u
+				g := s.gates.Row(i)[4*(o+u) : 4*(o+u+d)]
+				r := s.raw.Row(i)[4*(o+u) : 4*(o+u+d)]
+				dr := draw.Row(i)[4*(o+u) : 4*(o+u+d)]
+				fastmath.SigmoidTo(sigF, r[d:2*d])
+				for j := range d {
+					ig, fg, z, og := float64(g[j]), float64(g[d+j]), float64(g[2*d+j]), float64(g[3*d+j])
+					cj, nj := float64(ct[u+j]), float64(nt[u+j])
+					var cp, np float64
+					if cPrev != nil {
+						cp, np = float64(cPrev[u+j]), float64(nPrev[u+j])
+					}
+					dhj := float64(dyi[u+j]) + float64(dhi[u+j])
+					dcj := dci[u+j] + dhj*og/nj
+					dnj := dni[u+j] - dhj*og*cj/(nj*nj)
+					dr[3*d+j] = T(dhj * cj / nj * og * (1 - og))
+					dr[j] = T((dcj*z + dnj) * ig)
+					dr[d+j] = T((dcj*cp + dnj*np) * fg * (1 - float64(sigF[j])))
+					dr[2*d+j] = T(dcj * ig * (1 - z*z))
+					dci[u+j], dni[u+j] = dcj*fg, dnj*fg
+				}
 			}
 		}
 		if t == 0 && s.used == nil {
 			break
 		}
-		// dh_{t−1} = Rᵀ draw_t, per head one GEMM (b × 4d)(4d × d) over the
-		// head's four gates gathered side by side.
-		tmp := nn.Workspace(&s.headGates, b, 4*d)
+		// dh_{t−1} = Rᵀ draw_t, per head one GEMM (b × 4d)(4d × d) from the
+		// head's four gate blocks.
 		for k := 0; k < s.Heads; k++ {
-			for i := 0; i < b; i++ {
-				gatherHead(tmp.Row(i), draw.Row(i)[4*o:], 1, H, d, k)
-			}
-			blas.Gemm(blas.NoTrans, blas.NoTrans, b, d, 4*d, 1, tmp.Data, 4*d, s.whh.Value[k*4*d*d:], d, 0, dhRec.Data[k*d:], H)
+			blas.Gemm(blas.NoTrans, blas.NoTrans, b, d, 4*d, 1, draw.Data[4*(o+k*d):], draw.Cols, s.whh.Value[k*4*d*d:], d,
+				0, dhRec.Data[k*d:], H)
 		}
 	}
 	if st := s.used; st != nil { // the initial state's gradients
@@ -331,24 +388,32 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		}
 		copy(hPrev.Data[(i*s.steps+1)*H:(i+1)*s.steps*H], s.h.Row(i)[:(s.steps-1)*H])
 	}
-	gathered := nn.Workspace(&s.headGates, rows, 4*d)
 	for k := 0; k < s.Heads; k++ {
-		gatherHead(gathered.Data, draw.Data, rows, H, d, k)
-		blas.Gemm(blas.Trans, blas.NoTrans, 4*d, d, rows, 1, gathered.Data, 4*d, hPrev.Data[k*d:], H,
+		blas.Gemm(blas.Trans, blas.NoTrans, 4*d, d, rows, 1, draw.Data[4*k*d:], 4*H, hPrev.Data[k*d:], H,
 			1, s.whh.Grad[k*4*d*d:], d)
 	}
-	// The input side of every step at once.
+	// The input side of every step at once, in head-major order, then
+	// added to the gradients' rows in PyTorch's order.
+	dwih, dbias := nn.Workspace(&s.dwih, 4*H, s.InputSize), nn.Workspace(&s.dbias, 1, 4*H)
+	blas.Gemm(blas.Trans, blas.NoTrans, 4*H, s.InputSize, rows, 1, draw.Data, 4*H, s.x.Data, s.InputSize, 0, dwih.Data, s.InputSize)
+	clear(dbias.Data)
 	for r := 0; r < len(draw.Data); r += 4 * H {
 		for k, v := range draw.Data[r : r+4*H] {
-			s.bias.Grad[k] += v
+			dbias.Data[k] += v
 		}
 	}
-	blas.Gemm(blas.Trans, blas.NoTrans, 4*H, s.InputSize, rows, 1, draw.Data, 4*H, s.x.Data, s.InputSize, 1, s.wih.Grad, s.InputSize)
+	for r := range 4 * H {
+		q := s.gateRow(r)
+		s.bias.Grad[q] += dbias.Data[r]
+		for j, v := range dwih.Row(r) {
+			s.wih.Grad[q*s.InputSize+j] += v
+		}
+	}
 	if s.SkipInputGrad {
 		return nil
 	}
 	dx := nn.Workspace(&s.dx, b, s.steps*s.InputSize)
-	blas.Gemm(blas.NoTrans, blas.NoTrans, rows, s.InputSize, 4*H, 1, draw.Data, 4*H, s.wih.Value, s.InputSize, 0, dx.Data, s.InputSize)
+	blas.Gemm(blas.NoTrans, blas.NoTrans, rows, s.InputSize, 4*H, 1, draw.Data, 4*H, s.wihHeads.Data, s.InputSize, 0, dx.Data, s.InputSize)
 	return dx
 }
 

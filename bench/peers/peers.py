@@ -7,7 +7,8 @@ Runs, with torch at 1 thread (OpenBLAS keeps its own thread count, set by
 OPENBLAS_NUM_THREADS): one training epoch of the lecture's LSTM classifier over
 the 60000 training images and its test accuracy and inference rate, one epoch
 of the lecture's autoencoder, one epoch of PyTorch's VAE example and of the
-LSTM autoencoder of physml anomaly --example signals, and PCA(50) of the training images with
+LSTM autoencoder of physml anomaly --example signals, training steps of xLSTM's sLSTM and
+mLSTM layers at the lecture's shape (xlstm_step below), and PCA(50) of the training images with
 scikit-learn (full and randomized) and with NumPy (XᵀX + eigh). Prints JSON.
 """
 import gzip
@@ -31,6 +32,79 @@ def idx(path):
 def load(d):
     return (idx(os.path.join(d, "train-images-idx3-ubyte.gz")), idx(os.path.join(d, "train-labels-idx1-ubyte.gz")),
             idx(os.path.join(d, "t10k-images-idx3-ubyte.gz")), idx(os.path.join(d, "t10k-labels-idx1-ubyte.gz")))
+
+
+def xlstm_step(torch, steps=20):
+    """Seconds per training pass (forward and backward, as physml's
+    BenchmarkRecurrent/{sLSTM,mLSTM}/hidden128/train) of an sLSTM and an mLSTM
+    layer at the lecture's shape: batch 64, 28 steps of 28 inputs, hidden
+    128, 4 heads, float32. The equations of seq.SLSTM and seq.MLSTM (Beck et
+    al. 2024) in plain PyTorch: the sLSTM as a loop over the steps with a
+    block-diagonal recurrent matrix, the mLSTM in the parallel form of
+    NX-AI's parallel_stabilized_simple, with an output gate."""
+    F = torch.nn.functional
+    B, S, I, H, K = 64, 28, 28, 128, 4
+    d = H // K
+
+    class SLSTM(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wih = torch.nn.Linear(I, 4 * H)
+            self.whh = torch.nn.Parameter(torch.empty(K, 4 * d, d).uniform_(-H ** -0.5, H ** -0.5))
+
+        def forward(self, x):
+            raw = self.wih(x)
+            h = c = n = torch.zeros(B, H)
+            m, outs = None, []
+            for t in range(S):
+                rec = torch.einsum("bkd,ked->bke", h.view(B, K, d), self.whh)
+                g = raw[:, t] + rec.view(B, K, 4, d).transpose(1, 2).reshape(B, 4 * H)
+                i, f, z, o = g.chunk(4, 1)
+                logf = F.logsigmoid(f)
+                if m is None:
+                    m_new, ig, fg = i, torch.ones_like(i), torch.zeros_like(i)
+                else:
+                    m_new = torch.maximum(logf + m, i)
+                    ig, fg = torch.exp(i - m_new), torch.exp(logf + m - m_new)
+                c = fg * c + ig * torch.tanh(z)
+                n = fg * n + ig
+                h = torch.sigmoid(o) * c / n
+                m = m_new.detach()  # h does not depend on m: its gradient is zero
+                outs.append(h)
+            return torch.stack(outs, 1)
+
+    class MLSTM(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proj = torch.nn.Linear(I, 4 * H + 2 * K)
+
+        def forward(self, x):
+            p = self.proj(x)
+            q, k, v, o = (p[..., j * H:(j + 1) * H].view(B, S, K, d).transpose(1, 2) for j in range(4))
+            ig = p[..., 4 * H:4 * H + K].transpose(1, 2).unsqueeze(-1)  # (B, K, S, 1)
+            fg = p[..., 4 * H + K:].transpose(1, 2).unsqueeze(-1)
+            cum = torch.cat([torch.zeros(B, K, 1, 1), torch.cumsum(F.logsigmoid(fg), -2)], -2)
+            rep = cum.repeat(1, 1, 1, S + 1)
+            tril = torch.tril(torch.ones(S, S, dtype=torch.bool))
+            logD = torch.where(tril, (rep - rep.transpose(-2, -1))[:, :, 1:, 1:], float("-inf")) + ig.transpose(-2, -1)
+            mx = logD.max(-1, keepdim=True)[0]
+            C = (q @ (k / d ** 0.5).transpose(-2, -1)) * torch.exp(logD - mx)
+            norm = torch.maximum(C.sum(-1, keepdim=True).abs(), torch.exp(-mx)) + 1e-6
+            h = (C / norm) @ v
+            return (torch.sigmoid(o) * h).transpose(1, 2).reshape(B, S, H)
+
+    out = {}
+    x = torch.randn(B, S, I)
+    dy = torch.randn(B, S, H)
+    for name, layer in [("slstm", SLSTM()), ("mlstm", MLSTM())]:
+        for _ in range(2):  # warm up
+            layer(x).backward(dy)
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            layer.zero_grad()
+            layer(x).backward(dy)
+        out[f"{name}_train_step_s"] = (time.perf_counter() - t0) / steps
+    return out
 
 
 def main():
@@ -142,6 +216,7 @@ def main():
             torch.nn.functional.mse_loss(sae(b), b).backward()
             opt.step()
         out["seq_ae_epoch_s"] = time.perf_counter() - t0
+        out.update(xlstm_step(torch))
     except ImportError:
         out["torch"] = None
 

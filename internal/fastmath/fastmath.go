@@ -101,6 +101,16 @@ func Tanh[T ~float32 | ~float64](x T) T {
 	return T(math.Tanh(float64(x)))
 }
 
+// LogSigmoid32 returns log σ(x) = min(x, 0) − log(1 + e^{−|x|}) in float32,
+// without overflow for large |x|, with an absolute error below about 2e-7.
+func LogSigmoid32(x float32) float32 {
+	a := x
+	if a < 0 {
+		a = -a
+	}
+	return min(x, 0) - Log32(1+Exp32(-a))
+}
+
 // Log32 returns the natural logarithm of x in float32, with relative error
 // below 1e-7 away from x = 1 and absolute error below 1e-7 near it: x = 2ᵉm
 // with m ∈ [√½, √2), and log m = 2 atanh((m−1)/(m+1)) by its series. It

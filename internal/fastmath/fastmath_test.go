@@ -42,6 +42,20 @@ func TestFastFloat32FunctionsMatchMath(t *testing.T) {
 	if !numcheck.Within(float64(worstLog), 1e-6) {
 		t.Errorf("Log32: relative error %.3g > 1e-6", worstLog)
 	}
+	// log σ(x): absolute error (it is added to a stabiliser of size O(1)),
+	// relative where the value is small and the loss of 1 + e^{−|x|}
+	// does not apply.
+	var worstLogSig numcheck.Worst
+	for x := -120.0; x <= 120; x += 0.00731 {
+		x32 := float32(x)
+		xf := float64(x32)
+		want := min(xf, 0) - math.Log1p(math.Exp(-math.Abs(xf)))
+		worstLogSig.Add(math.Abs(float64(LogSigmoid32(x32))-want) / max(math.Abs(want), 1))
+	}
+	t.Logf("LogSigmoid32: largest error %.2g", worstLogSig)
+	if !numcheck.Within(float64(worstLogSig), 3e-7) {
+		t.Errorf("LogSigmoid32: error %.3g > 3e-7", worstLogSig)
+	}
 	if !math.IsInf(float64(Log32(0)), -1) || !math.IsNaN(float64(Log32(-1))) {
 		t.Error("Log32(0) or Log32(-1) wrong")
 	}

@@ -44,6 +44,30 @@ func Tanh32To(dst, x []float32) {
 	}
 }
 
+// Exp32To sets dst[i] = Exp32(x[i]); see Sigmoid32To.
+func Exp32To(dst, x []float32) { apply("Exp32To", exp8, Exp32, dst, x) }
+
+// LogSigmoid32To sets dst[i] = LogSigmoid32(x[i]); see Sigmoid32To.
+func LogSigmoid32To(dst, x []float32) { apply("LogSigmoid32To", logSigmoid8, LogSigmoid32, dst, x) }
+
+// apply runs the vector kernel over the whole blocks of eight and the
+// scalar function over the rest.
+func apply(name string, kernel func(dst, x *float32, blocks int, table *vectorTable), scalar func(float32) float32, dst, x []float32) {
+	if len(dst) != len(x) {
+		panic("fastmath: " + name + ": slices of different lengths")
+	}
+	done := 0
+	if vectorized {
+		done = len(x) &^ 7
+		if done > 0 {
+			kernel(&dst[0], &x[0], done/8, &table)
+		}
+	}
+	for i := done; i < len(x); i++ {
+		dst[i] = scalar(x[i])
+	}
+}
+
 // SigmoidTo sets dst[i] = Sigmoid(x[i]) for slices of equal length (dst may
 // be x); float32 goes through Sigmoid32To.
 func SigmoidTo[T ~float32 | ~float64](dst, x []T) {

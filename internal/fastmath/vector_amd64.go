@@ -45,10 +45,20 @@ const (
 	cT2
 	cT3
 	cMinusTwo
+	cMant  // the mantissa bits
+	cSqrt2 // √2 as Log32 rounds it
+	cHalf
+	cL0 // Log32's polynomial: 2/9, 2/7, 2/5, 2/3
+	cL1
+	cL2
+	cL3
 	tableLen
 )
 
-var table [tableLen][8]uint32
+// vectorTable holds the constants, each in eight lanes.
+type vectorTable = [tableLen][8]uint32
+
+var table vectorTable
 
 func init() {
 	f := func(i int, v float32) { set(i, math.Float32bits(v)) }
@@ -83,6 +93,13 @@ func init() {
 	f(cT2, 2.0/15)
 	f(cT3, 1.0/3)
 	f(cMinusTwo, -2)
+	set(cMant, 0x007fffff)
+	f(cSqrt2, 1.4142135)
+	f(cHalf, 0.5)
+	f(cL0, float32(2.0/9))
+	f(cL1, 2.0/7)
+	f(cL2, 2.0/5)
+	f(cL3, 2.0/3)
 }
 
 func set(i int, bits uint32) {
@@ -93,6 +110,12 @@ func set(i int, bits uint32) {
 
 //go:noescape
 func sigmoid8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+
+//go:noescape
+func exp8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+
+//go:noescape
+func logSigmoid8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
 
 //go:noescape
 func tanh8(dst, x *float32, blocks int, table *[tableLen][8]uint32)

@@ -38,6 +38,13 @@
 #define T2 896(BX)
 #define T3 928(BX)
 #define MINUSTWO 960(BX)
+#define MANT 992(BX)
+#define SQRT2 1024(BX)
+#define HALF 1056(BX)
+#define L0 1088(BX)
+#define L1 1120(BX)
+#define L2 1152(BX)
+#define L3 1184(BX)
 
 // EXP sets Y0 = Exp32(Y0), using Y1–Y7.
 //   n = (y·log2e + R) − R;  r = (y − n·ln2Hi) − n·ln2Lo;  p = Horner(r)
@@ -147,5 +154,78 @@ tanhLoop:
 	ADDQ    $32, DI
 	DECQ    CX
 	JNE     tanhLoop
+	VZEROUPPER
+	RET
+
+// func exp8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+// dst = Exp32(x).
+TEXT ·exp8(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	MOVQ table+24(FP), BX
+
+expLoop:
+	VMOVUPS (SI), Y0
+	EXP
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNE     expLoop
+	VZEROUPPER
+	RET
+
+// func logSigmoid8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+// dst = min(x, 0) − Log32(v), v = 1 + Exp32(−|x|) ∈ [1, 2]: Log32's normal
+// path, v = 2ᵉm with m ∈ [1, 2), halved (and e + 1) above √2, then
+// e·ln2Hi + (s·p(s²) + e·ln2Lo) with s = (m − 1)/(m + 1).
+TEXT ·logSigmoid8(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	MOVQ table+24(FP), BX
+
+logSigmoidLoop:
+	VMOVUPS   (SI), Y8
+	VANDPS    ABS, Y8, Y0
+	VXORPS    SIGN, Y0, Y0          // −|x|
+	EXP
+	VADDPS    ONE, Y0, Y0           // v
+	VPSRLD    $23, Y0, Y1
+	VPSUBD    BIAS, Y1, Y1          // e
+	VANDPS    MANT, Y0, Y2
+	VORPS     ONE, Y2, Y2           // m ∈ [1, 2): the bits of 1.0 are the exponent of 2⁰
+	VCMPPS    $0x1e, SQRT2, Y2, Y3  // m > √2
+	VMULPS    HALF, Y2, Y4
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VPSUBD    Y3, Y1, Y1            // e + 1 where halved (the mask is −1)
+	VSUBPS    ONE, Y2, Y4
+	VADDPS    ONE, Y2, Y5
+	VDIVPS    Y5, Y4, Y4            // s
+	VMULPS    Y4, Y4, Y5            // s²
+	VMOVUPS   L0, Y6
+	VMULPS    Y5, Y6, Y6
+	VADDPS    L1, Y6, Y6
+	VMULPS    Y5, Y6, Y6
+	VADDPS    L2, Y6, Y6
+	VMULPS    Y5, Y6, Y6
+	VADDPS    L3, Y6, Y6
+	VMULPS    Y5, Y6, Y6
+	VADDPS    TWO, Y6, Y6           // p
+	VCVTDQ2PS Y1, Y1                // float32(e)
+	VMULPS    Y6, Y4, Y4            // s·p
+	VMULPS    LN2LO, Y1, Y7
+	VADDPS    Y7, Y4, Y4            // s·p + e·ln2Lo
+	VMULPS    LN2HI, Y1, Y7
+	VADDPS    Y4, Y7, Y4            // log v
+	VXORPS    Y9, Y9, Y9
+	VMINPS    Y8, Y9, Y9            // min(x, 0), x where x is NaN
+	VSUBPS    Y4, Y9, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNE       logSigmoidLoop
 	VZEROUPPER
 	RET

@@ -2,12 +2,18 @@
 
 package fastmath
 
-// No vector code for this architecture: Sigmoid32To and Tanh32To loop over
-// the scalar functions.
+// No vector code for this architecture: the vector functions loop over the
+// scalar functions.
 const vectorized = false
 
 func sigmoid8(dst, x *float32, blocks int, table *[0][8]uint32) {}
 
+func exp8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+
+func logSigmoid8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+
 func tanh8(dst, x *float32, blocks int, table *[0][8]uint32) {}
 
-var table [0][8]uint32
+type vectorTable = [0][8]uint32
+
+var table vectorTable

@@ -64,6 +64,8 @@ func TestVectorFunctionsEqualScalar(t *testing.T) {
 	}
 	check("Sigmoid32To", Sigmoid32To, Sigmoid32)
 	check("Tanh32To", Tanh32To, Tanh32)
+	check("Exp32To", Exp32To, Exp32)
+	check("LogSigmoid32To", LogSigmoid32To, LogSigmoid32)
 	defer func() {
 		if recover() == nil {
 			t.Error("slices of different lengths did not panic")
