@@ -239,6 +239,10 @@ func headline(w io.Writer, netlib results, peers map[string]any) {
 	row("MNIST VAE epoch (784-400-20), 60000 images, batch 128 (s)", vaeEpoch, ok, "PyTorch", "vae_epoch_s", false, "%.2f")
 	seqEpoch, ok := netlib.get("BenchmarkSequenceAEEpoch", "s/epoch")
 	row("LSTM autoencoder epoch, 2000 signals of 50 steps, batch 32 (s)", seqEpoch, ok, "PyTorch", "seq_ae_epoch_s", false, "%.2f")
+	for _, cell := range []string{"sLSTM", "mLSTM"} {
+		step, ok := netlib.get("BenchmarkRecurrent/"+cell+"/hidden128/train", "ns/op")
+		row(cell+"(128, 4 heads) training pass, batch 64 of 28×28 (s)", step/1e9, ok, "PyTorch", strings.ToLower(cell)+"_train_step_s", false, "%.4f")
+	}
 	cov, ok := netlib.get("BenchmarkPCA/covariance", "ns/op")
 	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "NumPy XᵀX + eigh", "numpy_cov_eigh_s", false, "%.2f")
 	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "scikit-learn full", "pca_full_s", false, "%.2f")
