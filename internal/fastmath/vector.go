@@ -11,38 +11,10 @@ import (
 // same operations in the same order, without fused multiply-adds, so the
 // results are those of the scalar functions); elsewhere they loop over the
 // scalar functions.
-func Sigmoid32To(dst, x []float32) {
-	if len(dst) != len(x) {
-		panic("fastmath: Sigmoid32To: slices of different lengths")
-	}
-	done := 0
-	if vectorized {
-		done = len(x) &^ 7
-		if done > 0 {
-			sigmoid8(&dst[0], &x[0], done/8, &table)
-		}
-	}
-	for i := done; i < len(x); i++ {
-		dst[i] = Sigmoid32(x[i])
-	}
-}
+func Sigmoid32To(dst, x []float32) { apply("Sigmoid32To", sigmoid8, Sigmoid32, dst, x) }
 
 // Tanh32To sets dst[i] = Tanh32(x[i]); see Sigmoid32To.
-func Tanh32To(dst, x []float32) {
-	if len(dst) != len(x) {
-		panic("fastmath: Tanh32To: slices of different lengths")
-	}
-	done := 0
-	if vectorized {
-		done = len(x) &^ 7
-		if done > 0 {
-			tanh8(&dst[0], &x[0], done/8, &table)
-		}
-	}
-	for i := done; i < len(x); i++ {
-		dst[i] = Tanh32(x[i])
-	}
-}
+func Tanh32To(dst, x []float32) { apply("Tanh32To", tanh8, Tanh32, dst, x) }
 
 // Exp32To sets dst[i] = Exp32(x[i]); see Sigmoid32To.
 func Exp32To(dst, x []float32) { apply("Exp32To", exp8, Exp32, dst, x) }
