@@ -287,8 +287,7 @@ func covarianceSpectrum(v view, mean, comom []float64, kk int) (spectrum, error)
 			vt[j*p+i] = vecs[i*p+j]
 		}
 	}
-	values = sp.all[:kk]
-	sp.values, sp.vt = values, vt
+	sp.values, sp.vt = sp.all[:kk], vt
 	return sp, nil
 }
 

@@ -255,11 +255,11 @@ func slstmStep[T Float](r, g, cPrev, nPrev, mPrev, c, n, m, h []T) {
 // slstmStep32 is slstmStep in float32, the gate non-linearities eight at a
 // time (internal/fastmath).
 func slstmStep32(r, g, cPrev, nPrev, mPrev, c, n, m, h []float32) {
-	H := len(c)
-	it, ig := r[:H], g[:H]
-	lf, fg := g[H:2*H], g[H:2*H]
-	fastmath.LogSigmoid32To(lf, r[H:2*H])
-	for j := range H {
+	d := len(c)
+	it, ig := r[:d], g[:d]
+	lf, fg := g[d:2*d], g[d:2*d]
+	fastmath.LogSigmoid32To(lf, r[d:2*d])
+	for j := range d {
 		if mPrev == nil { // m' = ĩ, f = 0
 			m[j], ig[j], fg[j] = it[j], 0, float32(math.Inf(-1))
 			continue
@@ -268,18 +268,18 @@ func slstmStep32(r, g, cPrev, nPrev, mPrev, c, n, m, h []float32) {
 		mj := max(a, it[j])
 		m[j], ig[j], fg[j] = mj, it[j]-mj, a-mj
 	}
-	fastmath.Exp32To(g[:2*H], g[:2*H]) // i = exp(ĩ − m'), f = exp(log σ(f̃) + m − m')
-	z, o := g[2*H:3*H], g[3*H:]
-	fastmath.Tanh32To(z, r[2*H:3*H])
-	fastmath.Sigmoid32To(o, r[3*H:])
+	fastmath.Exp32To(g[:2*d], g[:2*d]) // i = exp(ĩ − m'), f = exp(log σ(f̃) + m − m')
+	z, o := g[2*d:3*d], g[3*d:]
+	fastmath.Tanh32To(z, r[2*d:3*d])
+	fastmath.Sigmoid32To(o, r[3*d:])
 	if mPrev == nil {
-		for j := range H {
+		for j := range d {
 			c[j], n[j] = ig[j]*z[j], ig[j]
 			h[j] = o[j] * c[j] / n[j]
 		}
 		return
 	}
-	for j := range H {
+	for j := range d {
 		c[j] = fg[j]*cPrev[j] + ig[j]*z[j]
 		n[j] = fg[j]*nPrev[j] + ig[j]
 		h[j] = o[j] * c[j] / n[j]
@@ -322,6 +322,7 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dhRec := nn.Workspace(&s.dhRec, b, H) // R-side gradient into h_{t}, from step t+1
 	clear(dhRec.Data)
 	dc, dn := make([]float64, b*H), make([]float64, b*H)
+	sigF := nn.Workspace(&s.sigF, 1, d).Data // σ(f̃) of one head
 	for t := s.steps - 1; t >= 0; t-- {
 		o := t * H
 		for i := 0; i < b; i++ {
@@ -332,7 +333,6 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 			dci, dni := dc[i*H:(i+1)*H], dn[i*H:(i+1)*H]
 			cPrev, nPrev, _ := s.previous(i, t)
 			dyi, dhi := dy.Row(i)[o:o+H], dhRec.Row(i)
-			sigF := nn.Workspace(&s.sigF, 1, d).Data
 			for k := range s.Heads {
 				u := k * d // the head's first unit; its gate block starts at 4u
 				g := s.gates.Row(i)[4*(o+u) : 4*(o+u+d)]

@@ -109,13 +109,13 @@ func set(i int, bits uint32) {
 }
 
 //go:noescape
-func sigmoid8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+func sigmoid8(dst, x *float32, blocks int, table *vectorTable)
 
 //go:noescape
-func exp8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+func exp8(dst, x *float32, blocks int, table *vectorTable)
 
 //go:noescape
-func logSigmoid8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+func logSigmoid8(dst, x *float32, blocks int, table *vectorTable)
 
 //go:noescape
-func tanh8(dst, x *float32, blocks int, table *[tableLen][8]uint32)
+func tanh8(dst, x *float32, blocks int, table *vectorTable)

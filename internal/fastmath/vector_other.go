@@ -6,13 +6,13 @@ package fastmath
 // scalar functions.
 const vectorized = false
 
-func sigmoid8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+func sigmoid8(dst, x *float32, blocks int, table *vectorTable) {}
 
-func exp8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+func exp8(dst, x *float32, blocks int, table *vectorTable) {}
 
-func logSigmoid8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+func logSigmoid8(dst, x *float32, blocks int, table *vectorTable) {}
 
-func tanh8(dst, x *float32, blocks int, table *[0][8]uint32) {}
+func tanh8(dst, x *float32, blocks int, table *vectorTable) {}
 
 type vectorTable = [0][8]uint32
 
