@@ -67,17 +67,6 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 // testOutputs' files — and prints PCA's test reconstruction MSE.
 func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData[T], cfg ae.Config, hist nn.History, testMSE []float64, validation float64, seed uint64, stdout io.Writer) {
 	k := cfg.Layers[len(cfg.Layers)-1]
-	n := min(8, d.Test.Rows)
-	if !d.image() {
-		n = min(4, d.Test.Rows)
-	}
-	shown := d.Test.Slice(0, n)
-	names := []string{"input", "autoencoder"}
-	rows := [][][]float64{make([][]float64, n), make([][]float64, n)}
-	rec := model.Reconstruct(shown)
-	for i := 0; i < n; i++ {
-		rows[0][i], rows[1][i] = d.Display(shown.Row(i)), d.Display(rec.Row(i))
-	}
 	// PCA with as many components as the code, fitted on the same
 	// training data: the lecture's yardstick.
 	pcaRec, pcaMSE, err := ae.PCAReconstruction(k, d.Train, d.Test, seed)
@@ -86,27 +75,17 @@ func aePictures[T nn.Float](out *cli.Outputs, model *ae.Autoencoder[T], d aeData
 		fmt.Fprintf(stdout, "no PCA comparison: %v\n", err)
 	} else {
 		fmt.Fprintf(stdout, "PCA with %d components: test reconstruction MSE %.4f (autoencoder %.4f)\n", k, pcaMSE, testMSE[len(testMSE)-1])
-		names = append(names, fmt.Sprintf("PCA (%d components)", k))
-		rows = append(rows, make([][]float64, n))
-		for i := 0; i < n; i++ {
-			rows[2][i] = d.Display(pcaRec.Row(i))
-		}
 	}
-	out.File("reconstructions.png")(figures.Reconstructions(names, rows, d.Shape, d.Names))
+	out.File("reconstructions.png")(figures.AutoencoderReconstructions(model, d.SampleSplit, pcaRec, k))
 	codes := nn.Convert[float64](model.Encode(d.Test))
 	out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
 	out.File("latent.png")(figures.Latent(codes.Data, codes.Cols, d.TestLabels, seed))
 	testOutputs(out, d, model.Reconstruct(d.Test), validation, seed)
-	series := map[string][]float64{"test MSE": testMSE}
-	trainName := "train " + cfg.Loss.String()
-	for _, e := range hist.Epochs {
-		series[trainName] = append(series[trainName], e.TrainLoss)
-	}
 	title := "MNIST autoencoder"
 	if d.Metadata()[nn.KeyData] == "user" {
 		title = "autoencoder"
 	}
-	out.File("autoencoder_loss.png")(figures.Curves(title, "loss", series, []string{trainName, "test MSE"}))
+	out.File("autoencoder_loss.png")(figures.AutoencoderLoss(title, cfg.Loss.String(), hist, testMSE))
 }
 
 // testOutputs adds, for the user's data, predictions.npy (or .csv for a

@@ -287,7 +287,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
 	if stepErrors != nil {
 		out.Npy("step_errors.npy", []int{d.N, d.Steps}, stepErrors)
-		if signals := faultSignals(d, scores, stepErrors, det.Threshold); signals != nil {
+		if signals := figures.FlaggedSignals(d.AnomalySet, scores, stepErrors, det.Threshold, 3); signals != nil {
 			out.File("faults.png")(figures.Faults(signals))
 		}
 	}
@@ -349,24 +349,3 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 
 // signalSteps is the length of the simulated signals of --example signals.
 const signalSteps = 50
-
-// faultSignals returns the flagged test rows to draw in faults.png: the
-// three most anomalous and the three least (just above the threshold),
-// each with its first feature and its per-step errors; nil when none is
-// flagged.
-func faultSignals(d *anomalyData, scores, stepErrors []float64, threshold float64) []figures.FaultSignal {
-	flagged := d.FlaggedExtremes(scores, threshold, 3)
-	var out []figures.FaultSignal
-	features := len(d.X) / d.N / d.Steps
-	for _, i := range flagged {
-		s := figures.FaultSignal{Title: fmt.Sprintf("row %d, score %.3g", i, scores[i]), StepErrors: stepErrors[i*d.Steps : (i+1)*d.Steps]}
-		if d.Labels != nil {
-			s.Title = fmt.Sprintf("%s, score %.3g", d.Kinds[d.Labels[i]], scores[i])
-		}
-		for t := 0; t < d.Steps; t++ {
-			s.Values = append(s.Values, d.X[(i*d.Steps+t)*features])
-		}
-		out = append(out, s)
-	}
-	return out
-}

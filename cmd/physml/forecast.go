@@ -1,11 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -249,45 +247,14 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	}
 	out.Npy("split.npy", []int{s.Steps}, ev.Split.Codes())
 	out.JSON("metrics.json", metrics)
-	out.File("forecast.png")(forecastPlot(ev, s, source, o.cell))
+	out.File("forecast.png")(figures.ForecastTest(ev, s, source, o.cell))
 	if h > 1 {
-		out.File("lead_rmse.png")(leadPlot(ev, f.Names[0], o.cell))
+		out.File("lead_rmse.png")(figures.LeadRMSE(ev, f.Names[0], o.cell))
 	}
 	if err := o.writeRun(out, stdout, interrupted); err != nil {
 		return err
 	}
 	return fitErr
-}
-
-// forecastPlot draws the test period one step ahead, first variable: the
-// truth, the network with its interval, persistence and the linear AR,
-// over their residuals.
-func forecastPlot(ev *forecast.Evaluation, s *dataset.TimeSeries, source, cell string) ([]byte, error) {
-	steps := make([]float64, ev.Windows)
-	for k := range steps {
-		steps[k] = float64(ev.Split.ValidationEnd + k)
-		if s.Time != nil {
-			steps[k] = s.Time[ev.Split.ValidationEnd+k]
-		}
-	}
-	series, order := ev.FirstStepCurves(cell, 0)
-	var band *figures.Band
-	if ev.Interval != nil {
-		band = &figures.Band{Name: fmt.Sprintf("%g %% interval", 100*ev.Interval.Level), Lower: ev.FirstStepOf(ev.Lower, 0), Upper: ev.FirstStepOf(ev.Upper, 0)}
-	}
-	title := fmt.Sprintf("%s: test period, one step ahead", filepath.Base(source))
-	return figures.SeriesWithResiduals(title, figures.XAxis{Label: cmp.Or(s.TimeName, "step"), Dates: s.Datetime}, s.Names[0], steps, series, order, band)
-}
-
-// leadPlot draws the test RMSE of the first variable, name, against the
-// lead time: the network's and the baselines'.
-func leadPlot(ev *forecast.Evaluation, name, cell string) ([]byte, error) {
-	series, order := ev.LeadCurves(cell, 0)
-	leads := make([]float64, len(series[cell]))
-	for k := range leads {
-		leads[k] = float64(k + 1)
-	}
-	return figures.Series("test RMSE by lead time", "lead (steps ahead)", "RMSE of "+name, leads, series, order)
 }
 
 // config returns the library's configuration for the flags.

@@ -296,7 +296,11 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 		if o.input != "" {
 			title = fmt.Sprintf("%v on %s", m.RNN.Cell, filepath.Base(o.input))
 		}
-		out.File("lstm_curves.png")(curvesPNG(title, hist, regressor))
+		if regressor {
+			out.File("lstm_curves.png")(figures.RegressionHistory(title, hist))
+		} else {
+			out.File("lstm_curves.png")(figures.History(title, hist))
+		}
 	}
 	if interrupted {
 		// Save first; the test inference would only delay the exit.
@@ -316,20 +320,6 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 		traceFiles(out, model.(*seq.Classifier[T]), d.test, o.trace, o.input == "")
 	}
 	return o.writeAfter(ctx, out, stdout)
-}
-
-// curvesPNG draws the training history: loss and accuracy of a
-// classifier, the standardised MSE of a regressor.
-func curvesPNG(title string, hist nn.History, regressor bool) ([]byte, error) {
-	if !regressor {
-		return figures.History(title, hist)
-	}
-	series := map[string][]float64{}
-	for _, e := range hist.Epochs {
-		series["train MSE"] = append(series["train MSE"], e.TrainLoss)
-		series["validation MSE"] = append(series["validation MSE"], e.ValidationLoss)
-	}
-	return figures.CurvesLegendTop(title, "MSE (standardised targets)", series, []string{"train MSE", "validation MSE"})
 }
 
 // maxTraceSteps is the most steps --trace draws.

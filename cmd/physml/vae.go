@@ -120,31 +120,9 @@ func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n 
 	samples := model.Sample(n, nn.NewRand(seed+3))
 	out.Npy("samples.npy", []int{samples.Rows, samples.Cols}, nn.Convert[float64](samples).Data)
 	if d.image() {
-		h, w := d.Shape[0], d.Shape[1]
-		// The draws in rows of 8.
-		draws := make([][]float64, n)
-		for i := range draws {
-			draws[i] = d.Display(samples.Row(i))
-		}
-		scale := max(1, 56/max(h, w))
-		out.File("samples.png")(figures.ImageGrid(nil, figures.Tiles(draws, 8), h, w, scale))
-		// Paths between the codes of test images 2k and 2k+1.
-		var names []string
-		var rows [][][]float64
-		for k := 0; k+1 < d.Test.Rows && k < 8; k += 2 {
-			name := fmt.Sprintf("test %d → %d", k+1, k+2)
-			if d.TestLabels != nil {
-				name = fmt.Sprintf("%d → %d", d.TestLabels[k], d.TestLabels[k+1])
-			}
-			path := model.InterpolationRow(d.Test, k, k+1, 10)
-			row := make([][]float64, path.Rows)
-			for s := range row {
-				row[s] = d.Display(path.Row(s))
-			}
-			names, rows = append(names, name), append(rows, row)
-		}
-		if rows != nil {
-			out.File("interpolation.png")(figures.ImageGrid(names, rows, h, w, scale))
+		out.File("samples.png")(figures.VAESamples(samples, d.SampleSplit))
+		if png, err := figures.VAEInterpolations(model, d.SampleSplit, 10); png != nil || err != nil {
+			out.File("interpolation.png")(png, err)
 		}
 	}
 	codes := nn.Convert[float64](model.Encode(d.Test))
@@ -153,12 +131,5 @@ func vaePictures[T nn.Float](out *cli.Outputs, model *ae.VAE[T], d aeData[T], n 
 		// The means μ of the test rows' codes.
 		out.Npy("codes.npy", []int{codes.Rows, codes.Cols}, codes.Data)
 	}
-	series := map[string][]float64{"test reconstruction": testRec, "test KL": testKL}
-	for i := range testRec {
-		series["test −ELBO"] = append(series["test −ELBO"], testRec[i]+testKL[i])
-		series["train loss"] = append(series["train loss"], hist.Epochs[i].TrainLoss)
-	}
-	// The losses fall from the top left and the KL term stays low: the
-	// legend goes top right.
-	out.File("vae_loss.png")(figures.CurvesLegendTop("variational autoencoder", "per sample", series, []string{"train loss", "test −ELBO", "test reconstruction", "test KL"}))
+	out.File("vae_loss.png")(figures.VAELoss(hist, testRec, testKL))
 }
