@@ -195,3 +195,28 @@ func readArray(path string, lim Limits) (*Array, error) {
 	}
 	return nil, fmt.Errorf("%s: want a .npy file, an .npz archive of one array, or archive.npz:array", path)
 }
+
+// SetClasses sets the number of classes of labelled sequences. With
+// classes > 0 the labels may leave some classes without a sequence (a
+// classifier still has an output for each), but every label must be below
+// it. With 0 the labels' own count (the largest + 1) stays, and every class
+// below the largest label must occur: a missing one is an error naming it,
+// as labels 1 … 3 most likely mean three classes numbered from 1.
+func (s *Sequences) SetClasses(classes int) error {
+	switch {
+	case s.Labels == nil:
+		return fmt.Errorf("dataset: classes of sequences without labels")
+	case classes > MaxClasses:
+		return fmt.Errorf("dataset: %d classes: at most %d", classes, MaxClasses)
+	case classes > 0 && classes < s.Classes:
+		return fmt.Errorf("dataset: %d classes, fewer than the labels up to %d make", classes, s.Classes-1)
+	case classes > 0:
+		s.Classes = classes
+		return nil
+	}
+	if missing := MissingClasses(s.Labels, s.Classes); missing != nil {
+		return fmt.Errorf("dataset: no sequence has label %s, yet labels up to %d make %d classes (labels number the classes from 0): relabel them 0 … %d, or declare %d classes to train an output for each",
+			strings.ReplaceAll(strings.Trim(fmt.Sprint(missing), "[]"), " ", ", "), s.Classes-1, s.Classes, s.Classes-1-len(missing), s.Classes)
+	}
+	return nil
+}

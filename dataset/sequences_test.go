@@ -147,3 +147,26 @@ func TestLabelsAtTheClassLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestSetClasses: a count above the labels leaves classes empty on
+// purpose; without one, a class below the largest label that no sequence
+// has is named; a count below the labels is refused.
+func TestSetClasses(t *testing.T) {
+	s := &Sequences{N: 3, Labels: []int{1, 2, 1}, Classes: 3}
+	if err := s.SetClasses(0); err == nil || !strings.Contains(err.Error(), "no sequence has label 0, yet labels up to 2 make 3 classes") || !strings.Contains(err.Error(), "relabel them 0 … 1, or declare 3 classes") {
+		t.Errorf("labels 1, 2 without a count: %v", err)
+	}
+	if err := s.SetClasses(2); err == nil || !strings.Contains(err.Error(), "2 classes, fewer than the labels up to 2 make") {
+		t.Errorf("2 classes of labels up to 2: %v", err)
+	}
+	if err := s.SetClasses(5); err != nil || s.Classes != 5 {
+		t.Errorf("5 classes: %v, %d classes", err, s.Classes)
+	}
+	full := &Sequences{N: 2, Labels: []int{0, 1}, Classes: 2}
+	if err := full.SetClasses(0); err != nil || full.Classes != 2 {
+		t.Errorf("labels 0, 1: %v, %d classes", err, full.Classes)
+	}
+	if err := (&Sequences{N: 1}).SetClasses(2); err == nil {
+		t.Error("classes set on sequences without labels")
+	}
+}

@@ -65,6 +65,10 @@ type Split[T Float] struct {
 	// Lengths reports that the sequences have valid lengths (padded
 	// beyond), which a model trained on them needs given too.
 	Lengths bool
+	// Features is the number of values per step: a model's input size.
+	Features int
+
+	mnist *dataset.Normalization // the pixels' normalisation of MNISTSplit
 }
 
 // SplitSequences holds out a seeded random testFraction of the sequences
@@ -83,7 +87,7 @@ func SplitSequences[T Float](s *dataset.Sequences, testFraction float64, seed ui
 		return nil, err
 	}
 	sp := &Split[T]{Train: DatasetOf[T](s, trainRows, scaler), Test: DatasetOf[T](s, testRows, scaler),
-		TrainRows: trainRows, TestRows: testRows, Scaler: scaler, Lengths: s.Lengths != nil}
+		TrainRows: trainRows, TestRows: testRows, Scaler: scaler, Lengths: s.Lengths != nil, Features: s.Features}
 	switch {
 	case s.Targets != nil:
 		if s.Steps == 0 || s.TargetCols%s.Steps != 0 {
@@ -122,10 +126,15 @@ func (sp *Split[T]) SetTargets(targets []float64, steps, outputs int) error {
 }
 
 // Metadata returns how the split scaled its data, as model-file metadata:
-// the inputs' standardisation (nn.KeyFeatureMean, nn.KeyFeatureStd),
+// for MNISTSplit, nn.KeyData "mnist" and the pixels' normalisation
+// (nn.KeyNormalization); otherwise nn.KeyData "user", the inputs'
+// standardisation (nn.KeyFeatureMean, nn.KeyFeatureStd),
 // nn.KeyLengths when the sequences have lengths and, after SetTargets, the
 // targets' standardisation (nn.KeyTargetMean, nn.KeyTargetStd).
 func (sp *Split[T]) Metadata() map[string]string {
+	if sp.mnist != nil {
+		return map[string]string{nn.KeyData: "mnist", nn.KeyNormalization: sp.mnist.String()}
+	}
 	meta := map[string]string{nn.KeyData: "user", nn.KeyNormalization: "standard",
 		nn.KeyFeatureMean: dataset.JoinFloats(sp.Scaler.Offset), nn.KeyFeatureStd: dataset.JoinFloats(sp.Scaler.Scale)}
 	if sp.Lengths {
@@ -143,4 +152,23 @@ func (sp *Split[T]) Metadata() map[string]string {
 // label.
 func MNISTRows[T Float](im *dataset.Images, norm dataset.Normalization) nn.Dataset[T] {
 	return nn.Dataset[T]{X: nn.MatrixFrom(im.Len(), dataset.MNISTPixels, dataset.Floats[T](im.Pixels, norm)), Labels: im.Labels}
+}
+
+// MNISTSplit returns MNIST's training and test images as the lecture's
+// sequences (MNISTRows): 28 steps of 28 pixels normalised by norm, with
+// their labels, 10 classes. It has no rows (TrainRows and TestRows are
+// nil: the images are not drawn from one set) and no scaler.
+func MNISTSplit[T Float](train, test *dataset.Images, norm dataset.Normalization) *Split[T] {
+	return &Split[T]{Train: MNISTRows[T](train, norm), Test: MNISTRows[T](test, norm), Outputs: 10, Features: dataset.MNISTCols, mnist: &norm}
+}
+
+// SplitCodes returns the part of every sequence of the set the split was
+// made from, in its order: 0 training, 1 validation (the fraction of the
+// training sequences that nn.Fit holds out with seed, the last ones when
+// last is set) and 2 test (nn.SplitCodes); nil for MNISTSplit.
+func (sp *Split[T]) SplitCodes(validation float64, seed uint64, last bool) []float64 {
+	if sp.TestRows == nil {
+		return nil
+	}
+	return nn.SplitCodes(len(sp.TrainRows)+len(sp.TestRows), sp.TrainRows, sp.TestRows, validation, seed, last)
 }

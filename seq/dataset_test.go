@@ -138,3 +138,20 @@ func TestSplitSequencesStandardisesWithTheTrainingPartOnly(t *testing.T) {
 		t.Errorf("5 targets per sequence of 2 steps: %v", err)
 	}
 }
+
+// TestMNISTSplitIsTheLecturesRowsWithItsMetadata: 28 steps of 28 pixels,
+// 10 classes, MNIST metadata, no rows and no split codes.
+func TestMNISTSplitIsTheLecturesRowsWithItsMetadata(t *testing.T) {
+	im := &dataset.Images{Rows: 28, Cols: 28, Pixels: make([]byte, 2*784), Labels: []int{3, 7}}
+	im.Pixels[784+5] = 255
+	sp := MNISTSplit[float32](im, im, dataset.Unit)
+	if sp.Features != 28 || sp.Outputs != 10 || sp.Test.X.Cols != 784 || sp.Test.X.At(1, 5) != 1 || sp.Train.Labels[1] != 7 {
+		t.Errorf("features %d, outputs %d, %d columns, pixel %g, label %d", sp.Features, sp.Outputs, sp.Test.X.Cols, sp.Test.X.At(1, 5), sp.Train.Labels[1])
+	}
+	if m := sp.Metadata(); m[nn.KeyData] != "mnist" || m[nn.KeyNormalization] != dataset.Unit.String() || len(m) != 2 {
+		t.Errorf("metadata %v", m)
+	}
+	if sp.SplitCodes(0.2, 1, false) != nil {
+		t.Error("split codes of MNIST's images, which come from no one set")
+	}
+}

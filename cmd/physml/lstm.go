@@ -221,7 +221,8 @@ func sequenceInput[T nn.Float](o lstmOptions) (sequenceData[T], error) {
 		if o.preset == "keras" {
 			norm = dataset.Unit // Keras's x/255
 		}
-		return mnistClassification[T](train, test, norm), nil
+		return sequenceData[T]{Split: seq.MNISTSplit[T](train, test, norm),
+			describe: fmt.Sprintf("MNIST rows: %d training and %d test images, pixels %v", train.Len(), test.Len(), norm)}, nil
 	}
 	s, err := dataset.ReadSequences(dataset.SequenceFiles{X: o.input, Labels: o.labels, Lengths: o.lengths, Targets: o.targets}, dataset.Limits{Rows: o.trainLimit})
 	if err != nil {
@@ -235,25 +236,23 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if n, nVal := d.train.Len(), int(math.Round(o.validation*float64(d.train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
+	if n, nVal := d.Train.Len(), int(math.Round(o.validation*float64(d.Train.Len()))); o.validation > 0 && (nVal == 0 || nVal == n) {
 		return usageError(fmt.Errorf("--validation %g of %d training samples leaves %d for training and %d for validation; both need at least one", o.validation, n, n-nVal, nVal))
 	}
-	if steps := d.test.X.Cols / d.inputSize; o.trace > 0 && steps > maxTraceSteps {
+	if steps := d.Test.X.Cols / d.Features; o.trace > 0 && steps > maxTraceSteps {
 		return usageError(fmt.Errorf("--trace: sequences of %d steps; trace.png draws at most %d steps (one row of pixels each)", steps, maxTraceSteps))
 	}
 	if o.input != "" && o.validation > 0 {
-		o.ownDataDefaults(d.train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
+		o.ownDataDefaults(d.Train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
 	}
-	if d.testRows != nil {
-		d.split = nn.SplitCodes(d.train.Len()+d.test.Len(), d.trainRows, d.testRows, o.validation, o.seed, o.preset == "keras")
-	}
+	d.split = d.SplitCodes(o.validation, o.seed, o.preset == "keras")
 	ctx, stop := o.start(stderr)
 	defer stop()
 	cell, _ := seq.ParseCell(o.cell)
 	schedule, _ := nn.ParseSchedule(o.schedule, o.epochs)
-	spec := seq.ModelSpec{Cell: cell, Outputs: d.outputs, Regressor: d.targets != nil, Norm: o.norm, Keras: o.preset == "keras", Seed: o.seed,
-		Config: o.config(d.inputSize)}
-	if err := checkModelMemory[T](seq.ParamCount(cell, spec.Config, d.outputs)); err != nil {
+	spec := seq.ModelSpec{Cell: cell, Outputs: d.Outputs, Regressor: d.TargetScaler != nil, Norm: o.norm, Keras: o.preset == "keras", Seed: o.seed,
+		Config: o.config(d.Features)}
+	if err := checkModelMemory[T](seq.ParamCount(cell, spec.Config, d.Outputs)); err != nil {
 		return err
 	}
 	// A classifier (CrossEntropy on the last state) or, with --targets, a
@@ -283,14 +282,14 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValidationAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
 		}}
 	start := time.Now()
-	hist, interrupted, fitErr := fit(ctx, model, m.Loss, opt, d.train, cfg, stdout, stderr)
+	hist, interrupted, fitErr := fit(ctx, model, m.Loss, opt, d.Train, cfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
 	trainTime := time.Since(start)
 
 	out := &cli.Outputs{}
-	out.File("lstm.safetensors")(m.EncodeFile(d.metadata))
+	out.File("lstm.safetensors")(m.EncodeFile(d.Metadata()))
 	if len(hist.Epochs) > 0 {
 		title := fmt.Sprintf("%v on MNIST rows", m.RNN.Cell)
 		if o.input != "" {
@@ -308,16 +307,16 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	}
 
 	inferStart := time.Now()
-	outputs := nn.PredictDataset[T](model, d.test, 1000)
+	outputs := nn.PredictDataset[T](model, d.Test, 1000)
 	inferTime := time.Since(inferStart)
 	if regressor {
 		regressionResults(out, stdout, d, outputs)
 	} else {
 		classificationResults(out, stdout, d, outputs)
 	}
-	fmt.Fprintf(stdout, "training %v, inference %.0f sequences/s\n", trainTime.Round(10*time.Millisecond), float64(d.test.Len())/inferTime.Seconds())
+	fmt.Fprintf(stdout, "training %v, inference %.0f sequences/s\n", trainTime.Round(10*time.Millisecond), float64(d.Test.Len())/inferTime.Seconds())
 	if o.trace > 0 {
-		traceFiles(out, model.(*seq.Classifier[T]), d.test, o.trace, o.input == "")
+		traceFiles(out, model.(*seq.Classifier[T]), d.Test, o.trace, o.input == "")
 	}
 	return o.writeAfter(ctx, out, stdout)
 }
@@ -335,25 +334,25 @@ const maxDenseClasses = 50
 // test_rows.npy and split.npy.
 func classificationResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenceData[T], logits *nn.Matrix[T]) {
 	predicted := nn.Argmax(logits)
-	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences)\n", nn.Accuracy(logits, d.test.Labels), d.test.Len())
+	fmt.Fprintf(stdout, "test accuracy %.4f (%d sequences)\n", nn.Accuracy(logits, d.Test.Labels), d.Test.Len())
 	// The matrix is classes² counts: beyond maxDenseClasses the file lists
 	// the pairs that occur (true, predicted, count) and nothing is printed.
-	if d.outputs <= maxDenseClasses {
-		cm := nn.ConfusionMatrix(predicted, d.test.Labels, d.outputs)
+	if d.Outputs <= maxDenseClasses {
+		cm := nn.ConfusionMatrix(predicted, d.Test.Labels, d.Outputs)
 		fmt.Fprint(stdout, nn.ConfusionTable(cm))
 		out.Add("confusion.csv", []byte(nn.ConfusionCSV(cm)), nil)
 	} else {
-		fmt.Fprintf(stdout, "the confusion of %d classes is in confusion.csv as (true, predicted, count)\n", d.outputs)
-		out.Add("confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.test.Labels)), nil)
+		fmt.Fprintf(stdout, "the confusion of %d classes is in confusion.csv as (true, predicted, count)\n", d.Outputs)
+		out.Add("confusion.csv", []byte(nn.ConfusionPairsCSV(predicted, d.Test.Labels)), nil)
 	}
-	if d.testRows != nil {
+	if d.TestRows != nil {
 		classes := make([]float64, len(predicted))
 		for i, c := range predicted {
 			classes[i] = float64(c)
 		}
 		out.Npy("predictions.npy", []int{len(classes)}, classes)
 		out.Npy("probabilities.npy", []int{logits.Rows, logits.Cols}, saved.Probabilities(nn.Convert[float32](logits)))
-		out.Rows(d.testRows, d.split)
+		out.Rows(d.TestRows, d.split)
 	}
 }
 
@@ -361,14 +360,14 @@ func classificationResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d seq
 // in the targets' units and adds predictions.npy (test sequences, steps,
 // outputs), metrics.json, test_rows.npy and split.npy.
 func regressionResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenceData[T], outputs *nn.Matrix[T]) {
-	pred, truth := dataset.Inverse(*d.targets, outputs.Data), dataset.Inverse(*d.targets, d.test.Y.Data)
-	k := d.outputs
+	pred, truth := dataset.Inverse(*d.TargetScaler, outputs.Data), dataset.Inverse(*d.TargetScaler, d.Test.Y.Data)
+	k := d.Outputs
 	errs := forecast.ErrorsPerColumn(pred, truth, k)
-	fmt.Fprintf(stdout, "test errors in the targets' units over %d sequences × %d steps:\n", d.test.Len(), outputs.Cols/k)
+	fmt.Fprintf(stdout, "test errors in the targets' units over %d sequences × %d steps:\n", d.Test.Len(), outputs.Cols/k)
 	for j, e := range errs {
 		fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, e.RMSE, e.MAE)
 	}
 	out.Npy("predictions.npy", []int{outputs.Rows, outputs.Cols / k, k}, pred)
-	out.JSON("metrics.json", map[string]any{"test_sequences": d.test.Len(), "errors_per_output": errs})
-	out.Rows(d.testRows, d.split)
+	out.JSON("metrics.json", map[string]any{"test_sequences": d.Test.Len(), "errors_per_output": errs})
+	out.Rows(d.TestRows, d.split)
 }

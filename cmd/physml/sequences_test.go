@@ -263,7 +263,7 @@ func TestLabelsFromOneAreSaid(t *testing.T) {
 	}
 	labels := npyAt(t, filepath.Join(dir, "y12.npy"), []int{40}, y)
 	code, out, errOut := runCommand("lstm", "--input", x, "--labels", labels, "--lengths", l, "--layers", "4", "--epochs", "1", "--out", filepath.Join(dir, "out"))
-	if code != 2 || !strings.Contains(errOut, x+": no sequence has label 0, yet labels up to 2 make 3 classes") || !strings.Contains(errOut, "--classes 3") {
+	if code != 2 || !strings.Contains(errOut, x+": no sequence has label 0, yet labels up to 2 make 3 classes") || !strings.Contains(errOut, "declare 3 classes to train an output for each (--classes)") {
 		t.Errorf("exit %d, stderr %q\n%s", code, errOut, out)
 	}
 	out = runOK(t, "lstm", "--input", x, "--labels", labels, "--lengths", l, "--layers", "4", "--epochs", "1", "--classes", "3", "--out", filepath.Join(dir, "out"))
