@@ -3,6 +3,7 @@ package seq
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/physml/physml/internal/fileio"
 	"github.com/physml/physml/nn"
@@ -14,6 +15,26 @@ var cellNames = map[CellType]string{LSTM: "lstm", GRU: "gru", RNNTanh: "rnn", RN
 // CellName returns the cell's name in model files and flags: lstm, gru,
 // rnn, rnn_relu, slstm or mlstm.
 func CellName(c CellType) string { return cellNames[c] }
+
+// ParseLayers parses the sizes of stacked recurrent layers, a hidden size
+// per layer, comma-separated: "64,64" is two layers of 64. The layers
+// share one hidden size, as PyTorch's nn.LSTM(hidden_size, num_layers) has
+// them; at most 1024 layers of at most 65536.
+func ParseLayers(s string) (hidden, layers int, err error) {
+	for _, f := range strings.Split(s, ",") {
+		h, err := strconv.Atoi(strings.TrimSpace(f))
+		switch {
+		case err != nil || h <= 0:
+			return 0, 0, fmt.Errorf("seq: layers %q: not a list of positive sizes", s)
+		case layers > 0 && h != hidden:
+			return 0, 0, fmt.Errorf("seq: layers %s: stacked recurrent layers share one hidden size (as in PyTorch's nn.LSTM): give it once per layer, as %d,%d", s, hidden, hidden)
+		case h > 1<<16 || layers == 1<<10:
+			return 0, 0, fmt.Errorf("seq: layers %s: at most 1024 layers of at most 65536", s)
+		}
+		hidden, layers = h, layers+1
+	}
+	return hidden, layers, nil
+}
 
 // ParseCell returns the cell type named lstm, gru, rnn (tanh), rnn_relu,
 // slstm or mlstm.

@@ -164,3 +164,19 @@ func TestParamCountIsTheModelsSize(t *testing.T) {
 		}
 	}
 }
+
+// TestParseLayers: equal sizes per stacked layer; unequal sizes, non-sizes
+// and too many or too large layers are refused with the reason.
+func TestParseLayers(t *testing.T) {
+	for s, want := range map[string][2]int{"128": {128, 1}, "64,64": {64, 2}, " 8, 8 ,8": {8, 3}} {
+		if h, l, err := ParseLayers(s); err != nil || h != want[0] || l != want[1] {
+			t.Errorf("ParseLayers(%q) = %d, %d, %v; want %v", s, h, l, err, want)
+		}
+	}
+	for s, why := range map[string]string{"64,32": "share one hidden size", "": "not a list", "0": "not a list", "3.5": "not a list",
+		"65537": "at most 65536", strings.Repeat("1,", 1024) + "1": "at most 1024 layers"} {
+		if _, _, err := ParseLayers(s); err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("ParseLayers(%.20q): %v, want %q", s, err, why)
+		}
+	}
+}

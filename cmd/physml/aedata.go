@@ -27,7 +27,7 @@ func (d aeData[T]) image() bool { return len(d.Shape) == 2 }
 // ae.DefaultScaling) with the training part's statistics.
 func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 	if o.input == "" {
-		train, test, err := o.mnist(o.trainLimit, o.testLimit)
+		train, test, err := o.MNIST(o.trainLimit, o.testLimit)
 		if err != nil {
 			return aeData[T]{}, err
 		}
@@ -38,7 +38,7 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 		norm := saved.NormalizationFor(out)
 		return aeData[T]{ae.MNISTSamples[T](train, test, norm), fmt.Sprintf("MNIST: %d training and %d test images, inputs %v", train.Len(), test.Len(), norm)}, nil
 	}
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep}, dataset.Limits{Rows: o.trainLimit})
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.Comma, Drop: o.Drop, Columns: o.Keep}, dataset.Limits{Rows: o.trainLimit})
 	if err != nil {
 		return aeData[T]{}, err
 	}
@@ -46,10 +46,10 @@ func autoencoderInput[T nn.Float](o aeOptions) (aeData[T], error) {
 	if o.normalize != "" {
 		kind, _ = dataset.ParseScaling(o.normalize) // checked with the flags
 	}
-	if _, _, err := splitRows(s.N, o.testFraction, o.seed, "samples"); err != nil {
+	if _, _, err := splitRows(s.N, o.testFraction, o.Seed, "samples"); err != nil {
 		return aeData[T]{}, err
 	}
-	sp, err := ae.SplitSamples[T](s, kind, o.testFraction, o.seed)
+	sp, err := ae.SplitSamples[T](s, kind, o.testFraction, o.Seed)
 	if err != nil {
 		return aeData[T]{}, fmt.Errorf("%s: %v", o.input, err)
 	}

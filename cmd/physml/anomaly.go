@@ -19,7 +19,7 @@ import (
 )
 
 type anomalyOptions struct {
-	common
+	cli.Common
 	input, labels, lengths, example string
 	labelColumn                     string
 	normal, anomalous               string
@@ -61,8 +61,8 @@ anomalous rows, threshold marked) and, with labels, roc.png.`
 func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	var o anomalyOptions
 	fs := newFlagSet("anomaly", anomalySummary, stdout)
-	o.common.register(fs)
-	o.registerTable(fs)
+	o.Common.Register(fs)
+	o.RegisterTable(fs)
 	fs.StringVar(&o.input, "input", "", "your data (.npy, archive.npz:name or .csv) instead of MNIST")
 	fs.StringVar(&o.labels, "labels", "", "labels of --input: 0 normal, 1, 2, … kinds of anomaly")
 	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of the labels of --input, left out of the features: 0 normal, 1, 2, … kinds of anomaly")
@@ -99,7 +99,7 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 			o.epochs = 100
 		}
 	}
-	if o.float64 {
+	if o.Float64 {
 		return detectAnomalies[float64](o, d, stdout, stderr)
 	}
 	return detectAnomalies[float32](o, d, stdout, stderr)
@@ -128,12 +128,12 @@ func (o *anomalyOptions) check() error {
 		return usageError(fmt.Errorf("--%v", err))
 	}
 	if o.arch == "dense" {
-		if err := o.notWith("to --arch dense (it is for sequences: --arch lstm or gru)", "lengths"); err != nil {
+		if err := o.NotWith("to --arch dense (it is for sequences: --arch lstm or gru)", "lengths"); err != nil {
 			return err
 		}
 	}
 	if o.input != "" || o.example != "" {
-		if err := o.notWith("to --input or --example (it selects MNIST digits)", "normal", "anomalous", "test-limit", "data"); err != nil {
+		if err := o.NotWith("to --input or --example (it selects MNIST digits)", "normal", "anomalous", "test-limit", "data"); err != nil {
 			return err
 		}
 	}
@@ -156,7 +156,7 @@ func (o *anomalyOptions) check() error {
 	if err := cli.FirstError(cli.CheckPositive("lr", o.lr), cli.CheckLimit("train-limit", o.trainLimit), cli.CheckLimit("test-limit", o.testLimit)); err != nil {
 		return err
 	}
-	return o.common.check()
+	return o.Common.Check()
 }
 
 // anomalyData is the detector's data (ae.AnomalySet) with what the
@@ -179,13 +179,13 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 	switch {
 	case o.example != "":
 		n := cmp.Or(o.trainLimit, 2000)
-		s, spans, serr := dataset.SignalsWithFaults(n, signalSteps, o.seed)
+		s, spans, serr := dataset.SignalsWithFaults(n, signalSteps, o.Seed)
 		if serr != nil {
 			return nil, usageError(serr)
 		}
-		d.AnomalySet, err = ae.SequenceAnomalies(s, dataset.SignalKinds, o.seed)
+		d.AnomalySet, err = ae.SequenceAnomalies(s, dataset.SignalKinds, o.Seed)
 		d.spans = spans
-		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.seed)
+		d.describe = fmt.Sprintf("simulated signals: %d damped oscillations of %d steps (seed %d)", n, signalSteps, o.Seed)
 	case o.input != "" && d.wantSequences:
 		if o.labelColumn != "" {
 			return nil, usageError(errors.New("--label-column is for CSV tables; sequences take --labels"))
@@ -194,14 +194,14 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 		if rerr != nil {
 			return nil, rerr
 		}
-		d.AnomalySet, err = ae.SequenceAnomalies(s, nil, o.seed)
+		d.AnomalySet, err = ae.SequenceAnomalies(s, nil, o.Seed)
 		d.describe = fmt.Sprintf("%s: %d sequences of %d steps × %d features", o.input, s.N, s.Steps, s.Features)
 	case o.input != "":
-		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep}, dataset.Limits{Rows: o.trainLimit})
+		s, rerr := dataset.ReadSamples(dataset.SampleFiles{X: o.input, Labels: o.labels, LabelColumn: o.labelColumn, Comma: o.Comma, Drop: o.Drop, Columns: o.Keep}, dataset.Limits{Rows: o.trainLimit})
 		if rerr != nil {
 			return nil, rerr
 		}
-		d.AnomalySet, err = ae.SampleAnomalies(s, o.seed)
+		d.AnomalySet, err = ae.SampleAnomalies(s, o.Seed)
 		d.describe = fmt.Sprintf("%s: %d samples of %d values", o.input, s.N, s.Features)
 	default:
 		normal, err := dataset.ParseDigits(o.normal)
@@ -217,11 +217,11 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 				return nil, usageError(fmt.Errorf("digit %d is both --normal and --anomalous", digit))
 			}
 		}
-		train, test, err := o.mnist(o.trainLimit, o.testLimit)
+		train, test, err := o.MNIST(o.trainLimit, o.testLimit)
 		if err != nil {
 			return nil, err
 		}
-		if d.AnomalySet, err = ae.MNISTAnomalies(train, test, normal, anomalous, o.seed); err != nil {
+		if d.AnomalySet, err = ae.MNISTAnomalies(train, test, normal, anomalous, o.Seed); err != nil {
 			return nil, err
 		}
 		d.mnist, d.source = true, "MNIST"
@@ -235,7 +235,7 @@ func (o *anomalyOptions) load() (*anomalyData, error) {
 }
 
 func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stderr io.Writer) error {
-	ctx, stop := o.start(stderr)
+	ctx, stop := o.Start(stderr)
 	defer stop()
 	model, cfg, err := anomalyModel[T](o, d)
 	if err != nil {
@@ -297,7 +297,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	if metrics.Separation != nil {
 		out.File("roc.png")(figures.ROC(testScores, testLabels, d.Kinds))
 	}
-	if err := o.writeRun(out, stdout, interrupted); err != nil {
+	if err := o.WriteRun(out, stdout, interrupted); err != nil {
 		return err
 	}
 	return fitErr
@@ -307,7 +307,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 // (ae.DenseDetectorNet or ae.SequenceDetectorNet) and the detector's
 // training settings.
 func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae.DetectorConfig, error) {
-	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.seed}
+	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.Seed}
 	cfg.Score, _ = ae.ParseScoreKind(o.score)
 	var net ae.DetectorNet
 	var err error
@@ -337,10 +337,10 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 	if err != nil {
 		return nil, cfg, usageError(err)
 	}
-	if err := checkModelMemory[T](net.ParamCount()); err != nil {
+	if err := cli.CheckModelMemory[T](net.ParamCount()); err != nil {
 		return nil, cfg, err
 	}
-	m, err := ae.NewDetectorModel[T](net, nn.NewRand(o.seed))
+	m, err := ae.NewDetectorModel[T](net, nn.NewRand(o.Seed))
 	if err != nil {
 		return nil, cfg, usageError(err)
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 type aeOptions struct {
-	common
+	cli.Common
 	layers       string
 	code         int
 	hiddenAct    string
@@ -65,8 +65,8 @@ row).`
 func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	var o aeOptions
 	fs := newFlagSet("autoencoder", aeSummary, stdout)
-	o.common.register(fs)
-	o.registerTable(fs)
+	o.Common.Register(fs)
+	o.RegisterTable(fs)
 	fs.StringVar(&o.layers, "layers", "256", "hidden encoder sizes between the inputs and the code, comma-separated")
 	fs.IntVar(&o.code, "code", 64, "size of the code (the bottleneck)")
 	fs.StringVar(&o.hiddenAct, "activation", "relu", "activation of the hidden layers: relu, leakyrelu, sigmoid, tanh or identity")
@@ -89,7 +89,7 @@ func runAutoencoder(args []string, stdout, stderr io.Writer) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	if o.float64 {
+	if o.Float64 {
 		return trainAutoencoder[float64](o, stdout, stderr)
 	}
 	return trainAutoencoder[float32](o, stdout, stderr)
@@ -103,7 +103,7 @@ func (o *aeOptions) ownData(n int, stdout io.Writer) float64 {
 	if o.input == "" || o.preset == "keras" {
 		return 0
 	}
-	o.ownDataDefaults(n, &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
+	o.OwnDataDefaults(n, &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
 	if o.patience == 0 {
 		return 0 // no early stopping: every training row trains
 	}
@@ -150,7 +150,7 @@ func (o *aeOptions) check() error {
 	if err := cli.FirstError(cli.CheckLimit("train-limit", o.trainLimit), cli.CheckLimit("test-limit", o.testLimit), cli.CheckFraction("test", o.testFraction, 1)); err != nil {
 		return err
 	}
-	return o.common.check()
+	return o.Common.Check()
 }
 
 // config returns the architecture for samples of p features.
@@ -200,24 +200,24 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := o.start(stderr)
+	ctx, stop := o.Start(stderr)
 	defer stop()
-	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
+	if err := cli.CheckModelMemory[T](cfg.ParamCount()); err != nil {
 		return err
 	}
-	model, err := ae.New[T](cfg, nn.NewRand(o.seed))
+	model, err := ae.New[T](cfg, nn.NewRand(o.Seed))
 	if err != nil {
 		return err
 	}
 	adam := nn.AdamConfig{LR: o.lr}
 	if o.preset == "keras" {
-		nn.KerasDenseInit(model.Params(), nn.NewRand(o.seed+1))
+		nn.KerasDenseInit(model.Params(), nn.NewRand(o.Seed+1))
 		adam.Eps = 1e-7
 	}
 	x, xt := d.Train, d.Test
-	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: validation, Patience: o.patience}
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.Seed, ValidationSplit: validation, Patience: o.patience}
 	noise, _ := ae.ParseNoise(o.denoise)
-	fitCfg.Corrupt = ae.Corruption[T](noise, o.seed+1)
+	fitCfg.Corrupt = ae.Corruption[T](noise, o.Seed+1)
 	dtype := fmt.Sprintf("%T", T(0))
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters, %s, backend %s\n", model, nn.CountParams(model.Params()), dtype, blas.Describe())
@@ -232,7 +232,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "epoch %2d  train %v %.4f%s  test reconstruction MSE %.4f  %v\n", e.Epoch, cfg.Loss, e.TrainLoss, val, testMSE[len(testMSE)-1], e.Duration.Round(10*time.Millisecond))
 	}
-	hist, interrupted, fitErr := fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam), nn.Dataset[T]{X: x, Y: x}, fitCfg, stdout, stderr)
+	hist, interrupted, fitErr := cli.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam), nn.Dataset[T]{X: x, Y: x}, fitCfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
@@ -240,11 +240,11 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 	out.File("autoencoder.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
 		// Save first: the pictures would only delay the exit.
-		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
+		return o.SaveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
-	aePictures(out, model, d, cfg, hist, testMSE, validation, o.seed, stdout)
+	aePictures(out, model, d, cfg, hist, testMSE, validation, o.Seed, stdout)
 	fmt.Fprintf(stdout, "test reconstruction MSE %.4f\n", testMSE[len(testMSE)-1])
-	return o.writeAfter(ctx, out, stdout)
+	return o.WriteAfter(ctx, out, stdout)
 }
 
 // mean returns the mean of v.

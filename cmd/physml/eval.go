@@ -24,7 +24,7 @@ autoencoder, --input series.csv or --example NAME for a forecaster (its
 last 15 %, as in training).`
 
 type evalOptions struct {
-	common
+	cli.Common
 	model, input, labels, lengths, labelColumn string
 	targets                                    string
 	example, timeColumn, fill                  string
@@ -34,8 +34,8 @@ type evalOptions struct {
 func runEval(args []string, stdout, _ io.Writer) error {
 	var o evalOptions
 	fs := newFlagSet("eval", evalSummary, stdout)
-	o.common.register(fs)
-	o.registerTable(fs)
+	o.Common.Register(fs)
+	o.RegisterTable(fs)
 	fs.StringVar(&o.model, "model", "", "the .safetensors file to evaluate (required)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images, or samples of --input (0: all)")
 	fs.StringVar(&o.input, "input", "", "your data, for a model trained on --input: sequences, samples or a CSV series")
@@ -55,7 +55,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if err := cli.CheckLimit("test-limit", o.testLimit); err != nil {
 		return err
 	}
-	if err := o.checkFlags(); err != nil {
+	if err := o.CheckFlags(); err != nil {
 		return err
 	}
 	m, err := saved.Load(o.model)
@@ -71,7 +71,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if (m.Kind == saved.Regressor) != (o.targets != "") {
 		return usageError(fmt.Errorf("--targets: a regressor, and only a regressor, is evaluated against targets"))
 	}
-	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Comma: o.comma, Drop: o.drop, Columns: o.keep, Limit: o.testLimit}, o.model)
+	r, err := readRows(&o.Common, m, saved.Files{Input: o.input, Lengths: o.lengths, Labels: o.labels, LabelColumn: o.labelColumn, Targets: o.targets, Comma: o.Comma, Drop: o.Drop, Columns: o.Keep, Limit: o.testLimit}, o.model)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (o *evalOptions) forecaster(m *saved.Model, stdout io.Writer) error {
 	if o.lengths != "" || o.labels != "" || o.labelColumn != "" || o.testLimit != 0 {
 		return usageError(fmt.Errorf("--lengths, --labels, --label-column and --test-limit are for rows; a forecaster reads a series"))
 	}
-	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Columns(), o.comma, o.drop)
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Columns(), o.Comma, o.Drop)
 	if err != nil {
 		return err
 	}

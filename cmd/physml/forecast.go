@@ -18,7 +18,7 @@ import (
 )
 
 type forecastOptions struct {
-	common
+	cli.Common
 	seriesSource
 	columns, covariates, splitFlag, target, cell, layerList string
 	strict                                                  bool
@@ -54,12 +54,12 @@ first variable's test RMSE against the lead time, beside the baselines').`
 func runForecast(args []string, stdout, stderr io.Writer) error {
 	var o forecastOptions
 	fs := newFlagSet("forecast", forecastSummary, stdout)
-	o.common.register(fs)
+	o.Common.Register(fs)
 	fs.StringVar(&o.input, "input", "", "CSV time series with a header: a column per variable")
 	fs.StringVar(&o.example, "example", "", "a series shipped with physml instead of --input: "+strings.Join(dataset.ExampleNames(), " or "))
 	fs.StringVar(&o.timeColumn, "time-column", "", "column of times, not forecast (the examples set it)")
 	fs.StringVar(&o.columns, "columns", "", "variables to forecast, comma-separated (default: all but the time column and the covariates)")
-	o.registerTable(fs) // after --columns, which names the variables here
+	o.RegisterTable(fs) // after --columns, which names the variables here
 	fs.StringVar(&o.covariates, "covariates", "", "driving columns, comma-separated: read as inputs, not forecast; their future values are taken as known")
 	fs.Float64Var(&o.interval, "interval", 0.9, "coverage of the prediction intervals (0: none)")
 	fs.IntVar(&o.backtest, "backtest", 0, "rolling-origin evaluation: refit on this many folds over the test part (0: none)")
@@ -89,7 +89,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 	if o.columns != "" {
 		columns = append(strings.Split(o.columns, ","), o.config().Covariates...)
 	}
-	series, source, err := o.load(columns, o.comma, o.drop)
+	series, source, err := o.load(columns, o.Comma, o.Drop)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func runForecast(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "physml forecast: warning: %s (--strict makes this an error)\n", what)
 	}
-	if o.float64 {
+	if o.Float64 {
 		return runForecasting[float64](o, series, source, stdout, stderr)
 	}
 	return runForecasting[float32](o, series, source, stdout, stderr)
@@ -136,7 +136,7 @@ func (o *forecastOptions) check() error {
 	if err := cli.CheckPositive("lr", o.lr); err != nil {
 		return err
 	}
-	return o.common.check()
+	return o.Common.Check()
 }
 
 // seriesSource is the series a forecaster reads: --input or --example,
@@ -170,7 +170,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	}
 	v, w, h := s.Vars(), o.window, o.horizon
 	net := seq.Config{InputSize: v, HiddenSize: cfg.Hidden, NumLayers: cfg.Layers, Heads: cfg.Heads}
-	if err := checkModelMemory[T](float64(cfg.Ensemble) * seq.ParamCount(cfg.Cell, net, h*v)); err != nil {
+	if err := cli.CheckModelMemory[T](float64(cfg.Ensemble) * seq.ParamCount(cfg.Cell, net, h*v)); err != nil {
 		return err
 	}
 	// The windows are copied out of the series (inputs and targets, for
@@ -183,7 +183,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	fmt.Fprintf(stdout, "%s: %d steps of %s; windows of %d steps forecast %d ahead: %d training, %d validation, %d test windows; backend %s\n",
 		source, s.Steps, strings.Join(s.Names, ", "), w, h, sp.TrainEnd-w-h+1, sp.ValidationEnd-sp.TrainEnd-h+1, s.Steps-sp.ValidationEnd-h+1, blas.Describe())
 
-	ctx, stop := o.start(stderr)
+	ctx, stop := o.Start(stderr)
 	defer stop()
 	start := time.Now()
 	cfg.OnEpoch = func(member int, e nn.EpochStats) {
@@ -223,7 +223,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		Covariates []string `json:"covariates,omitempty"`
 		forecast.Metrics
 		Backtest *forecast.BacktestMetrics `json:"backtest,omitempty"`
-	}{source, w, h, len(f.Members), o.seed, f.Split.String(), f.Covariates, ev.Metrics(o.cell), nil}
+	}{source, w, h, len(f.Members), o.Seed, f.Split.String(), f.Covariates, ev.Metrics(o.cell), nil}
 	if o.backtest > 0 && !interrupted {
 		cfg.OnEpoch = nil
 		fmt.Fprintf(stdout, "backtest: %d folds over the test part, each refitted on every step before its block\n", o.backtest)
@@ -251,7 +251,7 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 	if h > 1 {
 		out.File("lead_rmse.png")(figures.LeadRMSE(ev, f.Names[0], o.cell))
 	}
-	if err := o.writeRun(out, stdout, interrupted); err != nil {
+	if err := o.WriteRun(out, stdout, interrupted); err != nil {
 		return err
 	}
 	return fitErr
@@ -263,7 +263,7 @@ func (o *forecastOptions) config() forecast.Config {
 	cfg.Window, cfg.Horizon, cfg.Hidden, cfg.Layers, cfg.Heads = o.window, o.horizon, o.hidden, o.layers, o.heads
 	cfg.Target, _ = forecast.ParseTarget(o.target)
 	cfg.Cell, _ = seq.ParseCell(o.cell)
-	cfg.Ensemble, cfg.Epochs, cfg.BatchSize, cfg.Patience, cfg.LR, cfg.Seed = o.ensemble, o.epochs, o.batch, o.patience, o.lr, o.seed
+	cfg.Ensemble, cfg.Epochs, cfg.BatchSize, cfg.Patience, cfg.LR, cfg.Seed = o.ensemble, o.epochs, o.batch, o.patience, o.lr, o.Seed
 	cfg.Split, cfg.IntervalLevel = o.split, o.interval
 	if o.covariates != "" {
 		cfg.Covariates = strings.Split(o.covariates, ",")

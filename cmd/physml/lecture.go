@@ -32,10 +32,10 @@ writes covariance.npy, correlation.npy and correlation.png (a heat map with
 the column names) into --out.`
 
 func runCovariance(args []string, stdout, _ io.Writer) error {
-	var c common
+	var c cli.Common
 	fs := newFlagSet("covariance", covarianceSummary, stdout)
-	c.register(fs)
-	c.registerTable(fs)
+	c.Register(fs)
+	c.RegisterTable(fs)
 	n := fs.Int("n", 1000, "number of samples of the lecture's example")
 	input := fs.String("input", "", "your table (.csv or .npy) instead of the lecture's example")
 	labelColumn := fs.String("label-column", "", "a CSV column of labels, left out")
@@ -46,15 +46,15 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 		return usageError(fmt.Errorf("--n %d: need at least 2 samples", *n))
 	}
 	if *input != "" {
-		if err := c.check(); err != nil {
+		if err := c.Check(); err != nil {
 			return err
 		}
 		return tableCovariance(&c, *input, *labelColumn, stdout)
 	}
-	if err := c.notWith("to the lecture's example (it is for --input)", "label-column", "drop", "columns", "delimiter", "out"); err != nil {
+	if err := c.NotWith("to the lecture's example (it is for --input)", "label-column", "drop", "columns", "delimiter", "out"); err != nil {
 		return err
 	}
-	X := mat.NewDense(*n, 2, dataset.LinePlusNoise(*n, c.seed))
+	X := mat.NewDense(*n, 2, dataset.LinePlusNoise(*n, c.Seed))
 	fmt.Fprintf(stdout, "x ~ N(0,1), y = 4 + 3x + ε, %d samples (population: var x = 1, cov = 3, var y = 10, ρ = 3/√10 = 0.9487)\n\n", *n)
 	for _, ddof := range []int{0, 1} {
 		c, err := decomposition.Covariance(X, ddof)
@@ -85,8 +85,8 @@ func runCovariance(args []string, stdout, _ io.Writer) error {
 
 // tableCovariance writes the covariance and the correlation of the
 // columns of the table at path.
-func tableCovariance(c *common, path, labelColumn string, stdout io.Writer) error {
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: path, LabelColumn: labelColumn, Comma: c.comma, Drop: c.drop, Columns: c.keep}, dataset.Limits{})
+func tableCovariance(c *cli.Common, path, labelColumn string, stdout io.Writer) error {
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: path, LabelColumn: labelColumn, Comma: c.Comma, Drop: c.Drop, Columns: c.Keep}, dataset.Limits{})
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func tableCovariance(c *common, path, labelColumn string, stdout io.Writer) erro
 	out.Npy("covariance.npy", []int{p, p}, mat.DenseCopyOf(cov).RawMatrix().Data)
 	out.Npy("correlation.npy", []int{p, p}, mat.DenseCopyOf(corr).RawMatrix().Data)
 	out.File("correlation.png")(figures.CorrelationMap("correlation of "+filepath.Base(path), names, corr))
-	return c.write(out, stdout)
+	return c.Write(out, stdout)
 }
 
 const linearAESummary = `Train a linear autoencoder 784-k-784 (identity activations, MSE) on MNIST
@@ -120,9 +120,9 @@ images and compare it with PCA: the principal angles between the decoder's
 subspace and the top-k principal subspace, and both reconstruction errors.`
 
 func runLinearAE(args []string, stdout, stderr io.Writer) error {
-	var c common
+	var c cli.Common
 	fs := newFlagSet("linear-ae", linearAESummary, stdout)
-	c.register(fs)
+	c.Register(fs)
 	k := fs.Int("code", 16, "code size (number of components)")
 	cli.Renamed(fs, "k", "--code")
 	epochs := fs.Int("epochs", 60, "training epochs")
@@ -136,24 +136,24 @@ func runLinearAE(args []string, stdout, stderr io.Writer) error {
 	if *k <= 0 || *k >= dataset.MNISTPixels || *epochs <= 0 || !(*lr > 0) || math.IsInf(*lr, 0) || *batch <= 0 || *n < 2 {
 		return usageError(fmt.Errorf("--code in [1, 783], --epochs, --lr, --batch positive and --train-limit ≥ 2 required"))
 	}
-	if err := c.check(); err != nil {
+	if err := c.Check(); err != nil {
 		return err
 	}
-	train, _, err := c.mnist(*n, 1)
+	train, _, err := c.MNIST(*n, 1)
 	if err != nil {
 		return err
 	}
 	if train.Len() < 2 {
 		return fmt.Errorf("the MNIST training file holds %d image; the comparison needs at least 2", train.Len())
 	}
-	ctx, stop := c.start(stderr)
+	ctx, stop := c.Start(stderr)
 	defer stop()
 	x := nn.MatrixFrom(train.Len(), dataset.MNISTPixels, dataset.Floats[float32](train.Pixels, dataset.Unit))
-	a := ae.NewLinear[float32](dataset.MNISTPixels, *k, c.seed)
+	a := ae.NewLinear[float32](dataset.MNISTPixels, *k, c.Seed)
 	prog := progress.New(stderr, *epochs)
 	start := time.Now()
 	res, err := ae.CompareLinearWithPCA(ctx, a, x, nn.NewAdam(a.Params(), nn.AdamConfig{LR: *lr}), nn.FitConfig[float32]{
-		Epochs: *epochs, BatchSize: *batch, Seed: c.seed, Schedule: nn.CosineAnnealing{TMax: *epochs, Min: 1e-6},
+		Epochs: *epochs, BatchSize: *batch, Seed: c.Seed, Schedule: nn.CosineAnnealing{TMax: *epochs, Min: 1e-6},
 		OnBatch: prog.Batch, OnEpoch: func(nn.EpochStats) { prog.Done() }})
 	prog.Done()
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 // lstmOptions are the flags of "physml lstm"; the defaults are the
 // lecture's settings.
 type lstmOptions struct {
-	common
+	cli.Common
 	cell          string
 	preset        string
 	heads         int
@@ -79,7 +79,7 @@ metrics.json and test_rows.npy.`
 func runLSTM(args []string, stdout, stderr io.Writer) error {
 	var o lstmOptions
 	fs := newFlagSet("lstm", lstmSummary, stdout)
-	o.common.register(fs)
+	o.Common.Register(fs)
 	fs.StringVar(&o.cell, "cell", "lstm", cellUsage)
 	fs.StringVar(&o.preset, "preset", "pytorch", "pytorch (the default) or keras: the lecture's Keras listing — pixels/255, Glorot and orthogonal weights with forget-gate bias 1, Adam ε 1e-7, validation on the last part unshuffled")
 	fs.IntVar(&o.heads, "heads", 4, headsUsage)
@@ -113,7 +113,7 @@ func runLSTM(args []string, stdout, stderr io.Writer) error {
 	if err := o.check(stderr); err != nil {
 		return err
 	}
-	if o.float64 {
+	if o.Float64 {
 		return trainSequenceModel[float64](o, stdout, stderr)
 	}
 	return trainSequenceModel[float32](o, stdout, stderr)
@@ -145,7 +145,7 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		return usageError(fmt.Errorf("--labels, --targets and --lengths go with --input"))
 	}
 	if o.targets != "" {
-		if err := o.notWith("to --targets (a regressor of sequences of one length, without a norm layer or traces)", "labels", "lengths", "norm", "trace", "classes"); err != nil {
+		if err := o.NotWith("to --targets (a regressor of sequences of one length, without a norm layer or traces)", "labels", "lengths", "norm", "trace", "classes"); err != nil {
 			return err
 		}
 	}
@@ -162,10 +162,10 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		return usageError(fmt.Errorf("--trace: the %s cell records no gate traces (lstm without --proj, gru and rnn do)", o.cell))
 	}
 	if o.input != "" {
-		if err := o.notWith("to --input (it is for MNIST; --test holds out a part of your sequences)", "test-limit", "data"); err != nil {
+		if err := o.NotWith("to --input (it is for MNIST; --test holds out a part of your sequences)", "test-limit", "data"); err != nil {
 			return err
 		}
-	} else if err := o.notWith("to MNIST (it is for --input)", "test", "classes"); err != nil {
+	} else if err := o.NotWith("to MNIST (it is for --input)", "test", "classes"); err != nil {
 		return err
 	}
 	if o.input != "" && o.labels == "" && o.targets == "" {
@@ -182,7 +182,7 @@ func (o *lstmOptions) check(stderr io.Writer) error {
 		// PyTorch warns likewise: dropout acts only between stacked layers.
 		fmt.Fprintf(stderr, "physml lstm: warning: --dropout %g has no effect with one layer (it applies between stacked layers)\n", o.dropout)
 	}
-	return o.common.check()
+	return o.Common.Check()
 }
 
 const (
@@ -213,7 +213,7 @@ func checkCell(name string, cfg seq.Config) (seq.CellType, error) {
 // sequenceInput loads MNIST, or the user's sequences with --input.
 func sequenceInput[T nn.Float](o lstmOptions) (sequenceData[T], error) {
 	if o.input == "" {
-		train, test, err := o.mnist(o.trainLimit, o.testLimit)
+		train, test, err := o.MNIST(o.trainLimit, o.testLimit)
 		if err != nil {
 			return sequenceData[T]{}, err
 		}
@@ -228,7 +228,7 @@ func sequenceInput[T nn.Float](o lstmOptions) (sequenceData[T], error) {
 	if err != nil {
 		return sequenceData[T]{}, err
 	}
-	return userSequences[T](s, o.testFraction, o.seed, o.input, o.classes)
+	return userSequences[T](s, o.testFraction, o.Seed, o.input, o.classes)
 }
 
 func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) error {
@@ -243,16 +243,16 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 		return usageError(fmt.Errorf("--trace: sequences of %d steps; trace.png draws at most %d steps (one row of pixels each)", steps, maxTraceSteps))
 	}
 	if o.input != "" && o.validation > 0 {
-		o.ownDataDefaults(d.Train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
+		o.OwnDataDefaults(d.Train.Len(), &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
 	}
-	d.split = d.SplitCodes(o.validation, o.seed, o.preset == "keras")
-	ctx, stop := o.start(stderr)
+	d.split = d.SplitCodes(o.validation, o.Seed, o.preset == "keras")
+	ctx, stop := o.Start(stderr)
 	defer stop()
 	cell, _ := seq.ParseCell(o.cell)
 	schedule, _ := nn.ParseSchedule(o.schedule, o.epochs)
-	spec := seq.ModelSpec{Cell: cell, Outputs: d.Outputs, Regressor: d.TargetScaler != nil, Norm: o.norm, Keras: o.preset == "keras", Seed: o.seed,
+	spec := seq.ModelSpec{Cell: cell, Outputs: d.Outputs, Regressor: d.TargetScaler != nil, Norm: o.norm, Keras: o.preset == "keras", Seed: o.Seed,
 		Config: o.config(d.Features)}
-	if err := checkModelMemory[T](seq.ParamCount(cell, spec.Config, d.Outputs)); err != nil {
+	if err := cli.CheckModelMemory[T](seq.ParamCount(cell, spec.Config, d.Outputs)); err != nil {
 		return err
 	}
 	// A classifier (CrossEntropy on the last state) or, with --targets, a
@@ -270,7 +270,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", m, nn.CountParams(model.Params()), T(0), blas.Describe())
 	fmt.Fprintf(stdout, "%s; %.0f %% of the training part held out for validation\n", d.describe, 100*o.validation)
 
-	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: o.validation, ValidationLast: o.preset == "keras",
+	cfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.Seed, ValidationSplit: o.validation, ValidationLast: o.preset == "keras",
 		Schedule: schedule, ClipNorm: o.clip, Patience: o.patience,
 		OnEpoch: func(e nn.EpochStats) {
 			if regressor {
@@ -282,7 +282,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValidationAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
 		}}
 	start := time.Now()
-	hist, interrupted, fitErr := fit(ctx, model, m.Loss, opt, d.Train, cfg, stdout, stderr)
+	hist, interrupted, fitErr := cli.Fit(ctx, model, m.Loss, opt, d.Train, cfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
@@ -303,7 +303,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	}
 	if interrupted {
 		// Save first; the test inference would only delay the exit.
-		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
+		return o.SaveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
 
 	inferStart := time.Now()
@@ -318,7 +318,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 	if o.trace > 0 {
 		traceFiles(out, model.(*seq.Classifier[T]), d.Test, o.trace, o.input == "")
 	}
-	return o.writeAfter(ctx, out, stdout)
+	return o.WriteAfter(ctx, out, stdout)
 }
 
 // maxTraceSteps is the most steps --trace draws.

@@ -18,7 +18,7 @@ import (
 )
 
 type pcaOptions struct {
-	common
+	cli.Common
 	input       string
 	labelColumn string
 	components  string
@@ -40,8 +40,8 @@ are labels, scatter.png.`
 func runPCA(args []string, stdout, stderr io.Writer) error {
 	var o pcaOptions
 	fs := newFlagSet("pca", pcaSummary, stdout)
-	o.common.register(fs)
-	o.registerTable(fs)
+	o.Common.Register(fs)
+	o.RegisterTable(fs)
 	fs.StringVar(&o.input, "input", "", "data file (.csv, .npy, .npz or archive.npz:name); default MNIST")
 	fs.StringVar(&o.labelColumn, "label-column", "", "CSV column (name or index) of class labels, for the scatter plot")
 	fs.StringVar(&o.components, "components", "50", "number of components, or a variance fraction in (0, 1)")
@@ -56,7 +56,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError(err)
 	}
-	if err := o.common.check(); err != nil {
+	if err := o.Common.Check(); err != nil {
 		return err
 	}
 	X, labels, imageShape, err := o.load()
@@ -68,7 +68,7 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	ctx, stop := o.start(stderr)
+	ctx, stop := o.Start(stderr)
 	defer stop()
 	n, p := X.Dims()
 	start := time.Now()
@@ -100,11 +100,11 @@ func runPCA(args []string, stdout, stderr io.Writer) error {
 	if ctx.Err() != nil {
 		return errors.New("interrupted; nothing written")
 	}
-	return o.write(out, stdout)
+	return o.Write(out, stdout)
 }
 
 func (o *pcaOptions) model() (*decomposition.PCA, error) {
-	pca := &decomposition.PCA{Whiten: o.whiten, Seed: o.seed}
+	pca := &decomposition.PCA{Whiten: o.whiten, Seed: o.Seed}
 	var err error
 	if pca.Solver, err = decomposition.ParseSolver(o.solver); err != nil {
 		return nil, fmt.Errorf("--solver: %v", err)
@@ -123,7 +123,7 @@ func (o *pcaOptions) model() (*decomposition.PCA, error) {
 func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err error) {
 	lim := dataset.Limits{Rows: o.limit}
 	if o.input == "" {
-		train, _, err := o.mnist(o.limit, 1)
+		train, _, err := o.MNIST(o.limit, 1)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -133,7 +133,7 @@ func (o *pcaOptions) load() (x *mat.Dense, labels []int, imageShape []int, err e
 	if o.labelColumn != "" && !strings.EqualFold(filepath.Ext(o.input), ".csv") {
 		return nil, nil, nil, usageError(fmt.Errorf("--label-column applies to .csv input only"))
 	}
-	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep}, lim)
+	s, err := dataset.ReadSamples(dataset.SampleFiles{X: o.input, LabelColumn: o.labelColumn, Comma: o.Comma, Drop: o.Drop, Columns: o.Keep}, lim)
 	if err != nil {
 		return nil, nil, nil, err
 	}

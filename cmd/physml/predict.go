@@ -34,7 +34,7 @@ series for a forecaster. For a model trained on MNIST, rows are pixel
 values 0–255, and without --input the MNIST test images are used.`
 
 type predictOptions struct {
-	common
+	cli.Common
 	model, input, lengths, labelColumn string
 	example, timeColumn, fill, future  string
 	horizon, limit                     int
@@ -43,8 +43,8 @@ type predictOptions struct {
 func runPredict(args []string, stdout, _ io.Writer) error {
 	var o predictOptions
 	fs := newFlagSet("predict", predictSummary, stdout)
-	o.common.register(fs)
-	o.registerTable(fs)
+	o.Common.Register(fs)
+	o.RegisterTable(fs)
 	fs.StringVar(&o.model, "model", "", "the .safetensors file to apply (required)")
 	fs.StringVar(&o.input, "input", "", "the data: rows, sequences or a CSV series (default: MNIST test images for an MNIST model)")
 	fs.StringVar(&o.lengths, "lengths", "", "valid lengths of --input sequences")
@@ -69,7 +69,7 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	if err := cli.CheckLimit("limit", o.limit); err != nil {
 		return err
 	}
-	if err := o.check(); err != nil {
+	if err := o.Check(); err != nil {
 		return err
 	}
 	m, err := saved.Load(o.model)
@@ -85,7 +85,7 @@ func runPredict(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return o.write(out, stdout)
+	return o.Write(out, stdout)
 }
 
 // forecast adds the forecaster's forecast of the steps after the end of
@@ -95,7 +95,7 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 	if o.lengths != "" || o.labelColumn != "" || o.limit != 0 {
 		return usageError(fmt.Errorf("--lengths, --label-column and --limit are for rows; a forecaster reads a series (--input series.csv or --example)"))
 	}
-	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Columns(), o.comma, o.drop)
+	s, source, err := seriesSource{o.input, o.example, o.timeColumn, o.fill}.load(f.Columns(), o.Comma, o.Drop)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (o *predictOptions) forecast(out *cli.Outputs, m *saved.Model, stdout io.Wr
 	case len(f.Covariates) == 0 && o.future != "":
 		return usageError(fmt.Errorf("--future: %s has no covariates", o.model))
 	case o.future != "":
-		if future, _, err = (seriesSource{input: o.future, timeColumn: o.timeColumn}).load(f.Covariates, o.comma, o.drop); err != nil {
+		if future, _, err = (seriesSource{input: o.future, timeColumn: o.timeColumn}).load(f.Covariates, o.Comma, o.Drop); err != nil {
 			return err
 		}
 	}
@@ -133,7 +133,7 @@ func (o *predictOptions) rows(out *cli.Outputs, m *saved.Model, stdout io.Writer
 	if o.example != "" || o.timeColumn != "" || o.fill != "" || o.horizon != 0 || o.future != "" {
 		return usageError(fmt.Errorf("--example, --time-column, --fill, --horizon and --future are for forecasters; %s is a %v", o.model, m.Kind))
 	}
-	r, err := o.readRows(m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Comma: o.comma, Drop: o.drop, Columns: o.keep, Limit: o.limit}, o.model)
+	r, err := readRows(&o.Common, m, saved.Files{Input: o.input, Lengths: o.lengths, LabelColumn: o.labelColumn, Comma: o.Comma, Drop: o.Drop, Columns: o.Keep, Limit: o.limit}, o.model)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/physml/physml/internal/cli"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 )
@@ -10,7 +11,7 @@ import (
 // readRows reads the rows for m named by f (saved.Model.ReadRows), or,
 // for a model trained on MNIST and no --input, the first f.Limit MNIST
 // test images (pixels 0–255).
-func (c *common) readRows(m *saved.Model, f saved.Files, model string) (*saved.Rows, error) {
+func readRows(c *cli.Common, m *saved.Model, f saved.Files, model string) (*saved.Rows, error) {
 	mnist := m.Metadata[nn.KeyData] != "user"
 	switch {
 	case f.Input == "" && !mnist:
@@ -18,7 +19,7 @@ func (c *common) readRows(m *saved.Model, f saved.Files, model string) (*saved.R
 	case f.Input != "" && mnist:
 		return nil, usageError(fmt.Errorf("%s was trained on MNIST and reads MNIST images; --input is for models trained on your data", model))
 	case f.Input == "":
-		_, test, err := c.mnist(1, f.Limit)
+		_, test, err := c.MNIST(1, f.Limit)
 		if err != nil {
 			return nil, err
 		}

@@ -41,8 +41,8 @@ reconstructions in the data's units), test_rows.npy and split.npy.`
 func runVAE(args []string, stdout, stderr io.Writer) error {
 	var o vaeOptions
 	fs := newFlagSet("vae", vaeSummary, stdout)
-	o.common.register(fs)
-	o.registerTable(fs)
+	o.Common.Register(fs)
+	o.RegisterTable(fs)
 	fs.StringVar(&o.layers, "layers", "400", "hidden encoder sizes between the inputs and the latent space, comma-separated")
 	fs.IntVar(&o.code, "code", 20, "size of the latent space (the code)")
 	cli.Renamed(fs, "latent", "--code")
@@ -68,7 +68,7 @@ func runVAE(args []string, stdout, stderr io.Writer) error {
 	if o.samples < 1 || o.samples > 1024 {
 		return usageError(fmt.Errorf("--samples %d: want 1 to 1024", o.samples))
 	}
-	if o.float64 {
+	if o.Float64 {
 		return trainVAE[float64](o, stdout, stderr)
 	}
 	return trainVAE[float32](o, stdout, stderr)
@@ -80,37 +80,37 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := ae.VAEConfig{Layers: aeCfg.Layers, Hidden: aeCfg.Hidden, Output: aeCfg.Output, Loss: aeCfg.Loss, Beta: o.beta}
-	ctx, stop := o.start(stderr)
+	ctx, stop := o.Start(stderr)
 	defer stop()
-	if err := checkModelMemory[T](cfg.ParamCount()); err != nil {
+	if err := cli.CheckModelMemory[T](cfg.ParamCount()); err != nil {
 		return err
 	}
-	model, err := ae.NewVAE[T](cfg, nn.NewRand(o.seed), o.seed+1)
+	model, err := ae.NewVAE[T](cfg, nn.NewRand(o.Seed), o.Seed+1)
 	if err != nil {
 		return usageError(err)
 	}
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters, %T, backend %s\n", model, nn.CountParams(model.Params()), T(0), blas.Describe())
 	var testRec, testKL []float64
-	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.seed, ValidationSplit: validation, Patience: o.patience}
+	fitCfg := nn.FitConfig[T]{Epochs: o.epochs, BatchSize: o.batch, Seed: o.Seed, ValidationSplit: validation, Patience: o.patience}
 	fitCfg.OnEpoch = func(e nn.EpochStats) {
-		rec, kl := model.NegativeELBO(d.Test, o.seed+2)
+		rec, kl := model.NegativeELBO(d.Test, o.Seed+2)
 		testRec, testKL = append(testRec, rec), append(testKL, kl)
 		fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  test −ELBO %.4f = reconstruction %.4f + KL %.4f  %v\n",
 			e.Epoch, e.TrainLoss, rec+kl, rec, kl, e.Duration.Round(10*time.Millisecond))
 	}
-	hist, interrupted, fitErr := fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}), nn.Dataset[T]{X: d.Train, Y: d.Train}, fitCfg, stdout, stderr)
+	hist, interrupted, fitErr := cli.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}), nn.Dataset[T]{X: d.Train, Y: d.Train}, fitCfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}
 	out := &cli.Outputs{CSV: isCSV(o.input)}
 	out.File("vae.safetensors")(model.EncodeFile(d.Metadata()))
 	if interrupted {
-		return o.saveInterrupted(out, len(hist.Epochs), stdout, fitErr)
+		return o.SaveInterrupted(out, len(hist.Epochs), stdout, fitErr)
 	}
-	vaePictures(out, model, d, o.samples, o.seed, hist, testRec, testKL)
-	testOutputs(out, d, model.Reconstruct(d.Test), validation, o.seed)
-	return o.writeAfter(ctx, out, stdout)
+	vaePictures(out, model, d, o.samples, o.Seed, hist, testRec, testKL)
+	testOutputs(out, d, model.Reconstruct(d.Test), validation, o.Seed)
+	return o.WriteAfter(ctx, out, stdout)
 }
 
 // vaePictures adds samples.npy, latent.png and vae_loss.png, for images
