@@ -66,6 +66,21 @@ type BacktestMetrics struct {
 	Coverage float64       `json:"interval_coverage,omitempty"`
 }
 
+// RunMetrics is what a forecasting run reports in its metrics.json: the
+// data's source, the run's settings, the test metrics of Evaluation.Metrics
+// and, when the run made one, the backtest's (BacktestReport).
+type RunMetrics struct {
+	Source     string   `json:"source"`
+	Window     int      `json:"window"`
+	Horizon    int      `json:"horizon"`
+	Ensemble   int      `json:"ensemble"`
+	Seed       uint64   `json:"seed"`
+	Split      string   `json:"split"`
+	Covariates []string `json:"covariates,omitempty"`
+	Metrics
+	Backtest *BacktestMetrics `json:"backtest,omitempty"`
+}
+
 // BacktestReport returns a backtest's folds as physml forecast prints them
 // (each fold's steps and RMSEs, then each method's mean ± std over the
 // folds and the intervals' mean coverage), and its metrics.

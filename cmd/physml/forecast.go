@@ -213,17 +213,8 @@ func runForecasting[T nn.Float](o forecastOptions, s *dataset.TimeSeries, source
 		return err
 	}
 	fmt.Fprintf(stdout, "%d network(s) trained in %v; %s", len(f.Members), trainTime.Round(10*time.Millisecond), ev.Report(o.cell))
-	metrics := struct {
-		Source     string   `json:"source"`
-		Window     int      `json:"window"`
-		Horizon    int      `json:"horizon"`
-		Ensemble   int      `json:"ensemble"`
-		Seed       uint64   `json:"seed"`
-		Split      string   `json:"split"`
-		Covariates []string `json:"covariates,omitempty"`
-		forecast.Metrics
-		Backtest *forecast.BacktestMetrics `json:"backtest,omitempty"`
-	}{source, w, h, len(f.Members), o.Seed, f.Split.String(), f.Covariates, ev.Metrics(o.cell), nil}
+	metrics := forecast.RunMetrics{Source: source, Window: w, Horizon: h, Ensemble: len(f.Members), Seed: o.Seed, Split: f.Split.String(),
+		Covariates: f.Covariates, Metrics: ev.Metrics(o.cell)}
 	if o.backtest > 0 && !interrupted {
 		cfg.OnEpoch = nil
 		fmt.Fprintf(stdout, "backtest: %d folds over the test part, each refitted on every step before its block\n", o.backtest)
