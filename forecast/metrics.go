@@ -25,6 +25,15 @@ func ErrorsOf(pred, truth []float64) Errors {
 	return Errors{RMSE: math.Sqrt(se / n), MAE: ae / n}
 }
 
+// RegressionMetrics is what the training run of a sequence regressor
+// (seq.Regressor) reports in its metrics.json: the number of test
+// sequences and the errors of each output in the targets' units
+// (ErrorsPerColumn).
+type RegressionMetrics struct {
+	TestSequences   int      `json:"test_sequences"`
+	ErrorsPerOutput []Errors `json:"errors_per_output"`
+}
+
 // ErrorsPerColumn returns the errors of each of the k columns of pred
 // against truth, row-major values of equal length (a regressor's outputs
 // at every step, an output per column).

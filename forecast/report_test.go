@@ -40,3 +40,21 @@ func keysOf(t *testing.T, b []byte) []string {
 	}
 	return keys
 }
+
+// TestRegressionMetricsKeys: a regressor run's metrics.json names the test
+// sequences and each output's RMSE and MAE.
+func TestRegressionMetricsKeys(t *testing.T) {
+	b, err := json.Marshal(RegressionMetrics{TestSequences: 3, ErrorsPerOutput: ErrorsPerColumn([]float64{1, 2, 3, 4}, []float64{1, 2, 3, 6}, 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		TestSequences int `json:"test_sequences"`
+		Errors        []struct {
+			RMSE, MAE float64
+		} `json:"errors_per_output"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil || got.TestSequences != 3 || len(got.Errors) != 2 || got.Errors[0].RMSE != 0 || got.Errors[1].MAE != 1 {
+		t.Errorf("%s: %+v, %v", b, got, err)
+	}
+}

@@ -368,6 +368,6 @@ func regressionResults[T nn.Float](out *cli.Outputs, stdout io.Writer, d sequenc
 		fmt.Fprintf(stdout, "  output %d: RMSE %.6g  MAE %.6g\n", j, e.RMSE, e.MAE)
 	}
 	out.Npy("predictions.npy", []int{outputs.Rows, outputs.Cols / k, k}, pred)
-	out.JSON("metrics.json", map[string]any{"test_sequences": d.Test.Len(), "errors_per_output": errs})
+	out.JSON("metrics.json", forecast.RegressionMetrics{TestSequences: d.Test.Len(), ErrorsPerOutput: errs})
 	out.Rows(d.TestRows, d.split)
 }
