@@ -11,6 +11,7 @@ import (
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/cli"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -232,7 +233,7 @@ func trainAutoencoder[T nn.Float](o aeOptions, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "epoch %2d  train %v %.4f%s  test reconstruction MSE %.4f  %v\n", e.Epoch, cfg.Loss, e.TrainLoss, val, testMSE[len(testMSE)-1], e.Duration.Round(10*time.Millisecond))
 	}
-	hist, interrupted, fitErr := cli.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam), nn.Dataset[T]{X: x, Y: x}, fitCfg, stdout, stderr)
+	hist, interrupted, fitErr := progress.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), adam), nn.Dataset[T]{X: x, Y: x}, fitCfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}

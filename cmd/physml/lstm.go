@@ -13,6 +13,7 @@ import (
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/forecast"
 	"github.com/physml/physml/internal/cli"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 	"github.com/physml/physml/saved"
 	"github.com/physml/physml/seq"
@@ -282,7 +283,7 @@ func trainSequenceModel[T nn.Float](o lstmOptions, stdout, stderr io.Writer) err
 				e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValidationLoss, e.ValidationAccuracy, e.LR, e.Duration.Round(10*time.Millisecond))
 		}}
 	start := time.Now()
-	hist, interrupted, fitErr := cli.Fit(ctx, model, m.Loss, opt, d.Train, cfg, stdout, stderr)
+	hist, interrupted, fitErr := progress.Fit(ctx, model, m.Loss, opt, d.Train, cfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}

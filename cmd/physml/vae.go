@@ -9,6 +9,7 @@ import (
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/figures"
 	"github.com/physml/physml/internal/cli"
+	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -99,7 +100,7 @@ func trainVAE[T nn.Float](o vaeOptions, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "epoch %2d  train loss %.4f  test −ELBO %.4f = reconstruction %.4f + KL %.4f  %v\n",
 			e.Epoch, e.TrainLoss, rec+kl, rec, kl, e.Duration.Round(10*time.Millisecond))
 	}
-	hist, interrupted, fitErr := cli.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}), nn.Dataset[T]{X: d.Train, Y: d.Train}, fitCfg, stdout, stderr)
+	hist, interrupted, fitErr := progress.Fit(ctx, model, model.TrainingLoss(), nn.NewAdam(model.Params(), nn.AdamConfig{LR: o.lr}), nn.Dataset[T]{X: d.Train, Y: d.Train}, fitCfg, stdout, stderr)
 	if fitErr != nil && !interrupted {
 		return fitErr
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/internal/mnistdir"
-	"github.com/physml/physml/internal/progress"
 	"github.com/physml/physml/nn"
 )
 
@@ -242,34 +241,4 @@ func (c *Common) OwnDataDefaults(n int, epochs, batch, patience *int, lr *float6
 		stop = fmt.Sprintf("stopping %d epochs after the best validation loss, whose weights are kept", *patience)
 	}
 	fmt.Fprintf(stdout, "training on your data: up to %d epochs, %s; batch %d, learning rate %g (--epochs, --patience, --batch and --lr set them)\n", *epochs, stop, *batch, *lr)
-}
-
-// reportEarlyStop says where early stopping ended a run, and which epoch's
-// weights were kept.
-func reportEarlyStop(stdout io.Writer, hist nn.History, patience int) {
-	if n := len(hist.Epochs); patience > 0 && n > 0 && hist.BestEpoch < n {
-		fmt.Fprintf(stdout, "stopped early after epoch %d: kept the weights of epoch %d, the best validation loss (%.4g)\n", n, hist.BestEpoch, hist.Epochs[hist.BestEpoch-1].ValidationLoss)
-	}
-}
-
-// Fit trains model with nn.Fit, with a progress bar on stderr before each
-// cfg.OnEpoch, and says where early stopping ended. interrupted reports
-// that a signal (ctx) stopped the training; err is any other failure.
-func Fit[T nn.Float](ctx context.Context, model nn.Layer[T], loss nn.Loss[T], opt nn.Optimizer[T], data nn.Dataset[T], cfg nn.FitConfig[T], stdout, stderr io.Writer) (hist nn.History, interrupted bool, err error) {
-	prog := progress.New(stderr, cfg.Epochs)
-	onEpoch := cfg.OnEpoch
-	cfg.OnBatch = prog.Batch
-	cfg.OnEpoch = func(e nn.EpochStats) {
-		prog.Done()
-		if onEpoch != nil {
-			onEpoch(e)
-		}
-	}
-	hist, err = nn.Fit(ctx, model, loss, opt, data, cfg)
-	prog.Done()
-	interrupted = err != nil && errors.Is(err, ctx.Err())
-	if err == nil || interrupted {
-		reportEarlyStop(stdout, hist, cfg.Patience)
-	}
-	return hist, interrupted, err
 }

@@ -4,6 +4,8 @@
 package progress
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,4 +69,34 @@ func (p *Reporter) Done() {
 		p.bar.Finish()
 		p.bar = nil
 	}
+}
+
+// reportEarlyStop says where early stopping ended a run, and which epoch's
+// weights were kept.
+func reportEarlyStop(stdout io.Writer, hist nn.History, patience int) {
+	if n := len(hist.Epochs); patience > 0 && n > 0 && hist.BestEpoch < n {
+		fmt.Fprintf(stdout, "stopped early after epoch %d: kept the weights of epoch %d, the best validation loss (%.4g)\n", n, hist.BestEpoch, hist.Epochs[hist.BestEpoch-1].ValidationLoss)
+	}
+}
+
+// Fit trains model with nn.Fit, with a progress bar (New) on stderr before each
+// cfg.OnEpoch, and says where early stopping ended. interrupted reports
+// that a signal (ctx) stopped the training; err is any other failure.
+func Fit[T nn.Float](ctx context.Context, model nn.Layer[T], loss nn.Loss[T], opt nn.Optimizer[T], data nn.Dataset[T], cfg nn.FitConfig[T], stdout, stderr io.Writer) (hist nn.History, interrupted bool, err error) {
+	prog := New(stderr, cfg.Epochs)
+	onEpoch := cfg.OnEpoch
+	cfg.OnBatch = prog.Batch
+	cfg.OnEpoch = func(e nn.EpochStats) {
+		prog.Done()
+		if onEpoch != nil {
+			onEpoch(e)
+		}
+	}
+	hist, err = nn.Fit(ctx, model, loss, opt, data, cfg)
+	prog.Done()
+	interrupted = err != nil && errors.Is(err, ctx.Err())
+	if err == nil || interrupted {
+		reportEarlyStop(stdout, hist, cfg.Patience)
+	}
+	return hist, interrupted, err
 }
