@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/physml/physml/blas"
+	"github.com/physml/physml/internal/fastmath"
+	"github.com/physml/physml/internal/gemm"
 	"github.com/physml/physml/nn"
 )
 
@@ -62,6 +64,7 @@ type MLSTM[T Float] struct {
 
 	// Saved by Forward for Backward: the input and its projections.
 	x, proj nn.Matrix[T]
+	og      nn.Matrix[T] // σ(õ) of every step, (batch, steps·H)
 	steps   int
 	h, dx   nn.Matrix[T]
 	dproj   nn.Matrix[T]
@@ -135,13 +138,19 @@ func (l *MLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	copy(nn.Workspace(&l.x, b, x.Cols).Data, x.Data)
 	proj := nn.Workspace(&l.proj, b, l.steps*P)
 	l.project(proj, x)
+	// The output gates σ(õ), H contiguous values per step, all at once
+	// (eight at a time in float32).
+	og := nn.Workspace(&l.og, b, l.steps*H)
+	for r := 0; r < b*l.steps; r++ {
+		fastmath.SigmoidTo(og.Data[r*H:(r+1)*H], proj.Data[r*P+3*H:r*P+4*H])
+	}
 	h := nn.Workspace(&l.h, b, l.steps*H)
 	clear(h.Data)
 	l.eachSequence(b, func(hd *mlstmHead[T], i int) {
 		for k := 0; k < l.Heads; k++ {
 			hd.load(proj.Row(i), l.length(i), H, l.Heads, k)
 			hd.forward()
-			hd.gate(proj.Row(i), h.Row(i), nil, nil, H, k)
+			hd.gate(og.Row(i), h.Row(i), nil, nil, H, P, k)
 		}
 	})
 	return h
@@ -188,7 +197,7 @@ func (l *MLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		for k := 0; k < l.Heads; k++ {
 			hd.load(l.proj.Row(i), l.length(i), H, l.Heads, k)
 			hd.forward()
-			hd.gate(l.proj.Row(i), nil, dy.Row(i), dproj.Row(i), H, k)
+			hd.gate(l.og.Row(i), nil, dy.Row(i), dproj.Row(i), H, P, k)
 			hd.backward()
 			hd.store(dproj.Row(i), H, l.Heads, k)
 		}
@@ -225,7 +234,7 @@ type mlstmHead[T Float] struct {
 	ht, dht    []float64 // h̃ and its gradient, S×d
 	dq, dk, dv []float64 // S×d
 	dig, dlf   []float64 // S each
-	dlogD      []float64 // S×S
+	dlogD, dqk []float64 // S×S
 }
 
 func newMLSTMHead[T Float](steps, d int) *mlstmHead[T] {
@@ -233,7 +242,7 @@ func newMLSTMHead[T Float](steps, d int) *mlstmHead[T] {
 	S := steps
 	return &mlstmHead[T]{d: d, S: S, q: f(S * d), k: f(S * d), v: f(S * d), ig: f(S), fg: f(S), lf: f(S), F: f(S), m: f(S), arg: make([]int, S),
 		D: f(S * S), C: f(S * S), sum: f(S), norm: f(S), ht: f(S * d), dht: f(S * d),
-		dq: f(S * d), dk: f(S * d), dv: f(S * d), dig: f(S), dlf: f(S), dlogD: f(S * S)}
+		dq: f(S * d), dk: f(S * d), dv: f(S * d), dig: f(S), dlf: f(S), dlogD: f(S * S), dqk: f(S * S)}
 }
 
 // logSigmoid returns log σ(x) without overflow.
@@ -262,65 +271,68 @@ func (hd *mlstmHead[T]) load(row []T, L, H, K, k int) {
 	}
 }
 
-// forward computes the parallel form: D, C, the normalisers and h̃.
+// forward computes the parallel form: D, C, the normalisers and h̃. The
+// products over the head's d components are matrix products (headGemm):
+// QKᵀ into C, then h̃ = diag(1/norm) C V.
 func (hd *mlstmHead[T]) forward() {
 	d, L, S := hd.d, hd.L, hd.S
+	if L == 0 {
+		return
+	}
 	F := hd.F
+	headGemm(false, true, L, L, d, hd.q, d, hd.k, d, hd.C, S) // q_t·k_s
 	for t := 0; t < L; t++ {
 		F[t] = hd.lf[t]
 		if t > 0 {
 			F[t] += F[t-1]
 		}
 		// log D_ts = F_t − F_s + ĩ_s, and the row maximum m_t.
+		Drow, Crow := hd.D[t*S:t*S+L], hd.C[t*S:t*S+L]
 		m, arg := math.Inf(-1), 0
 		for s := 0; s <= t; s++ {
 			v := F[t] - F[s] + hd.ig[s]
-			hd.D[t*S+s] = v
+			Drow[s] = v
 			if v > m {
 				m, arg = v, s
 			}
 		}
 		hd.m[t], hd.arg[t] = m, arg
-		qt := hd.q[t*d : (t+1)*d]
 		var sum float64
 		for s := 0; s <= t; s++ {
-			D := math.Exp(hd.D[t*S+s] - m)
-			var qk float64
-			for a, kv := range hd.k[s*d : (s+1)*d] {
-				qk += qt[a] * kv
-			}
-			hd.D[t*S+s], hd.C[t*S+s] = D, qk*D
-			sum += qk * D
+			D := math.Exp(Drow[s] - m)
+			Drow[s] = D
+			Crow[s] *= D
+			sum += Crow[s]
 		}
+		clear(Drow[t+1:])
+		clear(Crow[t+1:])
 		hd.sum[t] = sum
 		hd.norm[t] = math.Max(math.Abs(sum), math.Exp(-m)) + mlstmEps
-		ht := hd.ht[t*d : (t+1)*d]
-		clear(ht)
-		for s := 0; s <= t; s++ {
-			c := hd.C[t*S+s] / hd.norm[t]
-			for a, v := range hd.v[s*d : (s+1)*d] {
-				ht[a] += c * v
-			}
+	}
+	headGemm(false, false, L, d, L, hd.C, S, hd.v, d, hd.ht, d)
+	for t := 0; t < L; t++ {
+		inv := 1 / hd.norm[t]
+		for a := range hd.ht[t*d : (t+1)*d] {
+			hd.ht[t*d+a] *= inv
 		}
 	}
 }
 
-// gate applies the output gate of head k: with h set it writes
-// h = σ(õ) ⊙ h̃ into the sequence's output row; with dy set it writes dõ
-// into dproj and dh̃ = dy ⊙ σ(õ) into hd.dht.
-func (hd *mlstmHead[T]) gate(proj, h, dy, dproj []T, H, k int) {
-	d, P := hd.d, len(proj)/hd.S
+// gate applies the output gate of head k, og the sequence's σ(õ) (steps·H):
+// with h set it writes h = σ(õ) ⊙ h̃ into the sequence's output row; with
+// dy set it writes dõ into dproj (steps·P) and dh̃ = dy ⊙ σ(õ) into hd.dht.
+func (hd *mlstmHead[T]) gate(og, h, dy, dproj []T, H, P, k int) {
+	d := hd.d
 	for t := 0; t < hd.L; t++ {
 		for a := 0; a < d; a++ {
-			j := t*P + 3*H + k*d + a
-			o := 1 / (1 + math.Exp(-float64(proj[j])))
-			ht := hd.ht[t*d+a]
+			j := t*H + k*d + a
+			o, ht := float64(og[j]), hd.ht[t*d+a]
 			if h != nil {
-				h[t*H+k*d+a] = T(o * ht)
+				h[j] = T(o * ht)
 			}
 			if dy != nil {
-				g := float64(dy[t*H+k*d+a])
-				dproj[j] = T(g * ht * o * (1 - o))
+				g := float64(dy[j])
+				dproj[t*P+3*H+k*d+a] = T(g * ht * o * (1 - o))
 				hd.dht[t*d+a] = g * o
 			}
 		}
@@ -338,48 +350,50 @@ func (hd *mlstmHead[T]) gate(proj, h, dy, dproj []T, H, k int) {
 //	d(q_t·k_s) = dC_ts D_ts,  dlog D_ts = dC_ts C_ts + [s = argmax] dm_t
 //	dĩ_s = Σ_t dlog D_ts,  dF_t = Σ_s dlog D_ts − Σ_t' dlog D_t't
 //	dlog σ(f̃_u) = Σ_{t≥u} dF_t
+//
+// With G = diag(1/norm) dH̃, the sums over d are the matrix products
+// dV = Cᵀ G, (dc/norm) = G Vᵀ, dQ = dQK K and dK = dQKᵀ Q (headGemm).
 func (hd *mlstmHead[T]) backward() {
 	d, L, S := hd.d, hd.L, hd.S
-	clear(hd.dq[:L*d])
-	clear(hd.dk[:L*d])
-	clear(hd.dv[:L*d])
 	clear(hd.dig[:L])
+	if L == 0 {
+		return
+	}
+	G := hd.dq // dH̃/norm, until dQ overwrites it
+	dnorm := hd.dlf
 	for t := 0; t < L; t++ {
 		dht, ht := hd.dht[t*d:(t+1)*d], hd.ht[t*d:(t+1)*d]
-		norm := hd.norm[t]
-		var dnorm float64
+		inv := 1 / hd.norm[t]
+		var dn float64
 		for a := range dht {
-			dnorm -= dht[a] * ht[a]
+			dn -= dht[a] * ht[a]
+			G[t*d+a] = dht[a] * inv
 		}
-		dnorm /= norm
+		dnorm[t] = dn * inv
+	}
+	headGemm(true, false, L, d, L, hd.C, S, G, d, hd.dv, d)    // dV = Cᵀ G
+	headGemm(false, true, L, L, d, G, d, hd.v, d, hd.dlogD, S) // dc_ts/norm_t
+	for t := 0; t < L; t++ {
 		useSum := math.Abs(hd.sum[t]) > math.Exp(-hd.m[t])
 		var viaSum, dm float64
 		if useSum {
-			viaSum = dnorm * sign(hd.sum[t])
+			viaSum = dnorm[t] * sign(hd.sum[t])
 		} else {
-			dm = -dnorm * math.Exp(-hd.m[t])
+			dm = -dnorm[t] * math.Exp(-hd.m[t])
 		}
-		qt, dqt := hd.q[t*d:(t+1)*d], hd.dq[t*d:(t+1)*d]
+		row, Crow, Drow := hd.dlogD[t*S:t*S+L], hd.C[t*S:t*S+L], hd.D[t*S:t*S+L]
+		dqk := hd.dqk[t*S : t*S+L]
 		for s := 0; s <= t; s++ {
-			vs, dvs := hd.v[s*d:(s+1)*d], hd.dv[s*d:(s+1)*d]
-			c := hd.C[t*S+s] / norm
-			var dc float64
-			for a := range dht {
-				dvs[a] += c * dht[a]
-				dc += dht[a] * vs[a]
-			}
-			dC := dc/norm + viaSum
-			dm -= dC * hd.C[t*S+s]
-			dqk := dC * hd.D[t*S+s]
-			ks, dks := hd.k[s*d:(s+1)*d], hd.dk[s*d:(s+1)*d]
-			for a := range qt {
-				dqt[a] += dqk * ks[a]
-				dks[a] += dqk * qt[a]
-			}
-			hd.dlogD[t*S+s] = dC * hd.C[t*S+s]
+			dC := row[s] + viaSum
+			dm -= dC * Crow[s]
+			dqk[s] = dC * Drow[s]
+			row[s] = dC * Crow[s]
 		}
-		hd.dlogD[t*S+hd.arg[t]] += dm
+		clear(dqk[t+1:])
+		row[hd.arg[t]] += dm
 	}
+	headGemm(false, false, L, d, L, hd.dqk, S, hd.k, d, hd.dq, d) // dQ = dQK K
+	headGemm(true, false, L, d, L, hd.dqk, S, hd.q, d, hd.dk, d)  // dK = dQKᵀ Q
 	// dĩ_s and dF: row sums add to F_t, column sums to ĩ_s and −F_s.
 	dF := hd.dlf // dF_t, then its suffix sums: dlog σ(f̃)
 	clear(dF[:L])
@@ -393,6 +407,37 @@ func (hd *mlstmHead[T]) backward() {
 	}
 	for u := L - 2; u >= 0; u-- {
 		dF[u] += dF[u+1]
+	}
+}
+
+// headGemm sets c = op(a)·op(b) for the small row-major matrices of a head
+// (op(a) m×k, op(b) k×n, c m×n): with the assembly kernels of internal/gemm
+// where the machine runs them, in both builds (a cgo call would cost more
+// than these products), else by loops.
+func headGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	if gemm.Available() {
+		gemm.Gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+		return
+	}
+	headGemmLoops(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// headGemmLoops is headGemm by loops, for machines without the kernels.
+func headGemmLoops(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	at := func(x []float64, ld int, trans bool, i, j int) float64 {
+		if trans {
+			return x[j*ld+i]
+		}
+		return x[i*ld+j]
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var sum float64
+			for p := 0; p < k; p++ {
+				sum += at(a, lda, transA, i, p) * at(b, ldb, transB, p, j)
+			}
+			c[i*ldc+j] = sum
+		}
 	}
 }
 

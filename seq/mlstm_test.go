@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/physml/physml/internal/gemm"
 	"github.com/physml/physml/internal/numcheck"
 	"github.com/physml/physml/nn"
 )
@@ -344,6 +345,31 @@ func TestSLSTMStabiliserIsTheMaximum(t *testing.T) {
 				if want := max(logSigmoid(fT)+m[(step-1)*H+j], iT); m[step*H+j] != want {
 					t.Fatalf("sequence %d, step %d, unit %d: m = %v, want %v", i, step, j, m[step*H+j], want)
 				}
+			}
+		}
+	}
+}
+
+// TestHeadGemmLoopsEqualTheKernels: the loops that stand in for the
+// assembly GEMM on other machines compute the same products, for every
+// transpose and leading dimensions wider than the matrices.
+func TestHeadGemmLoopsEqualTheKernels(t *testing.T) {
+	if !gemm.Available() {
+		t.Skip("no assembly kernels on this machine: headGemm is the loops")
+	}
+	rng := nn.NewRand(5)
+	const m, n, k, ld = 7, 5, 9, 11
+	a, b := make([]float64, 11*ld), make([]float64, 11*ld)
+	for i := range a {
+		a[i], b[i] = rng.NormFloat64(), rng.NormFloat64()
+	}
+	for _, ta := range []bool{false, true} {
+		for _, tb := range []bool{false, true} {
+			want, got := make([]float64, m*ld), make([]float64, m*ld)
+			headGemm(ta, tb, m, n, k, a, ld, b, ld, want, ld)
+			headGemmLoops(ta, tb, m, n, k, a, ld, b, ld, got, ld)
+			if d := numcheck.MaxRelDiff(got, want, 1); !(d < 1e-14) {
+				t.Errorf("transA %v, transB %v: loops %.3g off the kernels", ta, tb, d)
 			}
 		}
 	}
