@@ -90,7 +90,7 @@ func seconds(ns float64) string {
 func main() {
 	gonumPath := flag.String("gonum", "", "go test -bench output of the pure-Go build")
 	netlibPath := flag.String("netlib", "", "go test -bench output of the netlib build")
-	peersPath := flag.String("peers", "", "JSON from bench/peers/peers.py (optional)")
+	peersPath := flag.String("peers", "", "JSON files from bench/peers/peers.py, comma-separated, one per round (optional)")
 	commandsPath := flag.String("commands", "", "whole-command timings, one 'build command seconds' per line (optional)")
 	infoPath := flag.String("info", "", "text describing the machine and settings (optional)")
 	beamGonum := flag.String("beam-gonum", "", "go test -bench output of the beam module, pure-Go build (optional)")
@@ -100,12 +100,7 @@ func main() {
 	check(err)
 	netlib, _, err := parseBench(*netlibPath)
 	check(err)
-	peers := map[string]any{}
-	if *peersPath != "" {
-		if data, err := os.ReadFile(*peersPath); err == nil {
-			json.Unmarshal(data, &peers)
-		}
-	}
+	peers := readPeers(*peersPath)
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
 	fmt.Fprintln(w, "# physml benchmark results")
@@ -115,7 +110,7 @@ func main() {
 			fmt.Fprintf(w, "\n```\n%s```\n", info)
 		}
 	}
-	headline(w, netlib, peers)
+	headline(w, gonum, netlib, peers)
 	pureGo(w, gonum, netlib)
 	commands(w, *commandsPath)
 	beamPipelines(w, *beamGonum, *beamNetlib)
@@ -209,48 +204,102 @@ func num(m map[string]any, key string) (float64, bool) {
 	return v, ok
 }
 
-func headline(w io.Writer, netlib results, peers map[string]any) {
-	fmt.Fprintln(w, "\n## physml (float32, OpenBLAS build) against its peers")
-	fmt.Fprintln(w, "\nRatio = physml time / peer time (below 1: physml is faster); for rates, peer / physml.")
-	fmt.Fprintln(w, "\n| workload | physml | peer | peer's figure | ratio |")
-	fmt.Fprintln(w, "|---|---|---|---|---|")
-	row := func(workload string, ours float64, oursOK bool, peer, key string, rate bool, format string) {
-		theirs, ok := num(peers, key)
-		if !oursOK {
-			return
+// readPeers reads the peers' JSON files of the rounds (paths
+// comma-separated) into one map: the median of each number over the
+// rounds, other values from the first file.
+func readPeers(paths string) map[string]any {
+	peers := map[string]any{}
+	rounds := map[string][]float64{}
+	for _, path := range strings.Split(paths, ",") {
+		data, err := os.ReadFile(path)
+		if path == "" || err != nil {
+			continue
 		}
+		var round map[string]any
+		if json.Unmarshal(data, &round) != nil {
+			continue
+		}
+		for k, v := range round {
+			if f, ok := v.(float64); ok {
+				rounds[k] = append(rounds[k], f)
+			} else if _, seen := peers[k]; !seen {
+				peers[k] = v
+			}
+		}
+	}
+	for k, v := range rounds {
+		peers[k] = median(v)
+	}
+	return peers
+}
+
+// headline writes the table at the top: each workload's time in both
+// builds against its peer's, the ratios, and pure Go over OpenBLAS.
+func headline(w io.Writer, gonum, netlib results, peers map[string]any) {
+	fmt.Fprintln(w, "\n## physml (float32) against its peers, in both builds")
+	fmt.Fprintln(w, "\nRatio = physml time / peer time (below 1: physml is faster); for rates, peer / physml. Medians over the rounds of the run, in which the pure-Go build, the OpenBLAS build and the peers ran in turn.")
+	fmt.Fprintln(w, "\n| workload | physml OpenBLAS | physml pure Go | peer | peer's figure | ratio, OpenBLAS | ratio, pure Go | pure Go / OpenBLAS |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	// get returns a workload's figure in a build: a metric of a benchmark,
+	// scaled (ns to s).
+	type figure struct {
+		name, unit string
+		scale      float64
+	}
+	get := func(r results, f figure) (float64, bool) {
+		v, ok := r.get(f.name, f.unit)
+		return v * f.scale, ok
+	}
+	row := func(workload string, f figure, peer, key string, rate bool, format string) {
+		ours, ok := get(netlib, f)
 		if !ok {
-			fmt.Fprintf(w, "| %s | "+format+" | %s | not measured | |\n", workload, ours, peer)
 			return
 		}
-		ratio := ours / theirs
-		if rate {
-			ratio = theirs / ours
+		goVal, goOK := get(gonum, f)
+		cell := func(v float64, ok bool) string {
+			if !ok {
+				return "—"
+			}
+			return fmt.Sprintf(format, v)
 		}
-		fmt.Fprintf(w, "| %s | "+format+" | %s | "+format+" | %.2f |\n", workload, ours, peer, theirs, ratio)
+		ratio := func(v float64, ok bool, theirs float64, theirsOK bool) string {
+			switch {
+			case !ok || !theirsOK:
+				return ""
+			case rate:
+				return fmt.Sprintf("%.2f", theirs/v)
+			}
+			return fmt.Sprintf("%.2f", v/theirs)
+		}
+		theirs, theirsOK := num(peers, key)
+		peerCell := "not measured"
+		if theirsOK {
+			peerCell = fmt.Sprintf(format, theirs)
+		}
+		goOverBLAS := ""
+		if goOK {
+			goOverBLAS = fmt.Sprintf("%.2f×", goVal/ours)
+			if rate {
+				goOverBLAS = fmt.Sprintf("%.2f×", ours/goVal)
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", workload, cell(ours, true), cell(goVal, goOK), peer, peerCell,
+			ratio(ours, true, theirs, theirsOK), ratio(goVal, goOK, theirs, theirsOK), goOverBLAS)
 	}
-	epoch, ok := netlib.get("BenchmarkLSTMTrainStep", "s/epoch")
-	row("MNIST LSTM(128) training epoch, 60000 images, batch 64 (s)", epoch, ok, "PyTorch", "lstm_epoch_s", false, "%.2f")
-	inf, ok := netlib.get("BenchmarkLSTMInference", "images/s")
-	row("MNIST LSTM inference (images/s)", inf, ok, "PyTorch", "lstm_inference_images_per_s", true, "%.0f")
-	aeEpoch, ok := netlib.get("BenchmarkAutoencoderEpoch", "s/60k-epoch")
-	row("MNIST autoencoder epoch, 60000 images, batch 128 (s)", aeEpoch, ok, "PyTorch", "ae_epoch_s", false, "%.2f")
-	vaeEpoch, ok := netlib.get("BenchmarkVAEEpoch", "s/60k-epoch")
-	row("MNIST VAE epoch (784-400-20), 60000 images, batch 128 (s)", vaeEpoch, ok, "PyTorch", "vae_epoch_s", false, "%.2f")
-	seqEpoch, ok := netlib.get("BenchmarkSequenceAEEpoch", "s/epoch")
-	row("LSTM autoencoder epoch, 2000 signals of 50 steps, batch 32 (s)", seqEpoch, ok, "PyTorch", "seq_ae_epoch_s", false, "%.2f")
+	row("MNIST LSTM(128) training epoch, 60000 images, batch 64 (s)", figure{"BenchmarkLSTMTrainStep", "s/epoch", 1}, "PyTorch", "lstm_epoch_s", false, "%.2f")
+	row("MNIST LSTM inference (images/s)", figure{"BenchmarkLSTMInference", "images/s", 1}, "PyTorch", "lstm_inference_images_per_s", true, "%.0f")
+	row("MNIST autoencoder epoch, 60000 images, batch 128 (s)", figure{"BenchmarkAutoencoderEpoch", "s/60k-epoch", 1}, "PyTorch", "ae_epoch_s", false, "%.2f")
+	row("MNIST VAE epoch (784-400-20), 60000 images, batch 128 (s)", figure{"BenchmarkVAEEpoch", "s/60k-epoch", 1}, "PyTorch", "vae_epoch_s", false, "%.2f")
+	row("LSTM autoencoder epoch, 2000 signals of 50 steps, batch 32 (s)", figure{"BenchmarkSequenceAEEpoch", "s/epoch", 1}, "PyTorch", "seq_ae_epoch_s", false, "%.2f")
 	for _, cell := range []string{"sLSTM", "mLSTM"} {
-		step, ok := netlib.get("BenchmarkRecurrent/"+cell+"/hidden128/train", "ns/op")
-		row(cell+"(128, 4 heads) training pass, batch 64 of 28×28 (s)", step/1e9, ok, "PyTorch", strings.ToLower(cell)+"_train_step_s", false, "%.4f")
+		row(cell+"(128, 4 heads) training pass, batch 64 of 28×28 (s)", figure{"BenchmarkRecurrent/" + cell + "/hidden128/train", "ns/op", 1e-9}, "PyTorch", strings.ToLower(cell)+"_train_step_s", false, "%.4f")
 	}
-	cov, ok := netlib.get("BenchmarkPCA/covariance", "ns/op")
-	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "NumPy XᵀX + eigh", "numpy_cov_eigh_s", false, "%.2f")
-	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "scikit-learn full", "pca_full_s", false, "%.2f")
-	row("PCA(50) of 60000×784, covariance solver (s)", cov/1e9, ok, "scikit-learn randomized", "pca_randomized_s", false, "%.2f")
-	rnd, ok := netlib.get("BenchmarkPCA/randomized", "ns/op")
-	row("PCA(50) of 60000×784, randomized solver (s)", rnd/1e9, ok, "scikit-learn randomized", "pca_randomized_s", false, "%.2f")
-	covOnly, ok := netlib.get("BenchmarkPCA/covariance-only", "ns/op")
-	row("covariance matrix of 60000×784 (s)", covOnly/1e9, ok, "NumPy XᵀX", "numpy_cov_s", false, "%.2f")
+	pca := figure{"BenchmarkPCA/covariance", "ns/op", 1e-9}
+	row("PCA(50) of 60000×784, covariance solver (s)", pca, "NumPy XᵀX + eigh", "numpy_cov_eigh_s", false, "%.2f")
+	row("PCA(50) of 60000×784, covariance solver (s)", pca, "scikit-learn full", "pca_full_s", false, "%.2f")
+	row("PCA(50) of 60000×784, covariance solver (s)", pca, "scikit-learn randomized", "pca_randomized_s", false, "%.2f")
+	row("PCA(50) of 60000×784, randomized solver (s)", figure{"BenchmarkPCA/randomized", "ns/op", 1e-9}, "scikit-learn randomized", "pca_randomized_s", false, "%.2f")
+	row("covariance matrix of 60000×784 (s)", figure{"BenchmarkPCA/covariance-only", "ns/op", 1e-9}, "NumPy XᵀX", "numpy_cov_s", false, "%.2f")
 	if r, ok := netlib.get("BenchmarkPCA/covariance", "ppm-ratio50"); ok {
 		r /= 1e6
 		fmt.Fprintf(w, "\nExplained-variance ratio of the top 50 components: physml %.6f", r)
@@ -266,7 +315,7 @@ func headline(w io.Writer, netlib results, peers map[string]any) {
 		}
 	}
 	if len(versions) > 0 {
-		fmt.Fprintf(w, "\nPeers: %s; torch at 1 thread (torch.set_num_threads(1)), OpenBLAS at the same thread count as physml.", strings.Join(versions, ", "))
+		fmt.Fprintf(w, "\nPeers: %s; torch at 1 thread (torch.set_num_threads(1): faster than at 2 on this 2-core machine, bench/peers/peers.py), OpenBLAS at the same thread count as physml; glibc's malloc told to keep freed memory (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_), as a long-lived process has it, since this virtual machine makes every fresh page cost a fault.", strings.Join(versions, ", "))
 		if a, ok := num(peers, "lstm_test_accuracy_1_epoch"); ok {
 			fmt.Fprintf(w, " PyTorch's test accuracy after its epoch: %.4f.", a)
 		}
