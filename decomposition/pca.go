@@ -269,22 +269,21 @@ func covarianceSpectrum(v view, mean, comom []float64, kk int) (spectrum, error)
 	if err := checkTotal(sp.total); err != nil {
 		return sp, err
 	}
-	// One divide-and-conquer decomposition of the whole matrix, as NumPy's
-	// eigh: it gives the discarded spectrum for the noise variance with
-	// the components, and on MNIST's covariance it is faster than a
-	// partial solver plus a values-only pass (BenchmarkPCA).
-	values, vecs := make([]float64, p), make([]float64, p*p)
-	if !lapack.EigSym(p, comom, p, values, vecs, p) {
+	// Every eigenvalue, for the noise variance of the discarded spectrum,
+	// and the vectors of the kept components (lapack.EigSymSpectrum: one
+	// divide-and-conquer decomposition with OpenBLAS, as NumPy's eigh).
+	kk = min(kk, r) // rank ≤ n−1 < p: drop the zero tail
+	values, vecs := make([]float64, p), make([]float64, p*max(kk, 1))
+	if !lapack.EigSymSpectrum(p, kk, comom, p, values, vecs, max(kk, 1)) {
 		return sp, errors.New("decomposition: symmetric eigensolver did not converge")
 	}
 	for j := range values[:r] {
 		sp.all = append(sp.all, max(values[j], 0)/float64(n-1))
 	}
-	kk = min(kk, r) // rank ≤ n−1 < p: drop the zero tail
 	vt := make([]float64, kk*p)
 	for j := 0; j < kk; j++ {
 		for i := 0; i < p; i++ {
-			vt[j*p+i] = vecs[i*p+j]
+			vt[j*p+i] = vecs[i*kk+j]
 		}
 	}
 	sp.values, sp.vt = sp.all[:kk], vt

@@ -92,6 +92,33 @@ func EigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 	return true
 }
 
+// EigSymSpectrum computes all eigenvalues of the symmetric n×n row-major
+// matrix a (only the upper triangle is read; a is overwritten) and the
+// eigenvectors of the k largest: values[0] ≥ … ≥ values[n-1], and column
+// j of the n×k row-major matrix vectors (leading dimension ldv ≥ k) is the
+// unit eigenvector of values[j], signed as the package documentation
+// says. This is what PCA needs: its components, and the discarded
+// spectrum for the noise variance. OpenBLAS runs its divide-and-conquer
+// driver; the pure-Go build avoids computing every eigenvector (inverse
+// iteration on the tridiagonal form for the k it keeps). It reports false
+// if the algorithm did not converge.
+func EigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
+	checkMatrix("EigSymSpectrum", "a", n, n, a, lda)
+	if k < 0 || k > n {
+		panic(fmt.Sprintf("lapack: EigSymSpectrum: k = %d outside [0, n = %d]", k, n))
+	}
+	checkLen("EigSymSpectrum", "values", values, n)
+	checkMatrix("EigSymSpectrum", "vectors", n, k, vectors, max(ldv, 1))
+	if n == 0 {
+		return true
+	}
+	if !eigSymSpectrum(n, k, a, lda, values, vectors, ldv) {
+		return false
+	}
+	flipColumns(n, k, vectors, ldv)
+	return true
+}
+
 // SVD computes the thin singular value decomposition A = U Σ Vᵀ of the m×n
 // row-major matrix a (overwritten). With r = min(m, n), s receives the r
 // singular values in descending order, u the m×r matrix of left singular

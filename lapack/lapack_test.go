@@ -300,3 +300,82 @@ func TestSlicesOfTheExactLengthAreAccepted(t *testing.T) {
 	mustPanic(t, "EigSymTop k < 0", "k = -1 outside", func() { EigSymTop(3, -1, make([]float64, 9), 3, nil, nil, 1) })
 	mustPanic(t, "QR m < n", "m = 2 < n = 3", func() { QR(2, 3, make([]float64, 6), 3) })
 }
+
+// withSpectrum returns Q·diag(values)·Qᵀ for a random orthogonal Q: a
+// symmetric n×n matrix of the given eigenvalues.
+func withSpectrum(rng *rand.Rand, values []float64) []float64 {
+	n := len(values)
+	q := randMatrix(rng, n, n, n)
+	QR(n, n, q, n)
+	a := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for l, v := range values {
+				s += q[i*n+l] * v * q[j*n+l]
+			}
+			a[i*n+j] = s
+		}
+	}
+	for i := 0; i < n; i++ { // exactly symmetric
+		for j := i + 1; j < n; j++ {
+			a[j*n+i] = a[i*n+j]
+		}
+	}
+	return a
+}
+
+// TestEigSymSpectrum: every eigenvalue as EigSym gives it, and the top k
+// vectors as its columns where the eigenvalues are apart; where they are
+// equal or close (a cluster, and the zero tail of a covariance of fewer
+// samples than features) the vectors are eigenvectors, orthonormal, signed
+// by the convention.
+func TestEigSymSpectrum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	clustered := []float64{9, 5, 5, 5, 4.999999, 3, 2e-3, 1e-3}
+	for len(clustered) < 120 {
+		clustered = append(clustered, 0)
+	}
+	for name, a := range map[string][]float64{
+		"random 200":    randSym(rng, 200, 200),
+		"clustered 120": withSpectrum(rng, clustered),
+	} {
+		n := int(math.Sqrt(float64(len(a))))
+		for _, k := range []int{0, 1, 8, 30, 40, n} {
+			all, vecs := make([]float64, n), make([]float64, n*n)
+			if !EigSym(n, append([]float64(nil), a...), n, all, vecs, n) {
+				t.Fatal("EigSym did not converge")
+			}
+			values, vectors := make([]float64, n), make([]float64, n*(k+1))
+			if !EigSymSpectrum(n, k, append([]float64(nil), a...), n, values, vectors, k+1) {
+				t.Fatalf("%s k=%d: no convergence", name, k)
+			}
+			what := fmt.Sprintf("EigSymSpectrum %s k=%d", name, k)
+			checkDescending(t, what, values)
+			numcheck.Close(t, what+" values", values, all, 1e-12)
+			checkOrthonormalColumns(t, what, n, k, vectors, k+1, 1e-12)
+			checkSignConvention(t, what, n, k, vectors, k+1)
+			checkEigenpairs(t, what, n, k, a, n, values, vectors, k+1, 1e-11)
+			var worst numcheck.Worst
+			for j := 0; j < k; j++ {
+				gap := math.Inf(1)
+				if j > 0 {
+					gap = all[j-1] - all[j]
+				}
+				if j+1 < n {
+					gap = min(gap, all[j]-all[j+1])
+				}
+				if gap < 1e-3 {
+					continue // a cluster: any orthonormal basis of it
+				}
+				for i := 0; i < n; i++ {
+					worst.Add(math.Abs(vectors[i*(k+1)+j] - vecs[i*n+j]))
+				}
+			}
+			if !numcheck.Within(float64(worst), 1e-10) {
+				t.Errorf("%s: separated vectors %g off EigSym's", what, worst)
+			}
+			t.Logf("%s: separated vectors within %.2g of EigSym's", what, worst)
+		}
+	}
+}

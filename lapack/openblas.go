@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"fmt"
+	"slices"
 
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/netlib/lapack/lapacke"
@@ -44,6 +45,22 @@ func dsyevd(jobz byte, n int, a []float64, lda int, w []float64) bool {
 	work = make([]float64, lwork)
 	iwork = make([]int32, liwork)
 	return lapacke.Dsyevd(jobz, 'U', n, a, lda, w, work, lwork, iwork, liwork)
+}
+
+// eigSymSpectrum runs Dsyevd for every eigenpair and keeps the vectors of
+// the k largest: divide and conquer is faster here than a partial solver
+// plus a values-only pass.
+func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
+	if !eigSym(n, a, lda, values) {
+		return false
+	}
+	slices.Reverse(values[:n])
+	for i := 0; i < n; i++ {
+		for j := 0; j < k; j++ {
+			vectors[i*ldv+j] = a[i*lda+n-1-j]
+		}
+	}
+	return true
 }
 
 // eigSymTop runs the MRRR driver Dsyevr for eigenvalues n-k+1 … n (1-based,
