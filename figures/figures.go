@@ -673,6 +673,9 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	for k := math.Ceil(lo / step); k*step <= hi+1e-9*step; k++ {
 		v := k * step
+		if v == 0 {
+			v = 0 // not −0, which a range starting below zero gives: "-0"
+		}
 		label := strconv.FormatFloat(v, 'f', decimals, 64)
 		if decimals > 6 || math.Abs(v) >= 1e6 {
 			label = strconv.FormatFloat(v, 'g', 4, 64)
@@ -833,7 +836,9 @@ func Tiles(images [][]float64, perRow int) [][][]float64 {
 }
 
 // FaultSignal is one signal for Faults: its values (one feature per step),
-// its per-step reconstruction error and its title ("spike, score 0.41").
+// its per-step reconstruction errors (raw, or standardised as
+// ae.StandardizeSteps does: the step scores) and its title ("spike, score
+// 0.41").
 type FaultSignal struct {
 	Title      string
 	Values     []float64
@@ -869,8 +874,8 @@ func Faults(signals []FaultSignal) ([]byte, error) {
 				p.Title.Text = s.Title
 				p.Y.Label.Text = "signal"
 			} else {
-				p.Y.Label.Text = "step error"
-				p.Y.Min = 0
+				p.Y.Label.Text = "step score"
+				p.Y.Tick.Marker = niceTicks{}
 			}
 			plots[r][c] = p
 		}

@@ -236,6 +236,7 @@ func TestNiceTicksLabelFourToTenRoundValues(t *testing.T) {
 	}{
 		{-2.31, -1.93, []string{"-2.3", "-2.2", "-2.1", "-2.0"}},
 		{0, 1, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
+		{-0.6, 500, []string{"0", "100", "200", "300", "400", "500"}}, // zero, not "-0"
 		{-3, 12, nil}, // only counted
 	} {
 		var labels []string

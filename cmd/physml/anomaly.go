@@ -52,10 +52,11 @@ calibrated, scored and saved, and the command exits 1.
 Writes into --out: anomaly.safetensors; scores.npy (the error of every row,
 in input order); split.npy (0 training, 1 calibration, 2 test); for
 sequences step_errors.npy (the error at every step of every row, where a
-fault shows; with --example signals the command reports how often the
-largest lies inside the simulated fault) and faults.png (the three most
-and the three least anomalous flagged test sequences, each over its step
-errors); metrics.json; errors.png (the test errors of normal and
+fault shows), step_scores.npy (those errors standardised by the
+calibration rows' at each step; with --example signals the command reports
+how often the largest lies inside the simulated fault) and faults.png (the
+three most and the three least anomalous flagged test sequences, each over
+its step scores); metrics.json; errors.png (the test errors of normal and
 anomalous rows, threshold marked) and, with labels, roc.png.`
 
 func runAnomaly(args []string, stdout, stderr io.Writer) error {
@@ -264,14 +265,16 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrated and scored the model as it is\n", len(run.History.Epochs))
 	}
 	det, scores, metrics := run.Detector, run.Scores, run.Metrics
-	var stepErrors []float64
+	var stepErrors, stepScores []float64
 	if det.Sequence != nil {
-		// Where in each sequence the error is: the fault's place.
+		// Where in each sequence the error is: the fault's place, clearest
+		// against the calibration rows' errors at each step.
 		if stepErrors, err = det.StepErrors(d.Rows); err != nil {
 			return fmt.Errorf("%s: %w", d.source, err)
 		}
+		stepScores = ae.StandardizeSteps(stepErrors, d.Steps, d.Calib)
 		if d.spans != nil {
-			metrics.FaultLocated = ae.LocatedFaults(stepErrors, d.Steps, d.Test, d.Labels, d.spans, d.Kinds)
+			metrics.FaultLocated = ae.LocatedFaults(stepScores, d.Steps, d.Test, d.Labels, d.spans, d.Kinds)
 		}
 	}
 	fmt.Fprint(stdout, metrics.Report(d.Kinds))
@@ -287,7 +290,8 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
 	if stepErrors != nil {
 		out.Npy("step_errors.npy", []int{d.N, d.Steps}, stepErrors)
-		if signals := figures.FlaggedSignals(d.AnomalySet, scores, stepErrors, det.Threshold, 3); signals != nil {
+		out.Npy("step_scores.npy", []int{d.N, d.Steps}, stepScores)
+		if signals := figures.FlaggedSignals(d.AnomalySet, scores, stepScores, det.Threshold, 3); signals != nil {
 			out.File("faults.png")(figures.Faults(signals))
 		}
 	}
