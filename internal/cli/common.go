@@ -28,18 +28,18 @@ var defaultMaxInput = dataset.MaxBytes >> 20
 // training defaults and write the files (Write, WriteAfter,
 // SaveInterrupted, WriteRun).
 type Common struct {
-	Seed      uint64
-	Threads   int
-	DType     string
-	Float64   bool // --dtype float64
-	Out       string
-	Data      string
-	MaxInput  int64 // MiB
-	Delimiter string
-	Comma     rune // of --delimiter; 0 detects it
-	dropList  string
+	Seed      uint64   // --seed
+	Threads   int      // --threads
+	DType     string   // --dtype
+	Float64   bool     // --dtype float64
+	Out       string   // --out
+	Data      string   // --data
+	MaxInput  int64    // --max-input, MiB
+	Delimiter string   // --delimiter
+	Comma     rune     // of --delimiter; 0 detects it
+	dropList  string   // --drop
 	Drop      []string // of --drop
-	keepList  string
+	keepList  string   // --columns
 	Keep      []string // of --columns, for a table's rows
 	fs        *flag.FlagSet
 }
