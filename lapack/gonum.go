@@ -69,16 +69,7 @@ func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 // it calls Dsyev.
 func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
 	if 4*k > n {
-		if !eigSym(n, a, lda, values) {
-			return false
-		}
-		slices.Reverse(values[:n])
-		for i := 0; i < n; i++ {
-			for j := 0; j < k; j++ {
-				vectors[i*ldv+j] = a[i*lda+n-1-j]
-			}
-		}
-		return true
+		return fullEigenpairs(n, k, a, lda, values, vectors, ldv)
 	}
 	d, e, tau := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
 	sizes := []float64{0, 0}

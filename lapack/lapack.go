@@ -38,17 +38,27 @@ func EigSym(n int, a []float64, lda int, values, vectors []float64, ldv int) boo
 	if n == 0 {
 		return true
 	}
+	if !fullEigenpairs(n, n, a, lda, values, vectors, ldv) {
+		return false
+	}
+	flipColumns(n, n, vectors, ldv)
+	return true
+}
+
+// fullEigenpairs computes every eigenpair of a (eigSym) and stores the
+// eigenvalues in descending order and the eigenvectors of the k largest in
+// the columns of vectors, unsigned.
+func fullEigenpairs(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
 	if !eigSym(n, a, lda, values) {
 		return false
 	}
 	// a holds the eigenvectors in columns for ascending eigenvalues: reverse.
 	slices.Reverse(values[:n])
 	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
+		for j := 0; j < k; j++ {
 			vectors[i*ldv+j] = a[i*lda+n-1-j]
 		}
 	}
-	flipColumns(n, n, vectors, ldv)
 	return true
 }
 

@@ -9,7 +9,6 @@ import "C"
 
 import (
 	"fmt"
-	"slices"
 
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/netlib/lapack/lapacke"
@@ -51,16 +50,7 @@ func dsyevd(jobz byte, n int, a []float64, lda int, w []float64) bool {
 // the k largest: divide and conquer is faster here than a partial solver
 // plus a values-only pass.
 func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
-	if !eigSym(n, a, lda, values) {
-		return false
-	}
-	slices.Reverse(values[:n])
-	for i := 0; i < n; i++ {
-		for j := 0; j < k; j++ {
-			vectors[i*ldv+j] = a[i*lda+n-1-j]
-		}
-	}
-	return true
+	return fullEigenpairs(n, k, a, lda, values, vectors, ldv)
 }
 
 // eigSymTop runs the MRRR driver Dsyevr for eigenvalues n-k+1 … n (1-based,
