@@ -521,6 +521,14 @@ func (p *product[T]) packA(dst []T, i0, rows, p0, depth int) {
 					}
 				}
 			}
+		case m == mr:
+			// Six rows at once: the panel is written in order.
+			r0, r1, r2 := p.a[(i0+ir)*p.lda+p0:][:depth], p.a[(i0+ir+1)*p.lda+p0:][:depth], p.a[(i0+ir+2)*p.lda+p0:][:depth]
+			r3, r4, r5 := p.a[(i0+ir+3)*p.lda+p0:][:depth], p.a[(i0+ir+4)*p.lda+p0:][:depth], p.a[(i0+ir+5)*p.lda+p0:][:depth]
+			for l := range depth {
+				out := panel[l*mr:][:mr]
+				out[0], out[1], out[2], out[3], out[4], out[5] = r0[l], r1[l], r2[l], r3[l], r4[l], r5[l]
+			}
 		default:
 			for r := range mr {
 				if r >= m {
