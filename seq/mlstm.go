@@ -10,6 +10,7 @@ import (
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/fastmath"
 	"github.com/physml/physml/internal/gemm"
+	"github.com/physml/physml/internal/kernels"
 	"github.com/physml/physml/nn"
 )
 
@@ -217,32 +218,39 @@ func (l *MLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	return dx
 }
 
-// mlstmHead is one head of one sequence in the parallel form, in float64:
-// its L valid steps' queries, keys (already divided by √d), values and gate
+// mlstmHead is one head of one sequence in the parallel form: its L valid
+// steps' queries, keys (already divided by √d), values and gate
 // pre-activations, the (L × L) matrices of the form, and their gradients.
+// The matrices are in T, so that a float32 layer's products run on the
+// float32 kernels as PyTorch's do; the per-step quantities that the
+// stabiliser works with (gate pre-activations, cumulative log forget gates,
+// row maxima, normalisers) and the sums over a row are float64 in either;
+// in float32 exp(log D − m) runs eight at a time (fastmath.Exp32To).
 // The buffers are sized for the batch's S steps: entry (t, s) of an L × L
 // matrix is at t·S + s, component a of step t of a vector at t·d + a.
 type mlstmHead[T Float] struct {
 	d, L, S    int
-	q, k, v    []float64 // S×d
+	q, k, v    []T       // S×d
 	ig, fg, lf []float64 // ĩ_t, f̃_t, log σ(f̃_t)
 	F          []float64 // F_t = Σ_{u≤t} log σ(f̃_u)
 	m          []float64 // row maxima of log D
 	arg        []int     // where they are
-	D, C       []float64 // exp(log D − m) and C = (q·k) D, S×S
+	logD       []float64 // one row of log D
+	D, C       []T       // exp(log D − m) and C = (q·k) D, S×S
 	sum, norm  []float64 // b_t and max(|b_t|, exp(−m_t)) + ε
-	ht, dht    []float64 // h̃ and its gradient, S×d
-	dq, dk, dv []float64 // S×d
+	ht, dht    []T       // h̃ and its gradient, S×d
+	dq, dk, dv []T       // S×d
 	dig, dlf   []float64 // S each
-	dlogD, dqk []float64 // S×S
+	dlogD, dqk []T       // S×S
 }
 
 func newMLSTMHead[T Float](steps, d int) *mlstmHead[T] {
 	f := func(n int) []float64 { return make([]float64, n) }
+	g := func(n int) []T { return make([]T, n) }
 	S := steps
-	return &mlstmHead[T]{d: d, S: S, q: f(S * d), k: f(S * d), v: f(S * d), ig: f(S), fg: f(S), lf: f(S), F: f(S), m: f(S), arg: make([]int, S),
-		D: f(S * S), C: f(S * S), sum: f(S), norm: f(S), ht: f(S * d), dht: f(S * d),
-		dq: f(S * d), dk: f(S * d), dv: f(S * d), dig: f(S), dlf: f(S), dlogD: f(S * S), dqk: f(S * S)}
+	return &mlstmHead[T]{d: d, S: S, q: g(S * d), k: g(S * d), v: g(S * d), ig: f(S), fg: f(S), lf: f(S), F: f(S), m: f(S), arg: make([]int, S),
+		logD: f(S), D: g(S * S), C: g(S * S), sum: f(S), norm: f(S), ht: g(S * d), dht: g(S * d),
+		dq: g(S * d), dk: g(S * d), dv: g(S * d), dig: f(S), dlf: f(S), dlogD: g(S * S), dqk: g(S * S)}
 }
 
 // logSigmoid returns log σ(x) without overflow.
@@ -261,10 +269,10 @@ func (hd *mlstmHead[T]) load(row []T, L, H, K, k int) {
 	scale := 1 / math.Sqrt(float64(d))
 	for t := 0; t < L; t++ {
 		p := row[t*P : (t+1)*P]
-		for a := 0; a < d; a++ {
-			hd.q[t*d+a] = float64(p[k*d+a])
-			hd.k[t*d+a] = float64(p[H+k*d+a]) * scale
-			hd.v[t*d+a] = float64(p[2*H+k*d+a])
+		copy(hd.q[t*d:(t+1)*d], p[k*d:])
+		copy(hd.v[t*d:(t+1)*d], p[2*H+k*d:])
+		for a, x := range p[H+k*d : H+(k+1)*d] {
+			hd.k[t*d+a] = T(float64(x) * scale)
 		}
 		hd.ig[t], hd.fg[t] = float64(p[4*H+k]), float64(p[4*H+K+k])
 		hd.lf[t] = logSigmoid(hd.fg[t])
@@ -287,22 +295,36 @@ func (hd *mlstmHead[T]) forward() {
 			F[t] += F[t-1]
 		}
 		// log D_ts = F_t − F_s + ĩ_s, and the row maximum m_t.
-		Drow, Crow := hd.D[t*S:t*S+L], hd.C[t*S:t*S+L]
+		logD, Drow, Crow := hd.logD[:t+1], hd.D[t*S:t*S+L], hd.C[t*S:t*S+L]
 		m, arg := math.Inf(-1), 0
-		for s := 0; s <= t; s++ {
+		for s := range logD {
 			v := F[t] - F[s] + hd.ig[s]
-			Drow[s] = v
+			logD[s] = v
 			if v > m {
 				m, arg = v, s
 			}
 		}
 		hd.m[t], hd.arg[t] = m, arg
 		var sum float64
-		for s := 0; s <= t; s++ {
-			D := math.Exp(Drow[s] - m)
-			Drow[s] = D
-			Crow[s] *= D
-			sum += Crow[s]
+		if blas.Is32[T]() {
+			// exp(log D − m) ≤ 1, eight at a time in float32.
+			d32 := kernels.Float32s(Drow[:t+1])
+			for s, v := range logD {
+				d32[s] = float32(v - m)
+			}
+			fastmath.Exp32To(d32, d32)
+			for s := range logD {
+				c := float64(Crow[s]) * float64(Drow[s])
+				Crow[s] = T(c)
+				sum += c
+			}
+		} else {
+			for s, v := range logD {
+				D := math.Exp(v - m)
+				c := float64(Crow[s]) * D
+				Drow[s], Crow[s] = T(D), T(c)
+				sum += c
+			}
 		}
 		clear(Drow[t+1:])
 		clear(Crow[t+1:])
@@ -312,8 +334,8 @@ func (hd *mlstmHead[T]) forward() {
 	headGemm(false, false, L, d, L, hd.C, S, hd.v, d, hd.ht, d)
 	for t := 0; t < L; t++ {
 		inv := 1 / hd.norm[t]
-		for a := range hd.ht[t*d : (t+1)*d] {
-			hd.ht[t*d+a] *= inv
+		for a, x := range hd.ht[t*d : (t+1)*d] {
+			hd.ht[t*d+a] = T(float64(x) * inv)
 		}
 	}
 }
@@ -326,14 +348,14 @@ func (hd *mlstmHead[T]) gate(og, h, dy, dproj []T, H, P, k int) {
 	for t := 0; t < hd.L; t++ {
 		for a := 0; a < d; a++ {
 			j := t*H + k*d + a
-			o, ht := float64(og[j]), hd.ht[t*d+a]
+			o, ht := float64(og[j]), float64(hd.ht[t*d+a])
 			if h != nil {
 				h[j] = T(o * ht)
 			}
 			if dy != nil {
 				g := float64(dy[j])
 				dproj[t*P+3*H+k*d+a] = T(g * ht * o * (1 - o))
-				hd.dht[t*d+a] = g * o
+				hd.dht[t*d+a] = T(g * o)
 			}
 		}
 	}
@@ -366,8 +388,8 @@ func (hd *mlstmHead[T]) backward() {
 		inv := 1 / hd.norm[t]
 		var dn float64
 		for a := range dht {
-			dn -= dht[a] * ht[a]
-			G[t*d+a] = dht[a] * inv
+			dn -= float64(dht[a]) * float64(ht[a])
+			G[t*d+a] = T(float64(dht[a]) * inv)
 		}
 		dnorm[t] = dn * inv
 	}
@@ -384,13 +406,13 @@ func (hd *mlstmHead[T]) backward() {
 		row, Crow, Drow := hd.dlogD[t*S:t*S+L], hd.C[t*S:t*S+L], hd.D[t*S:t*S+L]
 		dqk := hd.dqk[t*S : t*S+L]
 		for s := 0; s <= t; s++ {
-			dC := row[s] + viaSum
-			dm -= dC * Crow[s]
-			dqk[s] = dC * Drow[s]
-			row[s] = dC * Crow[s]
+			dC, c := float64(row[s])+viaSum, float64(Crow[s])
+			dm -= dC * c
+			dqk[s] = T(dC * float64(Drow[s]))
+			row[s] = T(dC * c)
 		}
 		clear(dqk[t+1:])
-		row[hd.arg[t]] += dm
+		row[hd.arg[t]] += T(dm)
 	}
 	headGemm(false, false, L, d, L, hd.dqk, S, hd.k, d, hd.dq, d) // dQ = dQK K
 	headGemm(true, false, L, d, L, hd.dqk, S, hd.q, d, hd.dk, d)  // dK = dQKᵀ Q
@@ -399,7 +421,7 @@ func (hd *mlstmHead[T]) backward() {
 	clear(dF[:L])
 	for t := 0; t < L; t++ {
 		for s := 0; s <= t; s++ {
-			g := hd.dlogD[t*S+s]
+			g := float64(hd.dlogD[t*S+s])
 			hd.dig[s] += g
 			dF[t] += g
 			dF[s] -= g
@@ -414,21 +436,27 @@ func (hd *mlstmHead[T]) backward() {
 // (op(a) m×k, op(b) k×n, c m×n): with the assembly kernels of internal/gemm
 // where the machine runs them, in both builds (a cgo call would cost more
 // than these products), else by loops.
-func headGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	if gemm.Available() {
-		gemm.Gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+func headGemm[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	switch {
+	case gemm.Available() && blas.Is32[T]():
+		f := kernels.Float32s[T]
+		gemm.Gemm(transA, transB, m, n, k, 1, f(a), lda, f(b), ldb, 0, f(c), ldc)
+		return
+	case gemm.Available():
+		f := kernels.Float64s[T]
+		gemm.Gemm(transA, transB, m, n, k, 1, f(a), lda, f(b), ldb, 0, f(c), ldc)
 		return
 	}
 	headGemmLoops(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 }
 
 // headGemmLoops is headGemm by loops, for machines without the kernels.
-func headGemmLoops(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	at := func(x []float64, ld int, trans bool, i, j int) float64 {
+func headGemmLoops[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	at := func(x []T, ld int, trans bool, i, j int) float64 {
 		if trans {
-			return x[j*ld+i]
+			return float64(x[j*ld+i])
 		}
-		return x[i*ld+j]
+		return float64(x[i*ld+j])
 	}
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
@@ -436,7 +464,7 @@ func headGemmLoops(transA, transB bool, m, n, k int, a []float64, lda int, b []f
 			for p := 0; p < k; p++ {
 				sum += at(a, lda, transA, i, p) * at(b, ldb, transB, p, j)
 			}
-			c[i*ldc+j] = sum
+			c[i*ldc+j] = T(sum)
 		}
 	}
 }
@@ -459,9 +487,9 @@ func (hd *mlstmHead[T]) store(dproj []T, H, K, k int) {
 	for t := 0; t < hd.L; t++ {
 		p := dproj[t*P : (t+1)*P]
 		for a := 0; a < d; a++ {
-			p[k*d+a] = T(hd.dq[t*d+a])
-			p[H+k*d+a] = T(hd.dk[t*d+a] * scale)
-			p[2*H+k*d+a] = T(hd.dv[t*d+a])
+			p[k*d+a] = hd.dq[t*d+a]
+			p[H+k*d+a] = T(float64(hd.dk[t*d+a]) * scale)
+			p[2*H+k*d+a] = hd.dv[t*d+a]
 		}
 		// d log σ(f̃)/df̃ = 1 − σ(f̃) = 1 − exp(log σ(f̃))
 		p[4*H+k] = T(hd.dig[t])

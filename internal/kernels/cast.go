@@ -18,3 +18,13 @@ func Float32s[T ~float32 | ~float64](s []T) []float32 {
 	}
 	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
+
+// Float64s reinterprets a slice of a double-precision type as []float64
+// without copying.
+func Float64s[T ~float32 | ~float64](s []T) []float64 {
+	var z T
+	if unsafe.Sizeof(z) != 8 {
+		panic("kernels: Float64s of a single-precision slice")
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
