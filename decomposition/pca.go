@@ -273,8 +273,8 @@ func covarianceSpectrum(v view, mean, comom []float64, kk int) (spectrum, error)
 	// and the vectors of the kept components (lapack.EigSymSpectrum: one
 	// divide-and-conquer decomposition with OpenBLAS, as NumPy's eigh).
 	kk = min(kk, r) // rank ≤ n−1 < p: drop the zero tail
-	values, vecs := make([]float64, p), make([]float64, p*max(kk, 1))
-	if !lapack.EigSymSpectrum(p, kk, comom, p, values, vecs, max(kk, 1)) {
+	values, vecs := make([]float64, p), make([]float64, p*kk)
+	if !lapack.EigSymSpectrum(p, kk, comom, p, values, vecs, kk) {
 		return sp, errors.New("decomposition: symmetric eigensolver did not converge")
 	}
 	for j := range values[:r] {

@@ -87,8 +87,7 @@ func VAESamples[T nn.Float](draws *nn.Matrix[T], d *ae.SampleSplit[T]) ([]byte, 
 	for i := range images {
 		images[i] = d.Display(draws.Row(i))
 	}
-	h, w := d.Shape[0], d.Shape[1]
-	return ImageGrid(nil, Tiles(images, 8), h, w, max(1, 56/max(h, w)))
+	return ImageGrid(nil, Tiles(images, 8), d.Shape[0], d.Shape[1], vaeScale(d.Shape))
 }
 
 // VAEInterpolations draws, for the first pairs of test images of the split
@@ -114,9 +113,12 @@ func VAEInterpolations[T nn.Float](model *ae.VAE[T], d *ae.SampleSplit[T], steps
 	if rows == nil {
 		return nil, nil
 	}
-	h, w := d.Shape[0], d.Shape[1]
-	return ImageGrid(names, rows, h, w, max(1, 56/max(h, w)))
+	return ImageGrid(names, rows, d.Shape[0], d.Shape[1], vaeScale(d.Shape))
 }
+
+// vaeScale is the factor that draws images of shape (height, width) at
+// least 56 pixels on their longer side.
+func vaeScale(shape []int) int { return max(1, 56/max(shape[0], shape[1])) }
 
 // VAELoss draws a VAE's training loss and its test negative ELBO with its
 // reconstruction and KL terms, per sample and epoch.
