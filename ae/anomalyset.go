@@ -135,6 +135,9 @@ func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cf
 	}
 	calib := make([][]float64, len(byKind))
 	for k := range byKind {
+		if byKind[k] == nil {
+			continue // a kind this detector lacks
+		}
 		for _, i := range set.Calib {
 			calib[k] = append(calib[k], byKind[k][i])
 		}
@@ -147,6 +150,9 @@ func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cf
 	if metrics.Separation != nil {
 		metrics.ROCAUCByScore = map[string]float64{}
 		for _, k := range ScoreKinds {
+			if byKind[k] == nil {
+				continue // a kind this detector lacks (elbo without a VAE)
+			}
 			test, _, anomalous := set.TestScores(byKind[k])
 			metrics.ROCAUCByScore[k.String()] = ROCAUC(test, anomalous)
 		}

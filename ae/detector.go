@@ -25,12 +25,15 @@ import (
 // An AnomalyDetector is not safe for concurrent use (its autoencoder owns
 // its workspaces); Clone gives an independent copy.
 type AnomalyDetector[T Float] struct {
-	// Dense or Sequence is the autoencoder; the other is nil.
-	Dense    *Autoencoder[T]
-	Sequence *SequenceAE[T]
-	// Scaler scales the inputs as in training: each input of a dense
-	// autoencoder, or each feature of a sequence autoencoder (standardised
-	// over the valid steps).
+	// Dense, Sequence or Variational is the autoencoder; the others are
+	// nil. A variational autoencoder reads rows as a dense one does, and
+	// is the one with an ELBOScore.
+	Dense       *Autoencoder[T]
+	Sequence    *SequenceAE[T]
+	Variational *VAE[T]
+	// Scaler scales the inputs as in training: each input of a dense or
+	// variational autoencoder, or each feature of a sequence autoencoder
+	// (standardised over the valid steps).
 	Scaler dataset.Scaler
 	// Threshold is the Quantile-quantile of the calibration rows' scores;
 	// a row whose score exceeds it is flagged.
@@ -78,7 +81,8 @@ func (r Rows) width() int {
 	return len(r.X) / r.N
 }
 
-// FitDetector trains model — an *Autoencoder[T] or a *SequenceAE[T] — on
+// FitDetector trains model — an *Autoencoder[T], a *SequenceAE[T] or a
+// *VAE[T] — on
 // the rows train of data with Adam and the autoencoder's own loss, its
 // inputs scaled by cfg.Scaling fitted on those rows; fits the Gaussian of
 // the training rows' codes and the standardisation of the calib rows'
@@ -94,10 +98,14 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 		d.Dense = m
 	case *SequenceAE[T]:
 		d.Sequence = m
+	case *VAE[T]:
+		d.Variational = m
 	default:
-		return nil, hist, fmt.Errorf("ae: a detector is built on an *Autoencoder or a *SequenceAE, not a %T", model)
+		return nil, hist, fmt.Errorf("ae: a detector is built on an *Autoencoder, a *SequenceAE or a *VAE, not a %T", model)
 	}
 	switch {
+	case cfg.Score == ELBOScore && d.Variational == nil:
+		return nil, hist, fmt.Errorf("ae: the %v score is a variational autoencoder's; the detector's is a %T", cfg.Score, model)
 	case !(cfg.Quantile > 0 && cfg.Quantile < 1):
 		return nil, hist, fmt.Errorf("ae: quantile %g: want a value in (0, 1)", cfg.Quantile)
 	case len(train) == 0 || len(calib) == 0:
@@ -124,9 +132,12 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 	}
 	var loss nn.Loss[T]
 	var params []nn.Param[T]
-	if d.Sequence != nil {
+	switch {
+	case d.Sequence != nil:
 		loss, params = d.Sequence.TrainingLoss(), d.Sequence.Params()
-	} else {
+	case d.Variational != nil:
+		loss, params = d.Variational.TrainingLoss(), d.Variational.Params()
+	default:
 		loss, params = d.Dense.TrainingLoss(), d.Dense.Params()
 	}
 	hist, fitErr := nn.Fit(ctx, model, loss, nn.NewAdam(params, nn.AdamConfig{LR: cfg.LR}), trainSet,
@@ -181,17 +192,22 @@ func (d *AnomalyDetector[T]) checkWidth(width int) error {
 	switch {
 	case d.Dense != nil && width != d.Dense.Layers[0]:
 		return fmt.Errorf("ae: rows of %d values; the autoencoder reads %d", width, d.Dense.Layers[0])
+	case d.Variational != nil && width != d.Variational.Layers[0]:
+		return fmt.Errorf("ae: rows of %d values; the variational autoencoder reads %d", width, d.Variational.Layers[0])
 	case d.Sequence != nil && (width <= 0 || width%d.Sequence.Features != 0):
 		return fmt.Errorf("ae: rows of %d values; the sequence autoencoder reads steps of %d features", width, d.Sequence.Features)
 	}
 	return nil
 }
 
-// Features returns the values a dense autoencoder reads per row, or the
-// features per step of a sequence autoencoder.
+// Features returns the values a dense or variational autoencoder reads per
+// row, or the features per step of a sequence autoencoder.
 func (d *AnomalyDetector[T]) Features() int {
-	if d.Sequence != nil {
+	switch {
+	case d.Sequence != nil:
 		return d.Sequence.Features
+	case d.Variational != nil:
+		return d.Variational.Layers[0]
 	}
 	return d.Dense.Layers[0]
 }
@@ -250,15 +266,16 @@ func (d *AnomalyDetector[T]) Scores(data Rows) ([]float64, error) {
 // training, of each kind, indexed by ScoreKind: the reconstruction error
 // (the autoencoder's loss per row, a sequence's over its valid steps),
 // the latent distance and their combination (nil for a detector read from
-// a file written before them; the combination also before Calibrate). A value or a score that is not finite is
-// an error naming its row.
+// a file written before them; the combination also before Calibrate), and
+// a variational autoencoder's −log p(x) estimate (nil for the others). A
+// value or a score that is not finite is an error naming its row.
 func (d *AnomalyDetector[T]) ScoresByKind(data Rows) ([][]float64, error) {
 	r, err := d.scores(data)
 	if err != nil {
 		return nil, err
 	}
 	out := make([][]float64, len(ScoreKinds))
-	out[ReconstructionScore] = r.reconstruction
+	out[ReconstructionScore], out[ELBOScore] = r.reconstruction, r.elbo
 	if d.Latent != nil {
 		if d.Latent.Size() != r.codeSize {
 			return nil, fmt.Errorf("ae: a latent density of %d values for codes of %d", d.Latent.Size(), r.codeSize)
@@ -278,12 +295,18 @@ func (d *AnomalyDetector[T]) ScoresByKind(data Rows) ([][]float64, error) {
 	return out, nil
 }
 
-// ScoreOf returns the scores of kind d.Score of rows whose reconstruction
-// errors and codes (rows of the code's size) are given, as Scores computes
-// them.
-func (d *AnomalyDetector[T]) ScoreOf(reconstruction, codes []float64) ([]float64, error) {
-	if d.Score == ReconstructionScore {
+// ScoreOf returns the scores of kind d.Score of the rows of x, scaled as in
+// training, whose reconstruction errors and codes (rows of the code's
+// size) are given (Reconstruct), as Scores computes them.
+func (d *AnomalyDetector[T]) ScoreOf(x *nn.Matrix[T], reconstruction, codes []float64) ([]float64, error) {
+	switch d.Score {
+	case ReconstructionScore:
 		return reconstruction, nil
+	case ELBOScore:
+		if d.Variational == nil {
+			return nil, fmt.Errorf("ae: the %v score is a variational autoencoder's", d.Score)
+		}
+		return d.Variational.NegativeLogLikelihoods(x, ELBOSamples, elboNoiseSeed), nil
 	}
 	if d.Latent == nil || !(d.Standardization[1] > 0) {
 		return nil, fmt.Errorf("ae: the detector has no %v score (not calibrated, or a file written before it)", d.Score)
@@ -295,10 +318,35 @@ func (d *AnomalyDetector[T]) ScoreOf(reconstruction, codes []float64) ([]float64
 	return d.Standardization.combine(reconstruction, latent), nil
 }
 
-// rowScores are the reconstruction errors and the codes of rows.
+// rowScores are the reconstruction errors and the codes of rows, and a
+// variational autoencoder's −log p(x) estimates.
 type rowScores struct {
-	reconstruction, codes []float64
-	codeSize              int
+	reconstruction, codes, elbo []float64
+	codeSize                    int
+}
+
+// elboNoiseSeed seeds the noise of ELBOScore's codes: a row's score is the
+// same in every call.
+const elboNoiseSeed = 0xe1b0
+
+// Reconstruct returns the codes, the reconstructions and the
+// reconstruction errors (the autoencoder's loss per row) of the rows of x,
+// scaled as in training; lengths are a sequence autoencoder's valid
+// lengths (nil: all steps). A variational autoencoder codes a row by its
+// mean μ and decodes it from there.
+func (d *AnomalyDetector[T]) Reconstruct(x *nn.Matrix[T], lengths []int) (codes, reconstructions *nn.Matrix[T], errors []float64) {
+	switch {
+	case d.Sequence != nil:
+		a := d.Sequence
+		return a.Encode(x, lengths), nn.PredictDataset[T](a, nn.Dataset[T]{X: x, Lengths: lengths}, 256), a.ReconstructionErrors(x, lengths)
+	case d.Variational != nil:
+		v := d.Variational
+		rec := v.Reconstruct(x)
+		return v.Encode(x), rec, rowErrors(x, rec, v.Loss)
+	}
+	a := d.Dense
+	rec := a.Reconstruct(x)
+	return a.Encode(x), rec, rowErrors(x, rec, a.Loss)
 }
 
 // scores returns the reconstruction errors and the codes of every row of
@@ -312,15 +360,11 @@ func (d *AnomalyDetector[T]) scores(data Rows) (rowScores, error) {
 		return rowScores{}, err
 	}
 	var r rowScores
-	var codes *nn.Matrix[T]
-	if d.Sequence != nil {
-		r.reconstruction = d.Sequence.ReconstructionErrors(set.X, set.Lengths)
-		codes = d.Sequence.Encode(set.X, set.Lengths)
-	} else {
-		r.reconstruction = d.Dense.ReconstructionErrors(set.X)
-		codes = d.Dense.Encode(set.X)
+	codes, _, errs := d.Reconstruct(set.X, set.Lengths)
+	r.reconstruction, r.codes, r.codeSize = errs, nn.Convert[float64](codes).Data, codes.Cols
+	if d.Variational != nil {
+		r.elbo = d.Variational.NegativeLogLikelihoods(set.X, ELBOSamples, elboNoiseSeed)
 	}
-	r.codes, r.codeSize = nn.Convert[float64](codes).Data, codes.Cols
 	for i, s := range r.reconstruction {
 		if math.IsNaN(s) || math.IsInf(s, 0) {
 			return rowScores{}, fmt.Errorf("row %d: the reconstruction error is %v", i, s)
@@ -376,6 +420,9 @@ func (d *AnomalyDetector[T]) Clone() *AnomalyDetector[T] {
 	}
 	if d.Sequence != nil {
 		c.Sequence = d.Sequence.Clone()
+	}
+	if d.Variational != nil {
+		c.Variational = d.Variational.Clone()
 	}
 	c.Scaler = d.Scaler.Clone()
 	return &c

@@ -15,7 +15,7 @@ const TaskAnomaly = "anomaly"
 
 // EncodeFile returns the detector as a safetensors file: the autoencoder's
 // file (its weights and architecture) with the threshold, the quantile and
-// the input scaling in the metadata — a dense autoencoder's as
+// the input scaling in the metadata — a dense or variational autoencoder's as
 // dataset.Scaler metadata under nn.InputScalingPrefix, a sequence
 // autoencoder's as nn.KeyFeatureMean and nn.KeyFeatureStd — and the
 // caller's extra keys. nn.KeyData is "user" unless extra sets it.
@@ -35,11 +35,17 @@ func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error)
 		meta[nn.KeyLatentCholesky] = dataset.JoinFloats(d.Latent.Cholesky)
 		meta[nn.KeyScoreStandardization] = dataset.JoinFloats(d.Standardization[:])
 	}
+	if d.Variational != nil {
+		meta[nn.KeyELBOSamples] = strconv.Itoa(ELBOSamples)
+	}
 	for k, v := range extra {
 		meta[k] = v
 	}
-	if d.Sequence != nil {
+	switch {
+	case d.Sequence != nil:
 		return d.Sequence.EncodeFile(meta)
+	case d.Variational != nil:
+		return d.Variational.EncodeFile(meta)
 	}
 	return d.Dense.EncodeFile(meta)
 }
@@ -57,7 +63,8 @@ func LoadDetector[T Float](path string) (*AnomalyDetector[T], map[string]string,
 }
 
 // DecodeDetector builds the detector that tensors and meta describe: its
-// autoencoder (dense or sequence), threshold and input scaling.
+// autoencoder (dense, sequence or variational), threshold and input
+// scaling.
 func DecodeDetector[T Float](tensors map[string]nn.Tensor, meta map[string]string) (*AnomalyDetector[T], error) {
 	if meta[nn.KeyTask] != TaskAnomaly {
 		return nil, fmt.Errorf("metadata %s is %q, not an anomaly detector's %q", nn.KeyTask, meta[nn.KeyTask], TaskAnomaly)
@@ -89,8 +96,20 @@ func DecodeDetector[T Float](tensors map[string]nn.Tensor, meta map[string]strin
 		if d.Scaler, err = dataset.ScalerFromMetadata(meta, nn.InputScalingPrefix, d.Dense.Layers[0]); err != nil {
 			return nil, fmt.Errorf("the saved input scaling: %v", err)
 		}
+	case ModelVAE:
+		if d.Variational, err = DecodeVAE[T](tensors, meta); err != nil {
+			return nil, err
+		}
+		if d.Scaler, err = dataset.ScalerFromMetadata(meta, nn.InputScalingPrefix, d.Variational.Layers[0]); err != nil {
+			return nil, fmt.Errorf("the saved input scaling: %v", err)
+		}
+		// The estimate's samples are fixed (ELBOSamples): a file that
+		// claims others was written by a physml that scores differently.
+		if k := meta[nn.KeyELBOSamples]; k != strconv.Itoa(ELBOSamples) {
+			return nil, fmt.Errorf("metadata %s = %q: this physml scores a variational detector with %d samples", nn.KeyELBOSamples, k, ELBOSamples)
+		}
 	default:
-		return nil, fmt.Errorf("metadata %s is %q: an anomaly detector is an autoencoder or a %s", nn.KeyModel, meta[nn.KeyModel], ModelSequenceAutoencoder)
+		return nil, fmt.Errorf("metadata %s is %q: an anomaly detector is an autoencoder, a %s or a %s", nn.KeyModel, meta[nn.KeyModel], ModelSequenceAutoencoder, ModelVAE)
 	}
 	return d, decodeScore(d, meta)
 }
@@ -105,9 +124,12 @@ func decodeScore[T Float](d *AnomalyDetector[T], meta map[string]string) error {
 			return fmt.Errorf("metadata %s: %w", nn.KeyScore, err)
 		}
 	}
+	if d.Score == ELBOScore && d.Variational == nil {
+		return fmt.Errorf("metadata %s is %v, a variational autoencoder's score, but the model is %q", nn.KeyScore, d.Score, meta[nn.KeyModel])
+	}
 	weights, ok := meta[nn.KeyLatentWeights]
 	if !ok {
-		if d.Score != ReconstructionScore {
+		if d.Score == LatentScore || d.Score == CombinedScore {
 			return fmt.Errorf("metadata %s is %v but the file has no %s", nn.KeyScore, d.Score, nn.KeyLatentWeights)
 		}
 		return nil
@@ -140,8 +162,11 @@ func decodeScore[T Float](d *AnomalyDetector[T], meta map[string]string) error {
 
 // codeSize returns the size of the autoencoder's code.
 func (d *AnomalyDetector[T]) codeSize() int {
-	if d.Sequence != nil {
+	switch {
+	case d.Sequence != nil:
 		return d.Sequence.Code
+	case d.Variational != nil:
+		return d.Variational.Latent()
 	}
 	return d.Dense.Layers[len(d.Dense.Layers)-1]
 }

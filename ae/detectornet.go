@@ -10,12 +10,14 @@ import (
 )
 
 // DetectorNet is the autoencoder an anomaly detector is built on: a dense
-// autoencoder (Dense) or a sequence autoencoder (Sequence), one of them
-// set, and the input scaling of a dense one.
+// autoencoder (Dense), a sequence autoencoder (Sequence) or a variational
+// autoencoder (Variational), one of them set, and the input scaling of a
+// dense or variational one.
 type DetectorNet struct {
-	Dense    *Config
-	Sequence *SequenceConfig
-	Scaling  dataset.Scaling // a dense autoencoder's input scaling (DetectorConfig.Scaling)
+	Dense       *Config
+	Sequence    *SequenceConfig
+	Variational *VAEConfig
+	Scaling     dataset.Scaling // a dense or variational autoencoder's input scaling (DetectorConfig.Scaling)
 }
 
 // SequenceDetectorNet returns the sequence autoencoder of a detector of
@@ -51,25 +53,57 @@ func DenseDetectorNet(set *AnomalySet, hidden []int, code int, scaling *dataset.
 		kind = *scaling
 	}
 	c := Config{Layers: append(append([]int{len(set.X) / set.N}, hidden...), code), Hidden: ReLU, Code: Identity, Output: Sigmoid, Loss: MSELoss}
-	if kind == dataset.Standard || kind == dataset.NoScaling && set.Image == nil {
+	if !unitRange(set, kind) {
 		c.Output = Identity
 	}
 	return DetectorNet{Dense: &c, Scaling: kind}, c.Validate()
 }
 
+// unitRange reports whether set's rows scaled by kind lie in [0, 1]: unit
+// and minmax scaling, and unscaled images.
+func unitRange(set *AnomalySet, kind dataset.Scaling) bool {
+	return !(kind == dataset.Standard || kind == dataset.NoScaling && set.Image == nil)
+}
+
+// VariationalDetectorNet returns the variational autoencoder of a
+// detector of set's rows, for ELBOScore: the inputs, the hidden sizes and
+// a latent space of code values, ReLU between them, scaled as
+// DenseDetectorNet scales them. Where the scaled data lie in [0, 1] its
+// outputs pass through a sigmoid and p(x|z) is a Bernoulli (binary
+// cross-entropy, as PyTorch's VAE example); otherwise they are linear and
+// p(x|z) a Gaussian (squared error).
+func VariationalDetectorNet(set *AnomalySet, hidden []int, code int, scaling *dataset.Scaling) (DetectorNet, error) {
+	dense, err := DenseDetectorNet(set, hidden, code, scaling)
+	if err != nil {
+		return DetectorNet{}, err
+	}
+	c := VAEConfig{Layers: dense.Dense.Layers, Hidden: ReLU, Output: Sigmoid, Loss: BCELoss}
+	if !unitRange(set, dense.Scaling) {
+		c.Output, c.Loss = Identity, MSELoss
+	}
+	return DetectorNet{Variational: &c, Scaling: dense.Scaling}, c.Validate()
+}
+
 // ParamCount returns the number of parameters of the autoencoder.
 func (n DetectorNet) ParamCount() float64 {
-	if n.Sequence != nil {
+	switch {
+	case n.Sequence != nil:
 		return n.Sequence.ParamCount()
+	case n.Variational != nil:
+		return n.Variational.ParamCount()
 	}
 	return n.Dense.ParamCount()
 }
 
 // NewDetectorModel returns the untrained autoencoder of n, initialised
-// from rng: an *Autoencoder or a *SequenceAE.
+// from rng: an *Autoencoder, a *SequenceAE or a *VAE (its noise seeded
+// from rng too).
 func NewDetectorModel[T Float](n DetectorNet, rng *rand.Rand) (nn.Layer[T], error) {
-	if n.Sequence != nil {
+	switch {
+	case n.Sequence != nil:
 		return NewSequenceAE[T](*n.Sequence, rng)
+	case n.Variational != nil:
+		return NewVAE[T](*n.Variational, rng, rng.Uint64())
 	}
 	return New[T](*n.Dense, rng)
 }

@@ -27,8 +27,8 @@ type AnomalyMetrics struct {
 	// step of largest reconstruction error lies inside the fault (see
 	// LocatedFaults); nil otherwise.
 	FaultLocated map[string]float64 `json:"fault_located_per_kind,omitempty"`
-	// ROCAUCByScore is the test rows' ROC AUC under each kind of score
-	// (Detect sets it when there are anomalies).
+	// ROCAUCByScore is the test rows' ROC AUC under each kind of score the
+	// detector has (Detect sets it when there are anomalies).
 	ROCAUCByScore map[string]float64 `json:"roc_auc_by_score,omitempty"`
 }
 
@@ -192,7 +192,9 @@ func (m AnomalyMetrics) Report(kinds []string) string {
 	if m.ROCAUCByScore != nil {
 		b.WriteString("ROC AUC by score:")
 		for _, k := range ScoreKinds {
-			fmt.Fprintf(&b, "  %s %.4f", k, m.ROCAUCByScore[k.String()])
+			if auc, ok := m.ROCAUCByScore[k.String()]; ok {
+				fmt.Fprintf(&b, "  %s %.4f", k, auc)
+			}
 		}
 		b.WriteString("\n")
 	}

@@ -30,10 +30,19 @@ const (
 	// logarithm) with the mean and deviation of the calibration rows'
 	// scores, so that each counts in units of its normal spread.
 	CombinedScore
+	// ELBOScore is a variational autoencoder's estimate of −log p(x), the
+	// negative ELBO tightened by importance weighting over ELBOSamples
+	// codes (VAE.NegativeLogLikelihoods): high where the model of the
+	// normal rows finds a row unlikely. Only a detector on a VAE has it.
+	ELBOScore
 )
 
+// ELBOSamples is the number of codes z ~ q(z|x) over which ELBOScore
+// weighs p(x|z) p(z) / q(z|x).
+const ELBOSamples = 16
+
 // ScoreKinds are the kinds, in the order of their values.
-var ScoreKinds = []ScoreKind{ReconstructionScore, LatentScore, CombinedScore}
+var ScoreKinds = []ScoreKind{ReconstructionScore, LatentScore, CombinedScore, ELBOScore}
 
 // String returns the kind's name in files and flags.
 func (k ScoreKind) String() string {
@@ -42,19 +51,21 @@ func (k ScoreKind) String() string {
 		return "latent"
 	case CombinedScore:
 		return "combined"
+	case ELBOScore:
+		return "elbo"
 	}
 	return "reconstruction"
 }
 
-// ParseScoreKind returns the kind named s: reconstruction, latent or
-// combined.
+// ParseScoreKind returns the kind named s: reconstruction, latent,
+// combined or elbo.
 func ParseScoreKind(s string) (ScoreKind, error) {
 	for _, k := range ScoreKinds {
 		if k.String() == s {
 			return k, nil
 		}
 	}
-	return 0, fmt.Errorf("score %q: want reconstruction, latent or combined", s)
+	return 0, fmt.Errorf("score %q: want reconstruction, latent, combined or elbo", s)
 }
 
 // LatentDensity is a Gaussian mixture of codes, fitted by EM on the

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/physml/physml/nn"
 )
 
@@ -338,5 +340,65 @@ func (v *VAE[T]) InterpolationRow(x *nn.Matrix[T], i, j, steps int) *nn.Matrix[T
 	copy(out.Row(0), x.Row(i))
 	copy(out.Data[x.Cols:], path.Data)
 	copy(out.Row(steps+1), x.Row(j))
+	return out
+}
+
+// NegativeLogLikelihoods returns, for each row of x, the importance-weighted
+// estimate of −log p(x) of Burda, Grosse and Salakhutdinov with samples
+// codes z_k = μ + σ ⊙ ε_k drawn from q(z|x):
+//
+//	−log p(x) ≈ −log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x),
+//
+// where −log p(x|z) is the reconstruction term of the training loss (the
+// binary cross-entropy summed over features, or the summed squared error,
+// a Gaussian's up to a constant). With one sample its expectation is the
+// negative ELBO (β is a training weight and is not applied); more samples
+// tighten the bound towards −log p(x). The same K noise vectors, drawn
+// from seed, serve every row, so that a row's estimate does not depend on
+// the rows scored with it. The model's generator of ε is not touched.
+func (v *VAE[T]) NegativeLogLikelihoods(x *nn.Matrix[T], samples int, seed uint64) []float64 {
+	k := v.Latent()
+	rng := nn.NewRand(seed)
+	eps := make([]float64, samples*k)
+	for i := range eps {
+		eps[i] = rng.NormFloat64()
+	}
+	out := make([]float64, x.Rows)
+	logW := make([]float64, samples)
+	for from := 0; from < x.Rows; from += 512 {
+		batch := x.Slice(from, min(from+512, x.Rows))
+		v.encode(batch, false)
+		mu, logVar := v.mu.Clone(), v.logVar.Clone()
+		z := nn.NewMatrix[T](batch.Rows*samples, k) // rows of sample s of row i at i*samples+s
+		base := make([]float64, batch.Rows*samples) // log p(z) − log q(z|x), up to the shared constant
+		for i := range batch.Rows {
+			for s := range samples {
+				e := eps[s*k : (s+1)*k]
+				row := z.Row(i*samples + s)
+				var lw float64
+				for j := range k {
+					m, lv := float64(mu.Data[i*k+j]), float64(logVar.Data[i*k+j])
+					zj := m + math.Exp(0.5*lv)*e[j]
+					row[j] = T(zj)
+					lw += -0.5*zj*zj + 0.5*e[j]*e[j] + 0.5*lv
+				}
+				base[i*samples+s] = lw
+			}
+		}
+		rec := v.Decode(z)
+		target := nn.NewMatrix[T](rec.Rows, rec.Cols)
+		for i := range batch.Rows {
+			for s := range samples {
+				copy(target.Row(i*samples+s), batch.Row(i))
+			}
+		}
+		errs := rowErrors(target, rec, v.Loss)
+		for i := range batch.Rows {
+			for s := range samples {
+				logW[s] = base[i*samples+s] - errs[i*samples+s]*float64(x.Cols)
+			}
+			out[from+i] = math.Log(float64(samples)) - floats.LogSumExp(logW)
+		}
+	}
 	return out
 }

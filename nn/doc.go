@@ -115,7 +115,8 @@
 //	                     half-widths per lead time and variable
 //	physml.threshold     a detector's score threshold
 //	physml.quantile      the quantile of the calibration scores it is
-//	physml.score         its kind of score: reconstruction, latent or combined
+//	physml.score         its kind of score: reconstruction, latent, combined or elbo
+//	physml.elbo_samples  a variational detector's samples per −log p(x) estimate
 //	physml.latent_weights
 //	physml.latent_means
 //	physml.latent_cholesky

@@ -57,7 +57,8 @@ const (
 	KeyIntervalHalfWidth    = "physml.interval_half_width"   // and its half-widths per lead and variable
 	KeyThreshold            = "physml.threshold"             // an anomaly detector's score threshold
 	KeyQuantile             = "physml.quantile"              // the quantile of the calibration scores it is
-	KeyScore                = "physml.score"                 // a detector's kind of score: reconstruction, latent or combined
+	KeyScore                = "physml.score"                 // a detector's kind of score: reconstruction, latent, combined or elbo
+	KeyELBOSamples          = "physml.elbo_samples"          // a variational detector's importance samples per −log p(x) estimate
 	KeyLatentWeights        = "physml.latent_weights"        // the Gaussian mixture of its training rows' codes: weights,
 	KeyLatentMeans          = "physml.latent_means"          // means (components × code)
 	KeyLatentCholesky       = "physml.latent_cholesky"       // and covariances' Cholesky factors (components × code × code)
@@ -75,5 +76,5 @@ func SchemaKeys() []string {
 		KeyBias, KeyHeads, KeyOutputs, KeyNorm, KeyProjSize, KeyCode, KeyOutput, KeyLoss, KeyTied,
 		KeySparsity, KeyBatchNorm, KeyBeta, KeyData, KeyNormalization, KeyInputScaling,
 		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyTargetMean, KeyTargetStd, KeyInputShape, KeyLengths, KeyTask,
-		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile, KeyScore, KeyLatentWeights, KeyLatentMeans, KeyLatentCholesky, KeyScoreStandardization}
+		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile, KeyScore, KeyELBOSamples, KeyLatentWeights, KeyLatentMeans, KeyLatentCholesky, KeyScoreStandardization}
 }

@@ -174,19 +174,14 @@ func (m *Model) Predict(x []float64, rows, width int, lengths []int) (*Predictio
 		p.Errors = a.ReconstructionErrors(in, lengths)
 	case AnomalyDetector:
 		d := m.Detector
-		if d.Sequence != nil {
-			reconstruct(d.Sequence.Encode(in, lengths), nn.PredictDataset[float32](d.Sequence, data, 256))
-			p.Errors = d.Sequence.ReconstructionErrors(in, lengths)
-		} else {
-			reconstruct(d.Dense.Encode(in), d.Dense.Reconstruct(in))
-			p.Errors = d.Dense.ReconstructionErrors(in)
-		}
-		if err := checkFinite(p.Errors, 1, "reconstruction error"); err != nil {
+		codes, rec, errs := d.Reconstruct(in, lengths)
+		reconstruct(codes, rec)
+		if err := checkFinite(errs, 1, "reconstruction error"); err != nil {
 			return nil, err
 		}
 		// The detector's kind of score: the reconstruction error, the
-		// codes' latent distance or both combined.
-		if p.Errors, err = d.ScoreOf(p.Errors, p.Codes); err != nil {
+		// codes' latent distance, both combined, or a VAE's −log p(x).
+		if p.Errors, err = d.ScoreOf(in, errs, p.Codes); err != nil {
 			return nil, err
 		}
 		if err := checkFinite(p.Errors, 1, "score"); err != nil {

@@ -49,7 +49,7 @@ func (m *Model) Exportable() (net any, description string, err error) {
 		a := m.Autoencoder
 		if m.Kind == AnomalyDetector {
 			if a = m.Detector.Dense; a == nil {
-				return nil, "", errors.New("an anomaly detector on a sequence autoencoder has no ONNX export yet; dense ones do")
+				return nil, "", errors.New("an anomaly detector on a sequence or variational autoencoder has no ONNX export yet; dense ones do")
 			}
 		}
 		return a, fmt.Sprintf("autoencoder %v: input (batch, %d), outputs reconstruction (batch, %d) and code (batch, %d)", a.Layers, a.Layers[0], a.Layers[0], a.Layers[len(a.Layers)-1]), nil

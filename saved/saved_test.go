@@ -262,7 +262,7 @@ func TestExportableKinds(t *testing.T) {
 			t.Errorf("%v: %v", k, err)
 		}
 	}
-	if _, _, err := (&Model{Kind: AnomalyDetector, Detector: &ae.AnomalyDetector[float32]{}}).Exportable(); err == nil || !strings.Contains(err.Error(), "sequence autoencoder") {
+	if _, _, err := (&Model{Kind: AnomalyDetector, Detector: &ae.AnomalyDetector[float32]{}}).Exportable(); err == nil || !strings.Contains(err.Error(), "sequence or variational autoencoder") {
 		t.Errorf("a detector on a sequence autoencoder: %v", err)
 	}
 }

@@ -39,7 +39,8 @@ Data: --input X.npy with --labels y.npy, or a CSV with --label-column (0
 normal; 1, 2, … kinds of anomaly; without labels every row counts as
 normal and the scores are all there is); the normal rows are split 60/20/20 into training, calibration
 (threshold) and test, and every anomalous row is tested. Tables and images
-go to a dense autoencoder; sequences (X of shape (n, steps, features) or
+go to a dense autoencoder (a variational one with --score elbo);
+sequences (X of shape (n, steps, features) or
 (n, steps), optional --lengths) to an LSTM or GRU autoencoder with --arch
 lstm|gru. --example signals simulates noisy damped oscillations with
 spikes, level shifts, dropouts and frequency changes. Without --input or
@@ -71,7 +72,7 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.example, "example", "", "simulated data instead of --input: signals")
 	fs.StringVar(&o.normal, "normal", "0,1,2,3,4,5,6,7,8", "MNIST digits that are normal")
 	fs.StringVar(&o.anomalous, "anomalous", "9", "MNIST digits that are anomalies")
-	fs.StringVar(&o.arch, "arch", "auto", "the autoencoder: dense, lstm or gru (auto: lstm for --example signals and with --lengths, else dense)")
+	fs.StringVar(&o.arch, "arch", "auto", "the autoencoder: dense, vae (variational, the elbo score's), lstm or gru (auto: lstm for --example signals and with --lengths, vae with --score elbo, else dense)")
 	cli.Renamed(fs, "model", "--arch (--model names a model file, in eval, predict and export)")
 	fs.StringVar(&o.layers, "layers", "", "hidden sizes, comma-separated: dense, the layers between the inputs and the code (default 128); lstm and gru, the hidden size of each stacked layer (default 32)")
 	cli.Renamed(fs, "hidden", layersHint)
@@ -81,7 +82,7 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.batch, "batch", 32, "batch size")
 	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
 	fs.Float64Var(&o.quantile, "quantile", 0.99, "threshold: this quantile of the calibration rows' scores (0.99 flags about 1 % of normal data)")
-	fs.StringVar(&o.score, "score", "combined", "what a row's score measures: reconstruction (the autoencoder's error), latent (the Mahalanobis distance of its code from the normal training codes) or combined (both, each standardised on the calibration rows, added)")
+	fs.StringVar(&o.score, "score", "combined", "what a row's score measures: reconstruction (the autoencoder's error), latent (the Mahalanobis distance of its code from the normal training codes), combined (both, each standardised on the calibration rows, added) or elbo (a variational autoencoder's estimate of −log p(x), the negative ELBO importance-weighted over 16 codes)")
 	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N MNIST training images (0: all), or the first N rows of --input or the signals (0: 2000 signals)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images (0: all)")
 	if err := parseFlags(fs, args); err != nil {
@@ -116,8 +117,8 @@ func (o *anomalyOptions) check() error {
 		return usageError(errors.New("--labels, --label-column and --lengths go with --input"))
 	case o.labels != "" && o.labelColumn != "":
 		return usageError(errors.New("give --labels or --label-column, not both"))
-	case o.arch != "auto" && o.arch != "dense" && o.arch != "lstm" && o.arch != "gru":
-		return usageError(fmt.Errorf("--arch %q: want auto, dense, lstm or gru", o.arch))
+	case o.arch != "auto" && o.arch != "dense" && o.arch != "vae" && o.arch != "lstm" && o.arch != "gru":
+		return usageError(fmt.Errorf("--arch %q: want auto, dense, vae, lstm or gru", o.arch))
 	case o.code < 1 || o.code > 1<<14:
 		return usageError(fmt.Errorf("--code %d: want 1 to 16384", o.code))
 	case o.epochs < 0 || o.batch < 1:
@@ -128,8 +129,16 @@ func (o *anomalyOptions) check() error {
 	if _, err := ae.ParseScoreKind(o.score); err != nil {
 		return usageError(fmt.Errorf("--%v", err))
 	}
-	if o.arch == "dense" {
-		if err := o.NotWith("to --arch dense (it is for sequences: --arch lstm or gru)", "lengths"); err != nil {
+	if o.score == ae.ELBOScore.String() {
+		switch {
+		case o.arch == "auto" && o.example == "" && o.lengths == "":
+			o.arch = "vae"
+		case o.arch != "vae":
+			return usageError(fmt.Errorf("--score elbo is a variational autoencoder's: --arch vae, on rows of a table or images (not sequences)"))
+		}
+	}
+	if o.arch == "dense" || o.arch == "vae" {
+		if err := o.NotWith(fmt.Sprintf("to --arch %s (it is for sequences: --arch lstm or gru)", o.arch), "lengths"); err != nil {
 			return err
 		}
 	}
@@ -308,7 +317,8 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 }
 
 // anomalyModel returns the untrained autoencoder of the flags
-// (ae.DenseDetectorNet or ae.SequenceDetectorNet) and the detector's
+// (ae.DenseDetectorNet, ae.VariationalDetectorNet or
+// ae.SequenceDetectorNet) and the detector's
 // training settings.
 func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae.DetectorConfig, error) {
 	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.Seed}
@@ -335,7 +345,11 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 			scaling = &kind
 		}
 		hidden, _ := cli.ParseSizes(cmp.Or(o.layers, "128"))
-		net, err = ae.DenseDetectorNet(d.AnomalySet, hidden, o.code, scaling)
+		if o.arch == "vae" {
+			net, err = ae.VariationalDetectorNet(d.AnomalySet, hidden, o.code, scaling)
+		} else {
+			net, err = ae.DenseDetectorNet(d.AnomalySet, hidden, o.code, scaling)
+		}
 		cfg.Scaling = net.Scaling
 	}
 	if err != nil {

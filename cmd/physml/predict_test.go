@@ -221,13 +221,19 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 	// .npy, and the other way round: the file carries its scaling, so the
 	// format of the data does not matter (a CSV-trained detector was once
 	// read back as an MNIST model).
-	for _, c := range []struct{ name, train, apply string }{
-		{"detector from CSV", csv, npy},
-		{"detector from npy", npy, csv},
+	// The variational detector (--score elbo) scores by its −log p(x)
+	// estimate, the same in predict as in the training run.
+	for _, c := range []struct{ name, train, apply, score string }{
+		{"detector from CSV", csv, npy, "combined"},
+		{"detector from npy", npy, csv, "combined"},
+		{"variational detector", csv, npy, "elbo"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_"))
-			runOK(t, "anomaly", "--input", c.train, "--normalize", "standard", "--epochs", "5", "--out", out)
+			text := runOK(t, "anomaly", "--input", c.train, "--normalize", "standard", "--score", c.score, "--epochs", "5", "--out", out)
+			if !strings.Contains(text, "score "+c.score+";") {
+				t.Errorf("anomaly --score %s: %s", c.score, text)
+			}
 			model := filepath.Join(out, "anomaly.safetensors")
 			schemaOnly(t, model)
 			want := npyValues(t, filepath.Join(out, "scores.npy"))
