@@ -143,7 +143,7 @@ func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cf
 		}
 	}
 	det.Calibrate(calib) // the threshold of exactly these scores
-	byKind[CombinedScore] = det.Standardization.combine(byKind[ReconstructionScore], byKind[LatentScore])
+	byKind[CombinedScore] = det.combine(byKind[ReconstructionScore], byKind[LatentScore])
 	scores := byKind[det.Score]
 	metrics := EvaluateScores(scores, set.Labels, set.Test, det.Threshold, det.Quantile, set.Kinds)
 	metrics.Score = det.Score.String()

@@ -45,6 +45,10 @@ type AnomalyDetector[T Float] struct {
 	Score           ScoreKind
 	Latent          *LatentDensity
 	Standardization Standardization
+	// SumCombined is set for a detector read from a file written before
+	// CombinedScore took the larger standardised score (nn.KeyCombination
+	// absent): it adds them, as its threshold was calibrated.
+	SumCombined bool
 }
 
 // DetectorConfig sets up FitDetector.
@@ -82,14 +86,13 @@ func (r Rows) width() int {
 }
 
 // FitDetector trains model — an *Autoencoder[T], a *SequenceAE[T] or a
-// *VAE[T] — on
-// the rows train of data with Adam and the autoencoder's own loss, its
-// inputs scaled by cfg.Scaling fitted on those rows; fits the Gaussian of
-// the training rows' codes and the standardisation of the calib rows'
-// scores; and sets the threshold at cfg.Quantile of the calib rows' scores
-// of kind cfg.Score. A cancelled
-// ctx ends the training early: the detector as trained so far is
-// calibrated and returned with the context's error.
+// *VAE[T] — on the rows train of data with Adam and the autoencoder's own
+// loss, its inputs scaled by cfg.Scaling fitted on those rows; fits the
+// Gaussian of the training rows' codes and the standardisation of the
+// calib rows' scores; and sets the threshold at cfg.Quantile of the calib
+// rows' scores of kind cfg.Score. A cancelled ctx ends the training early:
+// the detector as trained so far is calibrated and returned with the
+// context's error.
 func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, train, calib []int, cfg DetectorConfig) (*AnomalyDetector[T], nn.History, error) {
 	var hist nn.History
 	d := &AnomalyDetector[T]{Quantile: cfg.Quantile, Score: cfg.Score}
@@ -169,7 +172,7 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 // score differently in batches of other sizes, by about 1e-10).
 func (d *AnomalyDetector[T]) Calibrate(scores [][]float64) {
 	d.Standardization = standardizationOf(scores[ReconstructionScore], scores[LatentScore])
-	scores[CombinedScore] = d.Standardization.combine(scores[ReconstructionScore], scores[LatentScore])
+	scores[CombinedScore] = d.combine(scores[ReconstructionScore], scores[LatentScore])
 	d.Threshold = Quantile(scores[d.Score], d.Quantile)
 }
 
@@ -282,7 +285,7 @@ func (d *AnomalyDetector[T]) ScoresByKind(data Rows) ([][]float64, error) {
 		}
 		out[LatentScore] = d.Latent.Distances(r.codes)
 		if d.Standardization[1] > 0 { // calibrated
-			out[CombinedScore] = d.Standardization.combine(out[ReconstructionScore], out[LatentScore])
+			out[CombinedScore] = d.combine(out[ReconstructionScore], out[LatentScore])
 		}
 	}
 	for _, scores := range out {
@@ -315,7 +318,7 @@ func (d *AnomalyDetector[T]) ScoreOf(x *nn.Matrix[T], reconstruction, codes []fl
 	if d.Score == LatentScore {
 		return latent, nil
 	}
-	return d.Standardization.combine(reconstruction, latent), nil
+	return d.combine(reconstruction, latent), nil
 }
 
 // rowScores are the reconstruction errors and the codes of rows, and a

@@ -34,6 +34,10 @@ func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error)
 		meta[nn.KeyLatentWeights], meta[nn.KeyLatentMeans] = dataset.JoinFloats(d.Latent.Weights), dataset.JoinFloats(d.Latent.Means)
 		meta[nn.KeyLatentCholesky] = dataset.JoinFloats(d.Latent.Cholesky)
 		meta[nn.KeyScoreStandardization] = dataset.JoinFloats(d.Standardization[:])
+		meta[nn.KeyCombination] = combinationMax
+		if d.SumCombined {
+			meta[nn.KeyCombination] = combinationSum
+		}
 	}
 	if d.Variational != nil {
 		meta[nn.KeyELBOSamples] = strconv.Itoa(ELBOSamples)
@@ -157,8 +161,22 @@ func decodeScore[T Float](d *AnomalyDetector[T], meta map[string]string) error {
 		return fmt.Errorf("metadata %s = %q: want 4 numbers, the deviations positive", nn.KeyScoreStandardization, meta[nn.KeyScoreStandardization])
 	}
 	d.Latent, d.Standardization = g, Standardization(st)
+	switch c := meta[nn.KeyCombination]; c {
+	case combinationMax:
+	case combinationSum, "": // written before the maximum
+		d.SumCombined = true
+	default:
+		return fmt.Errorf("metadata %s = %q: want %s (or %s, of older files)", nn.KeyCombination, c, combinationMax, combinationSum)
+	}
 	return nil
 }
+
+// The values of nn.KeyCombination: how CombinedScore joins the two
+// standardised scores.
+const (
+	combinationMax = "max"
+	combinationSum = "sum"
+)
 
 // codeSize returns the size of the autoencoder's code.
 func (d *AnomalyDetector[T]) codeSize() int {

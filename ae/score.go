@@ -26,9 +26,14 @@ const (
 	// even when the autoencoder reconstructs it well (an anomaly simpler
 	// than the normal data, such as MNIST's 1 among the other digits).
 	LatentScore
-	// CombinedScore is the sum of the two, each standardised (after a
+	// CombinedScore is the larger of the two, each standardised (after a
 	// logarithm) with the mean and deviation of the calibration rows'
-	// scores, so that each counts in units of its normal spread.
+	// scores, so that each counts in units of its normal spread: a row is
+	// as anomalous as its more unusual score says. A sum would let an
+	// error lower than normal (an anomaly simpler than the normal data)
+	// cancel a code far from the normal codes: on ae's synthetic case of
+	// such anomalies the sum gives a ROC AUC of 0.51, the maximum 0.99; on
+	// the simulated signals 0.984 and 0.987.
 	CombinedScore
 	// ELBOScore is a variational autoencoder's estimate of −log p(x), the
 	// negative ELBO tightened by importance weighting over ELBOSamples
@@ -327,11 +332,18 @@ func standardizationOf(reconstruction, latent []float64) Standardization {
 func logScore(x float64) float64 { return math.Log(math.Max(x, 1e-300)) }
 
 // combine returns the combined scores of the rows' reconstruction errors
-// and latent distances.
-func (s Standardization) combine(reconstruction, latent []float64) []float64 {
+// and latent distances: the larger standardised score, or their sum for a
+// detector read from a file written before the maximum (SumCombined).
+func (d *AnomalyDetector[T]) combine(reconstruction, latent []float64) []float64 {
+	s := d.Standardization
 	out := make([]float64, len(reconstruction))
 	for i := range out {
-		out[i] = (logScore(reconstruction[i])-s[0])/s[1] + (logScore(latent[i])-s[2])/s[3]
+		r, l := (logScore(reconstruction[i])-s[0])/s[1], (logScore(latent[i])-s[2])/s[3]
+		if d.SumCombined {
+			out[i] = r + l
+		} else {
+			out[i] = max(r, l)
+		}
 	}
 	return out
 }

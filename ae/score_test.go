@@ -3,6 +3,7 @@ package ae
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -119,7 +120,10 @@ func TestLatentScoreFindsWhatReconstructionMisses(t *testing.T) {
 	}
 	by := run.Metrics.ROCAUCByScore
 	t.Logf("ROC AUC by score %v", by)
-	if !(by["reconstruction"] < 0.5) || !(by["latent"] > 0.95) || run.Metrics.ROCAUC != by["latent"] || run.Metrics.Score != "latent" {
+	// The combined score keeps the latent score's find: the larger of the
+	// two standardised scores (measured 0.994; their sum gave 0.513, the
+	// low errors cancelling the far codes).
+	if !(by["reconstruction"] < 0.5) || !(by["latent"] > 0.95) || !(by["combined"] > 0.95) || run.Metrics.ROCAUC != by["latent"] || run.Metrics.Score != "latent" {
 		t.Errorf("ROC AUC by score %v, the detector's %v (%s)", by, run.Metrics.ROCAUC, run.Metrics.Score)
 	}
 	data, err := run.Detector.EncodeFile(nil)
@@ -142,7 +146,7 @@ func TestLatentScoreFindsWhatReconstructionMisses(t *testing.T) {
 		t.Errorf("loaded score %v, threshold %g", loaded.Score, loaded.Threshold)
 	}
 	numcheck.Close(t, "scores of the loaded detector", again, run.Scores, 1e-12)
-	// Combined: the standardised sum, from the calibration rows.
+	// Combined: the larger standardised score, from the calibration rows.
 	loaded.Score = CombinedScore
 	combined, err := loaded.Scores(set.Rows)
 	if err != nil {
@@ -150,6 +154,25 @@ func TestLatentScoreFindsWhatReconstructionMisses(t *testing.T) {
 	}
 	s := run.Detector.Standardization
 	i := set.Test[0]
-	want := (math.Log(run.ByKind[ReconstructionScore][i])-s[0])/s[1] + (math.Log(run.ByKind[LatentScore][i])-s[2])/s[3]
+	want := max((math.Log(run.ByKind[ReconstructionScore][i])-s[0])/s[1], (math.Log(run.ByKind[LatentScore][i])-s[2])/s[3])
 	numcheck.Scalar(t, "combined score", combined[i], want, 1e-9)
+	// A file written before the maximum (no physml.score_combination)
+	// adds the standardised scores, as its threshold was calibrated; an
+	// unknown combination is refused.
+	delete(meta, nn.KeyCombination)
+	old, err := DecodeDetector[float64](tensors, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Score = CombinedScore
+	summed, err := old.Scores(set.Rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSum := (math.Log(run.ByKind[ReconstructionScore][i])-s[0])/s[1] + (math.Log(run.ByKind[LatentScore][i])-s[2])/s[3]
+	numcheck.Scalar(t, "an older file's combined score", summed[i], wantSum, 1e-9)
+	meta[nn.KeyCombination] = "product"
+	if _, err := DecodeDetector[float64](tensors, meta); err == nil || !strings.Contains(err.Error(), nn.KeyCombination) {
+		t.Errorf("combination %q: %v", "product", err)
+	}
 }

@@ -124,4 +124,7 @@
 //	                     weights, means and the covariances' Cholesky factors
 //	physml.score_standardization
 //	                     the calibration rows' log-score means and deviations
+//	physml.score_combination
+//	                     how the combined score joins the two standardised
+//	                     scores: max (sum in files written before it)
 package nn

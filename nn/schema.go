@@ -63,6 +63,7 @@ const (
 	KeyLatentMeans          = "physml.latent_means"          // means (components × code)
 	KeyLatentCholesky       = "physml.latent_cholesky"       // and covariances' Cholesky factors (components × code × code)
 	KeyScoreStandardization = "physml.score_standardization" // the combined score's log-score means and deviations
+	KeyCombination          = "physml.score_combination"     // and how it joins them: max (sum in older files)
 )
 
 // InputScalingPrefix is the prefix of the table scaling keys
@@ -76,5 +77,5 @@ func SchemaKeys() []string {
 		KeyBias, KeyHeads, KeyOutputs, KeyNorm, KeyProjSize, KeyCode, KeyOutput, KeyLoss, KeyTied,
 		KeySparsity, KeyBatchNorm, KeyBeta, KeyData, KeyNormalization, KeyInputScaling,
 		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyTargetMean, KeyTargetStd, KeyInputShape, KeyLengths, KeyTask,
-		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile, KeyScore, KeyELBOSamples, KeyLatentWeights, KeyLatentMeans, KeyLatentCholesky, KeyScoreStandardization}
+		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile, KeyScore, KeyELBOSamples, KeyLatentWeights, KeyLatentMeans, KeyLatentCholesky, KeyScoreStandardization, KeyCombination}
 }

@@ -50,8 +50,9 @@ the --anomalous ones.
 A first Ctrl-C or SIGTERM ends the training: the model as it is then is
 calibrated, scored and saved, and the command exits 1.
 
-Writes into --out: anomaly.safetensors; scores.npy (the error of every row,
-in input order); split.npy (0 training, 1 calibration, 2 test); for
+Writes into --out: anomaly.safetensors; scores.npy (the score of every row,
+in input order); scores_by_kind.csv (every row's score of each kind, a
+column per --score kind the model has); split.npy (0 training, 1 calibration, 2 test); for
 sequences step_errors.npy (the error at every step of every row, where a
 fault shows), step_scores.npy (those errors standardised by the
 calibration rows' at each step; with --example signals the command reports
@@ -82,7 +83,7 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.batch, "batch", 32, "batch size")
 	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
 	fs.Float64Var(&o.quantile, "quantile", 0.99, "threshold: this quantile of the calibration rows' scores (0.99 flags about 1 % of normal data)")
-	fs.StringVar(&o.score, "score", "combined", "what a row's score measures: reconstruction (the autoencoder's error), latent (the Mahalanobis distance of its code from the normal training codes), combined (both, each standardised on the calibration rows, added) or elbo (a variational autoencoder's estimate of −log p(x), the negative ELBO importance-weighted over 16 codes)")
+	fs.StringVar(&o.score, "score", "combined", "what a row's score measures: reconstruction (the autoencoder's error), latent (the Mahalanobis distance of its code from the normal training codes), combined (the larger of the two, each standardised on the calibration rows) or elbo (a variational autoencoder's estimate of −log p(x), the negative ELBO importance-weighted over 16 codes)")
 	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N MNIST training images (0: all), or the first N rows of --input or the signals (0: 2000 signals)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images (0: all)")
 	if err := parseFlags(fs, args); err != nil {
@@ -296,6 +297,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out := &cli.Outputs{}
 	out.File("anomaly.safetensors")(det.EncodeFile(extra))
 	out.Npy("scores.npy", []int{d.N}, scores)
+	out.File("scores_by_kind.csv")(scoresByKind(run.ByKind))
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
 	if stepErrors != nil {
 		out.Npy("step_errors.npy", []int{d.N, d.Steps}, stepErrors)
@@ -363,6 +365,25 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 		return nil, cfg, usageError(err)
 	}
 	return m, cfg, nil
+}
+
+// scoresByKind returns a CSV of every row's score of each kind the
+// detector has, a column per kind named as --score names it.
+func scoresByKind(byKind [][]float64) ([]byte, error) {
+	var header []string
+	var columns [][]float64
+	for _, k := range ae.ScoreKinds {
+		if byKind[k] != nil {
+			header, columns = append(header, k.String()), append(columns, byKind[k])
+		}
+	}
+	values := make([]float64, 0, len(columns)*len(columns[0]))
+	for i := range columns[0] {
+		for _, c := range columns {
+			values = append(values, c[i])
+		}
+	}
+	return dataset.EncodeCSV(header, values)
 }
 
 // signalSteps is the length of the simulated signals of --example signals.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,6 +238,22 @@ func TestEveryKindGivesTheTrainingRunsNumbers(t *testing.T) {
 			model := filepath.Join(out, "anomaly.safetensors")
 			schemaOnly(t, model)
 			want := npyValues(t, filepath.Join(out, "scores.npy"))
+			// scores_by_kind.csv: a column per kind the model has, the
+			// flagged kind's equal to scores.npy.
+			header, byKind := csvColumns(t, filepath.Join(out, "scores_by_kind.csv"))
+			wantHeader := "reconstruction,latent,combined"
+			if c.score == "elbo" {
+				wantHeader += ",elbo"
+			}
+			if col := slices.Index(header, c.score); strings.Join(header, ",") != wantHeader || col < 0 {
+				t.Errorf("scores_by_kind.csv header %v, want %s", header, wantHeader)
+			} else {
+				var column []float64
+				for i := col; i < len(byKind); i += len(header) {
+					column = append(column, byKind[i])
+				}
+				sameNumbers(t, "scores_by_kind.csv's "+c.score, column, want)
+			}
 			for _, data := range []string{c.train, c.apply} {
 				pred := filepath.Join(out, "predict_"+filepath.Ext(data)[1:])
 				runOK(t, "predict", "--model", model, "--input", data, "--out", pred)
