@@ -31,6 +31,21 @@ func Adam8(value, grad, m, v []float32, b1, b2, stepSize, invBc2, eps, wd, shrin
 	return n
 }
 
+// LSTMBackward8 does, for the first 8·⌊h/8⌋ units of one sequence, what
+// seq's lstmStepBackward loop does (h = len(dh)): gates and dgates hold
+// i, f, g, o, h values each; cp, tc, dh, dy and dc at least h. It returns
+// how many units it did.
+func LSTMBackward8(gates, cp, tc, dh, dy, dc, dgates []float32) int {
+	h := len(dh)
+	n := h &^ 7
+	if n == 0 {
+		return 0
+	}
+	_, _, _, _, _, _ = gates[4*h-1], dgates[4*h-1], cp[n-1], tc[n-1], dy[n-1], dc[n-1]
+	lstmBackward8(&gates[0], &cp[0], &tc[0], &dh[0], &dy[0], &dc[0], &dgates[0], h, n/8)
+	return n
+}
+
 // BCE8 computes, for the first 8·⌊len(p)/8⌋ probabilities, what nn's bce32
 // loop does: grad[i] and sum −= the i-th term, in order. It returns the sum
 // and how many values it did.
@@ -98,3 +113,6 @@ func bce8(p, y, grad *float32, blocks int, sum float64, inv float32, table *[21]
 
 //go:noescape
 func log8(dst, x *float32, blocks int, table *[21][8]uint32)
+
+//go:noescape
+func lstmBackward8(gates, cp, tc, dh, dy, dc, dgates *float32, h, blocks int)

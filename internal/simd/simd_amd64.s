@@ -220,3 +220,69 @@ moments:
 	JNE     adamLoop
 	VZEROUPPER
 	RET
+
+// func lstmBackward8(gates, cp, tc, dh, dy, dc, dgates *float32, h, blocks int)
+// The LSTM cell's backward step of one sequence (seq's lstmStepBackward),
+// eight units a block: gates and dgates hold i, f, g, o at strides of h
+// values. Per unit: dh' = dh + dy, dc' = dc + (dh'·o)·(1 − t·t),
+// do = ((dh'·t)·o)·(1 − o), di = ((dc'·g)·i)·(1 − i),
+// df = ((dc'·cp)·f)·(1 − f), dg = (dc'·i)·(1 − g·g), dc = dc'·f.
+TEXT ·lstmBackward8(SB), NOSPLIT, $0-72
+	MOVQ         gates+0(FP), AX
+	MOVQ         cp+8(FP), BX
+	MOVQ         tc+16(FP), CX
+	MOVQ         dh+24(FP), DX
+	MOVQ         dy+32(FP), DI
+	MOVQ         dc+40(FP), R8
+	MOVQ         dgates+48(FP), R9
+	MOVQ         h+56(FP), R10
+	MOVQ         blocks+64(FP), R11
+	SHLQ         $2, R10                // bytes of one gate's block
+	LEAQ         (R10)(R10*2), R13      // bytes of three
+	XORQ         R12, R12               // byte offset of the block
+	MOVL         $0x3f800000, SI
+	VMOVD        SI, X15
+	VPBROADCASTD X15, Y15               // 1.0
+
+lstmBackLoop:
+	VMOVUPS (DX)(R12*1), Y0
+	VADDPS  (DI)(R12*1), Y0, Y0 // dh'
+	VMOVUPS (CX)(R12*1), Y1     // t = tanh c'
+	LEAQ    (AX)(R12*1), SI
+	VMOVUPS (SI), Y7            // i
+	VMOVUPS (SI)(R10*1), Y8     // f
+	VMOVUPS (SI)(R10*2), Y9     // g
+	VMOVUPS (SI)(R13*1), Y2     // o
+	VMULPS  Y1, Y1, Y3
+	VSUBPS  Y3, Y15, Y3         // 1 − t·t
+	VMULPS  Y2, Y0, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  (R8)(R12*1), Y4, Y4 // dc'
+	VMULPS  Y1, Y0, Y5
+	VMULPS  Y2, Y5, Y5
+	VSUBPS  Y2, Y15, Y6
+	VMULPS  Y6, Y5, Y5          // do
+	VMULPS  Y9, Y4, Y10
+	VMULPS  Y7, Y10, Y10
+	VSUBPS  Y7, Y15, Y11
+	VMULPS  Y11, Y10, Y10       // di
+	VMULPS  (BX)(R12*1), Y4, Y11
+	VMULPS  Y8, Y11, Y11
+	VSUBPS  Y8, Y15, Y12
+	VMULPS  Y12, Y11, Y11       // df
+	VMULPS  Y7, Y4, Y12
+	VMULPS  Y9, Y9, Y13
+	VSUBPS  Y13, Y15, Y13
+	VMULPS  Y13, Y12, Y12       // dg
+	VMULPS  Y8, Y4, Y4          // dc
+	VMOVUPS Y4, (R8)(R12*1)
+	LEAQ    (R9)(R12*1), SI
+	VMOVUPS Y10, (SI)
+	VMOVUPS Y11, (SI)(R10*1)
+	VMOVUPS Y12, (SI)(R10*2)
+	VMOVUPS Y5, (SI)(R13*1)
+	ADDQ    $32, R12
+	DECQ    R11
+	JNE     lstmBackLoop
+	VZEROUPPER
+	RET
