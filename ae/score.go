@@ -62,6 +62,20 @@ func (k ScoreKind) String() string {
 	return "reconstruction"
 }
 
+// Quantity names what a score of the kind is, for an axis: "reconstruction
+// error", "latent distance", "combined score" or "−log p(x) estimate".
+func (k ScoreKind) Quantity() string {
+	switch k {
+	case LatentScore:
+		return "latent distance"
+	case CombinedScore:
+		return "combined score"
+	case ELBOScore:
+		return "−log p(x) estimate"
+	}
+	return "reconstruction error"
+}
+
 // ParseScoreKind returns the kind named s: reconstruction, latent,
 // combined or elbo.
 func ParseScoreKind(s string) (ScoreKind, error) {

@@ -599,13 +599,23 @@ func Series(title, xlabel, ylabel string, x []float64, series map[string][]float
 	return EncodePlot(title, p)
 }
 
-// ErrorHistogram draws the distributions of log₁₀ of scores (a
-// detector's reconstruction errors), normal and anomalous rows apart (each
-// normalised to area 1), and marks the threshold.
-func ErrorHistogram(scores []float64, anomalous []bool, threshold float64) ([]byte, error) {
+// ErrorHistogram draws the distributions of a detector's scores of the
+// test rows, normal and anomalous rows apart (each normalised to area 1),
+// and marks the threshold; what names the score ("reconstruction error").
+// Scores that are all positive, as errors are, are drawn as log₁₀; others,
+// such as standardised scores, as they are.
+func ErrorHistogram(scores []float64, anomalous []bool, threshold float64, what string) ([]byte, error) {
+	logScale := threshold > 0
+	for _, s := range scores {
+		logScale = logScale && s > 0
+	}
+	scale, axis := func(v float64) float64 { return v }, what
+	if logScale {
+		scale, axis = math.Log10, "log₁₀ "+what
+	}
 	var normalValues, anomalousValues plotter.Values
 	for i, s := range scores {
-		v := math.Log10(math.Max(s, 1e-300))
+		v := scale(s)
 		if anomalous != nil && anomalous[i] {
 			anomalousValues = append(anomalousValues, v)
 		} else {
@@ -613,8 +623,8 @@ func ErrorHistogram(scores []float64, anomalous []bool, threshold float64) ([]by
 		}
 	}
 	p := plot.New()
-	p.Title.Text = "reconstruction errors of the test rows"
-	p.X.Label.Text = "log₁₀ reconstruction error"
+	p.Title.Text = what + "s of the test rows"
+	p.X.Label.Text = axis
 	p.Y.Label.Text = "density"
 	for k, values := range []plotter.Values{normalValues, anomalousValues} {
 		if len(values) == 0 {
@@ -631,7 +641,7 @@ func ErrorHistogram(scores []float64, anomalous []bool, threshold float64) ([]by
 		p.Add(h)
 		p.Legend.Add([]string{"normal", "anomalous"}[k], h)
 	}
-	t := math.Log10(math.Max(threshold, 1e-300))
+	t := scale(threshold)
 	p.Y.Max *= 1.3 // room above the bars for the legend
 	line, err := plotter.NewLine(plotter.XYs{{X: t, Y: 0}, {X: t, Y: p.Y.Max}})
 	if err != nil {

@@ -68,7 +68,14 @@ func TestPlotsAreSixByFourInches(t *testing.T) {
 		{"series", 900, 600, func() ([]byte, error) {
 			return Series("t", "step", "x", []float64{1, 2, 3}, series, []string{"a"})
 		}},
-		{"error histogram", 900, 600, func() ([]byte, error) { return ErrorHistogram(scores, anomalous, 2) }},
+		{"error histogram", 900, 600, func() ([]byte, error) { return ErrorHistogram(scores, anomalous, 2, "reconstruction error") }},
+		{"histogram of standardised scores", 900, 600, func() ([]byte, error) {
+			z := make([]float64, len(scores))
+			for i, s := range scores {
+				z[i] = s - 2 // negative and positive
+			}
+			return ErrorHistogram(z, anomalous, 0.5, "combined score")
+		}},
 		{"ROC", 900, 600, func() ([]byte, error) { return ROC(scores, labels, []string{"normal", "one", "two"}) }},
 		{"latent 1-D", 900, 600, func() ([]byte, error) { return Latent(codes, 1, nil, 1) }},
 		{"latent 3-D", 900, 600, func() ([]byte, error) { return Latent(codes, 3, labels[:10], 1) }},

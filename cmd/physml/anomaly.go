@@ -58,7 +58,7 @@ fault shows), step_scores.npy (those errors standardised by the
 calibration rows' at each step; with --example signals the command reports
 how often the largest lies inside the simulated fault) and faults.png (the
 three most and the three least anomalous flagged test sequences, each over
-its step scores); metrics.json; errors.png (the test errors of normal and
+its step scores); metrics.json; errors.png (the test scores of normal and
 anomalous rows, threshold marked) and, with labels, roc.png.`
 
 func runAnomaly(args []string, stdout, stderr io.Writer) error {
@@ -308,7 +308,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	}
 	out.JSON("metrics.json", metrics)
 	testScores, testLabels, anomalous := d.TestScores(scores)
-	out.File("errors.png")(figures.ErrorHistogram(testScores, anomalous, det.Threshold))
+	out.File("errors.png")(figures.ErrorHistogram(testScores, anomalous, det.Threshold, det.Score.Quantity()))
 	if metrics.Separation != nil {
 		out.File("roc.png")(figures.ROC(testScores, testLabels, d.Kinds))
 	}
