@@ -104,19 +104,8 @@ func TestEvaluateScoresByHand(t *testing.T) {
 // rows off the normal line, and its file gives the same scores and
 // threshold; rows it cannot score are errors naming the row.
 func TestDetectorWorkflowOnATable(t *testing.T) {
-	rng := nn.NewRand(4)
-	n := 300
-	x := make([]float64, 0, 2*n)
-	labels := make([]int, n)
-	for i := 0; i < n; i++ {
-		u := rng.NormFloat64()
-		v := 2*u + 0.05*rng.NormFloat64()
-		if i%10 == 0 { // off the line
-			labels[i] = 1
-			v = -2*u + 1
-		}
-		x = append(x, u, v)
-	}
+	x, labels := offTheLine()
+	n := len(labels)
 	train, calib, test, err := SplitNormal(n, labels, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -150,18 +139,7 @@ func TestDetectorWorkflowOnATable(t *testing.T) {
 	if !(m.ROCAUC > 0.93) {
 		t.Errorf("ROC AUC %.4f: the rows off the line are not found", m.ROCAUC)
 	}
-	data, err := d.EncodeFile(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tensors, meta, err := nn.ParseSafetensors(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := DecodeDetector[float64](tensors, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, _, meta := reloaded(t, d)
 	again, err := e.Scores(rows)
 	if err != nil || numcheck.MaxAbsDiff(again, scores) != 0 || e.Threshold != d.Threshold || e.Quantile != 0.95 || meta[nn.KeyData] != "user" {
 		t.Errorf("the decoded detector: %v, scores %.3g apart, threshold %g, quantile %g", err, numcheck.MaxAbsDiff(again, scores), e.Threshold, e.Quantile)
@@ -217,19 +195,8 @@ func TestSequenceDetectorMatchesItsParts(t *testing.T) {
 // Scores; the elbo score is refused without a VAE, and a file that claims
 // other importance samples is refused.
 func TestVariationalDetectorScoresByELBO(t *testing.T) {
-	rng := nn.NewRand(4)
-	n := 300
-	x := make([]float64, 0, 2*n)
-	labels := make([]int, n)
-	for i := range n {
-		u := rng.NormFloat64()
-		v := 2*u + 0.05*rng.NormFloat64()
-		if i%10 == 0 { // off the line
-			labels[i] = 1
-			v = -2*u + 1
-		}
-		x = append(x, u, v)
-	}
+	x, labels := offTheLine()
+	n := len(labels)
 	train, calib, test, err := SplitNormal(n, labels, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -274,6 +241,39 @@ func TestVariationalDetectorScoresByELBO(t *testing.T) {
 	if of, err := d.ScoreOf(set.X, errs, nn.Convert[float64](codes).Data); err != nil || numcheck.MaxAbsDiff(of, scores) != 0 {
 		t.Errorf("ScoreOf: %v, %.3g from Scores", err, numcheck.MaxAbsDiff(of, scores))
 	}
+	e, tensors, meta := reloaded(t, d)
+	again, err := e.Scores(rows)
+	if err != nil || e.Score != ELBOScore || numcheck.MaxAbsDiff(again, scores) != 0 || e.Threshold != d.Threshold {
+		t.Errorf("the decoded detector: %v, score %v, scores %.3g apart, threshold %g (want %g)", err, e.Score, numcheck.MaxAbsDiff(again, scores), e.Threshold, d.Threshold)
+	}
+	meta[nn.KeyELBOSamples] = "100000000"
+	if _, err := DecodeDetector[float64](tensors, meta); err == nil || !strings.Contains(err.Error(), nn.KeyELBOSamples) {
+		t.Errorf("a file claiming 1e8 samples: %v", err)
+	}
+}
+
+// offTheLine returns the rows of a two-dimensional table, row-major, and
+// their labels: 300 rows, normal ones on the line v = 2u with noise 0.05,
+// and every tenth off it (label 1), on v = 1 − 2u.
+func offTheLine() (x []float64, labels []int) {
+	rng := nn.NewRand(4)
+	labels = make([]int, 300)
+	for i := range labels {
+		u := rng.NormFloat64()
+		v := 2*u + 0.05*rng.NormFloat64()
+		if i%10 == 0 { // off the line
+			labels[i] = 1
+			v = -2*u + 1
+		}
+		x = append(x, u, v)
+	}
+	return x, labels
+}
+
+// reloaded returns the detector read back from d's file, with the file's
+// tensors and metadata.
+func reloaded(t *testing.T, d *AnomalyDetector[float64]) (*AnomalyDetector[float64], map[string]nn.Tensor, map[string]string) {
+	t.Helper()
 	data, err := d.EncodeFile(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -286,12 +286,5 @@ func TestVariationalDetectorScoresByELBO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := e.Scores(rows)
-	if err != nil || e.Score != ELBOScore || numcheck.MaxAbsDiff(again, scores) != 0 || e.Threshold != d.Threshold {
-		t.Errorf("the decoded detector: %v, score %v, scores %.3g apart, threshold %g (want %g)", err, e.Score, numcheck.MaxAbsDiff(again, scores), e.Threshold, d.Threshold)
-	}
-	meta[nn.KeyELBOSamples] = "100000000"
-	if _, err := DecodeDetector[float64](tensors, meta); err == nil || !strings.Contains(err.Error(), nn.KeyELBOSamples) {
-		t.Errorf("a file claiming 1e8 samples: %v", err)
-	}
+	return e, tensors, meta
 }
