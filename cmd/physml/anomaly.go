@@ -30,36 +30,38 @@ type anomalyOptions struct {
 }
 
 const anomalySummary = `Anomaly detection with an autoencoder: train it on normal data only, set the
-threshold at the --quantile of the reconstruction errors of held-out normal
+threshold at the --quantile of the scores (--score) of held-out normal
 data, and score the test data. Prints the threshold and the flagged
-fractions and, with labels, the ROC AUC, the average precision, precision
-and recall at the threshold, and the AUC of each kind of anomaly.
+fractions and, with labels, the ROC AUC of every kind of score, the
+average precision, precision and recall at the threshold, and the AUC of
+each kind of anomaly.
 
 Data: --input X.npy with --labels y.npy, or a CSV with --label-column (0
 normal; 1, 2, … kinds of anomaly; without labels every row counts as
-normal and the scores are all there is); the normal rows are split 60/20/20 into training, calibration
-(threshold) and test, and every anomalous row is tested. Tables and images
-go to a dense autoencoder (a variational one with --score elbo);
-sequences (X of shape (n, steps, features) or
-(n, steps), optional --lengths) to an LSTM or GRU autoencoder with --arch
-lstm|gru. --example signals simulates noisy damped oscillations with
-spikes, level shifts, dropouts and frequency changes. Without --input or
---example: MNIST, training on the --normal digits and testing them against
-the --anomalous ones.
+normal and the scores are all there is); the normal rows are split
+60/20/20 into training, calibration (threshold) and test, and every
+anomalous row is tested. Tables and images go to a dense autoencoder (a
+variational one with --arch vae or --score elbo); sequences (X of shape
+(n, steps, features) or (n, steps), optional --lengths) to an LSTM or GRU
+autoencoder with --arch lstm|gru. --example signals simulates noisy
+damped oscillations with spikes, level shifts, dropouts and frequency
+changes. Without --input or --example: MNIST, training on the --normal
+digits and testing them against the --anomalous ones.
 
 A first Ctrl-C or SIGTERM ends the training: the model as it is then is
 calibrated, scored and saved, and the command exits 1.
 
 Writes into --out: anomaly.safetensors; scores.npy (the score of every row,
 in input order); scores_by_kind.csv (every row's score of each kind, a
-column per --score kind the model has); split.npy (0 training, 1 calibration, 2 test); for
-sequences step_errors.npy (the error at every step of every row, where a
-fault shows), step_scores.npy (those errors standardised by the
-calibration rows' at each step; with --example signals the command reports
-how often the largest lies inside the simulated fault) and faults.png (the
-three most and the three least anomalous flagged test sequences, each over
-its step scores); metrics.json; errors.png (the test scores of normal and
-anomalous rows, threshold marked) and, with labels, roc.png.`
+column per --score kind the model has); split.npy (0 training, 1
+calibration, 2 test); for sequences step_errors.npy (the error at every
+step of every row, where a fault shows), step_scores.npy (those errors
+standardised by the calibration rows' at each step; with --example
+signals the command reports how often the largest lies inside the
+simulated fault) and faults.png (the three most and the three least
+anomalous flagged test sequences, each over its step scores);
+metrics.json; errors.png (the test scores of normal and anomalous rows,
+threshold marked) and, with labels, roc.png.`
 
 func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	var o anomalyOptions
