@@ -5,17 +5,22 @@
 // variational autoencoder (VAE: β-weighted KL term, sampling from the prior,
 // interpolation, the negative ELBO), the sequence autoencoder (SequenceAE:
 // an LSTM or GRU encoder's last state as the code, repeated into a
-// recurrent decoder), and anomaly detection by reconstruction error.
+// recurrent decoder), and anomaly detection.
 //
 // Anomaly detection is a workflow: AnomalySet holds the rows with their
 // labels and split (NewAnomalySet, SplitNormal: 60/20/20 of the normal
 // rows, every anomaly tested; MNISTAnomalies for the lecture's digits);
-// Detect (or FitDetector) trains the autoencoder on the normal training
-// rows, calibrates the threshold at a quantile of the calibration rows'
-// errors and scores every row; EvaluateScores gives the typed
-// AnomalyMetrics (ROC AUC, average precision, precision and recall at the
-// threshold, AUC per kind). The AnomalyDetector saves and loads with its
-// threshold and input scaling. SplitSamples splits and scales a table or
+// Detect (or FitDetector) trains the autoencoder (dense, sequence or
+// variational: DenseDetectorNet, SequenceDetectorNet,
+// VariationalDetectorNet) on the normal training rows, calibrates the
+// threshold at a quantile of the calibration rows' scores and scores every
+// row; EvaluateScores gives the typed AnomalyMetrics (ROC AUC, average
+// precision, precision and recall at the threshold, AUC per kind). A
+// score is of a ScoreKind: the reconstruction error, the latent distance
+// of the code under a Gaussian mixture of the normal codes
+// (LatentDensity), the larger of the two standardised, or a VAE's
+// importance-weighted −log p(x). The AnomalyDetector saves and loads with
+// its kind of score, threshold and input scaling. SplitSamples splits and scales a table or
 // image set for any autoencoder, with the training rows' statistics only.
 //
 // An Autoencoder is an nn.Layer, so nn.Fit trains it with the data as its own
