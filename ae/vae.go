@@ -365,8 +365,11 @@ func (v *VAE[T]) NegativeLogLikelihoods(x *nn.Matrix[T], samples int, seed uint6
 	}
 	out := make([]float64, x.Rows)
 	logW := make([]float64, samples)
-	for from := 0; from < x.Rows; from += 512 {
-		batch := x.Slice(from, min(from+512, x.Rows))
+	// Rows at a time: 512, fewer where their samples' reconstructions
+	// would pass 4 million values (16 MB in float32).
+	step := max(1, min(512, (1<<22)/max(samples*x.Cols, 1)))
+	for from := 0; from < x.Rows; from += step {
+		batch := x.Slice(from, min(from+step, x.Rows))
 		v.encode(batch, false)
 		mu, logVar := v.mu.Clone(), v.logVar.Clone()
 		z := nn.NewMatrix[T](batch.Rows*samples, k) // rows of sample s of row i at i*samples+s
