@@ -160,6 +160,25 @@ func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cf
 	return &Detection[T]{Detector: det, History: hist, Scores: scores, ByKind: byKind, Metrics: metrics}, fitErr
 }
 
+// ScoreTable returns every row's score of each kind the detector has, as
+// a table: the kinds' names (as ParseScoreKind reads them) and the rows ×
+// kinds values, row-major.
+func (r *Detection[T]) ScoreTable() (header []string, values []float64) {
+	var columns [][]float64
+	for _, k := range ScoreKinds {
+		if r.ByKind[k] != nil {
+			header, columns = append(header, k.String()), append(columns, r.ByKind[k])
+		}
+	}
+	values = make([]float64, 0, len(columns)*len(columns[0]))
+	for i := range columns[0] {
+		for _, c := range columns {
+			values = append(values, c[i])
+		}
+	}
+	return header, values
+}
+
 // SequenceAnomalies returns sequences as an anomaly set (NewAnomalySet):
 // their labels (0 normal) with the anomaly kinds named by kinds (nil:
 // "label 1", "label 2", …), and their steps. dataset.Signals with

@@ -302,19 +302,24 @@ func (a *Autoencoder[T]) ReconstructionErrors(x *nn.Matrix[T]) []float64 {
 func rowErrors[T Float](x, rec *nn.Matrix[T], loss LossKind) []float64 {
 	errs := make([]float64, x.Rows)
 	for i := range errs {
-		xr, rr := x.Row(i), rec.Row(i)
-		var s float64
-		for j, v := range xr {
-			t, p := float64(v), float64(rr[j])
-			if loss == BCELoss {
-				s += nn.BinaryCrossEntropy(p, t)
-			} else {
-				s += (p - t) * (p - t)
-			}
-		}
-		errs[i] = s / float64(len(xr))
+		errs[i] = rowError(x.Row(i), rec.Row(i), loss) / float64(x.Cols)
 	}
 	return errs
+}
+
+// rowError returns the loss of the reconstruction rec of the row x,
+// summed over its values: squared differences or binary cross-entropies.
+func rowError[T Float](x, rec []T, loss LossKind) float64 {
+	var s float64
+	for j, v := range x {
+		t, p := float64(v), float64(rec[j])
+		if loss == BCELoss {
+			s += nn.BinaryCrossEntropy(p, t)
+		} else {
+			s += (p - t) * (p - t)
+		}
+	}
+	return s
 }
 
 // ReconstructionMSE returns the mean squared error between the rows of x and

@@ -341,7 +341,8 @@ func (d *AnomalyDetector[T]) Reconstruct(x *nn.Matrix[T], lengths []int) (codes,
 	switch {
 	case d.Sequence != nil:
 		a := d.Sequence
-		return a.Encode(x, lengths), nn.PredictDataset[T](a, nn.Dataset[T]{X: x, Lengths: lengths}, 256), a.ReconstructionErrors(x, lengths)
+		rec := nn.PredictDataset[T](a, nn.Dataset[T]{X: x, Lengths: lengths}, 256)
+		return a.Encode(x, lengths), rec, a.errorsOf(x, rec, lengths)
 	case d.Variational != nil:
 		v := d.Variational
 		rec := v.Reconstruct(x)

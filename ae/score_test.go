@@ -126,18 +126,7 @@ func TestLatentScoreFindsWhatReconstructionMisses(t *testing.T) {
 	if !(by["reconstruction"] < 0.5) || !(by["latent"] > 0.95) || !(by["combined"] > 0.95) || run.Metrics.ROCAUC != by["latent"] || run.Metrics.Score != "latent" {
 		t.Errorf("ROC AUC by score %v, the detector's %v (%s)", by, run.Metrics.ROCAUC, run.Metrics.Score)
 	}
-	data, err := run.Detector.EncodeFile(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tensors, meta, err := nn.ParseSafetensors(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := DecodeDetector[float64](tensors, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
+	loaded, tensors, meta := reloaded(t, run.Detector)
 	again, err := loaded.Scores(set.Rows)
 	if err != nil {
 		t.Fatal(err)

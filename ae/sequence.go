@@ -181,7 +181,12 @@ func (l maskedMSE[T]) Evaluate(pred *nn.Matrix[T], target nn.Target[T], grad *nn
 // valid steps and features (lengths nil: all steps valid): the anomaly
 // score.
 func (a *SequenceAE[T]) ReconstructionErrors(x *nn.Matrix[T], lengths []int) []float64 {
-	rec := nn.PredictDataset[T](a, nn.Dataset[T]{X: x, Lengths: lengths}, 256)
+	return a.errorsOf(x, nn.PredictDataset[T](a, nn.Dataset[T]{X: x, Lengths: lengths}, 256), lengths)
+}
+
+// errorsOf returns ReconstructionErrors of the sequences x whose
+// reconstructions are rec.
+func (a *SequenceAE[T]) errorsOf(x, rec *nn.Matrix[T], lengths []int) []float64 {
 	errs := make([]float64, x.Rows)
 	for i := range errs {
 		valid := x.Cols

@@ -370,8 +370,8 @@ func (v *VAE[T]) NegativeLogLikelihoods(x *nn.Matrix[T], samples int, seed uint6
 	step := max(1, min(512, (1<<22)/max(samples*x.Cols, 1)))
 	for from := 0; from < x.Rows; from += step {
 		batch := x.Slice(from, min(from+step, x.Rows))
-		v.encode(batch, false)
-		mu, logVar := v.mu.Clone(), v.logVar.Clone()
+		v.encode(batch, false) // into v.mu and v.logVar; decoding leaves them
+		mu, logVar := v.mu, v.logVar
 		z := nn.NewMatrix[T](batch.Rows*samples, k) // rows of sample s of row i at i*samples+s
 		base := make([]float64, batch.Rows*samples) // log p(z) − log q(z|x), up to the shared constant
 		for i := range batch.Rows {
@@ -389,16 +389,9 @@ func (v *VAE[T]) NegativeLogLikelihoods(x *nn.Matrix[T], samples int, seed uint6
 			}
 		}
 		rec := v.Decode(z)
-		target := nn.NewMatrix[T](rec.Rows, rec.Cols)
 		for i := range batch.Rows {
 			for s := range samples {
-				copy(target.Row(i*samples+s), batch.Row(i))
-			}
-		}
-		errs := rowErrors(target, rec, v.Loss)
-		for i := range batch.Rows {
-			for s := range samples {
-				logW[s] = base[i*samples+s] - errs[i*samples+s]*float64(x.Cols)
+				logW[s] = base[i*samples+s] - rowError(batch.Row(i), rec.Row(i*samples+s), v.Loss)
 			}
 			out[from+i] = math.Log(float64(samples)) - floats.LogSumExp(logW)
 		}

@@ -1,18 +1,11 @@
 package seq
 
 import (
-	"unsafe"
-
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/fastmath"
 	"github.com/physml/physml/internal/kernels"
 	"github.com/physml/physml/internal/simd"
 )
-
-// var32 reports whether T is a single-precision type.
-func var32[T Float]() bool {
-	var z T
-	return unsafe.Sizeof(z) == 4
-}
 
 // lstmStep is the fused LSTM update of one sequence at one step. gates
 // holds the pre-activations of i, f, g, o (H each) and receives their
@@ -56,7 +49,7 @@ func lstmStepBackward[T Float](gates, cp, tc, dh, dy, dc, dgates []T) {
 	di, df, dg, do := dgates[:H], dgates[H:2*H], dgates[2*H:3*H], dgates[3*H:4*H]
 	cp, tc, dy, dc = cp[:H], tc[:H], dy[:H], dc[:H]
 	done := 0
-	if var32[T]() && simd.Available() {
+	if blas.Is32[T]() && simd.Available() {
 		// Eight units at a time in assembly, the same operations in order.
 		f := kernels.Float32s[T]
 		done = simd.LSTMBackward8(f(gates), f(cp), f(tc), f(dh), f(dy), f(dc), f(dgates))

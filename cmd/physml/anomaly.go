@@ -299,7 +299,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out := &cli.Outputs{}
 	out.File("anomaly.safetensors")(det.EncodeFile(extra))
 	out.Npy("scores.npy", []int{d.N}, scores)
-	out.File("scores_by_kind.csv")(scoresByKind(run.ByKind))
+	out.File("scores_by_kind.csv")(dataset.EncodeCSV(run.ScoreTable()))
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
 	if stepErrors != nil {
 		out.Npy("step_errors.npy", []int{d.N, d.Steps}, stepErrors)
@@ -367,25 +367,6 @@ func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae
 		return nil, cfg, usageError(err)
 	}
 	return m, cfg, nil
-}
-
-// scoresByKind returns a CSV of every row's score of each kind the
-// detector has, a column per kind named as --score names it.
-func scoresByKind(byKind [][]float64) ([]byte, error) {
-	var header []string
-	var columns [][]float64
-	for _, k := range ae.ScoreKinds {
-		if byKind[k] != nil {
-			header, columns = append(header, k.String()), append(columns, byKind[k])
-		}
-	}
-	values := make([]float64, 0, len(columns)*len(columns[0]))
-	for i := range columns[0] {
-		for _, c := range columns {
-			values = append(values, c[i])
-		}
-	}
-	return dataset.EncodeCSV(header, values)
 }
 
 // signalSteps is the length of the simulated signals of --example signals.
