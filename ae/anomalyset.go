@@ -116,12 +116,17 @@ type Detection[T Float] struct {
 	Scores   []float64   // of every row of the set, of the detector's kind
 	ByKind   [][]float64 // every row's scores of each kind, indexed by ScoreKind
 	Metrics  AnomalyMetrics
+	// StepErrors and StepScores are, for a sequence detector, every row's
+	// reconstruction error at each step (AnomalyDetector.StepErrors) and
+	// its fault locator's step scores (AnomalyDetector.StepScores; nil if
+	// the training was interrupted before the locator): rows × steps.
+	StepErrors, StepScores []float64
 }
 
 // Detect runs the anomaly detection workflow on set: FitDetector on the
 // training rows, the scores of every row in one pass, the threshold
-// calibrated on the calibration rows' scores of that pass, and the
-// metrics of the test rows. A cancelled ctx ends the training early: the
+// calibrated on the calibration rows' scores of that pass, the metrics of
+// the test rows and, for sequences, every step's errors and scores. A cancelled ctx ends the training early: the
 // detector as trained so far is calibrated and scored, and returned with
 // the context's error.
 func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cfg DetectorConfig) (*Detection[T], error) {
@@ -157,7 +162,18 @@ func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cf
 			metrics.ROCAUCByScore[k.String()] = ROCAUC(test, anomalous)
 		}
 	}
-	return &Detection[T]{Detector: det, History: hist, Scores: scores, ByKind: byKind, Metrics: metrics}, fitErr
+	run := &Detection[T]{Detector: det, History: hist, Scores: scores, ByKind: byKind, Metrics: metrics}
+	if det.Sequence != nil {
+		if run.StepErrors, err = det.StepErrors(set.Rows); err != nil {
+			return nil, err
+		}
+	}
+	if det.Locator != nil {
+		if run.StepScores, err = det.StepScores(set.Rows); err != nil {
+			return nil, err
+		}
+	}
+	return run, fitErr
 }
 
 // ScoreTable returns every row's score of each kind the detector has, as

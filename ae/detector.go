@@ -45,6 +45,10 @@ type AnomalyDetector[T Float] struct {
 	Score           ScoreKind
 	Latent          *LatentDensity
 	Standardization Standardization
+	// Locator, of a sequence detector, finds where in a sequence a fault
+	// sits (StepScores); nil for a dense or variational detector, and for
+	// a file written before it or a training interrupted before it.
+	Locator *FaultLocator[T]
 	// SumCombined is set for a detector read from a file written before
 	// CombinedScore took the larger standardised score (nn.KeyCombination
 	// absent): it adds them, as its threshold was calibrated.
@@ -67,6 +71,10 @@ type DetectorConfig struct {
 	Seed      uint64  // shuffling seed
 	OnBatch   func(nn.BatchProgress)
 	OnEpoch   func(nn.EpochStats)
+	// OnLocator, if set, is called when a sequence detector's fault
+	// locator starts to train (to convergence, LocatorPatience), with
+	// the same callbacks.
+	OnLocator func()
 }
 
 // Rows are n rows of data for a detector: X holds n rows of equal width,
@@ -88,11 +96,13 @@ func (r Rows) width() int {
 // FitDetector trains model — an *Autoencoder[T], a *SequenceAE[T] or a
 // *VAE[T] — on the rows train of data with Adam and the autoencoder's own
 // loss, its inputs scaled by cfg.Scaling fitted on those rows; fits the
-// Gaussian of the training rows' codes and the standardisation of the
-// calib rows' scores; and sets the threshold at cfg.Quantile of the calib
-// rows' scores of kind cfg.Score. A cancelled ctx ends the training early:
-// the detector as trained so far is calibrated and returned with the
-// context's error.
+// Gaussian mixture of the training rows' codes and the standardisation of
+// the calib rows' scores; and sets the threshold at cfg.Quantile of the
+// calib rows' scores of kind cfg.Score. A sequence detector then trains
+// its FaultLocator on the same rows until its loss on the calib rows stops
+// falling, and calibrates it on them. A cancelled ctx ends the training early: the detector as
+// trained so far is calibrated and returned with the context's error
+// (without a locator if the autoencoder's training was cut short).
 func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, train, calib []int, cfg DetectorConfig) (*AnomalyDetector[T], nn.History, error) {
 	var hist nn.History
 	d := &AnomalyDetector[T]{Quantile: cfg.Quantile, Score: cfg.Score}
@@ -160,6 +170,19 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 		return nil, hist, fmt.Errorf("calibration: %w", err)
 	}
 	d.Calibrate(calibScores)
+	if d.Sequence != nil && fitErr == nil {
+		calibSet, err := d.dataset(data, calib)
+		if err != nil {
+			return nil, hist, fmt.Errorf("calibration: %w", err)
+		}
+		if cfg.OnLocator != nil {
+			cfg.OnLocator()
+		}
+		d.Locator = newFaultLocator[T](d.Sequence.SequenceConfig, nn.NewRand(cfg.Seed^0x10c))
+		if fitErr = d.Locator.fit(ctx, trainSet, calibSet, cfg); fitErr != nil && !(ctx.Err() != nil && errors.Is(fitErr, ctx.Err())) {
+			return nil, hist, fitErr
+		}
+	}
 	return d, hist, fitErr
 }
 
@@ -396,6 +419,24 @@ func (d *AnomalyDetector[T]) StepErrors(data Rows) ([]float64, error) {
 	return d.Sequence.StepErrors(set.X, set.Lengths), nil
 }
 
+// StepScores returns, for a sequence detector, the fault locator's score
+// of every step of every row of data (FaultLocator.StepScores): rows ×
+// steps values, zero past a row's length. Its largest value is where the
+// fault is. A dense detector, or one without a locator, is an error.
+func (d *AnomalyDetector[T]) StepScores(data Rows) ([]float64, error) {
+	if d.Locator == nil {
+		return nil, fmt.Errorf("ae: the detector has no fault locator (a dense detector, a file written before it, or a training interrupted before it)")
+	}
+	if data.N == 0 {
+		return nil, nil
+	}
+	set, err := d.allRows(data)
+	if err != nil {
+		return nil, err
+	}
+	return d.Locator.StepScores(set.X, set.Lengths)
+}
+
 // allRows checks data and returns all its rows as the model reads them.
 func (d *AnomalyDetector[T]) allRows(data Rows) (nn.Dataset[T], error) {
 	if data.N < 0 || len(data.X)%data.N != 0 || (data.Lengths != nil && len(data.Lengths) != data.N) {
@@ -427,6 +468,9 @@ func (d *AnomalyDetector[T]) Clone() *AnomalyDetector[T] {
 	}
 	if d.Variational != nil {
 		c.Variational = d.Variational.Clone()
+	}
+	if d.Locator != nil {
+		c.Locator = d.Locator.Clone()
 	}
 	c.Scaler = d.Scaler.Clone()
 	return &c

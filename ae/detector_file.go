@@ -8,6 +8,7 @@ import (
 
 	"github.com/physml/physml/dataset"
 	"github.com/physml/physml/nn"
+	"github.com/physml/physml/seq"
 )
 
 // TaskAnomaly is the nn.KeyTask value of an anomaly detector's file.
@@ -46,6 +47,12 @@ func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error)
 		meta[k] = v
 	}
 	switch {
+	case d.Sequence != nil && d.Locator != nil:
+		l := d.Locator
+		meta[nn.KeyLocatorGate] = strconv.FormatFloat(l.Gate, 'g', -1, 64)
+		meta[nn.KeyLocatorStepMean], meta[nn.KeyLocatorStepStd] = dataset.JoinFloats(l.StepMean), dataset.JoinFloats(l.StepDeviation)
+		params := append(d.Sequence.Params(), nn.Prefixed(locatorPrefix, l.Forecaster.Params())...)
+		return nn.EncodeModel(params, d.Sequence.Metadata(), meta)
 	case d.Sequence != nil:
 		return d.Sequence.EncodeFile(meta)
 	case d.Variational != nil:
@@ -86,7 +93,11 @@ func DecodeDetector[T Float](tensors map[string]nn.Tensor, meta map[string]strin
 	}
 	switch meta[nn.KeyModel] {
 	case ModelSequenceAutoencoder:
-		if d.Sequence, err = DecodeSequenceAE[T](tensors, meta); err != nil {
+		own, locator := splitTensors(tensors, locatorPrefix)
+		if d.Sequence, err = DecodeSequenceAE[T](own, meta); err != nil {
+			return nil, err
+		}
+		if d.Locator, err = decodeLocator[T](d.Sequence.SequenceConfig, locator, meta); err != nil {
 			return nil, err
 		}
 		d.Scaler, err = dataset.ScalerFromMetadata(map[string]string{"scaling": "standard", "offset": meta[nn.KeyFeatureMean], "scale": meta[nn.KeyFeatureStd]}, "", d.Sequence.Features)
@@ -177,6 +188,60 @@ const (
 	combinationMax = "max"
 	combinationSum = "sum"
 )
+
+// locatorPrefix names a sequence detector's fault locator's tensors in its
+// file: "locator.lstm.weight_ih_l0", …, "locator.fc.bias".
+const locatorPrefix = "locator"
+
+// splitTensors returns the tensors whose names do not start with
+// "prefix." and, renamed without it, those that do.
+func splitTensors(tensors map[string]nn.Tensor, prefix string) (rest, prefixed map[string]nn.Tensor) {
+	rest, prefixed = map[string]nn.Tensor{}, map[string]nn.Tensor{}
+	for k, t := range tensors {
+		if name, ok := strings.CutPrefix(k, prefix+"."); ok {
+			prefixed[name] = t
+		} else {
+			rest[k] = t
+		}
+	}
+	return rest, prefixed
+}
+
+// decodeLocator builds the fault locator of a sequence autoencoder of cfg
+// from its tensors (prefix removed) and the metadata: a forecaster of the
+// autoencoder's cell, hidden size and layers, its gate and its steps'
+// calibration. A file without locator tensors has none (nil).
+func decodeLocator[T Float](cfg SequenceConfig, tensors map[string]nn.Tensor, meta map[string]string) (*FaultLocator[T], error) {
+	if len(tensors) == 0 {
+		if _, ok := meta[nn.KeyLocatorGate]; ok {
+			return nil, fmt.Errorf("metadata %s is set but the file has no %s. tensors", nn.KeyLocatorGate, locatorPrefix)
+		}
+		return nil, nil
+	}
+	arch := map[string]string{nn.KeyModel: "regressor", nn.KeyCell: seq.CellName(cfg.Cell), nn.KeyInputSize: strconv.Itoa(cfg.Features),
+		nn.KeyHidden: strconv.Itoa(cfg.Hidden), nn.KeyLayers: strconv.Itoa(cfg.Layers), nn.KeyOutputs: strconv.Itoa(cfg.Features)}
+	f, err := seq.DecodeRegressor[T](tensors, arch)
+	if err != nil {
+		return nil, fmt.Errorf("the fault locator: %w", err)
+	}
+	l := &FaultLocator[T]{Forecaster: f}
+	if l.Gate, err = strconv.ParseFloat(meta[nn.KeyLocatorGate], 64); err != nil || math.IsNaN(l.Gate) {
+		return nil, fmt.Errorf("metadata %s = %q: want a number", nn.KeyLocatorGate, meta[nn.KeyLocatorGate])
+	}
+	steps := strings.Count(meta[nn.KeyLocatorStepMean], ",") + 1
+	if l.StepMean, err = dataset.ParseFloats(meta[nn.KeyLocatorStepMean], steps); err != nil {
+		return nil, fmt.Errorf("metadata %s: %w", nn.KeyLocatorStepMean, err)
+	}
+	if l.StepDeviation, err = dataset.ParseFloats(meta[nn.KeyLocatorStepStd], steps); err != nil {
+		return nil, fmt.Errorf("metadata %s: %w", nn.KeyLocatorStepStd, err)
+	}
+	for t, s := range l.StepDeviation {
+		if !(s > 0) || math.IsInf(s, 0) || math.IsInf(l.StepMean[t], 0) || math.IsNaN(l.StepMean[t]) {
+			return nil, fmt.Errorf("metadata %s and %s: step %d has the mean %v and the deviation %v", nn.KeyLocatorStepMean, nn.KeyLocatorStepStd, t, l.StepMean[t], s)
+		}
+	}
+	return l, nil
+}
 
 // codeSize returns the size of the autoencoder's code.
 func (d *AnomalyDetector[T]) codeSize() int {

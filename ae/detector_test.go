@@ -2,6 +2,7 @@ package ae
 
 import (
 	"context"
+	"maps"
 	"math"
 	"path/filepath"
 	"strings"
@@ -186,6 +187,42 @@ func TestSequenceDetectorMatchesItsParts(t *testing.T) {
 	want := d.Sequence.ReconstructionErrors(seq.DatasetOf[float64](s, nil, scaler).X, s.Lengths)
 	if numcheck.MaxAbsDiff(scores, want) != 0 || numcheck.MaxAbsDiff(d.Scaler.Offset, scaler.Offset) != 0 {
 		t.Errorf("scores %.3g off the autoencoder's own errors", numcheck.MaxAbsDiff(scores, want))
+	}
+	// The fault locator: its step scores are its own of the scaled
+	// sequences, and the file gives them to the bit.
+	stepScores, err := d.StepScores(rows)
+	if err != nil || d.Locator == nil || len(d.Locator.StepMean) != 40 {
+		t.Fatalf("step scores: %v", err)
+	}
+	if own, _ := d.Locator.StepScores(seq.DatasetOf[float64](s, nil, scaler).X, nil); numcheck.MaxAbsDiff(own, stepScores) != 0 {
+		t.Errorf("step scores %.3g off the locator's own", numcheck.MaxAbsDiff(own, stepScores))
+	}
+	e, tensors, meta := reloaded(t, d)
+	if again, err := e.StepScores(rows); err != nil || numcheck.MaxAbsDiff(again, stepScores) != 0 || e.Locator.Gate != d.Locator.Gate {
+		t.Errorf("the decoded locator: %v, step scores %.3g apart, gate %v (want %v)", err, numcheck.MaxAbsDiff(again, stepScores), e.Locator.Gate, d.Locator.Gate)
+	}
+	// A file written before the locator has none; a file that names a gate
+	// without the locator's tensors, or a deviation of 0, is refused.
+	own, locator := splitTensors(tensors, locatorPrefix)
+	old := maps.Clone(meta)
+	for _, k := range []string{nn.KeyLocatorGate, nn.KeyLocatorStepMean, nn.KeyLocatorStepStd} {
+		delete(old, k)
+	}
+	if e, err := DecodeDetector[float64](own, old); err != nil || e.Locator != nil {
+		t.Errorf("a file without a locator: %v", err)
+	} else if _, err := e.StepScores(rows); err == nil {
+		t.Error("step scores without a locator")
+	}
+	if _, err := DecodeDetector[float64](own, meta); err == nil || !strings.Contains(err.Error(), nn.KeyLocatorGate) {
+		t.Errorf("a gate without the locator's tensors: %v", err)
+	}
+	bad := maps.Clone(meta)
+	bad[nn.KeyLocatorStepStd] = strings.Replace(meta[nn.KeyLocatorStepStd], strings.Split(meta[nn.KeyLocatorStepStd], ",")[0], "0", 1)
+	if _, err := DecodeDetector[float64](tensors, bad); err == nil || !strings.Contains(err.Error(), "deviation") {
+		t.Errorf("a step deviation of 0: %v", err)
+	}
+	if len(locator) != 6 { // weight_ih, weight_hh, bias_ih, bias_hh, fc.weight, fc.bias
+		t.Errorf("the locator's %d tensors", len(locator))
 	}
 }
 

@@ -19,8 +19,11 @@
 // score is of a ScoreKind: the reconstruction error, the latent distance
 // of the code under a Gaussian mixture of the normal codes
 // (LatentDensity), the larger of the two standardised, or a VAE's
-// importance-weighted −log p(x). The AnomalyDetector saves and loads with
-// its kind of score, threshold and input scaling. SplitSamples splits and scales a table or
+// importance-weighted −log p(x). A sequence detector also has a
+// FaultLocator, a gated one-step forecaster whose step scores
+// (AnomalyDetector.StepScores) say where in a sequence the fault is. The
+// AnomalyDetector saves and loads with its kind of score, threshold, input
+// scaling and locator. SplitSamples splits and scales a table or
 // image set for any autoencoder, with the training rows' statistics only.
 //
 // An Autoencoder is an nn.Layer, so nn.Fit trains it with the data as its own

@@ -24,48 +24,12 @@ type AnomalyMetrics struct {
 	*Separation
 	// FaultLocated is, for sequences whose faults' steps are known (the
 	// simulated signals), the fraction of each kind's test anomalies whose
-	// step of largest reconstruction error lies inside the fault (see
+	// step of largest fault-locator score lies inside the fault (see
 	// LocatedFaults); nil otherwise.
 	FaultLocated map[string]float64 `json:"fault_located_per_kind,omitempty"`
 	// ROCAUCByScore is the test rows' ROC AUC under each kind of score the
 	// detector has (Detect sets it when there are anomalies).
 	ROCAUCByScore map[string]float64 `json:"roc_auc_by_score,omitempty"`
-}
-
-// StandardizeSteps returns the per-step errors of every row (stepErrors,
-// steps per row) standardised by the errors of the calibration rows calib
-// (normal rows the model was not trained on) at the same step:
-// (e_t − mean_t)/std_t, with std_t the sample deviation (1 where the
-// calibration rows' errors do not vary). A sequence autoencoder's error
-// varies along the sequence, largest where normal signals vary most;
-// measured against what is usual at each step, the step where a fault
-// sits stands out. On physml anomaly --example signals (seed 1) the step of
-// largest standardised error lies inside the fault for 76 % of level
-// shifts and 74 % of dropouts, against 52 % and 57 % for the raw error.
-func StandardizeSteps(stepErrors []float64, steps int, calib []int) []float64 {
-	mean, std := make([]float64, steps), make([]float64, steps)
-	for _, i := range calib {
-		for t, e := range stepErrors[i*steps : (i+1)*steps] {
-			mean[t] += e / float64(len(calib))
-		}
-	}
-	for _, i := range calib {
-		for t, e := range stepErrors[i*steps : (i+1)*steps] {
-			std[t] += (e - mean[t]) * (e - mean[t])
-		}
-	}
-	for t := range std {
-		std[t] = math.Sqrt(std[t] / float64(max(len(calib)-1, 1)))
-		if !(std[t] > 0) {
-			std[t] = 1
-		}
-	}
-	out := make([]float64, len(stepErrors))
-	for k, e := range stepErrors {
-		t := k % steps
-		out[k] = (e - mean[t]) / std[t]
-	}
-	return out
 }
 
 // LocatedFaults returns, for each kind of anomaly among the rows (indices
@@ -199,7 +163,7 @@ func (m AnomalyMetrics) Report(kinds []string) string {
 		b.WriteString("\n")
 	}
 	if m.FaultLocated != nil {
-		b.WriteString("the step of largest standardised error (step_scores.npy) lies inside the fault, of the test anomalies:\n")
+		b.WriteString("the step of largest fault-locator score (step_scores.npy) lies inside the fault, of the test anomalies:\n")
 		for k := 1; k < len(kinds); k++ {
 			if f, ok := m.FaultLocated[kinds[k]]; ok {
 				fmt.Fprintf(&b, "  %-26s %.4f\n", kinds[k], f)

@@ -69,19 +69,3 @@ func TestLocatedFaults(t *testing.T) {
 		t.Errorf("located %v", got)
 	}
 }
-
-// TestStandardizeStepsMeasuresAgainstTheCalibrationRows: each step's
-// error less the calibration rows' mean there, over their deviation; a
-// step where they do not vary keeps its scale.
-func TestStandardizeStepsMeasuresAgainstTheCalibrationRows(t *testing.T) {
-	// Three rows of 3 steps; rows 0 and 1 calibrate: means 1, 4, 5,
-	// deviations √2, √2·2, 0.
-	e := []float64{0, 2, 5, 2, 6, 5, 3, 4, 7}
-	got := StandardizeSteps(e, 3, []int{0, 1})
-	want := []float64{-1 / math.Sqrt2, -2 / (2 * math.Sqrt2), 0, 1 / math.Sqrt2, 2 / (2 * math.Sqrt2), 0, 2 / math.Sqrt2, 0, 2}
-	for k := range want {
-		if math.Abs(got[k]-want[k]) > 1e-15 {
-			t.Fatalf("standardised %v, want %v", got, want)
-		}
-	}
-}

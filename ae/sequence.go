@@ -149,26 +149,40 @@ func (a *SequenceAE[T]) Params() []nn.Param[T] {
 
 // TrainingLoss returns the mean squared error over the valid steps of the
 // batch (padded steps are left out of the sum and of the count).
-func (a *SequenceAE[T]) TrainingLoss() nn.Loss[T] { return maskedMSE[T]{a} }
+func (a *SequenceAE[T]) TrainingLoss() nn.Loss[T] {
+	return maskedMSE[T]{features: a.Features, lengths: func() []int { return a.lengths }}
+}
 
-type maskedMSE[T Float] struct{ a *SequenceAE[T] }
+// maskedMSE is the mean squared error over the valid steps of a batch of
+// sequences of features values per step, whose lengths (nil: every step
+// valid) the model was last given.
+type maskedMSE[T Float] struct {
+	features int
+	lengths  func() []int
+}
 
 // Evaluate implements nn.Loss: L = Σ_valid (p − y)² / N_valid.
 func (l maskedMSE[T]) Evaluate(pred *nn.Matrix[T], target nn.Target[T], grad *nn.Matrix[T]) float64 {
 	y := target.Values
 	if y == nil || y.Rows != pred.Rows || y.Cols != pred.Cols {
-		panic("ae: sequence reconstruction loss needs targets of the prediction's shape")
+		panic("ae: sequence loss needs targets of the prediction's shape")
 	}
-	f := l.a.Features
+	lengths := l.lengths()
+	valid := func(i int) int {
+		if lengths == nil {
+			return pred.Cols
+		}
+		return lengths[i] * l.features
+	}
 	var n int
 	for i := 0; i < pred.Rows; i++ {
-		n += l.a.length(i) * f
+		n += valid(i)
 	}
 	var sum float64
 	clear(grad.Data)
 	for i := 0; i < pred.Rows; i++ {
 		p, t, g := pred.Row(i), y.Row(i), grad.Row(i)
-		for k := 0; k < l.a.length(i)*f; k++ {
+		for k := 0; k < valid(i); k++ {
 			d := float64(p[k]) - float64(t[k])
 			sum += d * d
 			g[k] = T(2 * d / float64(n))

@@ -846,17 +846,16 @@ func Tiles(images [][]float64, perRow int) [][][]float64 {
 }
 
 // FaultSignal is one signal for Faults: its values (one feature per step),
-// its per-step reconstruction errors (raw, or standardised as
-// ae.StandardizeSteps does: the step scores) and its title ("spike, score
-// 0.41").
+// its step scores (ae.FaultLocator's, or any per-step error) and its title
+// ("spike, score 0.41").
 type FaultSignal struct {
 	Title      string
 	Values     []float64
-	StepErrors []float64
+	StepScores []float64
 }
 
-// Faults draws signals in columns, each with its per-step reconstruction
-// error in the panel under it on the same steps, so that the eye finds
+// Faults draws signals in columns, each with its step scores in the panel
+// under it on the same steps, so that the eye finds
 // where a fault sits: the caller passes, say, the most and the least
 // anomalous of the flagged test signals. At most 6 signals are drawn.
 func Faults(signals []FaultSignal) ([]byte, error) {
@@ -866,7 +865,7 @@ func Faults(signals []FaultSignal) ([]byte, error) {
 	}
 	plots := [][]*plot.Plot{make([]*plot.Plot, n), make([]*plot.Plot, n)}
 	for c, s := range signals[:n] {
-		for r, values := range [][]float64{s.Values, s.StepErrors} {
+		for r, values := range [][]float64{s.Values, s.StepScores} {
 			p := plot.New()
 			p.Add(plotter.NewGrid())
 			pts := make(plotter.XYs, len(values))

@@ -202,7 +202,7 @@ func TestReconstructionsDrawImagesAsAGridAndTablesAsProfiles(t *testing.T) {
 }
 
 func TestFaultsDrawsASignalOverItsErrors(t *testing.T) {
-	s := FaultSignal{Title: "spike", Values: []float64{0, 1, 5, 1, 0}, StepErrors: []float64{0, 0.1, 4, 0.1, 0}}
+	s := FaultSignal{Title: "spike", Values: []float64{0, 1, 5, 1, 0}, StepScores: []float64{0, 0.1, 4, 0.1, 0}}
 	drawn, err := Faults([]FaultSignal{s, s, s})
 	img := decode(t, "faults", drawn, err)
 	if got := img.Bounds().Size(); got.X != 1440 && got.X != 1439 || got.Y != 5*DPI {

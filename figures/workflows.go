@@ -62,13 +62,13 @@ func LeadRMSE(ev *forecast.Evaluation, name, cell string) ([]byte, error) {
 // FlaggedSignals returns the flagged test sequences of an anomaly set to
 // draw with Faults: the n most anomalous and the n least (just above the
 // threshold; ae.AnomalySet.FlaggedExtremes), each with its first feature,
-// its per-step errors (stepErrors, Steps per row) and its kind and score
+// its step scores (stepScores, Steps per row) and its kind and score
 // as title. It returns nil when none is flagged.
-func FlaggedSignals(set *ae.AnomalySet, scores, stepErrors []float64, threshold float64, n int) []FaultSignal {
+func FlaggedSignals(set *ae.AnomalySet, scores, stepScores []float64, threshold float64, n int) []FaultSignal {
 	var out []FaultSignal
 	features := len(set.X) / set.N / set.Steps
 	for _, i := range set.FlaggedExtremes(scores, threshold, n) {
-		s := FaultSignal{Title: fmt.Sprintf("row %d, score %.3g", i, scores[i]), StepErrors: stepErrors[i*set.Steps : (i+1)*set.Steps]}
+		s := FaultSignal{Title: fmt.Sprintf("row %d, score %.3g", i, scores[i]), StepScores: stepScores[i*set.Steps : (i+1)*set.Steps]}
 		if set.Labels != nil {
 			s.Title = fmt.Sprintf("%s, score %.3g", set.Kinds[set.Labels[i]], scores[i])
 		}

@@ -65,12 +65,12 @@ func TestFlaggedSignalsAreTheExtremesWithTheirErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	set.Steps = steps
-	scores, stepErrors := make([]float64, n), make([]float64, n*steps)
+	scores, stepScores := make([]float64, n), make([]float64, n*steps)
 	for i := range scores {
 		scores[i] = float64(i)
-		stepErrors[i*steps+i%steps] = float64(i)
+		stepScores[i*steps+i%steps] = float64(i)
 	}
-	got := FlaggedSignals(set, scores, stepErrors, 33.5, 2)
+	got := FlaggedSignals(set, scores, stepScores, 33.5, 2)
 	// Flagged test rows: 34 … 39 (every anomaly is tested).
 	var rows []int
 	for _, s := range got {
@@ -84,15 +84,15 @@ func TestFlaggedSignalsAreTheExtremesWithTheirErrors(t *testing.T) {
 				t.Fatalf("row %d: step %d value %g, want the first feature %g", row, k, v, x[(row*steps+k)*features])
 			}
 		}
-		if !slices.Equal(s.StepErrors, stepErrors[row*steps:(row+1)*steps]) {
-			t.Errorf("row %d: step errors %v", row, s.StepErrors)
+		if !slices.Equal(s.StepScores, stepScores[row*steps:(row+1)*steps]) {
+			t.Errorf("row %d: step errors %v", row, s.StepScores)
 		}
 	}
 	slices.Sort(rows)
 	if !slices.Equal(rows, []int{34, 35, 38, 39}) {
 		t.Errorf("rows %v, want the two most (39, 38) and the two least (34, 35) anomalous flagged", rows)
 	}
-	if FlaggedSignals(set, scores, stepErrors, 100, 3) != nil {
+	if FlaggedSignals(set, scores, stepScores, 100, 3) != nil {
 		t.Error("signals returned where none is flagged")
 	}
 }

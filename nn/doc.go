@@ -127,4 +127,12 @@
 //	physml.score_combination
 //	                     how the combined score joins the two standardised
 //	                     scores: max (sum in files written before it)
+//	physml.locator_gate
+//	physml.locator_step_mean
+//	physml.locator_step_std
+//	                     a sequence detector's fault locator ("locator."
+//	                     tensors, a one-step forecaster): the step score
+//	                     above which it reads its forecast instead, and the
+//	                     calibration rows' forecast errors' mean and
+//	                     deviation at each step
 package nn

@@ -64,6 +64,9 @@ const (
 	KeyLatentCholesky       = "physml.latent_cholesky"       // and covariances' Cholesky factors (components × code × code)
 	KeyScoreStandardization = "physml.score_standardization" // the combined score's log-score means and deviations
 	KeyCombination          = "physml.score_combination"     // and how it joins them: max (sum in older files)
+	KeyLocatorGate          = "physml.locator_gate"          // a sequence detector's fault locator: its gate,
+	KeyLocatorStepMean      = "physml.locator_step_mean"     // the calibration rows' forecast errors' means per step
+	KeyLocatorStepStd       = "physml.locator_step_std"      // and their deviations per step
 )
 
 // InputScalingPrefix is the prefix of the table scaling keys
@@ -77,5 +80,6 @@ func SchemaKeys() []string {
 		KeyBias, KeyHeads, KeyOutputs, KeyNorm, KeyProjSize, KeyCode, KeyOutput, KeyLoss, KeyTied,
 		KeySparsity, KeyBatchNorm, KeyBeta, KeyData, KeyNormalization, KeyInputScaling,
 		KeyInputOffset, KeyInputScale, KeyFeatureMean, KeyFeatureStd, KeyTargetMean, KeyTargetStd, KeyInputShape, KeyLengths, KeyTask,
-		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile, KeyScore, KeyELBOSamples, KeyLatentWeights, KeyLatentMeans, KeyLatentCholesky, KeyScoreStandardization, KeyCombination}
+		KeyEnsemble, KeyWindow, KeyHorizon, KeyTarget, KeyColumns, KeySplit, KeyCovariates, KeyIntervalLevel, KeyIntervalHalfWidth, KeyThreshold, KeyQuantile, KeyScore, KeyELBOSamples, KeyLatentWeights, KeyLatentMeans, KeyLatentCholesky, KeyScoreStandardization, KeyCombination,
+		KeyLocatorGate, KeyLocatorStepMean, KeyLocatorStepStd}
 }

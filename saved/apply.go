@@ -121,6 +121,9 @@ type Prediction struct {
 	Errors          []float64
 	// Flags of a detector: the rows whose error exceeds its threshold.
 	Flags []bool
+	// StepScores of a sequence detector with a fault locator (rows ×
+	// steps, ae.FaultLocator): where in each sequence the fault is.
+	StepScores []float64
 }
 
 // Predict applies the model to rows × width values x (row-major, in the
@@ -188,6 +191,14 @@ func (m *Model) Predict(x []float64, rows, width int, lengths []int) (*Predictio
 			return nil, err
 		}
 		p.Flags = d.Flag(p.Errors)
+		if d.Locator != nil {
+			if p.StepScores, err = d.Locator.StepScores(in, lengths); err != nil {
+				return nil, err
+			}
+			if err := checkFinite(p.StepScores, width/m.features, "step score"); err != nil {
+				return nil, err
+			}
+		}
 		return p, nil
 	}
 	return p, checkFinite(p.Errors, 1, "reconstruction error")
@@ -275,7 +286,8 @@ type Array struct {
 // values, as physml predict writes them: a classifier's classes and
 // probabilities; a regressor's outputs (rows, steps, outputs); an
 // autoencoder's errors, codes and reconstructions (a detector's scores and
-// flags, 1 above its threshold, in place of the errors). names, when not
+// flags, 1 above its threshold, in place of the errors, and a sequence
+// detector's step scores). names, when not
 // nil, name the reconstructions' columns (x0, x1, … otherwise).
 func (p *Prediction) Arrays(m *Model, width int, names []string) []Array {
 	n := p.Rows
@@ -300,6 +312,10 @@ func (p *Prediction) Arrays(m *Model, width int, names []string) []Array {
 			}
 		}
 		arrays = []Array{{"scores", []int{n}, p.Errors, []string{"score"}}, {"flags", []int{n}, flags, []string{"flag"}}}
+		if p.StepScores != nil {
+			steps := len(p.StepScores) / max(n, 1)
+			arrays = append(arrays, Array{"step_scores", []int{n, steps}, p.StepScores, numbered("step", steps)})
+		}
 	}
 	if names == nil {
 		names = numbered("x", width)

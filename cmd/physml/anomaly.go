@@ -54,12 +54,14 @@ calibrated, scored and saved, and the command exits 1.
 Writes into --out: anomaly.safetensors; scores.npy (the score of every row,
 in input order); scores_by_kind.csv (every row's score of each kind, a
 column per --score kind the model has); split.npy (0 training, 1
-calibration, 2 test); for sequences step_errors.npy (the error at every
-step of every row, where a fault shows), step_scores.npy (those errors
-standardised by the calibration rows' at each step; with --example
-signals the command reports how often the largest lies inside the
-simulated fault) and faults.png (the three most and the three least
-anomalous flagged test sequences, each over its step scores);
+calibration, 2 test); for sequences step_errors.npy (the reconstruction
+error at every step of every row), step_scores.npy (where the fault is:
+the fault locator's score of every step, the error of a one-step
+forecaster of normal sequences standardised against the calibration
+rows'; its largest value marks the fault, and with --example signals the
+command reports how often it lies inside the simulated fault) and
+faults.png (the three most and the three least anomalous flagged test
+sequences, each over its step scores);
 metrics.json; errors.png (the test scores of normal and anomalous rows,
 threshold marked) and, with labels, roc.png.`
 
@@ -257,13 +259,17 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	fmt.Fprintln(stdout, d.describe)
 	fmt.Fprintf(stdout, "%v; %d parameters; %d training, %d calibration, %d test rows; backend %s\n",
 		model, nn.CountParams(model.Params()), len(d.Train), len(d.Calib), len(d.Test), blas.Describe())
-	prog := progress.New(stderr, o.epochs)
-	cfg.OnBatch = prog.Batch
+	prog, last := progress.New(stderr, o.epochs), o.epochs
+	cfg.OnBatch = func(b nn.BatchProgress) { prog.Batch(b) }
 	cfg.OnEpoch = func(e nn.EpochStats) {
 		prog.Done()
-		if e.Epoch == 1 || e.Epoch%10 == 0 || e.Epoch == o.epochs {
+		if e.Epoch == 1 || e.Epoch%10 == 0 || e.Epoch == last {
 			fmt.Fprintf(stdout, "epoch %3d  train loss %.5f  %v\n", e.Epoch, e.TrainLoss, e.Duration.Round(10*time.Millisecond))
 		}
+	}
+	cfg.OnLocator = func() {
+		fmt.Fprintf(stdout, "the fault locator, a one-step forecaster of the normal sequences, until its calibration loss stops falling (patience %d):\n", ae.LocatorPatience)
+		prog, last = progress.New(stderr, ae.LocatorMaxEpochs), ae.LocatorMaxEpochs
 	}
 	run, fitErr := ae.Detect(ctx, model, d.AnomalySet, cfg)
 	prog.Done()
@@ -277,17 +283,8 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrated and scored the model as it is\n", len(run.History.Epochs))
 	}
 	det, scores, metrics := run.Detector, run.Scores, run.Metrics
-	var stepErrors, stepScores []float64
-	if det.Sequence != nil {
-		// Where in each sequence the error is: the fault's place, clearest
-		// against the calibration rows' errors at each step.
-		if stepErrors, err = det.StepErrors(d.Rows); err != nil {
-			return fmt.Errorf("%s: %w", d.source, err)
-		}
-		stepScores = ae.StandardizeSteps(stepErrors, d.Steps, d.Calib)
-		if d.spans != nil {
-			metrics.FaultLocated = ae.LocatedFaults(stepScores, d.Steps, d.Test, d.Labels, d.spans, d.Kinds)
-		}
+	if run.StepScores != nil && d.spans != nil {
+		metrics.FaultLocated = ae.LocatedFaults(run.StepScores, d.Steps, d.Test, d.Labels, d.spans, d.Kinds)
 	}
 	fmt.Fprint(stdout, metrics.Report(d.Kinds))
 
@@ -301,10 +298,12 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	out.Npy("scores.npy", []int{d.N}, scores)
 	out.File("scores_by_kind.csv")(dataset.EncodeCSV(run.ScoreTable()))
 	out.Npy("split.npy", []int{d.N}, d.SplitCodes())
-	if stepErrors != nil {
-		out.Npy("step_errors.npy", []int{d.N, d.Steps}, stepErrors)
-		out.Npy("step_scores.npy", []int{d.N, d.Steps}, stepScores)
-		if signals := figures.FlaggedSignals(d.AnomalySet, scores, stepScores, det.Threshold, 3); signals != nil {
+	if run.StepErrors != nil {
+		out.Npy("step_errors.npy", []int{d.N, d.Steps}, run.StepErrors)
+	}
+	if run.StepScores != nil {
+		out.Npy("step_scores.npy", []int{d.N, d.Steps}, run.StepScores)
+		if signals := figures.FlaggedSignals(d.AnomalySet, scores, run.StepScores, det.Threshold, 3); signals != nil {
 			out.File("faults.png")(figures.Faults(signals))
 		}
 	}

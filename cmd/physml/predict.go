@@ -19,7 +19,8 @@ model file). Outputs are .npy files, or CSV files when --input is a CSV:
   an autoencoder, a VAE or a sequence autoencoder:
                   codes, reconstructions (in the data's units), errors
   an anomaly detector: scores, flags (1 above its threshold), codes and
-                  reconstructions
+                  reconstructions; of sequences also step_scores (the
+                  fault locator's score of every step: where the fault is)
   a forecaster:   forecast: the next --horizon steps after the end of the
                   series, every variable (recursively beyond the
                   forecaster's own horizon), and the bounds of its
