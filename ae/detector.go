@@ -49,10 +49,9 @@ type AnomalyDetector[T Float] struct {
 	// sits (StepScores); nil for a dense or variational detector, and for
 	// a file written before it or a training interrupted before it.
 	Locator *FaultLocator[T]
-	// SumCombined is set for a detector read from a file written before
-	// CombinedScore took the larger standardised score (nn.KeyCombination
-	// absent): it adds them, as its threshold was calibrated.
-	SumCombined bool
+	// Combination is how CombinedScore joins the two scores: an older
+	// file's keeps the rule its threshold was calibrated with.
+	Combination Combination
 }
 
 // DetectorConfig sets up FitDetector.
@@ -194,7 +193,7 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 // threshold and those scores agree to the bit (OpenBLAS rounds a row's
 // score differently in batches of other sizes, by about 1e-10).
 func (d *AnomalyDetector[T]) Calibrate(scores [][]float64) {
-	d.Standardization = standardizationOf(scores[ReconstructionScore], scores[LatentScore])
+	d.Standardization = standardizationOf(scores[ReconstructionScore], scores[LatentScore], d.Combination)
 	scores[CombinedScore] = d.combine(scores[ReconstructionScore], scores[LatentScore])
 	d.Threshold = Quantile(scores[d.Score], d.Quantile)
 }

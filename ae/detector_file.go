@@ -3,6 +3,7 @@ package ae
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,10 +36,7 @@ func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error)
 		meta[nn.KeyLatentWeights], meta[nn.KeyLatentMeans] = dataset.JoinFloats(d.Latent.Weights), dataset.JoinFloats(d.Latent.Means)
 		meta[nn.KeyLatentCholesky] = dataset.JoinFloats(d.Latent.Cholesky)
 		meta[nn.KeyScoreStandardization] = dataset.JoinFloats(d.Standardization[:])
-		meta[nn.KeyCombination] = combinationMax
-		if d.SumCombined {
-			meta[nn.KeyCombination] = combinationSum
-		}
+		meta[nn.KeyCombination] = combinationNames[d.Combination]
 	}
 	if d.Variational != nil {
 		meta[nn.KeyELBOSamples] = strconv.Itoa(ELBOSamples)
@@ -172,22 +170,18 @@ func decodeScore[T Float](d *AnomalyDetector[T], meta map[string]string) error {
 		return fmt.Errorf("metadata %s = %q: want 4 numbers, the deviations positive", nn.KeyScoreStandardization, meta[nn.KeyScoreStandardization])
 	}
 	d.Latent, d.Standardization = g, Standardization(st)
-	switch c := meta[nn.KeyCombination]; c {
-	case combinationMax:
-	case combinationSum, "": // written before the maximum
-		d.SumCombined = true
-	default:
-		return fmt.Errorf("metadata %s = %q: want %s (or %s, of older files)", nn.KeyCombination, c, combinationMax, combinationSum)
+	c, ok := meta[nn.KeyCombination]
+	if !ok {
+		c = combinationNames[SumLogCombination] // written before the maximum
+	}
+	if d.Combination = Combination(slices.Index(combinationNames, c)); d.Combination < 0 {
+		return fmt.Errorf("metadata %s = %q: want %s (or %s or %s, of older files)", nn.KeyCombination, c, combinationNames[0], combinationNames[1], combinationNames[2])
 	}
 	return nil
 }
 
-// The values of nn.KeyCombination: how CombinedScore joins the two
-// standardised scores.
-const (
-	combinationMax = "max"
-	combinationSum = "sum"
-)
+// combinationNames are the values of nn.KeyCombination, by Combination.
+var combinationNames = []string{MaxCombination: "max_nll", MaxLogCombination: "max", SumLogCombination: "sum"}
 
 // locatorPrefix names a sequence detector's fault locator's tensors in its
 // file: "locator.lstm.weight_ih_l0", …, "locator.fc.bias".

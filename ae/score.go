@@ -26,9 +26,9 @@ const (
 	// even when the autoencoder reconstructs it well (an anomaly simpler
 	// than the normal data, such as MNIST's 1 among the other digits).
 	LatentScore
-	// CombinedScore is the larger of the two, each standardised (after a
-	// logarithm) with the mean and deviation of the calibration rows'
-	// scores, so that each counts in units of its normal spread: a row is
+	// CombinedScore is the larger of the two, each standardised with the
+	// mean and deviation of the calibration rows' scores (the
+	// reconstruction error's logarithm; Combination), so that each counts in units of its normal spread: a row is
 	// as anomalous as its more unusual score says. A sum would let an
 	// error lower than normal (an anomaly simpler than the normal data)
 	// cancel a code far from the normal codes: on ae's synthetic case of
@@ -317,43 +317,73 @@ func (g *LatentDensity) Distances(codes []float64) []float64 {
 }
 
 // Standardization holds, for CombinedScore, the mean and the deviation of
-// the logarithms of the calibration rows' reconstruction errors and latent
-// distances: {reconstruction mean, deviation, latent mean, deviation}.
+// the calibration rows' reconstruction errors and latent distances, as
+// the detector's Combination standardises them: {reconstruction mean,
+// deviation, latent mean, deviation}.
 type Standardization [4]float64
 
+// Combination is how CombinedScore joins the reconstruction error and the
+// latent distance.
+type Combination int
+
+const (
+	// MaxCombination, of every detector fitted now: the larger of the
+	// standardised logarithm of the reconstruction error and the
+	// standardised latent distance. The latent distance, a negative
+	// log-density, is a logarithm already, and is negative where the
+	// codes' density exceeds 1 (codes in a small volume), where its
+	// logarithm does not exist.
+	MaxCombination Combination = iota
+	// MaxLogCombination, of files written before MaxCombination: the larger
+	// of the two standardised logarithms, a latent distance ≤ 0 floored.
+	MaxLogCombination
+	// SumLogCombination, of files written before the maximum: the sum of
+	// the two standardised logarithms.
+	SumLogCombination
+)
+
+// latentTerm returns the latent distance as the combination standardises
+// it.
+func (c Combination) latentTerm(x float64) float64 {
+	if c == MaxCombination {
+		return x
+	}
+	return logScore(x)
+}
+
 // standardizationOf returns the standardisation of the calibration rows'
-// reconstruction errors and latent distances.
-func standardizationOf(reconstruction, latent []float64) Standardization {
+// reconstruction errors and latent distances under the combination c.
+func standardizationOf(reconstruction, latent []float64, c Combination) Standardization {
 	var s Standardization
+	terms := []func(float64) float64{logScore, c.latentTerm}
 	for k, v := range [][]float64{reconstruction, latent} {
 		var mean, sq float64
 		for _, x := range v {
-			mean += logScore(x) / float64(len(v))
+			mean += terms[k](x) / float64(len(v))
 		}
 		for _, x := range v {
-			sq += (logScore(x) - mean) * (logScore(x) - mean)
+			sq += (terms[k](x) - mean) * (terms[k](x) - mean)
 		}
 		s[2*k], s[2*k+1] = mean, math.Sqrt(sq/float64(max(len(v)-1, 1)))
 		if !(s[2*k+1] > 0) {
-			s[2*k+1] = 1 // no spread: count in the logarithm's own units
+			s[2*k+1] = 1 // no spread: count in the term's own units
 		}
 	}
 	return s
 }
 
-// logScore is the logarithm a combined score standardises, floored so that
-// a zero error stays finite.
+// logScore is the logarithm of a reconstruction error a combined score
+// standardises, floored so that a zero error stays finite.
 func logScore(x float64) float64 { return math.Log(math.Max(x, 1e-300)) }
 
 // combine returns the combined scores of the rows' reconstruction errors
-// and latent distances: the larger standardised score, or their sum for a
-// detector read from a file written before the maximum (SumCombined).
+// and latent distances under the detector's Combination.
 func (d *AnomalyDetector[T]) combine(reconstruction, latent []float64) []float64 {
-	s := d.Standardization
+	s, c := d.Standardization, d.Combination
 	out := make([]float64, len(reconstruction))
 	for i := range out {
-		r, l := (logScore(reconstruction[i])-s[0])/s[1], (logScore(latent[i])-s[2])/s[3]
-		if d.SumCombined {
+		r, l := (logScore(reconstruction[i])-s[0])/s[1], (c.latentTerm(latent[i])-s[2])/s[3]
+		if c == SumLogCombination {
 			out[i] = r + l
 		} else {
 			out[i] = max(r, l)

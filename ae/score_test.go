@@ -143,11 +143,24 @@ func TestLatentScoreFindsWhatReconstructionMisses(t *testing.T) {
 	}
 	s := run.Detector.Standardization
 	i := set.Test[0]
-	want := max((math.Log(run.ByKind[ReconstructionScore][i])-s[0])/s[1], (math.Log(run.ByKind[LatentScore][i])-s[2])/s[3])
+	want := max((math.Log(run.ByKind[ReconstructionScore][i])-s[0])/s[1], (run.ByKind[LatentScore][i]-s[2])/s[3])
 	numcheck.Scalar(t, "combined score", combined[i], want, 1e-9)
-	// A file written before the maximum (no physml.score_combination)
-	// adds the standardised scores, as its threshold was calibrated; an
-	// unknown combination is refused.
+	// Older files keep the rule their threshold was calibrated with: the
+	// larger of the two standardised logarithms ("max"), or, before the
+	// maximum (no physml.score_combination), their sum; an unknown
+	// combination is refused.
+	meta[nn.KeyCombination] = "max"
+	maxLog, err := DecodeDetector[float64](tensors, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxLog.Score = CombinedScore
+	if got, err := maxLog.Scores(set.Rows); err != nil {
+		t.Fatal(err)
+	} else {
+		wantMaxLog := max((math.Log(run.ByKind[ReconstructionScore][i])-s[0])/s[1], (math.Log(run.ByKind[LatentScore][i])-s[2])/s[3])
+		numcheck.Scalar(t, "a max file's combined score", got[i], wantMaxLog, 1e-9)
+	}
 	delete(meta, nn.KeyCombination)
 	old, err := DecodeDetector[float64](tensors, meta)
 	if err != nil {
@@ -163,5 +176,25 @@ func TestLatentScoreFindsWhatReconstructionMisses(t *testing.T) {
 	meta[nn.KeyCombination] = "product"
 	if _, err := DecodeDetector[float64](tensors, meta); err == nil || !strings.Contains(err.Error(), nn.KeyCombination) {
 		t.Errorf("combination %q: %v", "product", err)
+	}
+}
+
+// TestCombinedScoreTakesNegativeLatentDistances: codes in a small volume
+// have a density above 1, so their latent distances (negative
+// log-densities) are negative; the combined score standardises them as
+// they are. Under the logarithm of files written before it they were all
+// floored to one value and a code far off scored 10¹⁴ deviations.
+func TestCombinedScoreTakesNegativeLatentDistances(t *testing.T) {
+	d := &AnomalyDetector[float64]{Quantile: 0.5}
+	reconstruction, latent := []float64{1, math.E, math.E * math.E}, []float64{-30, -29, -28}
+	d.Calibrate([][]float64{reconstruction, latent, nil, nil})
+	got := d.combine([]float64{math.E, math.E}, []float64{-29, -10})
+	// Means 1 and −29, deviations 1: the second row's code lies 19
+	// deviations off, its error at the mean.
+	numcheck.Close(t, "combined scores", got, []float64{0, 19}, 1e-12)
+	d.Combination = MaxLogCombination
+	d.Calibrate([][]float64{reconstruction, latent, nil, nil})
+	if old := d.combine([]float64{math.E}, []float64{-10}); old[0] != 0 {
+		t.Errorf("the logarithm's combination of a negative distance: %v (it cannot see it)", old)
 	}
 }

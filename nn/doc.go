@@ -123,10 +123,13 @@
 //	                     the Gaussian mixture of its training rows' codes:
 //	                     weights, means and the covariances' Cholesky factors
 //	physml.score_standardization
-//	                     the calibration rows' log-score means and deviations
+//	                     the calibration rows' means and deviations of the
+//	                     log reconstruction error and the latent distance
 //	physml.score_combination
 //	                     how the combined score joins the two standardised
-//	                     scores: max (sum in files written before it)
+//	                     scores: max_nll, the larger with the latent
+//	                     distance as it is; max, the larger with its
+//	                     logarithm, and sum, of files written before it
 //	physml.locator_gate
 //	physml.locator_step_mean
 //	physml.locator_step_std

@@ -62,8 +62,8 @@ const (
 	KeyLatentWeights        = "physml.latent_weights"        // the Gaussian mixture of its training rows' codes: weights,
 	KeyLatentMeans          = "physml.latent_means"          // means (components × code)
 	KeyLatentCholesky       = "physml.latent_cholesky"       // and covariances' Cholesky factors (components × code × code)
-	KeyScoreStandardization = "physml.score_standardization" // the combined score's log-score means and deviations
-	KeyCombination          = "physml.score_combination"     // and how it joins them: max (sum in older files)
+	KeyScoreStandardization = "physml.score_standardization" // the combined score's terms' means and deviations
+	KeyCombination          = "physml.score_combination"     // and how it joins them: max_nll (max or sum in older files)
 	KeyLocatorGate          = "physml.locator_gate"          // a sequence detector's fault locator: its gate,
 	KeyLocatorStepMean      = "physml.locator_step_mean"     // the calibration rows' forecast errors' means per step
 	KeyLocatorStepStd       = "physml.locator_step_std"      // and their deviations per step

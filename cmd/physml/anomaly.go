@@ -260,16 +260,20 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	fmt.Fprintf(stdout, "%v; %d parameters; %d training, %d calibration, %d test rows; backend %s\n",
 		model, nn.CountParams(model.Params()), len(d.Train), len(d.Calib), len(d.Test), blas.Describe())
 	prog, last := progress.New(stderr, o.epochs), o.epochs
+	locating, located := false, 0 // the fault locator's training, its complete epochs
 	cfg.OnBatch = func(b nn.BatchProgress) { prog.Batch(b) }
 	cfg.OnEpoch = func(e nn.EpochStats) {
 		prog.Done()
+		if locating {
+			located = e.Epoch
+		}
 		if e.Epoch == 1 || e.Epoch%10 == 0 || e.Epoch == last {
 			fmt.Fprintf(stdout, "epoch %3d  train loss %.5f  %v\n", e.Epoch, e.TrainLoss, e.Duration.Round(10*time.Millisecond))
 		}
 	}
 	cfg.OnLocator = func() {
 		fmt.Fprintf(stdout, "the fault locator, a one-step forecaster of the normal sequences, until its calibration loss stops falling (patience %d):\n", ae.LocatorPatience)
-		prog, last = progress.New(stderr, ae.LocatorMaxEpochs), ae.LocatorMaxEpochs
+		prog, last, locating = progress.New(stderr, ae.LocatorMaxEpochs), ae.LocatorMaxEpochs, true
 	}
 	run, fitErr := ae.Detect(ctx, model, d.AnomalySet, cfg)
 	prog.Done()
@@ -280,7 +284,11 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 	if interrupted {
 		// Scoring takes one pass: the detector as trained so far is
 		// calibrated, scored and saved, and the run ends with the interrupt.
-		fmt.Fprintf(stdout, "interrupted after %d complete epochs: calibrated and scored the model as it is\n", len(run.History.Epochs))
+		what := fmt.Sprintf("%d complete epochs", len(run.History.Epochs))
+		if locating {
+			what = fmt.Sprintf("the autoencoder's %d epochs and %d complete epochs of the fault locator", len(run.History.Epochs), located)
+		}
+		fmt.Fprintf(stdout, "interrupted after %s: calibrated and scored the model as it is\n", what)
 	}
 	det, scores, metrics := run.Detector, run.Scores, run.Metrics
 	if run.StepScores != nil && d.spans != nil {
