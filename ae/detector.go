@@ -63,8 +63,13 @@ type DetectorConfig struct {
 	// (0, 1): 0.99 flags about 1 % of normal data.
 	Quantile float64
 	// Score is the kind of score the detector flags by.
-	Score     ScoreKind
-	Epochs    int
+	Score  ScoreKind
+	Epochs int
+	// Patience > 0 stops the autoencoder's training after that many
+	// epochs without a lower loss on a validation split of
+	// ValidationFraction of the training rows (from 10 rows on), and
+	// keeps the best epoch's weights; Epochs is then the most it trains.
+	Patience  int
 	BatchSize int
 	LR        float64 // Adam's learning rate
 	Seed      uint64  // shuffling seed
@@ -74,6 +79,26 @@ type DetectorConfig struct {
 	// locator starts to train (to convergence, LocatorPatience), with
 	// the same callbacks.
 	OnLocator func()
+}
+
+// ValidationFraction is the part of the training rows that early stopping
+// holds out to watch the validation loss (DetectorConfig.Patience, and a
+// sequence detector's fault locator), as Keras's validation_split: the
+// calibration rows stay apart for the threshold.
+const ValidationFraction = 0.2
+
+// minValidationRows is the fewest training rows early stopping holds a
+// validation split out of; fewer all train, for every epoch.
+const minValidationRows = 10
+
+// earlyStopping returns the patience and the validation split of n
+// training rows under cfg: none without a Patience or with fewer than
+// minValidationRows rows.
+func (cfg DetectorConfig) earlyStopping(n int) (patience int, split float64) {
+	if cfg.Patience <= 0 || n < minValidationRows {
+		return 0, 0
+	}
+	return cfg.Patience, ValidationFraction
 }
 
 // Rows are n rows of data for a detector: X holds n rows of equal width,
@@ -98,8 +123,8 @@ func (r Rows) width() int {
 // Gaussian mixture of the training rows' codes and the standardisation of
 // the calib rows' scores; and sets the threshold at cfg.Quantile of the
 // calib rows' scores of kind cfg.Score. A sequence detector then trains
-// its FaultLocator on the same rows until its loss on the calib rows stops
-// falling, and calibrates it on them. A cancelled ctx ends the training early: the detector as
+// its FaultLocator on the same rows until its validation loss stops
+// falling, and calibrates it on the calib rows. A cancelled ctx ends the training early: the detector as
 // trained so far is calibrated and returned with the context's error
 // (without a locator if the autoencoder's training was cut short).
 func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, train, calib []int, cfg DetectorConfig) (*AnomalyDetector[T], nn.History, error) {
@@ -152,8 +177,10 @@ func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, tra
 	default:
 		loss, params = d.Dense.TrainingLoss(), d.Dense.Params()
 	}
+	patience, split := cfg.earlyStopping(len(train))
 	hist, fitErr := nn.Fit(ctx, model, loss, nn.NewAdam(params, nn.AdamConfig{LR: cfg.LR}), trainSet,
-		nn.FitConfig[T]{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize, Seed: cfg.Seed, OnBatch: cfg.OnBatch, OnEpoch: cfg.OnEpoch})
+		nn.FitConfig[T]{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize, Seed: cfg.Seed, OnBatch: cfg.OnBatch, OnEpoch: cfg.OnEpoch,
+			Patience: patience, ValidationSplit: split})
 	if fitErr != nil && !(ctx.Err() != nil && errors.Is(fitErr, ctx.Err())) {
 		return nil, hist, fitErr
 	}

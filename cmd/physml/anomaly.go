@@ -24,7 +24,7 @@ type anomalyOptions struct {
 	labelColumn                     string
 	normal, anomalous               string
 	arch, layers, normalize, score  string
-	code, epochs, batch             int
+	code, epochs, batch, patience   int
 	lr, quantile                    float64
 	trainLimit, testLimit           int
 }
@@ -46,7 +46,8 @@ variational one with --arch vae or --score elbo); sequences (X of shape
 autoencoder with --arch lstm|gru. --example signals simulates noisy
 damped oscillations with spikes, level shifts, dropouts and frequency
 changes. Without --input or --example: MNIST, training on the --normal
-digits and testing them against the --anomalous ones.
+digits and testing them against the --anomalous ones for 20 epochs; other
+data train until the validation loss stops improving (see --patience).
 
 A first Ctrl-C or SIGTERM ends the training: the model as it is then is
 calibrated, scored and saved, and the command exits 1.
@@ -56,14 +57,13 @@ in input order); scores_by_kind.csv (every row's score of each kind, a
 column per --score kind the model has); split.npy (0 training, 1
 calibration, 2 test); for sequences step_errors.npy (the reconstruction
 error at every step of every row), step_scores.npy (where the fault is:
-the fault locator's score of every step, the error of a one-step
-forecaster of normal sequences standardised against the calibration
-rows'; its largest value marks the fault, and with --example signals the
-command reports how often it lies inside the simulated fault) and
+the error of a one-step forecaster of normal sequences at every step,
+standardised against the calibration rows'; with --example signals the
+command reports how often its largest lies inside the fault) and
 faults.png (the three most and the three least anomalous flagged test
-sequences, each over its step scores);
-metrics.json; errors.png (the test scores of normal and anomalous rows,
-threshold marked) and, with labels, roc.png.`
+sequences over their step scores); metrics.json; errors.png (the test
+scores of normal and anomalous rows, threshold marked) and, with labels,
+roc.png.`
 
 func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	var o anomalyOptions
@@ -83,11 +83,12 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	cli.Renamed(fs, "hidden", layersHint)
 	fs.IntVar(&o.code, "code", 16, "size of the code")
 	fs.StringVar(&o.normalize, "normalize", "", "dense: none, unit, minmax or standard (default unit for images, minmax for tables); sequences are standardised")
-	fs.IntVar(&o.epochs, "epochs", 0, "training epochs (0: 100 for lstm and gru, 20 for dense)")
+	fs.IntVar(&o.epochs, "epochs", 20, "training epochs (on --input and --example data, without --epochs: up to 300, early stopping)")
+	fs.IntVar(&o.patience, "patience", 0, "stop after this many epochs without a better validation loss (on 20 % of the training rows) and keep the best epoch's weights (0: never; on --input and --example data without --epochs: 20)")
 	fs.IntVar(&o.batch, "batch", 32, "batch size")
 	fs.Float64Var(&o.lr, "lr", 3e-3, "Adam learning rate")
 	fs.Float64Var(&o.quantile, "quantile", 0.99, "threshold: this quantile of the calibration rows' scores (0.99 flags about 1 % of normal data)")
-	fs.StringVar(&o.score, "score", "combined", "what a row's score measures: reconstruction (the autoencoder's error), latent (the Mahalanobis distance of its code from the normal training codes), combined (the larger of the two, each standardised on the calibration rows) or elbo (a variational autoencoder's estimate of −log p(x), the negative ELBO importance-weighted over 16 codes)")
+	fs.StringVar(&o.score, "score", "combined", "what a row's score measures: reconstruction (the autoencoder's error), latent (−log-density of its code under a Gaussian mixture of the normal training codes), combined (the larger of the two, each standardised on the calibration rows) or elbo (a variational autoencoder's estimate of −log p(x), the negative ELBO importance-weighted over 16 codes)")
 	fs.IntVar(&o.trainLimit, "train-limit", 0, "use only the first N MNIST training images (0: all), or the first N rows of --input or the signals (0: 2000 signals)")
 	fs.IntVar(&o.testLimit, "test-limit", 0, "use only the first N MNIST test images (0: all)")
 	if err := parseFlags(fs, args); err != nil {
@@ -100,11 +101,8 @@ func runAnomaly(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.epochs == 0 {
-		o.epochs = 20
-		if d.wantSequences {
-			o.epochs = 100
-		}
+	if !d.mnist {
+		o.OwnDataDefaults(d.N, &o.epochs, &o.batch, &o.patience, &o.lr, stdout)
 	}
 	if o.Float64 {
 		return detectAnomalies[float64](o, d, stdout, stderr)
@@ -126,8 +124,8 @@ func (o *anomalyOptions) check() error {
 		return usageError(fmt.Errorf("--arch %q: want auto, dense, vae, lstm or gru", o.arch))
 	case o.code < 1 || o.code > 1<<14:
 		return usageError(fmt.Errorf("--code %d: want 1 to 16384", o.code))
-	case o.epochs < 0 || o.batch < 1:
-		return usageError(fmt.Errorf("--epochs %d (0: the default) must not be negative and --batch %d must be positive", o.epochs, o.batch))
+	case o.epochs < 1 || o.batch < 1 || o.patience < 0:
+		return usageError(fmt.Errorf("--epochs %d and --batch %d must be positive, --patience %d not negative", o.epochs, o.batch, o.patience))
 	case !(o.quantile > 0 && o.quantile < 1):
 		return usageError(fmt.Errorf("--quantile %g: want a value in (0, 1)", o.quantile))
 	}
@@ -272,7 +270,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 		}
 	}
 	cfg.OnLocator = func() {
-		fmt.Fprintf(stdout, "the fault locator, a one-step forecaster of the normal sequences, until its calibration loss stops falling (patience %d):\n", ae.LocatorPatience)
+		fmt.Fprintf(stdout, "the fault locator, a one-step forecaster of the normal sequences, until its validation loss stops falling (patience %d):\n", ae.LocatorPatience)
 		prog, last, locating = progress.New(stderr, ae.LocatorMaxEpochs), ae.LocatorMaxEpochs, true
 	}
 	run, fitErr := ae.Detect(ctx, model, d.AnomalySet, cfg)
@@ -332,7 +330,7 @@ func detectAnomalies[T nn.Float](o anomalyOptions, d *anomalyData, stdout, stder
 // ae.SequenceDetectorNet) and the detector's
 // training settings.
 func anomalyModel[T nn.Float](o anomalyOptions, d *anomalyData) (nn.Layer[T], ae.DetectorConfig, error) {
-	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Seed: o.Seed}
+	cfg := ae.DetectorConfig{Quantile: o.quantile, Epochs: o.epochs, Patience: o.patience, BatchSize: o.batch, LR: o.lr, Seed: o.Seed}
 	cfg.Score, _ = ae.ParseScoreKind(o.score)
 	var net ae.DetectorNet
 	var err error
