@@ -103,10 +103,49 @@ func svd(m, n int, a []float64, lda int, s, u []float64, ldu int, vt []float64, 
 // qr runs Dgeqrf then Dorgqr, with one workspace sized for both.
 func qr(m, n int, a []float64, lda int) {
 	tau := make([]float64, n)
-	sizes := []float64{0, 0}
-	impl.Dgeqrf(m, n, a, lda, tau, sizes[:1], workspaceQuery)
-	impl.Dorgqr(m, n, n, a, lda, tau, sizes[1:], workspaceQuery)
-	work := make([]float64, max(int(sizes[0]), int(sizes[1]), n))
-	impl.Dgeqrf(m, n, a, lda, tau, work, len(work))
-	impl.Dorgqr(m, n, n, a, lda, tau, work, len(work))
+	work := make([]float64, (n+qrBlock)*qrBlock)
+	if n <= qrBlock {
+		impl.Dgeqr2(m, n, a, lda, tau, work)
+		impl.Dorg2r(m, n, n, a, lda, tau, work)
+		return
+	}
+	t, rest := work[:qrBlock*qrBlock], work[qrBlock*qrBlock:]
+	// A = H₁ H₂ … Hₙ R, a panel of qrBlock columns at a time: each panel
+	// is factored by level-2 reflections, and its reflectors, gathered as
+	// the block I − V T Vᵀ, update the columns right of it by GEMMs.
+	for j := 0; j < n; j += qrBlock {
+		jb := min(qrBlock, n-j)
+		panel := a[j*lda+j:]
+		impl.Dgeqr2(m-j, jb, panel, lda, tau[j:j+jb], rest)
+		if j+jb < n {
+			impl.Dlarft(glapack.Forward, glapack.ColumnWise, m-j, jb, panel, lda, tau[j:], t, qrBlock)
+			impl.Dlarfb(blas.Left, blas.Trans, glapack.Forward, glapack.ColumnWise, m-j, n-j-jb, jb,
+				panel, lda, t, qrBlock, panel[jb:], lda, rest, qrBlock)
+		}
+	}
+	// Q = H₁ H₂ … Hₙ applied to the first n columns of the identity, the
+	// panels from the last: each block reflector updates the columns
+	// right of its panel, then its own columns are formed by level-2
+	// reflections.
+	last := (n - 1) / qrBlock * qrBlock
+	for j := last; j >= 0; j -= qrBlock {
+		jb := min(qrBlock, n-j)
+		panel := a[j*lda+j:]
+		if j+jb < n {
+			impl.Dlarft(glapack.Forward, glapack.ColumnWise, m-j, jb, panel, lda, tau[j:], t, qrBlock)
+			impl.Dlarfb(blas.Left, blas.NoTrans, glapack.Forward, glapack.ColumnWise, m-j, n-j-jb, jb,
+				panel, lda, t, qrBlock, panel[jb:], lda, rest, qrBlock)
+		}
+		impl.Dorg2r(m-j, jb, jb, panel, lda, tau[j:j+jb], rest)
+		for i := 0; i < j; i++ { // rows above the panel: Q's are zero there
+			clear(a[i*lda+j : i*lda+j+jb])
+		}
+	}
 }
+
+// qrBlock is the panel width of the blocked QR. gonum's Dgeqrf and Dorgqr
+// block only from 128 columns on; below that their level-2 reflections of
+// a tall matrix, one column at a time, took 3.2 s of a 5.5 s randomized
+// PCA(50) of MNIST (fifteen 60000×60 bases). In panels of 16 the fit
+// takes 2.7–3.0 s (8: 2.9–3.3 s, 32: 3.4 s), OpenBLAS's 2.5–3.1 s.
+const qrBlock = 16

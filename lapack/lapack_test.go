@@ -191,7 +191,7 @@ func TestSVD(t *testing.T) {
 
 func TestQR(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, dims := range [][2]int{{1, 1}, {6, 6}, {30, 7}} {
+	for _, dims := range [][2]int{{1, 1}, {6, 6}, {30, 7}, {300, 40}, {50, 50}, {70, 33}} { // beyond 16 columns, the blocked QR
 		m, n := dims[0], dims[1]
 		lda := n + 2
 		a := randMatrix(rng, m, n, lda)
