@@ -126,9 +126,9 @@ type Detection[T Float] struct {
 // Detect runs the anomaly detection workflow on set: FitDetector on the
 // training rows, the scores of every row in one pass, the threshold
 // calibrated on the calibration rows' scores of that pass, the metrics of
-// the test rows and, for sequences, every step's errors and scores. A cancelled ctx ends the training early: the
-// detector as trained so far is calibrated and scored, and returned with
-// the context's error.
+// the test rows and, for sequences, every step's errors and scores. A
+// cancelled ctx ends the training early: the detector as trained so far is
+// calibrated and scored, and returned with the context's error.
 func Detect[T Float](ctx context.Context, model nn.Layer[T], set *AnomalySet, cfg DetectorConfig) (*Detection[T], error) {
 	det, hist, fitErr := FitDetector(ctx, model, set.Rows, set.Train, set.Calib, cfg)
 	if det == nil || fitErr != nil && !errors.Is(fitErr, ctx.Err()) {

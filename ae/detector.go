@@ -124,9 +124,10 @@ func (r Rows) width() int {
 // the calib rows' scores; and sets the threshold at cfg.Quantile of the
 // calib rows' scores of kind cfg.Score. A sequence detector then trains
 // its FaultLocator on the same rows until its validation loss stops
-// falling, and calibrates it on the calib rows. A cancelled ctx ends the training early: the detector as
-// trained so far is calibrated and returned with the context's error
-// (without a locator if the autoencoder's training was cut short).
+// falling, and calibrates it on the calib rows. A cancelled ctx ends the
+// training early: the detector as trained so far is calibrated and
+// returned with the context's error (without a locator if the
+// autoencoder's training was cut short).
 func FitDetector[T Float](ctx context.Context, model nn.Layer[T], data Rows, train, calib []int, cfg DetectorConfig) (*AnomalyDetector[T], nn.History, error) {
 	var hist nn.History
 	d := &AnomalyDetector[T]{Quantile: cfg.Quantile, Score: cfg.Score}

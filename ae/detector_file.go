@@ -49,7 +49,7 @@ func (d *AnomalyDetector[T]) EncodeFile(extra map[string]string) ([]byte, error)
 		l := d.Locator
 		meta[nn.KeyLocatorGate] = strconv.FormatFloat(l.Gate, 'g', -1, 64)
 		meta[nn.KeyLocatorStepMean], meta[nn.KeyLocatorStepStd] = dataset.JoinFloats(l.StepMean), dataset.JoinFloats(l.StepDeviation)
-		params := append(d.Sequence.Params(), nn.Prefixed(locatorPrefix, l.Forecaster.Params())...)
+		params := slices.Concat(d.Sequence.Params(), nn.Prefixed(locatorPrefix, l.Forecaster.Params()))
 		return nn.EncodeModel(params, d.Sequence.Metadata(), meta)
 	case d.Sequence != nil:
 		return d.Sequence.EncodeFile(meta)

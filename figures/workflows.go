@@ -68,11 +68,15 @@ func FlaggedSignals(set *ae.AnomalySet, scores, stepScores []float64, threshold 
 	var out []FaultSignal
 	features := len(set.X) / set.N / set.Steps
 	for _, i := range set.FlaggedExtremes(scores, threshold, n) {
-		s := FaultSignal{Title: fmt.Sprintf("row %d, score %.3g", i, scores[i]), StepScores: stepScores[i*set.Steps : (i+1)*set.Steps]}
+		steps := set.Steps // a padded sequence is drawn to its length
+		if set.Lengths != nil {
+			steps = set.Lengths[i]
+		}
+		s := FaultSignal{Title: fmt.Sprintf("row %d, score %.3g", i, scores[i]), StepScores: stepScores[i*set.Steps : i*set.Steps+steps]}
 		if set.Labels != nil {
 			s.Title = fmt.Sprintf("%s, score %.3g", set.Kinds[set.Labels[i]], scores[i])
 		}
-		for t := 0; t < set.Steps; t++ {
+		for t := 0; t < steps; t++ {
 			s.Values = append(s.Values, set.X[(i*set.Steps+t)*features])
 		}
 		out = append(out, s)

@@ -65,6 +65,8 @@ func TestFlaggedSignalsAreTheExtremesWithTheirErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	set.Steps = steps
+	set.Lengths = slices.Repeat([]int{steps}, n)
+	set.Lengths[39] = steps - 2 // drawn to its length
 	scores, stepScores := make([]float64, n), make([]float64, n*steps)
 	for i := range scores {
 		scores[i] = float64(i)
@@ -84,7 +86,7 @@ func TestFlaggedSignalsAreTheExtremesWithTheirErrors(t *testing.T) {
 				t.Fatalf("row %d: step %d value %g, want the first feature %g", row, k, v, x[(row*steps+k)*features])
 			}
 		}
-		if !slices.Equal(s.StepScores, stepScores[row*steps:(row+1)*steps]) {
+		if len(s.Values) != set.Lengths[row] || !slices.Equal(s.StepScores, stepScores[row*steps:row*steps+set.Lengths[row]]) {
 			t.Errorf("row %d: step errors %v", row, s.StepScores)
 		}
 	}
