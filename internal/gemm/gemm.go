@@ -83,6 +83,17 @@ func kernel[T Float](k int, a, b *T, alpha, beta T, c *T, ldc int) {
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	p := product[T]{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	if transA && !transB && 8*n <= m && alpha != 0 && k > 0 {
+		// Aᵀ·B with few columns: packing Aᵀ reads A down its columns,
+		// m·k strided reads for little arithmetic per value. Cᵀ = Bᵀ·A
+		// reads A along its rows instead, and writes C transposed. A
+		// weight gradient of an LSTM's 28 inputs (m = 512, n = 28, k =
+		// 1792) takes 1.3 ms instead of 1.8; a randomized PCA's Xᵀ·Q of
+		// MNIST (784, 60, 60000), 0.17 s instead of 0.24. With 8·n > m
+		// it gains little or loses (n = 128: 5.0 ms against 4.5).
+		p = product[T]{transA: true, m: n, n: m, k: k, alpha: alpha, beta: beta,
+			a: b, lda: ldb, b: a, ldb: lda, c: c, ldc: ldc, transC: true}
+	}
 	p.run()
 }
 
@@ -124,6 +135,9 @@ type product[T Float] struct {
 	ldc            int
 	triangle       triangle
 	diagonal       int
+	// transC writes the product transposed: element (i, j) of
+	// op(A)·op(B) to C[j][i] (whole products only).
+	transC bool
 }
 
 // run computes the product, on several goroutines when it is large enough.
@@ -366,7 +380,11 @@ func (p *product[T]) rows(from, to int) product[T] {
 	} else {
 		q.a = p.a[from*p.lda:]
 	}
-	q.c = p.c[from*p.ldc:]
+	if p.transC {
+		q.c = p.c[from:]
+	} else {
+		q.c = p.c[from*p.ldc:]
+	}
 	q.diagonal = p.diagonal - from
 	switch p.triangle {
 	case upperTriangle:
@@ -387,7 +405,11 @@ func (p *product[T]) columns(from, to int) product[T] {
 	} else {
 		q.b = p.b[from:]
 	}
-	q.c = p.c[from:]
+	if p.transC {
+		q.c = p.c[from*p.ldc:]
+	} else {
+		q.c = p.c[from:]
+	}
 	q.diagonal = p.diagonal + from
 	return q
 }
@@ -468,8 +490,22 @@ func (p *product[T]) macroKernel(w *workspace[T], i0, rows, j0, cols, depth int,
 				continue
 			}
 			a := &w.a[ir*depth]
-			if where == inside && m == mr && n == nr {
+			if where == inside && m == mr && n == nr && !p.transC {
 				kernel(depth, a, b, p.alpha, beta, &p.c[i*p.ldc+j], p.ldc)
+				continue
+			}
+			if p.transC {
+				kernel(depth, a, b, p.alpha, 0, &w.tile[0], nr)
+				for r := range m {
+					for s := range n {
+						c := &p.c[(j+s)*p.ldc+i+r]
+						if t := w.tile[r*nr+s]; beta == 0 {
+							*c = t
+						} else {
+							*c = T(beta**c) + t
+						}
+					}
+				}
 				continue
 			}
 			// A tile at an edge of C or across the diagonal: into the

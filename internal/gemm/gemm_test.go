@@ -168,6 +168,10 @@ func testAlphaBeta[T Float](t *testing.T) {
 	for _, ab := range [][2]T{{1, 0}, {1, 1}, {-2, 1}, {0.25, -1}, {1, 0.5}, {0, 0}, {0, 2}, {-1, T(math.Copysign(0, -1))}} {
 		testOne[T](t, rng, false, true, 13, 37, 300, ab[0], ab[1], 1)
 		testOne[T](t, rng, true, false, 7, 5, 2, ab[0], ab[1], 0)
+		// Aᵀ·B with 8·n ≤ m, computed as Cᵀ = Bᵀ·A: serial, and split
+		// between goroutines.
+		testOne[T](t, rng, true, false, 45, 5, 70, ab[0], ab[1], 1)
+		testOne[T](t, rng, true, false, 1000, 41, 300, ab[0], ab[1], 2)
 	}
 	// beta = 0 overwrites C without reading it; alpha = 0 or k = 0 reads
 	// neither A nor B.
