@@ -48,3 +48,36 @@ func BenchmarkRecurrent(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMLSTMLength measures an mLSTM(128, 4 heads) training pass
+// (float32, batch 16 of 4 inputs) on long sequences in the parallel form
+// and the chunkwise form in chunks of 16, 32, 64 and 128: the parallel form's
+// time grows with the square of the steps, the chunkwise form's with the
+// steps.
+func BenchmarkMLSTMLength(b *testing.B) {
+	const batch, in, hidden = 16, 4, 128
+	for _, steps := range []int{50, 64, 128, 256, 512, 1024} {
+		for _, chunk := range []int{0, 16, 32, 64, 128} {
+			if chunk >= steps {
+				continue
+			}
+			form := fmt.Sprintf("chunk%d", chunk)
+			if chunk == 0 {
+				chunk, form = steps, "parallel"
+			}
+			b.Run(fmt.Sprintf("steps%d/%s", steps, form), func(b *testing.B) {
+				l := NewMLSTM[float32](in, hidden, 4, nn.NewRand(1))
+				l.ChunkSize = chunk
+				x := nn.NewMatrix[float32](batch, steps*in)
+				nn.Uniform(nn.NewRand(2), x.Data, 1)
+				dy := nn.NewMatrix[float32](batch, steps*hidden)
+				nn.Uniform(nn.NewRand(3), dy.Data, 1)
+				b.ReportAllocs()
+				for b.Loop() {
+					l.Forward(x, true)
+					l.Backward(dy)
+				}
+			})
+		}
+	}
+}

@@ -17,6 +17,10 @@ import (
 // mlstmEps is the ε added to the mLSTM normaliser, NX-AI's default.
 const mlstmEps = 1e-6
 
+// DefaultMLSTMChunkSize is the chunk length of MLSTM's chunkwise form when
+// its ChunkSize is 0.
+const DefaultMLSTMChunkSize = 32
+
 // MLSTM is the mLSTM layer of xLSTM (Beck et al. 2024, section 2.3): per
 // head a matrix memory C (d×d, d = H/heads) written with the outer product
 // of a value and a key and read with a query. With the projections of the
@@ -38,11 +42,16 @@ const mlstmEps = 1e-6
 //	C_ts = (q_t·k_s) exp(log D_ts − m_t),  b_t = Σ_s C_ts
 //	h̃_t = Σ_s C_ts v_s / (max(|b_t|, exp(−m_t)) + ε)
 //
-// Step computes the recurrent form one step at a time; the two are equal
-// (the first-step rule m' = ĩ is what makes the recurrent stabiliser the
-// parallel form's row maximum). Backward differentiates the parallel form
-// exactly, including the stabiliser's path through ε and the max, as
-// PyTorch's autograd does on NX-AI's parallel_stabilized_simple.
+// Its cost grows with the square of the steps, so sequences longer than
+// ChunkSize run in the chunkwise form (NX-AI's chunkwise kernels): the
+// parallel form within chunks, the recurrent one between them, at a cost
+// linear in the steps; it gives the parallel form's numbers (tested to
+// 1e-12 in float64). Step computes the recurrent form one step at a time;
+// all three are equal (the first-step rule m' = ĩ is what makes the
+// recurrent stabiliser the parallel form's row maximum). Backward
+// differentiates the parallel form exactly, including the stabiliser's
+// path through ε and the max, as PyTorch's autograd does on NX-AI's
+// parallel_stabilized_simple.
 //
 // MLSTM implements nn.Layer on batch-first sequences, (batch, steps·In) to
 // (batch, steps·H), and takes per-sequence lengths. Its parameters are
@@ -59,6 +68,11 @@ type MLSTM[T Float] struct {
 	InputSize, HiddenSize, Heads int
 	// SkipInputGrad makes Backward skip the input gradient and return nil.
 	SkipInputGrad bool
+	// ChunkSize is the chunk length of the chunkwise form, which Forward
+	// and Backward use for the sequences longer than it (0:
+	// DefaultMLSTMChunkSize). Its cost grows with the steps, the parallel
+	// form's with their square; both give the same numbers.
+	ChunkSize int
 
 	wih, bias nn.Param[T]
 	lengths   []int
@@ -163,11 +177,15 @@ func (l *MLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 func (l *MLSTM[T]) eachSequence(b int, fn func(hd *mlstmHead[T], i int)) {
 	d := l.HiddenSize / l.Heads
 	blocks := splitRange(b, min(runtime.GOMAXPROCS(0), b/4))
-	if len(l.work) > 0 && l.work[0].S != l.steps {
+	chunk := l.ChunkSize
+	if chunk <= 0 {
+		chunk = DefaultMLSTMChunkSize
+	}
+	if len(l.work) > 0 && (l.work[0].S != l.steps || l.work[0].c != min(chunk, l.steps)) {
 		l.work = l.work[:0] // sized for another number of steps
 	}
 	for len(l.work) < len(blocks) {
-		l.work = append(l.work, newMLSTMHead[T](l.steps, d))
+		l.work = append(l.work, newMLSTMHead[T](l.steps, d, chunk))
 	}
 	var wg sync.WaitGroup
 	for n, c := range blocks {
@@ -230,27 +248,36 @@ func (l *MLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 // matrix is at t·S + s, component a of step t of a vector at t·d + a.
 type mlstmHead[T Float] struct {
 	d, L, S    int
+	c          int       // the matrices' size: the chunk length, or S
 	q, k, v    []T       // S×d
 	ig, fg, lf []float64 // ĩ_t, f̃_t, log σ(f̃_t)
 	F          []float64 // F_t = Σ_{u≤t} log σ(f̃_u)
 	m          []float64 // row maxima of log D
 	arg        []int     // where they are
 	logD       []float64 // one row of log D
-	D, C       []T       // exp(log D − m) and C = (q·k) D, S×S
+	D, C       []T       // exp(log D − m) and C = (q·k) D, c×c
 	sum, norm  []float64 // b_t and max(|b_t|, exp(−m_t)) + ε
 	ht, dht    []T       // h̃ and its gradient, S×d
 	dq, dk, dv []T       // S×d
 	dig, dlf   []float64 // S each
-	dlogD, dqk []T       // S×S
+	dlogD, dqk []T       // c×c
+	chunks     *mlstmChunks[T]
 }
 
-func newMLSTMHead[T Float](steps, d int) *mlstmHead[T] {
+// newMLSTMHead returns the workspace of a head for sequences of up to steps
+// steps, in chunks of chunk steps (the parallel form alone when chunk ≥
+// steps).
+func newMLSTMHead[T Float](steps, d, chunk int) *mlstmHead[T] {
 	f := func(n int) []float64 { return make([]float64, n) }
 	g := func(n int) []T { return make([]T, n) }
-	S := steps
-	return &mlstmHead[T]{d: d, S: S, q: g(S * d), k: g(S * d), v: g(S * d), ig: f(S), fg: f(S), lf: f(S), F: f(S), m: f(S), arg: make([]int, S),
-		logD: f(S), D: g(S * S), C: g(S * S), sum: f(S), norm: f(S), ht: g(S * d), dht: g(S * d),
-		dq: g(S * d), dk: g(S * d), dv: g(S * d), dig: f(S), dlf: f(S), dlogD: g(S * S), dqk: g(S * S)}
+	S, c := steps, min(chunk, steps)
+	hd := &mlstmHead[T]{d: d, S: S, c: c, q: g(S * d), k: g(S * d), v: g(S * d), ig: f(S), fg: f(S), lf: f(S), F: f(S), m: f(S), arg: make([]int, S),
+		logD: f(c), D: g(c * c), C: g(c * c), sum: f(S), norm: f(S), ht: g(S * d), dht: g(S * d),
+		dq: g(S * d), dk: g(S * d), dv: g(S * d), dig: f(S), dlf: f(S), dlogD: g(c * c), dqk: g(c * c)}
+	if c < S {
+		hd.chunks = newMLSTMChunks[T](S, d, c)
+	}
+	return hd
 }
 
 // logSigmoid returns log σ(x) without overflow.
@@ -279,16 +306,21 @@ func (hd *mlstmHead[T]) load(row []T, L, H, K, k int) {
 	}
 }
 
-// forward computes the parallel form: D, C, the normalisers and h̃. The
+// forward computes the parallel form, or the chunkwise form when the
+// sequence is longer than a chunk: D, C, the normalisers and h̃. The
 // products over the head's d components are matrix products (headGemm):
 // QKᵀ into C, then h̃ = diag(1/norm) C V.
 func (hd *mlstmHead[T]) forward() {
-	d, L, S := hd.d, hd.L, hd.S
+	d, L, S := hd.d, hd.L, hd.c
 	if L == 0 {
 		return
 	}
+	if L > S {
+		hd.forwardChunks()
+		return
+	}
 	F := hd.F
-	headGemm(false, true, L, L, d, hd.q, d, hd.k, d, hd.C, S) // q_t·k_s
+	headGemm(false, true, L, L, d, hd.q, d, hd.k, d, 0, hd.C, S) // q_t·k_s
 	for t := 0; t < L; t++ {
 		F[t] = hd.lf[t]
 		if t > 0 {
@@ -331,7 +363,7 @@ func (hd *mlstmHead[T]) forward() {
 		hd.sum[t] = sum
 		hd.norm[t] = math.Max(math.Abs(sum), math.Exp(-m)) + mlstmEps
 	}
-	headGemm(false, false, L, d, L, hd.C, S, hd.v, d, hd.ht, d)
+	headGemm(false, false, L, d, L, hd.C, S, hd.v, d, 0, hd.ht, d)
 	for t := 0; t < L; t++ {
 		inv := 1 / hd.norm[t]
 		for a, x := range hd.ht[t*d : (t+1)*d] {
@@ -376,9 +408,13 @@ func (hd *mlstmHead[T]) gate(og, h, dy, dproj []T, H, P, k int) {
 // With G = diag(1/norm) dH̃, the sums over d are the matrix products
 // dV = Cᵀ G, (dc/norm) = G Vᵀ, dQ = dQK K and dK = dQKᵀ Q (headGemm).
 func (hd *mlstmHead[T]) backward() {
-	d, L, S := hd.d, hd.L, hd.S
+	d, L, S := hd.d, hd.L, hd.c
 	clear(hd.dig[:L])
 	if L == 0 {
+		return
+	}
+	if L > S {
+		hd.backwardChunks()
 		return
 	}
 	G := hd.dq // dH̃/norm, until dQ overwrites it
@@ -393,8 +429,8 @@ func (hd *mlstmHead[T]) backward() {
 		}
 		dnorm[t] = dn * inv
 	}
-	headGemm(true, false, L, d, L, hd.C, S, G, d, hd.dv, d)    // dV = Cᵀ G
-	headGemm(false, true, L, L, d, G, d, hd.v, d, hd.dlogD, S) // dc_ts/norm_t
+	headGemm(true, false, L, d, L, hd.C, S, G, d, 0, hd.dv, d)    // dV = Cᵀ G
+	headGemm(false, true, L, L, d, G, d, hd.v, d, 0, hd.dlogD, S) // dc_ts/norm_t
 	for t := 0; t < L; t++ {
 		useSum := math.Abs(hd.sum[t]) > math.Exp(-hd.m[t])
 		var viaSum, dm float64
@@ -414,8 +450,8 @@ func (hd *mlstmHead[T]) backward() {
 		clear(dqk[t+1:])
 		row[hd.arg[t]] += T(dm)
 	}
-	headGemm(false, false, L, d, L, hd.dqk, S, hd.k, d, hd.dq, d) // dQ = dQK K
-	headGemm(true, false, L, d, L, hd.dqk, S, hd.q, d, hd.dk, d)  // dK = dQKᵀ Q
+	headGemm(false, false, L, d, L, hd.dqk, S, hd.k, d, 0, hd.dq, d) // dQ = dQK K
+	headGemm(true, false, L, d, L, hd.dqk, S, hd.q, d, 0, hd.dk, d)  // dK = dQKᵀ Q
 	// dĩ_s and dF: row sums add to F_t, column sums to ĩ_s and −F_s.
 	dF := hd.dlf // dF_t, then its suffix sums: dlog σ(f̃)
 	clear(dF[:L])
@@ -432,26 +468,26 @@ func (hd *mlstmHead[T]) backward() {
 	}
 }
 
-// headGemm sets c = op(a)·op(b) for the small row-major matrices of a head
+// headGemm sets c = op(a)·op(b) + beta·c for the small row-major matrices of a head
 // (op(a) m×k, op(b) k×n, c m×n): with the assembly kernels of internal/gemm
 // where the machine runs them, in both builds (a cgo call would cost more
 // than these products), else by loops.
-func headGemm[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+func headGemm[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta float64, c []T, ldc int) {
 	switch {
 	case gemm.Available() && blas.Is32[T]():
 		f := kernels.Float32s[T]
-		gemm.Gemm(transA, transB, m, n, k, 1, f(a), lda, f(b), ldb, 0, f(c), ldc)
+		gemm.Gemm(transA, transB, m, n, k, 1, f(a), lda, f(b), ldb, float32(beta), f(c), ldc)
 		return
 	case gemm.Available():
 		f := kernels.Float64s[T]
-		gemm.Gemm(transA, transB, m, n, k, 1, f(a), lda, f(b), ldb, 0, f(c), ldc)
+		gemm.Gemm(transA, transB, m, n, k, 1, f(a), lda, f(b), ldb, beta, f(c), ldc)
 		return
 	}
-	headGemmLoops(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	headGemmLoops(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 }
 
 // headGemmLoops is headGemm by loops, for machines without the kernels.
-func headGemmLoops[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+func headGemmLoops[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta float64, c []T, ldc int) {
 	at := func(x []T, ld int, trans bool, i, j int) float64 {
 		if trans {
 			return float64(x[j*ld+i])
@@ -463,6 +499,9 @@ func headGemmLoops[T Float](transA, transB bool, m, n, k int, a []T, lda int, b 
 			var sum float64
 			for p := 0; p < k; p++ {
 				sum += at(a, lda, transA, i, p) * at(b, ldb, transB, p, j)
+			}
+			if beta != 0 {
+				sum += beta * float64(c[i*ldc+j])
 			}
 			c[i*ldc+j] = T(sum)
 		}

@@ -352,7 +352,8 @@ func TestSLSTMStabiliserIsTheMaximum(t *testing.T) {
 
 // TestHeadGemmLoopsEqualTheKernels: the loops that stand in for the
 // assembly GEMM on other machines compute the same products, for every
-// transpose and leading dimensions wider than the matrices.
+// transpose, leading dimensions wider than the matrices, and with and
+// without adding to c.
 func TestHeadGemmLoopsEqualTheKernels(t *testing.T) {
 	if !gemm.Available() {
 		t.Skip("no assembly kernels on this machine: headGemm is the loops")
@@ -363,13 +364,19 @@ func TestHeadGemmLoopsEqualTheKernels(t *testing.T) {
 	for i := range a {
 		a[i], b[i] = rng.NormFloat64(), rng.NormFloat64()
 	}
-	for _, ta := range []bool{false, true} {
-		for _, tb := range []bool{false, true} {
-			want, got := make([]float64, m*ld), make([]float64, m*ld)
-			headGemm(ta, tb, m, n, k, a, ld, b, ld, want, ld)
-			headGemmLoops(ta, tb, m, n, k, a, ld, b, ld, got, ld)
-			if d := numcheck.MaxRelDiff(got, want, 1); !(d < 1e-14) {
-				t.Errorf("transA %v, transB %v: loops %.3g off the kernels", ta, tb, d)
+	for _, beta := range []float64{0, 0.5} {
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				want, got := make([]float64, m*ld), make([]float64, m*ld)
+				for i := range want {
+					want[i] = math.Sin(float64(i))
+					got[i] = want[i]
+				}
+				headGemm(ta, tb, m, n, k, a, ld, b, ld, beta, want, ld)
+				headGemmLoops(ta, tb, m, n, k, a, ld, b, ld, beta, got, ld)
+				if d := numcheck.MaxRelDiff(got, want, 1); !(d < 1e-14) {
+					t.Errorf("beta %v, transA %v, transB %v: loops %.3g off the kernels", beta, ta, tb, d)
+				}
 			}
 		}
 	}
