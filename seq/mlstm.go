@@ -129,12 +129,13 @@ func (l *MLSTM[T]) length(i int) int {
 	return l.lengths[i]
 }
 
-// project sets dst (rows, 4H+2·heads) to x W_ihᵀ + b for the rows of x (In each).
-func (l *MLSTM[T]) project(dst, x *nn.Matrix[T]) {
+// project sets the rows of dst (4H+2·heads each) to x W_ihᵀ + b for the
+// rows of x (In each).
+func (l *MLSTM[T]) project(dst, x []T) {
 	P := l.wih.Shape[0]
-	blas.Gemm(blas.NoTrans, blas.Trans, x.Rows*x.Cols/l.InputSize, P, l.InputSize, 1, x.Data, l.InputSize, l.wih.Value, l.InputSize, 0, dst.Data, P)
-	for r := 0; r < len(dst.Data); r += P {
-		row := dst.Data[r : r+P]
+	blas.Gemm(blas.NoTrans, blas.Trans, len(x)/l.InputSize, P, l.InputSize, 1, x, l.InputSize, l.wih.Value, l.InputSize, 0, dst, P)
+	for r := 0; r < len(dst); r += P {
+		row := dst[r : r+P]
 		for j, b := range l.bias.Value {
 			row[j] += b
 		}
@@ -152,53 +153,56 @@ func (l *MLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	checkLengths("mLSTM", l.lengths, b, l.steps)
 	copy(nn.Workspace(&l.x, b, x.Cols).Data, x.Data)
 	proj := nn.Workspace(&l.proj, b, l.steps*P)
-	l.project(proj, x)
-	// The output gates σ(õ), H contiguous values per step, all at once
-	// (eight at a time in float32).
 	og := nn.Workspace(&l.og, b, l.steps*H)
-	for r := 0; r < b*l.steps; r++ {
-		fastmath.SigmoidTo(og.Data[r*H:(r+1)*H], proj.Data[r*P+3*H:r*P+4*H])
-	}
 	h := nn.Workspace(&l.h, b, l.steps*H)
 	clear(h.Data)
-	l.eachSequence(b, func(hd *mlstmHead[T], i int) {
-		for k := 0; k < l.Heads; k++ {
-			hd.load(proj.Row(i), l.length(i), H, l.Heads, k)
-			hd.forward()
-			hd.gate(og.Row(i), h.Row(i), nil, nil, H, P, k)
+	l.eachBlock(b, func(hd *mlstmHead[T], c chunk) {
+		// The projections of the block's steps, then the output gates
+		// σ(õ), H contiguous values per step (eight at a time in float32).
+		r0, r1 := c.b0*l.steps, (c.b0+c.size)*l.steps
+		l.project(proj.Data[r0*P:r1*P], l.x.Data[r0*l.InputSize:r1*l.InputSize])
+		for r := r0; r < r1; r++ {
+			fastmath.SigmoidTo(og.Data[r*H:(r+1)*H], proj.Data[r*P+3*H:r*P+4*H])
+		}
+		for i := c.b0; i < c.b0+c.size; i++ {
+			for k := 0; k < l.Heads; k++ {
+				hd.load(proj.Row(i), l.length(i), H, l.Heads, k)
+				hd.forward()
+				hd.gate(og.Row(i), h.Row(i), nil, nil, H, P, k)
+			}
 		}
 	})
 	return h
 }
 
-// eachSequence calls fn for the sequences 0 … b−1, on as many goroutines
-// as GOMAXPROCS allows (each with a head workspace of its own) when the
-// batch is large enough to pay for them.
-func (l *MLSTM[T]) eachSequence(b int, fn func(hd *mlstmHead[T], i int)) {
+// eachBlock splits the sequences 0 … b−1 into as many blocks as GOMAXPROCS
+// allows when the batch is large enough to pay for them, and calls fn for
+// each on a goroutine of its own, with a head workspace of its own and
+// BLAS single-threaded.
+func (l *MLSTM[T]) eachBlock(b int, fn func(hd *mlstmHead[T], c chunk)) {
 	d := l.HiddenSize / l.Heads
 	blocks := splitRange(b, min(runtime.GOMAXPROCS(0), b/4))
-	chunk := l.ChunkSize
-	if chunk <= 0 {
-		chunk = DefaultMLSTMChunkSize
+	size := l.ChunkSize
+	if size <= 0 {
+		size = DefaultMLSTMChunkSize
 	}
-	if len(l.work) > 0 && (l.work[0].S != l.steps || l.work[0].c != min(chunk, l.steps)) {
+	if len(l.work) > 0 && (l.work[0].S != l.steps || l.work[0].c != min(size, l.steps)) {
 		l.work = l.work[:0] // sized for another number of steps
 	}
 	for len(l.work) < len(blocks) {
-		l.work = append(l.work, newMLSTMHead[T](l.steps, d, chunk))
+		l.work = append(l.work, newMLSTMHead[T](l.steps, d, size))
 	}
-	var wg sync.WaitGroup
-	for n, c := range blocks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			hd := l.work[n]
-			for i := c.b0; i < c.b0+c.size; i++ {
-				fn(hd, i)
-			}
-		}()
-	}
-	wg.Wait()
+	blas.RunSingleThreaded(func() {
+		var wg sync.WaitGroup
+		for n, c := range blocks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fn(l.work[n], c)
+			}()
+		}
+		wg.Wait()
+	})
 }
 
 // Backward takes the gradient of the outputs dy (batch, steps·H), adds the
@@ -212,27 +216,39 @@ func (l *MLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	}
 	dproj := nn.Workspace(&l.dproj, b, l.steps*P)
 	clear(dproj.Data)
-	l.eachSequence(b, func(hd *mlstmHead[T], i int) {
-		for k := 0; k < l.Heads; k++ {
-			hd.load(l.proj.Row(i), l.length(i), H, l.Heads, k)
-			hd.forward()
-			hd.gate(l.og.Row(i), nil, dy.Row(i), dproj.Row(i), H, P, k)
-			hd.backward()
-			hd.store(dproj.Row(i), H, l.Heads, k)
+	dx := nn.Workspace(&l.dx, b, l.steps*l.InputSize)
+	l.eachBlock(b, func(hd *mlstmHead[T], c chunk) {
+		for i := c.b0; i < c.b0+c.size; i++ {
+			for k := 0; k < l.Heads; k++ {
+				hd.load(l.proj.Row(i), l.length(i), H, l.Heads, k)
+				hd.forward()
+				hd.gate(l.og.Row(i), nil, dy.Row(i), dproj.Row(i), H, P, k)
+				hd.backward()
+				hd.store(dproj.Row(i), H, l.Heads, k)
+			}
+		}
+		if !l.SkipInputGrad {
+			r0, rows := c.b0*l.steps, c.size*l.steps
+			blas.Gemm(blas.NoTrans, blas.NoTrans, rows, l.InputSize, P, 1, dproj.Data[r0*P:], P, l.wih.Value, l.InputSize,
+				0, dx.Data[r0*l.InputSize:], l.InputSize)
 		}
 	})
-	for r := 0; r < len(dproj.Data); r += P {
-		for j, v := range dproj.Data[r : r+P] {
-			l.bias.Grad[j] += v
-		}
-	}
+	// The parameters' gradients over every step, their rows split between
+	// goroutines.
 	rows := b * l.steps
-	blas.Gemm(blas.Trans, blas.NoTrans, P, l.InputSize, rows, 1, dproj.Data, P, l.x.Data, l.InputSize, 1, l.wih.Grad, l.InputSize)
+	runBlocks(splitRange(P, runtime.GOMAXPROCS(0)), func(c chunk) {
+		blas.Gemm(blas.Trans, blas.NoTrans, c.size, l.InputSize, rows, 1, dproj.Data[c.b0:], P, l.x.Data, l.InputSize,
+			1, l.wih.Grad[c.b0*l.InputSize:], l.InputSize)
+		grad := l.bias.Grad[c.b0 : c.b0+c.size]
+		for r := c.b0; r < len(dproj.Data); r += P {
+			for j, v := range dproj.Data[r : r+c.size] {
+				grad[j] += v
+			}
+		}
+	})
 	if l.SkipInputGrad {
 		return nil
 	}
-	dx := nn.Workspace(&l.dx, b, l.steps*l.InputSize)
-	blas.Gemm(blas.NoTrans, blas.NoTrans, rows, l.InputSize, P, 1, dproj.Data, P, l.wih.Value, l.InputSize, 0, dx.Data, l.InputSize)
 	return dx
 }
 
@@ -378,16 +394,20 @@ func (hd *mlstmHead[T]) forward() {
 func (hd *mlstmHead[T]) gate(og, h, dy, dproj []T, H, P, k int) {
 	d := hd.d
 	for t := 0; t < hd.L; t++ {
-		for a := 0; a < d; a++ {
-			j := t*H + k*d + a
-			o, ht := float64(og[j]), float64(hd.ht[t*d+a])
-			if h != nil {
-				h[j] = T(o * ht)
+		j := t*H + k*d
+		o, ht := og[j:j+d], hd.ht[t*d:(t+1)*d]
+		if h != nil {
+			hs := h[j : j+d]
+			for a := range hs {
+				hs[a] = T(float64(o[a]) * float64(ht[a]))
 			}
-			if dy != nil {
-				g := float64(dy[j])
-				dproj[t*P+3*H+k*d+a] = T(g * ht * o * (1 - o))
-				hd.dht[t*d+a] = T(g * o)
+		}
+		if dy != nil {
+			g, do, dht := dy[j:j+d], dproj[t*P+3*H+k*d:][:d], hd.dht[t*d:(t+1)*d]
+			for a := range g {
+				oa, ga := float64(o[a]), float64(g[a])
+				do[a] = T(ga * float64(ht[a]) * oa * (1 - oa))
+				dht[a] = T(ga * oa)
 			}
 		}
 	}
@@ -566,7 +586,7 @@ func (l *MLSTM[T]) Step(x *nn.Matrix[T], state *MLSTMState[T]) *nn.Matrix[T] {
 		panic(fmt.Sprintf("seq: mLSTM.Step: input is %s, want %d×%d for the state's batch", x.Shape(), state.batch, l.InputSize))
 	}
 	proj := nn.Workspace(&l.stepProj, x.Rows, P)
-	l.project(proj, x)
+	l.project(proj.Data, x.Data)
 	out := nn.Workspace(&l.stepOut, x.Rows, H)
 	scale := 1 / math.Sqrt(float64(d))
 	if len(l.stepKey) < d {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/fastmath"
@@ -59,7 +60,7 @@ type SLSTM[T Float] struct {
 	// weight_ih and bias with their rows in that head-major order.
 	wihHeads, biasHeads nn.Matrix[T]
 	// Backward's workspaces.
-	draw, dhRec, hPrev, dx, sigF, dwih, dbias nn.Matrix[T]
+	draw, dhRec, hPrev, dx, dwih, dbias nn.Matrix[T]
 }
 
 // NewSLSTM returns an sLSTM layer of the given sizes (hidden divisible by
@@ -139,15 +140,29 @@ func (s *SLSTM[T]) gateRow(r int) int {
 	return g*s.HiddenSize + k*d + a
 }
 
-// addRecurrent adds R h to the pre-activations of step t for the whole
-// batch, h the rows of hPrev (row stride ldh): per head k one GEMM
-// (b × d)(4d × d)ᵀ into the head's four gate blocks.
-func (s *SLSTM[T]) addRecurrent(raw *nn.Matrix[T], hPrev []T, ldh, t int) {
+// addRecurrent adds R h to the pre-activations of step t for the rows of
+// block c, h the block's rows of hPrev (row stride ldh): per head k one
+// GEMM (rows × d)(4d × d)ᵀ into the head's four gate blocks.
+func (s *SLSTM[T]) addRecurrent(raw *nn.Matrix[T], hPrev []T, ldh, t int, c chunk) {
 	H, d := s.HiddenSize, s.HiddenSize/s.Heads
 	for k := 0; k < s.Heads; k++ {
-		blas.Gemm(blas.NoTrans, blas.Trans, raw.Rows, 4*d, d, 1, hPrev[k*d:], ldh, s.whh.Value[k*4*d*d:], d,
-			1, raw.Data[t*4*H+k*4*d:], raw.Cols)
+		blas.Gemm(blas.NoTrans, blas.Trans, c.size, 4*d, d, 1, hPrev[c.b0*ldh+k*d:], ldh, s.whh.Value[k*4*d*d:], d,
+			1, raw.Data[c.b0*raw.Cols+t*4*H+k*4*d:], raw.Cols)
 	}
+}
+
+// runBlocks calls fn for the blocks, each on a goroutine when there are
+// several, with BLAS single-threaded: the blocks are the parallelism, and
+// their per-step products are too small for BLAS's threads.
+func runBlocks(blocks []chunk, fn func(chunk)) {
+	blas.RunSingleThreaded(func() { parallel(blocks, fn) })
+}
+
+// blocks splits a batch of b sequences into as many blocks as GOMAXPROCS
+// allows with at least 16 sequences in each: each block runs its own time
+// loop on a goroutine.
+func (s *SLSTM[T]) blocks(b int) []chunk {
+	return splitRange(b, min(runtime.GOMAXPROCS(0), b/16))
 }
 
 // Forward runs the sequences x (batch, steps·In) and returns the hidden
@@ -156,7 +171,7 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	if x.Cols%s.InputSize != 0 {
 		panic(fmt.Sprintf("seq: sLSTM input of %d columns is not steps of %d", x.Cols, s.InputSize))
 	}
-	b, H, d := x.Rows, s.HiddenSize, s.HiddenSize/s.Heads
+	b, H := x.Rows, s.HiddenSize
 	s.steps = x.Cols / s.InputSize
 	checkLengths("sLSTM", s.lengths, b, s.steps)
 	s.used, s.init = s.init, nil
@@ -169,36 +184,49 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 	}
 	T4 := s.steps * 4 * H
 	copy(nn.Workspace(&s.x, b, x.Cols).Data, x.Data)
-	raw := nn.Workspace(&s.raw, b, T4)
-	gates := nn.Workspace(&s.gates, b, T4)
-	c, n, m, h := nn.Workspace(&s.c, b, s.steps*H), nn.Workspace(&s.n, b, s.steps*H), nn.Workspace(&s.m, b, s.steps*H), nn.Workspace(&s.h, b, s.steps*H)
-	// The input projection of every step at once, (b·steps, In)(In, 4H),
-	// with the weights' rows in head-major order.
+	nn.Workspace(&s.raw, b, T4)
+	nn.Workspace(&s.gates, b, T4)
+	for _, st := range []*nn.Matrix[T]{&s.c, &s.n, &s.m, &s.h} {
+		nn.Workspace(st, b, s.steps*H)
+	}
+	// The input projection's weights, their rows in head-major order.
 	wih, bias := nn.Workspace(&s.wihHeads, 4*H, s.InputSize), nn.Workspace(&s.biasHeads, 1, 4*H)
 	for r := range 4 * H {
 		copy(wih.Row(r), s.wih.Value[s.gateRow(r)*s.InputSize:][:s.InputSize])
 		bias.Data[r] = s.bias.Value[s.gateRow(r)]
 	}
-	blas.Gemm(blas.NoTrans, blas.Trans, b*s.steps, 4*H, s.InputSize, 1, x.Data, s.InputSize, wih.Data, s.InputSize, 0, raw.Data, 4*H)
-	for r := 0; r < len(raw.Data); r += 4 * H {
-		for k, v := range bias.Data {
-			raw.Data[r+k] += v
+	runBlocks(s.blocks(b), s.forwardBlock)
+	return &s.h
+}
+
+// forwardBlock runs Forward for the sequences of block c: the input
+// projection of all their steps at once, then the time loop.
+func (s *SLSTM[T]) forwardBlock(c chunk) {
+	H, d, In := s.HiddenSize, s.HiddenSize/s.Heads, s.InputSize
+	raw, gates := &s.raw, &s.gates
+	cs, ns, ms, hs := &s.c, &s.n, &s.m, &s.h
+	rows, r0 := c.size*s.steps, c.b0*s.steps
+	proj := raw.Data[r0*4*H : (r0+rows)*4*H]
+	blas.Gemm(blas.NoTrans, blas.Trans, rows, 4*H, In, 1, s.x.Data[r0*In:], In, s.wihHeads.Data, In, 0, proj, 4*H)
+	for r := 0; r < len(proj); r += 4 * H {
+		for k, v := range s.biasHeads.Data {
+			proj[r+k] += v
 		}
 	}
 	for t := 0; t < s.steps; t++ {
 		switch {
 		case t > 0:
-			s.addRecurrent(raw, h.Data[(t-1)*H:], h.Cols, t)
+			s.addRecurrent(raw, hs.Data[(t-1)*H:], hs.Cols, t, c)
 		case s.used != nil:
-			s.addRecurrent(raw, s.used.H.Data, H, t)
+			s.addRecurrent(raw, s.used.H.Data, H, t, c)
 		}
 		o := t * H
-		for i := 0; i < b; i++ {
-			ct, nt, mt, ht := c.Row(i)[o:o+H], n.Row(i)[o:o+H], m.Row(i)[o:o+H], h.Row(i)[o:o+H]
+		for i := c.b0; i < c.b0+c.size; i++ {
+			ct, nt, mt, ht := cs.Row(i)[o:o+H], ns.Row(i)[o:o+H], ms.Row(i)[o:o+H], hs.Row(i)[o:o+H]
 			if t >= s.length(i) { // padding: the state stays, the output is zero
-				copy(ct, c.Row(i)[o-H:o])
-				copy(nt, n.Row(i)[o-H:o])
-				copy(mt, m.Row(i)[o-H:o])
+				copy(ct, cs.Row(i)[o-H:o])
+				copy(nt, ns.Row(i)[o-H:o])
+				copy(mt, ms.Row(i)[o-H:o])
 				clear(ht)
 				continue
 			}
@@ -215,7 +243,6 @@ func (s *SLSTM[T]) Forward(x *nn.Matrix[T], _ bool) *nn.Matrix[T] {
 			}
 		}
 	}
-	return h
 }
 
 // slstmStep is one step of one head of one sequence: r the step's
@@ -322,10 +349,64 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 	dhRec := nn.Workspace(&s.dhRec, b, H) // R-side gradient into h_{t}, from step t+1
 	clear(dhRec.Data)
 	dc, dn := make([]float64, b*H), make([]float64, b*H)
-	sigF := nn.Workspace(&s.sigF, 1, d).Data // σ(f̃) of one head
+	dx := nn.Workspace(&s.dx, b, s.steps*s.InputSize)
+	hPrev := nn.Workspace(&s.hPrev, b*s.steps, H)
+	runBlocks(s.blocks(b), func(c chunk) { s.backwardBlock(c, dy, dhRec, dc, dn, hPrev, dx) })
+	if st := s.used; st != nil { // the initial state's gradients
+		d := &s.dinit
+		d.H, d.C, d.N, d.M = nn.Workspace(d.H, b, H), nn.Workspace(d.C, b, H), nn.Workspace(d.N, b, H), nn.Workspace(d.M, b, H)
+		copy(d.H.Data, dhRec.Data)
+		for k := range d.C.Data {
+			d.C.Data[k], d.N.Data[k] = T(dc[k]), T(dn[k])
+			d.M.Data[k] = T(dc[k]*float64(st.C.Data[k]) + dn[k]*float64(st.N.Data[k]))
+		}
+	}
+	// The parameters' gradients over every step at once, the heads split
+	// between goroutines: dR += draw_tᵀ h_{t−1}, and the input side in
+	// head-major order, then added to the gradients' rows in PyTorch's
+	// order.
+	rows := b * s.steps
+	dwih, dbias := nn.Workspace(&s.dwih, 4*H, s.InputSize), nn.Workspace(&s.dbias, 1, 4*H)
+	runBlocks(splitRange(s.Heads, runtime.GOMAXPROCS(0)), func(c chunk) {
+		for k := c.b0; k < c.b0+c.size; k++ {
+			blas.Gemm(blas.Trans, blas.NoTrans, 4*d, d, rows, 1, draw.Data[4*k*d:], 4*H, hPrev.Data[k*d:], H,
+				1, s.whh.Grad[k*4*d*d:], d)
+			blas.Gemm(blas.Trans, blas.NoTrans, 4*d, s.InputSize, rows, 1, draw.Data[4*k*d:], 4*H, s.x.Data, s.InputSize,
+				0, dwih.Data[4*k*d*s.InputSize:], s.InputSize)
+			db := dbias.Data[4*k*d : 4*(k+1)*d]
+			clear(db)
+			for r := 4 * k * d; r < len(draw.Data); r += 4 * H {
+				for j, v := range draw.Data[r : r+4*d] {
+					db[j] += v
+				}
+			}
+		}
+	})
+	for r := range 4 * H {
+		q := s.gateRow(r)
+		s.bias.Grad[q] += dbias.Data[r]
+		for j, v := range dwih.Row(r) {
+			s.wih.Grad[q*s.InputSize+j] += v
+		}
+	}
+	if s.SkipInputGrad {
+		return nil
+	}
+	return dx
+}
+
+// backwardBlock runs Backward's time loop for the sequences of block c,
+// from the gradients dy into draw; dhRec (b, H), dc and dn (b·H) carry the
+// gradients of the state between steps. Then it writes the block's rows of
+// hPrev (b·steps, H), the hidden states shifted by one step (the initial
+// state, or zero, before the first), and of dx unless SkipInputGrad.
+func (s *SLSTM[T]) backwardBlock(c chunk, dy, dhRec *nn.Matrix[T], dc, dn []float64, hPrev, dx *nn.Matrix[T]) {
+	H, d := s.HiddenSize, s.HiddenSize/s.Heads
+	draw := &s.draw
+	sigF := make([]T, d) // σ(f̃) of one head
 	for t := s.steps - 1; t >= 0; t-- {
 		o := t * H
-		for i := 0; i < b; i++ {
+		for i := c.b0; i < c.b0+c.size; i++ {
 			if t >= s.length(i) {
 				continue
 			}
@@ -360,27 +441,14 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		if t == 0 && s.used == nil {
 			break
 		}
-		// dh_{t−1} = Rᵀ draw_t, per head one GEMM (b × 4d)(4d × d) from the
-		// head's four gate blocks.
+		// dh_{t−1} = Rᵀ draw_t, per head one GEMM (rows × 4d)(4d × d) from
+		// the head's four gate blocks.
 		for k := 0; k < s.Heads; k++ {
-			blas.Gemm(blas.NoTrans, blas.NoTrans, b, d, 4*d, 1, draw.Data[4*(o+k*d):], draw.Cols, s.whh.Value[k*4*d*d:], d,
-				0, dhRec.Data[k*d:], H)
+			blas.Gemm(blas.NoTrans, blas.NoTrans, c.size, d, 4*d, 1, draw.Data[c.b0*draw.Cols+4*(o+k*d):], draw.Cols, s.whh.Value[k*4*d*d:], d,
+				0, dhRec.Data[c.b0*H+k*d:], H)
 		}
 	}
-	if st := s.used; st != nil { // the initial state's gradients
-		d := &s.dinit
-		d.H, d.C, d.N, d.M = nn.Workspace(d.H, b, H), nn.Workspace(d.C, b, H), nn.Workspace(d.N, b, H), nn.Workspace(d.M, b, H)
-		copy(d.H.Data, dhRec.Data)
-		for k := range d.C.Data {
-			d.C.Data[k], d.N.Data[k] = T(dc[k]), T(dn[k])
-			d.M.Data[k] = T(dc[k]*float64(st.C.Data[k]) + dn[k]*float64(st.N.Data[k]))
-		}
-	}
-	// dR += draw_tᵀ h_{t−1} over every step at once, with h shifted by one
-	// step (the initial state, or zero, before the first).
-	rows := b * s.steps
-	hPrev := nn.Workspace(&s.hPrev, rows, H)
-	for i := 0; i < b; i++ {
+	for i := c.b0; i < c.b0+c.size; i++ {
 		if s.used != nil {
 			copy(hPrev.Row(i*s.steps), s.used.H.Row(i))
 		} else {
@@ -388,33 +456,10 @@ func (s *SLSTM[T]) Backward(dy *nn.Matrix[T]) *nn.Matrix[T] {
 		}
 		copy(hPrev.Data[(i*s.steps+1)*H:(i+1)*s.steps*H], s.h.Row(i)[:(s.steps-1)*H])
 	}
-	for k := 0; k < s.Heads; k++ {
-		blas.Gemm(blas.Trans, blas.NoTrans, 4*d, d, rows, 1, draw.Data[4*k*d:], 4*H, hPrev.Data[k*d:], H,
-			1, s.whh.Grad[k*4*d*d:], d)
+	if !s.SkipInputGrad {
+		rows, r0, In := c.size*s.steps, c.b0*s.steps, s.InputSize
+		blas.Gemm(blas.NoTrans, blas.NoTrans, rows, In, 4*H, 1, draw.Data[r0*4*H:], 4*H, s.wihHeads.Data, In, 0, dx.Data[r0*In:], In)
 	}
-	// The input side of every step at once, in head-major order, then
-	// added to the gradients' rows in PyTorch's order.
-	dwih, dbias := nn.Workspace(&s.dwih, 4*H, s.InputSize), nn.Workspace(&s.dbias, 1, 4*H)
-	blas.Gemm(blas.Trans, blas.NoTrans, 4*H, s.InputSize, rows, 1, draw.Data, 4*H, s.x.Data, s.InputSize, 0, dwih.Data, s.InputSize)
-	clear(dbias.Data)
-	for r := 0; r < len(draw.Data); r += 4 * H {
-		for k, v := range draw.Data[r : r+4*H] {
-			dbias.Data[k] += v
-		}
-	}
-	for r := range 4 * H {
-		q := s.gateRow(r)
-		s.bias.Grad[q] += dbias.Data[r]
-		for j, v := range dwih.Row(r) {
-			s.wih.Grad[q*s.InputSize+j] += v
-		}
-	}
-	if s.SkipInputGrad {
-		return nil
-	}
-	dx := nn.Workspace(&s.dx, b, s.steps*s.InputSize)
-	blas.Gemm(blas.NoTrans, blas.NoTrans, rows, s.InputSize, 4*H, 1, draw.Data, 4*H, s.wihHeads.Data, s.InputSize, 0, dx.Data, s.InputSize)
-	return dx
 }
 
 // String describes the layer.

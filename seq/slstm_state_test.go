@@ -1,6 +1,7 @@
 package seq
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/physml/physml/internal/numcheck"
@@ -90,5 +91,47 @@ func TestSLSTMInitialStateGradient(t *testing.T) {
 	t.Logf("sLSTM with an initial state: worst relative gradient error %.2g at %s", res.MaxRelError, res.Where)
 	if !(res.MaxRelError < 1e-5) { // measured 8.1e-8
 		t.Errorf("sLSTM initial-state gradient: %+v", res)
+	}
+}
+
+// TestSLSTMBlocksGiveTheWholeBatch: an sLSTM that splits a batch of 37
+// sequences (padded, from an initial state) into two blocks on two
+// goroutines gives to the bit the outputs and the gradients — input,
+// parameters and initial state — of the same layer on one goroutine.
+func TestSLSTMBlocksGiveTheWholeBatch(t *testing.T) {
+	const b, steps, in, hidden, heads = 37, 6, 3, 8, 2
+	x := nn.NewMatrix[float64](b, steps*in)
+	nn.Normal(nn.NewRand(5), x.Data, 1)
+	lengths := make([]int, b)
+	for i := range lengths {
+		lengths[i] = 1 + i%steps
+	}
+	run := func(procs int) (trainPass, *SLSTMState[float64]) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		l := NewSLSTM[float64](in, hidden, heads, nn.NewRand(6))
+		if got := len(l.blocks(b)); got != procs {
+			t.Fatalf("GOMAXPROCS %d: %d blocks", procs, got)
+		}
+		init := &SLSTMState[float64]{H: nn.NewMatrix[float64](b, hidden), C: nn.NewMatrix[float64](b, hidden),
+			N: nn.NewMatrix[float64](b, hidden), M: nn.NewMatrix[float64](b, hidden)}
+		for k, m := range []*nn.Matrix[float64]{init.H, init.C, init.N, init.M} {
+			nn.Uniform(nn.NewRand(uint64(7+k)), m.Data, 1)
+		}
+		nn.Uniform(nn.NewRand(11), init.N.Data, 0.5)
+		for k := range init.N.Data {
+			init.N.Data[k] += 1 // a normaliser is positive
+		}
+		l.SetLengths(lengths)
+		l.SetInitialState(init)
+		p := trainPassOf(l, x, 2)
+		g := l.InitialStateGrad()
+		return p, &SLSTMState[float64]{H: g.H.Clone(), C: g.C.Clone(), N: g.N.Clone(), M: g.M.Clone()}
+	}
+	whole, wholeInit := run(1)
+	split, splitInit := run(2)
+	split.equal(t, "two blocks", whole)
+	for k, m := range []*nn.Matrix[float64]{splitInit.H, splitInit.C, splitInit.N, splitInit.M} {
+		want := []*nn.Matrix[float64]{wholeInit.H, wholeInit.C, wholeInit.N, wholeInit.M}[k]
+		numcheck.Close(t, "initial state gradient", m.Data, want.Data, 0)
 	}
 }
