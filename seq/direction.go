@@ -42,6 +42,8 @@ type direction[T Float] struct {
 	hraw, dHp nn.Matrix[T]
 	pj, draw  nn.Matrix[T]
 	zeroDy    []T
+	// W_hhᵀ and W_hh packed for the per-step products of a pass.
+	whhT, whhN blas.PackedB[T]
 }
 
 // width returns the width of the hidden state h: P when the LSTM projects
@@ -171,6 +173,8 @@ func (d *direction[T]) forward(x, out *nn.Matrix[T], ps pass, init, final state[
 			clear(s[0])
 		}
 	}
+	// W_hhᵀ, packed once for the steps' products h W_hhᵀ.
+	d.whhT.Pack(blas.Trans, d.width(), d.cell.gates()*d.hidden, d.whh.Value, d.width())
 	parallel(ps.chunks, func(c chunk) {
 		// Input projection of all steps of the chunk in one GEMM:
 		// gates = X W_ihᵀ + b_ih (+ b_hh).
@@ -246,7 +250,7 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 		case LSTM:
 			cp := cprev[t*b*H : (t+1)*b*H]
 			copy(cp, cn)
-			gemmNT(b, gh, W, hr, W, d.whh.Value, W, 1, g, gh)
+			blas.GemmPacked(blas.NoTrans, b, 1, hr, W, &d.whhT, 1, g, gh)
 			tc := tanc[t*b*H : (t+1)*b*H]
 			if d.proj == 0 {
 				d.step.lstm(b, H, g, cp, cn, hn, tc, o, ldo, d.validFlags(c, lengths, t))
@@ -278,10 +282,10 @@ func (d *direction[T]) forwardChunk(c chunk, steps int, lengths []int, outM *nn.
 					copy(hwt[i*gh:(i+1)*gh], d.bhh.Value)
 				}
 			}
-			gemmNT(b, gh, H, hr, H, d.whh.Value, H, hbeta, hwt, gh)
+			blas.GemmPacked(blas.NoTrans, b, 1, hr, H, &d.whhT, hbeta, hwt, gh)
 			d.step.gru(b, H, g, hwt, hp, hn, o, ldo, d.validFlags(c, lengths, t))
 		default:
-			gemmNT(b, gh, H, hr, H, d.whh.Value, H, 1, g, gh)
+			blas.GemmPacked(blas.NoTrans, b, 1, hr, H, &d.whhT, 1, g, gh)
 			d.step.rnn(b, H, g, hn, o, ldo, d.validFlags(c, lengths, t))
 		}
 	}
@@ -324,6 +328,8 @@ func (d *direction[T]) backward(x, dOut, dIn *nn.Matrix[T], accumulate bool, ps 
 	if accumulate {
 		beta = 1
 	}
+	// W_hh, packed once for the steps' products dG_h W_hh.
+	d.whhN.Pack(blas.NoTrans, gh, d.width(), d.whh.Value, d.width())
 	parallel(chunks, func(c chunk) {
 		d.backwardChunk(c, steps, ps.lengthsOf(c), dOut, dInit.chunkOf(c, W, H))
 		// Input gradient of the chunk's steps in one GEMM: dX = dG W_ih.
@@ -426,7 +432,7 @@ func (d *direction[T]) backwardChunk(c chunk, steps int, lengths []int, dOutM *n
 		d.step.backward(d, b, t, valid, v, st)
 		dgh := st.dgh
 		// dh_prev = dG_h W_hh for the whole chunk, one GEMM.
-		blas.Gemm(blas.NoTrans, blas.NoTrans, b, W, gh, 1, dgh, gh, d.whh.Value, W, 0, dhPrev, W)
+		blas.GemmPacked(blas.NoTrans, b, 1, dgh, gh, &d.whhN, 0, dhPrev, W)
 		if d.hmask != nil {
 			for k, m := range rows(d.hmask, c, 1, W) {
 				dhPrev[k] *= m

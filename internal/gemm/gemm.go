@@ -97,6 +97,48 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 	p.run()
 }
 
+// PackedB is a matrix op(B), k×n, packed once into the kernels' panels
+// for products that reuse it with many A — a recurrent layer's weights at
+// every step of a sequence: GemmPacked skips the packing of op(B) that Gemm
+// does in every call.
+type PackedB[T Float] struct {
+	k, n int
+	data []T
+}
+
+// Pack packs op(B) (B k×n, or Bᵀ when transB) into pb, reusing its memory.
+// The blocks are stored in the order compute reads them: for each block of
+// nc columns, its blocks of kc steps.
+func (pb *PackedB[T]) Pack(transB bool, k, n int, b []T, ldb int) {
+	nr := panelWidth[T]()
+	size := 0
+	for jc := 0; jc < n; jc += nc {
+		size += roundUp(min(nc, n-jc), nr) * k
+	}
+	if cap(pb.data) < size {
+		pb.data = make([]T, size)
+	}
+	pb.k, pb.n, pb.data = k, n, pb.data[:size]
+	p := product[T]{transB: transB, k: k, n: n, b: b, ldb: ldb}
+	offset := 0
+	for jc := 0; jc < n; jc += nc {
+		cols := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			depth := min(kc, k-pc)
+			p.packB(pb.data[offset:], pc, depth, jc, cols, nr)
+			offset += roundUp(cols, nr) * depth
+		}
+	}
+}
+
+// GemmPacked computes C = alpha·op(A)·B + beta·C with B packed by Pack
+// (op(A) m×k, C m×n): the numbers of Gemm with the same operands.
+func GemmPacked[T Float](transA bool, m int, alpha T, a []T, lda int, pb *PackedB[T], beta T, c []T, ldc int) {
+	p := product[T]{transA: transA, m: m, n: pb.n, k: pb.k, alpha: alpha, beta: beta,
+		a: a, lda: lda, c: c, ldc: ldc, packed: pb.data}
+	p.run()
+}
+
 // Syrk computes the upper (or lower) triangle of C = alpha·op(A)·op(A)ᵀ +
 // beta·C, where op(A) is n×k (A, or Aᵀ when trans) and C is n×n; the other
 // triangle is neither read nor written.
@@ -138,6 +180,8 @@ type product[T Float] struct {
 	// transC writes the product transposed: element (i, j) of
 	// op(A)·op(B) to C[j][i] (whole products only).
 	transC bool
+	// packed is op(B) packed by PackedB.Pack, used instead of b.
+	packed []T
 }
 
 // run computes the product, on several goroutines when it is large enough.
@@ -264,7 +308,7 @@ func Serial() bool { return serial.Load() > 0 }
 // the parts to dst: rows of C (or columns, when they are more) in ranges of
 // whole tiles, a triangle's rows in ranges of equal area.
 func (p *product[T]) appendParts(dst []product[T], workers int) []product[T] {
-	byColumns := p.triangle == whole && p.n > p.m
+	byColumns := p.triangle == whole && p.n > p.m && p.packed == nil
 	from := 0
 	for w := 1; w <= workers; w++ {
 		var to int
@@ -447,12 +491,14 @@ func (p *product[T]) compute() {
 	w := getWorkspace[T]()
 	defer putWorkspace(w)
 	nr := panelWidth[T]()
+	offset := 0 // of the next block in p.packed
 	for jc := 0; jc < p.n; jc += nc {
 		cols := min(nc, p.n-jc)
-		if need := roundUp(cols, nr) * kc; len(w.b) < need {
+		if need := roundUp(cols, nr) * kc; len(w.b) < need && p.packed == nil {
 			w.b = make([]T, need)
 		}
 		if p.block(0, p.m, jc, cols) == outside {
+			offset += roundUp(cols, nr) * p.k
 			continue
 		}
 		for pc := 0; pc < p.k; pc += kc {
@@ -461,14 +507,20 @@ func (p *product[T]) compute() {
 			if pc > 0 {
 				beta = 1
 			}
-			p.packB(w.b, pc, depth, jc, cols, nr)
+			b := w.b
+			if p.packed != nil {
+				b = p.packed[offset:]
+				offset += roundUp(cols, nr) * depth
+			} else {
+				p.packB(b, pc, depth, jc, cols, nr)
+			}
 			for ic := 0; ic < p.m; ic += mc {
 				rows := min(mc, p.m-ic)
 				if p.block(ic, rows, jc, cols) == outside {
 					continue
 				}
 				p.packA(w.a, ic, rows, pc, depth)
-				p.macroKernel(w, ic, rows, jc, cols, depth, beta, nr)
+				p.macroKernel(w, b, ic, rows, jc, cols, depth, beta, nr)
 			}
 		}
 	}
@@ -477,11 +529,12 @@ func (p *product[T]) compute() {
 func roundUp(n, to int) int { return (n + to - 1) / to * to }
 
 // macroKernel computes the tiles of rows [i0, i0+rows) and columns
-// [j0, j0+cols) of C from the packed blocks.
-func (p *product[T]) macroKernel(w *workspace[T], i0, rows, j0, cols, depth int, beta T, nr int) {
+// [j0, j0+cols) of C from the packed block of op(A) in w and that of op(B)
+// in packedB.
+func (p *product[T]) macroKernel(w *workspace[T], packedB []T, i0, rows, j0, cols, depth int, beta T, nr int) {
 	for jr := 0; jr < cols; jr += nr {
 		n := min(nr, cols-jr)
-		b := &w.b[jr*depth]
+		b := &packedB[jr*depth]
 		for ir := 0; ir < rows; ir += mr {
 			m := min(mr, rows-ir)
 			i, j := i0+ir, j0+jr

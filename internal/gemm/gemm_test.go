@@ -373,3 +373,47 @@ func TestConcurrentProducts(t *testing.T) {
 		compare(t, fmt.Sprintf("goroutine %d", g), got[g], want[g], 0)
 	}
 }
+
+// TestGemmPacked: a product with op(B) packed once gives Gemm's numbers to
+// the bit, for both transposes, edges of every tile, several blocks of kc
+// steps and of nc columns, with and without beta, serial and split between
+// goroutines (with the pack reused, and refilled for other shapes).
+func TestGemmPacked(t *testing.T) {
+	if !Available() {
+		t.Skip("no assembly kernels on this machine")
+	}
+	testGemmPacked[float32](t)
+	testGemmPacked[float64](t)
+}
+
+func testGemmPacked[T Float](t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var pb PackedB[T]
+	for _, shape := range [][3]int{{32, 512, 128}, {7, 13, 5}, {1, 17, 300}, {5, 2100, 3}, {600, 40, 520}, {32, 128, 512}} {
+		m, n, k := shape[0], shape[1], shape[2]
+		for _, transA := range []bool{false, true} {
+			for _, transB := range []bool{false, true} {
+				lda, ldb := k+2, n+1
+				if transA {
+					lda = m + 3
+				}
+				if transB {
+					ldb = k + 1
+				}
+				a, b := randomSlice[T](rng, m*k*2+3*max(m, k)), randomSlice[T](rng, n*k*2+3*max(n, k))
+				pb.Pack(transB, k, n, b, ldb)
+				for _, beta := range []T{0, 0.5} {
+					c0 := randomSlice[T](rng, m*(n+4))
+					want, got := append([]T(nil), c0...), append([]T(nil), c0...)
+					Gemm(transA, transB, m, n, k, 1.5, a, lda, b, ldb, beta, want, n+4)
+					GemmPacked(transA, m, 1.5, a, lda, &pb, beta, got, n+4)
+					what := fmt.Sprintf("%T %v transA %v transB %v beta %v", T(0), shape, transA, transB, beta)
+					compare(t, what, got, want, 0)
+					serial := append([]T(nil), c0...)
+					RunSerial(func() { GemmPacked(transA, m, 1.5, a, lda, &pb, beta, serial, n+4) })
+					compare(t, what+" serial", serial, want, 0)
+				}
+			}
+		}
+	}
+}
