@@ -2,7 +2,7 @@
 # Runs the benchmark suite in the pure-Go and the OpenBLAS build and the
 # PyTorch / scikit-learn peers (when /usr/bin/python3 has them) in turn, COUNT
 # rounds, then whole physml commands and the Beam module's pipelines, and
-# writes bench/RESULTS.md. Takes about 20 minutes on 2 cores at COUNT=2.
+# writes bench/RESULTS.md. Takes about 20 minutes on 2 cores at COUNT=2, 30 at COUNT=3.
 #   COUNT=3 bench/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
