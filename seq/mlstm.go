@@ -440,14 +440,7 @@ func (hd *mlstmHead[T]) backward() {
 	G := hd.dq // dH̃/norm, until dQ overwrites it
 	dnorm := hd.dlf
 	for t := 0; t < L; t++ {
-		dht, ht := hd.dht[t*d:(t+1)*d], hd.ht[t*d:(t+1)*d]
-		inv := 1 / hd.norm[t]
-		var dn float64
-		for a := range dht {
-			dn -= float64(dht[a]) * float64(ht[a])
-			G[t*d+a] = T(float64(dht[a]) * inv)
-		}
-		dnorm[t] = dn * inv
+		dnorm[t] = hd.normGrad(t, G)
 	}
 	headGemm(true, false, L, d, L, hd.C, S, G, d, 0, hd.dv, d)    // dV = Cᵀ G
 	headGemm(false, true, L, L, d, G, d, hd.v, d, 0, hd.dlogD, S) // dc_ts/norm_t
@@ -486,6 +479,20 @@ func (hd *mlstmHead[T]) backward() {
 	for u := L - 2; u >= 0; u-- {
 		dF[u] += dF[u+1]
 	}
+}
+
+// normGrad writes row t of G = dh̃/norm and returns the gradient of the
+// normaliser, dnorm_t = −dh̃_t·h̃_t / norm_t.
+func (hd *mlstmHead[T]) normGrad(t int, G []T) float64 {
+	d := hd.d
+	dht, ht := hd.dht[t*d:(t+1)*d], hd.ht[t*d:(t+1)*d]
+	inv := 1 / hd.norm[t]
+	var dn float64
+	for a := range dht {
+		dn -= float64(dht[a]) * float64(ht[a])
+		G[t*d+a] = T(float64(dht[a]) * inv)
+	}
+	return dn * inv
 }
 
 // headGemm sets c = op(a)·op(b) + beta·c for the small row-major matrices of a head

@@ -176,14 +176,7 @@ func (hd *mlstmHead[T]) chunkMatrices(c0, n int, sums []float64) {
 func (hd *mlstmHead[T]) backwardChunks() {
 	d, L, c, w := hd.d, hd.L, hd.c, hd.chunks
 	for t := 0; t < L; t++ {
-		dht, ht := hd.dht[t*d:(t+1)*d], hd.ht[t*d:(t+1)*d]
-		inv := 1 / hd.norm[t]
-		var dn float64
-		for a := range dht {
-			dn -= float64(dht[a]) * float64(ht[a])
-			w.G[t*d+a] = T(float64(dht[a]) * inv)
-		}
-		dn *= inv
+		dn := hd.normGrad(t, w.G)
 		if math.Abs(hd.sum[t]) > math.Exp(-hd.m[t]) {
 			w.beta[t], w.gamma[t] = dn*sign(hd.sum[t]), 0
 		} else {

@@ -30,11 +30,7 @@ func TestMLSTMChunkwiseOnTheFixture(t *testing.T) {
 		got := pass(chunk)
 		what := fmt.Sprintf("chunks of %d: ", chunk)
 		// Measured ≤ 3.4e-15, 1.2e-13 and 9.4e-14.
-		numcheck.CloseRel(t, what+"outputs", got.y, want.y, 1e-12, 1e-3)
-		numcheck.CloseRel(t, what+"input gradient", got.dx, want.dx, 1e-12, 1e-3)
-		for k := range got.grads {
-			numcheck.CloseRel(t, what+"parameter gradient", got.grads[k], want.grads[k], 1e-12, 1e-3)
-		}
+		got.closeTo(t, what, want, 1e-12, 1e-12)
 	}
 }
 
@@ -69,11 +65,7 @@ func TestMLSTMChunkwiseEqualsParallel(t *testing.T) {
 		got := pass(chunk)
 		what := fmt.Sprintf("chunks of %d: ", chunk)
 		// Measured ≤ 7.4e-14, 4.5e-12 and 4.2e-13.
-		numcheck.CloseRel(t, what+"outputs", got.y, want.y, 1e-12, 1e-3)
-		numcheck.CloseRel(t, what+"input gradient", got.dx, want.dx, 1e-11, 1e-3)
-		for k := range got.grads {
-			numcheck.CloseRel(t, what+"parameter gradient", got.grads[k], want.grads[k], 1e-11, 1e-3)
-		}
+		got.closeTo(t, what, want, 1e-12, 1e-11)
 	}
 	// Measured 4.8e-5, 2.0e-4 and 7.4e-5; the float32 parallel form gives
 	// 3.2e-5, 2.1e-4 and 2.0e-5.
@@ -107,5 +99,17 @@ func TestMLSTMChunkwiseWorkspaceIsLinear(t *testing.T) {
 	hd := l.work[0]
 	if len(hd.C) != DefaultMLSTMChunkSize*DefaultMLSTMChunkSize || hd.chunks == nil {
 		t.Errorf("the head's matrices hold %d entries, want %d in the chunkwise form", len(hd.C), DefaultMLSTMChunkSize*DefaultMLSTMChunkSize)
+	}
+}
+
+// closeTo fails t unless p's outputs are within relative tolerance yTol of
+// want's and its gradients within gradTol (differences below 1e-3 count
+// as relative to 1e-3).
+func (p trainPass) closeTo(t *testing.T, what string, want trainPass, yTol, gradTol float64) {
+	t.Helper()
+	numcheck.CloseRel(t, what+"outputs", p.y, want.y, yTol, 1e-3)
+	numcheck.CloseRel(t, what+"input gradient", p.dx, want.dx, gradTol, 1e-3)
+	for k := range p.grads {
+		numcheck.CloseRel(t, what+"parameter gradient", p.grads[k], want.grads[k], gradTol, 1e-3)
 	}
 }
