@@ -120,10 +120,9 @@ type Adam[T Float] struct {
 	m, v      [][]T
 	steps     int
 	decoupled bool
-	// update applies one step to one parameter: for float32 the C kernel
-	// of the netlib build, or the assembly of the pure-Go build on AVX2
-	// (internal/simd) over whole blocks of eight, else Go; chosen by the
-	// constructor.
+	// update applies one step to one parameter: for float32 on AVX2 the
+	// assembly of internal/simd over whole blocks of eight (in both builds),
+	// else Go; chosen by the constructor.
 	update func(value, grad, m, v []T, c adamStep[T], decoupled bool)
 }
 
@@ -133,13 +132,6 @@ type adamStep[T Float] struct {
 }
 
 func adamUpdateFor[T Float]() func(value, grad, m, v []T, c adamStep[T], decoupled bool) {
-	if kernels.For32[T]() {
-		return func(value, grad, m, v []T, c adamStep[T], decoupled bool) {
-			f := kernels.Float32s[T]
-			kernels.AdamStep(f(value), f(grad), f(m), f(v), float32(c.b1), float32(c.b2), float32(c.stepSize),
-				float32(c.invBc2), float32(c.eps), float32(c.wd), float32(c.shrink), decoupled)
-		}
-	}
 	if blas.Is32[T]() && simd.Available() {
 		return func(value, grad, m, v []T, c adamStep[T], decoupled bool) {
 			f := kernels.Float32s[T]

@@ -10,7 +10,7 @@
 //
 // Available reports whether the kernels are compiled in. In the pure-Go
 // build it is false and the callers — the recurrent steps of package seq,
-// nn's Adam step and binary cross-entropy, and internal/fastmath's float32
+// nn's binary cross-entropy, and internal/fastmath's float32
 // sigmoid and tanh — use their Go loops, which are the readable reference
 // the C kernels are tested against.
 package kernels

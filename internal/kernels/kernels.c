@@ -1,7 +1,7 @@
 //go:build netlib && cgo
 
 // The netlib build's fused float32 kernels: the recurrent gate updates,
-// Adam, the element-wise layers and the binary cross-entropy, each defined
+// the element-wise layers and the binary cross-entropy, each defined
 // twice — for Haswell (AVX2, FMA) and the SSE2 baseline — and picked at run
 // time. kernels_cgo.go calls them through kernels.h.
 
@@ -103,30 +103,6 @@ ATTR static void lstm_back_row_##S(int h, const float *restrict g, const float *
 	} \
 }
 
-// Adam (and AdamW with decoupled != 0) over n parameters, as torch.optim:
-// m = b1 m + (1-b1) g, v = b2 v + (1-b2) g², p -= step m / (sqrt(v) invbc2 + eps).
-#define DEFINE_ADAM(S, ATTR) \
-ATTR static void adam_##S(long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v, \
-		float b1, float b2, float step, float invbc2, float eps, float wd, float shrink, int decoupled) { \
-	if (decoupled) { \
-		for (long i = 0; i < n; i++) { \
-			float pi = p[i] * shrink, gi = g[i]; \
-			float mi = b1 * m[i] + (1.0f - b1) * gi; \
-			float vi = b2 * v[i] + (1.0f - b2) * gi * gi; \
-			m[i] = mi; v[i] = vi; \
-			p[i] = pi - step * mi / (__builtin_sqrtf(vi) * invbc2 + eps); \
-		} \
-	} else { \
-		for (long i = 0; i < n; i++) { \
-			float gi = g[i] + wd * p[i]; \
-			float mi = b1 * m[i] + (1.0f - b1) * gi; \
-			float vi = b2 * v[i] + (1.0f - b2) * gi * gi; \
-			m[i] = mi; v[i] = vi; \
-			p[i] -= step * mi / (__builtin_sqrtf(vi) * invbc2 + eps); \
-		} \
-	} \
-}
-
 // Element-wise layers and the binary cross-entropy. log by x = 2^e m,
 // m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m-1)/(m+1)); subnormal x are
 // scaled by 2^23 first; the result is clamped at -100 as PyTorch's BCE does
@@ -172,11 +148,9 @@ ATTR static double bce_##S(long n, const float *restrict p, const float *restric
 }
 
 DEFINE_KERNELS(base, )
-DEFINE_ADAM(base, )
 DEFINE_ELEMENTWISE(base, )
 #if defined(__x86_64__) && defined(__GNUC__)
 DEFINE_KERNELS(haswell, __attribute__((target("avx2,fma"))))
-DEFINE_ADAM(haswell, __attribute__((target("avx2,fma"))))
 DEFINE_ELEMENTWISE(haswell, __attribute__((target("avx2,fma"))))
 static int physml_use_haswell(void) {
 	static int use = -1;
@@ -211,10 +185,6 @@ void physml_gru_step(int b, int h, float *g, const float *hw, const float *hp, f
 		}
 		row(h, g + (long)i * 3 * h, hw + (long)i * 3 * h, hp + (long)i * h, hn + (long)i * h, out + (long)i * ldo);
 	}
-}
-
-void physml_adam(long n, float *p, const float *g, float *m, float *v, float b1, float b2, float step, float invbc2, float eps, float wd, float shrink, int decoupled) {
-	PICK(adam)(n, p, g, m, v, b1, b2, step, invbc2, eps, wd, shrink, decoupled);
 }
 
 void physml_lstm_backward(int b, int h, const float *g, const float *cp, const float *tc, const float *dh,

@@ -6,7 +6,6 @@
 
 void physml_lstm_step(int b, int h, float *g, const float *cp, float *c, float *hn, float *tc, float *out, int ldo, const uint8_t *valid);
 void physml_gru_step(int b, int h, float *g, const float *hw, const float *hp, float *hn, float *out, int ldo, const uint8_t *valid);
-void physml_adam(long n, float *p, const float *g, float *m, float *v, float b1, float b2, float step, float invbc2, float eps, float wd, float shrink, int decoupled);
 void physml_lstm_backward(int b, int h, const float *g, const float *cp, const float *tc, const float *dh, const float *dy, int ldy, float *dc, float *dg, const uint8_t *valid);
 void physml_sigmoid(long n, const float *x, float *y);
 void physml_tanh(long n, const float *x, float *y);

@@ -74,26 +74,6 @@ func LSTMStepBackward(b, h int, g, cp, tc, dh, dy []float32, ldy int, dc, dg []f
 	C.physml_lstm_backward(C.int(b), C.int(h), ptr(g), ptr(cp), ptr(tc), ptr(dh), ptr(dy), C.int(ldy), ptr(dc), ptr(dg), validPtr(valid))
 }
 
-// AdamStep applies one Adam (or, with decoupled, AdamW) update to the
-// float32 parameters p from their gradients g and the moments m and v:
-// m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g², p −= step·m/(√v·invBC2 + eps), with
-// g += wd·p first for Adam and p *= shrink first for AdamW.
-func AdamStep(p, g, m, v []float32, b1, b2, step, invBC2, eps, wd, shrink float32, decoupled bool) {
-	n := len(p)
-	if len(g) < n || len(m) < n || len(v) < n {
-		panic(fmt.Sprintf("kernels: AdamStep: %d parameters but %d gradients, %d and %d moments", n, len(g), len(m), len(v)))
-	}
-	if n == 0 {
-		return
-	}
-	d := C.int(0)
-	if decoupled {
-		d = 1
-	}
-	C.physml_adam(C.long(n), ptr(p), ptr(g), ptr(m), ptr(v), C.float(b1), C.float(b2), C.float(step), C.float(invBC2),
-		C.float(eps), C.float(wd), C.float(shrink), d)
-}
-
 // Sigmoid sets y = σ(x) element-wise (len(y) ≥ len(x)).
 func Sigmoid(x, y []float32) {
 	if len(y) < len(x) {

@@ -22,11 +22,6 @@ func RNNTanhStep(b, h int, g, hn, out []float32, ldo int, valid []uint8) {
 	panic("kernels: RNNTanhStep needs the netlib build")
 }
 
-// AdamStep is compiled only in the netlib build.
-func AdamStep(p, g, m, v []float32, b1, b2, step, invBC2, eps, wd, shrink float32, decoupled bool) {
-	panic("kernels: AdamStep needs the netlib build")
-}
-
 // Sigmoid is compiled only in the netlib build.
 func Sigmoid(x, y []float32) { panic("kernels: Sigmoid needs the netlib build") }
 
