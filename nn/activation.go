@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/physml/physml/blas"
 	"github.com/physml/physml/internal/fastmath"
 	"github.com/physml/physml/internal/kernels"
+	"github.com/physml/physml/internal/simd"
 )
 
 // Activation is an element-wise non-linearity used as a layer. The zero
@@ -96,35 +98,59 @@ func (a *Activation[T]) Forward(x *Matrix[T], _ bool) *Matrix[T] {
 func (a *Activation[T]) Backward(dy *Matrix[T]) *Matrix[T] {
 	mustSameShape("Activation.Backward", dy, &a.y)
 	dx := a.dx.resize(dy.Rows, dy.Cols)
-	switch a.kind {
+	done := 0
+	if kind := a.kind.simd(); kind != 0 && blas.Is32[T]() && simd.Available() {
+		f := kernels.Float32s[T]
+		done = simd.ActivationBackward8(kind, f(a.y.Data), f(dy.Data), f(dx.Data))
+	}
+	activationBackward(a.kind, a.slope, a.y.Data[done:], dy.Data[done:], dx.Data[done:])
+	return dx
+}
+
+// simd names the activation for internal/simd's backward loop, or gives 0
+// when it has none.
+func (k activationKind) simd() simd.Activation {
+	switch k {
+	case reluKind:
+		return simd.ReLU
+	case sigmoidKind:
+		return simd.Sigmoid
+	case tanhKind:
+		return simd.Tanh
+	}
+	return 0
+}
+
+// activationBackward is Backward's Go loop, dx = dy·f′(x) written with the
+// layer's outputs y; internal/simd's loops equal it to the bit.
+func activationBackward[T Float](kind activationKind, slope T, y, dy, dx []T) {
+	dy, dx = dy[:len(y)], dx[:len(y)]
+	switch kind {
 	case identityKind:
-		copy(dx.Data, dy.Data)
+		copy(dx, dy)
 	case reluKind: // y > 0 exactly where x > 0
-		for i, g := range dy.Data {
-			if a.y.Data[i] <= 0 {
+		for i, g := range dy {
+			if y[i] <= 0 {
 				g = 0
 			}
-			dx.Data[i] = g
+			dx[i] = g
 		}
 	case leakyReLUKind: // with a positive slope, y > 0 exactly where x > 0
-		for i, g := range dy.Data {
-			if a.y.Data[i] <= 0 {
-				g *= a.slope
+		for i, g := range dy {
+			if y[i] <= 0 {
+				g *= slope
 			}
-			dx.Data[i] = g
+			dx[i] = g
 		}
 	case sigmoidKind:
-		for i, g := range dy.Data {
-			y := a.y.Data[i]
-			dx.Data[i] = g * y * (1 - y)
+		for i, g := range dy {
+			dx[i] = g * y[i] * (1 - y[i])
 		}
 	case tanhKind:
-		for i, g := range dy.Data {
-			y := a.y.Data[i]
-			dx.Data[i] = g * (1 - y*y)
+		for i, g := range dy {
+			dx[i] = g * (1 - y[i]*y[i])
 		}
 	}
-	return dx
 }
 
 // Params returns nil: activations have no parameters.

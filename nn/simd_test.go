@@ -4,17 +4,17 @@ import (
 	"math"
 	"testing"
 
-	"github.com/physml/physml/internal/kernels"
 	"github.com/physml/physml/internal/simd"
 )
 
-// TestSIMDLoopsEqualGo: in the pure-Go build on AVX2, the float32 BCE and
-// Adam run internal/simd's assembly over blocks of eight; their results are
-// the Go loops' to the bit (lengths that leave a tail, probabilities at 0
-// and 1, Adam and AdamW).
+// TestSIMDLoopsEqualGo: on AVX2 the float32 BCE (in the pure-Go build),
+// Adam and the activations' backward steps run internal/simd's assembly over
+// blocks of eight; their results are the Go loops' to the bit (lengths that
+// leave a tail, probabilities at 0 and 1, Adam and AdamW, outputs at ±0,
+// NaN and ±Inf).
 func TestSIMDLoopsEqualGo(t *testing.T) {
-	if !simd.Available() || kernels.Available {
-		t.Skip("the assembly loops run in the pure-Go build on AVX2 only")
+	if !simd.Available() {
+		t.Skip("the assembly loops need amd64 with AVX2")
 	}
 	rng := NewRand(4)
 	for _, n := range []int{8, 13, 803} {
@@ -54,6 +54,26 @@ func TestSIMDLoopsEqualGo(t *testing.T) {
 				if math.Float32bits(value[i]) != math.Float32bits(goValue[i]) || m[i] != goM[i] || v[i] != goV[i] {
 					t.Errorf("Adam (decoupled %v), value %d of %d: assembly %v, %v, %v; Go %v, %v, %v",
 						decoupled, i, n, value[i], m[i], v[i], goValue[i], goM[i], goV[i])
+					break
+				}
+			}
+		}
+		for _, layer := range []*Activation[float32]{ReLU[float32](), SigmoidLayer[float32](), TanhLayer[float32]()} {
+			x, dy := NewMatrix[float32](1, n), NewMatrix[float32](1, n)
+			for i := range x.Data {
+				x.Data[i], dy.Data[i] = float32(rng.NormFloat64()*3), float32(rng.NormFloat64())
+			}
+			x.Data[0], x.Data[1], x.Data[2] = 0, float32(math.Copysign(0, -1)), float32(math.Inf(1))
+			dy.Data[3] = float32(math.Inf(-1))
+			layer.Forward(x, true)
+			layer.y.Data[4] = float32(math.NaN())
+			dx := layer.Backward(dy)
+			want := make([]float32, n)
+			activationBackward(layer.kind, layer.slope, layer.y.Data, dy.Data, want)
+			for i := range want {
+				if math.Float32bits(dx.Data[i]) != math.Float32bits(want[i]) {
+					name, _ := layer.Kind()
+					t.Errorf("%s backward, value %d of %d: assembly %v, Go %v", name, i, n, dx.Data[i], want[i])
 					break
 				}
 			}

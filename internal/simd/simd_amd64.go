@@ -59,6 +59,30 @@ func BCE8(p, y, grad []float32, sum float64, inv float32) (float64, int) {
 	return sum, n
 }
 
+// ActivationBackward8 sets, for the first 8·⌊len(y)/8⌋ values, what nn's
+// Activation.Backward loop of the kind does from the layer's outputs y and
+// the upstream gradient dy: ReLU keeps dy where !(y ≤ 0), Sigmoid gives
+// dy·y·(1−y), Tanh dy·(1−y²). dy and dx are at least as long as y. It
+// returns how many values it did.
+func ActivationBackward8(kind Activation, y, dy, dx []float32) int {
+	n := len(y) &^ 7
+	if n == 0 {
+		return 0
+	}
+	_, _ = dy[n-1], dx[n-1]
+	switch kind {
+	case ReLU:
+		reluBackward8(&y[0], &dy[0], &dx[0], n/8)
+	case Sigmoid:
+		sigmoidBackward8(&y[0], &dy[0], &dx[0], n/8)
+	case Tanh:
+		tanhBackward8(&y[0], &dy[0], &dx[0], n/8)
+	default:
+		return 0
+	}
+	return n
+}
+
 // Log8 sets dst[i] = fastmath.Log32(x[i]) for the first 8·⌊len(x)/8⌋ values
 // and returns how many it did (for tests; BCE8 uses the same code).
 func Log8(dst, x []float32) int {
@@ -110,6 +134,15 @@ func adam8(value, grad, m, v *float32, blocks int, c *[9]float32, decoupled int)
 
 //go:noescape
 func bce8(p, y, grad *float32, blocks int, sum float64, inv float32, table *[21][8]uint32) float64
+
+//go:noescape
+func reluBackward8(y, dy, dx *float32, blocks int)
+
+//go:noescape
+func sigmoidBackward8(y, dy, dx *float32, blocks int)
+
+//go:noescape
+func tanhBackward8(y, dy, dx *float32, blocks int)
 
 //go:noescape
 func log8(dst, x *float32, blocks int, table *[21][8]uint32)

@@ -286,3 +286,75 @@ lstmBackLoop:
 	JNE     lstmBackLoop
 	VZEROUPPER
 	RET
+
+// func reluBackward8(y, dy, dx *float32, blocks int)
+// dx = dy where !(y ≤ 0) — so also where y is NaN — else 0.
+TEXT ·reluBackward8(SB), NOSPLIT, $0-32
+	MOVQ   y+0(FP), SI
+	MOVQ   dy+8(FP), DX
+	MOVQ   dx+16(FP), DI
+	MOVQ   blocks+24(FP), CX
+	VXORPS Y7, Y7, Y7
+
+reluLoop:
+	VMOVUPS (SI), Y0
+	VCMPPS  $0x16, Y7, Y0, Y0
+	VANDPS  (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNE     reluLoop
+	VZEROUPPER
+	RET
+
+// func sigmoidBackward8(y, dy, dx *float32, blocks int)
+// dx = (dy·y)·(1−y).
+TEXT ·sigmoidBackward8(SB), NOSPLIT, $0-32
+	MOVQ         y+0(FP), SI
+	MOVQ         dy+8(FP), DX
+	MOVQ         dx+16(FP), DI
+	MOVQ         blocks+24(FP), CX
+	MOVL         $0x3f800000, AX
+	MOVL         AX, X6
+	VBROADCASTSS X6, Y6
+
+sigmoidBackLoop:
+	VMOVUPS (SI), Y0
+	VMULPS  (DX), Y0, Y1
+	VSUBPS  Y0, Y6, Y2
+	VMULPS  Y2, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNE     sigmoidBackLoop
+	VZEROUPPER
+	RET
+
+// func tanhBackward8(y, dy, dx *float32, blocks int)
+// dx = dy·(1−y·y).
+TEXT ·tanhBackward8(SB), NOSPLIT, $0-32
+	MOVQ         y+0(FP), SI
+	MOVQ         dy+8(FP), DX
+	MOVQ         dx+16(FP), DI
+	MOVQ         blocks+24(FP), CX
+	MOVL         $0x3f800000, AX
+	MOVL         AX, X6
+	VBROADCASTSS X6, Y6
+
+tanhBackLoop:
+	VMOVUPS (SI), Y0
+	VMULPS  Y0, Y0, Y2
+	VSUBPS  Y2, Y6, Y2
+	VMULPS  (DX), Y2, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNE     tanhBackLoop
+	VZEROUPPER
+	RET
