@@ -129,20 +129,91 @@ func (v view) meanChecked() ([]float64, error) {
 const blockRows = 2048
 
 // comoment returns X_cᵀX_c (p×p, full) for the centred rows x − mean,
-// accumulated by Dsyrk over blocks of centred rows.
+// accumulated by Dsyrk over blocks of centred rows. Columns that hold one
+// value in every row (MNIST's 67 blank border pixels, a sensor that never
+// moved) have exactly zero rows and columns in X_cᵀX_c, so they are left out
+// of the product: the Dsyrk runs over the q varying columns, at (q/p)² of
+// the cost, and its entries are scattered into the p×p result.
 func (v view) comoment(mean []float64) []float64 {
 	p := v.p
-	c := make([]float64, p*p)
-	block := make([]float64, min(blockRows, v.n)*p)
+	live := v.varyingColumns()
+	q := len(live)
+	if q == 0 {
+		return make([]float64, p*p)
+	}
+	cq := make([]float64, q*q)
+	// The varying columns as runs of consecutive ones, copied a run at a
+	// time, and their means.
+	var runs [][2]int // first column, length
+	liveMean := make([]float64, q)
+	for a, j := range live {
+		if a > 0 && live[a-1] == j-1 {
+			runs[len(runs)-1][1]++
+		} else {
+			runs = append(runs, [2]int{j, 1})
+		}
+		liveMean[a] = mean[j]
+	}
+	block := make([]float64, min(blockRows, v.n)*q)
 	for from := 0; from < v.n; from += blockRows {
 		rows := min(blockRows, v.n-from)
 		for i := 0; i < rows; i++ {
-			v.centerRow(block[i*p:(i+1)*p], from+i, mean)
+			dst, r := block[i*q:(i+1)*q], v.row(from+i)
+			at := 0
+			for _, run := range runs {
+				at += copy(dst[at:], r[run[0]:run[0]+run[1]])
+			}
+			blas.Axpy(-1, liveMean, dst)
 		}
-		blas.Syrk(blas.Upper, blas.Trans, p, rows, 1, block, max(p, 1), 1, c, max(p, 1))
+		blas.Syrk(blas.Upper, blas.Trans, q, rows, 1, block, max(q, 1), 1, cq, max(q, 1))
 	}
-	blas.Symmetrize(blas.Upper, p, c, p)
+	if q == p {
+		blas.Symmetrize(blas.Upper, p, cq, p)
+		return cq
+	}
+	c := make([]float64, p*p)
+	for a, i := range live {
+		for b, j := range live[a:] {
+			x := cq[a*q+a+b]
+			c[i*p+j], c[j*p+i] = x, x
+		}
+	}
 	return c
+}
+
+// varyingColumns returns, in increasing order, the columns whose values are
+// not all equal to the first row's. Each row is compared on the columns
+// still constant after the rows before it, so the pass stops early when
+// every column varies and costs one comparison per row and constant column
+// otherwise.
+func (v view) varyingColumns() []int {
+	if v.n == 0 {
+		return nil
+	}
+	first := v.row(0)
+	varies := make([]bool, v.p)
+	constant := make([]int, v.p)
+	for j := range constant {
+		constant[j] = j
+	}
+	for i := 1; i < v.n && len(constant) > 0; i++ {
+		r, still := v.row(i), constant[:0]
+		for _, j := range constant {
+			if r[j] == first[j] {
+				still = append(still, j)
+			} else {
+				varies[j] = true
+			}
+		}
+		constant = still
+	}
+	live := make([]int, 0, v.p)
+	for j, ok := range varies {
+		if ok {
+			live = append(live, j)
+		}
+	}
+	return live
 }
 
 // centered returns a new row-major copy of the centred data.

@@ -54,3 +54,53 @@ func TestStandardize(t *testing.T) {
 		t.Errorf("NaN: %v", err)
 	}
 }
+
+// TestComomentSkipsConstantColumns: columns with one value in every row (0,
+// 0.1, −0 mixed with +0, the first and the last column) are left out of the
+// Dsyrk; the co-moment equals the two-pass sum over all columns, with
+// exactly zero rows and columns for the constant ones, in blocks of rows
+// that split the data unevenly.
+func TestComomentSkipsConstantColumns(t *testing.T) {
+	const n, p = 2*blockRows + 37, 7
+	X := randomData(n, p, 11)
+	for i := 0; i < n; i++ {
+		X.Set(i, 0, 0.1)
+		X.Set(i, 3, math.Copysign(0, float64(i%2)-0.5))
+		X.Set(i, p-1, -2)
+	}
+	v, err := viewOf("X", X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.varyingColumns(); len(got) != 4 || got[0] != 1 || got[1] != 2 || got[2] != 4 || got[3] != 5 {
+		t.Fatalf("varying columns %v, want [1 2 4 5]", got)
+	}
+	mean := v.mean()
+	got := v.comoment(mean)
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			constant := i == 0 || i == 3 || i == p-1 || j == 0 || j == 3 || j == p-1
+			if constant {
+				if got[i*p+j] != 0 {
+					t.Errorf("co-moment (%d, %d) of a constant column: %v, want 0", i, j, got[i*p+j])
+				}
+				continue
+			}
+			var want float64
+			for k := 0; k < n; k++ {
+				want += (X.At(k, i) - mean[i]) * (X.At(k, j) - mean[j])
+			}
+			if d := math.Abs(got[i*p+j] - want); d > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Errorf("co-moment (%d, %d): %v, two-pass sum %v", i, j, got[i*p+j], want)
+			}
+		}
+	}
+	all := mat.NewDense(3, 2, []float64{1, 5, 1, 5, 1, 5})
+	c, err := Covariance(all, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.At(0, 0) != 0 || c.At(0, 1) != 0 || c.At(1, 1) != 0 {
+		t.Errorf("covariance of constant columns: %v", mat.Formatted(c))
+	}
+}

@@ -45,3 +45,17 @@ func BenchmarkSVD(b *testing.B) {
 		SVD(m, n, a, n, s, u, n, vt, n)
 	}
 }
+
+// BenchmarkEigSymSpectrum50 computes every eigenvalue and the top 50
+// eigenvectors of a 784×784 matrix, as the PCA's covariance solver does.
+func BenchmarkEigSymSpectrum50(b *testing.B) {
+	const n, k = 784, 50
+	orig := randSym(rand.New(rand.NewPCG(1, 1)), n, n)
+	a := make([]float64, n*n)
+	values := make([]float64, n)
+	vectors := make([]float64, n*k)
+	for b.Loop() {
+		copy(a, orig)
+		EigSymSpectrum(n, k, a, n, values, vectors, k)
+	}
+}

@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"fmt"
+	"slices"
 
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/netlib/lapack/lapacke"
@@ -46,11 +47,44 @@ func dsyevd(jobz byte, n int, a []float64, lda int, w []float64) bool {
 	return lapacke.Dsyevd(jobz, 'U', n, a, lda, w, work, lwork, iwork, liwork)
 }
 
-// eigSymSpectrum runs Dsyevd for every eigenpair and keeps the vectors of
-// the k largest: divide and conquer is faster here than a partial solver
-// plus a values-only pass.
+// eigSymSpectrum computes all eigenvalues (descending) and the
+// eigenvectors of the k largest from one tridiagonal reduction, as the
+// pure-Go build does: Dsytrd gives T = Qᵀ A Q, Dsterf T's eigenvalues,
+// inverse iteration the k eigenvectors of T (tridiagonalVectors), and Dormtr
+// applies Q to them. Dsyevd would also compute the n − k vectors that are
+// thrown away (BenchmarkEigSymSpectrum50). With more than n/4 vectors it
+// calls Dsyevd.
 func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
-	return fullEigenpairs(n, k, a, lda, values, vectors, ldv)
+	if 4*k > n {
+		return fullEigenpairs(n, k, a, lda, values, vectors, ldv)
+	}
+	d, e, tau := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
+	sizes := []float64{0, 0}
+	x := make([]float64, n*k)
+	if !lapacke.Dsytrd('U', n, a, lda, d, e, tau, sizes[:1], workspaceQuery) ||
+		!lapacke.Dormtr('L', 'U', 'N', n, k, a, lda, tau, x, max(k, 1), sizes[1:], workspaceQuery) {
+		return false
+	}
+	work := make([]float64, max(int(sizes[0]), int(sizes[1]), 1))
+	if !lapacke.Dsytrd('U', n, a, lda, d, e, tau, work, len(work)) {
+		return false
+	}
+	copy(values, d)
+	if !lapacke.Dsterf(n, values[:n], slices.Clone(e)) {
+		return false
+	}
+	slices.Reverse(values[:n])
+	if k == 0 {
+		return true
+	}
+	tridiagonalVectors(d, e, values[:k], x, k)
+	if !lapacke.Dormtr('L', 'U', 'N', n, k, a, lda, tau, x, k, work, len(work)) {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		copy(vectors[i*ldv:i*ldv+k], x[i*k:(i+1)*k])
+	}
+	return true
 }
 
 // eigSymTop runs the MRRR driver Dsyevr for eigenvalues n-k+1 … n (1-based,
