@@ -23,8 +23,8 @@ const (
 	// matrix, and it is the fastest when n ≫ p) and FullSVD otherwise.
 	Auto Solver = iota
 	// CovarianceEigen forms C = X_cᵀX_c/(n−1) with Dsyrk and takes its
-	// eigen-decomposition (all pairs with Dsyevd, or the top k with Dsyevr):
-	// the lecture's derivation.
+	// eigen-decomposition (every eigenvalue and the top k vectors from one
+	// tridiagonal reduction, or all pairs): the lecture's derivation.
 	CovarianceEigen
 	// FullSVD takes the thin SVD of the centred data (Dgesdd), as
 	// scikit-learn's svd_solver="full".
@@ -271,7 +271,7 @@ func covarianceSpectrum(v view, mean, comom []float64, kk int) (spectrum, error)
 	}
 	// Every eigenvalue, for the noise variance of the discarded spectrum,
 	// and the vectors of the kept components (lapack.EigSymSpectrum: one
-	// divide-and-conquer decomposition with OpenBLAS, as NumPy's eigh).
+	// tridiagonal reduction, the vectors by inverse iteration).
 	kk = min(kk, r) // rank ≤ n−1 < p: drop the zero tail
 	values, vecs := make([]float64, p), make([]float64, p*kk)
 	if !lapack.EigSymSpectrum(p, kk, comom, p, values, vecs, kk) {

@@ -12,7 +12,8 @@
 // Built with -tags netlib, the functions call the fast LAPACK drivers of
 // OpenBLAS through gonum's LAPACKE bindings (gonum.org/v1/netlib/lapack/lapacke):
 // divide-and-conquer Dsyevd for all eigenpairs, the MRRR driver Dsyevr for the
-// top k, divide-and-conquer Dgesdd for the SVD, and Dgeqrf/Dorgqr for QR. The
+// top k, Dsytrd, Dsterf and Dormtr for all eigenvalues with the top k
+// vectors, divide-and-conquer Dgesdd for the SVD, and Dgeqrf/Dorgqr for QR. The
 // package links -llapacke -lopenblas itself. Built without the tag, it uses
 // gonum's pure-Go LAPACK (Dsyev, Dgesvd, Dgeqrf/Dorgqr). In both builds
 // importing it installs the implementation into gonum's global lapack64

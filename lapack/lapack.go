@@ -108,10 +108,10 @@ func EigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 // j of the n×k row-major matrix vectors (leading dimension ldv ≥ k) is the
 // unit eigenvector of values[j], signed as the package documentation
 // says. This is what PCA needs: its components, and the discarded
-// spectrum for the noise variance. OpenBLAS runs its divide-and-conquer
-// driver; the pure-Go build avoids computing every eigenvector (inverse
-// iteration on the tridiagonal form for the k it keeps). It reports false
-// if the algorithm did not converge.
+// spectrum for the noise variance. For k ≤ n/4 both builds avoid computing
+// every eigenvector: one tridiagonal reduction, its eigenvalues, and inverse
+// iteration for the k it keeps; for larger k, all eigenpairs. It reports
+// false if the algorithm did not converge.
 func EigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
 	checkMatrix("EigSymSpectrum", "a", n, n, a, lda)
 	if k < 0 || k > n {
