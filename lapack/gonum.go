@@ -63,7 +63,7 @@ func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 // eigenvectors of the k largest: Dsytrd reduces a to a tridiagonal T =
 // Qᵀ A Q, Dsterf gives T's eigenvalues, inverse iteration the k
 // eigenvectors of T (tridiagonalVectors), and they are taken back by Q
-// (Dorgtr, then one matrix product). Dsyev would accumulate every
+// (applyTridiagonalQ). Dsyev would accumulate every
 // eigenvector in O(n³) rotations (Dsteqr): on a 784×784 covariance with
 // k = 50 this is the larger part of the time. With more than n/4 vectors
 // it calls Dsyev.
@@ -72,10 +72,9 @@ func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, l
 		return fullEigenpairs(n, k, a, lda, values, vectors, ldv)
 	}
 	d, e, tau := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
-	sizes := []float64{0, 0}
-	impl.Dsytrd(blas.Upper, n, a, lda, d, e, tau, sizes[:1], workspaceQuery)
-	impl.Dorgtr(blas.Upper, n, a, lda, tau, sizes[1:], workspaceQuery)
-	work := make([]float64, max(int(sizes[0]), int(sizes[1]), 1))
+	size := []float64{0}
+	impl.Dsytrd(blas.Upper, n, a, lda, d, e, tau, size, workspaceQuery)
+	work := make([]float64, max(int(size[0]), 1))
 	impl.Dsytrd(blas.Upper, n, a, lda, d, e, tau, work, len(work))
 	copy(values, d)
 	if !impl.Dsterf(n, values[:n], append([]float64(nil), e...)) {
@@ -87,9 +86,32 @@ func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, l
 	}
 	x := make([]float64, n*k)
 	tridiagonalVectors(d, e, values[:k], x, k)
-	impl.Dorgtr(blas.Upper, n, a, lda, tau, work, len(work))
-	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, n, k, n, 1, a, lda, x, k, 0, vectors, ldv)
+	applyTridiagonalQ(n, k, a, lda, tau, x)
+	for i := 0; i < n; i++ {
+		copy(vectors[i*ldv:i*ldv+k], x[i*k:(i+1)*k])
+	}
 	return true
+}
+
+// applyTridiagonalQ sets the n×k matrix x to Q·x, with Q = H(n−2)⋯H(0) the
+// reflectors Dsytrd (upper) left in a and tau, as LAPACK's Dormtr: H(i) =
+// I − τᵢvvᵀ with v[i] = 1, v[0:i] in column i+1 above the superdiagonal and
+// zero below. It costs 2n²k, against Dorgtr's 4n³/3 to form Q and a product.
+func applyTridiagonalQ(n, k int, a []float64, lda int, tau, x []float64) {
+	bi := blas64.Implementation()
+	w := make([]float64, k)
+	for i := 0; i < n-1; i++ {
+		if tau[i] == 0 {
+			continue
+		}
+		sup := a[i*lda+i+1]
+		a[i*lda+i+1] = 1
+		v := a[i+1:]
+		// w = xᵀ v over rows 0…i, then x −= τ v wᵀ.
+		bi.Dgemv(blas.Trans, i+1, k, 1, x, k, v, lda, 0, w, 1)
+		bi.Dger(i+1, k, -tau[i], v, lda, w, 1, x, k)
+		a[i*lda+i+1] = sup
+	}
 }
 
 // svd runs gonum's Dgesvd for the thin SVD.
