@@ -3,8 +3,6 @@
 package lapack
 
 import (
-	"slices"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	glapack "gonum.org/v1/gonum/lapack"
@@ -59,45 +57,26 @@ func eigSymTop(n, k int, a []float64, lda int, values, vectors []float64, ldv in
 	return true
 }
 
-// eigSymSpectrum computes all eigenvalues (descending) and the
-// eigenvectors of the k largest: Dsytrd reduces a to a tridiagonal T =
-// Qᵀ A Q, Dsterf gives T's eigenvalues, inverse iteration the k
-// eigenvectors of T (tridiagonalVectors), and they are taken back by Q
-// (applyTridiagonalQ). Dsyev would accumulate every
-// eigenvector in O(n³) rotations (Dsteqr): on a 784×784 covariance with
-// k = 50 this is the larger part of the time. With more than n/4 vectors
-// it calls Dsyev.
-func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
-	if 4*k > n {
-		return fullEigenpairs(n, k, a, lda, values, vectors, ldv)
-	}
-	d, e, tau := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
+// sytrd reduces the upper triangle of a to the tridiagonal T = Qᵀ A Q
+// (gonum's Dsytrd): diagonal d, off-diagonal e, Q's reflectors in a and tau.
+func sytrd(n int, a []float64, lda int, d, e, tau []float64) bool {
 	size := []float64{0}
 	impl.Dsytrd(blas.Upper, n, a, lda, d, e, tau, size, workspaceQuery)
 	work := make([]float64, max(int(size[0]), 1))
 	impl.Dsytrd(blas.Upper, n, a, lda, d, e, tau, work, len(work))
-	copy(values, d)
-	if !impl.Dsterf(n, values[:n], append([]float64(nil), e...)) {
-		return false
-	}
-	slices.Reverse(values[:n])
-	if k == 0 {
-		return true
-	}
-	x := make([]float64, n*k)
-	tridiagonalVectors(d, e, values[:k], x, k)
-	applyTridiagonalQ(n, k, a, lda, tau, x)
-	for i := 0; i < n; i++ {
-		copy(vectors[i*ldv:i*ldv+k], x[i*k:(i+1)*k])
-	}
 	return true
 }
 
-// applyTridiagonalQ sets the n×k matrix x to Q·x, with Q = H(n−2)⋯H(0) the
-// reflectors Dsytrd (upper) left in a and tau, as LAPACK's Dormtr: H(i) =
-// I − τᵢvvᵀ with v[i] = 1, v[0:i] in column i+1 above the superdiagonal and
-// zero below. It costs 2n²k, against Dorgtr's 4n³/3 to form Q and a product.
-func applyTridiagonalQ(n, k int, a []float64, lda int, tau, x []float64) {
+// sterf overwrites d with the eigenvalues (ascending) of the tridiagonal
+// matrix of d and e (gonum's Dsterf; e is destroyed).
+func sterf(d, e []float64) bool { return impl.Dsterf(len(d), d, e) }
+
+// ormtr sets the n×k matrix x (leading dimension k) to Q·x, with Q =
+// H(n−2)⋯H(0) the reflectors sytrd left in a and tau, as LAPACK's Dormtr
+// (which gonum lacks): H(i) = I − τᵢvvᵀ with v[i] = 1, v[0:i] in column
+// i+1 above the superdiagonal and zero below. It costs 2n²k, against
+// Dorgtr's 4n³/3 to form Q and a product.
+func ormtr(n, k int, a []float64, lda int, tau, x []float64) bool {
 	bi := blas64.Implementation()
 	w := make([]float64, k)
 	for i := 0; i < n-1; i++ {
@@ -112,6 +91,7 @@ func applyTridiagonalQ(n, k int, a []float64, lda int, tau, x []float64) {
 		bi.Dger(i+1, k, -tau[i], v, lda, w, 1, x, k)
 		a[i*lda+i+1] = sup
 	}
+	return true
 }
 
 // svd runs gonum's Dgesvd for the thin SVD.

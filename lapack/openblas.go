@@ -9,7 +9,6 @@ import "C"
 
 import (
 	"fmt"
-	"slices"
 
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/netlib/lapack/lapacke"
@@ -47,44 +46,30 @@ func dsyevd(jobz byte, n int, a []float64, lda int, w []float64) bool {
 	return lapacke.Dsyevd(jobz, 'U', n, a, lda, w, work, lwork, iwork, liwork)
 }
 
-// eigSymSpectrum computes all eigenvalues (descending) and the
-// eigenvectors of the k largest from one tridiagonal reduction, as the
-// pure-Go build does: Dsytrd gives T = Qᵀ A Q, Dsterf T's eigenvalues,
-// inverse iteration the k eigenvectors of T (tridiagonalVectors), and Dormtr
-// applies Q to them. Dsyevd would also compute the n − k vectors that are
-// thrown away (BenchmarkEigSymSpectrum50). With more than n/4 vectors it
-// calls Dsyevd.
-func eigSymSpectrum(n, k int, a []float64, lda int, values, vectors []float64, ldv int) bool {
-	if 4*k > n {
-		return fullEigenpairs(n, k, a, lda, values, vectors, ldv)
-	}
-	d, e, tau := make([]float64, n), make([]float64, n-1), make([]float64, n-1)
-	sizes := []float64{0, 0}
-	x := make([]float64, n*k)
-	if !lapacke.Dsytrd('U', n, a, lda, d, e, tau, sizes[:1], workspaceQuery) ||
-		!lapacke.Dormtr('L', 'U', 'N', n, k, a, lda, tau, x, max(k, 1), sizes[1:], workspaceQuery) {
+// sytrd reduces the upper triangle of a to the tridiagonal T = Qᵀ A Q
+// (Dsytrd): diagonal d, off-diagonal e, Q's reflectors in a and tau.
+func sytrd(n int, a []float64, lda int, d, e, tau []float64) bool {
+	size := []float64{0}
+	if !lapacke.Dsytrd('U', n, a, lda, d, e, tau, size, workspaceQuery) {
 		return false
 	}
-	work := make([]float64, max(int(sizes[0]), int(sizes[1]), 1))
-	if !lapacke.Dsytrd('U', n, a, lda, d, e, tau, work, len(work)) {
+	work := make([]float64, max(int(size[0]), 1))
+	return lapacke.Dsytrd('U', n, a, lda, d, e, tau, work, len(work))
+}
+
+// sterf overwrites d with the eigenvalues (ascending) of the tridiagonal
+// matrix of d and e (Dsterf; e is destroyed).
+func sterf(d, e []float64) bool { return lapacke.Dsterf(len(d), d, e) }
+
+// ormtr sets the n×k matrix x (leading dimension k) to Q·x, with Q the
+// reflectors sytrd left in a and tau (Dormtr).
+func ormtr(n, k int, a []float64, lda int, tau, x []float64) bool {
+	size := []float64{0}
+	if !lapacke.Dormtr('L', 'U', 'N', n, k, a, lda, tau, x, k, size, workspaceQuery) {
 		return false
 	}
-	copy(values, d)
-	if !lapacke.Dsterf(n, values[:n], slices.Clone(e)) {
-		return false
-	}
-	slices.Reverse(values[:n])
-	if k == 0 {
-		return true
-	}
-	tridiagonalVectors(d, e, values[:k], x, k)
-	if !lapacke.Dormtr('L', 'U', 'N', n, k, a, lda, tau, x, k, work, len(work)) {
-		return false
-	}
-	for i := 0; i < n; i++ {
-		copy(vectors[i*ldv:i*ldv+k], x[i*k:(i+1)*k])
-	}
-	return true
+	work := make([]float64, max(int(size[0]), 1))
+	return lapacke.Dormtr('L', 'U', 'N', n, k, a, lda, tau, x, k, work, len(work))
 }
 
 // eigSymTop runs the MRRR driver Dsyevr for eigenvalues n-k+1 … n (1-based,

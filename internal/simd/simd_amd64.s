@@ -5,6 +5,30 @@
 // See simd_amd64.go. Every operation below is one of the Go loop's, in its
 // order; none is fused.
 
+// The activations' backward loops (at the end of the file) share their
+// arguments — y (SI), dy (DX), dx (DI), blocks (CX) — and their step to the
+// next eight values.
+#define BACKWARD_ARGS \
+	MOVQ y+0(FP), SI \
+	MOVQ dy+8(FP), DX \
+	MOVQ dx+16(FP), DI \
+	MOVQ blocks+24(FP), CX
+
+#define BACKWARD_NEXT(loop) \
+	ADDQ $32, SI \
+	ADDQ $32, DX \
+	ADDQ $32, DI \
+	DECQ CX \
+	JNE  loop \
+	VZEROUPPER \
+	RET
+
+// ONES sets every lane of Y6 to 1.
+#define ONES \
+	MOVL         $0x3f800000, AX \
+	MOVL         AX, X6 \
+	VBROADCASTSS X6, Y6
+
 // The table of Log32's constants (BX), 32 bytes an entry.
 #define LSCALE 0(BX)
 #define LMANT 32(BX)
@@ -290,10 +314,7 @@ lstmBackLoop:
 // func reluBackward8(y, dy, dx *float32, blocks int)
 // dx = dy where !(y ≤ 0) — so also where y is NaN — else 0.
 TEXT ·reluBackward8(SB), NOSPLIT, $0-32
-	MOVQ   y+0(FP), SI
-	MOVQ   dy+8(FP), DX
-	MOVQ   dx+16(FP), DI
-	MOVQ   blocks+24(FP), CX
+	BACKWARD_ARGS
 	VXORPS Y7, Y7, Y7
 
 reluLoop:
@@ -301,24 +322,13 @@ reluLoop:
 	VCMPPS  $0x16, Y7, Y0, Y0
 	VANDPS  (DX), Y0, Y0
 	VMOVUPS Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNE     reluLoop
-	VZEROUPPER
-	RET
+	BACKWARD_NEXT(reluLoop)
 
 // func sigmoidBackward8(y, dy, dx *float32, blocks int)
 // dx = (dy·y)·(1−y).
 TEXT ·sigmoidBackward8(SB), NOSPLIT, $0-32
-	MOVQ         y+0(FP), SI
-	MOVQ         dy+8(FP), DX
-	MOVQ         dx+16(FP), DI
-	MOVQ         blocks+24(FP), CX
-	MOVL         $0x3f800000, AX
-	MOVL         AX, X6
-	VBROADCASTSS X6, Y6
+	BACKWARD_ARGS
+	ONES
 
 sigmoidBackLoop:
 	VMOVUPS (SI), Y0
@@ -326,24 +336,13 @@ sigmoidBackLoop:
 	VSUBPS  Y0, Y6, Y2
 	VMULPS  Y2, Y1, Y1
 	VMOVUPS Y1, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNE     sigmoidBackLoop
-	VZEROUPPER
-	RET
+	BACKWARD_NEXT(sigmoidBackLoop)
 
 // func tanhBackward8(y, dy, dx *float32, blocks int)
 // dx = dy·(1−y·y).
 TEXT ·tanhBackward8(SB), NOSPLIT, $0-32
-	MOVQ         y+0(FP), SI
-	MOVQ         dy+8(FP), DX
-	MOVQ         dx+16(FP), DI
-	MOVQ         blocks+24(FP), CX
-	MOVL         $0x3f800000, AX
-	MOVL         AX, X6
-	VBROADCASTSS X6, Y6
+	BACKWARD_ARGS
+	ONES
 
 tanhBackLoop:
 	VMOVUPS (SI), Y0
@@ -351,10 +350,4 @@ tanhBackLoop:
 	VSUBPS  Y2, Y6, Y2
 	VMULPS  (DX), Y2, Y1
 	VMOVUPS Y1, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNE     tanhBackLoop
-	VZEROUPPER
-	RET
+	BACKWARD_NEXT(tanhBackLoop)
